@@ -1,0 +1,13 @@
+/**
+ * Package v1alpha1 is the first version of the SKAI API: notebooks, training
+ * jobs, datasets, models, inference services and queues of a cloud-native AI
+ * platform.
+ * @storageVersion
+ */
+export * from "./common.js";
+export * from "./notebook.js";
+export * from "./trainingjob.js";
+export * from "./dataset.js";
+export * from "./model.js";
+export * from "./inferenceservice.js";
+export * from "./queue.js";
