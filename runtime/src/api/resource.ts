@@ -1,0 +1,123 @@
+/**
+ * What generated code tells the runtime about each served kind. The generated
+ * server builds one `ResourceDefinition` per kind and version from the API model
+ * and hands the list to the runtime; everything else (routing, verbs, storage,
+ * discovery) is the runtime's job.
+ */
+
+/** A Kubernetes structural schema node (the CRD OpenAPI v3 subset with x-kubernetes-* extensions). */
+export interface StructuralSchema {
+  type?: "object" | "array" | "string" | "integer" | "number" | "boolean";
+  description?: string;
+  format?: string;
+  properties?: Record<string, StructuralSchema>;
+  additionalProperties?: StructuralSchema | boolean;
+  items?: StructuralSchema;
+  required?: string[];
+  enum?: unknown[];
+  default?: unknown;
+  nullable?: boolean;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: boolean;
+  exclusiveMaximum?: boolean;
+  multipleOf?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  minItems?: number;
+  maxItems?: number;
+  uniqueItems?: boolean;
+  minProperties?: number;
+  maxProperties?: number;
+  anyOf?: StructuralSchema[];
+  allOf?: StructuralSchema[];
+  oneOf?: StructuralSchema[];
+  not?: StructuralSchema;
+  "x-kubernetes-int-or-string"?: boolean;
+  "x-kubernetes-preserve-unknown-fields"?: boolean;
+  "x-kubernetes-embedded-resource"?: boolean;
+  "x-kubernetes-list-type"?: "atomic" | "set" | "map";
+  "x-kubernetes-list-map-keys"?: string[];
+  "x-kubernetes-map-type"?: "atomic" | "granular";
+  "x-kubernetes-validations"?: Array<{
+    rule: string;
+    message?: string;
+    messageExpression?: string;
+    reason?: string;
+    fieldPath?: string;
+    optionalOldSelf?: boolean;
+  }>;
+  [extension: `x-${string}`]: unknown;
+}
+
+/** Kubernetes validation cause types (metav1.CauseType). */
+export type CauseType =
+  | "FieldValueNotFound"
+  | "FieldValueRequired"
+  | "FieldValueDuplicate"
+  | "FieldValueInvalid"
+  | "FieldValueNotSupported"
+  | "FieldValueForbidden"
+  | "FieldValueTooLong"
+  | "FieldValueTooMany"
+  | "FieldValueTypeInvalid"
+  | "InternalError";
+
+/**
+ * One validation error, as k8s.io/apimachinery's field.Error. `message` is the
+ * full cause message kube-apiserver puts in details.causes (e.g.
+ * `Required value`, `Invalid value: 17: must be less than or equal to 16`).
+ */
+export interface FieldError {
+  type: CauseType;
+  /** Kubernetes field path, e.g. `spec.workers.replicas`, `spec.env[0].name`. */
+  field: string;
+  message: string;
+}
+
+export interface PrintColumnDefinition {
+  name: string;
+  type: "integer" | "number" | "string" | "boolean" | "date";
+  jsonPath: string;
+  format?: string;
+  priority: number;
+  description?: string;
+}
+
+export interface ScaleDefinition {
+  specReplicasPath: string;
+  statusReplicasPath: string;
+  labelSelectorPath?: string;
+}
+
+export interface ResourceDefinition {
+  group: string;
+  version: string;
+  kind: string;
+  listKind: string;
+  plural: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames: string[];
+  categories: string[];
+  subresources: {
+    status: boolean;
+    scale?: ScaleDefinition;
+    log: boolean;
+    exec: boolean;
+    custom: string[];
+  };
+  printColumns: PrintColumnDefinition[];
+  /** JSON paths such as `.status.phase`, beyond metadata.name and metadata.namespace. */
+  selectableFields: string[];
+  /** Structural schema of the whole object (apiVersion, kind, metadata, spec, status). */
+  schema: StructuralSchema;
+  /** Fills in `@default`s in place, as the apiserver does when decoding. */
+  applyDefaults(obj: Record<string, unknown>): void;
+  /**
+   * Validates an object against its schema and CEL rules. `old` is the stored
+   * object on update, for transition rules (`oldSelf`).
+   */
+  validate(obj: Record<string, unknown>, old?: Record<string, unknown>): FieldError[];
+}
