@@ -1,0 +1,10 @@
+/** A file an emitter returns: a path relative to the output folder and its text. */
+export interface EmittedFile {
+  path: string;
+  content: string;
+  /**
+   * Which language the content is, for the header and the formatter. `raw`
+   * files (e.g. package.json lock data) are written as given.
+   */
+  language: "typescript" | "javascript" | "json" | "yaml" | "markdown" | "proto" | "raw";
+}

@@ -1,0 +1,89 @@
+import { existsSync, watch as fsWatch } from "node:fs";
+import path from "node:path";
+import { generate } from "../pipeline.js";
+import { writeTree } from "../write/writer.js";
+import { guard, reportDiagnostics } from "./report.js";
+
+export interface GenerateCommandOptions {
+  definitionsDir: string;
+  outDir: string;
+  watch: boolean;
+  verbose: boolean;
+}
+
+export function generateCommand(opts: GenerateCommandOptions): Promise<number> {
+  return guard(async () => {
+    if (!existsSync(opts.definitionsDir)) {
+      process.stderr.write(`skai-gen: no definitions folder at ${rel(opts.definitionsDir)} (pass --definitions <dir>)\n`);
+      return 1;
+    }
+    const code = await runOnce(opts, false);
+    if (!opts.watch) return code;
+    await watchLoop(opts);
+    return 0;
+  });
+}
+
+async function runOnce(opts: GenerateCommandOptions, quiet: boolean): Promise<number> {
+  const started = performance.now();
+  const result = await generate({
+    definitionsDir: opts.definitionsDir,
+    onStep: (step) => {
+      if (!quiet && process.stderr.isTTY) process.stderr.write(`\r\x1b[K${step}...`);
+    },
+  });
+  if (!quiet && process.stderr.isTTY) process.stderr.write("\r\x1b[K");
+  if (result.diagnostics.length > 0) {
+    reportDiagnostics(result.diagnostics);
+    return 1;
+  }
+  const diff = await writeTree(opts.outDir, result.files);
+  const ms = Math.round(performance.now() - started);
+  const touched = diff.added.length + diff.changed.length + diff.removed.length;
+  const kinds = result.model!.groups.flatMap((g) => g.versions.flatMap((v) => v.kinds)).length;
+  process.stdout.write(
+    `skai-gen: ${kinds} kinds, ${result.files.length} files in ${rel(opts.outDir)} ` +
+      `(${touched === 0 ? "no changes" : `${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed`}) in ${ms} ms\n`,
+  );
+  if (opts.verbose || opts.watch) {
+    for (const p of diff.added) process.stdout.write(`  + ${p}\n`);
+    for (const p of diff.changed) process.stdout.write(`  ~ ${p}\n`);
+    for (const p of diff.removed) process.stdout.write(`  - ${p}\n`);
+  }
+  if (opts.verbose) {
+    const steps = Object.entries(result.timings).map(([s, t]) => `${s} ${t} ms`);
+    process.stdout.write(`  steps: ${steps.join(", ")}\n`);
+  }
+  return 0;
+}
+
+/** Regenerates on every change under the definitions folder until interrupted. */
+async function watchLoop(opts: GenerateCommandOptions): Promise<void> {
+  process.stdout.write(`skai-gen: watching ${rel(opts.definitionsDir)} for changes (Ctrl-C to stop)\n`);
+  let timer: NodeJS.Timeout | undefined;
+  // Runs are chained so a change during a run triggers exactly one more run after it.
+  let running: Promise<unknown> = Promise.resolve();
+  const watcher = fsWatch(opts.definitionsDir, { recursive: true }, (_event, file) => {
+    if (file && !String(file).endsWith(".ts")) return;
+    if (file) process.stdout.write(`skai-gen: ${file} changed\n`);
+    clearTimeout(timer);
+    // Editors write a file in several steps; wait for them to settle.
+    timer = setTimeout(() => {
+      running = running.then(() =>
+        runOnce(opts, true).catch((err) => process.stderr.write(`skai-gen: ${(err as Error).message}\n`)),
+      );
+    }, 30);
+  });
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      watcher.close();
+      resolve();
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}
+
+function rel(p: string): string {
+  return path.relative(process.cwd(), p) || ".";
+}

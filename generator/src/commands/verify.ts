@@ -1,0 +1,27 @@
+import path from "node:path";
+import { generate } from "../pipeline.js";
+import { diffTree } from "../write/writer.js";
+import { guard, reportDiagnostics } from "./report.js";
+
+export function verifyCommand(opts: { definitionsDir: string; outDir: string }): Promise<number> {
+  return guard(async () => {
+    const result = await generate({ definitionsDir: opts.definitionsDir });
+    if (result.diagnostics.length > 0) {
+      reportDiagnostics(result.diagnostics);
+      return 1;
+    }
+    const diff = await diffTree(opts.outDir, result.files);
+    const out = path.relative(process.cwd(), opts.outDir) || ".";
+    const stale = [
+      ...diff.added.map((p) => `  missing: ${out}/${p}`),
+      ...diff.changed.map((p) => `  stale:   ${out}/${p}`),
+      ...diff.removed.map((p) => `  extra:   ${out}/${p}`),
+    ];
+    if (stale.length === 0) {
+      process.stdout.write(`skai-gen verify: ${out} is up to date (${result.files.length} files)\n`);
+      return 0;
+    }
+    process.stderr.write(`skai-gen verify: ${out} differs from the definitions:\n${stale.join("\n")}\nrun \`skai-gen generate\` and commit the result.\n`);
+    return 1;
+  });
+}

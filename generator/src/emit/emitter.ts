@@ -1,0 +1,20 @@
+import type { EmittedFile } from "../codegen/file.js";
+import type { ApiModel } from "../model/types.js";
+
+/** Settings every emitter may read; they do not change the model. */
+export interface EmitContext {
+  /** Package name of the apiserver runtime generated code imports. */
+  runtimeModule: string;
+  /** Package name of the generated package. */
+  packageName: string;
+  /** skai-gen's version, for headers and version info. */
+  generatorVersion: string;
+}
+
+/** An emitter is a pure function from the model to files; it never touches the disk. */
+export interface Emitter {
+  name: string;
+  /** One line on what it writes, shown by `skai-gen generate --verbose`. */
+  description: string;
+  emit(model: ApiModel, ctx: EmitContext): EmittedFile[] | Promise<EmittedFile[]>;
+}

@@ -1,0 +1,71 @@
+import path from "node:path";
+import type { Diagnostic } from "./check/diagnostic.js";
+import { checkModel } from "./check/index.js";
+import { finishFile } from "./codegen/format.js";
+import type { EmittedFile } from "./codegen/file.js";
+import { emitters, type EmitContext } from "./emit/index.js";
+import type { ApiModel } from "./model/types.js";
+import { readDefinitions } from "./read/index.js";
+import { GENERATOR_VERSION } from "./version.js";
+
+export interface GenerateOptions {
+  /** Folder holding `<group>/<version>/*.ts`. */
+  definitionsDir: string;
+  /** Root the diagnostics' file paths are relative to (default: the working directory). */
+  projectRoot?: string;
+  /** Called as each step starts, for progress output. */
+  onStep?: (step: string) => void;
+}
+
+export interface GenerateResult {
+  model?: ApiModel;
+  diagnostics: Diagnostic[];
+  /** Finished files (headed and formatted), sorted by path; empty when there are diagnostics. */
+  files: EmittedFile[];
+  /** Milliseconds spent per step. */
+  timings: Record<string, number>;
+}
+
+export const DEFAULT_CONTEXT: EmitContext = {
+  runtimeModule: "@skai-gen/runtime",
+  packageName: "@skai/api",
+  generatorVersion: GENERATOR_VERSION,
+};
+
+/** read -> model -> check -> emit: everything but writing, so `generate`, `verify` and tests share it. */
+export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
+  const timings: Record<string, number> = {};
+  const time = async <T>(step: string, fn: () => T | Promise<T>): Promise<T> => {
+    opts.onStep?.(step);
+    const start = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timings[step] = Math.round(performance.now() - start);
+    }
+  };
+
+  const projectRoot = path.resolve(opts.projectRoot ?? process.cwd());
+  const read = await time("read", () => readDefinitions(path.resolve(opts.definitionsDir), { projectRoot }));
+  const diagnostics = [...read.diagnostics];
+  if (diagnostics.length === 0) diagnostics.push(...(await time("check", () => checkModel(read.model))));
+  if (diagnostics.length > 0) return { model: read.model, diagnostics, files: [], timings };
+
+  const emitted = await time("emit", async () => {
+    const perEmitter = await Promise.all(emitters.map((e) => e.emit(read.model, DEFAULT_CONTEXT)));
+    return perEmitter.flat();
+  });
+  assertUniquePaths(emitted);
+  const files = await time("format", () => Promise.all(emitted.map(finishFile)));
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { model: read.model, diagnostics, files, timings };
+}
+
+function assertUniquePaths(files: EmittedFile[]): void {
+  const seen = new Set<string>();
+  for (const f of files) {
+    // Two emitters claiming one path is a bug in skai-gen, not a user mistake.
+    if (seen.has(f.path)) throw new Error(`internal error: two emitters wrote ${f.path}`);
+    seen.add(f.path);
+  }
+}
