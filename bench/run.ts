@@ -1,0 +1,17 @@
+/**
+ * `npm run bench`: every speed target of the issues, measured side by side in
+ * one run and printed as figures and ratios. Nothing here is a pass/fail test.
+ * `npm run bench -- generator` runs one section.
+ */
+import { benchGenerator } from "./generator.js";
+
+const sections: Record<string, (report: (line: string) => void) => Promise<void>> = {
+  generator: benchGenerator,
+};
+
+const wanted = process.argv.slice(2);
+for (const [name, run] of Object.entries(sections)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  console.log(`\n## ${name}`);
+  await run((line) => console.log(line));
+}
