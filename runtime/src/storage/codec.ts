@@ -1,0 +1,50 @@
+/**
+ * How objects are stored: JSON without `metadata.resourceVersion`; the revision of
+ * the row is injected on every read (as Kubernetes' versioner does on decode), so a
+ * value never has to be rewritten once its revision is known.
+ */
+import { StorageError, type KubeObject, type Preconditions } from "./interface.js";
+
+/** Serialises an object for storage, dropping resourceVersion (the revision is the row's). */
+export function encode(obj: KubeObject): string {
+  if (obj === null || typeof obj !== "object" || obj.metadata === null || typeof obj.metadata !== "object") {
+    throw new StorageError("InvalidObj", "", "object has no metadata");
+  }
+  if (obj.metadata.resourceVersion === undefined) return JSON.stringify(obj);
+  return JSON.stringify({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } });
+}
+
+/** Parses a stored value and sets its resourceVersion to `revision`. Always a fresh object. */
+export function decode(value: string, revision: number): KubeObject {
+  const obj = JSON.parse(value) as KubeObject;
+  obj.metadata.resourceVersion = String(revision);
+  return obj;
+}
+
+/** Preconditions.Check from k8s.io/apiserver pkg/storage/util.go, same texts. */
+export function checkPreconditions(key: string, p: Preconditions | undefined, obj: KubeObject): void {
+  if (!p) return;
+  const uid = obj.metadata?.uid ?? "";
+  if (p.uid !== undefined && p.uid !== uid) {
+    throw new StorageError(
+      "InvalidObj",
+      key,
+      `Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${uid}`,
+    );
+  }
+  const rv = obj.metadata?.resourceVersion ?? "";
+  if (p.resourceVersion !== undefined && p.resourceVersion !== rv) {
+    throw new StorageError(
+      "InvalidObj",
+      key,
+      `Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${rv}`,
+    );
+  }
+}
+
+/** First string greater than every string starting with `prefix` (for range scans). */
+export function prefixEnd(prefix: string): string {
+  if (prefix === "") return "\uffff";
+  const last = prefix.charCodeAt(prefix.length - 1);
+  return prefix.slice(0, -1) + String.fromCharCode(last + 1);
+}

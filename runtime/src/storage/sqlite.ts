@@ -1,0 +1,223 @@
+/**
+ * SQLite backend in the style of kine: one append-only table whose AUTOINCREMENT id is
+ * the revision. Every write appends a row (a delete appends a tombstone carrying the
+ * last value); the state at revision R is the latest row per key with id <= R.
+ *
+ * Durability: WAL + synchronous=FULL, and a write's promise resolves only after its
+ * transaction committed. Throughput: writes issued in the same event-loop turn are
+ * grouped into one transaction (one fsync), each still a compare-and-swap on the
+ * key's latest row. Watchers are fed by the in-process hub right after commit.
+ */
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Backend, CommitListener, KeyRange, RawEvent, Row, WriteOp, WriteResult } from "./backend.js";
+import { prefixEnd } from "./codec.js";
+import { KVStore, type StoreOptions } from "./kv-store.js";
+
+/** kine's bookkeeping row: its prev_revision holds the compacted revision. Real keys start with "/". */
+const COMPACT_KEY = "compact_rev_key";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS kv (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  deleted INTEGER NOT NULL,
+  prev_revision INTEGER NOT NULL,
+  value TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS kv_name_id ON kv (name, id);
+`;
+
+/** The row that is the state of kv.name at @rev (correlated so LIMIT stops the scan early). */
+const IS_STATE_AT_REV = `kv.id = (SELECT MAX(k2.id) FROM kv AS k2 WHERE k2.name = kv.name AND k2.id <= @rev)`;
+
+interface Pending {
+  op: WriteOp;
+  resolve: (r: WriteResult) => void;
+  reject: (e: unknown) => void;
+}
+
+interface LatestRow {
+  id: number;
+  deleted: number;
+  value: string;
+}
+
+export class SqliteBackend implements Backend {
+  private readonly db: Database.Database;
+  private rev: number;
+  private compacted: number;
+  private pending: Pending[] = [];
+  private scheduled = false;
+  private readonly stmt;
+  private readonly applyBatch: (ops: WriteOp[], events: RawEvent[]) => WriteResult[];
+
+  constructor(
+    path: string,
+    private readonly onCommit: CommitListener,
+  ) {
+    if (path !== ":memory:" && path !== "") mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma("journal_mode = WAL");
+    // FULL: the WAL is fsynced at every commit, so an acknowledged write survives a crash.
+    this.db.pragma("synchronous = FULL");
+    this.db.exec(SCHEMA);
+    this.db
+      .prepare(
+        `INSERT INTO kv (name, created, deleted, prev_revision, value)
+         SELECT ?, 1, 0, 0, '' WHERE NOT EXISTS (SELECT 1 FROM kv WHERE name = ?)`,
+      )
+      .run(COMPACT_KEY, COMPACT_KEY);
+    const db = this.db;
+    this.stmt = {
+      latest: db.prepare<[string], LatestRow>(`SELECT id, deleted, value FROM kv WHERE name = ? ORDER BY id DESC LIMIT 1`),
+      at: db.prepare<[string, number], LatestRow>(
+        `SELECT id, deleted, value FROM kv WHERE name = ? AND id <= ? ORDER BY id DESC LIMIT 1`,
+      ),
+      insert: db.prepare(`INSERT INTO kv (name, created, deleted, prev_revision, value) VALUES (?, ?, ?, ?, ?)`),
+      range: db.prepare<Record<string, unknown>, { id: number; name: string; value: string }>(
+        `SELECT kv.id, kv.name, kv.value FROM kv
+         WHERE kv.name >= @lo AND kv.name < @hi AND kv.name > @after AND kv.deleted = 0 AND ${IS_STATE_AT_REV}
+         ORDER BY kv.name LIMIT @limit`,
+      ),
+      count: db.prepare<Record<string, unknown>, { n: number }>(
+        `SELECT COUNT(*) AS n FROM kv
+         WHERE kv.name >= @lo AND kv.name < @hi AND kv.name > @after AND kv.deleted = 0 AND ${IS_STATE_AT_REV}`,
+      ),
+      history: db.prepare<
+        Record<string, unknown>,
+        { id: number; name: string; created: number; deleted: number; prev_revision: number; value: string; prev_value: string | null }
+      >(
+        `SELECT kv.id, kv.name, kv.created, kv.deleted, kv.prev_revision, kv.value, p.value AS prev_value
+         FROM kv LEFT JOIN kv AS p ON p.id = kv.prev_revision
+         WHERE kv.id > @after AND kv.id <= @upto AND kv.name >= @lo AND kv.name < @hi
+         ORDER BY kv.id LIMIT @limit`,
+      ),
+      seq: db.prepare<[], { seq: number }>(`SELECT seq FROM sqlite_sequence WHERE name = 'kv'`),
+      compactedRev: db.prepare<[string], { prev_revision: number }>(`SELECT prev_revision FROM kv WHERE name = ?`),
+      // Drop rows at or before @rev that are superseded by the state at @rev, and tombstones
+      // at or before it; the state at @rev stays (it is the prev value of later updates).
+      compact: db.prepare(
+        `DELETE FROM kv WHERE id <= @rev AND name != '${COMPACT_KEY}' AND (deleted = 1 OR ${IS_STATE_AT_REV.replace("kv.id =", "kv.id <")})`,
+      ),
+      setCompacted: db.prepare(`UPDATE kv SET prev_revision = ? WHERE name = ?`),
+    };
+    this.rev = this.stmt.seq.get()?.seq ?? 0;
+    this.compacted = this.stmt.compactedRev.get(COMPACT_KEY)?.prev_revision ?? 0;
+    this.applyBatch = db.transaction((ops: WriteOp[], events: RawEvent[]) => ops.map((op) => this.apply(op, events)));
+  }
+
+  currentRevision(): number {
+    return this.rev;
+  }
+
+  compactedRevision(): number {
+    return this.compacted;
+  }
+
+  get(key: string, revision?: number): Row | undefined {
+    const r = revision === undefined ? this.stmt.latest.get(key) : this.stmt.at.get(key, revision);
+    return r && !r.deleted ? { key, revision: r.id, value: r.value } : undefined;
+  }
+
+  range(prefix: string, revision: number, after: string | undefined, limit: number): Row[] {
+    return this.stmt.range
+      .all({ lo: prefix, hi: prefixEnd(prefix), after: after ?? "", rev: revision, limit })
+      .map((r) => ({ key: r.name, revision: r.id, value: r.value }));
+  }
+
+  countRange(prefix: string, revision: number, after: string | undefined): number {
+    return this.stmt.count.get({ lo: prefix, hi: prefixEnd(prefix), after: after ?? "", rev: revision })!.n;
+  }
+
+  history(range: KeyRange, afterRev: number, uptoRev: number, limit: number): RawEvent[] {
+    const lo = range.key;
+    const hi = range.recursive ? prefixEnd(range.key) : range.key + "\0";
+    return this.stmt.history.all({ after: afterRev, upto: uptoRev, lo, hi, limit }).map((r) => {
+      if (r.deleted) {
+        return { revision: r.id, key: r.name, value: null, prevValue: r.value, prevRevision: r.prev_revision };
+      }
+      if (r.created || r.prev_value === null) {
+        return { revision: r.id, key: r.name, value: r.value, prevValue: null, prevRevision: 0 };
+      }
+      return { revision: r.id, key: r.name, value: r.value, prevValue: r.prev_value, prevRevision: r.prev_revision };
+    });
+  }
+
+  write(op: WriteOp): Promise<WriteResult> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ op, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        // Let every request parsed in this loop turn join the batch: one transaction, one fsync.
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commits the queued writes in one transaction, then publishes and resolves them. */
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    const events: RawEvent[] = [];
+    let results: WriteResult[];
+    try {
+      results = this.applyBatch(
+        batch.map((p) => p.op),
+        events,
+      );
+    } catch (err) {
+      // The transaction rolled back: none of these writes happened.
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    if (events.length > 0) this.rev = events[events.length - 1]!.revision;
+    this.onCommit(events);
+    for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
+  }
+
+  /** One CAS inside the batch transaction. */
+  private apply(op: WriteOp, events: RawEvent[]): WriteResult {
+    const cur = this.stmt.latest.get(op.key);
+    const live = cur && !cur.deleted ? cur : undefined;
+    const liveRev = live?.id ?? 0;
+    if (liveRev !== op.expect || (op.value === null && !live)) return { ok: false, current: liveRev };
+    let ev: RawEvent;
+    if (op.value === null) {
+      // kine-style tombstone: keeps the last value so DELETED events need no join.
+      const id = Number(this.stmt.insert.run(op.key, 0, 1, liveRev, live!.value).lastInsertRowid);
+      ev = { revision: id, key: op.key, value: null, prevValue: live!.value, prevRevision: liveRev };
+    } else {
+      const id = Number(this.stmt.insert.run(op.key, live ? 0 : 1, 0, cur?.id ?? 0, op.value).lastInsertRowid);
+      ev = { revision: id, key: op.key, value: op.value, prevValue: live?.value ?? null, prevRevision: liveRev };
+    }
+    events.push(ev);
+    return { ok: true, revision: ev.revision };
+  }
+
+  compact(revision: number): void {
+    if (revision <= this.compacted) return;
+    this.db.transaction(() => {
+      this.stmt.compact.run({ rev: revision });
+      this.stmt.setCompacted.run(revision, COMPACT_KEY);
+    })();
+    this.compacted = revision;
+  }
+
+  close(): void {
+    // Commit what is queued so no acknowledged-to-be write is silently dropped.
+    this.flush();
+    this.db.close();
+  }
+}
+
+export interface SqliteStoreOptions extends StoreOptions {}
+
+/** Opens (creating parent directories) a SQLite-backed Storage at `path`. */
+export function createSqliteStorage(path: string, opts: SqliteStoreOptions = {}): KVStore {
+  return new KVStore((onCommit) => new SqliteBackend(path, onCommit), opts);
+}
