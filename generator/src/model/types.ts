@@ -87,6 +87,8 @@ export interface ScaleSubresource {
   specReplicasPath: string;
   statusReplicasPath: string;
   labelSelectorPath?: string;
+  /** Where the `@subresource scale` tag is, for diagnostics about its paths. */
+  source?: SourceLocation;
 }
 
 export interface PrintColumn {
@@ -97,6 +99,8 @@ export interface PrintColumn {
   format?: string;
   priority: number;
   description?: string;
+  /** Where the `@printColumn` tag is, for diagnostics about its jsonPath. */
+  source?: SourceLocation;
 }
 
 export interface ValidationRule {

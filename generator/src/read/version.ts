@@ -1,0 +1,49 @@
+/** Version tags from the doc comment at the top of `<version>/index.ts`. */
+import type { SourceFile } from "ts-morph";
+import type { DiagnosticBag } from "../check/diagnostic.js";
+import type { SourceLocation } from "../model/types.js";
+import { readFileHeaderDoc } from "./jsdoc.js";
+import { VERSION_TAGS, reportUnknownTag } from "./tags.js";
+import { badValue, parseFlagTag } from "./tag-values.js";
+
+export interface VersionTags {
+  description: string;
+  served: boolean;
+  /** Undefined when not tagged; the group decides the default. */
+  storage?: boolean;
+  deprecated?: string;
+  source: SourceLocation;
+}
+
+export function readVersionTags(index: SourceFile | undefined, fallback: SourceLocation, projectRoot: string, diags: DiagnosticBag): VersionTags {
+  const out: VersionTags = { description: "", served: true, source: fallback };
+  if (!index) return out;
+  const doc = readFileHeaderDoc(projectRoot, index);
+  out.description = doc.description;
+  out.source = doc.source ?? fallback;
+  for (const tag of doc.tags) {
+    switch (tag.name) {
+      case "storageVersion": {
+        const v = parseFlagTag(diags, tag);
+        if (v !== undefined) {
+          out.storage = v;
+          out.source = tag.source; // storage-version diagnostics point at the tag
+        }
+        break;
+      }
+      case "served":
+        if (tag.value === "true" || tag.value === "") out.served = true;
+        else if (tag.value === "false") out.served = false;
+        else badValue(diags, tag, `@served must be true or false, got ${JSON.stringify(tag.value)}`, "write @served false");
+        break;
+      case "deprecated": {
+        const text = tag.value.replace(/^"(.*)"$/, "$1");
+        out.deprecated = text || "This version is deprecated.";
+        break;
+      }
+      default:
+        reportUnknownTag(diags, tag, VERSION_TAGS, "a version (index.ts)");
+    }
+  }
+  return out;
+}
