@@ -1,0 +1,4 @@
+import { createMemoryStorage } from "../../runtime/src/storage/index.js";
+import { runStorageSuite } from "./suite.js";
+
+runStorageSuite("memory", (opts) => createMemoryStorage(opts));
