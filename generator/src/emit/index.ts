@@ -1,7 +1,8 @@
 import type { Emitter } from "./emitter.js";
+import { openapiEmitter } from "./openapi/index.js";
 import { packageEmitter } from "./package.js";
 
 export type { Emitter, EmitContext } from "./emitter.js";
 
 /** Every emitter, in the order their files are listed. Adding an artifact means adding one line here. */
-export const emitters: Emitter[] = [packageEmitter];
+export const emitters: Emitter[] = [packageEmitter, openapiEmitter];

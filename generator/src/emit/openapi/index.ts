@@ -1,0 +1,30 @@
+/** The OpenAPI emitter: one v3 document per served group-version and one v2 document for all. */
+import type { Emitter } from "../emitter.js";
+import { buildV2Document } from "./v2.js";
+import { buildV3Document, type DocumentInfo } from "./v3.js";
+
+export { buildV2Document, toV2Schema } from "./v2.js";
+export { buildV3Document } from "./v3.js";
+export { collectDefinitions } from "./definitions.js";
+export { groupVersionPaths } from "./operations.js";
+
+/** Output paths, relative to the generated package; the server serves these files. */
+export const v3DocumentPath = (group: string, version: string) => `openapi/v3/apis/${group}/${version}.json`;
+export const V2_DOCUMENT_PATH = "openapi/v2.json";
+
+export const openapiEmitter: Emitter = {
+  name: "openapi",
+  description: "OpenAPI v3 per group-version and one OpenAPI v2 document (kubectl explain, validation, apply)",
+  emit(model, ctx) {
+    const info: DocumentInfo = { title: ctx.packageName, version: ctx.generatorVersion };
+    const files = [];
+    for (const g of model.groups)
+      for (const v of g.versions) {
+        if (!v.served) continue;
+        const doc = buildV3Document(model, g.name, v, info);
+        files.push({ path: v3DocumentPath(g.name, v.name), content: JSON.stringify(doc, null, 2), language: "json" as const });
+      }
+    files.push({ path: V2_DOCUMENT_PATH, content: JSON.stringify(buildV2Document(model, info), null, 2), language: "json" as const });
+    return files;
+  },
+};
