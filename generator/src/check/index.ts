@@ -1,1 +1,31 @@
-export function checkModel(): [] { return []; }
+/**
+ * The CHECK step: model-level rules that need the whole model (names across
+ * kinds, storage versions, list keys, JSON paths, defaults). Reader-time
+ * problems (types, tags, CEL) are reported by readDefinitions.
+ */
+import { resolve } from "node:path";
+import type { ApiModel } from "../model/types.js";
+import { checkDefaults } from "./defaults.js";
+import { DiagnosticBag, type Diagnostic } from "./diagnostic.js";
+import { checkLists } from "./lists.js";
+import { checkNames } from "./names.js";
+import { checkPaths } from "./paths.js";
+import { checkVersions } from "./versions.js";
+
+export type { Diagnostic } from "./diagnostic.js";
+export { formatDiagnostic } from "./diagnostic.js";
+
+export interface CheckOptions {
+  /** Root the model's source paths are relative to, to read snippets (default: the working directory). */
+  projectRoot?: string;
+}
+
+export function checkModel(model: ApiModel, opts: CheckOptions = {}): Diagnostic[] {
+  const diags = new DiagnosticBag(resolve(opts.projectRoot ?? process.cwd()));
+  checkVersions(model, diags);
+  checkNames(model, diags);
+  checkLists(model, diags);
+  checkPaths(model, diags);
+  checkDefaults(model, diags);
+  return diags.list();
+}
