@@ -1,0 +1,37 @@
+import type { KubeConfig } from "@kubernetes/client-node";
+import { type ClientConfig, normalizeConfig } from "./config.js";
+import { SharedInformerFactory } from "./informer-factory.js";
+import { ResourceClient } from "./resource-client.js";
+import { Transport } from "./transport.js";
+import type { KubeList, KubeObject, ResourceDescriptor } from "./types.js";
+
+/**
+ * What every generated client extends: the connection from the kubeconfig,
+ * one keep-alive transport and one informer factory shared by all its
+ * group-version clients.
+ */
+export class ClientBase {
+  readonly transport: Transport;
+  readonly informerFactory: SharedInformerFactory;
+
+  constructor(config?: ClientConfig) {
+    const { kc, opts } = normalizeConfig(config);
+    this.transport = new Transport(kc, opts);
+    this.informerFactory = new SharedInformerFactory(this.transport);
+  }
+
+  get kubeConfig(): KubeConfig {
+    return this.transport.kubeConfig;
+  }
+
+  /** A client for any kind by descriptor: the escape hatch the generated accessors are built on. */
+  resource<T extends KubeObject, TList extends KubeList<T> = KubeList<T>>(descriptor: ResourceDescriptor, namespace?: string): ResourceClient<T, TList> {
+    return new ResourceClient<T, TList>(this.transport, descriptor, namespace, this.transport.options.fieldManager);
+  }
+
+  /** Stops informers and closes idle connections so the process can exit. */
+  close(): void {
+    this.informerFactory.shutdown();
+    this.transport.close();
+  }
+}

@@ -1,0 +1,271 @@
+import type http from "node:http";
+import { isExpired } from "./errors.js";
+import { deleteCollectionQuery, listQuery, logQuery, watchQuery, writeQuery } from "./query.js";
+import type { Transport } from "./transport.js";
+import type {
+  CreateOptions,
+  DeleteCollectionOptions,
+  DeleteOptions,
+  GetOptions,
+  JsonPatchOperation,
+  KubeList,
+  KubeObject,
+  ListOptions,
+  LogOptions,
+  MergePatch,
+  PatchOptions,
+  PatchType,
+  RequestOptions,
+  ResourceDescriptor,
+  Scale,
+  Status,
+  UpdateOptions,
+  WatchOptions,
+} from "./types.js";
+import { Watch, type WatchSource } from "./watch.js";
+
+/**
+ * What `create()` takes: the kind's own type, with apiVersion and kind
+ * optional (the client fills them in). Kept an intersection of mapped types of
+ * T so object literals still get excess-property and required-field checks.
+ */
+export type CreateInput<T> = Omit<T, "apiVersion" | "kind"> & Partial<Pick<T, Extract<keyof T, "apiVersion" | "kind">>>;
+
+const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
+  json: "application/json-patch+json",
+  merge: "application/merge-patch+json",
+  strategic: "application/strategic-merge-patch+json",
+  apply: "application/apply-patch+yaml",
+};
+
+/** Default page size of `listAll` and informers, as kubectl's --chunk-size. */
+export const DEFAULT_PAGE_SIZE = 500;
+
+/**
+ * The typed client of one kind in one namespace (or all namespaces, or a
+ * cluster-scoped kind). Generated code only picks T, TList and the descriptor;
+ * every verb lives here.
+ */
+export class ResourceClient<T extends KubeObject, TList extends KubeList<T> = KubeList<T>> implements WatchSource<T>, AsyncIterable<T> {
+  readonly apiVersion: string;
+  /** `/apis/<g>/<v>[/namespaces/<ns>]/<plural>` */
+  private readonly collectionPath: string;
+  private readonly itemPrefix: string;
+  /** `/apis/<g>/<v>` (or `/api/v1`). */
+  private readonly root: string;
+
+  constructor(
+    protected readonly transport: Transport,
+    readonly descriptor: ResourceDescriptor,
+    /** Undefined for cluster-scoped kinds, and for namespaced kinds across all namespaces. */
+    readonly namespace?: string,
+    private readonly defaultFieldManager?: string,
+  ) {
+    const d = descriptor;
+    this.apiVersion = d.group ? `${d.group}/${d.version}` : d.version;
+    const root = (this.root = d.group ? `/apis/${d.group}/${d.version}` : `/api/${d.version}`);
+    this.collectionPath = d.namespaced && namespace ? `${root}/namespaces/${encodeURIComponent(namespace)}/${d.plural}` : `${root}/${d.plural}`;
+    this.itemPrefix = `${this.collectionPath}/`;
+  }
+
+  get(name: string, opts?: GetOptions): Promise<T> {
+    const q = opts?.resourceVersion ? `?resourceVersion=${encodeURIComponent(opts.resourceVersion)}` : "";
+    return this.transport.json<T>({ method: "GET", path: this.itemPath(name) + q, signal: opts?.signal, timeoutMs: opts?.timeoutMs });
+  }
+
+  list(opts?: ListOptions): Promise<TList> {
+    return this.transport.json<TList>({ method: "GET", path: this.collectionPath + listQuery(opts), signal: opts?.signal, timeoutMs: opts?.timeoutMs });
+  }
+
+  /**
+   * Every object, fetched page by page (`limit`, default 500) following
+   * `continue`. All pages come from the first page's snapshot; if it expires
+   * mid-way the ApiError (isExpired) is thrown rather than yielding duplicates.
+   */
+  async *listAll(opts?: ListOptions): AsyncGenerator<T, void, undefined> {
+    let cont = opts?.continue;
+    do {
+      const page: TList = await this.list({ ...opts, limit: opts?.limit ?? DEFAULT_PAGE_SIZE, continue: cont });
+      yield* page.items;
+      cont = page.metadata?.continue || undefined;
+    } while (cont);
+  }
+
+  /** `for await (const nb of client.notebooks("ns"))` walks every object, page by page. */
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return this.listAll();
+  }
+
+  /**
+   * A full list in pages (for informers and relists): the items of all pages and
+   * the snapshot's resourceVersion. Falls back to one unpaginated list when the
+   * snapshot expires between pages, as client-go's pager does.
+   */
+  async listEverything(opts: ListOptions = {}): Promise<KubeList<T>> {
+    const items: T[] = [];
+    let cont: string | undefined;
+    let first: TList | undefined;
+    try {
+      do {
+        const page: TList = await this.list({ ...opts, limit: opts.limit ?? DEFAULT_PAGE_SIZE, continue: cont, resourceVersion: cont ? undefined : opts.resourceVersion });
+        first ??= page;
+        for (const it of page.items) items.push(it);
+        cont = page.metadata?.continue || undefined;
+      } while (cont);
+    } catch (err) {
+      if (!cont || !isExpired(err)) throw err;
+      return this.list({ ...opts, limit: undefined, continue: undefined });
+    }
+    return { apiVersion: first.apiVersion, kind: first.kind, metadata: { resourceVersion: first.metadata?.resourceVersion }, items };
+  }
+
+  create(obj: CreateInput<T>, opts?: CreateOptions): Promise<T> {
+    const body = this.withTypeMeta(obj as KubeObject);
+    const path = (this.namespace || !this.descriptor.namespaced ? this.collectionPath : this.collectionFor(body)) + writeQuery(opts, this.defaultFieldManager);
+    return this.transport.json<T>({ method: "POST", path, body: JSON.stringify(body), signal: opts?.signal, timeoutMs: opts?.timeoutMs });
+  }
+
+  /** PUT the whole object; metadata.resourceVersion makes it conditional (409 Conflict when stale). */
+  update(obj: T, opts?: UpdateOptions): Promise<T> {
+    return this.put(this.objectPath(obj), obj, opts);
+  }
+
+  /** PUT to /status: only `.status` changes. */
+  updateStatus(obj: T, opts?: UpdateOptions): Promise<T> {
+    return this.put(this.objectPath(obj) + "/status", obj, opts);
+  }
+
+  patch(name: string, patch: JsonPatchOperation[], type: "json", opts?: PatchOptions): Promise<T>;
+  patch(name: string, patch: MergePatch<T>, type?: "merge" | "strategic", opts?: PatchOptions): Promise<T>;
+  patch(name: string, patch: unknown, type: PatchType = "merge", opts?: PatchOptions): Promise<T> {
+    return this.sendPatch(this.itemPath(name), patch, type, opts);
+  }
+
+  patchStatus(name: string, patch: JsonPatchOperation[], type: "json", opts?: PatchOptions): Promise<T>;
+  patchStatus(name: string, patch: MergePatch<T>, type?: "merge" | "strategic", opts?: PatchOptions): Promise<T>;
+  patchStatus(name: string, patch: unknown, type: PatchType = "merge", opts?: PatchOptions): Promise<T> {
+    return this.sendPatch(this.itemPath(name) + "/status", patch, type, opts);
+  }
+
+  /** Server-side apply (`application/apply-patch+yaml` with a JSON body); needs a fieldManager. */
+  apply(obj: CreateInput<T>, opts: PatchOptions & { fieldManager: string }): Promise<T> {
+    const body = this.withTypeMeta(obj as KubeObject);
+    return this.sendPatch(this.objectPath(body), body, "apply", opts);
+  }
+
+  /** Deletes one object: the object (while finalizers hold it, or as deleted) or a Success Status. */
+  delete(name: string, opts?: DeleteOptions): Promise<T | Status> {
+    return this.transport.json<T | Status>({ method: "DELETE", path: this.itemPath(name), body: deleteBody(opts), signal: opts?.signal, timeoutMs: opts?.timeoutMs });
+  }
+
+  /** Deletes every object the selectors match: the list of deleted objects or a Success Status. */
+  deleteCollection(opts?: DeleteCollectionOptions): Promise<TList | Status> {
+    return this.transport.json<TList | Status>({
+      method: "DELETE",
+      path: this.collectionPath + deleteCollectionQuery(opts),
+      body: deleteBody(opts),
+      signal: opts?.signal,
+      timeoutMs: opts?.timeoutMs,
+    });
+  }
+
+  /** A resilient watch: iterate it with `for await`; `close()` or the signal ends it. */
+  watch(opts?: WatchOptions): Watch<T> {
+    return new Watch<T>(this, opts);
+  }
+
+  /** One raw watch connection (what `Watch` reconnects); exposed for `WatchSource`. */
+  openWatch(opts: WatchOptions, resourceVersion: string | undefined, timeoutSeconds: number, signal: AbortSignal): Promise<http.IncomingMessage> {
+    return this.transport.stream({ method: "GET", path: this.collectionPath + watchQuery(opts, resourceVersion, timeoutSeconds), signal });
+  }
+
+  getScale(name: string, opts?: RequestOptions): Promise<Scale> {
+    return this.transport.json<Scale>({ method: "GET", path: this.itemPath(name) + "/scale", signal: opts?.signal, timeoutMs: opts?.timeoutMs });
+  }
+
+  updateScale(name: string, scale: Scale, opts?: UpdateOptions): Promise<Scale> {
+    const body = { apiVersion: "autoscaling/v1", kind: "Scale", ...scale, metadata: { name, ...(this.namespace ? { namespace: this.namespace } : {}), ...scale.metadata } };
+    return this.transport.json<Scale>({
+      method: "PUT",
+      path: this.itemPath(name) + "/scale" + writeQuery(opts, this.defaultFieldManager),
+      body: JSON.stringify(body),
+      signal: opts?.signal,
+      timeoutMs: opts?.timeoutMs,
+    });
+  }
+
+  /** Merge-patches the Scale, as `kubectl scale` does. */
+  patchScale(name: string, patch: MergePatch<Scale>, opts?: PatchOptions): Promise<Scale> {
+    return this.transport.json<Scale>({
+      method: "PATCH",
+      path: this.itemPath(name) + "/scale" + writeQuery(opts, this.defaultFieldManager),
+      body: JSON.stringify(patch),
+      contentType: PATCH_CONTENT_TYPES.merge,
+      signal: opts?.signal,
+      timeoutMs: opts?.timeoutMs,
+    });
+  }
+
+  /**
+   * The log subresource as a byte stream (a Node Readable, async-iterable).
+   * With `follow` it stays open until the server ends it or the signal aborts.
+   */
+  log(name: string, opts?: LogOptions): Promise<http.IncomingMessage> {
+    return this.transport.stream({ method: "GET", path: this.itemPath(name) + "/log" + logQuery(opts), accept: "*/*", signal: opts?.signal });
+  }
+
+  private put(path: string, obj: T, opts: UpdateOptions | undefined): Promise<T> {
+    return this.transport.json<T>({
+      method: "PUT",
+      path: path + writeQuery(opts, this.defaultFieldManager),
+      body: JSON.stringify(this.withTypeMeta(obj)),
+      signal: opts?.signal,
+      timeoutMs: opts?.timeoutMs,
+    });
+  }
+
+  private sendPatch(path: string, patch: unknown, type: PatchType, opts: PatchOptions | undefined): Promise<T> {
+    return this.transport.json<T>({
+      method: "PATCH",
+      path: path + writeQuery(opts, this.defaultFieldManager),
+      body: JSON.stringify(patch),
+      contentType: PATCH_CONTENT_TYPES[type],
+      signal: opts?.signal,
+      timeoutMs: opts?.timeoutMs,
+    });
+  }
+
+  private withTypeMeta<O extends KubeObject>(obj: O): O {
+    if (obj.apiVersion && obj.kind) return obj;
+    return { ...obj, apiVersion: obj.apiVersion || this.apiVersion, kind: obj.kind || this.descriptor.kind };
+  }
+
+  private itemPath(name: string): string {
+    if (!name) throw new Error(`${this.descriptor.kind}: a name is required`);
+    if (this.descriptor.namespaced && !this.namespace) {
+      throw new Error(`${this.descriptor.kind} is namespaced: use ${this.descriptor.plural}("<namespace>") for single-object calls`);
+    }
+    return this.itemPrefix + encodeURIComponent(name);
+  }
+
+  /** The object's URL; a client without a namespace takes it from the object's metadata. */
+  private objectPath(obj: KubeObject): string {
+    const name = obj.metadata?.name;
+    if (!name) throw new Error(`${this.descriptor.kind}: metadata.name is required`);
+    if (this.descriptor.namespaced && !this.namespace) return `${this.collectionFor(obj)}/${encodeURIComponent(name)}`;
+    return this.itemPath(name);
+  }
+
+  private collectionFor(obj: KubeObject): string {
+    const ns = obj.metadata?.namespace;
+    if (!ns) throw new Error(`${this.descriptor.kind} is namespaced: give the client a namespace or set metadata.namespace`);
+    return `${this.root}/namespaces/${encodeURIComponent(ns)}/${this.descriptor.plural}`;
+  }
+}
+
+function deleteBody(opts: DeleteOptions | undefined): string | undefined {
+  if (!opts) return undefined;
+  const { dryRun, gracePeriodSeconds, propagationPolicy, preconditions } = opts;
+  if (dryRun === undefined && gracePeriodSeconds === undefined && propagationPolicy === undefined && preconditions === undefined) return undefined;
+  return JSON.stringify({ kind: "DeleteOptions", apiVersion: "v1", dryRun: dryRun ? [dryRun] : undefined, gracePeriodSeconds, propagationPolicy, preconditions });
+}

@@ -1,0 +1,204 @@
+import http from "node:http";
+import https from "node:https";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { type ClientOptions, type ConnectionState, hasDynamicCredentials, resolveConnection } from "./config.js";
+import { TimeoutError, errorFromResponse } from "./errors.js";
+
+export interface HttpRequest {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Path below the server URL, with its query string. */
+  path: string;
+  body?: string;
+  contentType?: string;
+  accept?: string;
+  signal?: AbortSignal;
+  /** Milliseconds; undefined = the client default, 0 = none. */
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  statusCode: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+const REFRESH_EVERY_MS = 60_000;
+
+/**
+ * The one HTTP path of the client. Requests go through Node's http(s) module
+ * on a keep-alive agent resolved once from the kubeconfig; per request we only
+ * copy a headers object, so overhead over a raw request stays small. Dynamic
+ * credentials (exec plugins, token files) are re-resolved in the background
+ * every minute and right away on a 401.
+ */
+export class Transport {
+  private state?: ConnectionState;
+  private pending?: Promise<ConnectionState>;
+  private refreshedAt = 0;
+  private readonly dynamic: boolean;
+  private readonly base: URL;
+  private readonly basePath: string;
+  private readonly send: typeof https.request;
+  /** Prebuilt header objects per request shape, rebuilt when credentials change. */
+  private getHeaders?: Record<string, string>;
+  readonly defaultTimeoutMs: number;
+
+  constructor(
+    readonly kubeConfig: KubeConfig,
+    readonly options: ClientOptions,
+  ) {
+    const cluster = kubeConfig.getCurrentCluster();
+    if (!cluster) throw new Error("kubeconfig: no current cluster (set a current context)");
+    this.base = new URL(cluster.server);
+    this.basePath = this.base.pathname.replace(/\/+$/, "");
+    this.send = this.base.protocol === "http:" ? (http.request as unknown as typeof https.request) : https.request;
+    this.dynamic = hasDynamicCredentials(kubeConfig);
+    this.defaultTimeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  /** The server URL of the current context. */
+  get server(): string {
+    return this.base.href;
+  }
+
+  /** Sends a request and returns the response whatever its status. */
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const state = this.current() ?? (await this.connection());
+    let res = await this.once(state, req, false);
+    if (res.statusCode === 401 && this.dynamic) {
+      // A rotated token: resolve credentials again and retry once.
+      res = await this.once(await this.connection(true), req, false);
+    }
+    return res;
+  }
+
+  /** Sends a request, throws `ApiError` on a non-2xx status, parses the JSON body. */
+  async json<T>(req: HttpRequest): Promise<T> {
+    const res = await this.request(req);
+    if (res.statusCode < 200 || res.statusCode > 299) throw errorFromResponse(res.statusCode, res.body, res.headers);
+    return JSON.parse(res.body) as T;
+  }
+
+  /**
+   * Opens a streaming response (watch, log). A non-2xx status is read to the
+   * end and thrown as `ApiError`; the caller owns the stream otherwise.
+   */
+  async stream(req: HttpRequest): Promise<http.IncomingMessage> {
+    const state = this.current() ?? (await this.connection());
+    let res = await this.once(state, req, true);
+    if (res.statusCode === 401 && this.dynamic) {
+      res.resume();
+      res = await this.once(await this.connection(true), req, true);
+    }
+    const code = res.statusCode ?? 0;
+    if (code < 200 || code > 299) {
+      const body = await readBody(res);
+      throw errorFromResponse(code, body, res.headers);
+    }
+    return res;
+  }
+
+  /** Closes idle keep-alive sockets so the process can exit. */
+  close(): void {
+    this.state?.agent.destroy();
+  }
+
+  /** The resolved connection, if any; starts a background refresh of dynamic credentials when due. */
+  private current(): ConnectionState | undefined {
+    if (this.state && this.dynamic && !this.pending && Date.now() - this.refreshedAt > REFRESH_EVERY_MS) {
+      this.connection(true).catch(() => {
+        // Keep the old credentials; the next 401 retries the refresh.
+      });
+    }
+    return this.state;
+  }
+
+  private connection(force = false): Promise<ConnectionState> {
+    if (this.state && !force) return Promise.resolve(this.state);
+    if (this.pending) return this.pending;
+    this.pending = resolveConnection(this.kubeConfig, this.options, this.state)
+      .then((s) => {
+        this.state = s;
+        this.getHeaders = { ...s.headers, accept: "application/json" };
+        this.refreshedAt = Date.now();
+        return s;
+      })
+      .finally(() => {
+        this.pending = undefined;
+      });
+    return this.pending;
+  }
+
+  private once(state: ConnectionState, req: HttpRequest, streaming: false): Promise<HttpResponse>;
+  private once(state: ConnectionState, req: HttpRequest, streaming: true): Promise<http.IncomingMessage>;
+  private once(state: ConnectionState, req: HttpRequest, streaming: boolean): Promise<HttpResponse | http.IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      let headers: Record<string, string>;
+      if (req.body === undefined && req.accept === undefined && this.getHeaders) headers = this.getHeaders;
+      else {
+        headers = { ...state.headers, accept: req.accept ?? "application/json" };
+        if (req.body !== undefined) {
+          headers["content-type"] = req.contentType ?? "application/json";
+          headers["content-length"] = String(Buffer.byteLength(req.body));
+        }
+      }
+      const timeoutMs = streaming ? 0 : (req.timeoutMs ?? this.defaultTimeoutMs);
+      let timer: NodeJS.Timeout | undefined;
+      const r = this.send(
+        {
+          protocol: this.base.protocol,
+          hostname: this.base.hostname,
+          port: this.base.port,
+          method: req.method,
+          path: this.basePath + req.path,
+          headers,
+          agent: state.agent,
+          signal: req.signal,
+        },
+        (res) => {
+          if (streaming) {
+            if (timer) clearTimeout(timer);
+            resolve(res);
+            return;
+          }
+          res.setEncoding("utf8");
+          let body = "";
+          res.on("data", (c: string) => (body += c));
+          res.on("end", () => {
+            if (timer) clearTimeout(timer);
+            resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body });
+          });
+          res.on("error", (e) => {
+            if (timer) clearTimeout(timer);
+            reject(e);
+          });
+        },
+      );
+      r.on("error", (e: NodeJS.ErrnoException) => {
+        if (timer) clearTimeout(timer);
+        // A keep-alive socket the server closed while idle: safe to resend once on a fresh one.
+        if (r.reusedSocket && e.code === "ECONNRESET" && (req.method === "GET" || req.method === "PUT" || req.method === "DELETE")) {
+          this.once(state, req, streaming as true).then(resolve, reject);
+          return;
+        }
+        reject(e);
+      });
+      if (timeoutMs > 0) {
+        timer = setTimeout(() => r.destroy(new TimeoutError(timeoutMs)), timeoutMs);
+        timer.unref?.();
+      }
+      if (req.body !== undefined) r.end(req.body);
+      else r.end();
+    });
+  }
+}
+
+export function readBody(res: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    res.setEncoding("utf8");
+    let body = "";
+    res.on("data", (c: string) => (body += c));
+    res.on("end", () => resolve(body));
+    res.on("error", reject);
+  });
+}
