@@ -314,7 +314,7 @@ export function runStorageSuite(name: string, factory: StorageFactory): void {
         await s.delete(key("default", "item-06"));
         await s.guaranteedUpdate(key("default", "item-07"), (o) => ({ ...o, spec: { gen: 2 } }));
         const seen: KubeObject[] = [...first.items];
-        let cont = first.continueKey;
+        let cont: string | undefined = first.continueKey;
         let pages = 1;
         while (cont) {
           const page = await s.list(PREFIX, { limit: 3, revision: first.revision, exact: true, continueAfter: cont });

@@ -124,7 +124,8 @@ class HubWatcher implements Watcher {
   /** open: receiving; ending: drain what is queued then finish; stopped: finished. */
   private state: "open" | "ending" | "stopped" = "open";
   private error: unknown = undefined;
-  private wake: (() => void) | null = null;
+  /** Pending next() calls (normally one; several if a consumer does not await each). */
+  private wakers: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -181,9 +182,9 @@ class HubWatcher implements Watcher {
   }
 
   private signal(): void {
-    const w = this.wake;
-    this.wake = null;
-    w?.();
+    const wakers = this.wakers;
+    this.wakers = [];
+    for (const w of wakers) w();
   }
 
   private async next(): Promise<IteratorResult<WatchEvent>> {
@@ -230,7 +231,7 @@ class HubWatcher implements Watcher {
         this.stop();
         return DONE;
       }
-      await new Promise<void>((resolve) => (this.wake = resolve));
+      await new Promise<void>((resolve) => this.wakers.push(resolve));
     }
   }
 
