@@ -1,1 +1,2 @@
 export {};
+export * from "./validation/index.js";

@@ -1,0 +1,54 @@
+/**
+ * One kind's validation as the API server runs it for a custom resource:
+ * schema validation (an Ajv validator compiled ahead of time by the
+ * generator), then the list-type invariants, then the CEL rules, which are
+ * skipped, as upstream skips them, when the schema already found an error
+ * that makes rule evaluation unsafe (wrong types, missing or oversized
+ * values). Generated `validation.ts` files build one per kind.
+ */
+import type { FieldError, StructuralSchema } from "../api/resource.js";
+import { validateCelRules } from "./cel.js";
+import { applyDefaults } from "./defaults.js";
+import { fieldError } from "./field-errors.js";
+import { validateListTypes } from "./list-types.js";
+import { schemaErrorsToFieldErrors, type CompiledValidator } from "./schema-errors.js";
+
+export interface SchemaValidation {
+  schema: StructuralSchema;
+  /** Fills in `default`s in place (before validation, as the server decodes). */
+  applyDefaults(obj: Record<string, unknown>): void;
+  /** Schema, list-type and CEL validation; `old` is the stored object on update. */
+  validate(obj: Record<string, unknown>, old?: Record<string, unknown>): FieldError[];
+}
+
+/** Cause types after which apiextensions does not run CEL rules (hasBlockingErr). */
+const BLOCKING = new Set<FieldError["type"]>([
+  "FieldValueNotSupported",
+  "FieldValueRequired",
+  "FieldValueTooLong",
+  "FieldValueTooMany",
+  "FieldValueTypeInvalid",
+]);
+
+export function createSchemaValidation(schema: StructuralSchema, compiled: CompiledValidator): SchemaValidation {
+  return {
+    schema,
+    applyDefaults(obj) {
+      applyDefaults(obj, schema);
+    },
+    validate(obj, old) {
+      const errs: FieldError[] = [];
+      if (!compiled(obj)) errs.push(...schemaErrorsToFieldErrors(compiled.errors, obj));
+      errs.push(...validateListTypes(obj, schema));
+      if (errs.some((e) => BLOCKING.has(e.type))) {
+        // Upstream adds this with a nil path and a nil bad value.
+        errs.push(
+          fieldError.invalid("<nil>", null, "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"),
+        );
+      } else {
+        errs.push(...validateCelRules(obj, schema, old));
+      }
+      return errs;
+    },
+  };
+}
