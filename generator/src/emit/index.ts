@@ -1,3 +1,4 @@
+import { clientEmitter } from "./client.js";
 import type { Emitter } from "./emitter.js";
 import { openapiEmitter } from "./openapi/index.js";
 import { packageEmitter } from "./package.js";
@@ -5,4 +6,4 @@ import { packageEmitter } from "./package.js";
 export type { Emitter, EmitContext } from "./emitter.js";
 
 /** Every emitter, in the order their files are listed. Adding an artifact means adding one line here. */
-export const emitters: Emitter[] = [packageEmitter, openapiEmitter];
+export const emitters: Emitter[] = [packageEmitter, openapiEmitter, clientEmitter];

@@ -13,6 +13,7 @@ export const packageEmitter: Emitter = {
       type: "module",
       exports: {
         ".": { types: "./dist/index.d.ts", default: "./dist/index.js" },
+        "./client": { types: "./dist/client/index.d.ts", default: "./dist/client/index.js" },
         "./*": { types: "./dist/*.d.ts", default: "./dist/*.js" },
       },
       scripts: { build: "tsc -p ." },

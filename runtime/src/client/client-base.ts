@@ -13,6 +13,8 @@ import type { KubeList, KubeObject, ResourceDescriptor } from "./types.js";
 export class ClientBase {
   readonly transport: Transport;
   readonly informerFactory: SharedInformerFactory;
+  /** Clients by kind and namespace: accessors are called per request in typical code, so reuse them. */
+  private readonly clients = new Map<string, ResourceClient<KubeObject>>();
 
   constructor(config?: ClientConfig) {
     const { kc, opts } = normalizeConfig(config);
@@ -26,7 +28,10 @@ export class ClientBase {
 
   /** A client for any kind by descriptor: the escape hatch the generated accessors are built on. */
   resource<T extends KubeObject, TList extends KubeList<T> = KubeList<T>>(descriptor: ResourceDescriptor, namespace?: string): ResourceClient<T, TList> {
-    return new ResourceClient<T, TList>(this.transport, descriptor, namespace, this.transport.options.fieldManager);
+    const key = `${descriptor.group}/${descriptor.version}/${descriptor.plural}/${namespace ?? ""}`;
+    let c = this.clients.get(key);
+    if (!c) this.clients.set(key, (c = new ResourceClient<KubeObject>(this.transport, descriptor, namespace, this.transport.options.fieldManager)));
+    return c as unknown as ResourceClient<T, TList>;
   }
 
   /** Stops informers and closes idle connections so the process can exit. */
