@@ -9,7 +9,7 @@ export function checkVersions(model: ApiModel, diags: DiagnosticBag): void {
       diags.report(extra.source, "storage-version", `group ${group.name} has more than one storage version (${storage.map((v) => v.name).join(", ")})`, "keep @storageVersion in the index.ts of exactly one version");
     }
     if (storage.length === 0 && group.versions.length > 0) {
-      diags.report(group.versions[0].source, "storage-version", `group ${group.name} has no storage version`, `add @storageVersion to the doc comment of one version's index.ts, e.g. definitions/${group.name}/${group.versions[0].name}/index.ts`);
+      diags.report(group.versions[0].source, "storage-version", `group ${group.name} has no storage version`, `add @storageVersion to the doc comment of one version's index.ts, e.g. ${group.name}/${group.versions[0].name}/index.ts`);
     }
     for (const v of group.versions)
       for (const k of v.kinds) {

@@ -94,7 +94,9 @@ export async function readDefinitions(definitionsDir: string, opts: ReadOptions 
     const explicitStorage = new Set<VersionModel>();
     for (const v of g.versions) {
       const index = v.files.find((f) => f.getBaseName() === "index.ts");
-      const tags = readVersionTags(index, dirLocation(v.dir), projectRoot, diags);
+      // Without an index.ts, version diagnostics point at the folder's first file.
+      const fallback = v.files[0] ? { ...dirLocation(v.files[0].getFilePath()) } : dirLocation(v.dir);
+      const tags = readVersionTags(index, fallback, projectRoot, diags);
       const candidates = v.files
         .flatMap((sf) => sf.getInterfaces())
         .map((decl) => ({ decl, clause: resourceClause(decl, reader, places) }))

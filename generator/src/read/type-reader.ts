@@ -426,7 +426,9 @@ export class TypeReader {
     if (facts?.listType) fromTable.listType = facts.listType;
     if (facts?.listMapKeys) fromTable.listMapKeys = facts.listMapKeys;
     if (facts?.default !== undefined) fromTable.default = facts.default;
-    if (!resolved) return undefined;
+    // A field whose type was reported keeps its place as `unknown`, so later checks
+    // (JSON paths, defaults) do not pile follow-on errors onto the same mistake.
+    if (!resolved) return { name, description: doc.description, required: !prop.hasQuestionToken(), type: { kind: "unknown" }, constraints: tagged.constraints, source };
     const type = facts?.int64 ? toInt64(resolved.type) : resolved.type;
     const constraints = mergeConstraints(mergeConstraints(resolved.constraints, fromTable), tagged.constraints);
     if (type.kind === "unknown" && !constraints.preserveUnknownFields && scope.origin === "definitions") {

@@ -1,0 +1,105 @@
+// One small definitions tree per diagnostic under test/fixtures/bad/<case>;
+// each must report its code, message and exact file:line:col.
+import assert from "node:assert/strict";
+import { dirname, join } from "node:path";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { checkModel } from "../../generator/src/check/index.js";
+import { formatDiagnostic, type Diagnostic } from "../../generator/src/check/diagnostic.js";
+import { readDefinitions } from "../../generator/src/read/index.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const fixtures = join(root, "test/fixtures/bad");
+
+async function diagnose(name: string): Promise<Diagnostic[]> {
+  const { model, diagnostics } = await readDefinitions(join(fixtures, name), { projectRoot: root });
+  return [...diagnostics, ...checkModel(model, { projectRoot: root })];
+}
+
+const at = (d: Diagnostic) => `${d.file.replace("test/fixtures/bad/", "")}:${d.line}:${d.column}`;
+
+interface Case {
+  name: string;
+  code: string;
+  /** `<case>/skai.io/<version>/<file>:line:col`, relative to test/fixtures/bad. */
+  where: string;
+  message: RegExp;
+  hint?: RegExp;
+}
+
+const cases: Case[] = [
+  { name: "function-type", code: "unsupported-type", where: "function-type/skai.io/v1/widget.ts:7:13", message: /^function types are not supported$/ },
+  { name: "class-type", code: "unsupported-type", where: "class-type/skai.io/v1/widget.ts:7:10", message: /^class `Owner` is not supported$/, hint: /interface/ },
+  { name: "generic-type", code: "unsupported-type", where: "generic-type/skai.io/v1/widget.ts:7:8", message: /^generic type `Box<\.\.\.>` is not supported$/ },
+  { name: "mapped-type", code: "unsupported-type", where: "mapped-type/skai.io/v1/widget.ts:7:11", message: /^mapped types are not supported$/, hint: /Record<string, T>/ },
+  { name: "any-type", code: "unsupported-type", where: "any-type/skai.io/v1/widget.ts:7:9", message: /^`any` is not supported$/, hint: /@preserveUnknownFields/ },
+  { name: "number-union", code: "unsupported-type", where: "number-union/skai.io/v1/widget.ts:7:9", message: /^unions of numbers are not supported$/ },
+  { name: "object-union", code: "object-union", where: "object-union/skai.io/v1/widget.ts:15:22", message: /needs a discriminator field or @exactlyOneOf/ },
+  { name: "unknown-tag", code: "unknown-tag", where: "unknown-tag/skai.io/v1/widget.ts:7:7", message: /^unknown tag @minimun$/, hint: /^did you mean @minimum\?$/ },
+  { name: "bad-number", code: "bad-tag-value", where: "bad-number/skai.io/v1/widget.ts:7:16", message: /^@minimum needs a number, got "zero"$/ },
+  { name: "bad-pattern", code: "bad-tag-value", where: "bad-pattern/skai.io/v1/widget.ts:7:16", message: /^@pattern is not a valid regular expression: .*Unterminated character class/ },
+  { name: "bad-default-json", code: "bad-tag-value", where: "bad-default-json/skai.io/v1/widget.ts:7:16", message: /^@default needs a JSON value, got "\{size: 1\}"$/ },
+  { name: "bad-list-type", code: "bad-tag-value", where: "bad-list-type/skai.io/v1/widget.ts:7:17", message: /^@listType must be one of atomic, set, map, got "bag"$/ },
+  { name: "bad-scope", code: "bad-tag-value", where: "bad-scope/skai.io/v1/widget.ts:5:11", message: /^@scope must be one of Namespaced, Cluster, got "Global"$/ },
+  { name: "invalid-cel", code: "invalid-cel", where: "invalid-cel/skai.io/v1/widget.ts:5:24", message: /^@rule is not valid CEL: / },
+  { name: "default-violates-schema", code: "default-violates-schema", where: "default-violates-schema/skai.io/v1/widget.ts:12:3", message: /^@default 8 of WidgetSpec\.size violates its own schema: 8 is greater than the maximum 4$/ },
+  { name: "kind-without-spec", code: "kind-without-spec", where: "kind-without-spec/skai.io/v1/widget.ts:5:33", message: /^kind Widget has no spec type$/ },
+  { name: "duplicate-plural", code: "duplicate-plural", where: "duplicate-plural/skai.io/v1/widget.ts:4:18", message: /^kinds Gadget and Widget in skai\.io share the plural widgets$/ },
+  { name: "duplicate-short-name", code: "duplicate-short-name", where: "duplicate-short-name/skai.io/v1/widget.ts:7:18", message: /^short name w of Widget is already used by Gadget in skai\.io$/ },
+  { name: "two-storage-versions", code: "storage-version", where: "two-storage-versions/skai.io/v1/index.ts:3:4", message: /^group skai\.io has more than one storage version \(v2, v1\)$/ },
+  { name: "no-storage-version", code: "storage-version", where: "no-storage-version/skai.io/v2/widget.ts:1:1", message: /^group skai\.io has no storage version$/ },
+  { name: "bad-list-map-key", code: "bad-list-map-key", where: "bad-list-map-key/skai.io/v1/widget.ts:11:3", message: /^@listMapKey nme: Port has no field nme$/, hint: /name, protocol/ },
+  { name: "bad-list-map-key", code: "bad-list-map-key", where: "bad-list-map-key/skai.io/v1/widget.ts:16:3", message: /^@listMapKey protocol: Port\.protocol is optional and has no default$/ },
+  { name: "list-map-of-scalars", code: "bad-list-type", where: "list-map-of-scalars/skai.io/v1/widget.ts:11:3", message: /^@listType map on WidgetSpec\.names, a list of string values$/ },
+  { name: "bad-print-column", code: "bad-json-path", where: "bad-print-column/skai.io/v1/widget.ts:5:4", message: /^@printColumn Size: jsonPath \.spec\.sise does not exist/ },
+  { name: "bad-scale-path", code: "bad-scale-path", where: "bad-scale-path/skai.io/v1/widget.ts:5:4", message: /^specReplicasPath \.spec\.replicas is string, not int32$/ },
+];
+
+describe("diagnostics", () => {
+  for (const c of cases) {
+    it(`${c.name}: ${c.code} at ${c.where}`, async () => {
+      const all = await diagnose(c.name);
+      const found = all.find((d) => d.code === c.code && at(d) === c.where);
+      assert.ok(found, `expected ${c.code} at ${c.where}, got:\n${all.map(formatDiagnostic).join("\n")}`);
+      assert.match(found.message, c.message);
+      if (c.hint) assert.match(found.hint, c.hint);
+      assert.notEqual(found.snippet, "", "carries the source line");
+    });
+  }
+
+  it("each single-mistake fixture reports only its own mistakes", async () => {
+    for (const name of new Set(cases.map((c) => c.name))) {
+      const all = await diagnose(name);
+      const expected = cases.filter((c) => c.name === name).length;
+      assert.equal(all.length, expected, `${name}:\n${all.map(formatDiagnostic).join("\n")}`);
+    }
+  });
+
+  it("reports every mistake of a tree in one run", async () => {
+    const all = await diagnose("several-mistakes");
+    assert.deepEqual(
+      all.map((d) => `${d.code} ${at(d)}`).sort(),
+      [
+        "bad-json-path several-mistakes/skai.io/v1/widget.ts:6:4",
+        "bad-tag-value several-mistakes/skai.io/v1/widget.ts:5:11",
+        "default-violates-schema several-mistakes/skai.io/v1/widget.ts:14:3",
+        "invalid-cel several-mistakes/skai.io/v1/widget.ts:16:25",
+        "unknown-tag several-mistakes/skai.io/v1/widget.ts:11:7",
+        "unsupported-type several-mistakes/skai.io/v1/widget.ts:15:13",
+      ],
+    );
+  });
+
+  it("formats file:line:col, the source line, a caret under the column and the hint", async () => {
+    const [d] = await diagnose("unknown-tag");
+    assert.equal(
+      formatDiagnostic(d),
+      [
+        "test/fixtures/bad/unknown-tag/skai.io/v1/widget.ts:7:7: error: unknown tag @minimun",
+        "  /** @minimun 0 */",
+        "      ^",
+        "  hint: did you mean @minimum?",
+      ].join("\n"),
+    );
+  });
+});
