@@ -1,0 +1,157 @@
+/**
+ * The serving layer: an HTTPS apiserver in front of the resource handlers,
+ * with kube's filter chain, discovery, OpenAPI, health and metrics.
+ */
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import type { Handler } from "../api/request.js";
+import type { ResourceDefinition } from "../api/resource.js";
+import type { Storage } from "../storage/interface.js";
+import { type Authenticator, x509Authenticator } from "./authentication.js";
+import { allowAll, type Authorizer } from "./authorization.js";
+import { lazyResourceHandler } from "./default-resource-handler.js";
+import { buildDiscovery } from "./discovery.js";
+import { type HealthCheck, pingCheck, shutdownCheck } from "./health.js";
+import { InFlightLimiter } from "./inflight.js";
+import { RequestMetrics } from "./metrics.js";
+import { buildOpenAPI, type OpenAPIDocuments } from "./openapi.js";
+import { createRequestListener } from "./pipeline.js";
+import type { ServingContext } from "./request-context.js";
+import { ResourceRouter } from "./resource-routes.js";
+import { defaultVersionInfo, type VersionInfo } from "./version.js";
+
+export interface TLSMaterial {
+  /** PEM serving certificate (chain). */
+  cert: string | Buffer;
+  key: string | Buffer;
+  /** PEM bundle that client certificates must chain to; without it no client certificate authenticates. */
+  clientCA?: string | Buffer;
+}
+
+export interface ApiServerOptions {
+  resources: ResourceDefinition[];
+  openapi: OpenAPIDocuments;
+  storage: Storage;
+  tls: TLSMaterial;
+  /** Default 127.0.0.1. */
+  bindAddress?: string;
+  /** Default 8443; 0 picks a free port. */
+  port?: number;
+  /** Handles routed resource requests; default: the endpoints layer's createResourceHandler. */
+  resourceHandler?: Handler;
+  /** Overrides for /version. */
+  version?: Partial<VersionInfo>;
+  /** Default: client certificates verified against tls.clientCA. */
+  authenticator?: Authenticator;
+  /** Default: allow every authenticated user. system:masters is always allowed. */
+  authorizer?: Authorizer;
+  /** --max-requests-inflight, default 400; 0 = unlimited. */
+  maxRequestsInFlight?: number;
+  /** --max-mutating-requests-inflight, default 200; 0 = unlimited. */
+  maxMutatingRequestsInFlight?: number;
+  /** --request-timeout in ms, default 60 000. Watches and connect subresources are exempt. */
+  requestTimeoutMs?: number;
+  /** Extra checks for /healthz, /livez and /readyz (e.g. a storage ping). */
+  healthChecks?: HealthCheck[];
+  /** Extra checks for /readyz only. */
+  readinessChecks?: HealthCheck[];
+  /** How long close() lets in-flight requests finish before dropping connections. Default 5 s. */
+  shutdownGraceMs?: number;
+  log?: (message: string) => void;
+}
+
+export interface ApiServer {
+  listen(): Promise<{ port: number; address: string }>;
+  close(): Promise<void>;
+  readonly server: Server;
+  readonly metrics: RequestMetrics;
+}
+
+export function createApiServer(opts: ApiServerOptions): ApiServer {
+  const log = opts.log ?? ((m: string) => console.error(m));
+  const metrics = new RequestMetrics();
+  const longRunning = new Set<ServingContext>();
+  let shuttingDown = false;
+
+  const common = [pingCheck, ...(opts.healthChecks ?? [])];
+  const listener = createRequestListener({
+    discovery: buildDiscovery(opts.resources),
+    openapi: buildOpenAPI(opts.openapi),
+    version: defaultVersionInfo(opts.version),
+    router: new ResourceRouter(opts.resources),
+    resourceHandler: opts.resourceHandler ?? lazyResourceHandler(opts.resources, opts.storage),
+    authenticate: opts.authenticator ?? (opts.tls.clientCA ? x509Authenticator() : () => null),
+    authorize: opts.authorizer ?? allowAll,
+    limiter: new InFlightLimiter(
+      { readOnly: opts.maxRequestsInFlight ?? 400, mutating: opts.maxMutatingRequestsInFlight ?? 200 },
+      metrics,
+    ),
+    metrics,
+    health: {
+      healthz: common,
+      livez: common,
+      readyz: [...common, ...(opts.readinessChecks ?? []), shutdownCheck(() => shuttingDown)],
+    },
+    requestTimeoutMs: opts.requestTimeoutMs ?? 60_000,
+    longRunning,
+    log,
+  });
+
+  const server = createServer(
+    {
+      cert: opts.tls.cert,
+      key: opts.tls.key,
+      // Without a client CA, Node would verify client certificates against the public roots: ask for none.
+      ...(opts.tls.clientCA ? { ca: opts.tls.clientCA, requestCert: true } : { requestCert: false }),
+      // Request, never require: health probes and token clients come without certificates.
+      rejectUnauthorized: false,
+      keepAlive: true,
+      keepAliveTimeout: 90_000,
+      // Our own timeout filter decides; Node's socket timeouts would cut watches.
+      requestTimeout: 0,
+      headersTimeout: 60_000,
+    },
+    listener,
+  );
+  server.keepAliveTimeout = 90_000;
+
+  return {
+    server,
+    metrics,
+    listen() {
+      return new Promise((resolve, reject) => {
+        const onError = (err: Error) => reject(err);
+        server.once("error", onError);
+        server.listen(opts.port ?? 8443, opts.bindAddress ?? "127.0.0.1", () => {
+          server.off("error", onError);
+          const a = server.address() as AddressInfo;
+          resolve({ port: a.port, address: a.address });
+        });
+      });
+    },
+    async close() {
+      shuttingDown = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Watches would hold the server open forever: end them, as kube does on shutdown.
+      for (const ctx of longRunning) {
+        ctx.abort(new Error("server shutting down"));
+        ctx.res.end();
+      }
+      server.closeIdleConnections();
+      const grace = setTimeout(() => server.closeAllConnections(), opts.shutdownGraceMs ?? 5000);
+      await closed;
+      clearTimeout(grace);
+    },
+  };
+}
+
+export type { Authenticator } from "./authentication.js";
+export { x509Authenticator, firstOf, withAuthenticatedGroup } from "./authentication.js";
+export type { Authorizer, Decision } from "./authorization.js";
+export { allowAll, forbidden } from "./authorization.js";
+export type { HealthCheck } from "./health.js";
+export type { OpenAPIDocuments } from "./openapi.js";
+export type { VersionInfo } from "./version.js";
+export { parseRequestInfo, isLongRunning } from "./request-info.js";
+export { RequestMetrics } from "./metrics.js";
+export { writeStatus, writeError } from "./responses.js";

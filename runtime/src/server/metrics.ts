@@ -1,0 +1,141 @@
+/**
+ * The request metrics kube-apiserver exports, in Prometheus text format:
+ * apiserver_request_total, apiserver_request_duration_seconds and
+ * apiserver_current_inflight_requests, with kube's names, labels, help texts
+ * and buckets (k8s.io/apiserver/pkg/endpoints/metrics/metrics.go).
+ */
+import type { RequestInfo } from "../api/request.js";
+
+/** apiserver_request_duration_seconds buckets in kube 1.32. */
+const DURATION_BUCKETS = [
+  0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60,
+];
+
+/** Label names in the order Prometheus' Go client prints them (sorted). */
+const DURATION_LABELS = ["component", "dry_run", "group", "resource", "scope", "subresource", "verb", "version"] as const;
+type DurationLabels = Record<(typeof DURATION_LABELS)[number], string>;
+
+interface Histogram {
+  labels: string;
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+/** Reported verb as kube's CleanVerb: GET, LIST, WATCH, POST, PUT, PATCH, APPLY, DELETE, DELETECOLLECTION, CONNECT. */
+const REPORTED_VERBS: Record<string, string> = {
+  get: "GET",
+  list: "LIST",
+  watch: "WATCH",
+  create: "POST",
+  update: "PUT",
+  patch: "PATCH",
+  delete: "DELETE",
+  deletecollection: "DELETECOLLECTION",
+};
+
+const CONNECT_SUBRESOURCES = new Set(["exec", "attach", "portforward", "proxy"]);
+
+export type RequestLabels = DurationLabels & { code: string };
+
+export function requestLabels(info: RequestInfo, method: string, contentType: string | undefined, dryRun: string[], code: number): RequestLabels {
+  if (!info.isResourceRequest) {
+    return {
+      component: "apiserver",
+      dry_run: "",
+      group: "",
+      resource: "",
+      scope: "",
+      subresource: "",
+      verb: method,
+      version: "",
+      code: String(code),
+    };
+  }
+  let verb = REPORTED_VERBS[info.verb] ?? method;
+  if (verb === "PATCH" && contentType?.startsWith("application/apply-patch")) verb = "APPLY";
+  if (CONNECT_SUBRESOURCES.has(info.subresource)) verb = "CONNECT";
+  return {
+    component: "apiserver",
+    dry_run: [...new Set(dryRun)].sort().join(","),
+    group: info.apiGroup,
+    resource: info.resource,
+    // CleanScope: a named object is "resource", else namespace or cluster.
+    scope: info.name !== "" ? "resource" : info.namespace !== "" ? "namespace" : "cluster",
+    subresource: info.subresource,
+    verb,
+    version: info.apiVersion,
+    code: String(code),
+  };
+}
+
+function escapeLabel(v: string): string {
+  return v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
+}
+
+function formatLabels(names: readonly string[], values: Record<string, string>): string {
+  return names.map((n) => `${n}="${escapeLabel(values[n])}"`).join(",");
+}
+
+function formatNumber(n: number): string {
+  if (Number.isInteger(n)) return String(n);
+  return String(n);
+}
+
+export class RequestMetrics {
+  private readonly totals = new Map<string, number>();
+  private readonly durations = new Map<string, Histogram>();
+  inflightReadOnly = 0;
+  inflightMutating = 0;
+
+  observe(labels: RequestLabels, seconds: number): void {
+    const durationKey = formatLabels(DURATION_LABELS, labels);
+    const totalKey = `code="${labels.code}",${durationKey}`;
+    this.totals.set(totalKey, (this.totals.get(totalKey) ?? 0) + 1);
+    let h = this.durations.get(durationKey);
+    if (!h) {
+      h = { labels: durationKey, counts: new Array(DURATION_BUCKETS.length).fill(0), sum: 0, count: 0 };
+      this.durations.set(durationKey, h);
+    }
+    // Prometheus buckets are cumulative; store per-bucket counts and sum them when rendering.
+    let i = 0;
+    while (i < DURATION_BUCKETS.length && seconds > DURATION_BUCKETS[i]) i++;
+    if (i < DURATION_BUCKETS.length) h.counts[i]++;
+    h.sum += seconds;
+    h.count++;
+  }
+
+  /** The exposition text (text/plain; version=0.0.4). */
+  render(): string {
+    const lines: string[] = [];
+    lines.push(
+      "# HELP apiserver_current_inflight_requests [STABLE] Maximal number of currently used inflight request limit of this apiserver per request kind in last second.",
+      "# TYPE apiserver_current_inflight_requests gauge",
+      `apiserver_current_inflight_requests{request_kind="mutating"} ${this.inflightMutating}`,
+      `apiserver_current_inflight_requests{request_kind="readOnly"} ${this.inflightReadOnly}`,
+    );
+    lines.push(
+      "# HELP apiserver_request_duration_seconds [STABLE] Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.",
+      "# TYPE apiserver_request_duration_seconds histogram",
+    );
+    for (const key of [...this.durations.keys()].sort()) {
+      const h = this.durations.get(key)!;
+      let cumulative = 0;
+      DURATION_BUCKETS.forEach((le, i) => {
+        cumulative += h.counts[i];
+        lines.push(`apiserver_request_duration_seconds_bucket{${h.labels},le="${le}"} ${cumulative}`);
+      });
+      lines.push(`apiserver_request_duration_seconds_bucket{${h.labels},le="+Inf"} ${h.count}`);
+      lines.push(`apiserver_request_duration_seconds_sum{${h.labels}} ${formatNumber(h.sum)}`);
+      lines.push(`apiserver_request_duration_seconds_count{${h.labels}} ${h.count}`);
+    }
+    lines.push(
+      "# HELP apiserver_request_total [STABLE] Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.",
+      "# TYPE apiserver_request_total counter",
+    );
+    for (const key of [...this.totals.keys()].sort()) lines.push(`apiserver_request_total{${key}} ${this.totals.get(key)}`);
+    return lines.join("\n") + "\n";
+  }
+}
+
+export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
