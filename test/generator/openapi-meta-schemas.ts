@@ -3,11 +3,18 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import AjvModule, { type ValidateFunction } from "ajv";
-import formatsModule from "ajv-formats";
+import { createRequire } from "node:module";
+import type { ValidateFunction } from "ajv";
 
-const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
-const addFormats = (formatsModule as unknown as { default: typeof formatsModule }).default ?? formatsModule;
+// ajv and ajv-formats are CommonJS with a `default` export; require them so
+// both tsx and tsc (NodeNext) agree on the shape.
+const require = createRequire(import.meta.url);
+interface AjvLike {
+  compile(schema: object): ValidateFunction;
+  addSchema(schema: object): unknown;
+}
+const Ajv: new (opts: object) => AjvLike = require("ajv").default;
+const addFormats: (ajv: AjvLike) => unknown = require("ajv-formats").default;
 const dir = join(dirname(fileURLToPath(import.meta.url)), "../fixtures/openapi");
 
 /** draft-04 -> draft-07: `id` -> `$id`, no `$schema`, boolean exclusive bounds -> numeric ones. */
