@@ -1,0 +1,117 @@
+/**
+ * Delegated authorization, as kube's DelegatingAuthorizationOptions builds it
+ * (AS server/options/authorization.go): a union of `system:masters` (always
+ * allowed), the always-allowed health paths, and a SubjectAccessReview to
+ * kube-apiserver whose answers are cached 10 s allowed / 10 s denied, keyed by
+ * the JSON of the review spec (wire-spec §9.4).
+ */
+import type { RequestInfo, UserInfo } from "../api/request.js";
+import { errors, StatusError } from "../api/status.js";
+import type { ClusterConnection } from "../cluster/connection.js";
+import {
+  createSubjectAccessReview,
+  type ResourceAttributes,
+  type SubjectAccessReviewSpec,
+  type SubjectAccessReviewStatus,
+} from "../cluster/reviews.js";
+import { SYSTEM_MASTERS } from "./authenticator.js";
+import { forbiddenError } from "./forbidden.js";
+import { fieldSelectorRequirements, labelSelectorRequirements } from "./selectors.js";
+import { TtlCache } from "./ttl-cache.js";
+
+export interface Decision {
+  allowed: boolean;
+  /** Why, from the review; appended to the 403 message as kube does. */
+  reason: string;
+}
+
+export interface AuthorizerOptions {
+  /** The --authorization-kubeconfig connection; null = every review-needing request is denied (no opinion). */
+  connection: ClusterConnection | null;
+  allowedTtlMs?: number;
+  deniedTtlMs?: number;
+  timeoutMs?: number;
+  /** kube's --authorization-always-allow-paths default; a trailing `*` matches a prefix. */
+  alwaysAllowPaths?: string[];
+  alwaysAllowGroups?: string[];
+}
+
+export const DEFAULT_ALWAYS_ALLOW_PATHS = ["/healthz", "/readyz", "/livez"];
+
+const SELECTOR_VERBS = new Set(["list", "watch", "deletecollection"]);
+
+export function pathMatches(path: string, patterns: string[]): boolean {
+  return patterns.some((p) => (p.endsWith("*") ? path.startsWith(p.slice(0, -1)) : path === p));
+}
+
+/** The review spec for a request, with only the attributes kube would send (empty ones omitted, as Go's omitempty). */
+export function subjectAccessReviewSpec(user: UserInfo, info: RequestInfo, query?: URLSearchParams): SubjectAccessReviewSpec {
+  const spec: SubjectAccessReviewSpec = {};
+  if (info.isResourceRequest) {
+    const ra: ResourceAttributes = {};
+    if (info.namespace) ra.namespace = info.namespace;
+    if (info.verb) ra.verb = info.verb;
+    if (info.apiGroup) ra.group = info.apiGroup;
+    if (info.apiVersion) ra.version = info.apiVersion;
+    if (info.resource) ra.resource = info.resource;
+    if (info.subresource) ra.subresource = info.subresource;
+    if (info.name) ra.name = info.name;
+    if (query && SELECTOR_VERBS.has(info.verb)) {
+      const fields = fieldSelectorRequirements(query.get("fieldSelector"));
+      if (fields.length) ra.fieldSelector = { requirements: fields };
+      const labels = labelSelectorRequirements(query.get("labelSelector"));
+      if (labels.length) ra.labelSelector = { requirements: labels };
+    }
+    spec.resourceAttributes = ra;
+  } else {
+    spec.nonResourceAttributes = { path: info.path, verb: info.verb };
+  }
+  spec.user = user.name;
+  if (user.groups.length) spec.groups = user.groups;
+  if (user.extra && Object.keys(user.extra).length) spec.extra = user.extra;
+  if (user.uid) spec.uid = user.uid;
+  return spec;
+}
+
+export interface SubjectAccessReviewAuthorizer {
+  /** The decision; throws when the review call itself fails (kube answers 500 then). */
+  decide(user: UserInfo, info: RequestInfo, query?: URLSearchParams): Promise<Decision>;
+  /** Allows or throws the 403 (or 500) StatusError kube would send. */
+  authorize(user: UserInfo, info: RequestInfo, query?: URLSearchParams): Promise<void>;
+}
+
+export function createSubjectAccessReviewAuthorizer(options: AuthorizerOptions): SubjectAccessReviewAuthorizer {
+  const cache = new TtlCache<SubjectAccessReviewStatus>();
+  const allowedTtl = options.allowedTtlMs ?? 10_000;
+  const deniedTtl = options.deniedTtlMs ?? 10_000;
+  const paths = options.alwaysAllowPaths ?? DEFAULT_ALWAYS_ALLOW_PATHS;
+  const groups = options.alwaysAllowGroups ?? [SYSTEM_MASTERS];
+
+  async function decide(user: UserInfo, info: RequestInfo, query?: URLSearchParams): Promise<Decision> {
+    if (user.groups.some((g) => groups.includes(g))) return { allowed: true, reason: "" };
+    if (!info.isResourceRequest && pathMatches(info.path, paths)) return { allowed: true, reason: "" };
+    const conn = options.connection;
+    if (!conn) return { allowed: false, reason: "" };
+    const spec = subjectAccessReviewSpec(user, info, query);
+    const status = await cache.getOrLoad(
+      JSON.stringify(spec),
+      () => createSubjectAccessReview(conn, spec, { timeoutMs: options.timeoutMs ?? 10_000 }),
+      (s) => (s.allowed && !s.denied ? allowedTtl : deniedTtl),
+    );
+    // allowed and denied both set means denied; neither means no opinion, which is a 403 too.
+    return { allowed: status.allowed === true && status.denied !== true, reason: status.reason ?? "" };
+  }
+
+  return {
+    decide,
+    async authorize(user, info, query) {
+      let decision: Decision;
+      try {
+        decision = await decide(user, info, query);
+      } catch (err) {
+        throw err instanceof StatusError ? err : errors.internal(err);
+      }
+      if (!decision.allowed) throw forbiddenError(user.name, info, decision.reason);
+    },
+  };
+}

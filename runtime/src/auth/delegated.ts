@@ -1,0 +1,173 @@
+/**
+ * Delegated authentication and authorization for a server behind
+ * kube-apiserver's aggregation layer, assembled as kube's
+ * DelegatingAuthenticatorConfig / DelegatingAuthorizationOptions do:
+ * request-header, then x509 client certificate, then TokenReview; first success
+ * wins, any credential error is a 401, no credentials at all is anonymous,
+ * which this server admits only on the health paths (everything else 401).
+ */
+import type { IncomingMessage } from "node:http";
+import type { RequestInfo, UserInfo } from "../api/request.js";
+import { ClusterConnection } from "../cluster/connection.js";
+import { AuthenticationConfigSource, type AuthenticationFlags } from "./authentication-config.js";
+import {
+  AuthenticationError,
+  SYSTEM_ANONYMOUS,
+  SYSTEM_AUTHENTICATED,
+  SYSTEM_UNAUTHENTICATED,
+  type Authenticator,
+} from "./authenticator.js";
+import { createSubjectAccessReviewAuthorizer, DEFAULT_ALWAYS_ALLOW_PATHS, pathMatches, type Decision } from "./authorizer.js";
+import { createClientCertAuthenticator } from "./client-cert.js";
+import { createRequestHeaderAuthenticator, removeHeaders, stripRequestHeaders } from "./request-header.js";
+import { createTokenReviewAuthenticator } from "./token-review.js";
+
+export interface DelegatedAuthOptions {
+  /** --kubeconfig; absent = in-cluster config when in a pod. */
+  kubeconfig?: string;
+  /** --authentication-kubeconfig; defaults to kubeconfig. */
+  authenticationKubeconfig?: string;
+  /** --authorization-kubeconfig; defaults to kubeconfig. */
+  authorizationKubeconfig?: string;
+  authentication?: AuthenticationFlags;
+  tokenCacheTtlMs?: number;
+  authorizedTtlMs?: number;
+  unauthorizedTtlMs?: number;
+  alwaysAllowPaths?: string[];
+  /** Paths anonymous requests may reach (default: the health paths and their sub-checks). */
+  anonymousPaths?: string[];
+  /** Start even when the ConfigMap cannot be read within `lookupTimeoutMs`. */
+  tolerateLookupFailure?: boolean;
+  lookupTimeoutMs?: number;
+  /** ConfigMap re-list period (kube: 1 min); tests shorten it. */
+  configResyncMs?: number;
+  fileReloadMs?: number;
+  /** Background errors (ConfigMap watch, file reloads); default: console.warn. */
+  onError?: (err: unknown) => void;
+}
+
+export interface DelegatedAuth {
+  /**
+   * The user, or null when the request must be answered 401 Unauthorized.
+   * Afterwards Authorization, the bearer WebSocket subprotocol and every
+   * identity header are gone from the request.
+   */
+  authenticate(req: IncomingMessage, info: RequestInfo): Promise<UserInfo | null>;
+  /** Resolves when allowed; throws the StatusError to send (403 Forbidden, or 500 when the review failed). */
+  authorize(user: UserInfo, info: RequestInfo, query?: URLSearchParams): Promise<void>;
+  /** The authorization decision without the error, for callers that word their own. */
+  decide(user: UserInfo, info: RequestInfo, query?: URLSearchParams): Promise<Decision>;
+  /** Client CA + request-header CA PEMs, for the TLS server's acceptable-CA list (see AuthenticationConfigSource). */
+  clientCABundle(): string;
+  onClientCAChange(listener: () => void): void;
+  /** The --kubeconfig connection (namespace lifecycle admission, later the pod proxy); null outside a cluster. */
+  cluster: ClusterConnection | null;
+  close(): void;
+}
+
+export const DEFAULT_ANONYMOUS_PATHS = ["/healthz", "/healthz/*", "/livez", "/livez/*", "/readyz", "/readyz/*"];
+
+const WEBSOCKET_BEARER = "base64url.bearer.authorization.k8s.io.";
+
+/** Loads each distinct kubeconfig once; the per-purpose ones default to --kubeconfig. */
+async function connections(options: DelegatedAuthOptions) {
+  const loaded = new Map<string, Promise<ClusterConnection | null>>();
+  const load = (path: string | undefined) => {
+    const key = path ?? "";
+    if (!loaded.has(key)) loaded.set(key, ClusterConnection.load(path));
+    return loaded.get(key)!;
+  };
+  return {
+    cluster: await load(options.kubeconfig),
+    authentication: await load(options.authenticationKubeconfig ?? options.kubeconfig),
+    authorization: await load(options.authorizationKubeconfig ?? options.kubeconfig),
+  };
+}
+
+export async function createDelegatedAuth(options: DelegatedAuthOptions = {}): Promise<DelegatedAuth> {
+  const onError = options.onError ?? ((err: unknown) => console.warn(`delegated auth: ${err instanceof Error ? err.message : String(err)}`));
+  const conns = await connections(options);
+  const config = new AuthenticationConfigSource({
+    flags: options.authentication ?? {},
+    connection: conns.authentication,
+    resyncMs: options.configResyncMs,
+    fileReloadMs: options.fileReloadMs,
+    onError,
+  });
+  const loaded = await config.start(options.lookupTimeoutMs ?? 10_000);
+  if (!loaded) {
+    const message =
+      "unable to load the kube-system/extension-apiserver-authentication ConfigMap; " +
+      "grant the extension-apiserver-authentication-reader role or pass --authentication-tolerate-lookup-failure";
+    if (!options.tolerateLookupFailure) {
+      config.stop();
+      throw new Error(message);
+    }
+    onError(new Error(`${message} (tolerated; retrying in the background)`));
+  }
+
+  const authenticators: Authenticator[] = [
+    createRequestHeaderAuthenticator(() => config.requestHeader()),
+    createClientCertAuthenticator(() => config.clientCert()),
+  ];
+  if (conns.authentication) {
+    authenticators.push(createTokenReviewAuthenticator({ connection: conns.authentication, cacheTtlMs: options.tokenCacheTtlMs }));
+  }
+  const authorizer = createSubjectAccessReviewAuthorizer({
+    connection: conns.authorization,
+    allowedTtlMs: options.authorizedTtlMs,
+    deniedTtlMs: options.unauthorizedTtlMs,
+    alwaysAllowPaths: options.alwaysAllowPaths ?? DEFAULT_ALWAYS_ALLOW_PATHS,
+  });
+  const anonymousPaths = options.anonymousPaths ?? DEFAULT_ANONYMOUS_PATHS;
+
+  async function authenticate(req: IncomingMessage, info: RequestInfo): Promise<UserInfo | null> {
+    let user: UserInfo | null = null;
+    let failed = false;
+    for (const authenticator of authenticators) {
+      try {
+        user = await authenticator.authenticate(req);
+      } catch (err) {
+        // kube's union authenticator collects errors and tries the next one.
+        failed = true;
+        if (!(err instanceof AuthenticationError)) onError(err);
+        continue;
+      }
+      if (user) break;
+    }
+    stripCredentials(req);
+    if (user) {
+      if (!user.groups.includes(SYSTEM_AUTHENTICATED)) user.groups = [...user.groups, SYSTEM_AUTHENTICATED];
+      return user;
+    }
+    if (!failed && pathMatches(info.path, anonymousPaths)) return { name: SYSTEM_ANONYMOUS, groups: [SYSTEM_UNAUTHENTICATED] };
+    return null;
+  }
+
+  function stripCredentials(req: IncomingMessage): void {
+    stripRequestHeaders(req, config.requestHeader());
+    removeHeaders(req, (h) => h === "authorization");
+    const protocols = req.headers["sec-websocket-protocol"];
+    if (protocols?.includes(WEBSOCKET_BEARER)) {
+      const kept = protocols
+        .split(",")
+        .map((p) => p.trim())
+        .filter((p) => !p.startsWith(WEBSOCKET_BEARER));
+      removeHeaders(req, (h) => h === "sec-websocket-protocol");
+      if (kept.length) {
+        req.headers["sec-websocket-protocol"] = kept.join(", ");
+        req.rawHeaders.push("Sec-WebSocket-Protocol", kept.join(", "));
+      }
+    }
+  }
+
+  return {
+    authenticate,
+    authorize: (user, info, query) => authorizer.authorize(user, info, query),
+    decide: (user, info, query) => authorizer.decide(user, info, query),
+    clientCABundle: () => config.clientCABundle(),
+    onClientCAChange: (listener) => config.onChange(listener),
+    cluster: conns.cluster,
+    close: () => config.stop(),
+  };
+}
