@@ -25,3 +25,4 @@ export function createStorage(spec: string, opts: StoreOptions = {}): KVStore {
   }
   throw new Error(`unknown storage spec "${spec}": expected "memory:" or "sqlite:<path>"`);
 }
+export { benchCreates, benchRawSqliteInserts, type BenchResult } from "./bench-helpers.js";
