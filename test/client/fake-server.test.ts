@@ -1,0 +1,171 @@
+// Watch, informer and transport behaviour against a small in-memory apiserver, so the
+// resume / relist / no-duplicate logic is tested apart from the real server.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { ClientBase, SharedInformer, isAlreadyExists, isConflict, isNotFound, retryOnConflict, type WatchEvent } from "../../runtime/src/client/index.js";
+import { FakeApiServer, widgets, type Obj } from "./helpers/fake-apiserver.js";
+
+let fake: FakeApiServer;
+let client: ClientBase;
+
+before(async () => {
+  fake = new FakeApiServer();
+  const port = await fake.start();
+  client = new ClientBase({ kubeConfig: fake.kubeConfig(port), timeoutMs: 5_000 });
+});
+after(async () => {
+  client.close();
+  await fake.stop();
+});
+
+const mk = (name: string, labels: Record<string, string> = {}): Obj => ({ metadata: { name, labels }, spec: { n: 1 } });
+
+async function until(cond: () => boolean, ms = 5_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error("timed out waiting for condition");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+test("verbs: create, get, list pages, update with conflict, delete; errors typed", async () => {
+  const w = client.resource<Obj>(widgets, "verbs");
+  const created = await w.create({ metadata: { name: "a" }, spec: { n: 1 } });
+  assert.equal(created.metadata.resourceVersion !== undefined, true);
+  await assert.rejects(w.create({ metadata: { name: "a" } }), (e) => isAlreadyExists(e));
+  const got = await w.get("a");
+  assert.deepEqual(got.spec, { n: 1 });
+  await w.update({ ...got, spec: { n: 2 } });
+  await assert.rejects(w.update({ ...got, spec: { n: 3 } }), (e) => isConflict(e));
+  await retryOnConflict(async () => {
+    const cur = await w.get("a");
+    await w.update({ ...cur, spec: { n: 3 } });
+  });
+  assert.deepEqual((await w.get("a")).spec, { n: 3 });
+  for (let i = 0; i < 25; i++) await w.create(mk(`p${String(i).padStart(2, "0")}`));
+  const names: string[] = [];
+  for await (const o of w.listAll({ limit: 10 })) names.push(o.metadata.name);
+  assert.equal(names.length, 26);
+  assert.equal(new Set(names).size, 26);
+  assert.equal(fake.requests.filter((r) => r.includes("/namespaces/verbs/widgets?limit=10")).length, 3);
+  await w.delete("a");
+  await assert.rejects(w.get("a"), (e) => isNotFound(e));
+});
+
+test("cancellation and timeouts: an aborted or timed-out request rejects", async () => {
+  const w = client.resource<Obj>(widgets, "verbs");
+  const ctrl = new AbortController();
+  ctrl.abort();
+  await assert.rejects(w.list({ signal: ctrl.signal }), (e: Error) => e.name === "AbortError");
+  // A watch request never ends by itself: a list-like timeout must cut it. Use the raw transport.
+  await assert.rejects(client.transport.json({ method: "GET", path: "/apis/test.io/v1/namespaces/t/widgets?watch=1&resourceVersion=0", timeoutMs: 100 }), (e: Error) => e.name === "TimeoutError");
+});
+
+test("watch resumes after dropped connections without losing or repeating events, and relists on 410", async () => {
+  const ns = "watch";
+  const w = client.resource<Obj>(widgets, ns);
+  await w.create(mk("pre"));
+  const events: Array<WatchEvent<Obj>> = [];
+  const watch = w.watch();
+  const done = (async () => {
+    for await (const ev of watch) events.push(ev);
+  })();
+  await until(() => events.length === 1);
+  assert.deepEqual([events[0]!.type, events[0]!.object.metadata.name], ["ADDED", "pre"]);
+
+  await w.create(mk("x1"));
+  await until(() => events.length === 2);
+  fake.dropWatches();
+  // Changes while disconnected come from history on resume.
+  await w.create(mk("x2"));
+  await until(() => events.length === 3);
+  assert.deepEqual(events.map((e) => `${e.type}:${e.object.metadata.name}`), ["ADDED:pre", "ADDED:x1", "ADDED:x2"]);
+
+  // History lost while disconnected: the resume gets 410, the watch lists and emits the difference.
+  fake.silently(() => {
+    fake.put({ ...fake.objects.get(`${ns}/x1`)!, spec: { n: 9 } });
+    fake.remove(ns, "x2");
+    fake.put({ metadata: { name: "x3", namespace: ns }, spec: {} });
+  });
+  fake.compact();
+  fake.dropWatches();
+  await until(() => events.length === 6);
+  assert.deepEqual(events.slice(3).map((e) => `${e.type}:${e.object.metadata.name}`).sort(), ["ADDED:x3", "DELETED:x2", "MODIFIED:x1"]);
+  // And it keeps watching from the relist's version.
+  await w.delete("pre");
+  await until(() => events.length === 7);
+  assert.equal(`${events[6]!.type}:${events[6]!.object.metadata.name}`, "DELETED:pre");
+  watch.close();
+  await done;
+});
+
+test("watch survives a server restart (connection refused for a while)", async () => {
+  const ns = "restart";
+  const w = client.resource<Obj>(widgets, ns);
+  const events: string[] = [];
+  const watch = w.watch({ resourceVersion: String(fake.rv) });
+  const done = (async () => {
+    for await (const ev of watch) events.push(`${ev.type}:${ev.object.metadata.name}`);
+  })();
+  await new Promise((r) => setTimeout(r, 100));
+  const port = (fake.server.address() as { port: number }).port;
+  await fake.stop();
+  fake.put({ metadata: { name: "during", namespace: ns }, spec: {} }); // happens while "down"; kept in history
+  await new Promise((r) => setTimeout(r, 500));
+  const restarted = new FakeApiServer();
+  Object.assign(restarted, { rv: fake.rv });
+  for (const [k, v] of fake.objects) restarted.objects.set(k, v);
+  (restarted as unknown as { history: unknown }).history = (fake as unknown as { history: unknown }).history;
+  fake = restarted;
+  await fake.start(port);
+  await until(() => events.length === 1);
+  assert.deepEqual(events, ["ADDED:during"]);
+  watch.close();
+  await done;
+});
+
+test("informer: syncs, dispatches add/update/delete once each across drops and 410 relists, lister queries the cache", async () => {
+  const ns = "inf";
+  const w = client.resource<Obj>(widgets, ns);
+  for (let i = 0; i < 30; i++) await w.create(mk(`o${i}`, { group: String(i % 3) }));
+  const inf = new SharedInformer<Obj>(w, { indexers: { byGroup: (o) => [o.metadata.labels?.group ?? ""] } });
+  const adds = new Map<string, number>();
+  const dels = new Map<string, number>();
+  let updates = 0;
+  let initial = 0;
+  inf.addEventHandler({
+    onAdd: (o, isInitial) => {
+      adds.set(o.metadata.name, (adds.get(o.metadata.name) ?? 0) + 1);
+      if (isInitial) initial++;
+    },
+    onUpdate: () => void updates++,
+    onDelete: (o) => void dels.set(o.metadata.name, (dels.get(o.metadata.name) ?? 0) + 1),
+  });
+  inf.start();
+  await inf.waitForSync();
+  assert.equal(inf.hasSynced(), true);
+  assert.equal(initial, 30);
+  assert.equal(inf.lister.namespace(ns).list({ group: "1" }).length, 10);
+  assert.equal(inf.lister.byIndex("byGroup", "2").length, 10);
+
+  await w.create(mk("new"));
+  await until(() => adds.has("new"));
+  fake.dropWatches();
+  await w.delete("o0");
+  await until(() => dels.has("o0"));
+  fake.silently(() => {
+    fake.remove(ns, "o1");
+    fake.put({ ...fake.objects.get(`${ns}/o2`)!, spec: { n: 5 } });
+    fake.put({ metadata: { name: "late", namespace: ns }, spec: {} });
+  });
+  fake.compact();
+  fake.dropWatches();
+  await until(() => dels.has("o1") && adds.has("late") && updates >= 1);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.ok([...adds.values()].every((n) => n === 1), "no object added twice");
+  assert.ok([...dels.values()].every((n) => n === 1), "no object deleted twice");
+  assert.equal(updates, 1);
+  assert.equal(inf.indexer.size, 30); // 30 + new + late - o0 - o1
+  assert.deepEqual(inf.lister.namespace(ns).get("o2")?.spec, { n: 5 });
+  inf.stop();
+});
