@@ -26,6 +26,10 @@ describe("sqlite specifics", () => {
     const mem = createStorage("memory:");
     assert.equal(await mem.currentRevision(), 1);
     await mem.close();
+    const inMem = createStorage("sqlite::memory:", { compaction: false });
+    await inMem.create(key("default", "y"), flunder("y"));
+    assert.equal(await inMem.count(PREFIX), 1);
+    await inMem.close();
     assert.throws(() => createStorage("etcd://x"), /unknown storage spec/);
   });
 

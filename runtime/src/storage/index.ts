@@ -1,22 +1,25 @@
 /** The storage layer: the interface, the memory and SQLite backends, and the factory. */
 import { createMemoryStorage } from "./memory.js";
 import { createSqliteStorage } from "./sqlite.js";
-import type { KVStore, StoreOptions } from "./kv-store.js";
+import { DEFAULT_COMPACTION, type KVStore, type StoreOptions } from "./kv-store.js";
 
 export * from "./interface.js";
 export * from "./errors.js";
 export { encode, decode, checkPreconditions } from "./codec.js";
 export type { Backend, RawEvent, Row, WriteOp, WriteResult, KeyRange, CommitListener } from "./backend.js";
-export { KVStore, type StoreOptions, type CompactionOptions } from "./kv-store.js";
+export { KVStore, DEFAULT_COMPACTION, type StoreOptions, type CompactionOptions } from "./kv-store.js";
 export { WatchHub, changeToEvent, INITIAL_EVENTS_END_ANNOTATION, type BacklogItem, type BacklogSource } from "./watch-hub.js";
 export { MemoryBackend, createMemoryStorage } from "./memory.js";
 export { SqliteBackend, createSqliteStorage, type SqliteStoreOptions } from "./sqlite.js";
+export { benchCreates, benchRawSqliteInserts, type BenchResult } from "./bench-helpers.js";
 
 /**
  * Opens a storage from a spec: `memory:` or `sqlite:<path>` (parent directories are
- * created; `sqlite::memory:` is an in-memory SQLite database).
+ * created; `sqlite::memory:` is an in-memory SQLite database). Periodic compaction
+ * (DEFAULT_COMPACTION) is on unless `opts.compaction` says otherwise (`false`: off).
  */
-export function createStorage(spec: string, opts: StoreOptions = {}): KVStore {
+export function createStorage(spec: string, options: StoreOptions = {}): KVStore {
+  const opts: StoreOptions = { compaction: DEFAULT_COMPACTION, ...options };
   if (spec === "memory:" || spec === "memory") return createMemoryStorage(opts);
   if (spec.startsWith("sqlite:")) {
     const path = spec.slice("sqlite:".length);
@@ -25,4 +28,3 @@ export function createStorage(spec: string, opts: StoreOptions = {}): KVStore {
   }
   throw new Error(`unknown storage spec "${spec}": expected "memory:" or "sqlite:<path>"`);
 }
-export { benchCreates, benchRawSqliteInserts, type BenchResult } from "./bench-helpers.js";

@@ -24,9 +24,16 @@ export interface StoreOptions {
   waitForRevisionMs?: number;
   /** Live events a watcher may have queued before it is ended as too slow. */
   watchBufferSize?: number;
-  /** Start periodic compaction keeping the last `retainRevisions` revisions. */
-  compaction?: CompactionOptions;
+  /** Start periodic compaction keeping the last `retainRevisions` revisions (false: none). */
+  compaction?: CompactionOptions | false;
 }
+
+/**
+ * What `createStorage` uses unless told otherwise: like kube-apiserver's 5-minute
+ * `--etcd-compaction-interval`, with a revision window so watches can resume after a
+ * reconnect and memory/disk stay bounded.
+ */
+export const DEFAULT_COMPACTION: CompactionOptions = { compactionIntervalMs: 5 * 60_000, retainRevisions: 10_000 };
 
 export interface CompactionOptions {
   compactionIntervalMs: number;
