@@ -49,10 +49,11 @@ export interface DelegatedAuthOptions {
 export interface DelegatedAuth {
   /**
    * The user, or null when the request must be answered 401 Unauthorized.
+   * `info` is only needed for the anonymous health paths (else req.url is used).
    * Afterwards Authorization, the bearer WebSocket subprotocol and every
    * identity header are gone from the request.
    */
-  authenticate(req: IncomingMessage, info: RequestInfo): Promise<UserInfo | null>;
+  authenticate(req: IncomingMessage, info?: RequestInfo): Promise<UserInfo | null>;
   /** Resolves when allowed; throws the StatusError to send (403 Forbidden, or 500 when the review failed). */
   authorize(user: UserInfo, info: RequestInfo, query?: URLSearchParams): Promise<void>;
   /** The authorization decision without the error, for callers that word their own. */
@@ -121,7 +122,7 @@ export async function createDelegatedAuth(options: DelegatedAuthOptions = {}): P
   });
   const anonymousPaths = options.anonymousPaths ?? DEFAULT_ANONYMOUS_PATHS;
 
-  async function authenticate(req: IncomingMessage, info: RequestInfo): Promise<UserInfo | null> {
+  async function authenticate(req: IncomingMessage, info?: RequestInfo): Promise<UserInfo | null> {
     let user: UserInfo | null = null;
     let failed = false;
     for (const authenticator of authenticators) {
@@ -140,7 +141,8 @@ export async function createDelegatedAuth(options: DelegatedAuthOptions = {}): P
       if (!user.groups.includes(SYSTEM_AUTHENTICATED)) user.groups = [...user.groups, SYSTEM_AUTHENTICATED];
       return user;
     }
-    if (!failed && pathMatches(info.path, anonymousPaths)) return { name: SYSTEM_ANONYMOUS, groups: [SYSTEM_UNAUTHENTICATED] };
+    const path = info?.path ?? (req.url ?? "/").split("?")[0]!;
+    if (!failed && pathMatches(path, anonymousPaths)) return { name: SYSTEM_ANONYMOUS, groups: [SYSTEM_UNAUTHENTICATED] };
     return null;
   }
 

@@ -1,0 +1,31 @@
+/** Building admission attributes from what a handler has. */
+import type { RequestInfo, UserInfo } from "../api/request.js";
+import type { AdmissionAttributes, AdmissionObject, Operation } from "./types.js";
+
+export interface AttributesInput {
+  operation: Operation;
+  info: RequestInfo;
+  user: UserInfo;
+  query?: URLSearchParams;
+  kind: string;
+  object?: AdmissionObject;
+  oldObject?: AdmissionObject;
+  options?: unknown;
+}
+
+/** Resource, namespace and name from the request info; dryRun from `?dryRun=All`. */
+export function admissionAttributes(input: AttributesInput): AdmissionAttributes {
+  const { info } = input;
+  return {
+    operation: input.operation,
+    object: input.object,
+    oldObject: input.oldObject,
+    name: info.name || input.object?.metadata?.name || "",
+    namespace: info.namespace,
+    resource: { group: info.apiGroup, version: info.apiVersion, resource: info.resource, subresource: info.subresource },
+    kind: { group: info.apiGroup, version: info.apiVersion, kind: input.kind },
+    user: input.user,
+    dryRun: input.query?.getAll("dryRun").includes("All") ?? false,
+    options: input.options,
+  };
+}
