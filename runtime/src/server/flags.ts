@@ -1,0 +1,104 @@
+/** kube-apiserver-style command-line flags of a generated server. */
+import { parseArgs } from "node:util";
+import { parseGoDuration } from "./duration.js";
+
+export interface ServerFlags {
+  securePort: number;
+  bindAddress: string;
+  tlsCertFile?: string;
+  tlsPrivateKeyFile?: string;
+  clientCAFile?: string;
+  /** Extra SANs for the self-signed serving certificate. */
+  tlsSANs: string[];
+  storage: string;
+  certDir: string;
+  kubeconfigOut: string;
+  maxRequestsInflight: number;
+  maxMutatingRequestsInflight: number;
+  requestTimeoutMs: number;
+  help: boolean;
+}
+
+export const SERVER_USAGE = `Usage: <server> [flags]
+
+Secure serving:
+  --secure-port int                     HTTPS port (default 8443; 0 picks a free port)
+  --bind-address ip                     address to listen on (default 127.0.0.1; 0.0.0.0 for all interfaces)
+  --tls-cert-file path                  serving certificate (PEM); without it a self-signed one is made in --cert-dir
+  --tls-private-key-file path           key of --tls-cert-file
+  --cert-dir path                       where generated certificates live (default .skai/certs)
+  --tls-san name                        extra hostname or IP for the generated serving certificate (repeatable)
+
+Authentication:
+  --client-ca-file path                 CA bundle for client certificates (default: the CA in --cert-dir)
+  --kubeconfig-out path                 where to write the admin kubeconfig (default .skai/kubeconfig)
+
+Storage:
+  --storage spec                        sqlite:<path> or memory: (default sqlite:.skai/data.db)
+
+Limits:
+  --max-requests-inflight int           read-only requests in flight before 429 (default 400, 0 = no limit)
+  --max-mutating-requests-inflight int  mutating requests in flight before 429 (default 200, 0 = no limit)
+  --request-timeout duration            timeout of non-watch requests (default 60s)
+
+  -h, --help                            this help
+`;
+
+function integer(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new Error(`invalid argument "${value}" for "--${flag}" flag: must be a non-negative integer`);
+  return Number(value);
+}
+
+/** Throws an Error with a user-facing message on unknown flags or bad values. */
+export function parseServerFlags(argv: string[]): ServerFlags {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      "secure-port": { type: "string" },
+      "bind-address": { type: "string" },
+      "tls-cert-file": { type: "string" },
+      "tls-private-key-file": { type: "string" },
+      "client-ca-file": { type: "string" },
+      "tls-san": { type: "string", multiple: true },
+      storage: { type: "string" },
+      "cert-dir": { type: "string" },
+      "kubeconfig-out": { type: "string" },
+      "max-requests-inflight": { type: "string" },
+      "max-mutating-requests-inflight": { type: "string" },
+      "request-timeout": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const port = integer("secure-port", values["secure-port"], 8443);
+  if (port > 65535) throw new Error(`invalid argument "${port}" for "--secure-port" flag: must be at most 65535`);
+  if (!!values["tls-cert-file"] !== !!values["tls-private-key-file"]) {
+    throw new Error("--tls-cert-file and --tls-private-key-file must be given together");
+  }
+  let requestTimeoutMs = 60_000;
+  if (values["request-timeout"] !== undefined) {
+    try {
+      requestTimeoutMs = parseGoDuration(values["request-timeout"]);
+    } catch (err) {
+      throw new Error(`invalid argument "${values["request-timeout"]}" for "--request-timeout" flag: ${(err as Error).message}`);
+    }
+    if (requestTimeoutMs <= 0) throw new Error(`--request-timeout must be positive`);
+  }
+  return {
+    securePort: port,
+    bindAddress: values["bind-address"] ?? "127.0.0.1",
+    tlsCertFile: values["tls-cert-file"],
+    tlsPrivateKeyFile: values["tls-private-key-file"],
+    clientCAFile: values["client-ca-file"],
+    tlsSANs: values["tls-san"] ?? [],
+    storage: values.storage ?? "sqlite:.skai/data.db",
+    certDir: values["cert-dir"] ?? ".skai/certs",
+    kubeconfigOut: values["kubeconfig-out"] ?? ".skai/kubeconfig",
+    maxRequestsInflight: integer("max-requests-inflight", values["max-requests-inflight"], 400),
+    maxMutatingRequestsInflight: integer("max-mutating-requests-inflight", values["max-mutating-requests-inflight"], 200),
+    requestTimeoutMs,
+    help: values.help ?? false,
+  };
+}

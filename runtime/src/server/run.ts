@@ -1,0 +1,123 @@
+/**
+ * The main of a generated server: flags -> certificates -> storage ->
+ * createApiServer -> listen, then the admin kubeconfig and a hint on stdout.
+ * SIGTERM/SIGINT close the server and the storage gracefully.
+ */
+import { readFileSync } from "node:fs";
+import type { ResourceDefinition } from "../api/resource.js";
+import { createStorage } from "../storage/index.js";
+import { ensureCertificates } from "./certs.js";
+import { parseServerFlags, SERVER_USAGE, type ServerFlags } from "./flags.js";
+import { type ApiServer, type ApiServerOptions, createApiServer } from "./index.js";
+import { writeKubeconfig } from "./kubeconfig.js";
+import type { OpenAPIDocuments } from "./openapi.js";
+
+export interface RunningServer {
+  port: number;
+  url: string;
+  /** Written only when the admin certificate is trusted (no --client-ca-file). */
+  kubeconfig?: string;
+  apiServer: ApiServer;
+  close(): Promise<void>;
+}
+
+export interface RunOptions {
+  out?: (line: string) => void;
+  /** Install SIGTERM/SIGINT handlers (default true). */
+  handleSignals?: boolean;
+  /** Passed through to createApiServer (e.g. a resourceHandler or authorizer). */
+  server?: Partial<ApiServerOptions>;
+}
+
+/** The host clients should dial for a bind address: loopback for the wildcard addresses. */
+function dialHost(bindAddress: string): string {
+  if (bindAddress === "0.0.0.0" || bindAddress === "") return "127.0.0.1";
+  if (bindAddress === "::") return "[::1]";
+  return bindAddress.includes(":") ? `[${bindAddress}]` : bindAddress;
+}
+
+export async function runServer(
+  argv: string[],
+  resources: ResourceDefinition[],
+  openapi: OpenAPIDocuments,
+  opts: RunOptions = {},
+): Promise<RunningServer | undefined> {
+  const out = opts.out ?? ((line: string) => console.log(line));
+  let flags: ServerFlags;
+  try {
+    flags = parseServerFlags(argv);
+  } catch (err) {
+    out(`Error: ${(err as Error).message}\n\n${SERVER_USAGE}`);
+    process.exitCode = 2;
+    return undefined;
+  }
+  if (flags.help) {
+    out(SERVER_USAGE);
+    return undefined;
+  }
+
+  const local = ensureCertificates(flags.certDir, flags.tlsSANs);
+  const cert = flags.tlsCertFile ? readFileSync(flags.tlsCertFile, "utf8") : local.serving.certPem;
+  const key = flags.tlsPrivateKeyFile ? readFileSync(flags.tlsPrivateKeyFile, "utf8") : local.serving.keyPem;
+  const clientCA = flags.clientCAFile ? readFileSync(flags.clientCAFile, "utf8") : local.ca.certPem;
+
+  const storage = createStorage(flags.storage);
+  const apiServer = createApiServer({
+    resources,
+    openapi,
+    storage,
+    tls: { cert, key, clientCA },
+    bindAddress: flags.bindAddress,
+    port: flags.securePort,
+    maxRequestsInFlight: flags.maxRequestsInflight,
+    maxMutatingRequestsInFlight: flags.maxMutatingRequestsInflight,
+    requestTimeoutMs: flags.requestTimeoutMs,
+    healthChecks: [{ name: "storage", check: async () => void (await storage.currentRevision()) }],
+    ...opts.server,
+  });
+  let port: number;
+  try {
+    ({ port } = await apiServer.listen());
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
+  const url = `https://${dialHost(flags.bindAddress)}:${port}`;
+
+  let kubeconfig: string | undefined;
+  if (!flags.clientCAFile) {
+    kubeconfig = flags.kubeconfigOut;
+    writeKubeconfig(kubeconfig, {
+      server: url,
+      // A user-supplied serving certificate's CA is unknown here; the local CA only vouches for the generated one.
+      caPem: flags.tlsCertFile ? undefined : local.ca.certPem,
+      clientCertPem: local.admin.certPem,
+      clientKeyPem: local.admin.keyPem,
+    });
+  }
+
+  out(`Serving on ${url} (storage ${flags.storage})`);
+  if (kubeconfig) {
+    const what = resources.length ? `get ${resources[0].plural}` : "api-resources";
+    out(`kubectl --kubeconfig ${kubeconfig} ${what}`);
+  } else out("--client-ca-file is set: no admin kubeconfig was written; use a client certificate from that CA.");
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await apiServer.close();
+      await storage.close();
+    })());
+
+  if (opts.handleSignals ?? true) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      out(`Received ${signal}, shutting down`);
+      process.off("SIGTERM", onSignal);
+      process.off("SIGINT", onSignal);
+      void close();
+    };
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
+  }
+  return { port, url, kubeconfig, apiServer, close };
+}
