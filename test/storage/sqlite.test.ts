@@ -33,6 +33,17 @@ describe("sqlite specifics", () => {
     assert.throws(() => createStorage("etcd://x"), /unknown storage spec/);
   });
 
+  it("refuses a second opener of the same file", async () => {
+    const path = join(dir, "locked", "db.sqlite");
+    const s = createSqliteStorage(path);
+    await s.create(key("default", "x"), flunder("x"));
+    assert.throws(() => createSqliteStorage(path), /in use by another process/);
+    await s.close();
+    const again = createSqliteStorage(path);
+    assert.equal(await again.count(PREFIX), 1);
+    await again.close();
+  });
+
   it("keeps revisions, compaction and history across reopen", async () => {
     const path = join(dir, "reopen", "db.sqlite");
     let s = createSqliteStorage(path);

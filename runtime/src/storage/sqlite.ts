@@ -60,10 +60,21 @@ export class SqliteBackend implements Backend {
   ) {
     if (path !== ":memory:" && path !== "") mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
-    this.db.pragma("journal_mode = WAL");
+    // One process owns the file: revisions and watch fan-out live in this process, so a
+    // second writer would go unseen. EXCLUSIVE makes a second opener fail instead.
+    this.db.pragma("locking_mode = EXCLUSIVE");
+    try {
+      this.db.pragma("journal_mode = WAL");
+      this.db.exec(SCHEMA);
+    } catch (err) {
+      this.db.close();
+      if ((err as { code?: string }).code?.startsWith("SQLITE_BUSY")) {
+        throw new Error(`sqlite storage ${path} is in use by another process`, { cause: err });
+      }
+      throw err;
+    }
     // FULL: the WAL is fsynced at every commit, so an acknowledged write survives a crash.
     this.db.pragma("synchronous = FULL");
-    this.db.exec(SCHEMA);
     this.db
       .prepare(
         `INSERT INTO kv (name, created, deleted, prev_revision, value)
