@@ -69,7 +69,7 @@ function walk(value: unknown, s: StructuralSchema, old: unknown, hasOld: boolean
   const additional = typeof s.additionalProperties === "object" ? s.additionalProperties : undefined;
   for (const [k, v] of Object.entries(obj)) {
     const prop = s.properties?.[k];
-    const hasOldChild = !!oldObj && Object.prototype.hasOwnProperty.call(oldObj, k);
+    const hasOldChild = oldObj?.[k] !== undefined;
     if (prop) walk(v, prop, oldObj?.[k], hasOldChild, childPath(path, k), errs);
     else if (additional) walk(v, additional, oldObj?.[k], hasOldChild, keyPath(path, k), errs);
   }
