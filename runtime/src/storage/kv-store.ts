@@ -202,7 +202,7 @@ export class KVStore implements Storage {
     let started = false;
     let finished = false;
     return async () => {
-      if (finished) return [];
+      if (finished || this.closed) return [];
       if (!started) {
         started = true;
         // Not older than the requested revision: wait for it, then snapshot the newest state.
@@ -210,6 +210,7 @@ export class KVStore implements Storage {
           await this.waitFor(key, opts.revision);
           at = params.liveAfter = this.backend.currentRevision();
         }
+        if (this.closed) return [];
       }
       const compacted = this.backend.compactedRevision();
       if (at < compacted) throw watchExpired(key, at, compacted);
@@ -236,6 +237,7 @@ export class KVStore implements Storage {
   ): () => BacklogItem[] {
     let after = from;
     return () => {
+      if (this.closed) return [];
       const compacted = this.backend.compactedRevision();
       if (after < compacted) throw watchExpired(key, from, compacted);
       const events = this.backend.history({ key: k, recursive }, after, upto, BATCH);

@@ -76,7 +76,7 @@ export class WatchHub {
 
   watch(params: HubWatchParams): Watcher {
     const w = new HubWatcher(this, params);
-    if (this.stopped) w.end();
+    if (this.stopped) w.stop();
     else this.watchers.add(w);
     return w;
   }
@@ -106,10 +106,10 @@ export class WatchHub {
     this.watchers.delete(w);
   }
 
-  /** Ends every watcher (after their buffered events) and pending waits. */
+  /** Ends every watcher now (the storage is closing: its backlog can no longer be read) and pending waits. */
   stop(): void {
     this.stopped = true;
-    for (const w of [...this.watchers]) w.end();
+    for (const w of [...this.watchers]) w.stop();
     for (const w of this.waiters) w.resolve(false);
     this.waiters = [];
   }
