@@ -91,8 +91,23 @@ export function constraintKeywords(c: Constraints, node?: TypeNode): JsonSchema 
   if (mapType) s["x-kubernetes-map-type"] = mapType;
   if (c.preserveUnknownFields && node?.kind !== "unknown") s["x-kubernetes-preserve-unknown-fields"] = true;
   if (c.embeddedResource) s["x-kubernetes-embedded-resource"] = true;
-  if (c.rules?.length) s["x-kubernetes-validations"] = c.rules.map(ruleSchema);
+  const rules = [...(c.rules ?? []).map(ruleSchema), ...unionRules(c)];
+  if (rules.length) s["x-kubernetes-validations"] = rules;
   return s;
+}
+
+/**
+ * Union tags as the CEL rules they mean, so the published schema states them
+ * (OpenAPI has no structural way to: oneOf of `required` lists is not structural).
+ */
+function unionRules(c: Constraints): JsonSchema[] {
+  const has = (fields: string[]) => `[${fields.map((f) => `has(self.${f})`).join(", ")}]`;
+  const names = (fields: string[]) => fields.join(", ");
+  return [
+    ...(c.exactlyOneOf ?? []).map((g) => ({ rule: `${has(g)}.exists_one(x, x)`, message: `exactly one of ${names(g)} must be set` })),
+    ...(c.atMostOneOf ?? []).map((g) => ({ rule: `${has(g)}.filter(x, x).size() <= 1`, message: `at most one of ${names(g)} may be set` })),
+    ...(c.atLeastOneOf ?? []).map((g) => ({ rule: `${has(g)}.exists(x, x)`, message: `at least one of ${names(g)} must be set` })),
+  ];
 }
 
 export function ruleSchema(r: ValidationRule): JsonSchema {
