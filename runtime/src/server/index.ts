@@ -16,6 +16,7 @@ import { InFlightLimiter } from "./inflight.js";
 import { RequestMetrics } from "./metrics.js";
 import { buildOpenAPI, type OpenAPIDocuments } from "./openapi.js";
 import { createRequestListener } from "./pipeline.js";
+import { ignoreFurtherWrites } from "./responses.js";
 import type { ServingContext } from "./request-context.js";
 import { ResourceRouter } from "./resource-routes.js";
 import { defaultVersionInfo, type VersionInfo } from "./version.js";
@@ -136,6 +137,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       for (const ctx of longRunning) {
         ctx.abort(new Error("server shutting down"));
         ctx.res.end();
+        ignoreFurtherWrites(ctx.res);
       }
       server.closeIdleConnections();
       const grace = setTimeout(() => server.closeAllConnections(), opts.shutdownGraceMs ?? 5000);

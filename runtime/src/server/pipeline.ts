@@ -18,7 +18,7 @@ import { METRICS_CONTENT_TYPE, type RequestMetrics, requestLabels } from "./metr
 import { isLongRunning, parseRequestInfo } from "./request-info.js";
 import { ServingContext } from "./request-context.js";
 import { ResourceRouter } from "./resource-routes.js";
-import { routeMethodNotAllowed, routeNotFound, writeError, writePlainError, writeStatus } from "./responses.js";
+import { ignoreFurtherWrites, routeMethodNotAllowed, routeNotFound, writeError, writePlainError, writeStatus } from "./responses.js";
 import { type DiscoveryDocuments, serveApi, serveApis, serveLegacyDocument } from "./discovery.js";
 import { type OpenAPIBodies, serveOpenAPIV2, serveOpenAPIV3Document, serveOpenAPIV3Root } from "./openapi.js";
 import type { VersionInfo } from "./version.js";
@@ -199,9 +199,7 @@ function onTimeout(ctx: ServingContext, res: ServerResponse): void {
     return;
   }
   writeStatus(res, TIMEOUT_STATUS);
-  // Whatever the handler still writes goes nowhere.
-  const ignore = () => res;
-  Object.assign(res, { writeHead: ignore, setHeader: ignore, removeHeader: ignore, appendHeader: ignore, write: () => true, end: ignore });
+  ignoreFurtherWrites(res);
 }
 
 async function route(cfg: PipelineConfig, ctx: ServingContext, path: string, versionBody: Buffer, method: string): Promise<void> {

@@ -92,3 +92,13 @@ export function writePrepared(res: ServerResponse, p: PreparedBody, head: boolea
   res.writeHead(200, headers);
   res.end(head ? undefined : p.body);
 }
+
+/**
+ * Makes every later write to `res` a no-op. Used once the serving layer has
+ * answered on the handler's behalf (timeout, shutdown): the handler may still
+ * write, and a write after end would otherwise raise an unhandled error.
+ */
+export function ignoreFurtherWrites(res: ServerResponse): void {
+  const ignore = () => res;
+  Object.assign(res, { writeHead: ignore, setHeader: ignore, removeHeader: ignore, appendHeader: ignore, flushHeaders: ignore, write: () => true, end: ignore });
+}
