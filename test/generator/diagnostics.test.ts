@@ -52,6 +52,13 @@ const cases: Case[] = [
   { name: "bad-list-map-key", code: "bad-list-map-key", where: "bad-list-map-key/skai.io/v1/widget.ts:16:3", message: /^@listMapKey protocol: Port\.protocol is optional and has no default$/ },
   { name: "list-map-of-scalars", code: "bad-list-type", where: "list-map-of-scalars/skai.io/v1/widget.ts:11:3", message: /^@listType map on WidgetSpec\.names, a list of string values$/ },
   { name: "bad-print-column", code: "bad-json-path", where: "bad-print-column/skai.io/v1/widget.ts:5:4", message: /^@printColumn Size: jsonPath \.spec\.sise does not exist/ },
+  { name: "constraint-mismatch", code: "constraint-mismatch", where: "constraint-mismatch/skai.io/v1/widget.ts:8:3", message: /^@minLength on WidgetSpec\.size, which is an int32 integer$/ },
+  { name: "constraint-mismatch", code: "constraint-mismatch", where: "constraint-mismatch/skai.io/v1/widget.ts:10:3", message: /^@minimum 5 is greater than @maximum 2 on WidgetSpec\.count$/ },
+  { name: "bad-union-field", code: "bad-union-field", where: "bad-union-field/skai.io/v1/widget.ts:11:18", message: /^@exactlyOneOf names path, which is not a field of Where$/ },
+  { name: "bad-union-field", code: "bad-union-field", where: "bad-union-field/skai.io/v1/widget.ts:12:3", message: /^@exactlyOneOf on Where names the required field bucket$/ },
+  { name: "unknown-without-preserve", code: "unknown-without-preserve", where: "unknown-without-preserve/skai.io/v1/widget.ts:7:3", message: /^field data has type unknown but no @preserveUnknownFields$/ },
+  { name: "syntax-error", code: "syntax-error", where: "syntax-error/skai.io/v1/widget.ts:8:9", message: /^Type expected\.$/ },
+  { name: "misplaced-tag", code: "misplaced-tag", where: "misplaced-tag/skai.io/v1/widget.ts:7:7", message: /^@shortName is not allowed on a field$/, hint: /belongs on a kind/ },
   { name: "bad-scale-path", code: "bad-scale-path", where: "bad-scale-path/skai.io/v1/widget.ts:5:4", message: /^specReplicasPath \.spec\.replicas is string, not int32$/ },
 ];
 

@@ -5,6 +5,7 @@
  */
 import { resolve } from "node:path";
 import type { ApiModel } from "../model/types.js";
+import { checkConstraints } from "./constraints.js";
 import { checkDefaults } from "./defaults.js";
 import { DiagnosticBag, type Diagnostic } from "./diagnostic.js";
 import { checkLists } from "./lists.js";
@@ -26,6 +27,7 @@ export function checkModel(model: ApiModel, opts: CheckOptions = {}): Diagnostic
   checkNames(model, diags);
   checkLists(model, diags);
   checkPaths(model, diags);
+  checkConstraints(model, diags);
   checkDefaults(model, diags);
   return diags.list();
 }

@@ -70,6 +70,17 @@ export async function readDefinitions(definitionsDir: string, opts: ReadOptions 
     layout.push({ group, versions });
   }
 
+  // Parse errors only (cheap); a full type check of the program would be slow.
+  const program = project.getProgram().compilerObject;
+  for (const g of layout)
+    for (const v of g.versions)
+      for (const sf of v.files)
+        for (const d of program.getSyntacticDiagnostics(sf.compilerNode)) {
+          const { line, character } = sf.compilerNode.getLineAndCharacterOfPosition(d.start ?? 0);
+          const text = typeof d.messageText === "string" ? d.messageText : d.messageText.messageText;
+          diags.report({ file: relativeFile(projectRoot, sf.getFilePath()), line: line + 1, column: character + 1 }, "syntax-error", text, "fix the TypeScript syntax");
+        }
+
   const places = new Places(defsDir);
   for (const g of layout)
     for (const v of g.versions)

@@ -41,6 +41,8 @@ export interface Resolved {
   type: TypeNode;
   /** Constraints carried by aliases on the way (`type Name = string` with `@pattern`). */
   constraints: Constraints;
+  /** Doc text of the nearest scalar alias, for fields that have none of their own. */
+  description?: string;
 }
 
 type Decl = InterfaceDeclaration | TypeAliasDeclaration;
@@ -208,6 +210,7 @@ export class TypeReader {
     const nameNode = node.getTypeName();
     const text = nameNode.getText();
     const args = node.getTypeArguments();
+    if (text === "") return undefined; // a missing type, already reported as a syntax error
     const decl = this.declarationOf(nameNode);
     if (!decl) {
       // The program is built without lib.d.ts (for speed), so Array and Record are unresolved names.
@@ -263,9 +266,11 @@ export class TypeReader {
     const inner = this.scopeFor(place, scope, decl.getName());
     const r = this.resolve(target, { ...inner, field: scope.field });
     if (!r) return undefined;
-    const own = inner.readTags ? readConstraintTags(this.diags, readNodeDoc(this.projectRoot, decl).tags, true).constraints : {};
+    const doc = readNodeDoc(this.projectRoot, decl, inner.readTags);
+    const own = inner.readTags ? readConstraintTags(this.diags, doc.tags, true).constraints : {};
     const type: TypeNode = r.type.kind === "enum" ? { ...r.type, name: decl.getName() } : r.type;
-    return { type, constraints: mergeConstraints(r.constraints, own) };
+    const description = doc.description || r.description;
+    return { type, constraints: mergeConstraints(r.constraints, own), ...(description ? { description } : {}) };
   }
 
   private scopeFor(place: Place, from: Scope, typeName: string): Scope {
@@ -435,9 +440,10 @@ export class TypeReader {
       this.diags.report(source, "unknown-without-preserve", `field ${name} has type unknown but no @preserveUnknownFields`, "add @preserveUnknownFields to keep free-form data, or give the field a concrete type");
     }
     const note = "deprecationNote" in tagged ? tagged.deprecationNote : undefined;
+    const text = doc.description || resolved.description || "";
     return {
       name,
-      description: note ? [doc.description, `Deprecated: ${note}`].filter(Boolean).join("\n") : doc.description,
+      description: note ? [text, `Deprecated: ${note}`].filter(Boolean).join("\n") : text,
       required: !prop.hasQuestionToken(),
       type,
       constraints,
