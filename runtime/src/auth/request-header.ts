@@ -98,14 +98,16 @@ export function stripRequestHeaders(req: IncomingMessage, cfg: RequestHeaderConf
 
 /** Deletes headers from both the parsed and the raw header lists (proxies forward rawHeaders). */
 export function removeHeaders(req: IncomingMessage, drop: (lowercaseName: string) => boolean): void {
-  for (const header of Object.keys(req.headers)) if (drop(header)) delete req.headers[header];
+  // Node builds headers and headersDistinct lazily from rawHeaders and its original
+  // count: materialise both before rawHeaders shrinks.
+  const parsed = req.headers;
+  const distinct = req.headersDistinct;
+  for (const header of Object.keys(parsed)) if (drop(header)) delete parsed[header];
+  for (const header of Object.keys(distinct)) if (drop(header)) delete distinct[header];
   const raw = req.rawHeaders;
   const kept: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     if (!drop(raw[i]!.toLowerCase())) kept.push(raw[i]!, raw[i + 1]!);
   }
   if (kept.length !== raw.length) raw.splice(0, raw.length, ...kept);
-  // headersDistinct is computed lazily once; drop those entries too when it was already read.
-  const distinct = req.headersDistinct;
-  for (const header of Object.keys(distinct)) if (drop(header)) delete distinct[header];
 }
