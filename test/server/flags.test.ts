@@ -1,0 +1,66 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parseServerFlags } from "../../runtime/src/server/flags.js";
+import { parseGoDuration } from "../../runtime/src/server/duration.js";
+
+test("defaults follow kube-apiserver, with local-development bind address and paths", () => {
+  assert.deepEqual(parseServerFlags([]), {
+    securePort: 8443,
+    bindAddress: "127.0.0.1",
+    tlsCertFile: undefined,
+    tlsPrivateKeyFile: undefined,
+    clientCAFile: undefined,
+    tlsSANs: [],
+    storage: "sqlite:.skai/data.db",
+    certDir: ".skai/certs",
+    kubeconfigOut: ".skai/kubeconfig",
+    maxRequestsInflight: 400,
+    maxMutatingRequestsInflight: 200,
+    requestTimeoutMs: 60_000,
+    help: false,
+  });
+});
+
+test("flags take --flag value and --flag=value", () => {
+  const f = parseServerFlags([
+    "--secure-port=9443",
+    "--bind-address",
+    "0.0.0.0",
+    "--storage=memory:",
+    "--tls-cert-file=a.crt",
+    "--tls-private-key-file",
+    "a.key",
+    "--client-ca-file=ca.crt",
+    "--tls-san=api.skai.svc",
+    "--tls-san=10.0.0.1",
+    "--max-requests-inflight=0",
+    "--request-timeout=1m30s",
+  ]);
+  assert.equal(f.securePort, 9443);
+  assert.equal(f.bindAddress, "0.0.0.0");
+  assert.equal(f.storage, "memory:");
+  assert.equal(f.tlsCertFile, "a.crt");
+  assert.equal(f.tlsPrivateKeyFile, "a.key");
+  assert.equal(f.clientCAFile, "ca.crt");
+  assert.deepEqual(f.tlsSANs, ["api.skai.svc", "10.0.0.1"]);
+  assert.equal(f.maxRequestsInflight, 0);
+  assert.equal(f.requestTimeoutMs, 90_000);
+  assert.equal(parseServerFlags(["-h"]).help, true);
+});
+
+test("bad flags are reported", () => {
+  assert.throws(() => parseServerFlags(["--nope"]), /nope/);
+  assert.throws(() => parseServerFlags(["--secure-port=abc"]), /invalid argument "abc" for "--secure-port" flag/);
+  assert.throws(() => parseServerFlags(["--secure-port=70000"]), /at most 65535/);
+  assert.throws(() => parseServerFlags(["--tls-cert-file=a.crt"]), /given together/);
+  assert.throws(() => parseServerFlags(["--request-timeout=soon"]), /time: invalid duration "soon"/);
+});
+
+test("Go durations", () => {
+  assert.equal(parseGoDuration("60s"), 60_000);
+  assert.equal(parseGoDuration("1h2m3.5s"), 3_723_500);
+  assert.equal(parseGoDuration("250ms"), 250);
+  assert.equal(parseGoDuration("0"), 0);
+  assert.throws(() => parseGoDuration("5"), /missing unit/);
+  assert.throws(() => parseGoDuration(""), /invalid duration/);
+});
