@@ -33,6 +33,7 @@ const RUNTIME_VALUES = [
   "ResourceClient",
   "Watch",
   "objectKey",
+  "WorkQueue",
 ];
 const RUNTIME_TYPES = [
   "ClientConfig",

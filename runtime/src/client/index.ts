@@ -28,5 +28,6 @@ export { DEFAULT_RETRY, retryOn, retryOnConflict, type Backoff } from "./retry.j
 export { compileLabelSelector, formatFieldSelector, formatLabelSelector } from "./selectors.js";
 export { Indexer, NAMESPACE_INDEX, type IndexFunc, type Indexers } from "./store.js";
 export { Transport, type HttpRequest, type HttpResponse } from "./transport.js";
-export { Watch, type WatchSource } from "./watch.js";
+export { Watch, sleep, type WatchSource } from "./watch.js";
+export { WorkQueue } from "./workqueue.js";
 export type * from "./types.js";
