@@ -1,0 +1,31 @@
+/** Per-kind facts every layer needs: names, storage keys, the GroupResource for errors. */
+import type { ResourceDefinition } from "../api/resource.js";
+import type { GroupResource } from "../api/status.js";
+
+export interface ResourceScope {
+  def: ResourceDefinition;
+  gr: GroupResource;
+  /** `group/version` as written in apiVersion. */
+  apiVersion: string;
+  /** `/<group>/<plural>/` */
+  root: string;
+}
+
+export function createScope(def: ResourceDefinition): ResourceScope {
+  return {
+    def,
+    gr: { group: def.group, resource: def.plural },
+    apiVersion: def.group ? `${def.group}/${def.version}` : def.version,
+    root: `/${def.group}/${def.plural}/`,
+  };
+}
+
+/** Storage key of one object (namespace ignored for cluster-scoped kinds). */
+export function objectKey(scope: ResourceScope, namespace: string, name: string): string {
+  return scope.def.namespaced ? `${scope.root}${namespace}/${name}` : `${scope.root}${name}`;
+}
+
+/** Prefix listing a namespace, or every object when `namespace` is empty. */
+export function listPrefix(scope: ResourceScope, namespace: string): string {
+  return scope.def.namespaced && namespace ? `${scope.root}${namespace}/` : scope.root;
+}

@@ -1,0 +1,296 @@
+/**
+ * The generic registry store (k8s.io/apiserver pkg/registry/generic/registry/store.go)
+ * for one kind over the Storage interface: create, get, update (PUT/PATCH, main and
+ * /status), delete with finalizers and garbage-collection finalizers, deletecollection.
+ * Handlers decode and negotiate; this layer owns object semantics.
+ */
+import { errors, successStatus, type Status } from "../api/status.js";
+import { StorageError, type KubeObject, type Storage } from "../storage/interface.js";
+import { OPTIMISTIC_LOCK_MESSAGE, toStatusError, unknownError } from "./errors.js";
+import { managerName, updateManagedFields } from "./managedfields.js";
+import { generateName, newUID, rfc3339 } from "./meta.js";
+import { objectKey, type ResourceScope } from "./scope.js";
+import {
+  metaOf,
+  prepareForCreate,
+  prepareForUpdate,
+  shouldDeleteDuringUpdate,
+  validateCreate,
+  validateUpdate,
+} from "./strategy.js";
+
+export interface WriteOptions {
+  dryRun: boolean;
+  fieldManager?: string;
+  userAgent?: string;
+}
+
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  propagationPolicy?: string;
+  orphanDependents?: boolean;
+  dryRun: boolean;
+}
+
+export interface DeleteResult {
+  /** The object (still present, being finalized) or a Success Status (deleted). */
+  body: KubeObject | Status;
+  deleted: boolean;
+}
+
+/**
+ * Builds the requested object from the current one for an update. For PUT it ignores
+ * `current` and returns the decoded body; for PATCH it applies the patch to `current`.
+ */
+export type Produce = (current: KubeObject) => KubeObject;
+
+const FINALIZER_ORPHAN = "orphan";
+const FINALIZER_FOREGROUND = "foregroundDeletion";
+const GENERATE_NAME_ATTEMPTS = 8;
+
+class DeleteDuringUpdate extends Error {
+  constructor(
+    readonly obj: KubeObject,
+    readonly uid: string | undefined,
+  ) {
+    super("delete during update");
+  }
+}
+
+class NoChange extends Error {
+  constructor(readonly obj: KubeObject) {
+    super("no change");
+  }
+}
+
+export class GenericStore {
+  constructor(
+    readonly scope: ResourceScope,
+    readonly storage: Storage,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  key(namespace: string, name: string): string {
+    return objectKey(this.scope, namespace, name);
+  }
+
+  async get(namespace: string, name: string, revision?: number): Promise<KubeObject> {
+    try {
+      return await this.storage.get(this.key(namespace, name), revision ? { revision } : undefined);
+    } catch (err) {
+      throw toStatusError(err, this.scope, name, "get");
+    }
+  }
+
+  /** `obj` is decoded, typed-checked and pruned; namespace already set from the URL. */
+  async create(obj: KubeObject, opts: WriteOptions): Promise<KubeObject> {
+    const def = this.scope.def;
+    obj.apiVersion = this.scope.apiVersion;
+    obj.kind = def.kind;
+    def.applyDefaults(obj as Record<string, unknown>);
+    const m = metaOf(obj);
+    prepareForCreate(this.scope, obj);
+    m.creationTimestamp = rfc3339(this.clock());
+    m.uid = newUID();
+    const generated = !!m.generateName && !m.name;
+    if (generated) m.name = generateName(m.generateName!);
+    validateCreate(this.scope, obj);
+    updateManagedFields(obj, undefined, managerName(opts.fieldManager, opts.userAgent), this.scope.apiVersion, "", this.clock());
+    if (m.resourceVersion) throw unknownError("resourceVersion should not be set on objects to be created");
+    for (let attempt = 1; ; attempt++) {
+      const key = this.key(m.namespace ?? "", m.name!);
+      try {
+        if (opts.dryRun) {
+          try {
+            await this.storage.get(key);
+          } catch (err) {
+            if (err instanceof StorageError && err.code === "KeyNotFound") return obj;
+            throw err;
+          }
+          throw new StorageError("KeyExists", key, "exists");
+        }
+        return await this.storage.create(key, obj);
+      } catch (err) {
+        const exists = err instanceof StorageError && err.code === "KeyExists";
+        if (exists && generated) {
+          if (attempt < GENERATE_NAME_ATTEMPTS) {
+            m.name = generateName(m.generateName!);
+            continue;
+          }
+          const e = errors.alreadyExists(this.scope.gr, m.name!);
+          e.status.message += ", the server was not able to generate a unique name for the object";
+          e.status.details!.retryAfterSeconds = 1;
+          throw e;
+        }
+        throw toStatusError(err, this.scope, m.name!, "create");
+      }
+    }
+  }
+
+  /**
+   * Update of the main resource or /status. `produce` returns the object as the client
+   * wants it (decoded, pruned); the store checks resourceVersion, applies the strategy,
+   * validates, and writes. Returns the stored object.
+   */
+  async update(
+    namespace: string,
+    name: string,
+    subresource: "" | "status",
+    produce: Produce,
+    opts: WriteOptions,
+  ): Promise<KubeObject> {
+    const key = this.key(namespace, name);
+    const manager = managerName(opts.fieldManager, opts.userAgent);
+    const tryUpdate = (current: KubeObject): KubeObject => {
+      const requested = produce(structuredClone(current));
+      const rm = metaOf(requested);
+      const rv = rm.resourceVersion;
+      if (!rv) {
+        throw errors.invalid(this.scope.gr.group, this.scope.gr.resource, name, [
+          { type: "FieldValueInvalid", field: "metadata.resourceVersion", message: "Invalid value: 0x0: must be specified for an update" },
+        ]);
+      }
+      if (rv !== current.metadata.resourceVersion) throw errors.conflict(this.scope.gr, name, OPTIMISTIC_LOCK_MESSAGE);
+      requested.apiVersion = this.scope.apiVersion;
+      requested.kind = this.scope.def.kind;
+      this.scope.def.applyDefaults(requested as Record<string, unknown>);
+      const next = prepareForUpdate(this.scope, requested, current, subresource);
+      validateUpdate(this.scope, next, current);
+      updateManagedFields(next, current, manager, this.scope.apiVersion, subresource, this.clock());
+      if (shouldDeleteDuringUpdate(next, current)) throw new DeleteDuringUpdate(next, current.metadata.uid);
+      if (opts.dryRun) throw new NoChange(next);
+      return next;
+    };
+    try {
+      return await this.storage.guaranteedUpdate(key, tryUpdate);
+    } catch (err) {
+      if (err instanceof NoChange) return err.obj;
+      if (err instanceof DeleteDuringUpdate) {
+        if (opts.dryRun) return err.obj;
+        try {
+          await this.storage.delete(key, { preconditions: { uid: err.uid } });
+        } catch (e) {
+          // deletion races with other finalizer removals: already gone is fine (store.go)
+          if (!(e instanceof StorageError && e.code === "KeyNotFound")) throw toStatusError(e, this.scope, name, "delete");
+        }
+        return err.obj;
+      }
+      throw toStatusError(err, this.scope, name, "update");
+    }
+  }
+
+  /** store.go Delete for a non-graceful strategy. */
+  async delete(namespace: string, name: string, opts: DeleteOptions): Promise<DeleteResult> {
+    const key = this.key(namespace, name);
+    let obj: KubeObject;
+    try {
+      obj = await this.storage.get(key);
+    } catch (err) {
+      throw toStatusError(err, this.scope, name, "delete");
+    }
+    this.checkPreconditions(obj, opts);
+    const pending = (metaOf(obj).finalizers ?? []).length > 0;
+    const [gcChange] = this.gcFinalizers(obj, opts);
+    if (pending || gcChange) {
+      let deleteNow = false;
+      let out: KubeObject | undefined;
+      const mark = (existing: KubeObject): KubeObject => {
+        this.checkPreconditions(existing, opts);
+        const next = structuredClone(existing);
+        const [change, finalizers] = this.gcFinalizers(next, opts);
+        if (change) metaOf(next).finalizers = finalizers;
+        if ((metaOf(next).finalizers ?? []).length === 0) {
+          deleteNow = true;
+          throw new NoChange(existing);
+        }
+        this.markAsDeleting(next);
+        if (opts.dryRun) throw new NoChange(next);
+        return next;
+      };
+      try {
+        out = await this.storage.guaranteedUpdate(key, mark);
+      } catch (err) {
+        if (err instanceof NoChange) out = err.obj;
+        else throw toStatusError(err, this.scope, name, "delete");
+      }
+      if (!deleteNow) return { body: out, deleted: false };
+      if (opts.dryRun) return { body: this.deletedStatus(out), deleted: true };
+    }
+    if (opts.dryRun) return { body: this.deletedStatus(obj), deleted: true };
+    try {
+      const last = await this.storage.delete(key, { preconditions: opts.preconditions });
+      return { body: this.deletedStatus(last), deleted: true };
+    } catch (err) {
+      throw toStatusError(err, this.scope, name, "delete");
+    }
+  }
+
+  /** finalizeDelete without ReturnDeletedObject: a Success Status naming the object. */
+  deletedStatus(obj: KubeObject): Status {
+    return successStatus({
+      name: obj.metadata.name,
+      group: this.scope.gr.group,
+      kind: this.scope.gr.resource,
+      uid: obj.metadata.uid,
+    });
+  }
+
+  private checkPreconditions(obj: KubeObject, opts: DeleteOptions): void {
+    const p = opts.preconditions;
+    if (!p) return;
+    const gr = { group: this.scope.def.group, resource: this.scope.def.kind };
+    const m = metaOf(obj);
+    if (p.uid !== undefined && p.uid !== m.uid) {
+      throw errors.conflict(
+        gr,
+        m.name ?? "",
+        `the UID in the precondition (${p.uid}) does not match the UID in record (${m.uid ?? ""}). The object might have been deleted and then recreated`,
+      );
+    }
+    if (p.resourceVersion !== undefined && p.resourceVersion !== m.resourceVersion) {
+      throw errors.conflict(
+        gr,
+        m.name ?? "",
+        `the ResourceVersion in the precondition (${p.resourceVersion}) does not match the ResourceVersion in record (${m.resourceVersion ?? ""}). The object might have been modified`,
+      );
+    }
+  }
+
+  /** deletionFinalizersForGarbageCollection with the default (background) policy. */
+  private gcFinalizers(obj: KubeObject, opts: DeleteOptions): [boolean, string[]] {
+    const current = metaOf(obj).finalizers ?? [];
+    let orphan: boolean;
+    let foreground: boolean;
+    if (opts.orphanDependents !== undefined) {
+      orphan = opts.orphanDependents;
+      foreground = false;
+    } else if (opts.propagationPolicy) {
+      orphan = opts.propagationPolicy === "Orphan";
+      foreground = opts.propagationPolicy === "Foreground";
+    } else {
+      orphan = current.includes(FINALIZER_ORPHAN) && !current.includes(FINALIZER_FOREGROUND);
+      foreground = current.includes(FINALIZER_FOREGROUND) && !current.includes(FINALIZER_ORPHAN);
+      // first one found wins in kube; approximate with "present and not both"
+      if (current.includes(FINALIZER_ORPHAN) && current.includes(FINALIZER_FOREGROUND)) {
+        const first = current.find((f) => f === FINALIZER_ORPHAN || f === FINALIZER_FOREGROUND);
+        orphan = first === FINALIZER_ORPHAN;
+        foreground = first === FINALIZER_FOREGROUND;
+      }
+    }
+    const next = current.filter((f) => f !== FINALIZER_ORPHAN && f !== FINALIZER_FOREGROUND);
+    if (orphan) next.push(FINALIZER_ORPHAN);
+    if (foreground) next.push(FINALIZER_FOREGROUND);
+    const same = new Set(current).size === new Set(next).size && next.every((f) => current.includes(f));
+    return [!same, same ? current : next];
+  }
+
+  /** markAsDeleting: deletionTimestamp (kept if earlier), grace period 0, generation bump once. */
+  private markAsDeleting(obj: KubeObject): void {
+    const m = metaOf(obj);
+    const now = this.clock();
+    if (!m.deletionTimestamp && (m.generation ?? 0) > 0) m.generation = (m.generation ?? 0) + 1;
+    if (!m.deletionTimestamp || new Date(m.deletionTimestamp) > now) m.deletionTimestamp = rfc3339(now);
+    m.deletionGracePeriodSeconds = 0;
+  }
+}
