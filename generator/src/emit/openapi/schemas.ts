@@ -4,7 +4,7 @@
  * writer derives its definitions from these.
  */
 import type { ApiModel, Constraints, Field, KindModel, ObjectType, TypeNode, ValidationRule } from "../../model/types.js";
-import { refWith, ref, type Gvk, type JsonSchema } from "./json-schema.js";
+import { ref, refTarget, refWith, type Gvk, type JsonSchema } from "./json-schema.js";
 import { kindDefinition } from "./naming.js";
 
 const META = "io.k8s.apimachinery.pkg.apis.meta.v1.";
@@ -26,7 +26,7 @@ const LIST_META_DOC =
   "Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds";
 
 /** A node's schema without description or constraints. */
-export function typeSchema(node: TypeNode, constraints?: Constraints): JsonSchema {
+export function typeSchema(node: TypeNode): JsonSchema {
   switch (node.kind) {
     case "string":
       return node.format ? { type: "string", format: node.format } : { type: "string" };
@@ -52,10 +52,10 @@ export function typeSchema(node: TypeNode, constraints?: Constraints): JsonSchem
     case "unknown":
       return { type: "object", "x-kubernetes-preserve-unknown-fields": true };
   }
-  return unreachable(node, constraints);
+  return unreachable(node);
 }
 
-function unreachable(node: never, _c?: Constraints): never {
+function unreachable(node: never): never {
   throw new Error(`internal error: unknown type node ${JSON.stringify(node)}`);
 }
 
@@ -63,10 +63,8 @@ function unreachable(node: never, _c?: Constraints): never {
 export function valueSchema(node: TypeNode, constraints: Constraints | undefined, description?: string): JsonSchema {
   const base = typeSchema(node);
   const extra: JsonSchema = { ...(description ? { description } : {}), ...constraintKeywords(constraints ?? {}, node) };
-  if (typeof base.$ref === "string") {
-    const target = (base.$ref as string).split("/").pop()!;
-    return refWith(target, extra);
-  }
+  const target = refTarget(base);
+  if (target) return refWith(target, extra);
   return { ...(description ? { description } : {}), ...base, ...extra };
 }
 
