@@ -64,6 +64,9 @@ function convert(node: unknown): unknown {
     } else if ((k === "oneOf" || k === "anyOf") && src["x-kubernetes-int-or-string"]) {
       // int-or-string: kube's v2 shape is a string.
       if (!src.type) out.type = "string";
+    } else if (k === "x-kubernetes-int-or-string" && (src.oneOf || src.anyOf)) {
+      // Dropped with the oneOf it marked, so Quantity and IntOrString equal kube's v2
+      // definitions and the aggregator's v2 merge need not rename them.
     } else {
       out[k] = DATA_KEYWORDS.has(k) ? v : convert(v);
     }
