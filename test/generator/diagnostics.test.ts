@@ -42,6 +42,7 @@ const cases: Case[] = [
   { name: "bad-list-type", code: "bad-tag-value", where: "bad-list-type/skai.io/v1/widget.ts:7:17", message: /^@listType must be one of atomic, set, map, got "bag"$/ },
   { name: "bad-scope", code: "bad-tag-value", where: "bad-scope/skai.io/v1/widget.ts:5:11", message: /^@scope must be one of Namespaced, Cluster, got "Global"$/ },
   { name: "invalid-cel", code: "invalid-cel", where: "invalid-cel/skai.io/v1/widget.ts:5:24", message: /^@rule is not valid CEL: / },
+  { name: "cel-unknown-variable", code: "invalid-cel", where: "cel-unknown-variable/skai.io/v1/widget.ts:6:23", message: /^@rule is not valid CEL: unknown variable slef$/, hint: /^did you mean self\?$/ },
   { name: "default-violates-schema", code: "default-violates-schema", where: "default-violates-schema/skai.io/v1/widget.ts:12:3", message: /^@default 8 of WidgetSpec\.size violates its own schema: 8 is greater than the maximum 4$/ },
   { name: "kind-without-spec", code: "kind-without-spec", where: "kind-without-spec/skai.io/v1/widget.ts:5:33", message: /^kind Widget has no spec type$/ },
   { name: "duplicate-plural", code: "duplicate-plural", where: "duplicate-plural/skai.io/v1/widget.ts:4:18", message: /^kinds Gadget and Widget in skai\.io share the plural widgets$/ },

@@ -1,23 +1,66 @@
-/** CEL syntax checking for `@rule`, with @bufbuild/cel's parser. */
+/** CEL checks for `@rule`, with @bufbuild/cel's parser: syntax, and the variables a rule may use. */
 import { parse } from "@bufbuild/cel";
+import { closest } from "./suggest.js";
 
-export interface CelSyntaxError {
+export interface CelProblem {
   message: string;
+  hint?: string;
   /** 1-based line and column inside the expression. */
   line: number;
   column: number;
 }
 
-/** Undefined when the expression parses; `self` and `oldSelf` are ordinary identifiers to the parser. */
-export function celSyntaxError(expr: string): CelSyntaxError | undefined {
+/**
+ * Names a CRD validation rule may refer to: `self`, `oldSelf` (transition
+ * rules) and CEL's type names and extension namespaces, which parse as identifiers.
+ */
+const KNOWN = new Set([
+  "self", "oldSelf",
+  "int", "uint", "double", "bool", "string", "bytes", "list", "map", "null_type", "type", "dyn",
+  "optional", "math", "strings", "sets", "lists",
+]);
+
+/** The first problem of a rule, or undefined when it parses and uses only known variables. */
+export function celProblem(expr: string): CelProblem | undefined {
+  let parsed: ReturnType<typeof parse>;
   try {
-    parse(expr);
-    return undefined;
+    parsed = parse(expr);
   } catch (e) {
     const err = e as { message?: string; location?: { start?: { line: number; column: number } } };
     const start = err.location?.start;
     // The parser prefixes `<input>:l:c: `; our diagnostic carries its own position.
     const message = String(err.message ?? e).replace(/^<input>:\d+:\d+:\s*/, "");
     return { message, line: start?.line ?? 1, column: start?.column ?? 1 };
+  }
+  const bound = new Set<string>();
+  const idents: { name: string; id: string }[] = [];
+  walk(parsed.expr, bound, idents);
+  const unknown = idents.find((i) => !KNOWN.has(i.name) && !bound.has(i.name));
+  if (!unknown) return undefined;
+  const offset = parsed.sourceInfo?.positions[unknown.id as unknown as number] ?? 0;
+  const before = expr.slice(0, offset).split("\n");
+  return {
+    message: `unknown variable ${unknown.name}`,
+    hint: closest(unknown.name, ["self", "oldSelf"])
+      ? `did you mean ${closest(unknown.name, ["self", "oldSelf"])}?`
+      : "a rule sees `self` (the value it is on) and, in transition rules, `oldSelf`",
+    line: before.length,
+    column: before[before.length - 1].length + 1,
+  };
+}
+
+/** Collects identifiers, and the variables that comprehension macros (all, exists, map...) bind. */
+function walk(node: unknown, bound: Set<string>, idents: { name: string; id: string }[]): void {
+  if (node === null || typeof node !== "object") return;
+  const n = node as { exprKind?: { case?: string; value?: Record<string, unknown> }; id?: bigint | string };
+  if (n.exprKind?.case === "identExpr") idents.push({ name: String(n.exprKind.value?.name), id: String(n.id) });
+  if (n.exprKind?.case === "comprehensionExpr") {
+    const v = n.exprKind.value ?? {};
+    for (const k of ["iterVar", "iterVar2", "accuVar"]) if (typeof v[k] === "string" && v[k]) bound.add(v[k] as string);
+  }
+  for (const [k, child] of Object.entries(node)) {
+    if (k === "$typeName") continue;
+    if (Array.isArray(child)) child.forEach((c) => walk(c, bound, idents));
+    else if (typeof child === "object") walk(child, bound, idents);
   }
 }

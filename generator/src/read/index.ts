@@ -5,11 +5,11 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import type { SourceFile } from "ts-morph";
+import type { Node, SourceFile } from "ts-morph";
 import { DiagnosticBag, type Diagnostic } from "../check/diagnostic.js";
 import type { ApiModel, GroupModel, KindModel, ObjectType, VersionModel } from "../model/types.js";
 import { readKind, resourceClause } from "./kind.js";
-import { relativeFile } from "./location.js";
+import { locationOf, relativeFile } from "./location.js";
 import { compareVersions } from "./naming.js";
 import { Places } from "./places.js";
 import { createProject } from "./project.js";
@@ -99,6 +99,15 @@ export async function readDefinitions(definitionsDir: string, opts: ReadOptions 
           }
 
   const reader = new TypeReader(projectRoot, places, diags);
+  // A bug in the reader must surface as a diagnostic at the kind it was reading, never as a stack trace.
+  const guarded = <T>(at: Node, fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (e) {
+      diags.report(locationOf(projectRoot, at), "internal-error", `skai-gen failed while reading this kind: ${(e as Error)?.message ?? String(e)}`, "this is a bug in skai-gen; please report it with this definition");
+      return undefined;
+    }
+  };
   const groups: GroupModel[] = [];
   for (const g of layout) {
     const versions: VersionModel[] = [];
@@ -115,7 +124,7 @@ export async function readDefinitions(definitionsDir: string, opts: ReadOptions 
         .sort((a, b) => (a.decl.getName() < b.decl.getName() ? -1 : a.decl.getName() > b.decl.getName() ? 1 : 0));
       const kinds: KindModel[] = [];
       for (const { decl, clause } of candidates) {
-        const kind = readKind(decl, clause!, { group: g.group, version: v.name, projectRoot, diags, reader });
+        const kind = guarded(decl, () => readKind(decl, clause!, { group: g.group, version: v.name, projectRoot, diags, reader }));
         if (!kind) continue;
         const twin = kinds.find((k) => k.name === kind.name);
         if (twin) {

@@ -1,7 +1,7 @@
 /** Parsers for tag values; each reports a `bad-tag-value` diagnostic instead of throwing. */
 import type { DiagnosticBag } from "../check/diagnostic.js";
 import type { SourceLocation, ValidationRule } from "../model/types.js";
-import { celSyntaxError } from "./cel.js";
+import { celProblem } from "./cel.js";
 import type { DocTag } from "./jsdoc.js";
 
 export function badValue(diags: DiagnosticBag, tag: DocTag, message: string, hint: string): undefined {
@@ -80,12 +80,13 @@ export function parseRuleTag(diags: DiagnosticBag, tag: DocTag): ValidationRule 
   if (rule === "") {
     return badValue(diags, tag, "@rule needs a CEL expression", `write e.g. @rule self.min <= self.max "min must not exceed max"`);
   }
-  const err = celSyntaxError(rule);
+  const err = celProblem(rule);
   if (err) {
     // Point into the expression when it sits on the tag's line.
     const at: SourceLocation =
       err.line === 1 ? { ...tag.valueSource, column: tag.valueSource.column + err.column - 1 } : tag.valueSource;
-    diags.report(at, "invalid-cel", `@rule is not valid CEL: ${err.message}`, "the rule is a CEL expression over `self` (and `oldSelf` for transition rules), then an optional \"message\"");
+    const hint = err.hint ?? "the rule is a CEL expression over `self` (and `oldSelf` for transition rules), then an optional \"message\"";
+    diags.report(at, "invalid-cel", `@rule is not valid CEL: ${err.message}`, hint);
     return undefined;
   }
   return { rule, ...(message !== undefined ? { message } : {}), source: tag.source };
