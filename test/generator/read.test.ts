@@ -39,8 +39,11 @@ describe("reading the SKAI definitions", () => {
     assert.deepEqual(checkModel(model, { projectRoot: root }), []);
   });
 
-  it("reads quickly", () => {
-    assert.ok(elapsed < 3000, `read took ${Math.round(elapsed)} ms`);
+  it("reads quickly, following only the reachable part of kubernetes-types", () => {
+    // About 0.5 s on an idle machine; the bound is loose because tests run in parallel on busy CI.
+    assert.ok(elapsed < 10_000, `read took ${Math.round(elapsed)} ms`);
+    const upstream = Object.values(model.types).filter((t) => t.origin === "kubernetes").length;
+    assert.ok(upstream < 150, `${upstream} upstream types were read`);
   });
 
   it("has one group with one storage version and six kinds", () => {
