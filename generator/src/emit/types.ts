@@ -61,9 +61,8 @@ function typesFile(model: ApiModel, g: GroupModel, v: VersionModel): EmittedFile
     f.print(`  items: ${k.name}[];`, "}", "");
   }
   for (const t of reached.local) printer.objectType(t);
+  // Named enums carry no description in the model (their uses do).
   for (const [name, values] of reached.enums) {
-    const docType = findEnumDoc(model, name);
-    f.jsDoc(docType);
     f.print(`export type ${name} = ${values.map((x) => JSON.stringify(x)).join(" | ")};`, "");
   }
   return f.toFile();
@@ -73,11 +72,6 @@ function indexFile(g: GroupModel, v: VersionModel): EmittedFile {
   const f = new TsFile(`${gvDir(g.name, v.name)}/index.ts`);
   f.print(`export * from "./types.js";`, `export * from "./schemas.js";`, `export * from "./validation.js";`);
   return f.toFile();
-}
-
-/** Named enums carry no description in the model; their uses do. */
-function findEnumDoc(_model: ApiModel, _name: string): string | undefined {
-  return undefined;
 }
 
 class TypePrinter {
