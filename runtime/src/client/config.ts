@@ -78,9 +78,11 @@ export async function resolveConnection(kc: KubeConfig, opts: ClientOptions, pre
     agent = new https.Agent({
       keepAlive: true,
       maxSockets: opts.maxSockets ?? Infinity,
-      ca: o.ca,
-      cert: o.cert,
-      key: o.key,
+      // Strings, not Buffers: https.Agent#getName concatenates ca/cert/key into the pool key on every
+      // request, and a Buffer would be decoded each time.
+      ca: pemString(o.ca),
+      cert: pemString(o.cert),
+      key: pemString(o.key),
       pfx: o.pfx,
       passphrase: o.passphrase,
       servername: o.servername,
@@ -94,4 +96,8 @@ export async function resolveConnection(kc: KubeConfig, opts: ClientOptions, pre
 export function hasDynamicCredentials(kc: KubeConfig): boolean {
   const u = kc.getCurrentUser() as (Record<string, unknown> & { exec?: unknown; authProvider?: unknown }) | null;
   return !!u && (!!u.exec || !!u.authProvider || !!u["tokenFile"]);
+}
+
+function pemString<T>(v: T): T | string {
+  return Buffer.isBuffer(v) ? v.toString("utf8") : v;
 }
