@@ -24,6 +24,8 @@ export class TsFile {
   constructor(
     readonly path: string,
     readonly language: "typescript" | "javascript" = "typescript",
+    /** Start with `#!/usr/bin/env node`, for bins. */
+    private readonly opts: { hashbang?: boolean } = {},
   ) {}
 
   /** Names declared in this file, so imports never shadow them. */
@@ -48,6 +50,21 @@ export class TsFile {
     return local;
   }
 
+  /** Imports `name` under a chosen local name (suffixed if that clashes too). */
+  importAs(name: string, alias: string, from: ImportSource, opts: { typeOnly?: boolean } = {}): string {
+    const specifier = this.specifierFor(from);
+    let bySpec = this.imports.get(specifier);
+    if (!bySpec) this.imports.set(specifier, (bySpec = new Map()));
+    const key = `${name} as ${alias}`;
+    const existing = bySpec.get(key);
+    if (existing) return existing.local;
+    let local = alias;
+    for (let i = 1; this.taken.has(local); i++) local = `${alias}$${i}`;
+    this.taken.add(local);
+    bySpec.set(key, { name, local, typeOnly: opts.typeOnly ?? false });
+    return local;
+  }
+
   /** Imports a type; shorthand for `import(name, from, { typeOnly: true })`. */
   importType(name: string, from: ImportSource): string {
     return this.import(name, from, { typeOnly: true });
@@ -69,8 +86,15 @@ export class TsFile {
 
   toFile(): EmittedFile {
     const importLines: string[] = [];
-    for (const specifier of [...this.imports.keys()].sort()) {
-      const entries = [...this.imports.get(specifier)!.values()].sort((a, b) => a.name.localeCompare(b.name));
+    // Packages first, then this package's own files, each alphabetically.
+    const isRelative = (s: string) => s.startsWith(".");
+    const specifiers = [...this.imports.keys()].sort(
+      (a, b) => Number(isRelative(a)) - Number(isRelative(b)) || (a < b ? -1 : a > b ? 1 : 0),
+    );
+    for (const specifier of specifiers) {
+      const entries = [...this.imports.get(specifier)!.values()].sort(
+        (a, b) => a.name.localeCompare(b.name) || a.local.localeCompare(b.local),
+      );
       const allTypes = entries.every((e) => e.typeOnly);
       const parts = entries.map((e) => {
         const named = e.local === e.name ? e.name : `${e.name} as ${e.local}`;
@@ -79,7 +103,7 @@ export class TsFile {
       const kw = allTypes && this.language === "typescript" ? "import type" : "import";
       importLines.push(`${kw} { ${parts.join(", ")} } from ${JSON.stringify(specifier)};`);
     }
-    const content = [...importLines, importLines.length ? "" : undefined, ...this.body]
+    const content = [this.opts.hashbang ? "#!/usr/bin/env node" : undefined, ...importLines, importLines.length ? "" : undefined, ...this.body]
       .filter((l) => l !== undefined)
       .join("\n");
     return { path: this.path, content: content + "\n", language: this.language };

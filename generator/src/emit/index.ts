@@ -4,10 +4,11 @@ import { docsEmitter } from "./docs.js";
 import { openapiEmitter } from "./openapi/index.js";
 import { packageEmitter } from "./package.js";
 import { schemasEmitter } from "./schemas.js";
+import { serverEmitter } from "./server/index.js";
 import { typesEmitter } from "./types.js";
 import { validatorsEmitter } from "./validators.js";
 
 export type { Emitter, EmitContext } from "./emitter.js";
 
 /** Every emitter, in the order their files are listed. Adding an artifact means adding one line here. */
-export const emitters: Emitter[] = [packageEmitter, openapiEmitter, clientEmitter, typesEmitter, schemasEmitter, validatorsEmitter, docsEmitter];
+export const emitters: Emitter[] = [packageEmitter, openapiEmitter, clientEmitter, typesEmitter, schemasEmitter, validatorsEmitter, serverEmitter, docsEmitter];

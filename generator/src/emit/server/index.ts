@@ -1,0 +1,16 @@
+import type { Emitter } from "../emitter.js";
+import { emitServerMain } from "./main.js";
+import { emitResources } from "./resources.js";
+import { servedVersions } from "../naming.js";
+
+/** The generated apiserver: resource definitions per group-version and the `skai-apiserver` entry point. */
+export const serverEmitter: Emitter = {
+  name: "server",
+  description: "resource definitions and the skai-apiserver entry point",
+  emit(model, ctx) {
+    return [
+      ...servedVersions(model.groups).map(({ group, version }) => emitResources(group, version, ctx)),
+      emitServerMain(model, ctx),
+    ];
+  },
+};

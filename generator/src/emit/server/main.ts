@@ -1,0 +1,30 @@
+import { TsFile } from "../../codegen/ts-file.js";
+import type { EmittedFile } from "../../codegen/file.js";
+import type { ApiModel } from "../../model/types.js";
+import type { EmitContext } from "../emitter.js";
+import { groupVersionDir, groupVersionIdentifier, servedVersions } from "../naming.js";
+
+/** `src/server/main.ts`: the `skai-apiserver` bin, serving every served group-version. */
+export function emitServerMain(model: ApiModel, ctx: EmitContext): EmittedFile {
+  const f = new TsFile("src/server/main.ts", "typescript", { hashbang: true });
+  const runtime = { module: ctx.runtimeModule };
+  const runServer = f.import("runServer", runtime);
+  const loadOpenAPIDocuments = f.import("loadOpenAPIDocuments", runtime);
+  const served = servedVersions(model.groups);
+  const lists = served.map(({ group, version }) =>
+    f.importAs("resources", `${groupVersionIdentifier(group, version)}Resources`, {
+      file: `${groupVersionDir(group, version)}/resources.ts`,
+    }),
+  );
+  f.print(
+    `const resources = [${lists.map((l) => `...${l}`).join(", ")}];`,
+    "",
+    "// The OpenAPI documents are files of this package, read once at start-up.",
+    `const openapi = ${loadOpenAPIDocuments}(new URL("../../", import.meta.url), ${JSON.stringify(
+      served.map(({ group, version }) => `${group.name}/${version.name}`),
+    )});`,
+    "",
+    `await ${runServer}(process.argv.slice(2), resources, openapi);`,
+  );
+  return f.toFile();
+}
