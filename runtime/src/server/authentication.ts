@@ -71,8 +71,18 @@ export function firstOf(...authenticators: Authenticator[]): Authenticator {
   };
 }
 
-/** Adds system:authenticated, as kube's AuthenticatedGroupAdder does for every authenticated user. */
+const withGroup = new WeakMap<UserInfo, UserInfo>();
+
+/**
+ * Adds system:authenticated, as kube's AuthenticatedGroupAdder does for every
+ * authenticated user. Memoised per user object, since authenticators cache users per connection.
+ */
 export function withAuthenticatedGroup(user: UserInfo): UserInfo {
   if (user.groups.includes(AUTHENTICATED_GROUP)) return user;
-  return { ...user, groups: [...user.groups, AUTHENTICATED_GROUP] };
+  let added = withGroup.get(user);
+  if (!added) {
+    added = { ...user, groups: [...user.groups, AUTHENTICATED_GROUP] };
+    withGroup.set(user, added);
+  }
+  return added;
 }

@@ -83,18 +83,22 @@ function formatNumber(n: number): string {
 }
 
 export class RequestMetrics {
-  private readonly totals = new Map<string, number>();
+  /** Keyed by the raw label values joined with NUL: formatting happens once per series, not per request. */
+  private readonly totals = new Map<string, { labels: string; value: number }>();
   private readonly durations = new Map<string, Histogram>();
   inflightReadOnly = 0;
   inflightMutating = 0;
 
   observe(labels: RequestLabels, seconds: number): void {
-    const durationKey = formatLabels(DURATION_LABELS, labels);
-    const totalKey = `code="${labels.code}",${durationKey}`;
-    this.totals.set(totalKey, (this.totals.get(totalKey) ?? 0) + 1);
+    const durationKey =
+      labels.verb + "\0" + labels.group + "\0" + labels.version + "\0" + labels.resource + "\0" + labels.subresource + "\0" + labels.scope + "\0" + labels.dry_run + "\0" + labels.component;
+    const totalKey = durationKey + "\0" + labels.code;
+    const total = this.totals.get(totalKey);
+    if (total) total.value++;
+    else this.totals.set(totalKey, { labels: `code="${labels.code}",${formatLabels(DURATION_LABELS, labels)}`, value: 1 });
     let h = this.durations.get(durationKey);
     if (!h) {
-      h = { labels: durationKey, counts: new Array(DURATION_BUCKETS.length).fill(0), sum: 0, count: 0 };
+      h = { labels: formatLabels(DURATION_LABELS, labels), counts: new Array(DURATION_BUCKETS.length).fill(0), sum: 0, count: 0 };
       this.durations.set(durationKey, h);
     }
     // Prometheus buckets are cumulative; store per-bucket counts and sum them when rendering.
@@ -118,8 +122,7 @@ export class RequestMetrics {
       "# HELP apiserver_request_duration_seconds [STABLE] Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.",
       "# TYPE apiserver_request_duration_seconds histogram",
     );
-    for (const key of [...this.durations.keys()].sort()) {
-      const h = this.durations.get(key)!;
+    for (const h of [...this.durations.values()].sort((a, b) => (a.labels < b.labels ? -1 : a.labels > b.labels ? 1 : 0))) {
       let cumulative = 0;
       DURATION_BUCKETS.forEach((le, i) => {
         cumulative += h.counts[i];
@@ -133,7 +136,8 @@ export class RequestMetrics {
       "# HELP apiserver_request_total [STABLE] Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.",
       "# TYPE apiserver_request_total counter",
     );
-    for (const key of [...this.totals.keys()].sort()) lines.push(`apiserver_request_total{${key}} ${this.totals.get(key)}`);
+    const totals = [...this.totals.values()].sort((a, b) => (a.labels < b.labels ? -1 : a.labels > b.labels ? 1 : 0));
+    for (const t of totals) lines.push(`apiserver_request_total{${t.labels}} ${t.value}`);
     return lines.join("\n") + "\n";
   }
 }
