@@ -49,7 +49,7 @@ describe("reading the language's features", () => {
     assert.deepEqual(k.rules.map((r) => [r.rule, r.message]), [["self.metadata.name.size() < 64", "name too long"]]);
     const old = model.groups[0].versions[1].kinds[0];
     assert.equal(old.status, undefined);
-    assert.equal(old.plural, "gizmos");
+    assert.equal(old.plural, "gizmoes");
   });
 
   it("names types by the version that declares them", () => {

@@ -5,6 +5,13 @@ import { valueProblem } from "./values.js";
 import { allFields } from "./walk.js";
 
 export function checkDefaults(model: ApiModel, diags: DiagnosticBag): void {
+  for (const id of Object.keys(model.types).sort()) {
+    const t = model.types[id];
+    if (t.origin !== "definitions" || t.constraints.default === undefined) continue;
+    const problem = valueProblem(model, t.constraints.default, { kind: "object", ref: id }, t.constraints);
+    if (problem)
+      diags.report(t.source, "default-violates-schema", `@default ${JSON.stringify(t.constraints.default)} of ${t.name} violates its own schema: ${problem}`, "change the default, or the constraints it breaks");
+  }
   for (const { owner, field } of allFields(model)) {
     if (owner.origin !== "definitions") continue;
     for (const key of ["default", "example"] as const) {
