@@ -77,6 +77,47 @@ export function toAjvSchema(s: StructuralSchema): JsonSchema {
   return out;
 }
 
+/**
+ * Hoists object schemas that occur more than once (Kubernetes types such as
+ * Container, reached from containers, initContainers and ephemeral containers)
+ * into `definitions`, so Ajv compiles each into one shared function instead of
+ * inlining it at every use: the pod template alone would otherwise be
+ * megabytes of code. Validation and error paths are unchanged.
+ */
+export function shareRepeatedSchemas(root: JsonSchema, minChars = 300): JsonSchema {
+  const counts = new Map<string, number>();
+  const count = (node: unknown): void => {
+    if (!node || typeof node !== "object") return;
+    if (Array.isArray(node)) return node.forEach(count);
+    const n = node as JsonSchema;
+    if (n.type === "object" && n.properties) {
+      const key = JSON.stringify(n);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    for (const v of Object.values(n)) count(v);
+  };
+  count(root);
+  const definitions: Record<string, JsonSchema> = {};
+  const names = new Map<string, string>();
+  const rebuild = (node: unknown, isDefinition = false): unknown => {
+    if (!node || typeof node !== "object") return node;
+    if (Array.isArray(node)) return node.map((x) => rebuild(x));
+    const n = node as JsonSchema;
+    const key = n.type === "object" && n.properties ? JSON.stringify(n) : undefined;
+    if (!isDefinition && key && key.length >= minChars && (counts.get(key) ?? 0) > 1) {
+      let name = names.get(key);
+      if (!name) {
+        names.set(key, (name = `s${names.size}`));
+        definitions[name] = rebuild(n, true) as JsonSchema;
+      }
+      return { $ref: `#/definitions/${name}` };
+    }
+    return Object.fromEntries(Object.entries(n).map(([k, v]) => [k, k === "enum" || k === "required" ? v : rebuild(v)]));
+  };
+  const out = rebuild(root) as JsonSchema;
+  return names.size ? { ...out, definitions } : out;
+}
+
 /** An Ajv instance that emits ESM standalone code and knows the Kubernetes keywords and formats. */
 export function newAjv(): Ajv {
   const ajv = new Ajv({
@@ -85,6 +126,7 @@ export function newAjv(): Ajv {
     strictTypes: false, // int-or-string is a union type, and pattern sits beside it
     strictRequired: false,
     allowUnionTypes: true,
+    inlineRefs: false, // shared definitions stay one function each
     code: { source: true, esm: true, optimize: true, formats: _`require(${FORMATS_MODULE}).formats` },
   });
   for (const keyword of [
@@ -104,7 +146,7 @@ export function newAjv(): Ajv {
 
 /** ESM module source exporting `validate` (and default) for one schema. */
 export function compileStandalone(schema: StructuralSchema, ajv: Ajv = newAjv()): string {
-  const validate = ajv.compile(toAjvSchema(schema));
+  const validate = ajv.compile(shareRepeatedSchemas(toAjvSchema(schema)));
   return esmImports(standaloneCode(ajv, validate));
 }
 
