@@ -1,0 +1,94 @@
+/**
+ * Request bodies: the 3 MiB limit (checked on Content-Length before reading, then while
+ * reading), media types, JSON/YAML decoding with the strict-decoding facts (duplicate
+ * fields) and the nesting-depth limit.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import YAML from "yaml";
+import { errors } from "../api/status.js";
+import { scanJSON } from "../apimachinery/jsonscan.js";
+
+/** k8s.io/apiserver MaxRequestBodyBytes. */
+export const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
+/** sigs.k8s.io/json's (and kube's) nesting limit. */
+export const MAX_JSON_DEPTH = 10000;
+
+export const BODY_MEDIA_TYPES = ["application/json", "application/yaml"];
+
+/** The media type of a request body without parameters; "" when absent. */
+export function contentTypeOf(req: IncomingMessage): string {
+  return (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+}
+
+function tooLarge(res: ServerResponse, limit: number) {
+  // The rest of the body is never read: the connection cannot be reused.
+  res.setHeader("Connection", "close");
+  return errors.requestEntityTooLarge(`limit is ${limit}`);
+}
+
+export async function readBody(req: IncomingMessage, res: ServerResponse, limit = DEFAULT_MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(res, limit);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > limit) throw tooLarge(res, limit);
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+}
+
+export interface Decoded {
+  value: unknown;
+  /** Paths of duplicated fields (strict decoding errors). */
+  duplicates: string[];
+}
+
+/** handlers/rest.go summarizeData. */
+export function summarizeData(data: Buffer, max = 30): string {
+  if (data.length === 0) return "<empty>";
+  if (data[0] === 0x7b) return data.length > max ? data.subarray(0, max).toString("utf8") + " ..." : data.toString("utf8");
+  return data.length > max ? data.subarray(0, max).toString("hex") + " ..." : data.toString("hex");
+}
+
+export class BodySyntaxError extends Error {}
+
+/** Decodes JSON or YAML; throws BodySyntaxError on malformed input, 415 on other media types. */
+export function decodeBody(data: Buffer, mediaType: string, accepted = BODY_MEDIA_TYPES): Decoded {
+  if (mediaType === "" || mediaType === "application/json") {
+    const text = data.toString("utf8");
+    const scan = scanJSON(text, MAX_JSON_DEPTH);
+    if (scan.tooDeep) throw new BodySyntaxError("json: exceeded max depth");
+    try {
+      return { value: JSON.parse(text), duplicates: scan.duplicates };
+    } catch (e) {
+      throw new BodySyntaxError(`json parse error: ${(e as Error).message}`);
+    }
+  }
+  if (mediaType === "application/yaml") {
+    const text = data.toString("utf8");
+    const doc = YAML.parseDocument(text, { uniqueKeys: false });
+    if (doc.errors.length) throw new BodySyntaxError(`yaml: ${doc.errors[0].message}`);
+    const duplicates: string[] = [];
+    yamlDuplicates(doc.contents, "", duplicates);
+    const value = doc.toJS();
+    return { value: value ?? null, duplicates };
+  }
+  throw errors.unsupportedMediaType(accepted);
+}
+
+function yamlDuplicates(node: unknown, path: string, out: string[]): void {
+  if (YAML.isMap(node)) {
+    const seen = new Set<string>();
+    for (const item of node.items) {
+      const k = String(YAML.isScalar(item.key) ? item.key.value : item.key);
+      const p = path ? `${path}.${k}` : k;
+      if (seen.has(k)) out.push(p);
+      seen.add(k);
+      yamlDuplicates(item.value, p, out);
+    }
+  } else if (YAML.isSeq(node)) {
+    node.items.forEach((it, i) => yamlDuplicates(it, `${path}[${i}]`, out));
+  }
+}

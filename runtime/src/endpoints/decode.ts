@@ -1,0 +1,95 @@
+/**
+ * Turning a request body into an object of the served kind: size limit, media type,
+ * syntax, apiVersion/kind, then field validation (unknown and duplicate fields: Strict
+ * -> 400, Warn -> Warning headers, Ignore -> silent; unknown fields are always pruned).
+ */
+import type { RequestContext } from "../api/request.js";
+import { errors } from "../api/status.js";
+import { pruneObjectMeta } from "../registry/meta.js";
+import type { KubeObject } from "../storage/interface.js";
+import { pruneUnknownFields } from "../validation/prune.js";
+import { BodySyntaxError, contentTypeOf, decodeBody, readBody, summarizeData, type Decoded } from "./body.js";
+import type { Env } from "./env.js";
+import type { FieldValidation } from "./options.js";
+import { addWarnings } from "./responses.js";
+
+export interface Expected {
+  kind: string;
+  apiVersion: string;
+  /** Version shown in decode errors. */
+  version: string;
+}
+
+export function expectedFor(env: Env): Expected {
+  return { kind: env.scope.def.kind, apiVersion: env.scope.apiVersion, version: env.scope.def.version };
+}
+
+/** Reads and parses a body (JSON or YAML); malformed input is a 400 like kube's transformDecodeError. */
+export async function readDecoded(ctx: RequestContext, env: Env, kind: string): Promise<{ data: Buffer; decoded: Decoded }> {
+  const data = await readBody(ctx.req, ctx.res, env.opts.maxBodyBytes);
+  try {
+    return { data, decoded: decodeBody(data, contentTypeOf(ctx.req)) };
+  } catch (e) {
+    if (e instanceof BodySyntaxError) {
+      throw errors.badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; ${e.message} (${summarizeData(data)})`);
+    }
+    throw e;
+  }
+}
+
+/** apiVersion/kind must be the endpoint's (missing ones default to it, as typed decoding does). */
+export function checkTypeMeta(value: unknown, data: Buffer, exp: Expected): KubeObject {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw errors.badRequest(
+      `the object provided is unrecognized (must be of type ${exp.kind}): couldn't get version/kind; json parse error: json: cannot unmarshal ${Array.isArray(value) ? "array" : typeof value} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" } (${summarizeData(data)})`,
+    );
+  }
+  const obj = value as Record<string, unknown>;
+  const kind = obj.kind ?? exp.kind;
+  const apiVersion = obj.apiVersion ?? exp.apiVersion;
+  if (typeof kind !== "string" || typeof apiVersion !== "string") {
+    throw errors.badRequest(`the object provided is unrecognized (must be of type ${exp.kind}): couldn't get version/kind; json parse error: kind and apiVersion must be strings (${summarizeData(data)})`);
+  }
+  if (apiVersion !== exp.apiVersion) {
+    throw errors.badRequest(`the API version in the data (${apiVersion}) does not match the expected API version (${exp.apiVersion})`);
+  }
+  if (kind !== exp.kind) {
+    const version = apiVersion.includes("/") ? apiVersion.split("/")[1] : apiVersion;
+    throw errors.badRequest(
+      `${kind} in version "${version}" cannot be handled as a ${exp.kind}: no kind "${kind}" is registered for version "${apiVersion}" in scheme "pkg/runtime/scheme.go:100"`,
+    );
+  }
+  obj.kind = kind;
+  obj.apiVersion = apiVersion;
+  if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
+  if (typeof obj.metadata !== "object" || Array.isArray(obj.metadata)) {
+    throw errors.badRequest(
+      `${exp.kind} in version "${exp.version}" cannot be handled as a ${exp.kind}: json: cannot unmarshal ${Array.isArray(obj.metadata) ? "array" : typeof obj.metadata} into Go struct field ${exp.kind}.metadata of type v1.ObjectMeta`,
+    );
+  }
+  return obj as KubeObject;
+}
+
+/**
+ * Prunes unknown fields and applies the fieldValidation directive to them and to
+ * duplicate fields found while parsing.
+ */
+export function applyFieldValidation(
+  ctx: RequestContext,
+  env: Env,
+  obj: KubeObject,
+  duplicates: string[],
+  directive: FieldValidation,
+): void {
+  const unknown = [...pruneObjectMeta(obj.metadata as Record<string, unknown>), ...pruneUnknownFields(obj, env.scope.def.schema)];
+  if (directive === "Ignore") return;
+  const problems = [...duplicates.map((d) => `duplicate field "${d}"`), ...unknown.map((u) => `unknown field "${u}"`)];
+  if (problems.length === 0) return;
+  const kind = env.scope.def.kind;
+  if (directive === "Strict") {
+    throw errors.badRequest(
+      `${kind} in version "${env.scope.def.version}" cannot be handled as a ${kind}: strict decoding error: ${problems.join(", ")}`,
+    );
+  }
+  addWarnings(ctx.res, problems);
+}

@@ -1,0 +1,30 @@
+/** What every verb handler of one kind shares. */
+import type { GenericStore } from "../registry/store.js";
+import type { ResourceScope } from "../registry/scope.js";
+import type { Storage } from "../storage/interface.js";
+import type { EncodeCache } from "./encode-cache.js";
+
+export interface ResourceHandlerOptions {
+  /** Metrics hook, called once per request when it completes (watch: when the stream ends). */
+  observe?: (verb: string, resource: string, code: number, seconds: number) => void;
+  /** Interval of BOOKMARK events for allowWatchBookmarks watches (default 60 s). */
+  bookmarkIntervalMs?: number;
+  /** Watch timeout without timeoutSeconds is random in [min, 2*min) (default 1800 s). */
+  minRequestTimeoutSeconds?: number;
+  /** Request body limit (default 3 MiB). */
+  maxBodyBytes?: number;
+  /** `date` print-column cells: "human" ("5m", kube's CR convertor, default) or the raw RFC3339 string. */
+  dateCells?: "human" | "rfc3339";
+  /** Characters of serialised objects kept for reuse (default 64 Mi). */
+  encodeCacheChars?: number;
+  /** Clock, for tests. */
+  now?: () => Date;
+}
+
+export interface Env {
+  scope: ResourceScope;
+  store: GenericStore;
+  storage: Storage;
+  cache: EncodeCache;
+  opts: Required<Omit<ResourceHandlerOptions, "observe">>;
+}

@@ -1,0 +1,109 @@
+/** Writing objects and lists in the negotiated form (JSON, YAML, Table, PartialObjectMetadata[List]). */
+import YAML from "yaml";
+import type { RequestContext } from "../api/request.js";
+import { errors, StatusError } from "../api/status.js";
+import type { KubeObject } from "../storage/interface.js";
+import type { Env } from "./env.js";
+import type { OutputTarget } from "./negotiation.js";
+import { writeJSON } from "./responses.js";
+import { parseIncludeObject, partialObjectMetadata, toTable, type ListMeta } from "./transform.js";
+
+function notAcceptable(message: string): StatusError {
+  const e = errors.notAcceptable([]);
+  e.status.message = message;
+  return e;
+}
+
+/** Writes an already-serialised JSON body in the target media type. */
+export function writeSerialized(ctx: RequestContext, code: number, json: string, target: OutputTarget): void {
+  if (target.mediaType === "application/yaml") {
+    writeJSON(ctx.res, code, YAML.stringify(JSON.parse(json)), "application/yaml");
+    return;
+  }
+  writeJSON(ctx.res, code, target.pretty ? JSON.stringify(JSON.parse(json), null, 2) + "\n" : json);
+}
+
+export function writeValue(ctx: RequestContext, code: number, value: unknown, target: OutputTarget): void {
+  if (target.mediaType === "application/yaml") writeJSON(ctx.res, code, YAML.stringify(value), "application/yaml");
+  else writeJSON(ctx.res, code, target.pretty ? JSON.stringify(value, null, 2) + "\n" : JSON.stringify(value));
+}
+
+/** One stored object, converted as asked. Status bodies are never converted. */
+export function writeObject(ctx: RequestContext, env: Env, code: number, obj: KubeObject, target: OutputTarget): void {
+  switch (target.convert) {
+    case undefined:
+      writeSerialized(ctx, code, env.cache.json(env.scope.root, obj), target);
+      return;
+    case "PartialObjectMetadata":
+      writeValue(ctx, code, partialObjectMetadata(obj, target.convertVersion!), target);
+      return;
+    case "PartialObjectMetadataList":
+      throw notAcceptable("you requested PartialObjectMetadataList, but the requested object is not a list (*unstructured.Unstructured)");
+    case "Table":
+      writeValue(
+        ctx,
+        code,
+        toTable(env.scope, [obj], { resourceVersion: obj.metadata.resourceVersion ?? "" }, {
+          includeObject: parseIncludeObject(ctx.query),
+          version: target.convertVersion!,
+          withHeader: true,
+          dateCells: env.opts.dateCells,
+          now: env.opts.now(),
+        }),
+        target,
+      );
+      return;
+  }
+}
+
+function listMetaJSON(meta: ListMeta): string {
+  const m: Record<string, unknown> = { resourceVersion: meta.resourceVersion };
+  if (meta.continue) m.continue = meta.continue;
+  if (meta.remainingItemCount !== undefined) m.remainingItemCount = meta.remainingItemCount;
+  return JSON.stringify(m);
+}
+
+/** A list: plain lists are concatenated from each item's cached JSON. */
+export function writeList(ctx: RequestContext, env: Env, items: KubeObject[], meta: ListMeta, target: OutputTarget): void {
+  const { scope } = env;
+  switch (target.convert) {
+    case undefined: {
+      const parts = new Array<string>(items.length);
+      for (let i = 0; i < items.length; i++) parts[i] = env.cache.json(scope.root, items[i]);
+      const body =
+        `{"kind":${JSON.stringify(scope.def.listKind)},"apiVersion":${JSON.stringify(scope.apiVersion)},` +
+        `"metadata":${listMetaJSON(meta)},"items":[${parts.join(",")}]}`;
+      writeSerialized(ctx, 200, body, target);
+      return;
+    }
+    case "PartialObjectMetadata":
+      throw notAcceptable("you requested PartialObjectMetadata, but the requested object is a list (*unstructured.UnstructuredList)");
+    case "PartialObjectMetadataList":
+      writeValue(
+        ctx,
+        200,
+        {
+          kind: "PartialObjectMetadataList",
+          apiVersion: `meta.k8s.io/${target.convertVersion}`,
+          metadata: JSON.parse(listMetaJSON(meta)),
+          items: items.map((o) => partialObjectMetadata(o, target.convertVersion!)),
+        },
+        target,
+      );
+      return;
+    case "Table":
+      writeValue(
+        ctx,
+        200,
+        toTable(scope, items, meta, {
+          includeObject: parseIncludeObject(ctx.query),
+          version: target.convertVersion!,
+          withHeader: true,
+          dateCells: env.opts.dateCells,
+          now: env.opts.now(),
+        }),
+        target,
+      );
+      return;
+  }
+}

@@ -1,0 +1,74 @@
+/** GET of one object (main resource and /status) and LIST (handlers/get.go). */
+import type { RequestContext } from "../api/request.js";
+import { errors, StatusError } from "../api/status.js";
+import { decodeContinue, encodeContinue } from "../registry/continue.js";
+import { toStatusError } from "../registry/errors.js";
+import { listPrefix } from "../registry/scope.js";
+import { parseSelection } from "../registry/selection.js";
+import { StorageError, type ListOptions } from "../storage/interface.js";
+import type { Env } from "./env.js";
+import { isPrettyRequested, negotiateOutput, type OutputTarget } from "./negotiation.js";
+import { parseResourceVersion, type ListQuery } from "./options.js";
+import { writeList, writeObject } from "./output.js";
+
+export function outputFor(ctx: RequestContext, stream = false): OutputTarget {
+  const h = ctx.req.headers;
+  return negotiateOutput(h.accept, { stream, pretty: isPrettyRequested(ctx.query, h["user-agent"]) });
+}
+
+export async function handleGet(ctx: RequestContext, env: Env): Promise<void> {
+  const target = outputFor(ctx);
+  const rv = parseResourceVersion(ctx.query.get("resourceVersion") ?? "");
+  const obj = await env.store.get(ctx.info.namespace, ctx.info.name, rv || undefined);
+  writeObject(ctx, env, 200, obj, target);
+}
+
+export async function handleList(ctx: RequestContext, env: Env, lq: ListQuery): Promise<void> {
+  const target = outputFor(ctx);
+  const { scope, storage } = env;
+  const sel = parseSelection(scope, lq.labelSelector, lq.fieldSelector);
+  const prefix = listPrefix(scope, ctx.info.namespace);
+  const opts: ListOptions = {};
+  if (sel.predicate) opts.predicate = sel.predicate;
+  if (lq.limit > 0) opts.limit = lq.limit;
+  if (lq.continue) {
+    if (lq.resourceVersion && lq.resourceVersion !== "0") {
+      throw errors.badRequest("specifying resource version is not allowed when using continue");
+    }
+    const pos = decodeContinue(lq.continue, prefix);
+    opts.continueAfter = pos.continueAfter;
+    if (pos.revision > 0) {
+      opts.revision = pos.revision;
+      opts.exact = true;
+    }
+  } else {
+    const rv = parseResourceVersion(lq.resourceVersion);
+    if (rv > 0) {
+      opts.revision = rv;
+      // limit without continue reads exactly at the given revision (WEB "Semantics for get and list")
+      opts.exact = lq.resourceVersionMatch === "Exact" || (lq.resourceVersionMatch === "" && lq.limit > 0);
+    }
+  }
+  let result;
+  try {
+    result = await storage.list(prefix, opts);
+  } catch (err) {
+    const e = toStatusError(err, scope, "", "list");
+    if (err instanceof StorageError && err.code === "Expired" && opts.continueAfter !== undefined) {
+      // handleCompactedErrorForPaging: hand out a token that continues at the latest revision
+      (e as StatusError).status.metadata.continue = encodeContinue(opts.continueAfter, prefix, -1);
+    }
+    throw e;
+  }
+  writeList(
+    ctx,
+    env,
+    result.items,
+    {
+      resourceVersion: String(result.revision),
+      continue: result.continueKey ? encodeContinue(result.continueKey, prefix, result.revision) : undefined,
+      remainingItemCount: result.continueKey ? result.remainingItemCount : undefined,
+    },
+    target,
+  );
+}

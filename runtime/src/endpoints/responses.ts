@@ -1,0 +1,54 @@
+/**
+ * Response writers shared by the handlers and the serving layer: JSON bodies with the
+ * generic server's headers, metav1.Status errors (with Retry-After), warnings.
+ */
+import type { ServerResponse } from "node:http";
+import { StatusError, errors, type Status } from "../api/status.js";
+
+const JSON_TYPE = "application/json";
+
+function commonHeaders(res: ServerResponse, contentType: string): void {
+  res.setHeader("Content-Type", contentType);
+  // filters/cachecontrol.go: only when the handler did not set its own
+  if (!res.hasHeader("Cache-Control")) res.setHeader("Cache-Control", "no-cache, private");
+}
+
+/** Writes a complete body (already serialised, or an object to stringify). */
+export function writeJSON(res: ServerResponse, code: number, body: unknown, contentType = JSON_TYPE): void {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  commonHeaders(res, contentType);
+  res.setHeader("Content-Length", Buffer.byteLength(text));
+  res.statusCode = code;
+  res.end(text);
+}
+
+/** Any error -> the Status kube-apiserver would send (non-Status errors become 500 InternalError). */
+export function toStatus(err: unknown): Status {
+  if (err instanceof StatusError) return err.status;
+  return errors.internal(err).status;
+}
+
+/** Writes `err` as a metav1.Status with its code, and Retry-After when the details ask for it. */
+export function writeStatusError(res: ServerResponse, err: unknown): void {
+  const status = toStatus(err);
+  if (res.headersSent) {
+    // A stream already started: nothing sensible can be written any more.
+    res.destroy();
+    return;
+  }
+  const retry = status.details?.retryAfterSeconds;
+  if (retry && retry > 0) res.setHeader("Retry-After", String(retry));
+  writeJSON(res, status.code, status);
+}
+
+/** A `Warning: 299 - "<text>"` header value (k8s.io/apimachinery/pkg/util/net NewWarningHeader). */
+export function warningHeader(text: string): string {
+  return `299 - "${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+
+export function addWarnings(res: ServerResponse, texts: string[]): void {
+  if (texts.length === 0) return;
+  const prev = res.getHeader("Warning");
+  const list = prev === undefined ? [] : Array.isArray(prev) ? prev.map(String) : [String(prev)];
+  res.setHeader("Warning", [...list, ...texts.map(warningHeader)]);
+}

@@ -1,0 +1,139 @@
+/**
+ * WATCH (handlers/watch.go): newline-delimited WatchEvents in a 200 chunked stream,
+ * headers flushed at once and every event written as it comes. Errors after the start
+ * (e.g. a compacted resourceVersion) are an ERROR event carrying a Status. Each event is
+ * encoded once per encoding through the cache, however many watchers share it.
+ */
+import type { RequestContext } from "../api/request.js";
+import { errors } from "../api/status.js";
+import { parseFieldSelector } from "../apimachinery/fields.js";
+import { toStatusError } from "../registry/errors.js";
+import { listPrefix } from "../registry/scope.js";
+import { parseSelection } from "../registry/selection.js";
+import type { KubeObject, WatchEvent, WatchOptions } from "../storage/interface.js";
+import { EncodeCache } from "./encode-cache.js";
+import type { Env } from "./env.js";
+import { parseResourceVersion, type ListQuery } from "./options.js";
+import { outputFor } from "./read.js";
+import { parseIncludeObject, partialObjectMetadata, toTable, type IncludeObject } from "./transform.js";
+
+type Encoding =
+  | { kind: "json" }
+  | { kind: "partial"; version: string }
+  | { kind: "table"; version: string; includeObject: IncludeObject };
+
+function encodingName(e: Encoding, header: boolean): string {
+  if (e.kind === "json") return "json";
+  if (e.kind === "partial") return `partial-${e.version}`;
+  return `table-${e.version}-${e.includeObject}${header ? "-h" : ""}`;
+}
+
+export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery): Promise<void> {
+  const { scope, storage, cache } = env;
+  const target = outputFor(ctx, true);
+  let encoding: Encoding;
+  if (target.convert === "Table") encoding = { kind: "table", version: target.convertVersion!, includeObject: parseIncludeObject(ctx.query) };
+  else if (target.convert === "PartialObjectMetadata") encoding = { kind: "partial", version: target.convertVersion! };
+  else if (target.convert === "PartialObjectMetadataList") {
+    throw errors.notAcceptable(["application/json"]);
+  } else encoding = { kind: "json" };
+
+  // A watch on /<resource>/<name> (legacy path form) watches that name only.
+  let fieldSelector = lq.fieldSelector;
+  if (ctx.info.name) {
+    const byName = `metadata.name=${ctx.info.name}`;
+    fieldSelector = fieldSelector ? `${fieldSelector},${byName}` : byName;
+    parseFieldSelector(fieldSelector);
+  }
+  const sel = parseSelection(scope, lq.labelSelector, fieldSelector);
+  let revision = parseResourceVersion(lq.resourceVersion);
+  if (lq.sendInitialEvents === false && revision === 0) revision = await storage.currentRevision();
+  const wopts: WatchOptions = { revision, recursive: true };
+  if (sel.predicate) wopts.predicate = sel.predicate;
+  if (lq.sendInitialEvents === true) wopts.sendInitialEvents = true;
+  if (lq.allowWatchBookmarks) wopts.bookmarkIntervalMs = env.opts.bookmarkIntervalMs;
+
+  const min = env.opts.minRequestTimeoutSeconds;
+  const timeoutSeconds = lq.timeoutSeconds && lq.timeoutSeconds > 0 ? lq.timeoutSeconds : min + Math.random() * min;
+
+  const res = ctx.res;
+  res.statusCode = 200;
+  res.setHeader("Content-Type", "application/json");
+  if (!res.hasHeader("Cache-Control")) res.setHeader("Cache-Control", "no-cache, private");
+  res.flushHeaders();
+
+  let tableHeaderSent = false;
+  const encode = (ev: WatchEvent): string => {
+    if (ev.type === "BOOKMARK") return bookmarkLine(env, ev.object, encoding);
+    let header = false;
+    if (encoding.kind === "table" && !tableHeaderSent) {
+      header = tableHeaderSent = true;
+    }
+    const key = EncodeCache.keyOf(scope.root, ev.object, `ev-${ev.type}-${encodingName(encoding, header)}`);
+    return cache.get(key, () => {
+      const objJSON =
+        encoding.kind === "json"
+          ? cache.json(scope.root, ev.object)
+          : JSON.stringify(
+              encoding.kind === "partial"
+                ? partialObjectMetadata(ev.object, encoding.version)
+                : toTable(scope, [ev.object], { resourceVersion: ev.object.metadata.resourceVersion ?? "" }, {
+                    includeObject: encoding.includeObject,
+                    version: encoding.version,
+                    withHeader: header,
+                    dateCells: env.opts.dateCells,
+                    now: env.opts.now(),
+                  }),
+            );
+      return `{"type":"${ev.type}","object":${objJSON}}\n`;
+    });
+  };
+
+  const writeError = (err: unknown) => {
+    if (res.writableEnded || res.destroyed) return;
+    const status = toStatusError(err, scope, "", "watch").status;
+    res.write(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
+  };
+
+  let watcher;
+  try {
+    watcher = storage.watch(listPrefix(scope, ctx.info.namespace), wopts);
+  } catch (err) {
+    writeError(err);
+    res.end();
+    return;
+  }
+  const w = watcher;
+  const stop = () => w.stop();
+  const timer = setTimeout(stop, timeoutSeconds * 1000);
+  timer.unref();
+  ctx.signal.addEventListener("abort", stop, { once: true });
+  res.once("close", stop);
+  try {
+    for await (const ev of w) {
+      if (res.destroyed) break;
+      res.write(encode(ev));
+    }
+  } catch (err) {
+    writeError(err);
+  } finally {
+    clearTimeout(timer);
+    ctx.signal.removeEventListener("abort", stop);
+    res.off("close", stop);
+    w.stop();
+    if (!res.writableEnded && !res.destroyed) res.end();
+  }
+}
+
+/** Bookmarks carry only metadata.resourceVersion (and the initial-events-end annotation). */
+function bookmarkLine(env: Env, obj: KubeObject, encoding: Encoding): string {
+  let object: Record<string, unknown>;
+  if (encoding.kind === "json") {
+    object = { kind: env.scope.def.kind, apiVersion: env.scope.apiVersion, metadata: obj.metadata };
+  } else if (encoding.kind === "partial") {
+    object = partialObjectMetadata(obj, encoding.version);
+  } else {
+    object = { kind: "Table", apiVersion: `meta.k8s.io/${encoding.version}`, metadata: { resourceVersion: obj.metadata.resourceVersion }, columnDefinitions: null, rows: [] };
+  }
+  return `{"type":"BOOKMARK","object":${JSON.stringify(object)}}\n`;
+}

@@ -1,0 +1,62 @@
+/** POST (create) and PUT (update of the main resource or /status) (handlers/create.go, update.go). */
+import type { RequestContext } from "../api/request.js";
+import { errors } from "../api/status.js";
+import type { KubeObject } from "../storage/interface.js";
+import { applyFieldValidation, checkTypeMeta, expectedFor, readDecoded } from "./decode.js";
+import type { Env } from "./env.js";
+import { parseWriteQuery } from "./options.js";
+import { writeObject } from "./output.js";
+import { outputFor } from "./read.js";
+
+export async function handleCreate(ctx: RequestContext, env: Env): Promise<void> {
+  const target = outputFor(ctx);
+  const wq = parseWriteQuery(ctx.query, "CreateOptions");
+  const { data, decoded } = await readDecoded(ctx, env, env.scope.def.kind);
+  const obj = checkTypeMeta(decoded.value, data, expectedFor(env));
+  applyFieldValidation(ctx, env, obj, decoded.duplicates, wq.fieldValidation);
+  const ns = ctx.info.namespace;
+  if (env.scope.def.namespaced) {
+    if (obj.metadata.namespace && obj.metadata.namespace !== ns) {
+      throw errors.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+    }
+    obj.metadata.namespace = ns;
+  } else {
+    delete obj.metadata.namespace;
+  }
+  const created = await env.store.create(obj, {
+    dryRun: wq.dryRun,
+    fieldManager: wq.fieldManager,
+    userAgent: ctx.req.headers["user-agent"],
+  });
+  writeObject(ctx, env, 201, created, target);
+}
+
+/** rest.go checkName: body name/namespace must match the URL. */
+export function checkName(obj: KubeObject, name: string, namespace: string): void {
+  const objName = obj.metadata.name ?? "";
+  if (objName !== name) {
+    throw errors.badRequest(`the name of the object (${objName}) does not match the name on the URL (${name})`);
+  }
+  const objNs = obj.metadata.namespace ?? "";
+  if (namespace && objNs && objNs !== namespace) {
+    throw errors.badRequest(`the namespace of the object (${objNs}) does not match the namespace on the request (${namespace})`);
+  }
+}
+
+export async function handleUpdate(ctx: RequestContext, env: Env, subresource: "" | "status"): Promise<void> {
+  const target = outputFor(ctx);
+  const wq = parseWriteQuery(ctx.query, "UpdateOptions");
+  const { data, decoded } = await readDecoded(ctx, env, env.scope.def.kind);
+  const obj = checkTypeMeta(decoded.value, data, expectedFor(env));
+  applyFieldValidation(ctx, env, obj, decoded.duplicates, wq.fieldValidation);
+  const { name, namespace } = ctx.info;
+  checkName(obj, name, namespace);
+  if (env.scope.def.namespaced) obj.metadata.namespace = namespace;
+  else delete obj.metadata.namespace;
+  const updated = await env.store.update(namespace, name, subresource, () => structuredClone(obj), {
+    dryRun: wq.dryRun,
+    fieldManager: wq.fieldManager,
+    userAgent: ctx.req.headers["user-agent"],
+  });
+  writeObject(ctx, env, 200, updated, target);
+}
