@@ -9,6 +9,7 @@ export interface EmitContext {
   packageName: string;
   /** skai-gen's version, for headers and version info. */
   generatorVersion: string;
+  /** CA and serving certificate for the manifests (`generate --certs`, see emit/manifests/certs.ts); absent = placeholders. */ certificates?: { caPem: string; servingCertPem: string; servingKeyPem: string };
 }
 
 /** An emitter is a pure function from the model to files; it never touches the disk. */

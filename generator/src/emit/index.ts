@@ -1,6 +1,7 @@
 import { clientEmitter } from "./client.js";
 import type { Emitter } from "./emitter.js";
 import { docsEmitter } from "./docs.js";
+import { manifestsEmitter } from "./manifests.js";
 import { openapiEmitter } from "./openapi/index.js";
 import { packageEmitter } from "./package.js";
 import { schemasEmitter } from "./schemas.js";
@@ -11,4 +12,4 @@ import { validatorsEmitter } from "./validators.js";
 export type { Emitter, EmitContext } from "./emitter.js";
 
 /** Every emitter, in the order their files are listed. Adding an artifact means adding one line here. */
-export const emitters: Emitter[] = [packageEmitter, openapiEmitter, clientEmitter, typesEmitter, schemasEmitter, validatorsEmitter, serverEmitter, docsEmitter];
+export const emitters: Emitter[] = [packageEmitter, openapiEmitter, clientEmitter, typesEmitter, schemasEmitter, validatorsEmitter, serverEmitter, manifestsEmitter, docsEmitter];

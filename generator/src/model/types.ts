@@ -21,6 +21,7 @@ export interface ApiModel {
    * `io.k8s.api.core.v1.PodTemplateSpec`). Sorted by key when serialised.
    */
   types: Record<string, ObjectType>;
+  /** Project-relative path of the user's admission module (`definitions/admission.ts` or `definitions/<group>/admission.ts`); the reader fills it in (TODO), emit/admission.ts reads it. */ admissionModule?: string;
 }
 
 export interface GroupModel {

@@ -1,0 +1,68 @@
+/**
+ * Deployable manifests (`manifests/` in the generated package): everything
+ * `kubectl apply -k generated/manifests` needs to run the server behind
+ * kube-apiserver's aggregation layer, plus an optional cert-manager overlay.
+ * The view is computed in manifests/view.ts; the Handlebars templates in
+ * `templates/manifests/` lay it out. Certificates cannot be made here (the
+ * emitter is pure and deterministic): they come in through
+ * `EmitContext.certificates`, created once by manifests/certs.ts.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import Handlebars from "handlebars";
+import type { EmittedFile } from "../codegen/file.js";
+import type { ApiModel } from "../model/types.js";
+import type { EmitContext, Emitter } from "./emitter.js";
+import { manifestView } from "./manifests/view.js";
+
+// Resolved from this module (src/emit or dist/emit alike), never from the working directory.
+const TEMPLATES_DIR = fileURLToPath(new URL("../../../templates/manifests/", import.meta.url));
+
+const FILES: Array<[template: string, output: string, language: EmittedFile["language"]]> = [
+  ["kustomization.yaml.hbs", "kustomization.yaml", "yaml"],
+  ["namespace.yaml.hbs", "namespace.yaml", "yaml"],
+  ["serviceaccount.yaml.hbs", "serviceaccount.yaml", "yaml"],
+  ["delegation-rbac.yaml.hbs", "delegation-rbac.yaml", "yaml"],
+  ["user-roles.yaml.hbs", "user-roles.yaml", "yaml"],
+  ["serving-cert.yaml.hbs", "serving-cert.yaml", "yaml"],
+  ["deployment.yaml.hbs", "deployment.yaml", "yaml"],
+  ["service.yaml.hbs", "service.yaml", "yaml"],
+  ["pdb.yaml.hbs", "pdb.yaml", "yaml"],
+  ["apiservices.yaml.hbs", "apiservices.yaml", "yaml"],
+  ["cert-manager/kustomization.yaml.hbs", "cert-manager/kustomization.yaml", "yaml"],
+  ["cert-manager/issuer.yaml.hbs", "cert-manager/issuer.yaml", "yaml"],
+  ["cert-manager/certificate.yaml.hbs", "cert-manager/certificate.yaml", "yaml"],
+  ["README.md.hbs", "README.md", "markdown"],
+];
+
+let compiled: Map<string, Handlebars.TemplateDelegate> | undefined;
+
+function templates(): Map<string, Handlebars.TemplateDelegate> {
+  if (compiled) return compiled;
+  const hb = Handlebars.create();
+  // A JSON string is a valid YAML scalar: quoting and escaping in one helper.
+  hb.registerHelper("json", (value: unknown) => JSON.stringify(value ?? ""));
+  hb.registerHelper("concat", (...args: unknown[]) => args.slice(0, -1).join(""));
+  hb.registerPartial("labels", readFileSync(`${TEMPLATES_DIR}labels.hbs`, "utf8"));
+  compiled = new Map(
+    FILES.map(([t]) => [t, hb.compile(readFileSync(`${TEMPLATES_DIR}${t}`, "utf8"), { noEscape: true, strict: false })]),
+  );
+  return compiled;
+}
+
+/** The manifests for `model`; `certificates` fills the Secret and every caBundle. */
+export function emitManifests(model: ApiModel, ctx: EmitContext): EmittedFile[] {
+  const view = manifestView(model, ctx.generatorVersion, ctx.certificates);
+  const t = templates();
+  return FILES.map(([template, output, language]) => ({
+    path: `manifests/${output}`,
+    content: t.get(template)!(view),
+    language,
+  }));
+}
+
+export const manifestsEmitter: Emitter = {
+  name: "manifests",
+  description: "Kubernetes manifests (kustomize) to run the server behind the aggregation layer",
+  emit: emitManifests,
+};

@@ -1,0 +1,151 @@
+/**
+ * What the manifest templates print, computed from the model alone: names,
+ * APIServices, the users' RBAC rules, the server's arguments. Everything
+ * a template needs is here, so templates hold layout and comments only.
+ */
+import type { ApiModel, GroupModel, KindModel } from "../../model/types.js";
+
+export interface ManifestCertificatesPem {
+  caPem: string;
+  servingCertPem: string;
+  servingKeyPem: string;
+}
+
+export interface ManifestNames {
+  /** `skai-apiserver`: Deployment, PDB, role-name prefix. */
+  name: string;
+  /** `skai-system` */
+  namespace: string;
+  serviceAccount: string;
+  service: string;
+  secretName: string;
+  /** cert-manager Certificate whose CA is injected into the APIServices. */
+  certificateName: string;
+  imageName: string;
+  /** DNS names kube-apiserver may dial: the serving certificate's SANs. */
+  hosts: string[];
+}
+
+export interface RbacRule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+}
+
+export interface ManifestView extends ManifestNames {
+  imageTag: string;
+  port: number;
+  args: string[];
+  apiServices: { name: string; group: string; version: string; groupPriorityMinimum: number; versionPriority: number }[];
+  userRoles: { name: string; aggregateTo: string[]; rules: RbacRule[] }[];
+  /** Base64 PEMs for the Secret and caBundle; absent = placeholders. */
+  certificates?: { ca: string; servingCert: string; servingKey: string };
+  caBundle: string;
+  resources: string[];
+}
+
+const SERVING_CERT_DIR = "/var/run/serving-cert";
+const PORT = 8443;
+
+/** `skai.io` -> `skai`: the first DNS label of the first group names the installation. */
+export function manifestNames(model: ApiModel): ManifestNames {
+  const prefix = (model.groups[0]?.name ?? "api").split(".")[0]!.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+  const name = `${prefix}-apiserver`;
+  const namespace = `${prefix}-system`;
+  const service = name;
+  return {
+    name,
+    namespace,
+    serviceAccount: name,
+    service,
+    secretName: `${name}-serving-cert`,
+    certificateName: `${name}-serving-cert`,
+    imageName: name,
+    hosts: [`${service}.${namespace}.svc`, `${service}.${namespace}.svc.cluster.local`, `${service}.${namespace}`, service],
+  };
+}
+
+function servedKinds(group: GroupModel): KindModel[] {
+  const byPlural = new Map<string, KindModel>();
+  for (const v of group.versions) if (v.served) for (const k of v.kinds) if (!byPlural.has(k.plural)) byPlural.set(k.plural, k);
+  return [...byPlural.values()].sort((a, b) => (a.plural < b.plural ? -1 : 1));
+}
+
+/** Rules as kube's built-in roles grant core resources: edit writes, view reads (status, scale and logs included). */
+function userRoleRules(model: ApiModel): { edit: RbacRule[]; view: RbacRule[] } {
+  const edit: RbacRule[] = [];
+  const view: RbacRule[] = [];
+  for (const group of model.groups) {
+    const kinds = servedKinds(group);
+    if (kinds.length === 0) continue;
+    const g = [group.name];
+    const plurals = kinds.map((k) => k.plural);
+    const sub = (pick: (k: KindModel) => boolean, name: string) => kinds.filter(pick).map((k) => `${k.plural}/${name}`);
+    edit.push({ apiGroups: g, resources: plurals, verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] });
+    const scale = sub((k) => !!k.subresources.scale, "scale");
+    if (scale.length) edit.push({ apiGroups: g, resources: scale, verbs: ["get", "patch", "update"] });
+    const exec = sub((k) => k.subresources.exec, "exec");
+    if (exec.length) edit.push({ apiGroups: g, resources: exec, verbs: ["create", "get"] });
+    const custom = kinds.flatMap((k) => k.subresources.custom.map((c) => `${k.plural}/${c}`));
+    if (custom.length) edit.push({ apiGroups: g, resources: custom, verbs: ["create", "get", "patch", "update"] });
+
+    view.push({ apiGroups: g, resources: plurals, verbs: ["get", "list", "watch"] });
+    const readable = [...sub((k) => k.subresources.status, "status"), ...scale];
+    if (readable.length) view.push({ apiGroups: g, resources: readable, verbs: ["get", "list", "watch"] });
+    const log = sub((k) => k.subresources.log, "log");
+    if (log.length) view.push({ apiGroups: g, resources: log, verbs: ["get"] });
+  }
+  return { edit, view };
+}
+
+const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
+
+export function manifestView(model: ApiModel, generatorVersion: string, certs?: ManifestCertificatesPem): ManifestView {
+  const names = manifestNames(model);
+  const apiServices = model.groups.flatMap((group) => {
+    const served = group.versions.filter((v) => v.served);
+    // Versions come in Kubernetes priority order; the first gets the highest versionPriority.
+    return served.map((v, i) => ({
+      name: `${v.name}.${group.name}`,
+      group: group.name,
+      version: v.name,
+      groupPriorityMinimum: 1000,
+      versionPriority: 15 + served.length - 1 - i,
+    }));
+  });
+  const rules = userRoleRules(model);
+  const certificates = certs ? { ca: b64(certs.caPem), servingCert: b64(certs.servingCertPem), servingKey: b64(certs.servingKeyPem) } : undefined;
+  return {
+    ...names,
+    imageTag: generatorVersion,
+    port: PORT,
+    args: [
+      `--secure-port=${PORT}`,
+      "--bind-address=0.0.0.0",
+      `--tls-cert-file=${SERVING_CERT_DIR}/tls.crt`,
+      `--tls-private-key-file=${SERVING_CERT_DIR}/tls.key`,
+      "--storage=sqlite:/var/lib/skai/data.db",
+      // Standalone-mode files go to the writable emptyDir, never the read-only root filesystem.
+      "--cert-dir=/tmp/skai-certs",
+      "--kubeconfig-out=/tmp/skai-kubeconfig",
+    ],
+    apiServices,
+    userRoles: [
+      { name: `${names.name}:edit`, aggregateTo: ["admin", "edit"], rules: rules.edit },
+      { name: `${names.name}:view`, aggregateTo: ["admin", "edit", "view"], rules: rules.view },
+    ],
+    certificates,
+    caBundle: certificates?.ca ?? "",
+    resources: [
+      "namespace.yaml",
+      "serviceaccount.yaml",
+      "delegation-rbac.yaml",
+      "user-roles.yaml",
+      "serving-cert.yaml",
+      "deployment.yaml",
+      "service.yaml",
+      "pdb.yaml",
+      "apiservices.yaml",
+    ],
+  };
+}
