@@ -40,6 +40,8 @@ export interface ApiServerOptions {
   port?: number;
   /** Handles routed resource requests; default: the endpoints layer's createResourceHandler. */
   resourceHandler?: Handler;
+  /** Options for the default resource handler (the endpoints layer's ResourceHandlerOptions). */
+  resourceHandlerOptions?: Record<string, unknown>;
   /** Overrides for /version. */
   version?: Partial<VersionInfo>;
   /** Default: client certificates verified against tls.clientCA. */
@@ -80,7 +82,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     openapi: buildOpenAPI(opts.openapi),
     version: defaultVersionInfo(opts.version),
     router: new ResourceRouter(opts.resources),
-    resourceHandler: opts.resourceHandler ?? lazyResourceHandler(opts.resources, opts.storage),
+    resourceHandler: opts.resourceHandler ?? lazyResourceHandler(opts.resources, opts.storage, opts.resourceHandlerOptions),
     authenticate: opts.authenticator ?? (opts.tls.clientCA ? x509Authenticator() : () => null),
     authorize: opts.authorizer ?? allowAll,
     limiter: new InFlightLimiter(
@@ -157,3 +159,7 @@ export type { VersionInfo } from "./version.js";
 export { parseRequestInfo, isLongRunning } from "./request-info.js";
 export { RequestMetrics } from "./metrics.js";
 export { writeStatus, writeError } from "./responses.js";
+export { ensureCertificates, createCA, createServingCertificate, createClientCertificate, type CertificateAndKey, type LocalCertificates } from "./certs.js";
+export { writeKubeconfig, renderKubeconfig, type KubeconfigSpec } from "./kubeconfig.js";
+export { parseServerFlags, SERVER_USAGE, type ServerFlags } from "./flags.js";
+export { runServer, type RunningServer, type RunOptions } from "./run.js";

@@ -136,7 +136,9 @@ async function handle(cfg: PipelineConfig, versionBody: Buffer, req: IncomingMes
       }
     }
 
-    const authenticated = await cfg.authenticate(req);
+    // Authenticators and authorizers may be synchronous; skip the microtask hop when they are.
+    const authn = cfg.authenticate(req);
+    const authenticated = authn instanceof Promise ? await authn : authn;
     if (!authenticated) return writeStatus(res, errors.unauthorized("Unauthorized").status);
     const user = withAuthenticatedGroup(authenticated);
 
@@ -149,7 +151,8 @@ async function handle(cfg: PipelineConfig, versionBody: Buffer, req: IncomingMes
     }
 
     if (!user.groups.includes(PRIVILEGED_GROUP)) {
-      const decision = await cfg.authorize(user, info);
+      const authz = cfg.authorize(user, info);
+      const decision = authz instanceof Promise ? await authz : authz;
       if (!decision.allowed) return writeStatus(res, forbidden(user, info, decision.reason).status);
     }
 
