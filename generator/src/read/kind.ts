@@ -1,5 +1,5 @@
 /** A kind: an exported interface extending `Resource<Spec, Status?>`, with its kind tags. */
-import { Node, type ExpressionWithTypeArguments, type InterfaceDeclaration } from "ts-morph";
+import { Node, type ExpressionWithTypeArguments, type InterfaceDeclaration, type TypeNode as TsTypeNode } from "ts-morph";
 import type { DiagnosticBag } from "../check/diagnostic.js";
 import type { KindModel, PrintColumn, Scope as KindScope, Subresources, ValidationRule } from "../model/types.js";
 import type { DocTag } from "./jsdoc.js";
@@ -49,8 +49,8 @@ export function readKind(
     if (args[1]) status = objectRef(args[1], "status");
   }
 
-  function objectRef(arg: Node, field: string): string | undefined {
-    const r = reader.resolve(arg as never, { ...scope, field });
+  function objectRef(arg: TsTypeNode, field: string): string | undefined {
+    const r = reader.resolve(arg, { ...scope, field });
     if (!r) return undefined;
     if (r.type.kind !== "object") {
       diags.report(locationOf(projectRoot, arg), "kind-spec-not-object", `the ${field} of kind ${name} must be an object type`, `declare interface ${name}${field === "spec" ? "Spec" : "Status"} { ... } and use it here`);
