@@ -6,6 +6,7 @@
 import type { ApiModel, Constraints, Field, KindModel, ObjectType, TypeNode, ValidationRule } from "../../model/types.js";
 import { ref, refTarget, refWith, type Gvk, type JsonSchema } from "./json-schema.js";
 import { kindDefinition } from "./naming.js";
+import { unionRules } from "../schema/unions.js";
 
 const META = "io.k8s.apimachinery.pkg.apis.meta.v1.";
 export const OBJECT_META = `${META}ObjectMeta`;
@@ -89,23 +90,10 @@ export function constraintKeywords(c: Constraints, node?: TypeNode): JsonSchema 
   if (mapType) s["x-kubernetes-map-type"] = mapType;
   if (c.preserveUnknownFields && node?.kind !== "unknown") s["x-kubernetes-preserve-unknown-fields"] = true;
   if (c.embeddedResource) s["x-kubernetes-embedded-resource"] = true;
+  // Union tags as the same CEL rules the server's structural schema enforces.
   const rules = [...(c.rules ?? []).map(ruleSchema), ...unionRules(c)];
   if (rules.length) s["x-kubernetes-validations"] = rules;
   return s;
-}
-
-/**
- * Union tags as the CEL rules they mean, so the published schema states them
- * (OpenAPI has no structural way to: oneOf of `required` lists is not structural).
- */
-function unionRules(c: Constraints): JsonSchema[] {
-  const has = (fields: string[]) => `[${fields.map((f) => `has(self.${f})`).join(", ")}]`;
-  const names = (fields: string[]) => fields.join(", ");
-  return [
-    ...(c.exactlyOneOf ?? []).map((g) => ({ rule: `${has(g)}.exists_one(x, x)`, message: `exactly one of ${names(g)} must be set` })),
-    ...(c.atMostOneOf ?? []).map((g) => ({ rule: `${has(g)}.filter(x, x).size() <= 1`, message: `at most one of ${names(g)} may be set` })),
-    ...(c.atLeastOneOf ?? []).map((g) => ({ rule: `${has(g)}.exists(x, x)`, message: `at least one of ${names(g)} must be set` })),
-  ];
 }
 
 export function ruleSchema(r: ValidationRule): JsonSchema {
