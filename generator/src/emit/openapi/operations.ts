@@ -184,6 +184,8 @@ export function kindPaths(group: string, version: string, kind: KindModel): ApiP
       operations: [connect("get", "Get"), connect("post", "Post")],
     });
   }
+  // Custom subresources (`@subresource <name>`) are not published: their handler is
+  // the user's, and the model says nothing of their verbs or bodies.
   return out;
 }
 
