@@ -100,6 +100,7 @@ describe("reading the language's features", () => {
     assert.equal(field(spec, "pinned").protobuf, 7);
     assert.deepEqual(field(spec, "extra").constraints, { example: { a: 1 }, preserveUnknownFields: true });
     assert.equal(field(spec, "mode").constraints.default, "Fast");
+    assert.equal(field(spec, "size").constraints.default, "10Gi");
   });
 
   it("follows prelude and kubernetes-types references", () => {

@@ -53,7 +53,8 @@ export function parseJsonTag(diags: DiagnosticBag, tag: DocTag): { value: unknow
   try {
     return { value: JSON.parse(text) };
   } catch {
-    if (/^[A-Za-z_][A-Za-z0-9_.\-/:]*$/.test(text)) return { value: text };
+    // `@default Parquet`, `@default 500m`, `@default 1h`: one word that is not JSON is a string.
+    if (/^[^\s"'{}[\],]+$/.test(text)) return { value: text };
     return badValue(
       diags,
       tag,
