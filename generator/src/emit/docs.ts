@@ -274,8 +274,12 @@ function typeNotes(c: Constraints): string[] {
 /** The page view of one group-version (exported for tests and other renderers). */
 export function docsPageView(model: ApiModel, group: string, version: VersionModel): PageView {
   const b = new PageBuilder(model);
-  const kinds = version.kinds.map((k) => b.kind(group, version.name, k));
-  b.drainTypes();
+  // Types are listed kind by kind, each kind's own types right after the previous kind's.
+  const kinds = version.kinds.map((k) => {
+    const view = b.kind(group, version.name, k);
+    b.drainTypes();
+    return view;
+  });
   const { types, enums } = b.result();
   return {
     group,
