@@ -119,3 +119,14 @@ test("malformed request lines get a 400 from the HTTP parser, and the server liv
   const ok = await call(server, "/healthz");
   assert.equal(ok.status, 200);
 });
+
+test("namespaces are implicit: GET /api/v1/namespaces/<ns> answers an Active Namespace", async () => {
+  const r = await call(server, "/api/v1/namespaces/team-a");
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.json().status, { phase: "Active" });
+  assert.equal(r.json().metadata.name, "team-a");
+  for (const path of ["/api/v1/namespaces/Not_A_Label", "/api/v1/namespaces", "/api/v1/namespaces/team-a/pods"]) {
+    assert.equal((await call(server, path)).status, 404, path);
+  }
+  assert.equal((await call(server, "/api/v1/namespaces/team-a", { method: "DELETE" })).status, 404);
+});

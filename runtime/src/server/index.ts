@@ -6,10 +6,10 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Handler } from "../api/request.js";
 import type { ResourceDefinition } from "../api/resource.js";
+import { createResourceHandler, type ResourceHandlerOptions } from "../endpoints/index.js";
 import type { Storage } from "../storage/interface.js";
 import { type Authenticator, x509Authenticator } from "./authentication.js";
 import { allowAll, type Authorizer } from "./authorization.js";
-import { lazyResourceHandler } from "./default-resource-handler.js";
 import { buildDiscovery } from "./discovery.js";
 import { type HealthCheck, pingCheck, shutdownCheck } from "./health.js";
 import { InFlightLimiter } from "./inflight.js";
@@ -41,7 +41,7 @@ export interface ApiServerOptions {
   /** Handles routed resource requests; default: the endpoints layer's createResourceHandler. */
   resourceHandler?: Handler;
   /** Options for the default resource handler (the endpoints layer's ResourceHandlerOptions). */
-  resourceHandlerOptions?: Record<string, unknown>;
+  resourceHandlerOptions?: ResourceHandlerOptions;
   /** Overrides for /version. */
   version?: Partial<VersionInfo>;
   /** Default: client certificates verified against tls.clientCA. */
@@ -82,7 +82,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     openapi: buildOpenAPI(opts.openapi),
     version: defaultVersionInfo(opts.version),
     router: new ResourceRouter(opts.resources),
-    resourceHandler: opts.resourceHandler ?? lazyResourceHandler(opts.resources, opts.storage, opts.resourceHandlerOptions),
+    resourceHandler: opts.resourceHandler ?? createResourceHandler(opts.resources, opts.storage, opts.resourceHandlerOptions),
     authenticate: opts.authenticator ?? (opts.tls.clientCA ? x509Authenticator() : () => null),
     authorize: opts.authorizer ?? allowAll,
     limiter: new InFlightLimiter(

@@ -15,6 +15,7 @@ import { parseGoDuration } from "./duration.js";
 import { type HealthChecks, type HealthEndpoint, serveHealth } from "./health.js";
 import { InFlightLimiter, TOO_MANY_REQUESTS_MESSAGE, type Release } from "./inflight.js";
 import { METRICS_CONTENT_TYPE, type RequestMetrics, requestLabels } from "./metrics.js";
+import { isImplicitNamespaceGet, serveImplicitNamespace } from "./implicit-namespaces.js";
 import { isLongRunning, parseRequestInfo } from "./request-info.js";
 import { ServingContext } from "./request-context.js";
 import { ResourceRouter } from "./resource-routes.js";
@@ -214,6 +215,7 @@ async function route(cfg: PipelineConfig, ctx: ServingContext, path: string, ver
       if ("error" in match) return writeStatus(res, match.error === "NotFound" ? routeNotFound : routeMethodNotAllowed);
       return cfg.resourceHandler(ctx);
     }
+    if (isImplicitNamespaceGet(info, method)) return serveImplicitNamespace(res, info.name);
     return writePlainError(res, 404, "404 page not found");
   }
 
