@@ -12,7 +12,7 @@ import { celEnv, isCelError, parse, plan, type CelResult } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
 import type { FieldError, StructuralSchema } from "../api/resource.js";
 import { fieldError } from "./field-errors.js";
-import { childPath, indexPath, keyPath } from "./paths.js";
+import { childPath, indexPath, keyPath, NIL_PATH } from "./paths.js";
 
 type Rule = NonNullable<StructuralSchema["x-kubernetes-validations"]>[number];
 type Program = (bindings: Record<string, unknown>) => CelResult;
@@ -100,11 +100,12 @@ function evalRule(rule: Rule, value: unknown, s: StructuralSchema, old: unknown,
   if (transition && hasOld) bindings.oldSelf = toCel(old, s);
   const result = program(bindings);
   if (isCelError(result)) {
-    errs.push(fieldError.invalid(path, typeName, `${result.message} evaluating rule: ${ruleErrorString(rule)}`));
+    errs.push(fieldError.invalid(path || NIL_PATH, typeName, `${result.message} evaluating rule: ${ruleErrorString(rule)}`));
     return;
   }
   if (result === true) return;
-  const field = rule.fieldPath ? childPath(path, rule.fieldPath.replace(/^\./, "")) : path;
+  // Rules on the object itself run with a nil field.Path upstream, which prints as "<nil>".
+  const field = rule.fieldPath ? childPath(path, rule.fieldPath.replace(/^\./, "")) : path || NIL_PATH;
   const message = messageFor(rule, bindings);
   switch (rule.reason) {
     case "FieldValueForbidden":

@@ -12,3 +12,6 @@ export function indexPath(parent: string, i: number): string {
 export function keyPath(parent: string, key: string): string {
   return `${parent}[${key}]`;
 }
+
+/** How a nil field.Path prints: the field of errors about the whole object. */
+export const NIL_PATH = "<nil>";

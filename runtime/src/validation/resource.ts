@@ -10,6 +10,7 @@ import type { FieldError, StructuralSchema } from "../api/resource.js";
 import { validateCelRules } from "./cel.js";
 import { applyDefaults } from "./defaults.js";
 import { fieldError } from "./field-errors.js";
+import { NIL_PATH } from "./paths.js";
 import { validateListTypes } from "./list-types.js";
 import { schemaErrorsToFieldErrors, type CompiledValidator } from "./schema-errors.js";
 
@@ -43,7 +44,7 @@ export function createSchemaValidation(schema: StructuralSchema, compiled: Compi
       if (errs.some((e) => BLOCKING.has(e.type))) {
         // Upstream adds this with a nil path and a nil bad value.
         errs.push(
-          fieldError.invalid("<nil>", null, "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"),
+          fieldError.invalid(NIL_PATH, null, "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"),
         );
       } else {
         errs.push(...validateCelRules(obj, schema, old));

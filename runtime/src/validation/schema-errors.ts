@@ -9,6 +9,7 @@
 import type { FieldError } from "../api/resource.js";
 import { fieldError } from "./field-errors.js";
 import { goFloat, goNumber, goQuote } from "./go-format.js";
+import { NIL_PATH } from "./paths.js";
 
 /** The part of an Ajv ErrorObject this file reads (what standalone code produces). */
 export interface SchemaErrorObject {
@@ -59,13 +60,15 @@ function limit(n: number, value: unknown): string {
 export function schemaErrorsToFieldErrors(errors: readonly SchemaErrorObject[] | null | undefined, root: unknown): FieldError[] {
   const out: FieldError[] = [];
   for (const e of errors ?? []) {
-    const { path, value } = resolvePointer(root, e.instancePath);
+    const { path: found, value } = resolvePointer(root, e.instancePath);
+    // The object itself has a nil path upstream; its children are named from the root.
+    const path = found || NIL_PATH;
     const p = e.params;
-    const where = `${path} in body`;
+    const where = `${found} in body`;
     switch (e.keyword) {
       case "required": {
         const prop = String(p.missingProperty);
-        out.push(fieldError.required(path ? `${path}.${prop}` : prop));
+        out.push(fieldError.required(found ? `${found}.${prop}` : prop));
         break;
       }
       case "type": {
