@@ -58,7 +58,7 @@ test("--requestheader-client-ca-file overrides the ConfigMap, with kube's defaul
   const dir = mkdtempSync(join(tmpdir(), "rh-"));
   const file = join(dir, "front-proxy-ca.crt");
   // A CA the ConfigMap does not know.
-  const { createCA, createCertificate } = await import("../../runtime/src/auth/pki/certificate.js");
+  const { createCA, createCertificate } = await import("./pki/certificate.js");
   const ownCA = createCA("own-front-proxy-ca");
   writeFileSync(file, ownCA.certPem);
   const proxy = createCertificate({ subject: { commonName: "my-proxy" }, issuer: ownCA, extKeyUsages: ["clientAuth"] });

@@ -7,7 +7,7 @@
  */
 import https from "node:https";
 import type { AddressInfo } from "node:net";
-import { createCA, createCertificate, type CertificateAndKey } from "../../runtime/src/auth/pki/certificate.js";
+import { createCA, createCertificate, type CertificateAndKey } from "./pki/certificate.js";
 import { createDelegatedAuth, type DelegatedAuth, type DelegatedAuthOptions } from "../../runtime/src/auth/index.js";
 import { StatusError, errors } from "../../runtime/src/api/status.js";
 import { parseRequestInfo } from "../../runtime/src/server/request-info.js";

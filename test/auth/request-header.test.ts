@@ -1,7 +1,7 @@
 // Front-proxy authentication: X-Remote-* is believed only with the front-proxy certificate.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { createCA, createCertificate } from "../../runtime/src/auth/pki/certificate.js";
+import { createCA, createCertificate } from "./pki/certificate.js";
 import { aggregatorRequest } from "../support/fake-kube-apiserver.js";
 import { startHarness, type Harness } from "./harness.js";
 

@@ -17,7 +17,7 @@ import type { AddressInfo } from "node:net";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCA, createCertificate, type CertificateAndKey } from "../../runtime/src/auth/pki/certificate.js";
+import { createCA, createCertificate, type CertificateAndKey } from "../auth/pki/certificate.js";
 
 export interface FakeUser {
   username: string;

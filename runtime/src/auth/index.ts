@@ -14,4 +14,3 @@ export {
 } from "./authorizer.js";
 export { forbiddenError } from "./forbidden.js";
 export { parseCABundle, verifyClientChain, peerCertificates } from "./x509-verify.js";
-export { createCertificate, createCA, type CertificateAndKey, type CertificateRequest } from "./pki/certificate.js";

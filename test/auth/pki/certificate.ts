@@ -1,7 +1,9 @@
 /**
- * X.509 certificate creation with node:crypto keys and a small DER writer:
- * CAs, serving certificates and client certificates for the aggregation
- * layer (front-proxy client, x509 users) and for `skai-gen generate --certs`.
+ * X.509 certificates for the aggregation-layer tests, with every knob a test
+ * needs and the runtime's PKI (runtime/src/server/certs.ts) does not offer:
+ * any extended key usage, validity in the past (expired), arbitrary issuers
+ * (rogue CAs, rotated front-proxy CAs). Built with node:crypto keys and a small
+ * DER writer.
  * Keys are ECDSA P-256, which Go's crypto/x509 (kube-apiserver) and Node both
  * accept and which is fast to generate in tests.
  */
