@@ -84,6 +84,25 @@ export async function runServer(
   }
   const url = `https://${dialHost(flags.bindAddress)}:${port}`;
 
+  // Signal handlers go in before anything is printed: a supervisor may signal as soon as it sees "Serving on".
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await apiServer.close();
+      await storage.close();
+    })());
+
+  if (opts.handleSignals ?? true) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      out(`Received ${signal}, shutting down`);
+      process.off("SIGTERM", onSignal);
+      process.off("SIGINT", onSignal);
+      void close();
+    };
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
+  }
+
   let kubeconfig: string | undefined;
   if (!flags.clientCAFile) {
     kubeconfig = flags.kubeconfigOut;
@@ -102,22 +121,5 @@ export async function runServer(
     out(`kubectl --kubeconfig ${kubeconfig} ${what}`);
   } else out("--client-ca-file is set: no admin kubeconfig was written; use a client certificate from that CA.");
 
-  let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= (async () => {
-      await apiServer.close();
-      await storage.close();
-    })());
-
-  if (opts.handleSignals ?? true) {
-    const onSignal = (signal: NodeJS.Signals) => {
-      out(`Received ${signal}, shutting down`);
-      process.off("SIGTERM", onSignal);
-      process.off("SIGINT", onSignal);
-      void close();
-    };
-    process.on("SIGTERM", onSignal);
-    process.on("SIGINT", onSignal);
-  }
   return { port, url, kubeconfig, apiServer, close };
 }
