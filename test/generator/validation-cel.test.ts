@@ -71,6 +71,16 @@ describe("CEL rules", () => {
     );
   });
 
+  it("date-time strings are timestamps, as in Kubernetes", () => {
+    const s = withRule(
+      { type: "object", properties: { start: { type: "string", format: "date-time" }, end: { type: "string", format: "date-time" } } },
+      "self.end - self.start <= duration('1h')",
+      { message: "at most an hour" },
+    );
+    assert.deepEqual(validateCelRules({ start: "2024-05-01T10:00:00Z", end: "2024-05-01T10:30:00Z" }, s), []);
+    assert.equal(validateCelRules({ start: "2024-05-01T10:00:00Z", end: "2024-05-01T12:00:00Z" }, s)[0]?.message, 'Invalid value: "object": at most an hour');
+  });
+
   it("compiles each expression once", () => {
     assert.equal(compileCel("1 + 1 == 2"), compileCel("1 + 1 == 2"));
     assert.ok(compileCel("1 +") instanceof Error);

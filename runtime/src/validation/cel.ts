@@ -138,10 +138,33 @@ function messageFor(rule: Rule, bindings: Record<string, unknown>): string {
   return rule.message?.trim() ? rule.message.trim() : `failed rule: ${ruleErrorString(rule)}`;
 }
 
+/** CEL converters for formatted strings, planned once. */
+const STRING_FORMATS: Record<string, string> = {
+  "date-time": "timestamp(s)",
+  datetime: "timestamp(s)",
+  date: "timestamp(s + 'T00:00:00Z')",
+  duration: "duration(s)",
+};
+
+/**
+ * Kubernetes types formatted strings in CEL: date-time and date are
+ * timestamps, duration a duration, so rules can compare and subtract them.
+ * A value that does not parse stays a string (schema validation reports it).
+ */
+function typedString(v: string, format: string): unknown {
+  const expr = STRING_FORMATS[format];
+  if (!expr) return v;
+  const program = compileCel(expr);
+  if (program instanceof Error) return v;
+  const r = program({ s: v });
+  return isCelError(r) ? v : r;
+}
+
 /**
  * JSON to CEL values by the schema: `integer` becomes a CEL int (bigint), not a
- * double; int-or-string is int or string by its value; untyped values (preserve
- * unknown fields) follow JSON decoding, where integral numbers are int64.
+ * double; int-or-string is int or string by its value; date-time strings are
+ * timestamps and durations durations; untyped values (preserve unknown fields)
+ * follow JSON decoding, where integral numbers are int64.
  */
 export function toCel(v: unknown, s: StructuralSchema | undefined): unknown {
   if (v === null || v === undefined) return null;
@@ -149,6 +172,7 @@ export function toCel(v: unknown, s: StructuralSchema | undefined): unknown {
     if (s?.type === "number") return v;
     return Number.isInteger(v) ? BigInt(v) : v;
   }
+  if (typeof v === "string" && s?.type === "string" && s.format) return typedString(v, s.format);
   if (Array.isArray(v)) return v.map((x) => toCel(x, s?.items));
   if (typeof v === "object") {
     const additional = s && typeof s.additionalProperties === "object" ? s.additionalProperties : undefined;
