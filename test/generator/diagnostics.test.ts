@@ -6,6 +6,7 @@ import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { checkModel } from "../../generator/src/check/index.js";
 import { formatDiagnostic, type Diagnostic } from "../../generator/src/check/diagnostic.js";
+import type { ApiModel } from "../../generator/src/model/types.js";
 import { readDefinitions } from "../../generator/src/read/index.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -112,5 +113,92 @@ describe("diagnostics", () => {
         "  hint: did you mean @minimum?",
       ].join("\n"),
     );
+  });
+});
+
+describe("checkModel on a hand-built model", () => {
+  const src = (line: number) => ({ file: "nowhere.ts", line, column: 1 });
+  const model = (): ApiModel => ({
+    groups: [
+      {
+        name: "skai.io",
+        versions: [
+          {
+            name: "v1",
+            served: true,
+            storage: true,
+            description: "",
+            source: src(1),
+            kinds: [
+              {
+                name: "Widget",
+                listKind: "WidgetList",
+                plural: "widgets",
+                singular: "widget",
+                scope: "Namespaced",
+                shortNames: [],
+                categories: [],
+                description: "",
+                spec: "io.skai.v1.WidgetSpec",
+                subresources: { status: false, log: false, exec: false, custom: [] },
+                printColumns: [],
+                selectableFields: [],
+                rules: [],
+                source: src(2),
+              },
+            ],
+          },
+        ],
+      },
+    ],
+    types: {
+      "io.skai.v1.WidgetSpec": {
+        id: "io.skai.v1.WidgetSpec",
+        name: "WidgetSpec",
+        origin: "definitions",
+        description: "",
+        constraints: {},
+        source: src(3),
+        fields: [
+          { name: "size", description: "", required: false, type: { kind: "intOrString", quantity: true }, constraints: { default: "lots" }, source: src(4) },
+          { name: "mode", description: "", required: false, type: { kind: "enum", values: ["A", "B"] }, constraints: { default: "C" }, source: src(5) },
+          { name: "tags", description: "", required: false, type: { kind: "array", items: { kind: "string" } }, constraints: { listType: "set", default: ["a", "a"] }, source: src(6) },
+          { name: "inner", description: "", required: false, type: { kind: "object", ref: "io.skai.v1.Inner" }, constraints: { default: {} }, source: src(7) },
+        ],
+      },
+      "io.skai.v1.Inner": {
+        id: "io.skai.v1.Inner",
+        name: "Inner",
+        origin: "definitions",
+        description: "",
+        constraints: {},
+        source: src(8),
+        fields: [{ name: "name", description: "", required: true, type: { kind: "string" }, constraints: {}, source: src(9) }],
+      },
+    },
+  });
+
+  it("checks defaults of every shape against the schema", () => {
+    const ds = checkModel(model()).map((d) => `${d.line} ${d.code} ${d.message}`);
+    assert.deepEqual(ds, [
+      '4 default-violates-schema @default "lots" of WidgetSpec.size violates its own schema: "lots" is not a Kubernetes quantity (e.g. "500m", "4Gi")',
+      '5 default-violates-schema @default "C" of WidgetSpec.mode violates its own schema: "C" is not one of "A", "B"',
+      '6 default-violates-schema @default ["a","a"] of WidgetSpec.tags violates its own schema: the list has duplicate items',
+      "7 default-violates-schema @default {} of WidgetSpec.inner violates its own schema: required field name of Inner is missing",
+    ]);
+  });
+
+  it("checks selectable fields and scale paths", () => {
+    const m = model();
+    const k = m.groups[0].versions[0].kinds[0];
+    k.selectableFields = [".spec.inner", ".spec.nope"];
+    k.subresources.scale = { specReplicasPath: ".status.replicas", statusReplicasPath: ".status.replicas" };
+    const ds = checkModel(m).filter((d) => d.code !== "default-violates-schema").map((d) => d.message);
+    assert.deepEqual(ds, [
+      "@selectableField .spec.inner is an object",
+      "@selectableField .spec.nope does not exist: .spec (WidgetSpec) has no field nope",
+      "specReplicasPath .status.replicas must be under .spec",
+      "statusReplicasPath .status.replicas does not exist: Widget has no status",
+    ]);
   });
 });

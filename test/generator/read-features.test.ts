@@ -46,6 +46,7 @@ describe("reading the language's features", () => {
     assert.deepEqual(k.subresources.custom, ["proxy"]);
     assert.equal(k.printColumns[0].name, "Pretty Name");
     assert.equal(k.printColumns[0].description, "The title, quoted");
+    assert.equal(k.printColumns[1].jsonPath, '.status.conditions[?(@.type=="Ready")].status');
     assert.deepEqual(k.rules.map((r) => [r.rule, r.message]), [["self.metadata.name.size() < 64", "name too long"]]);
     const old = model.groups[0].versions[1].kinds[0];
     assert.equal(old.status, undefined);

@@ -25,10 +25,11 @@ const METADATA: Record<string, TypeNode> = {
 
 export type PathResult = { type: TypeNode } | { error: string };
 
-/** Follows `.a.b[0].c` / `[*]` / `['key']` through a kind's object. */
+/** Follows `.a.b[0].c` / `[*]` / `[?(filter)]` / `['key']` through a kind's object. */
 export function resolveJsonPath(model: ApiModel, kind: KindModel, path: string): PathResult {
   const segments: string[] = [];
-  const re = /\.([A-Za-z_$][A-Za-z0-9_$-]*)|\[(\d+|\*)\]|\['([^']*)'\]|\["([^"]*)"\]/y;
+  // Filters (`[?(@.type=="Ready")]`) select list items like `[*]`; common in print columns.
+  const re = /\.([A-Za-z_$][A-Za-z0-9_$-]*)|\[(\d+|\*|\?\(.*?\))\]|\['([^']*)'\]|\["([^"]*)"\]/y;
   let pos = 0;
   while (pos < path.length) {
     re.lastIndex = pos;
@@ -96,7 +97,7 @@ export function checkPaths(model: ApiModel, diags: DiagnosticBag): void {
           const r = resolveJsonPath(model, k, path);
           if ("error" in r) diags.report(k.source, "bad-json-path", `@selectableField ${path} does not exist: ${r.error}`, "select on an existing string, enum, boolean or integer field");
           else if (!["string", "enum", "boolean", "integer"].includes(r.type.kind))
-            diags.report(k.source, "bad-json-path", `@selectableField ${path} is a ${r.type.kind}`, "selectable fields must be strings, enums, booleans or integers");
+            diags.report(k.source, "bad-json-path", `@selectableField ${path} is ${/^[aeiou]/.test(r.type.kind) ? "an" : "a"} ${r.type.kind}`, "selectable fields must be strings, enums, booleans or integers");
         }
         const scale = k.subresources.scale;
         if (scale) {
