@@ -174,6 +174,22 @@ describe("schema constraints (fixture model)", () => {
   });
 });
 
+describe("ratcheting on update (fixture model)", () => {
+  it("errors in unchanged parts are not reported; changed parts are validated", () => {
+    const bad = { replicas: 17, bounds: { min: 5, max: 1 }, ports: [{ name: "a", port: 0 }] };
+    assert.deepEqual(validate({ ...bad, note: "changed" }, bad), []);
+    one(
+      validate({ ...bad, replicas: 18 }, bad),
+      "FieldValueInvalid",
+      "spec.replicas",
+      "Invalid value: 18: spec.replicas in body should be less than or equal to 16",
+    );
+    one(validate({ ...bad, bounds: { min: 6, max: 1 } }, bad), "FieldValueInvalid", "spec.bounds", 'Invalid value: "object": min must not exceed max');
+    // List-map items correlate by key, wherever they move.
+    assert.deepEqual(validate({ ...bad, ports: [{ name: "b", port: 1 }, { name: "a", port: 0 }] }, bad), []);
+  });
+});
+
 describe("defaults (fixture model)", () => {
   it("fills missing fields where the parent exists, before validation", () => {
     const obj = valid();

@@ -3,7 +3,8 @@
  * @bufbuild/cel (a CEL implementation that uses RE2 for `matches`, as
  * Kubernetes does). Rules bind `self` to the value at their node and, for
  * transition rules, `oldSelf` to the stored value at the same place: a
- * transition rule runs only on update and only where the old value exists.
+ * transition rule runs only on update and only where the old value exists,
+ * and no rule runs on a part of the object an update left unchanged.
  * Each expression is parsed and planned once per process (cached by its
  * text), never per request. Failures are worded as apiextensions' CEL
  * validator words them (`Invalid value: "object": <message>`).
@@ -13,6 +14,7 @@ import { strings } from "@bufbuild/cel/ext";
 import type { FieldError, StructuralSchema } from "../api/resource.js";
 import { fieldError } from "./field-errors.js";
 import { childPath, indexPath, keyPath, NIL_PATH } from "./paths.js";
+import { deepEqual, listMapKey } from "./ratchet.js";
 
 type Rule = NonNullable<StructuralSchema["x-kubernetes-validations"]>[number];
 type Program = (bindings: Record<string, unknown>) => CelResult;
@@ -53,12 +55,14 @@ export function validateCelRules(value: unknown, schema: StructuralSchema, old?:
 
 function walk(value: unknown, s: StructuralSchema, old: unknown, hasOld: boolean, path: string, errs: FieldError[]): void {
   if (value === undefined || value === null) return;
+  // Ratcheting: rules do not re-judge a part of the object that did not change.
+  if (hasOld && deepEqual(value, old)) return;
   for (const rule of s["x-kubernetes-validations"] ?? []) evalRule(rule, value, s, old, hasOld, path, errs);
   if (Array.isArray(value)) {
     if (!s.items) return;
     const oldByKey = hasOld && Array.isArray(old) ? correlateListMap(old, s) : undefined;
     value.forEach((item, i) => {
-      const o = oldByKey?.get(mapKey(item, s));
+      const o = oldByKey?.get(listMapKey(item, s));
       walk(item, s.items!, o, o !== undefined, indexPath(path, i), errs);
     });
     return;
@@ -78,13 +82,7 @@ function walk(value: unknown, s: StructuralSchema, old: unknown, hasOld: boolean
 /** Old items of a `listType: map` list by their keys; other lists do not correlate. */
 function correlateListMap(old: unknown[], s: StructuralSchema): Map<string, unknown> | undefined {
   if (s["x-kubernetes-list-type"] !== "map") return undefined;
-  return new Map(old.map((item) => [mapKey(item, s), item]));
-}
-
-function mapKey(item: unknown, s: StructuralSchema): string {
-  const keys = s["x-kubernetes-list-map-keys"] ?? [];
-  const rec = item && typeof item === "object" ? (item as Record<string, unknown>) : {};
-  return JSON.stringify(keys.map((k) => rec[k] ?? null));
+  return new Map(old.map((item) => [listMapKey(item, s), item]));
 }
 
 function evalRule(rule: Rule, value: unknown, s: StructuralSchema, old: unknown, hasOld: boolean, path: string, errs: FieldError[]): void {

@@ -4,13 +4,15 @@
  * generator), then the list-type invariants, then the CEL rules, which are
  * skipped, as upstream skips them, when the schema already found an error
  * that makes rule evaluation unsafe (wrong types, missing or oversized
- * values). Generated `validation.ts` files build one per kind.
+ * values). On update, errors in unchanged parts are ratcheted away, as
+ * Kubernetes does since 1.30. Generated `validation.ts` files build one per kind.
  */
 import type { FieldError, StructuralSchema } from "../api/resource.js";
 import { validateCelRules } from "./cel.js";
 import { applyDefaults } from "./defaults.js";
 import { fieldError } from "./field-errors.js";
 import { NIL_PATH } from "./paths.js";
+import { unchangedAt } from "./ratchet.js";
 import { validateListTypes } from "./list-types.js";
 import { schemaErrorsToFieldErrors, type CompiledValidator } from "./schema-errors.js";
 
@@ -39,7 +41,11 @@ export function createSchemaValidation(schema: StructuralSchema, compiled: Compi
     },
     validate(obj, old) {
       const errs: FieldError[] = [];
-      if (!compiled(obj)) errs.push(...schemaErrorsToFieldErrors(compiled.errors, obj));
+      if (!compiled(obj)) {
+        // Ratcheting: on update, errors in unchanged parts of the object are not reported.
+        const raw = old ? (compiled.errors ?? []).filter((e) => !unchangedAt(obj, old, e.instancePath, schema)) : compiled.errors;
+        errs.push(...schemaErrorsToFieldErrors(raw, obj));
+      }
       errs.push(...validateListTypes(obj, schema));
       if (errs.some((e) => BLOCKING.has(e.type))) {
         // Upstream adds this with a nil path and a nil bad value.
