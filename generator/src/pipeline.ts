@@ -47,8 +47,8 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
 
   const projectRoot = path.resolve(opts.projectRoot ?? process.cwd());
   const read = await time("read", () => readDefinitions(path.resolve(opts.definitionsDir), { projectRoot }));
-  const diagnostics = [...read.diagnostics];
-  if (diagnostics.length === 0) diagnostics.push(...(await time("check", () => checkModel(read.model))));
+  // The checks run even when reading found problems: a run reports every mistake, not the first batch.
+  const diagnostics = [...read.diagnostics, ...(await time("check", () => checkModel(read.model, { projectRoot })))];
   if (diagnostics.length > 0) return { model: read.model, diagnostics, files: [], timings };
 
   const emitted = await time("emit", async () => {
