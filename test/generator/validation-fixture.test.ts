@@ -160,6 +160,18 @@ describe("schema constraints (fixture model)", () => {
     one(validate({ source: {} }), "FieldValueInvalid", "spec.source", msg);
     one(validate({ source: { git: "g", s3: "s" } }), "FieldValueInvalid", "spec.source", msg);
   });
+  it("embedded resources need apiVersion and kind", () => {
+    assert.deepEqual(validate({ manifest: { apiVersion: "v1", kind: "ConfigMap", data: { a: "b" } } }), []);
+    assert.deepEqual(validate({ manifest: { data: {} } }), [
+      { type: "FieldValueRequired", field: "spec.manifest.apiVersion", message: "Required value: must not be empty" },
+      { type: "FieldValueRequired", field: "spec.manifest.kind", message: "Required value: must not be empty" },
+      {
+        type: "FieldValueInvalid",
+        field: "<nil>",
+        message: "Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation",
+      },
+    ]);
+  });
   it("CEL rules are skipped after blocking schema errors, as upstream", () => {
     const errs = validate({ replicas: "x", bounds: { min: 5, max: 1 } });
     assert.deepEqual(errs.map((e) => e.field), ["spec.replicas", "<nil>"]);

@@ -1,7 +1,8 @@
 /**
  * One kind's validation as the API server runs it for a custom resource:
  * schema validation (an Ajv validator compiled ahead of time by the
- * generator), then the list-type invariants, then the CEL rules, which are
+ * generator), embedded resources' apiVersion and kind, then the list-type
+ * invariants, then the CEL rules, which are
  * skipped, as upstream skips them, when the schema already found an error
  * that makes rule evaluation unsafe (wrong types, missing or oversized
  * values). On update, errors in unchanged parts are ratcheted away, as
@@ -10,6 +11,7 @@
 import type { FieldError, StructuralSchema } from "../api/resource.js";
 import { validateCelRules } from "./cel.js";
 import { applyDefaults } from "./defaults.js";
+import { validateEmbeddedResources } from "./embedded.js";
 import { fieldError } from "./field-errors.js";
 import { NIL_PATH } from "./paths.js";
 import { unchangedAt } from "./ratchet.js";
@@ -46,6 +48,7 @@ export function createSchemaValidation(schema: StructuralSchema, compiled: Compi
         const raw = old ? (compiled.errors ?? []).filter((e) => !unchangedAt(obj, old, e.instancePath, schema)) : compiled.errors;
         errs.push(...schemaErrorsToFieldErrors(raw, obj));
       }
+      errs.push(...validateEmbeddedResources(obj, schema));
       errs.push(...validateListTypes(obj, schema));
       if (errs.some((e) => BLOCKING.has(e.type))) {
         // Upstream adds this with a nil path and a nil bad value.
