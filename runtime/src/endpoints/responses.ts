@@ -15,11 +15,12 @@ function commonHeaders(res: ServerResponse, contentType: string): void {
 
 /** Writes a complete body (already serialised, or an object to stringify). */
 export function writeJSON(res: ServerResponse, code: number, body: unknown, contentType = JSON_TYPE): void {
-  const text = typeof body === "string" ? body : JSON.stringify(body);
+  // encode once: the same bytes give Content-Length and the body
+  const bytes = Buffer.from(typeof body === "string" ? body : JSON.stringify(body), "utf8");
   commonHeaders(res, contentType);
-  res.setHeader("Content-Length", Buffer.byteLength(text));
+  res.setHeader("Content-Length", bytes.length);
   res.statusCode = code;
-  res.end(text);
+  res.end(bytes);
 }
 
 /** Any error -> the Status kube-apiserver would send (non-Status errors become 500 InternalError). */

@@ -112,7 +112,9 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
   try {
     for await (const ev of w) {
       if (res.destroyed) break;
-      res.write(encode(ev));
+      // respect the socket's backpressure: a slow client stalls only its own watcher,
+      // whose bounded storage queue then ends it (the client re-watches)
+      if (!res.write(encode(ev))) await drained(res);
     }
   } catch (err) {
     writeError(err);
@@ -123,6 +125,18 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
     w.stop();
     if (!res.writableEnded && !res.destroyed) res.end();
   }
+}
+
+function drained(res: RequestContext["res"]): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
 }
 
 /** Bookmarks carry only metadata.resourceVersion (and the initial-events-end annotation). */
