@@ -98,6 +98,10 @@ export function stripRequestHeaders(req: IncomingMessage, cfg: RequestHeaderConf
 
 /** Deletes headers from both the parsed and the raw header lists (proxies forward rawHeaders). */
 export function removeHeaders(req: IncomingMessage, drop: (lowercaseName: string) => boolean): void {
+  // Most requests carry none of them: look before touching anything.
+  let found = false;
+  for (const header in req.headers) if (drop(header)) found = true;
+  if (!found) return;
   // Node builds headers and headersDistinct lazily from rawHeaders and its original
   // count: materialise both before rawHeaders shrinks.
   const parsed = req.headers;
