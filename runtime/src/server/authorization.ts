@@ -12,7 +12,8 @@ export interface Decision {
   reason?: string;
 }
 
-export type Authorizer = (user: UserInfo, info: RequestInfo) => Decision | Promise<Decision>;
+/** `query` carries the label and field selectors kube 1.32 puts in SubjectAccessReviews. */
+export type Authorizer = (user: UserInfo, info: RequestInfo, query: URLSearchParams) => Decision | Promise<Decision>;
 
 export const allowAll: Authorizer = () => ({ allowed: true });
 

@@ -1,5 +1,6 @@
 /** kube-apiserver-style command-line flags of a generated server. */
 import { parseArgs } from "node:util";
+import { delegatedAuthFlags, type FlagValues } from "../auth/index.js";
 import { parseGoDuration } from "./duration.js";
 
 export interface ServerFlags {
@@ -16,8 +17,43 @@ export interface ServerFlags {
   maxRequestsInflight: number;
   maxMutatingRequestsInflight: number;
   requestTimeoutMs: number;
+  /**
+   * Authenticate and authorize through kube-apiserver (front-proxy headers, client
+   * certificates and TokenReview; SubjectAccessReview): on with --delegated-auth or
+   * any of --kubeconfig, --authentication-kubeconfig, --authorization-kubeconfig,
+   * --requestheader-client-ca-file.
+   */
+  delegatedAuth: boolean;
+  /** The delegated-auth flags as given (runtime/src/auth flag names), for delegatedAuthOptionsFromFlags. */
+  authFlags: FlagValues;
   help: boolean;
 }
+
+/** Flags that only make sense with kube-apiserver behind us. */
+const DELEGATION_FLAGS = ["kubeconfig", "authentication-kubeconfig", "authorization-kubeconfig", "requestheader-client-ca-file"];
+
+type OptionSpec = { type: "string" | "boolean"; multiple?: boolean; short?: string };
+
+/** The delegated-auth flags of runtime/src/auth, in parseArgs form (client-ca-file is shared with standalone mode). */
+function authOptions(): Record<string, OptionSpec> {
+  const out: Record<string, OptionSpec> = {};
+  for (const f of delegatedAuthFlags) {
+    out[f.name] = f.type === "boolean" ? { type: "boolean" } : f.type === "strings" ? { type: "string", multiple: true } : { type: "string" };
+  }
+  return out;
+}
+
+function authUsage(): string {
+  return delegatedAuthFlags
+    .filter((f) => f.name !== "client-ca-file")
+    .map((f) => {
+      const arg = f.type === "boolean" ? "" : f.type === "duration" ? " duration" : f.type === "strings" ? " strings" : " string";
+      return `  --${f.name}${arg}\n      ${f.description}`;
+    })
+    .join("\n");
+}
+
+const AUTH_USAGE = authUsage();
 
 export const SERVER_USAGE = `Usage: <server> [flags]
 
@@ -32,6 +68,11 @@ Secure serving:
 Authentication:
   --client-ca-file path                 CA bundle for client certificates (default: the CA in --cert-dir)
   --kubeconfig-out path                 where to write the admin kubeconfig (default .skai/kubeconfig)
+
+Delegated authentication and authorization (behind kube-apiserver):
+  --delegated-auth                      authenticate and authorize through kube-apiserver (in-cluster config
+                                        unless --kubeconfig); implied by the kubeconfig and requestheader flags
+${AUTH_USAGE}
 
 Storage:
   --storage spec                        sqlite:<path> or memory: (default sqlite:.skai/data.db)
@@ -61,7 +102,9 @@ export function parseServerFlags(argv: string[]): ServerFlags {
       "bind-address": { type: "string" },
       "tls-cert-file": { type: "string" },
       "tls-private-key-file": { type: "string" },
+      ...authOptions(),
       "client-ca-file": { type: "string" },
+      "delegated-auth": { type: "boolean" },
       "tls-san": { type: "string", multiple: true },
       storage: { type: "string" },
       "cert-dir": { type: "string" },
@@ -86,6 +129,12 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     }
     if (requestTimeoutMs <= 0) throw new Error(`--request-timeout must be positive`);
   }
+  const authFlags: FlagValues = {};
+  for (const f of delegatedAuthFlags) {
+    const v = (values as Record<string, string | string[] | boolean | undefined>)[f.name];
+    if (v !== undefined) authFlags[f.name] = v;
+  }
+  const delegatedAuth = !!values["delegated-auth"] || DELEGATION_FLAGS.some((name) => authFlags[name] !== undefined);
   return {
     securePort: port,
     bindAddress: values["bind-address"] ?? "127.0.0.1",
@@ -99,6 +148,8 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     maxRequestsInflight: integer("max-requests-inflight", values["max-requests-inflight"], 400),
     maxMutatingRequestsInflight: integer("max-mutating-requests-inflight", values["max-mutating-requests-inflight"], 200),
     requestTimeoutMs,
+    delegatedAuth,
+    authFlags,
     help: values.help ?? false,
   };
 }

@@ -104,8 +104,11 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     {
       cert: opts.tls.cert,
       key: opts.tls.key,
-      // Without a client CA, Node would verify client certificates against the public roots: ask for none.
-      ...(opts.tls.clientCA ? { ca: opts.tls.clientCA, requestCert: true } : { requestCert: false }),
+      // The CA list is what the handshake advertises and what `authorized` checks. Without one Node would
+      // check against the public roots, so the built-in x509 authenticator is only used with a client CA;
+      // a custom authenticator verifies chains itself and still needs the certificate asked for.
+      ...(opts.tls.clientCA ? { ca: opts.tls.clientCA } : {}),
+      requestCert: !!opts.tls.clientCA || !!opts.authenticator,
       // Request, never require: health probes and token clients come without certificates.
       rejectUnauthorized: false,
       keepAlive: true,

@@ -152,7 +152,7 @@ async function handle(cfg: PipelineConfig, versionBody: Buffer, req: IncomingMes
     }
 
     if (!user.groups.includes(PRIVILEGED_GROUP)) {
-      const authz = cfg.authorize(user, info);
+      const authz = cfg.authorize(user, info, query);
       const decision = authz instanceof Promise ? await authz : authz;
       if (!decision.allowed) return writeStatus(res, forbidden(user, info, decision.reason).status);
     }

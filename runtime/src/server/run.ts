@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { ResourceDefinition } from "../api/resource.js";
+import { createDelegatedAuth, delegatedAuthOptionsFromFlags, type DelegatedAuth } from "../auth/index.js";
 import { createStorage } from "../storage/index.js";
 import { ensureCertificates } from "./certs.js";
 import { parseServerFlags, SERVER_USAGE, type ServerFlags } from "./flags.js";
@@ -59,7 +60,22 @@ export async function runServer(
   const local = ensureCertificates(flags.certDir, flags.tlsSANs);
   const cert = flags.tlsCertFile ? readFileSync(flags.tlsCertFile, "utf8") : local.serving.certPem;
   const key = flags.tlsPrivateKeyFile ? readFileSync(flags.tlsPrivateKeyFile, "utf8") : local.serving.keyPem;
-  const clientCA = flags.clientCAFile ? readFileSync(flags.clientCAFile, "utf8") : local.ca.certPem;
+  let clientCA: string | undefined = flags.clientCAFile ? readFileSync(flags.clientCAFile, "utf8") : local.ca.certPem;
+
+  // Delegated mode: kube-apiserver vouches for users (front-proxy headers, its client CA, TokenReview)
+  // and decides access (SubjectAccessReview); the local admin certificate means nothing there.
+  let delegated: DelegatedAuth | undefined;
+  if (flags.delegatedAuth) {
+    try {
+      delegated = await createDelegatedAuth(delegatedAuthOptionsFromFlags(flags.authFlags));
+    } catch (err) {
+      out(`Error: delegated authentication: ${(err as Error).message}`);
+      process.exitCode = 1;
+      return undefined;
+    }
+    clientCA = delegated.clientCABundle() || undefined;
+  }
+  const auth = delegated;
 
   const storage = createStorage(flags.storage);
   const apiServer = createApiServer({
@@ -67,6 +83,12 @@ export async function runServer(
     openapi,
     storage,
     tls: { cert, key, clientCA },
+    ...(auth
+      ? {
+          authenticator: (req: import("node:http").IncomingMessage) => auth.authenticate(req),
+          authorizer: (user, info, query) => auth.decide(user, info, query),
+        }
+      : {}),
     bindAddress: flags.bindAddress,
     port: flags.securePort,
     maxRequestsInFlight: flags.maxRequestsInflight,
@@ -79,9 +101,12 @@ export async function runServer(
   try {
     ({ port } = await apiServer.listen());
   } catch (err) {
+    auth?.close();
     await storage.close();
     throw err;
   }
+  // The CAs the handshake advertises follow the extension-apiserver-authentication ConfigMap.
+  auth?.onClientCAChange(() => apiServer.server.setSecureContext({ cert, key, ca: auth.clientCABundle() || undefined }));
   const url = `https://${dialHost(flags.bindAddress)}:${port}`;
 
   // Signal handlers go in before anything is printed: a supervisor may signal as soon as it sees "Serving on".
@@ -89,6 +114,7 @@ export async function runServer(
   const close = () =>
     (closing ??= (async () => {
       await apiServer.close();
+      auth?.close();
       await storage.close();
     })());
 
@@ -104,7 +130,7 @@ export async function runServer(
   }
 
   let kubeconfig: string | undefined;
-  if (!flags.clientCAFile) {
+  if (!flags.clientCAFile && !auth) {
     kubeconfig = flags.kubeconfigOut;
     writeKubeconfig(kubeconfig, {
       server: url,
@@ -119,7 +145,8 @@ export async function runServer(
   if (kubeconfig) {
     const what = resources.length ? `get ${resources[0].plural}` : "api-resources";
     out(`kubectl --kubeconfig ${kubeconfig} ${what}`);
-  } else out("--client-ca-file is set: no admin kubeconfig was written; use a client certificate from that CA.");
+  } else if (auth) out("Delegated authentication: no admin kubeconfig was written; go through kube-apiserver.");
+  else out("--client-ca-file is set: no admin kubeconfig was written; use a client certificate from that CA.");
 
   return { port, url, kubeconfig, apiServer, close };
 }
