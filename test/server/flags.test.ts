@@ -17,8 +17,19 @@ test("defaults follow kube-apiserver, with local-development bind address and pa
     maxRequestsInflight: 400,
     maxMutatingRequestsInflight: 200,
     requestTimeoutMs: 60_000,
+    delegatedAuth: false,
+    authFlags: {},
     help: false,
   });
+});
+
+test("delegated auth is on with --delegated-auth or any kube-apiserver connection flag", () => {
+  assert.equal(parseServerFlags(["--delegated-auth"]).delegatedAuth, true);
+  const f = parseServerFlags(["--requestheader-client-ca-file=rh.crt", "--requestheader-allowed-names=front-proxy-client", "--client-ca-file=ca.crt"]);
+  assert.equal(f.delegatedAuth, true);
+  assert.deepEqual(f.authFlags, { "requestheader-client-ca-file": "rh.crt", "requestheader-allowed-names": ["front-proxy-client"], "client-ca-file": "ca.crt" });
+  // A client CA alone stays standalone.
+  assert.equal(parseServerFlags(["--client-ca-file=ca.crt"]).delegatedAuth, false);
 });
 
 test("flags take --flag value and --flag=value", () => {
