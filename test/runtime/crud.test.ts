@@ -205,6 +205,12 @@ describe("create/get/update/delete", () => {
     const fm = await call(h, "POST", `${ns()}?fieldManager=${"m".repeat(129)}`, widget("dry"));
     assert.equal(fm.status, 422);
     const cur = (await call(h, "GET", `${ns()}/a`)).body;
+    const changed = structuredClone(cur);
+    changed.spec.replicas = 42;
+    const dryPut = await call(h, "PUT", `${ns()}/a?dryRun=All`, changed);
+    assert.equal(dryPut.status, 200);
+    assert.equal(dryPut.body.spec.replicas, 42);
+    assert.equal((await call(h, "GET", `${ns()}/a`)).body.spec.replicas, cur.spec.replicas);
     const del = await call(h, "DELETE", `${ns()}/a?dryRun=All`);
     assert.equal(del.status, 200);
     assert.equal((await call(h, "GET", `${ns()}/a`)).body.metadata.resourceVersion, cur.metadata.resourceVersion);

@@ -32,7 +32,7 @@ export function writeValue(ctx: RequestContext, code: number, value: unknown, ta
 export function writeObject(ctx: RequestContext, env: Env, code: number, obj: KubeObject, target: OutputTarget): void {
   switch (target.convert) {
     case undefined:
-      writeSerialized(ctx, code, env.cache.json(env.scope.root, obj), target);
+      writeSerialized(ctx, code, env.store.transient.has(obj) ? JSON.stringify(obj) : env.cache.json(env.scope.root, obj), target);
       return;
     case "PartialObjectMetadata":
       writeValue(ctx, code, partialObjectMetadata(obj, target.convertVersion!), target);

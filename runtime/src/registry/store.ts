@@ -65,6 +65,13 @@ class NoChange extends Error {
 }
 
 export class GenericStore {
+  /**
+   * Results that are not a stored revision although they carry one's resourceVersion
+   * (dry-run results, the object of an update that ended in deletion): callers must not
+   * cache their serialisation under that resourceVersion.
+   */
+  readonly transient = new WeakSet<KubeObject>();
+
   constructor(
     readonly scope: ResourceScope,
     readonly storage: Storage,
@@ -165,8 +172,9 @@ export class GenericStore {
     try {
       return await this.storage.guaranteedUpdate(key, tryUpdate);
     } catch (err) {
-      if (err instanceof NoChange) return err.obj;
+      if (err instanceof NoChange) return this.markTransient(err.obj);
       if (err instanceof DeleteDuringUpdate) {
+        this.markTransient(err.obj);
         if (opts.dryRun) return err.obj;
         try {
           await this.storage.delete(key, { preconditions: { uid: err.uid } });
@@ -211,7 +219,7 @@ export class GenericStore {
       try {
         out = await this.storage.guaranteedUpdate(key, mark);
       } catch (err) {
-        if (err instanceof NoChange) out = err.obj;
+        if (err instanceof NoChange) out = opts.dryRun ? this.markTransient(err.obj) : err.obj;
         else throw toStatusError(err, this.scope, name, "delete");
       }
       if (!deleteNow) return { body: out, deleted: false };
@@ -224,6 +232,11 @@ export class GenericStore {
     } catch (err) {
       throw toStatusError(err, this.scope, name, "delete");
     }
+  }
+
+  private markTransient(obj: KubeObject): KubeObject {
+    this.transient.add(obj);
+    return obj;
   }
 
   /** finalizeDelete without ReturnDeletedObject: a Success Status naming the object. */
