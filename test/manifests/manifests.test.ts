@@ -86,6 +86,7 @@ test("the Deployment: 2 replicas, HTTPS probes on /livez and /readyz, requests, 
   assert.equal(c.securityContext.readOnlyRootFilesystem, true);
   assert.equal(c.securityContext.allowPrivilegeEscalation, false);
   assert.ok(c.args.includes("--tls-cert-file=/var/run/serving-cert/tls.crt"));
+  assert.ok(c.args.includes("--delegated-auth"), "authenticate and authorize through kube-apiserver in the cluster");
   assert.equal(pod.serviceAccountName, manifestNames(model).serviceAccount);
 });
 

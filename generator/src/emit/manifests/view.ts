@@ -120,6 +120,9 @@ export function manifestView(model: ApiModel, generatorVersion: string, certs?: 
     imageTag: generatorVersion,
     port: PORT,
     args: [
+      // In a pod, kube-apiserver is found through the in-cluster config: no kubeconfig flag
+      // switches delegation on, so ask for it (the serving layer's flag).
+      "--delegated-auth",
       `--secure-port=${PORT}`,
       "--bind-address=0.0.0.0",
       `--tls-cert-file=${SERVING_CERT_DIR}/tls.crt`,
