@@ -87,7 +87,10 @@ function correlateListMap(old: unknown[], s: StructuralSchema): Map<string, unkn
 
 function evalRule(rule: Rule, value: unknown, s: StructuralSchema, old: unknown, hasOld: boolean, path: string, errs: FieldError[]): void {
   const transition = isTransitionRule(rule.rule);
-  if (transition && !hasOld && !rule.optionalOldSelf) return;
+  if (transition && !hasOld) return;
+  // optionalOldSelf binds oldSelf as a CEL optional, which @bufbuild/cel 0.6 does not have:
+  // such rules are not evaluated rather than misjudged.
+  if (rule.optionalOldSelf) return;
   const typeName = s.type ?? "";
   const program = compileCel(rule.rule);
   if (program instanceof Error) {
