@@ -71,6 +71,21 @@ describe("CEL rules", () => {
     );
   });
 
+  it("Kubernetes' list and regex helpers", () => {
+    const s: StructuralSchema = {
+      type: "object",
+      properties: { xs: { type: "array", items: { type: "integer" } }, s: { type: "string" } },
+      "x-kubernetes-validations": [
+        { rule: "self.xs.isSorted() && self.xs.sum() == 6 && self.xs.max() == 3 && self.xs.min() == 1", message: "lists" },
+        { rule: "self.xs.indexOf(2) == 1 && self.xs.lastIndexOf(9) == -1", message: "indexes" },
+        { rule: "self.s.find('[0-9]+') == '42' && self.s.findAll('[a-z]') == ['a', 'b']", message: "regex" },
+        { rule: "self.s.lowerAscii().startsWith('a')", message: "strings" },
+      ],
+    };
+    assert.deepEqual(validateCelRules({ xs: [1, 2, 3], s: "a42b" }, s), []);
+    assert.deepEqual(validateCelRules({ xs: [3, 1], s: "A" }, s).map((e) => e.message.split(": ").pop()), ["lists", "indexes", "regex"]);
+  });
+
   it("date-time strings are timestamps, as in Kubernetes", () => {
     const s = withRule(
       { type: "object", properties: { start: { type: "string", format: "date-time" }, end: { type: "string", format: "date-time" } } },

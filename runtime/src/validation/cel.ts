@@ -12,6 +12,7 @@
 import { celEnv, isCelError, parse, plan, type CelResult } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
 import type { FieldError, StructuralSchema } from "../api/resource.js";
+import { kubernetesCelLibrary } from "./cel-library.js";
 import { fieldError } from "./field-errors.js";
 import { childPath, indexPath, keyPath, NIL_PATH } from "./paths.js";
 import { deepEqual, listMapKey } from "./ratchet.js";
@@ -19,7 +20,7 @@ import { deepEqual, listMapKey } from "./ratchet.js";
 type Rule = NonNullable<StructuralSchema["x-kubernetes-validations"]>[number];
 type Program = (bindings: Record<string, unknown>) => CelResult;
 
-const env = celEnv({ funcs: strings });
+const env = celEnv({ funcs: [...strings, ...kubernetesCelLibrary] });
 const programs = new Map<string, Program | Error>();
 
 /** The planned program for an expression, from the cache; an Error when it does not parse. */
