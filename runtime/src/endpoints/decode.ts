@@ -8,7 +8,7 @@ import { errors } from "../api/status.js";
 import { pruneObjectMeta } from "../registry/meta.js";
 import type { KubeObject } from "../storage/interface.js";
 import { pruneUnknownFields } from "../validation/prune.js";
-import { BodySyntaxError, contentTypeOf, decodeBody, readBody, summarizeData, type Decoded } from "./body.js";
+import { BODY_MEDIA_TYPES, BodySyntaxError, contentTypeOf, decodeBody, readBody, summarizeData, type Decoded } from "./body.js";
 import type { Env } from "./env.js";
 import type { FieldValidation } from "./options.js";
 import { addWarnings } from "./responses.js";
@@ -24,9 +24,21 @@ export function expectedFor(env: Env): Expected {
   return { kind: env.scope.def.kind, apiVersion: env.scope.apiVersion, version: env.scope.def.version };
 }
 
-/** Reads and parses a body (JSON or YAML); malformed input is a 400 like kube's transformDecodeError. */
-export async function readDecoded(ctx: RequestContext, env: Env, kind: string): Promise<{ data: Buffer; decoded: Decoded }> {
+/**
+ * Reads and parses a body (JSON or YAML) in kube's order: media type (415), body
+ * (413), then `afterRead` (options validation), then decoding; malformed input is a 400
+ * like kube's transformDecodeError.
+ */
+export async function readDecoded(
+  ctx: RequestContext,
+  env: Env,
+  kind: string,
+  afterRead: () => void = () => {},
+): Promise<{ data: Buffer; decoded: Decoded }> {
+  const mediaType = contentTypeOf(ctx.req);
+  if (mediaType !== "" && !BODY_MEDIA_TYPES.includes(mediaType)) throw errors.unsupportedMediaType(BODY_MEDIA_TYPES);
   const data = await readBody(ctx.req, ctx.res, env.opts.maxBodyBytes);
+  afterRead();
   try {
     return { data, decoded: decodeBody(data, contentTypeOf(ctx.req)) };
   } catch (e) {

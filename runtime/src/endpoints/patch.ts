@@ -62,8 +62,8 @@ export async function handlePatch(ctx: RequestContext, env: Env, subresource: ""
   const type = contentTypeOf(ctx.req) as PatchType;
   if (!PATCH_TYPES.includes(type)) throw errors.unsupportedMediaType([...PATCH_TYPES]);
   const target = outputFor(ctx);
-  const wq = parseWriteQuery(ctx.query, "PatchOptions");
   const data = await readBody(ctx.req, ctx.res, env.opts.maxBodyBytes);
+  const wq = parseWriteQuery(ctx.query, "PatchOptions");
   let patch: unknown;
   try {
     patch = JSON.parse(data.toString("utf8"));

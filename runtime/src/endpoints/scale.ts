@@ -5,7 +5,7 @@ import { OPTIMISTIC_LOCK_MESSAGE } from "../registry/errors.js";
 import { applyScale, scaleReplicas, toScale } from "../registry/scale.js";
 import { checkTypeMeta, readDecoded } from "./decode.js";
 import type { Env } from "./env.js";
-import { parseWriteQuery } from "./options.js";
+import { parseWriteQuery, type WriteQuery } from "./options.js";
 import { writeValue } from "./output.js";
 import { outputFor } from "./read.js";
 import { checkName } from "./write.js";
@@ -26,8 +26,8 @@ export async function handleGetScale(ctx: RequestContext, env: Env): Promise<voi
 export async function handleUpdateScale(ctx: RequestContext, env: Env): Promise<void> {
   const def = scaleDef(env, ctx.info.name);
   const target = outputFor(ctx);
-  const wq = parseWriteQuery(ctx.query, "UpdateOptions");
-  const { data, decoded } = await readDecoded(ctx, env, "Scale");
+  let wq!: WriteQuery;
+  const { data, decoded } = await readDecoded(ctx, env, "Scale", () => (wq = parseWriteQuery(ctx.query, "UpdateOptions")));
   const scale = checkTypeMeta(decoded.value, data, { kind: "Scale", apiVersion: "autoscaling/v1", version: "v1" });
   const { name, namespace } = ctx.info;
   checkName(scale, name, namespace);

@@ -4,14 +4,14 @@ import { errors } from "../api/status.js";
 import type { KubeObject } from "../storage/interface.js";
 import { applyFieldValidation, checkTypeMeta, expectedFor, readDecoded } from "./decode.js";
 import type { Env } from "./env.js";
-import { parseWriteQuery } from "./options.js";
+import { parseWriteQuery, type WriteQuery } from "./options.js";
 import { writeObject } from "./output.js";
 import { outputFor } from "./read.js";
 
 export async function handleCreate(ctx: RequestContext, env: Env): Promise<void> {
   const target = outputFor(ctx);
-  const wq = parseWriteQuery(ctx.query, "CreateOptions");
-  const { data, decoded } = await readDecoded(ctx, env, env.scope.def.kind);
+  let wq!: WriteQuery;
+  const { data, decoded } = await readDecoded(ctx, env, env.scope.def.kind, () => (wq = parseWriteQuery(ctx.query, "CreateOptions")));
   const obj = checkTypeMeta(decoded.value, data, expectedFor(env));
   applyFieldValidation(ctx, env, obj, decoded.duplicates, wq.fieldValidation);
   const ns = ctx.info.namespace;
@@ -45,8 +45,8 @@ export function checkName(obj: KubeObject, name: string, namespace: string): voi
 
 export async function handleUpdate(ctx: RequestContext, env: Env, subresource: "" | "status"): Promise<void> {
   const target = outputFor(ctx);
-  const wq = parseWriteQuery(ctx.query, "UpdateOptions");
-  const { data, decoded } = await readDecoded(ctx, env, env.scope.def.kind);
+  let wq!: WriteQuery;
+  const { data, decoded } = await readDecoded(ctx, env, env.scope.def.kind, () => (wq = parseWriteQuery(ctx.query, "UpdateOptions")));
   const obj = checkTypeMeta(decoded.value, data, expectedFor(env));
   applyFieldValidation(ctx, env, obj, decoded.duplicates, wq.fieldValidation);
   const { name, namespace } = ctx.info;
