@@ -164,6 +164,8 @@ async function handle(cfg: PipelineConfig, versionBody: Buffer, req: IncomingMes
   } catch (err) {
     // Panic recovery: a StatusError is written as is, anything else as a 500.
     if (!(err instanceof Error && err.name === "StatusError")) cfg.log(`request ${method} ${req.url} failed: ${(err as Error)?.stack ?? err}`);
+    // A response already complete stays as it is; half a response can only be cut off.
+    if (res.writableEnded) return;
     if (res.headersSent) res.destroy();
     else writeError(res, err);
   } finally {
@@ -197,6 +199,7 @@ const TIMEOUT_STATUS: Status = {
 
 function onTimeout(ctx: ServingContext, res: ServerResponse): void {
   ctx.abort(new Error("request timed out"));
+  if (res.writableEnded) return;
   if (res.headersSent) {
     // Half a response cannot be turned into an error: drop the connection, as kube does.
     res.destroy();
