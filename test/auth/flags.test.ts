@@ -90,3 +90,24 @@ test("without the ConfigMap startup fails unless lookup failure is tolerated", a
     await kube.stop();
   }
 });
+
+test("outside a cluster, file flags alone authenticate; without an authorization kubeconfig only system:masters and health pass", async () => {
+  const { createCA } = await import("./pki/certificate.js");
+  const dir = mkdtempSync(join(tmpdir(), "nocluster-"));
+  const ca = createCA("front-proxy-ca");
+  writeFileSync(join(dir, "rh.crt"), ca.certPem);
+  const saved = process.env.KUBERNETES_SERVICE_HOST;
+  delete process.env.KUBERNETES_SERVICE_HOST;
+  const auth = await createDelegatedAuth({ authentication: { requestheaderClientCAFile: join(dir, "rh.crt") } });
+  if (saved !== undefined) process.env.KUBERNETES_SERVICE_HOST = saved;
+  try {
+    assert.equal(auth.cluster, null);
+    const info = { isResourceRequest: true, path: "/apis/skai.io/v1alpha1/notebooks", verb: "list", apiPrefix: "apis", apiGroup: "skai.io", apiVersion: "v1alpha1", namespace: "", resource: "notebooks", subresource: "", name: "", parts: [] };
+    assert.deepEqual(await auth.decide({ name: "alice", groups: ["system:authenticated"] }, info), { allowed: false, reason: "" });
+    assert.equal((await auth.decide({ name: "root", groups: ["system:masters"] }, info)).allowed, true);
+    assert.equal((await auth.decide({ name: "system:anonymous", groups: [] }, { ...info, isResourceRequest: false, path: "/readyz", verb: "get" })).allowed, true);
+    assert.ok(auth.clientCABundle().includes(ca.certPem.trim()));
+  } finally {
+    auth.close();
+  }
+});
