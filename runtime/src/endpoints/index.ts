@@ -114,7 +114,9 @@ export function createResourceHandler(defs: ResourceDefinition[], storage: Stora
     } catch (err) {
       writeStatusError(ctx.res, err);
     } finally {
-      opts.observe?.(info.verb, info.resource, ctx.res.statusCode, (performance.now() - started) / 1000);
+      // a list with ?watch=true is a watch for metrics, as kube counts it
+      const verb = info.verb === "list" && ["true", "1"].includes(ctx.query.get("watch") ?? "") ? "watch" : info.verb;
+      opts.observe?.(verb, info.resource, ctx.res.statusCode, (performance.now() - started) / 1000);
     }
   };
 }

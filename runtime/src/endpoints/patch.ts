@@ -10,7 +10,8 @@ import { applyMergePatch } from "../apimachinery/mergepatch.js";
 import { applyStrategicMergePatch, StrategicMergePatchError } from "../apimachinery/strategicpatch.js";
 import { applyScale, scaleReplicas, toScale } from "../registry/scale.js";
 import type { KubeObject } from "../storage/interface.js";
-import { contentTypeOf, readBody } from "./body.js";
+import { contentTypeOf, MAX_JSON_DEPTH, readBody } from "./body.js";
+import { scanJSON } from "../apimachinery/jsonscan.js";
 import { applyFieldValidation, checkTypeMeta, expectedFor } from "./decode.js";
 import type { Env } from "./env.js";
 import { parseWriteQuery } from "./options.js";
@@ -65,8 +66,11 @@ export async function handlePatch(ctx: RequestContext, env: Env, subresource: ""
   const data = await readBody(ctx.req, ctx.res, env.opts.maxBodyBytes);
   const wq = parseWriteQuery(ctx.query, "PatchOptions");
   let patch: unknown;
+  const text = data.toString("utf8");
+  // duplicate fields in a merge-style patch are strict-decoding errors too
+  const duplicates = type === "application/json-patch+json" ? [] : scanJSON(text, MAX_JSON_DEPTH).duplicates;
   try {
-    patch = JSON.parse(data.toString("utf8"));
+    patch = JSON.parse(text);
   } catch {
     throw errors.badRequest(type === "application/json-patch+json" ? "invalid character in JSON patch" : "Invalid JSON Patch");
   }
@@ -115,7 +119,7 @@ export async function handlePatch(ctx: RequestContext, env: Env, subresource: ""
     const patched = applyPatch(type, current, patch, env, false);
     const obj = checkTypeMeta(patched, data, expectedFor(env));
     // warnings once, even if the storage retries the update
-    if (!reported) applyFieldValidation(ctx, env, obj, [], wq.fieldValidation);
+    if (!reported) applyFieldValidation(ctx, env, obj, duplicates, wq.fieldValidation);
     else applyFieldValidation(ctx, env, obj, [], "Ignore");
     reported = true;
     checkName(obj, name, namespace);
