@@ -20,7 +20,7 @@ after(async () => {
 
 type Nb = KubernetesObject & { spec: { image: string; suspend?: boolean } };
 
-test("KubernetesObjectApi: create, read, list, replace, patch (merge, json), delete", async () => {
+test("KubernetesObjectApi: create, read, list, replace, merge patch, delete (namespaced and cluster-scoped)", async () => {
   const api = KubernetesObjectApi.makeApiClient(kc);
   const ns = "client-node";
   const nb = sample("notebook", "kn", ns) as unknown as Nb;

@@ -105,7 +105,7 @@ describe("every verb for every kind", () => {
       if (k.scaled) {
         const scale = await c.getScale(name);
         assert.equal(scale.kind, "Scale");
-        assert.equal(scale.spec?.replicas, k.scaled(obj));
+        assert.equal(scale.spec?.replicas, k.scaled(created)); // created: the server applied defaults
         const cur = await c.updateScale(name, { ...scale, spec: { replicas: 3 } });
         assert.equal(cur.spec?.replicas, 3);
         assert.equal(k.scaled(await c.get(name)), 3);
