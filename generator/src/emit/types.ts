@@ -93,7 +93,7 @@ class TypePrinter {
     this.f.print(`export interface ${t.name} {`);
     for (const field of t.fields) {
       const doc = field.description || undefined;
-      const tags = constraintTags(field.constraints);
+      const tags = [...formatTags(field.type, field.constraints), ...constraintTags(field.constraints)];
       if (doc || tags.length) {
         const lines = [...(doc ? doc.split("\n") : []), ...tags].map((l) => l.replace(/\*\//g, "*\\/"));
         this.f.print("  /**", ...lines.map((l) => (l ? `   * ${l}` : "   *")), "   */");
@@ -146,6 +146,16 @@ function kindTags(k: KindModel): string[] {
   for (const s of k.shortNames) tags.push(`@shortName ${s}`);
   for (const r of k.rules) tags.push(ruleTag(r.rule, r.message));
   return tags;
+}
+
+/** What `number` and `string` lose in TypeScript: the wire format, for readers. */
+function formatTags(t: TypeNode, c: Constraints): string[] {
+  if (c.format !== undefined) return [];
+  if (t.kind === "integer") return [`@format ${t.format}`];
+  if (t.kind === "string" && t.format) return [`@format ${t.format}`];
+  if (t.kind === "time") return ["@format date-time"];
+  if (t.kind === "intOrString" && t.quantity) return ["@see https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/"];
+  return [];
 }
 
 function ruleTag(rule: string, message?: string): string {
