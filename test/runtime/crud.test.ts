@@ -102,6 +102,13 @@ describe("create/get/update/delete", () => {
     assert.equal(big.body.message, "Request entity too large: limit is 3145728");
   });
 
+  it("drops nulls of non-nullable fields and of metadata", async () => {
+    const r = await call(h, "POST", ns(), { ...widget("nulls", { replicas: 1, extra: null }), metadata: { name: "nulls", labels: null, creationTimestamp: null } });
+    assert.equal(r.status, 201);
+    assert.equal("extra" in r.body.spec, false);
+    assert.equal("labels" in r.body.metadata, false);
+  });
+
   it("accepts YAML bodies", async () => {
     const yaml = `apiVersion: ${GV}\nkind: Widget\nmetadata:\n  name: yml\nspec:\n  replicas: 3\n`;
     const r = await call(h, "POST", ns(), yaml, { "content-type": "application/yaml" });

@@ -6,6 +6,7 @@
 import type { RequestContext } from "../api/request.js";
 import { errors } from "../api/status.js";
 import { pruneObjectMeta } from "../registry/meta.js";
+import { dropNulls } from "../registry/nulls.js";
 import type { KubeObject } from "../storage/interface.js";
 import { pruneUnknownFields } from "../validation/prune.js";
 import { BODY_MEDIA_TYPES, BodySyntaxError, contentTypeOf, decodeBody, readBody, summarizeData, type Decoded } from "./body.js";
@@ -93,6 +94,7 @@ export function applyFieldValidation(
   duplicates: string[],
   directive: FieldValidation,
 ): void {
+  dropNulls(obj as Record<string, unknown>, env.scope.def.schema);
   const unknown = [...pruneObjectMeta(obj.metadata as Record<string, unknown>), ...pruneUnknownFields(obj, env.scope.def.schema)];
   if (directive === "Ignore") return;
   const problems = [...duplicates.map((d) => `duplicate field "${d}"`), ...unknown.map((u) => `unknown field "${u}"`)];
