@@ -169,3 +169,27 @@ test("informer: syncs, dispatches add/update/delete once each across drops and 4
   assert.deepEqual(inf.lister.namespace(ns).get("o2")?.spec, { n: 5 });
   inf.stop();
 });
+
+test("log: a byte stream, with follow until aborted; errors before streaming are ApiErrors", async () => {
+  const w = client.resource<Obj>(widgets, "logs");
+  await w.create(mk("l"));
+  let text = "";
+  for await (const chunk of await w.log("l", { tailLines: 2 })) text += chunk;
+  assert.equal(text, "l line 0\nl line 1\n");
+  assert.ok(fake.requests.some((r) => r === "GET /apis/test.io/v1/namespaces/logs/widgets/l/log?tailLines=2"));
+
+  const ctrl = new AbortController();
+  const lines: string[] = [];
+  const stream = await w.log("l", { follow: true, tailLines: 1, signal: ctrl.signal });
+  await assert.rejects(
+    (async () => {
+      for await (const chunk of stream) {
+        lines.push(...String(chunk).split("\n").filter(Boolean));
+        if (lines.length >= 4) ctrl.abort();
+      }
+    })(),
+    (e: Error) => e.name === "AbortError",
+  );
+  assert.deepEqual(lines.slice(0, 4), ["l line 0", "l line 1", "l line 2", "l line 3"]);
+  await assert.rejects(w.log("missing"), (e) => isNotFound(e));
+});

@@ -144,6 +144,9 @@ export class Transport {
       }
       const timeoutMs = streaming ? 0 : (req.timeoutMs ?? this.defaultTimeoutMs);
       let timer: NodeJS.Timeout | undefined;
+      const signal = streaming ? req.signal : undefined;
+      if (signal?.aborted) return reject(abortError(signal));
+      const abortRequest = () => r.destroy(abortError(signal!));
       const r = this.send(
         {
           protocol: this.base.protocol,
@@ -153,11 +156,18 @@ export class Transport {
           path: this.basePath + req.path,
           headers,
           agent: state.agent,
-          signal: req.signal,
+          // Streams handle their signal below, so an abort mid-stream surfaces as AbortError, not "aborted".
+          signal: streaming ? undefined : req.signal,
         },
         (res) => {
           if (streaming) {
             if (timer) clearTimeout(timer);
+            if (signal) {
+              signal.removeEventListener("abort", abortRequest);
+              const abortStream = () => res.destroy(abortError(signal));
+              signal.addEventListener("abort", abortStream, { once: true });
+              res.once("close", () => signal.removeEventListener("abort", abortStream));
+            }
             resolve(res);
             return;
           }
@@ -176,6 +186,7 @@ export class Transport {
       );
       r.on("error", (e: NodeJS.ErrnoException) => {
         if (timer) clearTimeout(timer);
+        signal?.removeEventListener("abort", abortRequest);
         // A keep-alive socket the server closed while idle: safe to resend once on a fresh one.
         if (r.reusedSocket && e.code === "ECONNRESET" && (req.method === "GET" || req.method === "PUT" || req.method === "DELETE")) {
           this.once(state, req, streaming as true).then(resolve, reject);
@@ -183,6 +194,7 @@ export class Transport {
         }
         reject(e);
       });
+      signal?.addEventListener("abort", abortRequest, { once: true });
       if (timeoutMs > 0) {
         timer = setTimeout(() => r.destroy(new TimeoutError(timeoutMs)), timeoutMs);
         timer.unref?.();
@@ -201,4 +213,11 @@ export function readBody(res: http.IncomingMessage): Promise<string> {
     res.on("end", () => resolve(body));
     res.on("error", reject);
   });
+}
+
+/** The error fetch and Node's APIs reject with when a signal aborts. */
+function abortError(signal: AbortSignal): Error {
+  const reason = signal.reason;
+  if (reason instanceof Error && reason.name === "AbortError") return reason;
+  return new DOMException("This operation was aborted", "AbortError");
 }

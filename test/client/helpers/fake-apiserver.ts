@@ -107,6 +107,8 @@ export class FakeApiServer {
     const url = new URL(req.url!, "http://x");
     this.requests.push(`${req.method} ${url.pathname}${url.search}`);
     if (req.headers.authorization !== "Bearer secret") return this.status(res, 401, "Unauthorized", "Unauthorized");
+    const log = /^\/apis\/test\.io\/v1\/namespaces\/([^/]+)\/widgets\/([^/]+)\/log$/.exec(url.pathname);
+    if (log) return this.log(res, log[1]!, log[2]!, url.searchParams);
     const m = /^\/apis\/test\.io\/v1(?:\/namespaces\/([^/]+))?\/widgets(?:\/([^/]+))?(?:\/(status))?$/.exec(url.pathname);
     if (!m) return this.status(res, 404, "NotFound", "the server could not find the requested resource");
     const [, ns, name] = m;
@@ -158,6 +160,18 @@ export class FakeApiServer {
       }
       this.status(res, 405, "MethodNotAllowed", "not supported");
     });
+  }
+
+  /** `/log`: text/plain lines; with follow=true one more line every 20 ms until the client goes away. */
+  private log(res: http.ServerResponse, ns: string, name: string, q: URLSearchParams): void {
+    if (!this.objects.has(`${ns}/${name}`)) return this.status(res, 404, "NotFound", `widgets.test.io "${name}" not found`);
+    res.writeHead(200, { "content-type": "text/plain" });
+    const tail = Number(q.get("tailLines") ?? 3);
+    for (let i = 0; i < tail; i++) res.write(`${name} line ${i}\n`);
+    if (q.get("follow") !== "true") return void res.end();
+    let n = tail;
+    const t = setInterval(() => res.write(`${name} line ${n++}\n`), 20);
+    res.on("close", () => clearInterval(t));
   }
 
   private watch(res: http.ServerResponse, q: URLSearchParams, selector: (o: Obj) => boolean): void {
