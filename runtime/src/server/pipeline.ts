@@ -14,14 +14,14 @@ import { type Authorizer, forbidden, PRIVILEGED_GROUP } from "./authorization.js
 import { parseGoDuration } from "./duration.js";
 import { type HealthChecks, type HealthEndpoint, serveHealth } from "./health.js";
 import { InFlightLimiter, TOO_MANY_REQUESTS_MESSAGE, type Release } from "./inflight.js";
-import { METRICS_CONTENT_TYPE, type RequestMetrics, requestLabels } from "./metrics.js";
-import { isImplicitNamespaceGet, serveImplicitNamespace } from "./implicit-namespaces.js";
+import { type RequestMetrics, requestLabels } from "./metrics.js";
 import { isLongRunning, parseRequestInfo } from "./request-info.js";
 import { ServingContext } from "./request-context.js";
 import { ResourceRouter } from "./resource-routes.js";
-import { ignoreFurtherWrites, routeMethodNotAllowed, routeNotFound, writeError, writePlainError, writeStatus } from "./responses.js";
-import { type DiscoveryDocuments, serveApi, serveApis, serveLegacyDocument } from "./discovery.js";
-import { type OpenAPIBodies, serveOpenAPIV2, serveOpenAPIV3Document, serveOpenAPIV3Root } from "./openapi.js";
+import { ignoreFurtherWrites, writeError, writePlainError, writeStatus } from "./responses.js";
+import { route } from "./routing.js";
+import type { DiscoveryDocuments } from "./discovery.js";
+import type { OpenAPIBodies } from "./openapi.js";
 import type { VersionInfo } from "./version.js";
 
 export interface PipelineConfig {
@@ -52,7 +52,10 @@ export function createRequestListener(cfg: PipelineConfig): (req: IncomingMessag
 }
 
 /** Splits req.url into a decoded path and the raw query; undefined for an undecodable path. */
-function splitURL(url: string): { path: string; rawQuery: string } | undefined {
+function splitURL(target: string): { path: string; rawQuery: string } | undefined {
+  // Clients never send fragments; Go drops one if they do.
+  const hash = target.indexOf("#");
+  const url = hash < 0 ? target : target.slice(0, hash);
   const q = url.indexOf("?");
   let path = q < 0 ? url : url.slice(0, q);
   const rawQuery = q < 0 ? "" : url.slice(q + 1);
@@ -207,58 +210,4 @@ function onTimeout(ctx: ServingContext, res: ServerResponse): void {
   }
   writeStatus(res, TIMEOUT_STATUS);
   ignoreFurtherWrites(res);
-}
-
-async function route(cfg: PipelineConfig, ctx: ServingContext, path: string, versionBody: Buffer, method: string): Promise<void> {
-  const { req, res, info } = ctx;
-  if (info.isResourceRequest) {
-    if (info.apiPrefix === "apis" && cfg.router.servesGroupVersion(info.apiGroup, info.apiVersion)) {
-      const viaWatchPrefix = info.verb === "watch" && path.startsWith(`/apis/${info.apiGroup}/${info.apiVersion}/watch/`);
-      const match = cfg.router.match(info, method, viaWatchPrefix);
-      if ("error" in match) return writeStatus(res, match.error === "NotFound" ? routeNotFound : routeMethodNotAllowed);
-      return cfg.resourceHandler(ctx);
-    }
-    if (isImplicitNamespaceGet(info, method)) return serveImplicitNamespace(res, info.name);
-    return writePlainError(res, 404, "404 page not found");
-  }
-
-  switch (path) {
-    case "/apis":
-    case "/apis/":
-      return serveApis(req, res, cfg.discovery);
-    case "/api":
-    case "/api/":
-      return serveApi(req, res, cfg.discovery);
-    case "/version":
-    case "/version/":
-      res.writeHead(200, { "Content-Type": "application/json", "Content-Length": versionBody.length });
-      res.end(versionBody);
-      return;
-    case "/openapi/v2":
-      return serveOpenAPIV2(req, res, cfg.openapi);
-    case "/openapi/v3":
-    case "/openapi/v3/":
-      return serveOpenAPIV3Root(req, res, cfg.openapi);
-    case "/metrics": {
-      const body = cfg.metrics.render();
-      res.writeHead(200, { "Content-Type": METRICS_CONTENT_TYPE, "Content-Length": Buffer.byteLength(body) });
-      res.end(body);
-      return;
-    }
-  }
-
-  if (path.startsWith("/openapi/v3/")) {
-    if (serveOpenAPIV3Document(req, res, cfg.openapi, path, ctx.query)) return;
-    return writePlainError(res, 404, "404 page not found");
-  }
-
-  const trimmed = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
-  const doc = cfg.discovery.groupVersions.get(trimmed) ?? cfg.discovery.groups.get(trimmed);
-  if (doc) {
-    // Group and group-version discovery are GET routes in kube's go-restful container.
-    if (method !== "GET" && method !== "HEAD") return writeStatus(res, routeMethodNotAllowed);
-    return serveLegacyDocument(req, res, doc);
-  }
-  // Unknown paths get Go's plain NotFound, as kube's notfoundhandler writes.
-  writePlainError(res, 404, "404 page not found");
 }
