@@ -74,6 +74,14 @@ describe("patch", () => {
     assert.deepEqual(replace.body.spec.ports, [{ name: "only", port: 1 }]);
   });
 
+  it("strategic merge patch merges finalizers as ObjectMeta does", async () => {
+    await call(h, "PATCH", `${ns()}/p`, { metadata: { finalizers: ["a.io/one"] } }, SMP);
+    const r = await call(h, "PATCH", `${ns()}/p`, { metadata: { finalizers: ["b.io/two"] } }, SMP);
+    assert.deepEqual(r.body.metadata.finalizers, ["a.io/one", "b.io/two"]);
+    const d = await call(h, "PATCH", `${ns()}/p`, { metadata: { "$deleteFromPrimitiveList/finalizers": ["a.io/one", "b.io/two"] } }, SMP);
+    assert.equal(d.body.metadata.finalizers, undefined);
+  });
+
   it("apply-patch+yaml and unknown types are 415 with kube's text", async () => {
     const r = await call(h, "PATCH", `${ns()}/p`, "{}", { "content-type": "application/apply-patch+yaml" });
     assert.equal(r.status, 415);

@@ -4,6 +4,7 @@
  * implemented: apply-patch+yaml gets kube's 415 listing the accepted types.
  */
 import type { RequestContext } from "../api/request.js";
+import type { StructuralSchema } from "../api/resource.js";
 import { errors, StatusError } from "../api/status.js";
 import { applyJSONPatch, decodeJSONPatch, JSONPatchApplyError, JSONPatchDecodeError } from "../apimachinery/jsonpatch.js";
 import { applyMergePatch } from "../apimachinery/mergepatch.js";
@@ -42,6 +43,34 @@ function unprocessable(message: string): StatusError {
   });
 }
 
+/**
+ * ObjectMeta's patch strategies (k8s.io/apimachinery types.go tags): finalizers merge as a
+ * set, ownerReferences merge by uid. Kind schemas leave metadata opaque, so add them here.
+ */
+const OBJECT_META_PATCH_SCHEMA: StructuralSchema = {
+  type: "object",
+  properties: {
+    finalizers: { type: "array", items: { type: "string" }, "x-kubernetes-patch-strategy": "merge" },
+    ownerReferences: {
+      type: "array",
+      items: { type: "object" },
+      "x-kubernetes-patch-strategy": "merge",
+      "x-kubernetes-patch-merge-key": "uid",
+    },
+  },
+};
+
+const patchSchemas = new WeakMap<StructuralSchema, StructuralSchema>();
+
+function smpSchema(schema: StructuralSchema): StructuralSchema {
+  let s = patchSchemas.get(schema);
+  if (!s) {
+    s = { ...schema, properties: { ...schema.properties, metadata: OBJECT_META_PATCH_SCHEMA } };
+    patchSchemas.set(schema, s);
+  }
+  return s;
+}
+
 function applyPatch(type: PatchType, doc: unknown, patch: unknown, env: Env, scale: boolean): unknown {
   try {
     switch (type) {
@@ -50,7 +79,7 @@ function applyPatch(type: PatchType, doc: unknown, patch: unknown, env: Env, sca
       case "application/merge-patch+json":
         return applyMergePatch(doc, patch);
       case "application/strategic-merge-patch+json":
-        return applyStrategicMergePatch(doc, patch, scale ? undefined : env.scope.def.schema);
+        return applyStrategicMergePatch(doc, patch, scale ? undefined : smpSchema(env.scope.def.schema));
     }
   } catch (e) {
     if (e instanceof JSONPatchApplyError) throw unprocessable(e.message);

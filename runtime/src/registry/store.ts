@@ -12,6 +12,7 @@ import { generateName, newUID, rfc3339 } from "./meta.js";
 import { objectKey, type ResourceScope } from "./scope.js";
 import {
   metaOf,
+  omitEmptyMeta,
   prepareForCreate,
   prepareForUpdate,
   shouldDeleteDuringUpdate,
@@ -104,6 +105,7 @@ export class GenericStore {
     if (generated) m.name = generateName(m.generateName!);
     validateCreate(this.scope, obj);
     updateManagedFields(obj, undefined, managerName(opts.fieldManager, opts.userAgent), this.scope.apiVersion, "", this.clock());
+    omitEmptyMeta(obj);
     if (m.resourceVersion) throw unknownError("resourceVersion should not be set on objects to be created");
     for (let attempt = 1; ; attempt++) {
       const key = this.key(m.namespace ?? "", m.name!);
@@ -165,6 +167,7 @@ export class GenericStore {
       const next = prepareForUpdate(this.scope, requested, current, subresource);
       validateUpdate(this.scope, next, current);
       updateManagedFields(next, current, manager, this.scope.apiVersion, subresource, this.clock());
+      omitEmptyMeta(next);
       if (shouldDeleteDuringUpdate(next, current)) throw new DeleteDuringUpdate(next, current.metadata.uid);
       if (opts.dryRun) throw new NoChange(next);
       return next;

@@ -16,6 +16,15 @@ export function metaOf(obj: KubeObject | Obj): Meta {
   return (obj as Obj).metadata as Meta;
 }
 
+/** ObjectMeta's collections are omitempty: an empty one is not stored. */
+export function omitEmptyMeta(obj: KubeObject): void {
+  const m = metaOf(obj);
+  for (const k of ["labels", "annotations", "finalizers", "ownerReferences", "managedFields"]) {
+    const v = m[k];
+    if (v !== undefined && v !== null && typeof v === "object" && Object.keys(v).length === 0) delete m[k];
+  }
+}
+
 /** PrepareForCreate: create cannot set status when /status exists; generation starts at 1. */
 export function prepareForCreate(scope: ResourceScope, obj: KubeObject): void {
   if (scope.def.subresources.status) delete obj.status;
