@@ -193,7 +193,9 @@ describe("watch", () => {
   });
 
   it("label selector transitions: MODIFIED into ADDED / DELETED", async () => {
-    const w = await WatchStream.open(h, `${ns()}?watch=true&labelSelector=app%3Dy&resourceVersion=${(await call(h, "GET", ns())).body.metadata.resourceVersion}`);
+    const from = (await call(h, "GET", ns())).body.metadata.resourceVersion;
+    const w = await WatchStream.open(h, `${ns()}?watch=true&labelSelector=app%3Dy&resourceVersion=${from}`);
+    const all = await WatchStream.open(h, `${ns()}?watch=true&resourceVersion=${from}`);
     const a = (await call(h, "GET", `${ns()}/a`)).body;
     a.metadata.labels.app = "y";
     const u = await call(h, "PUT", `${ns()}/a`, a);
@@ -203,7 +205,15 @@ describe("watch", () => {
     await call(h, "PUT", `${ns()}/a`, u.body);
     const left = await w.next();
     assert.deepEqual([left.type, left.object.metadata.name], ["DELETED", "a"]);
+    // the leaving object is the last state that matched, at the new revision
+    assert.equal(left.object.metadata.labels.app, "y");
+    await all.next();
+    const modified = await all.next();
+    assert.equal(modified.type, "MODIFIED");
+    assert.equal(modified.object.metadata.labels.app, "x");
+    assert.equal(modified.object.metadata.resourceVersion, left.object.metadata.resourceVersion);
     w.close();
+    all.close();
   });
 
   it("bookmarks and sendInitialEvents", async () => {

@@ -71,9 +71,14 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
     }
     const key = EncodeCache.keyOf(scope.root, ev.object, `ev-${ev.type}-${encodingName(encoding, header)}`);
     return cache.get(key, () => {
+      // A DELETED object is a previous state stamped with the deletion's revision (for a
+      // selector it leaves, the same revision as the new state): never share its JSON
+      // with the object stored at that revision.
       const objJSON =
         encoding.kind === "json"
-          ? cache.json(scope.root, ev.object)
+          ? ev.type === "DELETED"
+            ? JSON.stringify(ev.object)
+            : cache.json(scope.root, ev.object)
           : JSON.stringify(
               encoding.kind === "partial"
                 ? partialObjectMetadata(ev.object, encoding.version)
