@@ -123,3 +123,20 @@ test("namespaces created, terminated and deleted in the cluster are seen through
   kube.deleteNamespace("fresh");
   await eventually("fresh", 404);
 });
+
+test("createAdmission: NamespaceLifecycle first, then the user's plugins; none of it without a cluster", async () => {
+  const { createAdmission } = await import("../../runtime/src/admission/index.js");
+  const conn = await ClusterConnection.load(kube.kubeconfigPath());
+  const user = { name: "Mine", validate: () => {} };
+  const withCluster = createAdmission({ cluster: conn, plugins: [user], onError: () => {} });
+  try {
+    assert.deepEqual(withCluster.chain.plugins.map((p) => p.name), ["NamespaceLifecycle", "Mine"]);
+    const status = await statusOf(withCluster.chain.admit(create("nowhere")));
+    assert.equal(status?.code, 404);
+  } finally {
+    withCluster.close();
+  }
+  const standalone = createAdmission({ cluster: null, plugins: [user] });
+  assert.deepEqual(standalone.chain.plugins.map((p) => p.name), ["Mine"]);
+  standalone.close();
+});

@@ -11,3 +11,4 @@ export { AdmissionChain, pluginsFrom } from "./chain.js";
 export { admissionForbidden } from "./errors.js";
 export { admissionAttributes, type AttributesInput } from "./attributes.js";
 export { createNamespaceLifecycle, type NamespaceLifecycleOptions, type NamespaceLifecyclePlugin } from "./namespace-lifecycle.js";
+export { createAdmission, type AdmissionSetup, type AdmissionSetupOptions } from "./setup.js";
