@@ -9,7 +9,8 @@ import type { ApiModel } from "../../generator/src/model/types.js";
 import { validatorsEmitter } from "../../generator/src/emit/validators.js";
 import { buildStructuralSchema, QUANTITY_PATTERN } from "../../generator/src/emit/schema/structural.js";
 import type { StructuralSchema } from "../../runtime/src/api/resource.js";
-import { findUnknownFields } from "../../runtime/src/validation/index.js";
+import { findUnknownFields, KUBERNETES_FORMATS as RUNTIME_FORMATS } from "../../runtime/src/validation/index.js";
+import { KUBERNETES_FORMATS } from "../../generator/src/emit/schema/ajv.js";
 import { readSkai, SKAI_KINDS } from "../fixtures/samples/skai.js";
 import { WIDGET_MODEL } from "../fixtures/samples/widget-model.js";
 
@@ -107,6 +108,10 @@ describe("structural schema", () => {
 });
 
 describe("emitted validators", () => {
+  it("compile against exactly the formats the runtime implements", () => {
+    assert.deepEqual([...KUBERNETES_FORMATS].sort(), [...RUNTIME_FORMATS].sort());
+  });
+
   it("are ES modules: no require(), imports that resolve from the generated package", async () => {
     const files = await validatorsEmitter.emit(WIDGET_MODEL, {
       runtimeModule: "@skai-gen/runtime",
