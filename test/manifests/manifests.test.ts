@@ -88,6 +88,19 @@ test("the Deployment: 2 replicas, HTTPS probes on /livez and /readyz, requests, 
   assert.ok(c.args.includes("--tls-cert-file=/var/run/serving-cert/tls.crt"));
   assert.ok(c.args.includes("--delegated-auth"), "authenticate and authorize through kube-apiserver in the cluster");
   assert.equal(pod.serviceAccountName, manifestNames(model).serviceAccount);
+  assert.match(c.image, /^skai-apiserver:\S+$/);
+});
+
+test("the Deployment's selector, the Service and the PDB all select the pod template's labels", async () => {
+  const objs = await render();
+  const [dep] = byKind(objs, "Deployment");
+  const podLabels: Record<string, string> = dep!.spec.template.metadata.labels;
+  const selects = (selector: Record<string, string>) => Object.entries(selector).every(([k, v]) => podLabels[k] === v);
+  assert.ok(Object.keys(dep!.spec.selector.matchLabels).length > 0);
+  assert.ok(selects(dep!.spec.selector.matchLabels), "Deployment selector");
+  assert.ok(selects(byKind(objs, "Service")[0]!.spec.selector), "Service selector");
+  assert.ok(selects(byKind(objs, "PodDisruptionBudget")[0]!.spec.selector.matchLabels), "PDB selector");
+  for (const obj of objs) assert.equal((obj.metadata as any).labels?.["app.kubernetes.io/name"], "skai-apiserver", `${obj.kind} ${obj.metadata.name} labels`);
 });
 
 test("RBAC: auth-delegator, the authentication reader in kube-system, roles aggregated into admin/edit/view", async () => {
