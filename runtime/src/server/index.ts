@@ -15,7 +15,7 @@ import { type HealthCheck, pingCheck, shutdownCheck } from "./health.js";
 import { InFlightLimiter } from "./inflight.js";
 import { RequestMetrics } from "./metrics.js";
 import { buildOpenAPI, type OpenAPIDocuments } from "./openapi.js";
-import { createRequestListener } from "./pipeline.js";
+import { createRequestListeners } from "./pipeline.js";
 import { ignoreFurtherWrites } from "./responses.js";
 import type { ServingContext } from "./request-context.js";
 import { ResourceRouter } from "./resource-routes.js";
@@ -77,7 +77,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   let shuttingDown = false;
 
   const common = [pingCheck, ...(opts.healthChecks ?? [])];
-  const listener = createRequestListener({
+  const listeners = createRequestListeners({
     discovery: buildDiscovery(opts.resources),
     openapi: buildOpenAPI(opts.openapi),
     version: defaultVersionInfo(opts.version),
@@ -117,8 +117,9 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       requestTimeout: 0,
       headersTimeout: 60_000,
     },
-    listener,
+    listeners.request,
   );
+  server.on("upgrade", listeners.upgrade);
   server.keepAliveTimeout = 90_000;
 
   return {
@@ -139,13 +140,22 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       shuttingDown = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Watches would hold the server open forever: end them, as kube does on shutdown.
+      const upgraded: Array<{ destroy(): void }> = [];
       for (const ctx of longRunning) {
         ctx.abort(new Error("server shutting down"));
+        if (ctx.req.headers.upgrade) {
+          // The socket may speak another protocol by now: let the handler close it, else cut it after the grace period.
+          upgraded.push(ctx.req.socket);
+          continue;
+        }
         ctx.res.end();
         ignoreFurtherWrites(ctx.res);
       }
       server.closeIdleConnections();
-      const grace = setTimeout(() => server.closeAllConnections(), opts.shutdownGraceMs ?? 5000);
+      const grace = setTimeout(() => {
+        server.closeAllConnections();
+        for (const socket of upgraded) socket.destroy();
+      }, opts.shutdownGraceMs ?? 5000);
       await closed;
       clearTimeout(grace);
     },
@@ -162,6 +172,7 @@ export type { VersionInfo } from "./version.js";
 export { parseRequestInfo, isLongRunning } from "./request-info.js";
 export { RequestMetrics } from "./metrics.js";
 export { writeStatus, writeError } from "./responses.js";
+export { upgradeHead } from "./pipeline.js";
 export { ensureCertificates, createCA, createServingCertificate, createClientCertificate, type CertificateAndKey, type LocalCertificates } from "./certs.js";
 export { writeKubeconfig, renderKubeconfig, type KubeconfigSpec } from "./kubeconfig.js";
 export { parseServerFlags, SERVER_USAGE, type ServerFlags } from "./flags.js";

@@ -6,7 +6,9 @@
  * costs a few branches, not a stack of closures.
  */
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { type IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import type { Duplex } from "node:stream";
 import type { Handler, RequestInfo } from "../api/request.js";
 import { errors, type Status } from "../api/status.js";
 import { type Authenticator, withAuthenticatedGroup } from "./authentication.js";
@@ -44,10 +46,41 @@ export interface PipelineConfig {
 
 const HEALTH_ENDPOINTS: Record<string, HealthEndpoint> = { "/healthz": "healthz", "/livez": "livez", "/readyz": "readyz" };
 
-export function createRequestListener(cfg: PipelineConfig): (req: IncomingMessage, res: ServerResponse) => void {
+export interface RequestListeners {
+  request(req: IncomingMessage, res: ServerResponse): void;
+  /**
+   * Upgrade requests (WebSocket/SPDY for exec, attach, port-forward) run the
+   * same pipeline. The handler gets a ServerResponse bound to the raw socket,
+   * so refusals are ordinary Status responses; to switch protocols it writes
+   * the 101 itself on `req.socket`. Bytes that arrived after the headers are in
+   * `upgradeHead(req)`.
+   */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+}
+
+const UPGRADE_HEAD = Symbol("upgradeHead");
+
+/** Bytes the client sent after an upgrade request's headers (usually none: clients wait for the 101). */
+export function upgradeHead(req: IncomingMessage): Buffer {
+  return (req as IncomingMessage & { [UPGRADE_HEAD]?: Buffer })[UPGRADE_HEAD] ?? Buffer.alloc(0);
+}
+
+export function createRequestListeners(cfg: PipelineConfig): RequestListeners {
   const versionBody = Buffer.from(JSON.stringify(cfg.version, null, 2));
-  return (req, res) => {
-    void handle(cfg, versionBody, req, res);
+  return {
+    request(req, res) {
+      void handle(cfg, versionBody, req, res);
+    },
+    upgrade(req, socket, head) {
+      (req as IncomingMessage & { [UPGRADE_HEAD]?: Buffer })[UPGRADE_HEAD] = head;
+      const res = new ServerResponse(req);
+      res.shouldKeepAlive = false;
+      res.assignSocket(socket as Socket);
+      // An answer that is not a protocol switch ends the connection: the HTTP parser has let go of it.
+      res.on("finish", () => socket.end());
+      socket.on("error", () => socket.destroy());
+      void handle(cfg, versionBody, req, res);
+    },
   };
 }
 
