@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import type { RequestInfo } from "../../runtime/src/api/request.js";
 import type { FieldError, ResourceDefinition } from "../../runtime/src/api/resource.js";
 import { createResourceHandler, type ResourceHandlerOptions } from "../../runtime/src/endpoints/index.js";
-import { createStorage, type KVStore } from "../../runtime/src/storage/index.js";
+import { createStorage, type KVStore, type StoreOptions } from "../../runtime/src/storage/index.js";
 
 export const GROUP = "test.skai.io";
 export const GV = `${GROUP}/v1`;
@@ -139,8 +139,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: ResourceHandlerOptions = {}, defs = [widgetDef, gadgetDef]): Promise<Harness> {
-  const storage = createStorage("memory:");
+export async function startHarness(
+  opts: ResourceHandlerOptions = {},
+  defs = [widgetDef, gadgetDef],
+  storageOpts: StoreOptions = {},
+): Promise<Harness> {
+  const storage = createStorage("memory:", storageOpts);
   const observed: Harness["observed"] = [];
   const handler = createResourceHandler(defs, storage, {
     ...opts,
