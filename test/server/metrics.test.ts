@@ -46,6 +46,14 @@ test("/metrics counts requests by verb, resource, scope and code, with latency h
   assert.ok(value(m, `apiserver_request_duration_seconds_sum{${labels}}`)! > 0);
 });
 
+test("health probes are counted as kube's healthz installer labels them", async () => {
+  await call(server, "/readyz", { client: null });
+  const m = (await call(server, "/metrics")).body;
+  assert.ok(
+    value(m, 'apiserver_request_total{code="200",component="",dry_run="",group="",resource="",scope="",subresource="/readyz",verb="GET",version=""}')! >= 1,
+  );
+});
+
 test("/metrics needs authentication", async () => {
   const r = await call(server, "/metrics", { client: null });
   assert.equal(r.status, 401);

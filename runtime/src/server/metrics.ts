@@ -38,6 +38,11 @@ const CONNECT_SUBRESOURCES = new Set(["exec", "attach", "portforward", "proxy"])
 
 export type RequestLabels = DurationLabels & { code: string };
 
+/** Health endpoints are instrumented as kube's healthz installer does: the path as subresource, no component. */
+export function healthLabels(root: string, code: number): RequestLabels {
+  return { component: "", dry_run: "", group: "", resource: "", scope: "", subresource: root, verb: "GET", version: "", code: String(code) };
+}
+
 export function requestLabels(info: RequestInfo, method: string, contentType: string | undefined, dryRun: string[], code: number): RequestLabels {
   if (!info.isResourceRequest) {
     return {

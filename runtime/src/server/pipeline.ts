@@ -16,7 +16,7 @@ import { type Authorizer, forbidden, PRIVILEGED_GROUP } from "./authorization.js
 import { parseGoDuration } from "./duration.js";
 import { type HealthChecks, type HealthEndpoint, serveHealth } from "./health.js";
 import { InFlightLimiter, TOO_MANY_REQUESTS_MESSAGE, type Release } from "./inflight.js";
-import { type RequestMetrics, requestLabels } from "./metrics.js";
+import { healthLabels, type RequestMetrics, requestLabels } from "./metrics.js";
 import { isLongRunning, parseRequestInfo } from "./request-info.js";
 import { ServingContext } from "./request-context.js";
 import { ResourceRouter } from "./resource-routes.js";
@@ -209,8 +209,12 @@ async function handle(cfg: PipelineConfig, versionBody: Buffer, req: IncomingMes
     release?.();
     if (ctx) cfg.longRunning.delete(ctx);
     const seconds = (performance.now() - started) / 1000;
+    const health = healthPrefix(info.path);
     const dryRun = query?.has("dryRun") ? query.getAll("dryRun") : [];
-    cfg.metrics.observe(requestLabels(info, method, req.headers["content-type"], dryRun, res.statusCode), seconds);
+    cfg.metrics.observe(
+      health ? healthLabels(health, res.statusCode) : requestLabels(info, method, req.headers["content-type"], dryRun, res.statusCode),
+      seconds,
+    );
   }
 }
 
