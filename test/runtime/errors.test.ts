@@ -18,6 +18,18 @@ describe("errors and edge cases", () => {
     assert.deepEqual(r.body.details.causes, [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }]);
   });
 
+  it("repeated lists are served again only while nothing changed", async () => {
+    const l1 = await call(h, "GET", ns());
+    const l2 = await call(h, "GET", ns());
+    assert.equal(l1.text, l2.text);
+    await call(h, "POST", ns(), widget("b"));
+    const l3 = await call(h, "GET", ns());
+    assert.equal(l3.body.items.length, l1.body.items.length + 1);
+    assert.notEqual(l3.body.metadata.resourceVersion, l1.body.metadata.resourceVersion);
+    const y = await call(h, "GET", ns(), undefined, { accept: "application/yaml" });
+    assert.match(y.text, /^apiVersion: test.skai.io\/v1\nitems:|^kind: WidgetList/m);
+  });
+
   it("a non-numeric resourceVersion is a 400", async () => {
     const r = await call(h, "GET", `${ns()}?resourceVersion=abc`);
     assert.equal(r.status, 400);

@@ -3,6 +3,7 @@ import type { GenericStore } from "../registry/store.js";
 import type { ResourceScope } from "../registry/scope.js";
 import type { Storage } from "../storage/interface.js";
 import type { EncodeCache } from "./encode-cache.js";
+import type { ListCache } from "./list-cache.js";
 
 export interface ResourceHandlerOptions {
   /** Metrics hook, called once per request when it completes (watch: when the stream ends). */
@@ -26,5 +27,6 @@ export interface Env {
   store: GenericStore;
   storage: Storage;
   cache: EncodeCache;
+  lists: ListCache;
   opts: Required<Omit<ResourceHandlerOptions, "observe">>;
 }

@@ -11,6 +11,7 @@ import type { Storage } from "../storage/interface.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./body.js";
 import { handleDelete, handleDeleteCollection } from "./delete.js";
 import { EncodeCache } from "./encode-cache.js";
+import { ListCache } from "./list-cache.js";
 import type { Env, ResourceHandlerOptions } from "./env.js";
 import { parseListQuery } from "./options.js";
 import { handlePatch } from "./patch.js";
@@ -85,6 +86,7 @@ async function dispatch(ctx: RequestContext, env: Env): Promise<void> {
 /** Serves get/list/watch/create/update/patch/delete/deletecollection and /status, /scale for `defs`. */
 export function createResourceHandler(defs: ResourceDefinition[], storage: Storage, opts: ResourceHandlerOptions = {}): Handler {
   const cache = new EncodeCache(opts.encodeCacheChars);
+  const lists = new ListCache();
   const resolved: Env["opts"] = {
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000,
     minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds ?? 1800,
@@ -101,6 +103,7 @@ export function createResourceHandler(defs: ResourceDefinition[], storage: Stora
       store: new GenericStore(scope, storage, resolved.now),
       storage,
       cache,
+      lists,
       opts: resolved,
     });
   }

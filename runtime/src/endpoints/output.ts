@@ -63,18 +63,25 @@ function listMetaJSON(meta: ListMeta): string {
   return JSON.stringify(m);
 }
 
-/** A list: plain lists are concatenated from each item's cached JSON. */
-export function writeList(ctx: RequestContext, env: Env, items: KubeObject[], meta: ListMeta, target: OutputTarget): void {
+/** A plain list's JSON, concatenated from each item's cached JSON. */
+export function listJSON(env: Env, items: KubeObject[], meta: ListMeta): string {
+  const { scope } = env;
+  const parts = new Array<string>(items.length);
+  for (let i = 0; i < items.length; i++) parts[i] = env.cache.json(scope.root, items[i]);
+  return (
+    `{"kind":${JSON.stringify(scope.def.listKind)},"apiVersion":${JSON.stringify(scope.apiVersion)},` +
+    `"metadata":${listMetaJSON(meta)},"items":[${parts.join(",")}]}`
+  );
+}
+
+/** A list in the negotiated form. Returns the JSON written for plain lists (for the list cache). */
+export function writeList(ctx: RequestContext, env: Env, items: KubeObject[], meta: ListMeta, target: OutputTarget): string | undefined {
   const { scope } = env;
   switch (target.convert) {
     case undefined: {
-      const parts = new Array<string>(items.length);
-      for (let i = 0; i < items.length; i++) parts[i] = env.cache.json(scope.root, items[i]);
-      const body =
-        `{"kind":${JSON.stringify(scope.def.listKind)},"apiVersion":${JSON.stringify(scope.apiVersion)},` +
-        `"metadata":${listMetaJSON(meta)},"items":[${parts.join(",")}]}`;
+      const body = listJSON(env, items, meta);
       writeSerialized(ctx, 200, body, target);
-      return;
+      return body;
     }
     case "PartialObjectMetadata":
       throw notAcceptable("you requested PartialObjectMetadata, but the requested object is a list (*unstructured.UnstructuredList)");
@@ -90,7 +97,7 @@ export function writeList(ctx: RequestContext, env: Env, items: KubeObject[], me
         },
         target,
       );
-      return;
+      return undefined;
     case "Table":
       writeValue(
         ctx,
@@ -104,6 +111,6 @@ export function writeList(ctx: RequestContext, env: Env, items: KubeObject[], me
         }),
         target,
       );
-      return;
+      return undefined;
   }
 }

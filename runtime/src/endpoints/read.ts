@@ -9,7 +9,7 @@ import { StorageError, type ListOptions } from "../storage/interface.js";
 import type { Env } from "./env.js";
 import { isPrettyRequested, negotiateOutput, type OutputTarget } from "./negotiation.js";
 import { parseResourceVersion, type ListQuery } from "./options.js";
-import { writeList, writeObject } from "./output.js";
+import { writeList, writeObject, writeSerialized } from "./output.js";
 
 export function outputFor(ctx: RequestContext, stream = false): OutputTarget {
   const h = ctx.req.headers;
@@ -49,6 +49,18 @@ export async function handleList(ctx: RequestContext, env: Env, lq: ListQuery): 
       opts.exact = lq.resourceVersionMatch === "Exact" || (lq.resourceVersionMatch === "" && lq.limit > 0);
     }
   }
+  // Same query at an unchanged latest revision: the same bytes (see list-cache.ts).
+  const cacheKey =
+    !lq.continue && (lq.resourceVersion === "" || lq.resourceVersion === "0") && target.convert === undefined
+      ? `${prefix}\n${lq.labelSelector}\n${lq.fieldSelector}\n${lq.limit}`
+      : undefined;
+  if (cacheKey) {
+    const body = env.lists.get(cacheKey, await storage.currentRevision());
+    if (body !== undefined) {
+      writeSerialized(ctx, 200, body, target);
+      return;
+    }
+  }
   let result;
   try {
     result = await storage.list(prefix, opts);
@@ -60,7 +72,7 @@ export async function handleList(ctx: RequestContext, env: Env, lq: ListQuery): 
     }
     throw e;
   }
-  writeList(
+  const body = writeList(
     ctx,
     env,
     result.items,
@@ -71,4 +83,5 @@ export async function handleList(ctx: RequestContext, env: Env, lq: ListQuery): 
     },
     target,
   );
+  if (cacheKey && body !== undefined) env.lists.set(cacheKey, result.revision, body);
 }
