@@ -110,7 +110,8 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
   }
   const w = watcher;
   const stop = () => w.stop();
-  const timer = setTimeout(stop, timeoutSeconds * 1000);
+  // setTimeout fires at once for delays beyond 2^31-1 ms: cap (~24.8 days)
+  const timer = setTimeout(stop, Math.min(timeoutSeconds * 1000, 2 ** 31 - 1));
   timer.unref();
   ctx.signal.addEventListener("abort", stop, { once: true });
   res.once("close", stop);
