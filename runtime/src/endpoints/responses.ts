@@ -23,10 +23,30 @@ export function writeJSON(res: ServerResponse, code: number, body: unknown, cont
   res.end(bytes);
 }
 
+/** metav1.StatusDetails and StatusCause fields are all omitempty: drop empty ones. */
+function omitEmpty(status: Status): Status {
+  const d = status.details;
+  if (!d) return status;
+  const details: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(d)) {
+    if (v === "" || v === undefined || v === 0) continue;
+    if (k === "causes" && Array.isArray(v)) {
+      if (v.length === 0) continue;
+      details.causes = v.map((c: Record<string, unknown>) => Object.fromEntries(Object.entries(c).filter(([, cv]) => cv !== "" && cv !== undefined)));
+      continue;
+    }
+    details[k] = v;
+  }
+  const out: Status = { ...status };
+  if (Object.keys(details).length) out.details = details as Status["details"];
+  else delete out.details;
+  return out;
+}
+
 /** Any error -> the Status kube-apiserver would send (non-Status errors become 500 InternalError). */
 export function toStatus(err: unknown): Status {
-  if (err instanceof StatusError) return err.status;
-  return errors.internal(err).status;
+  if (err instanceof StatusError) return omitEmpty(err.status);
+  return omitEmpty(errors.internal(err).status);
 }
 
 /** Writes `err` as a metav1.Status with its code, and Retry-After when the details ask for it. */

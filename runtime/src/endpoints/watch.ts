@@ -15,6 +15,7 @@ import { EncodeCache } from "./encode-cache.js";
 import type { Env } from "./env.js";
 import { parseResourceVersion, type ListQuery } from "./options.js";
 import { outputFor } from "./read.js";
+import { toStatus } from "./responses.js";
 import { parseIncludeObject, partialObjectMetadata, toTable, type IncludeObject } from "./transform.js";
 
 type Encoding =
@@ -96,7 +97,7 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
 
   const writeError = (err: unknown) => {
     if (res.writableEnded || res.destroyed) return;
-    const status = toStatusError(err, scope, "", "watch").status;
+    const status = toStatus(toStatusError(err, scope, "", "watch"));
     res.write(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
   };
 
