@@ -16,6 +16,12 @@ await yargs(hideBin(process.argv))
         .option("definitions", { type: "string", default: "definitions", describe: "Folder of <group>/<version>/*.ts definitions" })
         .option("out", { type: "string", default: "generated", describe: "Output folder (the generated package)" })
         .option("watch", { type: "boolean", default: false, describe: "Regenerate on every change in the definitions" })
+        .option("certs", {
+          type: "boolean",
+          default: false,
+          describe: "Create (once) a CA and serving certificate in --cert-dir and put them in the manifests",
+        })
+        .option("cert-dir", { type: "string", default: ".skai-gen/certs", describe: "Folder of the manifests' CA and serving certificate" })
         .option("verbose", { type: "boolean", default: false, describe: "Print each step's timing and every file written" }),
     async (argv) => {
       process.exitCode = await generateCommand({
@@ -23,6 +29,7 @@ await yargs(hideBin(process.argv))
         outDir: path.resolve(argv.out),
         watch: argv.watch,
         verbose: argv.verbose,
+        certs: argv.certs ? { dir: path.resolve(argv["cert-dir"]), create: true } : undefined,
       });
     },
   )
@@ -32,9 +39,17 @@ await yargs(hideBin(process.argv))
     (y) =>
       y
         .option("definitions", { type: "string", default: "definitions", describe: "Folder of <group>/<version>/*.ts definitions" })
-        .option("out", { type: "string", default: "generated", describe: "Output folder to compare" }),
+        .option("out", { type: "string", default: "generated", describe: "Output folder to compare" })
+        .option("cert-dir", {
+          type: "string",
+          describe: "Compare with manifests made from the certificates in this folder (as `generate --certs` wrote them)",
+        }),
     async (argv) => {
-      process.exitCode = await verifyCommand({ definitionsDir: path.resolve(argv.definitions), outDir: path.resolve(argv.out) });
+      process.exitCode = await verifyCommand({
+        definitionsDir: path.resolve(argv.definitions),
+        outDir: path.resolve(argv.out),
+        certs: argv["cert-dir"] ? { dir: path.resolve(argv["cert-dir"]), create: false } : undefined,
+      });
     },
   )
   .demandCommand(1, "Name a command: generate or verify.")

@@ -4,6 +4,7 @@ import { checkModel } from "./check/index.js";
 import { finishFile } from "./codegen/format.js";
 import type { EmittedFile } from "./codegen/file.js";
 import { emitters, type EmitContext } from "./emit/index.js";
+import { ensureManifestCertificates, readManifestCertificates } from "./emit/manifests/certs.js";
 import type { ApiModel } from "./model/types.js";
 import { readDefinitions } from "./read/index.js";
 import { GENERATOR_VERSION } from "./version.js";
@@ -13,6 +14,12 @@ export interface GenerateOptions {
   definitionsDir: string;
   /** Root the diagnostics' file paths are relative to (default: the working directory). */
   projectRoot?: string;
+  /**
+   * Where the manifests' CA and serving certificate live (`generate --certs`).
+   * With `create` they are made when missing; otherwise only read. Absent: the
+   * manifests carry placeholders for cert-manager.
+   */
+  certs?: { dir: string; create: boolean };
   /** Called as each step starts, for progress output. */
   onStep?: (step: string) => void;
 }
@@ -51,8 +58,14 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
   const diagnostics = [...read.diagnostics, ...(await time("check", () => checkModel(read.model, { projectRoot })))];
   if (diagnostics.length > 0) return { model: read.model, diagnostics, files: [], timings };
 
+  const certificates = opts.certs
+    ? opts.certs.create
+      ? ensureManifestCertificates(opts.certs.dir, read.model)
+      : readManifestCertificates(opts.certs.dir)
+    : undefined;
+  const ctx: EmitContext = { ...DEFAULT_CONTEXT, ...(certificates ? { certificates } : {}) };
   const emitted = await time("emit", async () => {
-    const perEmitter = await Promise.all(emitters.map((e) => e.emit(read.model, DEFAULT_CONTEXT)));
+    const perEmitter = await Promise.all(emitters.map((e) => e.emit(read.model, ctx)));
     return perEmitter.flat();
   });
   assertUniquePaths(emitted);

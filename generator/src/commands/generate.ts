@@ -9,6 +9,7 @@ export interface GenerateCommandOptions {
   outDir: string;
   watch: boolean;
   verbose: boolean;
+  certs?: { dir: string; create: boolean };
 }
 
 export function generateCommand(opts: GenerateCommandOptions): Promise<number> {
@@ -28,6 +29,7 @@ async function runOnce(opts: GenerateCommandOptions, quiet: boolean): Promise<nu
   const started = performance.now();
   const result = await generate({
     definitionsDir: opts.definitionsDir,
+    certs: opts.certs,
     onStep: (step) => {
       if (!quiet && process.stderr.isTTY) process.stderr.write(`\r\x1b[K${step}...`);
     },

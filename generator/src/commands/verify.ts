@@ -3,9 +3,13 @@ import { generate } from "../pipeline.js";
 import { diffTree } from "../write/writer.js";
 import { guard, reportDiagnostics } from "./report.js";
 
-export function verifyCommand(opts: { definitionsDir: string; outDir: string }): Promise<number> {
+export function verifyCommand(opts: {
+  definitionsDir: string;
+  outDir: string;
+  certs?: { dir: string; create: false };
+}): Promise<number> {
   return guard(async () => {
-    const result = await generate({ definitionsDir: opts.definitionsDir });
+    const result = await generate({ definitionsDir: opts.definitionsDir, certs: opts.certs });
     if (result.diagnostics.length > 0) {
       reportDiagnostics(result.diagnostics);
       return 1;
