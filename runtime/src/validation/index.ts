@@ -9,6 +9,7 @@ export { goValue } from "./go-format.js";
 export { validateListTypes } from "./list-types.js";
 export { findUnknownFields, pruneUnknownFields } from "./prune.js";
 export { deepEqual, unchangedAt } from "./ratchet.js";
+export { re2 } from "./re2.js";
 export { createSchemaValidation, type SchemaValidation } from "./resource.js";
 export {
   jsonTypeOf,

@@ -12,6 +12,17 @@ import type { StructuralSchema } from "@skai-gen/runtime/api/resource";
 
 /** Where generated validators take format checks from at run time. */
 export const FORMATS_MODULE = "@skai-gen/runtime/validation/formats";
+/** Where generated validators take their (RE2) `pattern` engine from at run time. */
+export const RE2_MODULE = "@skai-gen/runtime/validation/re2";
+
+/**
+ * Ajv's regular-expression engine: at generation time JavaScript's (the
+ * reader already checked the patterns), in the emitted code the runtime's RE2,
+ * so `pattern` matches as Go's regexp does in kube-apiserver.
+ */
+const patternEngine = Object.assign((pattern: string, flags: string) => new RegExp(pattern, flags), {
+  code: `require(${JSON.stringify(RE2_MODULE)}).re2`,
+});
 
 /**
  * The string formats Kubernetes checks in CRD schemas (apiextensions'
@@ -127,7 +138,7 @@ export function newAjv(): Ajv {
     strictRequired: false,
     allowUnionTypes: true,
     inlineRefs: false, // shared definitions stay one function each
-    code: { source: true, esm: true, optimize: true, formats: _`require(${FORMATS_MODULE}).formats` },
+    code: { source: true, esm: true, optimize: true, formats: _`require(${FORMATS_MODULE}).formats`, regExp: patternEngine },
   });
   for (const keyword of [
     "x-kubernetes-int-or-string",

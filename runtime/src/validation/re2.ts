@@ -1,0 +1,30 @@
+/**
+ * The regular-expression engine generated validators use for `pattern`:
+ * RE2, as kube-openapi matches patterns with Go's regexp (an unanchored
+ * search), so a pattern means the same here as in a CRD. Ajv's standalone
+ * code calls `re2(pattern, flags)` once per pattern at module load.
+ * @bufbuild/re2 comes with @bufbuild/cel (same version). A pattern RE2
+ * cannot compile falls back to JavaScript's engine rather than failing
+ * every request.
+ */
+import { RE2JS } from "@bufbuild/re2";
+
+export interface RegExpLike {
+  test(s: string): boolean;
+}
+
+const cache = new Map<string, RegExpLike>();
+
+export function re2(pattern: string, flags = "u"): RegExpLike {
+  let r = cache.get(pattern);
+  if (!r) {
+    try {
+      const compiled = RE2JS.compile(pattern);
+      r = { test: (s: string) => compiled.test(s) };
+    } catch {
+      r = new RegExp(pattern, flags);
+    }
+    cache.set(pattern, r);
+  }
+  return r;
+}
