@@ -34,6 +34,8 @@ const RUNTIME_VALUES = [
   "Watch",
   "objectKey",
   "WorkQueue",
+  "compactManagedFields",
+  "stripManagedFields",
 ];
 const RUNTIME_TYPES = [
   "ClientConfig",

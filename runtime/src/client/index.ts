@@ -27,6 +27,7 @@ export { ResourceClient, DEFAULT_PAGE_SIZE, type CreateInput } from "./resource-
 export { DEFAULT_RETRY, retryOn, retryOnConflict, type Backoff } from "./retry.js";
 export { compileLabelSelector, formatFieldSelector, formatLabelSelector } from "./selectors.js";
 export { Indexer, NAMESPACE_INDEX, type IndexFunc, type Indexers } from "./store.js";
+export { compactManagedFields, stripManagedFields, type TransformFunc } from "./transform.js";
 export { Transport, type HttpRequest, type HttpResponse } from "./transport.js";
 export { Watch, sleep, type WatchSource } from "./watch.js";
 export { WorkQueue } from "./workqueue.js";
