@@ -193,3 +193,60 @@ test("log: a byte stream, with follow until aborted; errors before streaming are
   assert.deepEqual(lines.slice(0, 4), ["l line 0", "l line 1", "l line 2", "l line 3"]);
   await assert.rejects(w.log("missing"), (e) => isNotFound(e));
 });
+
+test("exec credential plugins: a rotated token is fetched again after a 401", async () => {
+  const { mkdtempSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { KubeConfig } = await import("@kubernetes/client-node");
+  const dir = mkdtempSync(join(tmpdir(), "skai-exec-"));
+  const tokenFile = join(dir, "token");
+  const plugin = join(dir, "plugin.cjs");
+  writeFileSync(tokenFile, "secret");
+  // A kubectl-style exec plugin: prints an ExecCredential with the token in the file.
+  writeFileSync(
+    plugin,
+    `const t = require("fs").readFileSync(process.argv[2], "utf8"); console.log(JSON.stringify({ apiVersion: "client.authentication.k8s.io/v1", kind: "ExecCredential", status: { token: t } }));`,
+  );
+  const port = (fake.server.address() as { port: number }).port;
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: "fake", server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
+    users: [{ name: "u", exec: { apiVersion: "client.authentication.k8s.io/v1", command: process.execPath, args: [plugin, tokenFile], interactiveMode: "Never" } }],
+    contexts: [{ name: "fake", cluster: "fake", user: "u" }],
+    currentContext: "fake",
+  });
+  const c = new ClientBase({ kubeConfig: kc });
+  try {
+    const w = c.resource<Obj>(widgets, "exec");
+    assert.equal((await w.list()).items.length, 0);
+    writeFileSync(tokenFile, "rotated");
+    fake.token = "rotated";
+    assert.equal((await w.list()).items.length, 0);
+  } finally {
+    fake.token = "secret";
+    c.close();
+  }
+});
+
+test("informer factory shares one informer per kind and selection; resync re-delivers cached objects as updates", async () => {
+  const ns = "resync";
+  const w = client.resource<Obj>(widgets, ns);
+  await w.create(mk("r1"));
+  const a = client.informerFactory.informerFor<Obj>(widgets, { namespace: ns });
+  const b = client.informerFactory.informerFor<Obj>(widgets, { namespace: ns, indexers: { byName: (o) => [o.metadata.name] } });
+  assert.equal(a, b);
+  assert.notEqual(a, client.informerFactory.informerFor<Obj>(widgets, { namespace: ns, labelSelector: "x=y" }));
+  let resyncs = 0;
+  const reg = a.addEventHandler({ onUpdate: (old, cur) => void (old === cur && resyncs++) }, 30);
+  client.informerFactory.start();
+  await client.informerFactory.waitForCacheSync();
+  assert.equal(a.lister.byIndex("byName", "r1").length, 1);
+  await until(() => resyncs >= 3);
+  reg.remove();
+  // A handler added after sync first sees the cache as adds.
+  const late: string[] = [];
+  a.addEventHandler({ onAdd: (o, initial) => void late.push(`${o.metadata.name}:${initial}`) });
+  assert.deepEqual(late, ["r1:true"]);
+  client.informerFactory.shutdown();
+});

@@ -104,7 +104,8 @@ export class SharedInformer<T extends KubeObject> {
   addEventHandler(h: EventHandler<T>, resyncPeriodMs = this.options.resyncPeriodMs ?? 0): HandlerRegistration {
     const entry: { h: EventHandler<T>; timer?: NodeJS.Timeout } = { h };
     this.handlers.add(entry);
-    if (this.synced) for (const obj of this.indexer.values()) this.call(() => h.onAdd?.(obj, false));
+    // isInInitialList: true, as client-go marks this replay.
+    if (this.synced) for (const obj of this.indexer.values()) this.call(() => h.onAdd?.(obj, true));
     if (resyncPeriodMs > 0) {
       entry.timer = setInterval(() => {
         if (!this.synced) return;

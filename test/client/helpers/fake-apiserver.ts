@@ -31,6 +31,8 @@ export class FakeApiServer {
   private watches = new Set<{ res: http.ServerResponse; selector?: (o: Obj) => boolean }>();
   readonly server: http.Server;
   requests: string[] = [];
+  /** The one bearer token accepted. */
+  token = "secret";
 
   constructor() {
     this.server = http.createServer((req, res) => this.handle(req, res));
@@ -106,7 +108,7 @@ export class FakeApiServer {
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url!, "http://x");
     this.requests.push(`${req.method} ${url.pathname}${url.search}`);
-    if (req.headers.authorization !== "Bearer secret") return this.status(res, 401, "Unauthorized", "Unauthorized");
+    if (req.headers.authorization !== `Bearer ${this.token}`) return this.status(res, 401, "Unauthorized", "Unauthorized");
     const log = /^\/apis\/test\.io\/v1\/namespaces\/([^/]+)\/widgets\/([^/]+)\/log$/.exec(url.pathname);
     if (log) return this.log(res, log[1]!, log[2]!, url.searchParams);
     const m = /^\/apis\/test\.io\/v1(?:\/namespaces\/([^/]+))?\/widgets(?:\/([^/]+))?(?:\/(status))?$/.exec(url.pathname);
