@@ -68,12 +68,12 @@ export class ResourceClient<T extends KubeObject, TList extends KubeList<T> = Ku
     this.itemPrefix = `${this.collectionPath}/`;
   }
 
-  get(name: string, opts?: GetOptions): Promise<T> {
+  async get(name: string, opts?: GetOptions): Promise<T> {
     const q = opts?.resourceVersion ? `?resourceVersion=${encodeURIComponent(opts.resourceVersion)}` : "";
     return this.transport.json<T>({ method: "GET", path: this.itemPath(name) + q, signal: opts?.signal, timeoutMs: opts?.timeoutMs });
   }
 
-  list(opts?: ListOptions): Promise<TList> {
+  async list(opts?: ListOptions): Promise<TList> {
     return this.transport.json<TList>({ method: "GET", path: this.collectionPath + listQuery(opts), signal: opts?.signal, timeoutMs: opts?.timeoutMs });
   }
 
@@ -119,47 +119,47 @@ export class ResourceClient<T extends KubeObject, TList extends KubeList<T> = Ku
     return { apiVersion: first.apiVersion, kind: first.kind, metadata: { resourceVersion: first.metadata?.resourceVersion }, items };
   }
 
-  create(obj: CreateInput<T>, opts?: CreateOptions): Promise<T> {
+  async create(obj: CreateInput<T>, opts?: CreateOptions): Promise<T> {
     const body = this.withTypeMeta(obj as KubeObject);
     const path = (this.namespace || !this.descriptor.namespaced ? this.collectionPath : this.collectionFor(body)) + writeQuery(opts, this.defaultFieldManager);
     return this.transport.json<T>({ method: "POST", path, body: JSON.stringify(body), signal: opts?.signal, timeoutMs: opts?.timeoutMs });
   }
 
   /** PUT the whole object; metadata.resourceVersion makes it conditional (409 Conflict when stale). */
-  update(obj: T, opts?: UpdateOptions): Promise<T> {
+  async update(obj: T, opts?: UpdateOptions): Promise<T> {
     return this.put(this.objectPath(obj), obj, opts);
   }
 
   /** PUT to /status: only `.status` changes. */
-  updateStatus(obj: T, opts?: UpdateOptions): Promise<T> {
+  async updateStatus(obj: T, opts?: UpdateOptions): Promise<T> {
     return this.put(this.objectPath(obj) + "/status", obj, opts);
   }
 
   patch(name: string, patch: JsonPatchOperation[], type: "json", opts?: PatchOptions): Promise<T>;
   patch(name: string, patch: MergePatch<T>, type?: "merge" | "strategic", opts?: PatchOptions): Promise<T>;
-  patch(name: string, patch: unknown, type: PatchType = "merge", opts?: PatchOptions): Promise<T> {
+  async patch(name: string, patch: unknown, type: PatchType = "merge", opts?: PatchOptions): Promise<T> {
     return this.sendPatch(this.itemPath(name), patch, type, opts);
   }
 
   patchStatus(name: string, patch: JsonPatchOperation[], type: "json", opts?: PatchOptions): Promise<T>;
   patchStatus(name: string, patch: MergePatch<T>, type?: "merge" | "strategic", opts?: PatchOptions): Promise<T>;
-  patchStatus(name: string, patch: unknown, type: PatchType = "merge", opts?: PatchOptions): Promise<T> {
+  async patchStatus(name: string, patch: unknown, type: PatchType = "merge", opts?: PatchOptions): Promise<T> {
     return this.sendPatch(this.itemPath(name) + "/status", patch, type, opts);
   }
 
   /** Server-side apply (`application/apply-patch+yaml` with a JSON body); needs a fieldManager. */
-  apply(obj: CreateInput<T>, opts: PatchOptions & { fieldManager: string }): Promise<T> {
+  async apply(obj: CreateInput<T>, opts: PatchOptions & { fieldManager: string }): Promise<T> {
     const body = this.withTypeMeta(obj as KubeObject);
     return this.sendPatch(this.objectPath(body), body, "apply", opts);
   }
 
   /** Deletes one object: the object (while finalizers hold it, or as deleted) or a Success Status. */
-  delete(name: string, opts?: DeleteOptions): Promise<T | Status> {
+  async delete(name: string, opts?: DeleteOptions): Promise<T | Status> {
     return this.transport.json<T | Status>({ method: "DELETE", path: this.itemPath(name), body: deleteBody(opts), signal: opts?.signal, timeoutMs: opts?.timeoutMs });
   }
 
   /** Deletes every object the selectors match: the list of deleted objects or a Success Status. */
-  deleteCollection(opts?: DeleteCollectionOptions): Promise<TList | Status> {
+  async deleteCollection(opts?: DeleteCollectionOptions): Promise<TList | Status> {
     return this.transport.json<TList | Status>({
       method: "DELETE",
       path: this.collectionPath + deleteCollectionQuery(opts),
@@ -179,11 +179,11 @@ export class ResourceClient<T extends KubeObject, TList extends KubeList<T> = Ku
     return this.transport.stream({ method: "GET", path: this.collectionPath + watchQuery(opts, resourceVersion, timeoutSeconds), signal });
   }
 
-  getScale(name: string, opts?: RequestOptions): Promise<Scale> {
+  async getScale(name: string, opts?: RequestOptions): Promise<Scale> {
     return this.transport.json<Scale>({ method: "GET", path: this.itemPath(name) + "/scale", signal: opts?.signal, timeoutMs: opts?.timeoutMs });
   }
 
-  updateScale(name: string, scale: Scale, opts?: UpdateOptions): Promise<Scale> {
+  async updateScale(name: string, scale: Scale, opts?: UpdateOptions): Promise<Scale> {
     const body = { apiVersion: "autoscaling/v1", kind: "Scale", ...scale, metadata: { name, ...(this.namespace ? { namespace: this.namespace } : {}), ...scale.metadata } };
     return this.transport.json<Scale>({
       method: "PUT",
@@ -195,7 +195,7 @@ export class ResourceClient<T extends KubeObject, TList extends KubeList<T> = Ku
   }
 
   /** Merge-patches the Scale, as `kubectl scale` does. */
-  patchScale(name: string, patch: MergePatch<Scale>, opts?: PatchOptions): Promise<Scale> {
+  async patchScale(name: string, patch: MergePatch<Scale>, opts?: PatchOptions): Promise<Scale> {
     return this.transport.json<Scale>({
       method: "PATCH",
       path: this.itemPath(name) + "/scale" + writeQuery(opts, this.defaultFieldManager),
@@ -210,7 +210,7 @@ export class ResourceClient<T extends KubeObject, TList extends KubeList<T> = Ku
    * The log subresource as a byte stream (a Node Readable, async-iterable).
    * With `follow` it stays open until the server ends it or the signal aborts.
    */
-  log(name: string, opts?: LogOptions): Promise<http.IncomingMessage> {
+  async log(name: string, opts?: LogOptions): Promise<http.IncomingMessage> {
     return this.transport.stream({ method: "GET", path: this.itemPath(name) + "/log" + logQuery(opts), accept: "*/*", signal: opts?.signal });
   }
 
