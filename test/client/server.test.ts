@@ -246,3 +246,35 @@ test("a watch and an informer survive a server restart without losing or duplica
   await watching;
   informer.stop();
 });
+
+test("log subresource (skipped while the server does not serve it)", async (t) => {
+  const nbs = client.skaiV1alpha1.notebooks("logs");
+  await nbs.create(sample("notebook", "l") as unknown as Notebook);
+  let stream;
+  try {
+    stream = await nbs.log("l", { tailLines: 10 });
+  } catch (err) {
+    assert.ok(err instanceof ApiError, String(err));
+    if (err.code === 404 || err.code === 405) return t.skip(`server answers ${err.code} ${err.reason} for notebooks/log`);
+    throw err;
+  }
+  let text = "";
+  for await (const chunk of stream) text += chunk;
+  assert.equal(typeof text, "string");
+});
+
+test("server-side apply (skipped while the server answers 415)", async (t) => {
+  const nbs = client.skaiV1alpha1.notebooks("apply");
+  const nb = sample("notebook", "ap") as unknown as Notebook;
+  let applied;
+  try {
+    applied = await nbs.apply(nb, { fieldManager: "client-test" });
+  } catch (err) {
+    assert.ok(err instanceof ApiError, String(err));
+    if (err.code === 415) return t.skip(`server: ${err.message}`);
+    throw err;
+  }
+  assert.equal(applied.metadata.name, "ap");
+  const again = await nbs.apply({ ...nb, spec: { ...nb.spec, suspend: true } }, { fieldManager: "client-test" });
+  assert.equal(again.spec.suspend, true);
+});
