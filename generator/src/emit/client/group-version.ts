@@ -79,6 +79,7 @@ export function groupVersionFile(g: GroupModel, v: VersionModel, accessor: strin
   f.print(`export class ${informersClass} {`, `  constructor(private readonly factory: ${factory}) {}`, "");
   for (const k of v.kinds) {
     const kindT = f.importType(k.name, typesFile);
+    f.jsDoc(`The shared informer of ${k.name} objects${k.scope === "Namespaced" ? " (all namespaces unless \`options.namespace\`)" : ""}; created on first use.`);
     f.print(`  ${k.plural}(options?: ${informerOptions}<${kindT}>): ${informer}<${kindT}> {`);
     f.print(`    return this.factory.informerFor<${kindT}>(${descriptorName(k)}, options);`, "  }", "");
   }
