@@ -189,26 +189,44 @@ export class SkaiV1alpha1Client {
 export class SkaiV1alpha1Informers {
   constructor(private readonly factory: SharedInformerFactory) {}
 
+  /**
+   * The shared informer of Dataset objects (all namespaces unless `options.namespace`); created on first use.
+   */
   datasets(options?: InformerOptions<Dataset>): SharedInformer<Dataset> {
     return this.factory.informerFor<Dataset>(datasetsResource, options);
   }
 
+  /**
+   * The shared informer of InferenceService objects (all namespaces unless `options.namespace`); created on first use.
+   */
   inferenceservices(options?: InformerOptions<InferenceService>): SharedInformer<InferenceService> {
     return this.factory.informerFor<InferenceService>(inferenceservicesResource, options);
   }
 
+  /**
+   * The shared informer of Model objects (all namespaces unless `options.namespace`); created on first use.
+   */
   models(options?: InformerOptions<Model>): SharedInformer<Model> {
     return this.factory.informerFor<Model>(modelsResource, options);
   }
 
+  /**
+   * The shared informer of Notebook objects (all namespaces unless `options.namespace`); created on first use.
+   */
   notebooks(options?: InformerOptions<Notebook>): SharedInformer<Notebook> {
     return this.factory.informerFor<Notebook>(notebooksResource, options);
   }
 
+  /**
+   * The shared informer of Queue objects; created on first use.
+   */
   queues(options?: InformerOptions<Queue>): SharedInformer<Queue> {
     return this.factory.informerFor<Queue>(queuesResource, options);
   }
 
+  /**
+   * The shared informer of TrainingJob objects (all namespaces unless `options.namespace`); created on first use.
+   */
   trainingjobs(options?: InformerOptions<TrainingJob>): SharedInformer<TrainingJob> {
     return this.factory.informerFor<TrainingJob>(trainingjobsResource, options);
   }
