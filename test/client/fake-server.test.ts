@@ -2,7 +2,7 @@
 // resume / relist / no-duplicate logic is tested apart from the real server.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { ClientBase, SharedInformer, isAlreadyExists, isConflict, isNotFound, retryOnConflict, type WatchEvent } from "../../runtime/src/client/index.js";
+import { ClientBase, SharedInformer, isAlreadyExists, isConflict, isNotFound, isTooManyRequests, retryOnConflict, type WatchEvent } from "../../runtime/src/client/index.js";
 import { FakeApiServer, widgets, type Obj } from "./helpers/fake-apiserver.js";
 
 let fake: FakeApiServer;
@@ -249,4 +249,14 @@ test("informer factory shares one informer per kind and selection; resync re-del
   a.addEventHandler({ onAdd: (o, initial) => void late.push(`${o.metadata.name}:${initial}`) });
   assert.deepEqual(late, ["r1:true"]);
   client.informerFactory.shutdown();
+});
+
+test("429 with Retry-After is retried a few times, then surfaces as TooManyRequests", async () => {
+  const w = client.resource<Obj>(widgets, "throttle");
+  fake.throttle = 2;
+  assert.equal((await w.list()).items.length, 0);
+  fake.throttle = 100;
+  await assert.rejects(w.list(), (e) => isTooManyRequests(e));
+  assert.equal(fake.throttle, 100 - 6);
+  fake.throttle = 0;
 });

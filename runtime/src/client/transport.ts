@@ -3,6 +3,7 @@ import https from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { type ClientOptions, type ConnectionState, hasDynamicCredentials, resolveConnection } from "./config.js";
 import { TimeoutError, errorFromResponse } from "./errors.js";
+import { sleep } from "./watch.js";
 
 export interface HttpRequest {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -23,6 +24,16 @@ export interface HttpResponse {
 }
 
 const REFRESH_EVERY_MS = 60_000;
+/** client-go retries up to 10 times; a shorter cap keeps a struggling server from stalling callers for long. */
+const MAX_RETRY_AFTER_ATTEMPTS = 5;
+const MAX_RETRY_AFTER_MS = 10_000;
+
+/** Milliseconds a Retry-After header (seconds) asks for, capped; undefined when absent or malformed. */
+function retryAfterMs(h: string | string[] | undefined): number | undefined {
+  const v = Array.isArray(h) ? h[0] : h;
+  if (v === undefined || !/^\d+$/.test(v.trim())) return undefined;
+  return Math.min(MAX_RETRY_AFTER_MS, Number(v) * 1000);
+}
 
 /**
  * The one HTTP path of the client. Requests go through Node's http(s) module
@@ -68,6 +79,13 @@ export class Transport {
     if (res.statusCode === 401 && this.dynamic) {
       // A rotated token: resolve credentials again and retry once.
       res = await this.once(await this.connection(true), req, false);
+    }
+    // 429 and 5xx with Retry-After mean "not processed, come back": retry as client-go does.
+    for (let attempt = 1; attempt <= MAX_RETRY_AFTER_ATTEMPTS && (res.statusCode === 429 || res.statusCode >= 500); attempt++) {
+      const wait = retryAfterMs(res.headers["retry-after"]);
+      if (wait === undefined || req.signal?.aborted) break;
+      await sleep(wait, req.signal);
+      res = await this.once(this.state ?? state, req, false);
     }
     return res;
   }

@@ -31,6 +31,8 @@ export class FakeApiServer {
   private watches = new Set<{ res: http.ServerResponse; selector?: (o: Obj) => boolean }>();
   readonly server: http.Server;
   requests: string[] = [];
+  /** Answer this many next requests with 429 and `Retry-After: 0`. */
+  throttle = 0;
   /** The one bearer token accepted. */
   token = "secret";
 
@@ -108,6 +110,11 @@ export class FakeApiServer {
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url!, "http://x");
     this.requests.push(`${req.method} ${url.pathname}${url.search}`);
+    if (this.throttle > 0) {
+      this.throttle--;
+      res.writeHead(429, { "content-type": "text/plain", "retry-after": "0" });
+      return void res.end("Too many requests, please try again later.\n");
+    }
     if (req.headers.authorization !== `Bearer ${this.token}`) return this.status(res, 401, "Unauthorized", "Unauthorized");
     const log = /^\/apis\/test\.io\/v1\/namespaces\/([^/]+)\/widgets\/([^/]+)\/log$/.exec(url.pathname);
     if (log) return this.log(res, log[1]!, log[2]!, url.searchParams);
