@@ -69,7 +69,12 @@ export class Watch<T extends KubeObject> implements AsyncIterable<WatchEvent<T>>
           yield* this.relist(known!);
           needList = false;
         }
-        res = await this.source.openWatch(this.opts, this.lastRV, 300 + Math.floor(Math.random() * 300), signal);
+        // Random in [300, 600) s like client-go's reflector, so many watchers do not reconnect in step.
+        const timeoutSeconds = 300 + Math.floor(Math.random() * 300);
+        res = await this.source.openWatch(this.opts, this.lastRV, timeoutSeconds, signal);
+        // The server ends the stream at timeoutSeconds; silence well past that means a dead connection
+        // (a peer that vanished without a FIN): drop it and reconnect.
+        res.setTimeout((timeoutSeconds + 60) * 1000, () => res?.destroy(new Error("watch connection stalled")));
         backoff = 0;
         for await (const ev of decode<T>(res)) {
           if (ev.type === "ERROR") throw new ApiError(ev.object as Status);
