@@ -7,4 +7,11 @@ export interface EmittedFile {
    * files (e.g. package.json lock data) are written as given.
    */
   language: "typescript" | "javascript" | "json" | "yaml" | "markdown" | "proto" | "raw";
+  /**
+   * The emitter laid the text out itself: data serialised by JSON.stringify,
+   * or machine-written code such as Ajv's validators. It is headed as
+   * generated but not run through prettier, which would spend seconds on
+   * megabytes of data for no reader's benefit.
+   */
+  preformatted?: boolean;
 }

@@ -22,7 +22,7 @@ export async function finishFile(file: EmittedFile): Promise<EmittedFile> {
   let content = formatted.get(key);
   if (content === undefined) {
     content = withPreamble(file.language, file.content);
-    if (parser) content = await prettier.format(content, { parser, printWidth: 100, proseWrap: "preserve" });
+    if (parser && !file.preformatted) content = await prettier.format(content, { parser, printWidth: 100, proseWrap: "preserve" });
     formatted.set(key, content);
   }
   return { ...file, content };

@@ -324,7 +324,9 @@ export const docsEmitter: Emitter = {
     const files: EmittedFile[] = [];
     for (const g of model.groups)
       for (const v of g.versions)
-        files.push({ path: `docs/${g.name}/${v.name}.md`, content: renderDocsPage(docsPageView(model, g.name, v)), language: "markdown" });
+        files.push({ path: `docs/${g.name}/${v.name}.md`, content: renderDocsPage(docsPageView(model, g.name, v)), language: "markdown",
+          // The templates lay the page out; prettier would only pad table cells, for a second per page.
+          preformatted: true });
     return files;
   },
 };

@@ -7,7 +7,6 @@
  */
 import { TsFile } from "../codegen/ts-file.js";
 import type { EmittedFile } from "../codegen/file.js";
-import { withPreamble } from "../codegen/preamble.js";
 import type { Emitter } from "./emitter.js";
 import { compileStandalone, newAjv } from "./schema/ajv.js";
 import { buildStructuralSchema } from "./schema/structural.js";
@@ -33,10 +32,8 @@ export const validatorsEmitter: Emitter = {
           const fn = `validate${k.name}`;
           // One Ajv per schema: standalone code of an instance holds every schema it compiled.
           const code = compileStandalone(buildStructuralSchema(model, g.name, v.name, k.name), newAjv());
-          // Machine code that nobody edits: headed here and written as is, since running prettier
-          // over it would cost seconds per generate for nothing.
-          const content = withPreamble("javascript", `${code}\nexport const ${fn} = validate;\n`);
-          files.push({ path: js, content, language: "raw" });
+          // Machine code that nobody edits: Ajv lays it out line by line; prettier would cost seconds.
+          files.push({ path: js, content: `${code}\nexport const ${fn} = validate;\n`, language: "javascript", preformatted: true });
           const dts = new TsFile(js.replace(/\.js$/, ".d.ts"));
           const compiled = dts.importType("CompiledValidator", { module: ctx.runtimeModule });
           dts.print(

@@ -14,7 +14,7 @@ export const V2_DOCUMENT_PATH = "openapi/v2.json";
 
 // The documents are JSON.stringify output, already canonical; as `raw` the pipeline
 // writes them as given instead of spending seconds in prettier on ~800 kB each.
-const jsonFile = (path: string, doc: unknown) => ({ path, content: JSON.stringify(doc, null, 2) + "\n", language: "raw" as const });
+const jsonFile = (path: string, doc: unknown) => ({ path, content: JSON.stringify(doc, null, 2) + "\n", language: "json" as const, preformatted: true });
 
 export const openapiEmitter: Emitter = {
   name: "openapi",

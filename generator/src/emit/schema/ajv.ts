@@ -138,7 +138,7 @@ export function newAjv(): Ajv {
     strictRequired: false,
     allowUnionTypes: true,
     inlineRefs: false, // shared definitions stay one function each
-    code: { source: true, esm: true, optimize: true, formats: _`require(${FORMATS_MODULE}).formats`, regExp: patternEngine },
+    code: { source: true, esm: true, optimize: true, lines: true, formats: _`require(${FORMATS_MODULE}).formats`, regExp: patternEngine },
   });
   for (const keyword of [
     "x-kubernetes-int-or-string",

@@ -3,5 +3,10422 @@
 import * as __import0 from "@skai-gen/runtime/validation/formats";
 import * as __import1 from "@skai-gen/runtime/validation/re2";
 import __import2 from "ajv/dist/runtime/ucs2length.js";
-export const validate = validate21;export default validate21;const schema6 = {"type":"object","properties":{"apiVersion":{"type":"string"},"kind":{"type":"string"},"metadata":{"type":"object"},"spec":{"type":"object","properties":{"framework":{"type":"string","enum":["PyTorch","TensorFlow","MPI","XGBoost"]},"workers":{"type":"object","properties":{"replicas":{"type":"integer","minimum":1,"maximum":1024},"elastic":{"type":"object","properties":{"minReplicas":{"type":"integer","minimum":1},"maxReplicas":{"type":"integer","minimum":1,"maximum":1024}},"required":["minReplicas","maxReplicas"]}},"x-kubernetes-validations":[{"rule":"!has(self.elastic) || self.elastic.minReplicas <= self.elastic.maxReplicas","message":"elastic.minReplicas must not exceed elastic.maxReplicas"}]},"template":{"type":"object","properties":{"metadata":{"$ref":"#/definitions/s0"},"spec":{"type":"object","properties":{"activeDeadlineSeconds":{"type":"integer"},"affinity":{"type":"object","properties":{"nodeAffinity":{"type":"object","properties":{"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","properties":{"preference":{"$ref":"#/definitions/s2"},"weight":{"type":"integer"}},"required":["preference","weight"]},"x-kubernetes-list-type":"atomic"},"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/s2"},"x-kubernetes-list-type":"atomic"}},"required":["nodeSelectorTerms"]}}},"podAffinity":{"$ref":"#/definitions/s3"},"podAntiAffinity":{"$ref":"#/definitions/s3"}}},"automountServiceAccountToken":{"type":"boolean"},"containers":{"type":"array","items":{"$ref":"#/definitions/s7"},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"},"dnsConfig":{"type":"object","properties":{"nameservers":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"options":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"value":{"type":"string"}}},"x-kubernetes-list-type":"atomic"},"searches":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}}},"dnsPolicy":{"type":"string"},"enableServiceLinks":{"type":"boolean"},"ephemeralContainers":{"type":"array","items":{"type":"object","properties":{"args":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"command":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"env":{"type":"array","items":{"$ref":"#/definitions/s8"},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"},"envFrom":{"type":"array","items":{"type":"object","properties":{"configMapRef":{"type":"object","properties":{"name":{"type":"string"},"optional":{"type":"boolean"}}},"prefix":{"type":"string"},"secretRef":{"type":"object","properties":{"name":{"type":"string"},"optional":{"type":"boolean"}}}}},"x-kubernetes-list-type":"atomic"},"image":{"type":"string"},"imagePullPolicy":{"type":"string"},"lifecycle":{"$ref":"#/definitions/s11"},"livenessProbe":{"$ref":"#/definitions/s14"},"name":{"type":"string"},"ports":{"type":"array","items":{"type":"object","properties":{"containerPort":{"type":"integer"},"hostIP":{"type":"string"},"hostPort":{"type":"integer"},"name":{"type":"string"},"protocol":{"type":"string"}},"required":["containerPort"]},"x-kubernetes-list-map-keys":["containerPort","protocol"],"x-kubernetes-list-type":"map"},"readinessProbe":{"$ref":"#/definitions/s14"},"resizePolicy":{"type":"array","items":{"type":"object","properties":{"resourceName":{"type":"string"},"restartPolicy":{"type":"string"}},"required":["resourceName","restartPolicy"]},"x-kubernetes-list-type":"atomic"},"resources":{"$ref":"#/definitions/s15"},"restartPolicy":{"type":"string"},"securityContext":{"$ref":"#/definitions/s16"},"startupProbe":{"$ref":"#/definitions/s14"},"stdin":{"type":"boolean"},"stdinOnce":{"type":"boolean"},"targetContainerName":{"type":"string"},"terminationMessagePath":{"type":"string"},"terminationMessagePolicy":{"type":"string"},"tty":{"type":"boolean"},"volumeDevices":{"type":"array","items":{"type":"object","properties":{"devicePath":{"type":"string"},"name":{"type":"string"}},"required":["devicePath","name"]},"x-kubernetes-list-map-keys":["devicePath"],"x-kubernetes-list-type":"map"},"volumeMounts":{"type":"array","items":{"type":"object","properties":{"mountPath":{"type":"string"},"mountPropagation":{"type":"string"},"name":{"type":"string"},"readOnly":{"type":"boolean"},"recursiveReadOnly":{"type":"string"},"subPath":{"type":"string"},"subPathExpr":{"type":"string"}},"required":["mountPath","name"]},"x-kubernetes-list-map-keys":["mountPath"],"x-kubernetes-list-type":"map"},"workingDir":{"type":"string"}},"required":["name"]},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"},"hostAliases":{"type":"array","items":{"type":"object","properties":{"hostnames":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"ip":{"type":"string"}}},"x-kubernetes-list-map-keys":["ip"],"x-kubernetes-list-type":"map"},"hostIPC":{"type":"boolean"},"hostNetwork":{"type":"boolean"},"hostPID":{"type":"boolean"},"hostUsers":{"type":"boolean"},"hostname":{"type":"string"},"imagePullSecrets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"},"initContainers":{"type":"array","items":{"$ref":"#/definitions/s7"},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"},"nodeName":{"type":"string"},"nodeSelector":{"type":"object","additionalProperties":{"type":"string"}},"os":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"overhead":{"type":"object","additionalProperties":{"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$","x-kubernetes-int-or-string":true,"type":["integer","string"]}},"preemptionPolicy":{"type":"string"},"priority":{"type":"integer"},"priorityClassName":{"type":"string"},"readinessGates":{"type":"array","items":{"type":"object","properties":{"conditionType":{"type":"string"}},"required":["conditionType"]},"x-kubernetes-list-type":"atomic"},"resourceClaims":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"source":{"type":"object","properties":{"resourceClaimName":{"type":"string"},"resourceClaimTemplateName":{"type":"string"}}}},"required":["name"]},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"},"restartPolicy":{"type":"string"},"runtimeClassName":{"type":"string"},"schedulerName":{"type":"string"},"schedulingGates":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"},"securityContext":{"type":"object","properties":{"appArmorProfile":{"type":"object","properties":{"localhostProfile":{"type":"string"},"type":{"type":"string"}},"required":["type"]},"fsGroup":{"type":"integer"},"fsGroupChangePolicy":{"type":"string"},"runAsGroup":{"type":"integer"},"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer"},"seLinuxOptions":{"type":"object","properties":{"level":{"type":"string"},"role":{"type":"string"},"type":{"type":"string"},"user":{"type":"string"}}},"seccompProfile":{"type":"object","properties":{"localhostProfile":{"type":"string"},"type":{"type":"string"}},"required":["type"]},"supplementalGroups":{"type":"array","items":{"type":"integer"},"x-kubernetes-list-type":"atomic"},"sysctls":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"value":{"type":"string"}},"required":["name","value"]},"x-kubernetes-list-type":"atomic"},"windowsOptions":{"type":"object","properties":{"gmsaCredentialSpec":{"type":"string"},"gmsaCredentialSpecName":{"type":"string"},"hostProcess":{"type":"boolean"},"runAsUserName":{"type":"string"}}}}},"serviceAccount":{"type":"string"},"serviceAccountName":{"type":"string"},"setHostnameAsFQDN":{"type":"boolean"},"shareProcessNamespace":{"type":"boolean"},"subdomain":{"type":"string"},"terminationGracePeriodSeconds":{"type":"integer"},"tolerations":{"type":"array","items":{"type":"object","properties":{"effect":{"type":"string"},"key":{"type":"string"},"operator":{"type":"string"},"tolerationSeconds":{"type":"integer"},"value":{"type":"string"}}},"x-kubernetes-list-type":"atomic"},"topologySpreadConstraints":{"type":"array","items":{"type":"object","properties":{"labelSelector":{"$ref":"#/definitions/s6"},"matchLabelKeys":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"maxSkew":{"type":"integer"},"minDomains":{"type":"integer"},"nodeAffinityPolicy":{"type":"string"},"nodeTaintsPolicy":{"type":"string"},"topologyKey":{"type":"string"},"whenUnsatisfiable":{"type":"string"}},"required":["maxSkew","topologyKey","whenUnsatisfiable"]},"x-kubernetes-list-map-keys":["topologyKey","whenUnsatisfiable"],"x-kubernetes-list-type":"map"},"volumes":{"type":"array","items":{"type":"object","properties":{"awsElasticBlockStore":{"type":"object","properties":{"fsType":{"type":"string"},"partition":{"type":"integer"},"readOnly":{"type":"boolean"},"volumeID":{"type":"string"}},"required":["volumeID"]},"azureDisk":{"type":"object","properties":{"cachingMode":{"type":"string"},"diskName":{"type":"string"},"diskURI":{"type":"string"},"fsType":{"type":"string"},"kind":{"type":"string"},"readOnly":{"type":"boolean"}},"required":["diskName","diskURI"]},"azureFile":{"type":"object","properties":{"readOnly":{"type":"boolean"},"secretName":{"type":"string"},"shareName":{"type":"string"}},"required":["secretName","shareName"]},"cephfs":{"type":"object","properties":{"monitors":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"path":{"type":"string"},"readOnly":{"type":"boolean"},"secretFile":{"type":"string"},"secretRef":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"user":{"type":"string"}},"required":["monitors"]},"cinder":{"type":"object","properties":{"fsType":{"type":"string"},"readOnly":{"type":"boolean"},"secretRef":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"volumeID":{"type":"string"}},"required":["volumeID"]},"configMap":{"type":"object","properties":{"defaultMode":{"type":"integer"},"items":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"mode":{"type":"integer"},"path":{"type":"string"}},"required":["key","path"]},"x-kubernetes-list-type":"atomic"},"name":{"type":"string"},"optional":{"type":"boolean"}}},"csi":{"type":"object","properties":{"driver":{"type":"string"},"fsType":{"type":"string"},"nodePublishSecretRef":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"readOnly":{"type":"boolean"},"volumeAttributes":{"type":"object","additionalProperties":{"type":"string"}}},"required":["driver"]},"downwardAPI":{"type":"object","properties":{"defaultMode":{"type":"integer"},"items":{"type":"array","items":{"$ref":"#/definitions/s17"},"x-kubernetes-list-type":"atomic"}}},"emptyDir":{"type":"object","properties":{"medium":{"type":"string"},"sizeLimit":{"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$","x-kubernetes-int-or-string":true,"type":["integer","string"]}}},"ephemeral":{"type":"object","properties":{"volumeClaimTemplate":{"type":"object","properties":{"metadata":{"$ref":"#/definitions/s0"},"spec":{"type":"object","properties":{"accessModes":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"dataSource":{"type":"object","properties":{"apiGroup":{"type":"string"},"kind":{"type":"string"},"name":{"type":"string"}},"required":["kind","name"]},"dataSourceRef":{"type":"object","properties":{"apiGroup":{"type":"string"},"kind":{"type":"string"},"name":{"type":"string"},"namespace":{"type":"string"}},"required":["kind","name"]},"resources":{"type":"object","properties":{"limits":{"type":"object","additionalProperties":{"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$","x-kubernetes-int-or-string":true,"type":["integer","string"]}},"requests":{"type":"object","additionalProperties":{"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$","x-kubernetes-int-or-string":true,"type":["integer","string"]}}}},"selector":{"$ref":"#/definitions/s6"},"storageClassName":{"type":"string"},"volumeAttributesClassName":{"type":"string"},"volumeMode":{"type":"string"},"volumeName":{"type":"string"}}}},"required":["spec"]}}},"fc":{"type":"object","properties":{"fsType":{"type":"string"},"lun":{"type":"integer"},"readOnly":{"type":"boolean"},"targetWWNs":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"wwids":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}}},"flexVolume":{"type":"object","properties":{"driver":{"type":"string"},"fsType":{"type":"string"},"options":{"type":"object","additionalProperties":{"type":"string"}},"readOnly":{"type":"boolean"},"secretRef":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}},"required":["driver"]},"flocker":{"type":"object","properties":{"datasetName":{"type":"string"},"datasetUUID":{"type":"string"}}},"gcePersistentDisk":{"type":"object","properties":{"fsType":{"type":"string"},"partition":{"type":"integer"},"pdName":{"type":"string"},"readOnly":{"type":"boolean"}},"required":["pdName"]},"gitRepo":{"type":"object","properties":{"directory":{"type":"string"},"repository":{"type":"string"},"revision":{"type":"string"}},"required":["repository"]},"glusterfs":{"type":"object","properties":{"endpoints":{"type":"string"},"path":{"type":"string"},"readOnly":{"type":"boolean"}},"required":["endpoints","path"]},"hostPath":{"type":"object","properties":{"path":{"type":"string"},"type":{"type":"string"}},"required":["path"]},"iscsi":{"type":"object","properties":{"chapAuthDiscovery":{"type":"boolean"},"chapAuthSession":{"type":"boolean"},"fsType":{"type":"string"},"initiatorName":{"type":"string"},"iqn":{"type":"string"},"iscsiInterface":{"type":"string"},"lun":{"type":"integer"},"portals":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"readOnly":{"type":"boolean"},"secretRef":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"targetPortal":{"type":"string"}},"required":["iqn","lun","targetPortal"]},"name":{"type":"string"},"nfs":{"type":"object","properties":{"path":{"type":"string"},"readOnly":{"type":"boolean"},"server":{"type":"string"}},"required":["path","server"]},"persistentVolumeClaim":{"type":"object","properties":{"claimName":{"type":"string"},"readOnly":{"type":"boolean"}},"required":["claimName"]},"photonPersistentDisk":{"type":"object","properties":{"fsType":{"type":"string"},"pdID":{"type":"string"}},"required":["pdID"]},"portworxVolume":{"type":"object","properties":{"fsType":{"type":"string"},"readOnly":{"type":"boolean"},"volumeID":{"type":"string"}},"required":["volumeID"]},"projected":{"type":"object","properties":{"defaultMode":{"type":"integer"},"sources":{"type":"array","items":{"type":"object","properties":{"clusterTrustBundle":{"type":"object","properties":{"labelSelector":{"$ref":"#/definitions/s6"},"name":{"type":"string"},"optional":{"type":"boolean"},"path":{"type":"string"},"signerName":{"type":"string"}},"required":["path"]},"configMap":{"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"mode":{"type":"integer"},"path":{"type":"string"}},"required":["key","path"]},"x-kubernetes-list-type":"atomic"},"name":{"type":"string"},"optional":{"type":"boolean"}}},"downwardAPI":{"type":"object","properties":{"items":{"type":"array","items":{"$ref":"#/definitions/s17"},"x-kubernetes-list-type":"atomic"}}},"secret":{"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"mode":{"type":"integer"},"path":{"type":"string"}},"required":["key","path"]},"x-kubernetes-list-type":"atomic"},"name":{"type":"string"},"optional":{"type":"boolean"}}},"serviceAccountToken":{"type":"object","properties":{"audience":{"type":"string"},"expirationSeconds":{"type":"integer"},"path":{"type":"string"}},"required":["path"]}}},"x-kubernetes-list-type":"atomic"}}},"quobyte":{"type":"object","properties":{"group":{"type":"string"},"readOnly":{"type":"boolean"},"registry":{"type":"string"},"tenant":{"type":"string"},"user":{"type":"string"},"volume":{"type":"string"}},"required":["registry","volume"]},"rbd":{"type":"object","properties":{"fsType":{"type":"string"},"image":{"type":"string"},"keyring":{"type":"string"},"monitors":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"pool":{"type":"string"},"readOnly":{"type":"boolean"},"secretRef":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"user":{"type":"string"}},"required":["image","monitors"]},"scaleIO":{"type":"object","properties":{"fsType":{"type":"string"},"gateway":{"type":"string"},"protectionDomain":{"type":"string"},"readOnly":{"type":"boolean"},"secretRef":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"sslEnabled":{"type":"boolean"},"storageMode":{"type":"string"},"storagePool":{"type":"string"},"system":{"type":"string"},"volumeName":{"type":"string"}},"required":["gateway","secretRef","system"]},"secret":{"type":"object","properties":{"defaultMode":{"type":"integer"},"items":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"mode":{"type":"integer"},"path":{"type":"string"}},"required":["key","path"]},"x-kubernetes-list-type":"atomic"},"optional":{"type":"boolean"},"secretName":{"type":"string"}}},"storageos":{"type":"object","properties":{"fsType":{"type":"string"},"readOnly":{"type":"boolean"},"secretRef":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"volumeName":{"type":"string"},"volumeNamespace":{"type":"string"}}},"vsphereVolume":{"type":"object","properties":{"fsType":{"type":"string"},"storagePolicyID":{"type":"string"},"storagePolicyName":{"type":"string"},"volumePath":{"type":"string"}},"required":["volumePath"]}},"required":["name"]},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"}},"required":["containers"]}}},"runPolicy":{"type":"object","properties":{"backoffLimit":{"type":"integer","minimum":0},"activeDeadlineSeconds":{"type":"integer","exclusiveMinimum":0},"ttlSecondsAfterFinished":{"type":"integer","minimum":0}}},"queueName":{"type":"string","x-kubernetes-validations":[{"rule":"self == oldSelf","message":"Value is immutable","reason":"FieldValueInvalid"}]}},"required":["framework","workers","template"]},"status":{"type":"object","properties":{"conditions":{"type":"array","maxItems":16,"items":{"type":"object","properties":{"type":{"type":"string","maxLength":316,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$"},"status":{"type":"string","enum":["True","False","Unknown"]},"observedGeneration":{"type":"integer","minimum":0},"lastTransitionTime":{"type":"string","format":"date-time"},"reason":{"type":"string","minLength":1,"maxLength":1024,"pattern":"^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$"},"message":{"type":"string","maxLength":32768}},"required":["type","status","lastTransitionTime","reason","message"]},"x-kubernetes-list-map-keys":["type"],"x-kubernetes-list-type":"map"},"observedGeneration":{"type":"integer"},"phase":{"type":"string","enum":["Pending","Running","Succeeded","Failed","Suspended"]},"activeWorkers":{"type":"integer"},"selector":{"type":"string"},"startTime":{"type":"string","format":"date-time"},"completionTime":{"type":"string","format":"date-time"}}}},"required":["spec"],"definitions":{"s1":{"type":"object","properties":{"apiVersion":{"type":"string"},"fieldsType":{"type":"string"},"fieldsV1":{"type":"object","x-kubernetes-preserve-unknown-fields":true},"manager":{"type":"string"},"operation":{"type":"string"},"subresource":{"type":"string"},"time":{"type":"string","format":"date-time"}}},"s0":{"type":"object","properties":{"annotations":{"type":"object","additionalProperties":{"type":"string"}},"creationTimestamp":{"type":"string","format":"date-time"},"deletionGracePeriodSeconds":{"type":"integer"},"deletionTimestamp":{"type":"string","format":"date-time"},"finalizers":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"set"},"generateName":{"type":"string"},"generation":{"type":"integer"},"labels":{"type":"object","additionalProperties":{"type":"string"}},"managedFields":{"type":"array","items":{"$ref":"#/definitions/s1"},"x-kubernetes-list-type":"atomic"},"name":{"type":"string"},"namespace":{"type":"string"},"ownerReferences":{"type":"array","items":{"type":"object","properties":{"apiVersion":{"type":"string"},"blockOwnerDeletion":{"type":"boolean"},"controller":{"type":"boolean"},"kind":{"type":"string"},"name":{"type":"string"},"uid":{"type":"string"}},"required":["apiVersion","kind","name","uid"]},"x-kubernetes-list-map-keys":["uid"],"x-kubernetes-list-type":"map"},"resourceVersion":{"type":"string"},"selfLink":{"type":"string"},"uid":{"type":"string"}}},"s2":{"type":"object","properties":{"matchExpressions":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"operator":{"type":"string"},"values":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}},"required":["key","operator"]},"x-kubernetes-list-type":"atomic"},"matchFields":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"operator":{"type":"string"},"values":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}},"required":["key","operator"]},"x-kubernetes-list-type":"atomic"}}},"s6":{"type":"object","properties":{"matchExpressions":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"operator":{"type":"string"},"values":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}},"required":["key","operator"]},"x-kubernetes-list-type":"atomic"},"matchLabels":{"type":"object","additionalProperties":{"type":"string"}}}},"s5":{"type":"object","properties":{"labelSelector":{"$ref":"#/definitions/s6"},"matchLabelKeys":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"mismatchLabelKeys":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"namespaceSelector":{"$ref":"#/definitions/s6"},"namespaces":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"topologyKey":{"type":"string"}},"required":["topologyKey"]},"s4":{"type":"object","properties":{"podAffinityTerm":{"$ref":"#/definitions/s5"},"weight":{"type":"integer"}},"required":["podAffinityTerm","weight"]},"s3":{"type":"object","properties":{"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/s4"},"x-kubernetes-list-type":"atomic"},"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/s5"},"x-kubernetes-list-type":"atomic"}}},"s10":{"type":"object","properties":{"containerName":{"type":"string"},"divisor":{"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$","x-kubernetes-int-or-string":true,"type":["integer","string"]},"resource":{"type":"string"}},"required":["resource"]},"s9":{"type":"object","properties":{"configMapKeyRef":{"type":"object","properties":{"key":{"type":"string"},"name":{"type":"string"},"optional":{"type":"boolean"}},"required":["key"]},"fieldRef":{"type":"object","properties":{"apiVersion":{"type":"string"},"fieldPath":{"type":"string"}},"required":["fieldPath"]},"resourceFieldRef":{"$ref":"#/definitions/s10"},"secretKeyRef":{"type":"object","properties":{"key":{"type":"string"},"name":{"type":"string"},"optional":{"type":"boolean"}},"required":["key"]}}},"s8":{"type":"object","properties":{"name":{"type":"string"},"value":{"type":"string"},"valueFrom":{"$ref":"#/definitions/s9"}},"required":["name"]},"s13":{"type":"object","properties":{"host":{"type":"string"},"httpHeaders":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"value":{"type":"string"}},"required":["name","value"]},"x-kubernetes-list-type":"atomic"},"path":{"type":"string"},"port":{"x-kubernetes-int-or-string":true,"type":["integer","string"]},"scheme":{"type":"string"}},"required":["port"]},"s12":{"type":"object","properties":{"exec":{"type":"object","properties":{"command":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}}},"httpGet":{"$ref":"#/definitions/s13"},"sleep":{"type":"object","properties":{"seconds":{"type":"integer"}},"required":["seconds"]},"tcpSocket":{"type":"object","properties":{"host":{"type":"string"},"port":{"x-kubernetes-int-or-string":true,"type":["integer","string"]}},"required":["port"]}}},"s11":{"type":"object","properties":{"postStart":{"$ref":"#/definitions/s12"},"preStop":{"$ref":"#/definitions/s12"}}},"s14":{"type":"object","properties":{"exec":{"type":"object","properties":{"command":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}}},"failureThreshold":{"type":"integer"},"grpc":{"type":"object","properties":{"port":{"type":"integer"},"service":{"type":"string"}},"required":["port"]},"httpGet":{"$ref":"#/definitions/s13"},"initialDelaySeconds":{"type":"integer"},"periodSeconds":{"type":"integer"},"successThreshold":{"type":"integer"},"tcpSocket":{"type":"object","properties":{"host":{"type":"string"},"port":{"x-kubernetes-int-or-string":true,"type":["integer","string"]}},"required":["port"]},"terminationGracePeriodSeconds":{"type":"integer"},"timeoutSeconds":{"type":"integer"}}},"s15":{"type":"object","properties":{"claims":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"},"limits":{"type":"object","additionalProperties":{"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$","x-kubernetes-int-or-string":true,"type":["integer","string"]}},"requests":{"type":"object","additionalProperties":{"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$","x-kubernetes-int-or-string":true,"type":["integer","string"]}}}},"s16":{"type":"object","properties":{"allowPrivilegeEscalation":{"type":"boolean"},"appArmorProfile":{"type":"object","properties":{"localhostProfile":{"type":"string"},"type":{"type":"string"}},"required":["type"]},"capabilities":{"type":"object","properties":{"add":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"drop":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}}},"privileged":{"type":"boolean"},"procMount":{"type":"string"},"readOnlyRootFilesystem":{"type":"boolean"},"runAsGroup":{"type":"integer"},"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer"},"seLinuxOptions":{"type":"object","properties":{"level":{"type":"string"},"role":{"type":"string"},"type":{"type":"string"},"user":{"type":"string"}}},"seccompProfile":{"type":"object","properties":{"localhostProfile":{"type":"string"},"type":{"type":"string"}},"required":["type"]},"windowsOptions":{"type":"object","properties":{"gmsaCredentialSpec":{"type":"string"},"gmsaCredentialSpecName":{"type":"string"},"hostProcess":{"type":"boolean"},"runAsUserName":{"type":"string"}}}}},"s7":{"type":"object","properties":{"args":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"command":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"env":{"type":"array","items":{"$ref":"#/definitions/s8"},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"},"envFrom":{"type":"array","items":{"type":"object","properties":{"configMapRef":{"type":"object","properties":{"name":{"type":"string"},"optional":{"type":"boolean"}}},"prefix":{"type":"string"},"secretRef":{"type":"object","properties":{"name":{"type":"string"},"optional":{"type":"boolean"}}}}},"x-kubernetes-list-type":"atomic"},"image":{"type":"string"},"imagePullPolicy":{"type":"string"},"lifecycle":{"$ref":"#/definitions/s11"},"livenessProbe":{"$ref":"#/definitions/s14"},"name":{"type":"string"},"ports":{"type":"array","items":{"type":"object","properties":{"containerPort":{"type":"integer"},"hostIP":{"type":"string"},"hostPort":{"type":"integer"},"name":{"type":"string"},"protocol":{"type":"string"}},"required":["containerPort"]},"x-kubernetes-list-map-keys":["containerPort","protocol"],"x-kubernetes-list-type":"map"},"readinessProbe":{"$ref":"#/definitions/s14"},"resizePolicy":{"type":"array","items":{"type":"object","properties":{"resourceName":{"type":"string"},"restartPolicy":{"type":"string"}},"required":["resourceName","restartPolicy"]},"x-kubernetes-list-type":"atomic"},"resources":{"$ref":"#/definitions/s15"},"restartPolicy":{"type":"string"},"securityContext":{"$ref":"#/definitions/s16"},"startupProbe":{"$ref":"#/definitions/s14"},"stdin":{"type":"boolean"},"stdinOnce":{"type":"boolean"},"terminationMessagePath":{"type":"string"},"terminationMessagePolicy":{"type":"string"},"tty":{"type":"boolean"},"volumeDevices":{"type":"array","items":{"type":"object","properties":{"devicePath":{"type":"string"},"name":{"type":"string"}},"required":["devicePath","name"]},"x-kubernetes-list-map-keys":["devicePath"],"x-kubernetes-list-type":"map"},"volumeMounts":{"type":"array","items":{"type":"object","properties":{"mountPath":{"type":"string"},"mountPropagation":{"type":"string"},"name":{"type":"string"},"readOnly":{"type":"boolean"},"recursiveReadOnly":{"type":"string"},"subPath":{"type":"string"},"subPathExpr":{"type":"string"}},"required":["mountPath","name"]},"x-kubernetes-list-map-keys":["mountPath"],"x-kubernetes-list-type":"map"},"workingDir":{"type":"string"}},"required":["name"]},"s17":{"type":"object","properties":{"fieldRef":{"type":"object","properties":{"apiVersion":{"type":"string"},"fieldPath":{"type":"string"}},"required":["fieldPath"]},"mode":{"type":"integer"},"path":{"type":"string"},"resourceFieldRef":{"$ref":"#/definitions/s10"}},"required":["path"]}}};const schema7 = {"type":"object","properties":{"annotations":{"type":"object","additionalProperties":{"type":"string"}},"creationTimestamp":{"type":"string","format":"date-time"},"deletionGracePeriodSeconds":{"type":"integer"},"deletionTimestamp":{"type":"string","format":"date-time"},"finalizers":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"set"},"generateName":{"type":"string"},"generation":{"type":"integer"},"labels":{"type":"object","additionalProperties":{"type":"string"}},"managedFields":{"type":"array","items":{"$ref":"#/definitions/s1"},"x-kubernetes-list-type":"atomic"},"name":{"type":"string"},"namespace":{"type":"string"},"ownerReferences":{"type":"array","items":{"type":"object","properties":{"apiVersion":{"type":"string"},"blockOwnerDeletion":{"type":"boolean"},"controller":{"type":"boolean"},"kind":{"type":"string"},"name":{"type":"string"},"uid":{"type":"string"}},"required":["apiVersion","kind","name","uid"]},"x-kubernetes-list-map-keys":["uid"],"x-kubernetes-list-type":"map"},"resourceVersion":{"type":"string"},"selfLink":{"type":"string"},"uid":{"type":"string"}}};const formats0 = __import0.formats["date-time"];const schema8 = {"type":"object","properties":{"apiVersion":{"type":"string"},"fieldsType":{"type":"string"},"fieldsV1":{"type":"object","x-kubernetes-preserve-unknown-fields":true},"manager":{"type":"string"},"operation":{"type":"string"},"subresource":{"type":"string"},"time":{"type":"string","format":"date-time"}}};function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.apiVersion !== undefined){if(typeof data.apiVersion !== "string"){const err0 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}}if(data.fieldsType !== undefined){if(typeof data.fieldsType !== "string"){const err1 = {instancePath:instancePath+"/fieldsType",schemaPath:"#/properties/fieldsType/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.fieldsV1 !== undefined){let data2 = data.fieldsV1;if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){const err2 = {instancePath:instancePath+"/fieldsV1",schemaPath:"#/properties/fieldsV1/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.manager !== undefined){if(typeof data.manager !== "string"){const err3 = {instancePath:instancePath+"/manager",schemaPath:"#/properties/manager/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data.operation !== undefined){if(typeof data.operation !== "string"){const err4 = {instancePath:instancePath+"/operation",schemaPath:"#/properties/operation/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}if(data.subresource !== undefined){if(typeof data.subresource !== "string"){const err5 = {instancePath:instancePath+"/subresource",schemaPath:"#/properties/subresource/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data.time !== undefined){let data6 = data.time;if(typeof data6 === "string"){if(!(formats0(data6))){const err6 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}else {const err7 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}}else {const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}validate23.errors = vErrors;return errors === 0;}function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.annotations !== undefined){let data0 = data.annotations;if(data0 && typeof data0 == "object" && !Array.isArray(data0)){for(const key0 in data0){if(typeof data0[key0] !== "string"){const err0 = {instancePath:instancePath+"/annotations/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/annotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}}}else {const err1 = {instancePath:instancePath+"/annotations",schemaPath:"#/properties/annotations/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.creationTimestamp !== undefined){let data2 = data.creationTimestamp;if(typeof data2 === "string"){if(!(formats0(data2))){const err2 = {instancePath:instancePath+"/creationTimestamp",schemaPath:"#/properties/creationTimestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}else {const err3 = {instancePath:instancePath+"/creationTimestamp",schemaPath:"#/properties/creationTimestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data.deletionGracePeriodSeconds !== undefined){let data3 = data.deletionGracePeriodSeconds;if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){const err4 = {instancePath:instancePath+"/deletionGracePeriodSeconds",schemaPath:"#/properties/deletionGracePeriodSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}if(data.deletionTimestamp !== undefined){let data4 = data.deletionTimestamp;if(typeof data4 === "string"){if(!(formats0(data4))){const err5 = {instancePath:instancePath+"/deletionTimestamp",schemaPath:"#/properties/deletionTimestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}else {const err6 = {instancePath:instancePath+"/deletionTimestamp",schemaPath:"#/properties/deletionTimestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}if(data.finalizers !== undefined){let data5 = data.finalizers;if(Array.isArray(data5)){const len0 = data5.length;for(let i0=0; i0<len0; i0++){if(typeof data5[i0] !== "string"){const err7 = {instancePath:instancePath+"/finalizers/" + i0,schemaPath:"#/properties/finalizers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}}else {const err8 = {instancePath:instancePath+"/finalizers",schemaPath:"#/properties/finalizers/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}if(data.generateName !== undefined){if(typeof data.generateName !== "string"){const err9 = {instancePath:instancePath+"/generateName",schemaPath:"#/properties/generateName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data.generation !== undefined){let data8 = data.generation;if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){const err10 = {instancePath:instancePath+"/generation",schemaPath:"#/properties/generation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data.labels !== undefined){let data9 = data.labels;if(data9 && typeof data9 == "object" && !Array.isArray(data9)){for(const key1 in data9){if(typeof data9[key1] !== "string"){const err11 = {instancePath:instancePath+"/labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}}else {const err12 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}if(data.managedFields !== undefined){let data11 = data.managedFields;if(Array.isArray(data11)){const len1 = data11.length;for(let i1=0; i1<len1; i1++){if(!(validate23(data11[i1], {instancePath:instancePath+"/managedFields/" + i1,parentData:data11,parentDataProperty:i1,rootData}))){vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);errors = vErrors.length;}}}else {const err13 = {instancePath:instancePath+"/managedFields",schemaPath:"#/properties/managedFields/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}if(data.name !== undefined){if(typeof data.name !== "string"){const err14 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}}if(data.namespace !== undefined){if(typeof data.namespace !== "string"){const err15 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}}if(data.ownerReferences !== undefined){let data15 = data.ownerReferences;if(Array.isArray(data15)){const len2 = data15.length;for(let i2=0; i2<len2; i2++){let data16 = data15[i2];if(data16 && typeof data16 == "object" && !Array.isArray(data16)){if(data16.apiVersion === undefined){const err16 = {instancePath:instancePath+"/ownerReferences/" + i2,schemaPath:"#/properties/ownerReferences/items/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'"};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}if(data16.kind === undefined){const err17 = {instancePath:instancePath+"/ownerReferences/" + i2,schemaPath:"#/properties/ownerReferences/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}if(data16.name === undefined){const err18 = {instancePath:instancePath+"/ownerReferences/" + i2,schemaPath:"#/properties/ownerReferences/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}if(data16.uid === undefined){const err19 = {instancePath:instancePath+"/ownerReferences/" + i2,schemaPath:"#/properties/ownerReferences/items/required",keyword:"required",params:{missingProperty: "uid"},message:"must have required property '"+"uid"+"'"};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}if(data16.apiVersion !== undefined){if(typeof data16.apiVersion !== "string"){const err20 = {instancePath:instancePath+"/ownerReferences/" + i2+"/apiVersion",schemaPath:"#/properties/ownerReferences/items/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}}if(data16.blockOwnerDeletion !== undefined){if(typeof data16.blockOwnerDeletion !== "boolean"){const err21 = {instancePath:instancePath+"/ownerReferences/" + i2+"/blockOwnerDeletion",schemaPath:"#/properties/ownerReferences/items/properties/blockOwnerDeletion/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}}if(data16.controller !== undefined){if(typeof data16.controller !== "boolean"){const err22 = {instancePath:instancePath+"/ownerReferences/" + i2+"/controller",schemaPath:"#/properties/ownerReferences/items/properties/controller/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}}if(data16.kind !== undefined){if(typeof data16.kind !== "string"){const err23 = {instancePath:instancePath+"/ownerReferences/" + i2+"/kind",schemaPath:"#/properties/ownerReferences/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}}if(data16.name !== undefined){if(typeof data16.name !== "string"){const err24 = {instancePath:instancePath+"/ownerReferences/" + i2+"/name",schemaPath:"#/properties/ownerReferences/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}}if(data16.uid !== undefined){if(typeof data16.uid !== "string"){const err25 = {instancePath:instancePath+"/ownerReferences/" + i2+"/uid",schemaPath:"#/properties/ownerReferences/items/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}}}else {const err26 = {instancePath:instancePath+"/ownerReferences/" + i2,schemaPath:"#/properties/ownerReferences/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err26];}else {vErrors.push(err26);}errors++;}}}else {const err27 = {instancePath:instancePath+"/ownerReferences",schemaPath:"#/properties/ownerReferences/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err27];}else {vErrors.push(err27);}errors++;}}if(data.resourceVersion !== undefined){if(typeof data.resourceVersion !== "string"){const err28 = {instancePath:instancePath+"/resourceVersion",schemaPath:"#/properties/resourceVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err28];}else {vErrors.push(err28);}errors++;}}if(data.selfLink !== undefined){if(typeof data.selfLink !== "string"){const err29 = {instancePath:instancePath+"/selfLink",schemaPath:"#/properties/selfLink/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err29];}else {vErrors.push(err29);}errors++;}}if(data.uid !== undefined){if(typeof data.uid !== "string"){const err30 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err30];}else {vErrors.push(err30);}errors++;}}}else {const err31 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err31];}else {vErrors.push(err31);}errors++;}validate22.errors = vErrors;return errors === 0;}const schema9 = {"type":"object","properties":{"matchExpressions":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"operator":{"type":"string"},"values":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}},"required":["key","operator"]},"x-kubernetes-list-type":"atomic"},"matchFields":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"operator":{"type":"string"},"values":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}},"required":["key","operator"]},"x-kubernetes-list-type":"atomic"}}};function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.matchExpressions !== undefined){let data0 = data.matchExpressions;if(Array.isArray(data0)){const len0 = data0.length;for(let i0=0; i0<len0; i0++){let data1 = data0[i0];if(data1 && typeof data1 == "object" && !Array.isArray(data1)){if(data1.key === undefined){const err0 = {instancePath:instancePath+"/matchExpressions/" + i0,schemaPath:"#/properties/matchExpressions/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data1.operator === undefined){const err1 = {instancePath:instancePath+"/matchExpressions/" + i0,schemaPath:"#/properties/matchExpressions/items/required",keyword:"required",params:{missingProperty: "operator"},message:"must have required property '"+"operator"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data1.key !== undefined){if(typeof data1.key !== "string"){const err2 = {instancePath:instancePath+"/matchExpressions/" + i0+"/key",schemaPath:"#/properties/matchExpressions/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data1.operator !== undefined){if(typeof data1.operator !== "string"){const err3 = {instancePath:instancePath+"/matchExpressions/" + i0+"/operator",schemaPath:"#/properties/matchExpressions/items/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data1.values !== undefined){let data4 = data1.values;if(Array.isArray(data4)){const len1 = data4.length;for(let i1=0; i1<len1; i1++){if(typeof data4[i1] !== "string"){const err4 = {instancePath:instancePath+"/matchExpressions/" + i0+"/values/" + i1,schemaPath:"#/properties/matchExpressions/items/properties/values/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}}else {const err5 = {instancePath:instancePath+"/matchExpressions/" + i0+"/values",schemaPath:"#/properties/matchExpressions/items/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}}else {const err6 = {instancePath:instancePath+"/matchExpressions/" + i0,schemaPath:"#/properties/matchExpressions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}}else {const err7 = {instancePath:instancePath+"/matchExpressions",schemaPath:"#/properties/matchExpressions/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}if(data.matchFields !== undefined){let data6 = data.matchFields;if(Array.isArray(data6)){const len2 = data6.length;for(let i2=0; i2<len2; i2++){let data7 = data6[i2];if(data7 && typeof data7 == "object" && !Array.isArray(data7)){if(data7.key === undefined){const err8 = {instancePath:instancePath+"/matchFields/" + i2,schemaPath:"#/properties/matchFields/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}if(data7.operator === undefined){const err9 = {instancePath:instancePath+"/matchFields/" + i2,schemaPath:"#/properties/matchFields/items/required",keyword:"required",params:{missingProperty: "operator"},message:"must have required property '"+"operator"+"'"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}if(data7.key !== undefined){if(typeof data7.key !== "string"){const err10 = {instancePath:instancePath+"/matchFields/" + i2+"/key",schemaPath:"#/properties/matchFields/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data7.operator !== undefined){if(typeof data7.operator !== "string"){const err11 = {instancePath:instancePath+"/matchFields/" + i2+"/operator",schemaPath:"#/properties/matchFields/items/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}if(data7.values !== undefined){let data10 = data7.values;if(Array.isArray(data10)){const len3 = data10.length;for(let i3=0; i3<len3; i3++){if(typeof data10[i3] !== "string"){const err12 = {instancePath:instancePath+"/matchFields/" + i2+"/values/" + i3,schemaPath:"#/properties/matchFields/items/properties/values/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}}else {const err13 = {instancePath:instancePath+"/matchFields/" + i2+"/values",schemaPath:"#/properties/matchFields/items/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}}else {const err14 = {instancePath:instancePath+"/matchFields/" + i2,schemaPath:"#/properties/matchFields/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}}}else {const err15 = {instancePath:instancePath+"/matchFields",schemaPath:"#/properties/matchFields/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}}}else {const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}validate26.errors = vErrors;return errors === 0;}const schema10 = {"type":"object","properties":{"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/s4"},"x-kubernetes-list-type":"atomic"},"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/s5"},"x-kubernetes-list-type":"atomic"}}};const schema11 = {"type":"object","properties":{"podAffinityTerm":{"$ref":"#/definitions/s5"},"weight":{"type":"integer"}},"required":["podAffinityTerm","weight"]};const schema12 = {"type":"object","properties":{"labelSelector":{"$ref":"#/definitions/s6"},"matchLabelKeys":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"mismatchLabelKeys":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"namespaceSelector":{"$ref":"#/definitions/s6"},"namespaces":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"topologyKey":{"type":"string"}},"required":["topologyKey"]};const schema13 = {"type":"object","properties":{"matchExpressions":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"operator":{"type":"string"},"values":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}},"required":["key","operator"]},"x-kubernetes-list-type":"atomic"},"matchLabels":{"type":"object","additionalProperties":{"type":"string"}}}};function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.matchExpressions !== undefined){let data0 = data.matchExpressions;if(Array.isArray(data0)){const len0 = data0.length;for(let i0=0; i0<len0; i0++){let data1 = data0[i0];if(data1 && typeof data1 == "object" && !Array.isArray(data1)){if(data1.key === undefined){const err0 = {instancePath:instancePath+"/matchExpressions/" + i0,schemaPath:"#/properties/matchExpressions/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data1.operator === undefined){const err1 = {instancePath:instancePath+"/matchExpressions/" + i0,schemaPath:"#/properties/matchExpressions/items/required",keyword:"required",params:{missingProperty: "operator"},message:"must have required property '"+"operator"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data1.key !== undefined){if(typeof data1.key !== "string"){const err2 = {instancePath:instancePath+"/matchExpressions/" + i0+"/key",schemaPath:"#/properties/matchExpressions/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data1.operator !== undefined){if(typeof data1.operator !== "string"){const err3 = {instancePath:instancePath+"/matchExpressions/" + i0+"/operator",schemaPath:"#/properties/matchExpressions/items/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data1.values !== undefined){let data4 = data1.values;if(Array.isArray(data4)){const len1 = data4.length;for(let i1=0; i1<len1; i1++){if(typeof data4[i1] !== "string"){const err4 = {instancePath:instancePath+"/matchExpressions/" + i0+"/values/" + i1,schemaPath:"#/properties/matchExpressions/items/properties/values/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}}else {const err5 = {instancePath:instancePath+"/matchExpressions/" + i0+"/values",schemaPath:"#/properties/matchExpressions/items/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}}else {const err6 = {instancePath:instancePath+"/matchExpressions/" + i0,schemaPath:"#/properties/matchExpressions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}}else {const err7 = {instancePath:instancePath+"/matchExpressions",schemaPath:"#/properties/matchExpressions/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}if(data.matchLabels !== undefined){let data6 = data.matchLabels;if(data6 && typeof data6 == "object" && !Array.isArray(data6)){for(const key0 in data6){if(typeof data6[key0] !== "string"){const err8 = {instancePath:instancePath+"/matchLabels/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/matchLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}}else {const err9 = {instancePath:instancePath+"/matchLabels",schemaPath:"#/properties/matchLabels/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}}else {const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}validate32.errors = vErrors;return errors === 0;}function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.topologyKey === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topologyKey"},message:"must have required property '"+"topologyKey"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.labelSelector !== undefined){if(!(validate32(data.labelSelector, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);errors = vErrors.length;}}if(data.matchLabelKeys !== undefined){let data1 = data.matchLabelKeys;if(Array.isArray(data1)){const len0 = data1.length;for(let i0=0; i0<len0; i0++){if(typeof data1[i0] !== "string"){const err1 = {instancePath:instancePath+"/matchLabelKeys/" + i0,schemaPath:"#/properties/matchLabelKeys/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}}else {const err2 = {instancePath:instancePath+"/matchLabelKeys",schemaPath:"#/properties/matchLabelKeys/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.mismatchLabelKeys !== undefined){let data3 = data.mismatchLabelKeys;if(Array.isArray(data3)){const len1 = data3.length;for(let i1=0; i1<len1; i1++){if(typeof data3[i1] !== "string"){const err3 = {instancePath:instancePath+"/mismatchLabelKeys/" + i1,schemaPath:"#/properties/mismatchLabelKeys/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}}else {const err4 = {instancePath:instancePath+"/mismatchLabelKeys",schemaPath:"#/properties/mismatchLabelKeys/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}if(data.namespaceSelector !== undefined){if(!(validate32(data.namespaceSelector, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);errors = vErrors.length;}}if(data.namespaces !== undefined){let data6 = data.namespaces;if(Array.isArray(data6)){const len2 = data6.length;for(let i2=0; i2<len2; i2++){if(typeof data6[i2] !== "string"){const err5 = {instancePath:instancePath+"/namespaces/" + i2,schemaPath:"#/properties/namespaces/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}}else {const err6 = {instancePath:instancePath+"/namespaces",schemaPath:"#/properties/namespaces/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}if(data.topologyKey !== undefined){if(typeof data.topologyKey !== "string"){const err7 = {instancePath:instancePath+"/topologyKey",schemaPath:"#/properties/topologyKey/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}}else {const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}validate31.errors = vErrors;return errors === 0;}function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.podAffinityTerm === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "podAffinityTerm"},message:"must have required property '"+"podAffinityTerm"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.weight === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "weight"},message:"must have required property '"+"weight"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.podAffinityTerm !== undefined){if(!(validate31(data.podAffinityTerm, {instancePath:instancePath+"/podAffinityTerm",parentData:data,parentDataProperty:"podAffinityTerm",rootData}))){vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);errors = vErrors.length;}}if(data.weight !== undefined){let data1 = data.weight;if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){const err2 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}}else {const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}validate30.errors = vErrors;return errors === 0;}function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.preferredDuringSchedulingIgnoredDuringExecution !== undefined){let data0 = data.preferredDuringSchedulingIgnoredDuringExecution;if(Array.isArray(data0)){const len0 = data0.length;for(let i0=0; i0<len0; i0++){if(!(validate30(data0[i0], {instancePath:instancePath+"/preferredDuringSchedulingIgnoredDuringExecution/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);errors = vErrors.length;}}}else {const err0 = {instancePath:instancePath+"/preferredDuringSchedulingIgnoredDuringExecution",schemaPath:"#/properties/preferredDuringSchedulingIgnoredDuringExecution/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}}if(data.requiredDuringSchedulingIgnoredDuringExecution !== undefined){let data2 = data.requiredDuringSchedulingIgnoredDuringExecution;if(Array.isArray(data2)){const len1 = data2.length;for(let i1=0; i1<len1; i1++){if(!(validate31(data2[i1], {instancePath:instancePath+"/requiredDuringSchedulingIgnoredDuringExecution/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);errors = vErrors.length;}}}else {const err1 = {instancePath:instancePath+"/requiredDuringSchedulingIgnoredDuringExecution",schemaPath:"#/properties/requiredDuringSchedulingIgnoredDuringExecution/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}}else {const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}validate29.errors = vErrors;return errors === 0;}const schema14 = {"type":"object","properties":{"args":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"command":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"env":{"type":"array","items":{"$ref":"#/definitions/s8"},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"},"envFrom":{"type":"array","items":{"type":"object","properties":{"configMapRef":{"type":"object","properties":{"name":{"type":"string"},"optional":{"type":"boolean"}}},"prefix":{"type":"string"},"secretRef":{"type":"object","properties":{"name":{"type":"string"},"optional":{"type":"boolean"}}}}},"x-kubernetes-list-type":"atomic"},"image":{"type":"string"},"imagePullPolicy":{"type":"string"},"lifecycle":{"$ref":"#/definitions/s11"},"livenessProbe":{"$ref":"#/definitions/s14"},"name":{"type":"string"},"ports":{"type":"array","items":{"type":"object","properties":{"containerPort":{"type":"integer"},"hostIP":{"type":"string"},"hostPort":{"type":"integer"},"name":{"type":"string"},"protocol":{"type":"string"}},"required":["containerPort"]},"x-kubernetes-list-map-keys":["containerPort","protocol"],"x-kubernetes-list-type":"map"},"readinessProbe":{"$ref":"#/definitions/s14"},"resizePolicy":{"type":"array","items":{"type":"object","properties":{"resourceName":{"type":"string"},"restartPolicy":{"type":"string"}},"required":["resourceName","restartPolicy"]},"x-kubernetes-list-type":"atomic"},"resources":{"$ref":"#/definitions/s15"},"restartPolicy":{"type":"string"},"securityContext":{"$ref":"#/definitions/s16"},"startupProbe":{"$ref":"#/definitions/s14"},"stdin":{"type":"boolean"},"stdinOnce":{"type":"boolean"},"terminationMessagePath":{"type":"string"},"terminationMessagePolicy":{"type":"string"},"tty":{"type":"boolean"},"volumeDevices":{"type":"array","items":{"type":"object","properties":{"devicePath":{"type":"string"},"name":{"type":"string"}},"required":["devicePath","name"]},"x-kubernetes-list-map-keys":["devicePath"],"x-kubernetes-list-type":"map"},"volumeMounts":{"type":"array","items":{"type":"object","properties":{"mountPath":{"type":"string"},"mountPropagation":{"type":"string"},"name":{"type":"string"},"readOnly":{"type":"boolean"},"recursiveReadOnly":{"type":"string"},"subPath":{"type":"string"},"subPathExpr":{"type":"string"}},"required":["mountPath","name"]},"x-kubernetes-list-map-keys":["mountPath"],"x-kubernetes-list-type":"map"},"workingDir":{"type":"string"}},"required":["name"]};const schema15 = {"type":"object","properties":{"name":{"type":"string"},"value":{"type":"string"},"valueFrom":{"$ref":"#/definitions/s9"}},"required":["name"]};const schema16 = {"type":"object","properties":{"configMapKeyRef":{"type":"object","properties":{"key":{"type":"string"},"name":{"type":"string"},"optional":{"type":"boolean"}},"required":["key"]},"fieldRef":{"type":"object","properties":{"apiVersion":{"type":"string"},"fieldPath":{"type":"string"}},"required":["fieldPath"]},"resourceFieldRef":{"$ref":"#/definitions/s10"},"secretKeyRef":{"type":"object","properties":{"key":{"type":"string"},"name":{"type":"string"},"optional":{"type":"boolean"}},"required":["key"]}}};const schema17 = {"type":"object","properties":{"containerName":{"type":"string"},"divisor":{"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$","x-kubernetes-int-or-string":true,"type":["integer","string"]},"resource":{"type":"string"}},"required":["resource"]};const func2 = __import1.re2;const pattern0 = func2("^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$", "u");function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.resource === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resource"},message:"must have required property '"+"resource"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.containerName !== undefined){if(typeof data.containerName !== "string"){const err1 = {instancePath:instancePath+"/containerName",schemaPath:"#/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.divisor !== undefined){let data1 = data.divisor;if((!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))) && (typeof data1 !== "string")){const err2 = {instancePath:instancePath+"/divisor",schemaPath:"#/properties/divisor/type",keyword:"type",params:{type: schema17.properties.divisor.type},message:"must be integer,string"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(typeof data1 === "string"){if(!pattern0.test(data1)){const err3 = {instancePath:instancePath+"/divisor",schemaPath:"#/properties/divisor/pattern",keyword:"pattern",params:{pattern: "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"},message:"must match pattern \""+"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"+"\""};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}}if(data.resource !== undefined){if(typeof data.resource !== "string"){const err4 = {instancePath:instancePath+"/resource",schemaPath:"#/properties/resource/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}}else {const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}validate43.errors = vErrors;return errors === 0;}function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.configMapKeyRef !== undefined){let data0 = data.configMapKeyRef;if(data0 && typeof data0 == "object" && !Array.isArray(data0)){if(data0.key === undefined){const err0 = {instancePath:instancePath+"/configMapKeyRef",schemaPath:"#/properties/configMapKeyRef/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data0.key !== undefined){if(typeof data0.key !== "string"){const err1 = {instancePath:instancePath+"/configMapKeyRef/key",schemaPath:"#/properties/configMapKeyRef/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data0.name !== undefined){if(typeof data0.name !== "string"){const err2 = {instancePath:instancePath+"/configMapKeyRef/name",schemaPath:"#/properties/configMapKeyRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data0.optional !== undefined){if(typeof data0.optional !== "boolean"){const err3 = {instancePath:instancePath+"/configMapKeyRef/optional",schemaPath:"#/properties/configMapKeyRef/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}}else {const err4 = {instancePath:instancePath+"/configMapKeyRef",schemaPath:"#/properties/configMapKeyRef/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}if(data.fieldRef !== undefined){let data4 = data.fieldRef;if(data4 && typeof data4 == "object" && !Array.isArray(data4)){if(data4.fieldPath === undefined){const err5 = {instancePath:instancePath+"/fieldRef",schemaPath:"#/properties/fieldRef/required",keyword:"required",params:{missingProperty: "fieldPath"},message:"must have required property '"+"fieldPath"+"'"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}if(data4.apiVersion !== undefined){if(typeof data4.apiVersion !== "string"){const err6 = {instancePath:instancePath+"/fieldRef/apiVersion",schemaPath:"#/properties/fieldRef/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}if(data4.fieldPath !== undefined){if(typeof data4.fieldPath !== "string"){const err7 = {instancePath:instancePath+"/fieldRef/fieldPath",schemaPath:"#/properties/fieldRef/properties/fieldPath/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}}else {const err8 = {instancePath:instancePath+"/fieldRef",schemaPath:"#/properties/fieldRef/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}if(data.resourceFieldRef !== undefined){if(!(validate43(data.resourceFieldRef, {instancePath:instancePath+"/resourceFieldRef",parentData:data,parentDataProperty:"resourceFieldRef",rootData}))){vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);errors = vErrors.length;}}if(data.secretKeyRef !== undefined){let data8 = data.secretKeyRef;if(data8 && typeof data8 == "object" && !Array.isArray(data8)){if(data8.key === undefined){const err9 = {instancePath:instancePath+"/secretKeyRef",schemaPath:"#/properties/secretKeyRef/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}if(data8.key !== undefined){if(typeof data8.key !== "string"){const err10 = {instancePath:instancePath+"/secretKeyRef/key",schemaPath:"#/properties/secretKeyRef/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data8.name !== undefined){if(typeof data8.name !== "string"){const err11 = {instancePath:instancePath+"/secretKeyRef/name",schemaPath:"#/properties/secretKeyRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}if(data8.optional !== undefined){if(typeof data8.optional !== "boolean"){const err12 = {instancePath:instancePath+"/secretKeyRef/optional",schemaPath:"#/properties/secretKeyRef/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}}else {const err13 = {instancePath:instancePath+"/secretKeyRef",schemaPath:"#/properties/secretKeyRef/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}}else {const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}validate42.errors = vErrors;return errors === 0;}function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.name === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.name !== undefined){if(typeof data.name !== "string"){const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.value !== undefined){if(typeof data.value !== "string"){const err2 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.valueFrom !== undefined){if(!(validate42(data.valueFrom, {instancePath:instancePath+"/valueFrom",parentData:data,parentDataProperty:"valueFrom",rootData}))){vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);errors = vErrors.length;}}}else {const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}validate41.errors = vErrors;return errors === 0;}const schema18 = {"type":"object","properties":{"postStart":{"$ref":"#/definitions/s12"},"preStop":{"$ref":"#/definitions/s12"}}};const schema19 = {"type":"object","properties":{"exec":{"type":"object","properties":{"command":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}}},"httpGet":{"$ref":"#/definitions/s13"},"sleep":{"type":"object","properties":{"seconds":{"type":"integer"}},"required":["seconds"]},"tcpSocket":{"type":"object","properties":{"host":{"type":"string"},"port":{"x-kubernetes-int-or-string":true,"type":["integer","string"]}},"required":["port"]}}};const schema20 = {"type":"object","properties":{"host":{"type":"string"},"httpHeaders":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"value":{"type":"string"}},"required":["name","value"]},"x-kubernetes-list-type":"atomic"},"path":{"type":"string"},"port":{"x-kubernetes-int-or-string":true,"type":["integer","string"]},"scheme":{"type":"string"}},"required":["port"]};function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.port === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.host !== undefined){if(typeof data.host !== "string"){const err1 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.httpHeaders !== undefined){let data1 = data.httpHeaders;if(Array.isArray(data1)){const len0 = data1.length;for(let i0=0; i0<len0; i0++){let data2 = data1[i0];if(data2 && typeof data2 == "object" && !Array.isArray(data2)){if(data2.name === undefined){const err2 = {instancePath:instancePath+"/httpHeaders/" + i0,schemaPath:"#/properties/httpHeaders/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data2.value === undefined){const err3 = {instancePath:instancePath+"/httpHeaders/" + i0,schemaPath:"#/properties/httpHeaders/items/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data2.name !== undefined){if(typeof data2.name !== "string"){const err4 = {instancePath:instancePath+"/httpHeaders/" + i0+"/name",schemaPath:"#/properties/httpHeaders/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}if(data2.value !== undefined){if(typeof data2.value !== "string"){const err5 = {instancePath:instancePath+"/httpHeaders/" + i0+"/value",schemaPath:"#/properties/httpHeaders/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}}else {const err6 = {instancePath:instancePath+"/httpHeaders/" + i0,schemaPath:"#/properties/httpHeaders/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}}else {const err7 = {instancePath:instancePath+"/httpHeaders",schemaPath:"#/properties/httpHeaders/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}if(data.path !== undefined){if(typeof data.path !== "string"){const err8 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}if(data.port !== undefined){let data6 = data.port;if((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (typeof data6 !== "string")){const err9 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: schema20.properties.port.type},message:"must be integer,string"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data.scheme !== undefined){if(typeof data.scheme !== "string"){const err10 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}}else {const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}validate49.errors = vErrors;return errors === 0;}function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.exec !== undefined){let data0 = data.exec;if(data0 && typeof data0 == "object" && !Array.isArray(data0)){if(data0.command !== undefined){let data1 = data0.command;if(Array.isArray(data1)){const len0 = data1.length;for(let i0=0; i0<len0; i0++){if(typeof data1[i0] !== "string"){const err0 = {instancePath:instancePath+"/exec/command/" + i0,schemaPath:"#/properties/exec/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}}}else {const err1 = {instancePath:instancePath+"/exec/command",schemaPath:"#/properties/exec/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}}else {const err2 = {instancePath:instancePath+"/exec",schemaPath:"#/properties/exec/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.httpGet !== undefined){if(!(validate49(data.httpGet, {instancePath:instancePath+"/httpGet",parentData:data,parentDataProperty:"httpGet",rootData}))){vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);errors = vErrors.length;}}if(data.sleep !== undefined){let data4 = data.sleep;if(data4 && typeof data4 == "object" && !Array.isArray(data4)){if(data4.seconds === undefined){const err3 = {instancePath:instancePath+"/sleep",schemaPath:"#/properties/sleep/required",keyword:"required",params:{missingProperty: "seconds"},message:"must have required property '"+"seconds"+"'"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data4.seconds !== undefined){let data5 = data4.seconds;if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){const err4 = {instancePath:instancePath+"/sleep/seconds",schemaPath:"#/properties/sleep/properties/seconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}}else {const err5 = {instancePath:instancePath+"/sleep",schemaPath:"#/properties/sleep/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data.tcpSocket !== undefined){let data6 = data.tcpSocket;if(data6 && typeof data6 == "object" && !Array.isArray(data6)){if(data6.port === undefined){const err6 = {instancePath:instancePath+"/tcpSocket",schemaPath:"#/properties/tcpSocket/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}if(data6.host !== undefined){if(typeof data6.host !== "string"){const err7 = {instancePath:instancePath+"/tcpSocket/host",schemaPath:"#/properties/tcpSocket/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}if(data6.port !== undefined){let data8 = data6.port;if((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (typeof data8 !== "string")){const err8 = {instancePath:instancePath+"/tcpSocket/port",schemaPath:"#/properties/tcpSocket/properties/port/type",keyword:"type",params:{type: schema19.properties.tcpSocket.properties.port.type},message:"must be integer,string"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}}else {const err9 = {instancePath:instancePath+"/tcpSocket",schemaPath:"#/properties/tcpSocket/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}}else {const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}validate48.errors = vErrors;return errors === 0;}function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.postStart !== undefined){if(!(validate48(data.postStart, {instancePath:instancePath+"/postStart",parentData:data,parentDataProperty:"postStart",rootData}))){vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);errors = vErrors.length;}}if(data.preStop !== undefined){if(!(validate48(data.preStop, {instancePath:instancePath+"/preStop",parentData:data,parentDataProperty:"preStop",rootData}))){vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);errors = vErrors.length;}}}else {const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}validate47.errors = vErrors;return errors === 0;}const schema21 = {"type":"object","properties":{"exec":{"type":"object","properties":{"command":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}}},"failureThreshold":{"type":"integer"},"grpc":{"type":"object","properties":{"port":{"type":"integer"},"service":{"type":"string"}},"required":["port"]},"httpGet":{"$ref":"#/definitions/s13"},"initialDelaySeconds":{"type":"integer"},"periodSeconds":{"type":"integer"},"successThreshold":{"type":"integer"},"tcpSocket":{"type":"object","properties":{"host":{"type":"string"},"port":{"x-kubernetes-int-or-string":true,"type":["integer","string"]}},"required":["port"]},"terminationGracePeriodSeconds":{"type":"integer"},"timeoutSeconds":{"type":"integer"}}};function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.exec !== undefined){let data0 = data.exec;if(data0 && typeof data0 == "object" && !Array.isArray(data0)){if(data0.command !== undefined){let data1 = data0.command;if(Array.isArray(data1)){const len0 = data1.length;for(let i0=0; i0<len0; i0++){if(typeof data1[i0] !== "string"){const err0 = {instancePath:instancePath+"/exec/command/" + i0,schemaPath:"#/properties/exec/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}}}else {const err1 = {instancePath:instancePath+"/exec/command",schemaPath:"#/properties/exec/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}}else {const err2 = {instancePath:instancePath+"/exec",schemaPath:"#/properties/exec/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.failureThreshold !== undefined){let data3 = data.failureThreshold;if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){const err3 = {instancePath:instancePath+"/failureThreshold",schemaPath:"#/properties/failureThreshold/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data.grpc !== undefined){let data4 = data.grpc;if(data4 && typeof data4 == "object" && !Array.isArray(data4)){if(data4.port === undefined){const err4 = {instancePath:instancePath+"/grpc",schemaPath:"#/properties/grpc/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data4.port !== undefined){let data5 = data4.port;if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){const err5 = {instancePath:instancePath+"/grpc/port",schemaPath:"#/properties/grpc/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data4.service !== undefined){if(typeof data4.service !== "string"){const err6 = {instancePath:instancePath+"/grpc/service",schemaPath:"#/properties/grpc/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}}else {const err7 = {instancePath:instancePath+"/grpc",schemaPath:"#/properties/grpc/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}if(data.httpGet !== undefined){if(!(validate49(data.httpGet, {instancePath:instancePath+"/httpGet",parentData:data,parentDataProperty:"httpGet",rootData}))){vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);errors = vErrors.length;}}if(data.initialDelaySeconds !== undefined){let data8 = data.initialDelaySeconds;if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){const err8 = {instancePath:instancePath+"/initialDelaySeconds",schemaPath:"#/properties/initialDelaySeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}if(data.periodSeconds !== undefined){let data9 = data.periodSeconds;if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){const err9 = {instancePath:instancePath+"/periodSeconds",schemaPath:"#/properties/periodSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data.successThreshold !== undefined){let data10 = data.successThreshold;if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){const err10 = {instancePath:instancePath+"/successThreshold",schemaPath:"#/properties/successThreshold/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data.tcpSocket !== undefined){let data11 = data.tcpSocket;if(data11 && typeof data11 == "object" && !Array.isArray(data11)){if(data11.port === undefined){const err11 = {instancePath:instancePath+"/tcpSocket",schemaPath:"#/properties/tcpSocket/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}if(data11.host !== undefined){if(typeof data11.host !== "string"){const err12 = {instancePath:instancePath+"/tcpSocket/host",schemaPath:"#/properties/tcpSocket/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}if(data11.port !== undefined){let data13 = data11.port;if((!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))) && (typeof data13 !== "string")){const err13 = {instancePath:instancePath+"/tcpSocket/port",schemaPath:"#/properties/tcpSocket/properties/port/type",keyword:"type",params:{type: schema21.properties.tcpSocket.properties.port.type},message:"must be integer,string"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}}else {const err14 = {instancePath:instancePath+"/tcpSocket",schemaPath:"#/properties/tcpSocket/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}}if(data.terminationGracePeriodSeconds !== undefined){let data14 = data.terminationGracePeriodSeconds;if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){const err15 = {instancePath:instancePath+"/terminationGracePeriodSeconds",schemaPath:"#/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}}if(data.timeoutSeconds !== undefined){let data15 = data.timeoutSeconds;if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){const err16 = {instancePath:instancePath+"/timeoutSeconds",schemaPath:"#/properties/timeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}}}else {const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}validate54.errors = vErrors;return errors === 0;}const schema22 = {"type":"object","properties":{"claims":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"},"limits":{"type":"object","additionalProperties":{"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$","x-kubernetes-int-or-string":true,"type":["integer","string"]}},"requests":{"type":"object","additionalProperties":{"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$","x-kubernetes-int-or-string":true,"type":["integer","string"]}}}};function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.claims !== undefined){let data0 = data.claims;if(Array.isArray(data0)){const len0 = data0.length;for(let i0=0; i0<len0; i0++){let data1 = data0[i0];if(data1 && typeof data1 == "object" && !Array.isArray(data1)){if(data1.name === undefined){const err0 = {instancePath:instancePath+"/claims/" + i0,schemaPath:"#/properties/claims/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data1.name !== undefined){if(typeof data1.name !== "string"){const err1 = {instancePath:instancePath+"/claims/" + i0+"/name",schemaPath:"#/properties/claims/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}}else {const err2 = {instancePath:instancePath+"/claims/" + i0,schemaPath:"#/properties/claims/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}}else {const err3 = {instancePath:instancePath+"/claims",schemaPath:"#/properties/claims/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data.limits !== undefined){let data3 = data.limits;if(data3 && typeof data3 == "object" && !Array.isArray(data3)){for(const key0 in data3){let data4 = data3[key0];if((!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))) && (typeof data4 !== "string")){const err4 = {instancePath:instancePath+"/limits/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/limits/additionalProperties/type",keyword:"type",params:{type: schema22.properties.limits.additionalProperties.type},message:"must be integer,string"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(typeof data4 === "string"){if(!pattern0.test(data4)){const err5 = {instancePath:instancePath+"/limits/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/limits/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"},message:"must match pattern \""+"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"+"\""};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}}}else {const err6 = {instancePath:instancePath+"/limits",schemaPath:"#/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}if(data.requests !== undefined){let data5 = data.requests;if(data5 && typeof data5 == "object" && !Array.isArray(data5)){for(const key1 in data5){let data6 = data5[key1];if((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (typeof data6 !== "string")){const err7 = {instancePath:instancePath+"/requests/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/requests/additionalProperties/type",keyword:"type",params:{type: schema22.properties.requests.additionalProperties.type},message:"must be integer,string"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}if(typeof data6 === "string"){if(!pattern0.test(data6)){const err8 = {instancePath:instancePath+"/requests/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/requests/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"},message:"must match pattern \""+"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"+"\""};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}}}else {const err9 = {instancePath:instancePath+"/requests",schemaPath:"#/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}}else {const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}validate58.errors = vErrors;return errors === 0;}const schema23 = {"type":"object","properties":{"allowPrivilegeEscalation":{"type":"boolean"},"appArmorProfile":{"type":"object","properties":{"localhostProfile":{"type":"string"},"type":{"type":"string"}},"required":["type"]},"capabilities":{"type":"object","properties":{"add":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"drop":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}}},"privileged":{"type":"boolean"},"procMount":{"type":"string"},"readOnlyRootFilesystem":{"type":"boolean"},"runAsGroup":{"type":"integer"},"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer"},"seLinuxOptions":{"type":"object","properties":{"level":{"type":"string"},"role":{"type":"string"},"type":{"type":"string"},"user":{"type":"string"}}},"seccompProfile":{"type":"object","properties":{"localhostProfile":{"type":"string"},"type":{"type":"string"}},"required":["type"]},"windowsOptions":{"type":"object","properties":{"gmsaCredentialSpec":{"type":"string"},"gmsaCredentialSpecName":{"type":"string"},"hostProcess":{"type":"boolean"},"runAsUserName":{"type":"string"}}}}};function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.allowPrivilegeEscalation !== undefined){if(typeof data.allowPrivilegeEscalation !== "boolean"){const err0 = {instancePath:instancePath+"/allowPrivilegeEscalation",schemaPath:"#/properties/allowPrivilegeEscalation/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}}if(data.appArmorProfile !== undefined){let data1 = data.appArmorProfile;if(data1 && typeof data1 == "object" && !Array.isArray(data1)){if(data1.type === undefined){const err1 = {instancePath:instancePath+"/appArmorProfile",schemaPath:"#/properties/appArmorProfile/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data1.localhostProfile !== undefined){if(typeof data1.localhostProfile !== "string"){const err2 = {instancePath:instancePath+"/appArmorProfile/localhostProfile",schemaPath:"#/properties/appArmorProfile/properties/localhostProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data1.type !== undefined){if(typeof data1.type !== "string"){const err3 = {instancePath:instancePath+"/appArmorProfile/type",schemaPath:"#/properties/appArmorProfile/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}}else {const err4 = {instancePath:instancePath+"/appArmorProfile",schemaPath:"#/properties/appArmorProfile/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}if(data.capabilities !== undefined){let data4 = data.capabilities;if(data4 && typeof data4 == "object" && !Array.isArray(data4)){if(data4.add !== undefined){let data5 = data4.add;if(Array.isArray(data5)){const len0 = data5.length;for(let i0=0; i0<len0; i0++){if(typeof data5[i0] !== "string"){const err5 = {instancePath:instancePath+"/capabilities/add/" + i0,schemaPath:"#/properties/capabilities/properties/add/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}}else {const err6 = {instancePath:instancePath+"/capabilities/add",schemaPath:"#/properties/capabilities/properties/add/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}if(data4.drop !== undefined){let data7 = data4.drop;if(Array.isArray(data7)){const len1 = data7.length;for(let i1=0; i1<len1; i1++){if(typeof data7[i1] !== "string"){const err7 = {instancePath:instancePath+"/capabilities/drop/" + i1,schemaPath:"#/properties/capabilities/properties/drop/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}}else {const err8 = {instancePath:instancePath+"/capabilities/drop",schemaPath:"#/properties/capabilities/properties/drop/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}}else {const err9 = {instancePath:instancePath+"/capabilities",schemaPath:"#/properties/capabilities/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data.privileged !== undefined){if(typeof data.privileged !== "boolean"){const err10 = {instancePath:instancePath+"/privileged",schemaPath:"#/properties/privileged/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data.procMount !== undefined){if(typeof data.procMount !== "string"){const err11 = {instancePath:instancePath+"/procMount",schemaPath:"#/properties/procMount/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}if(data.readOnlyRootFilesystem !== undefined){if(typeof data.readOnlyRootFilesystem !== "boolean"){const err12 = {instancePath:instancePath+"/readOnlyRootFilesystem",schemaPath:"#/properties/readOnlyRootFilesystem/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}if(data.runAsGroup !== undefined){let data12 = data.runAsGroup;if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){const err13 = {instancePath:instancePath+"/runAsGroup",schemaPath:"#/properties/runAsGroup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}if(data.runAsNonRoot !== undefined){if(typeof data.runAsNonRoot !== "boolean"){const err14 = {instancePath:instancePath+"/runAsNonRoot",schemaPath:"#/properties/runAsNonRoot/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}}if(data.runAsUser !== undefined){let data14 = data.runAsUser;if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){const err15 = {instancePath:instancePath+"/runAsUser",schemaPath:"#/properties/runAsUser/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}}if(data.seLinuxOptions !== undefined){let data15 = data.seLinuxOptions;if(data15 && typeof data15 == "object" && !Array.isArray(data15)){if(data15.level !== undefined){if(typeof data15.level !== "string"){const err16 = {instancePath:instancePath+"/seLinuxOptions/level",schemaPath:"#/properties/seLinuxOptions/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}}if(data15.role !== undefined){if(typeof data15.role !== "string"){const err17 = {instancePath:instancePath+"/seLinuxOptions/role",schemaPath:"#/properties/seLinuxOptions/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}}if(data15.type !== undefined){if(typeof data15.type !== "string"){const err18 = {instancePath:instancePath+"/seLinuxOptions/type",schemaPath:"#/properties/seLinuxOptions/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}}if(data15.user !== undefined){if(typeof data15.user !== "string"){const err19 = {instancePath:instancePath+"/seLinuxOptions/user",schemaPath:"#/properties/seLinuxOptions/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}}}else {const err20 = {instancePath:instancePath+"/seLinuxOptions",schemaPath:"#/properties/seLinuxOptions/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}}if(data.seccompProfile !== undefined){let data20 = data.seccompProfile;if(data20 && typeof data20 == "object" && !Array.isArray(data20)){if(data20.type === undefined){const err21 = {instancePath:instancePath+"/seccompProfile",schemaPath:"#/properties/seccompProfile/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}if(data20.localhostProfile !== undefined){if(typeof data20.localhostProfile !== "string"){const err22 = {instancePath:instancePath+"/seccompProfile/localhostProfile",schemaPath:"#/properties/seccompProfile/properties/localhostProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}}if(data20.type !== undefined){if(typeof data20.type !== "string"){const err23 = {instancePath:instancePath+"/seccompProfile/type",schemaPath:"#/properties/seccompProfile/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}}}else {const err24 = {instancePath:instancePath+"/seccompProfile",schemaPath:"#/properties/seccompProfile/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}}if(data.windowsOptions !== undefined){let data23 = data.windowsOptions;if(data23 && typeof data23 == "object" && !Array.isArray(data23)){if(data23.gmsaCredentialSpec !== undefined){if(typeof data23.gmsaCredentialSpec !== "string"){const err25 = {instancePath:instancePath+"/windowsOptions/gmsaCredentialSpec",schemaPath:"#/properties/windowsOptions/properties/gmsaCredentialSpec/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}}if(data23.gmsaCredentialSpecName !== undefined){if(typeof data23.gmsaCredentialSpecName !== "string"){const err26 = {instancePath:instancePath+"/windowsOptions/gmsaCredentialSpecName",schemaPath:"#/properties/windowsOptions/properties/gmsaCredentialSpecName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err26];}else {vErrors.push(err26);}errors++;}}if(data23.hostProcess !== undefined){if(typeof data23.hostProcess !== "boolean"){const err27 = {instancePath:instancePath+"/windowsOptions/hostProcess",schemaPath:"#/properties/windowsOptions/properties/hostProcess/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err27];}else {vErrors.push(err27);}errors++;}}if(data23.runAsUserName !== undefined){if(typeof data23.runAsUserName !== "string"){const err28 = {instancePath:instancePath+"/windowsOptions/runAsUserName",schemaPath:"#/properties/windowsOptions/properties/runAsUserName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err28];}else {vErrors.push(err28);}errors++;}}}else {const err29 = {instancePath:instancePath+"/windowsOptions",schemaPath:"#/properties/windowsOptions/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err29];}else {vErrors.push(err29);}errors++;}}}else {const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err30];}else {vErrors.push(err30);}errors++;}validate60.errors = vErrors;return errors === 0;}function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.name === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.args !== undefined){let data0 = data.args;if(Array.isArray(data0)){const len0 = data0.length;for(let i0=0; i0<len0; i0++){if(typeof data0[i0] !== "string"){const err1 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/properties/args/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}}else {const err2 = {instancePath:instancePath+"/args",schemaPath:"#/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.command !== undefined){let data2 = data.command;if(Array.isArray(data2)){const len1 = data2.length;for(let i1=0; i1<len1; i1++){if(typeof data2[i1] !== "string"){const err3 = {instancePath:instancePath+"/command/" + i1,schemaPath:"#/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}}else {const err4 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}if(data.env !== undefined){let data4 = data.env;if(Array.isArray(data4)){const len2 = data4.length;for(let i2=0; i2<len2; i2++){if(!(validate41(data4[i2], {instancePath:instancePath+"/env/" + i2,parentData:data4,parentDataProperty:i2,rootData}))){vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);errors = vErrors.length;}}}else {const err5 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data.envFrom !== undefined){let data6 = data.envFrom;if(Array.isArray(data6)){const len3 = data6.length;for(let i3=0; i3<len3; i3++){let data7 = data6[i3];if(data7 && typeof data7 == "object" && !Array.isArray(data7)){if(data7.configMapRef !== undefined){let data8 = data7.configMapRef;if(data8 && typeof data8 == "object" && !Array.isArray(data8)){if(data8.name !== undefined){if(typeof data8.name !== "string"){const err6 = {instancePath:instancePath+"/envFrom/" + i3+"/configMapRef/name",schemaPath:"#/properties/envFrom/items/properties/configMapRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}if(data8.optional !== undefined){if(typeof data8.optional !== "boolean"){const err7 = {instancePath:instancePath+"/envFrom/" + i3+"/configMapRef/optional",schemaPath:"#/properties/envFrom/items/properties/configMapRef/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}}else {const err8 = {instancePath:instancePath+"/envFrom/" + i3+"/configMapRef",schemaPath:"#/properties/envFrom/items/properties/configMapRef/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}if(data7.prefix !== undefined){if(typeof data7.prefix !== "string"){const err9 = {instancePath:instancePath+"/envFrom/" + i3+"/prefix",schemaPath:"#/properties/envFrom/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data7.secretRef !== undefined){let data12 = data7.secretRef;if(data12 && typeof data12 == "object" && !Array.isArray(data12)){if(data12.name !== undefined){if(typeof data12.name !== "string"){const err10 = {instancePath:instancePath+"/envFrom/" + i3+"/secretRef/name",schemaPath:"#/properties/envFrom/items/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data12.optional !== undefined){if(typeof data12.optional !== "boolean"){const err11 = {instancePath:instancePath+"/envFrom/" + i3+"/secretRef/optional",schemaPath:"#/properties/envFrom/items/properties/secretRef/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}}else {const err12 = {instancePath:instancePath+"/envFrom/" + i3+"/secretRef",schemaPath:"#/properties/envFrom/items/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}}else {const err13 = {instancePath:instancePath+"/envFrom/" + i3,schemaPath:"#/properties/envFrom/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}}else {const err14 = {instancePath:instancePath+"/envFrom",schemaPath:"#/properties/envFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}}if(data.image !== undefined){if(typeof data.image !== "string"){const err15 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}}if(data.imagePullPolicy !== undefined){if(typeof data.imagePullPolicy !== "string"){const err16 = {instancePath:instancePath+"/imagePullPolicy",schemaPath:"#/properties/imagePullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}}if(data.lifecycle !== undefined){if(!(validate47(data.lifecycle, {instancePath:instancePath+"/lifecycle",parentData:data,parentDataProperty:"lifecycle",rootData}))){vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);errors = vErrors.length;}}if(data.livenessProbe !== undefined){if(!(validate54(data.livenessProbe, {instancePath:instancePath+"/livenessProbe",parentData:data,parentDataProperty:"livenessProbe",rootData}))){vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);errors = vErrors.length;}}if(data.name !== undefined){if(typeof data.name !== "string"){const err17 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}}if(data.ports !== undefined){let data20 = data.ports;if(Array.isArray(data20)){const len4 = data20.length;for(let i4=0; i4<len4; i4++){let data21 = data20[i4];if(data21 && typeof data21 == "object" && !Array.isArray(data21)){if(data21.containerPort === undefined){const err18 = {instancePath:instancePath+"/ports/" + i4,schemaPath:"#/properties/ports/items/required",keyword:"required",params:{missingProperty: "containerPort"},message:"must have required property '"+"containerPort"+"'"};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}if(data21.containerPort !== undefined){let data22 = data21.containerPort;if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){const err19 = {instancePath:instancePath+"/ports/" + i4+"/containerPort",schemaPath:"#/properties/ports/items/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}}if(data21.hostIP !== undefined){if(typeof data21.hostIP !== "string"){const err20 = {instancePath:instancePath+"/ports/" + i4+"/hostIP",schemaPath:"#/properties/ports/items/properties/hostIP/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}}if(data21.hostPort !== undefined){let data24 = data21.hostPort;if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){const err21 = {instancePath:instancePath+"/ports/" + i4+"/hostPort",schemaPath:"#/properties/ports/items/properties/hostPort/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}}if(data21.name !== undefined){if(typeof data21.name !== "string"){const err22 = {instancePath:instancePath+"/ports/" + i4+"/name",schemaPath:"#/properties/ports/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}}if(data21.protocol !== undefined){if(typeof data21.protocol !== "string"){const err23 = {instancePath:instancePath+"/ports/" + i4+"/protocol",schemaPath:"#/properties/ports/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}}}else {const err24 = {instancePath:instancePath+"/ports/" + i4,schemaPath:"#/properties/ports/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}}}else {const err25 = {instancePath:instancePath+"/ports",schemaPath:"#/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}}if(data.readinessProbe !== undefined){if(!(validate54(data.readinessProbe, {instancePath:instancePath+"/readinessProbe",parentData:data,parentDataProperty:"readinessProbe",rootData}))){vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);errors = vErrors.length;}}if(data.resizePolicy !== undefined){let data28 = data.resizePolicy;if(Array.isArray(data28)){const len5 = data28.length;for(let i5=0; i5<len5; i5++){let data29 = data28[i5];if(data29 && typeof data29 == "object" && !Array.isArray(data29)){if(data29.resourceName === undefined){const err26 = {instancePath:instancePath+"/resizePolicy/" + i5,schemaPath:"#/properties/resizePolicy/items/required",keyword:"required",params:{missingProperty: "resourceName"},message:"must have required property '"+"resourceName"+"'"};if(vErrors === null){vErrors = [err26];}else {vErrors.push(err26);}errors++;}if(data29.restartPolicy === undefined){const err27 = {instancePath:instancePath+"/resizePolicy/" + i5,schemaPath:"#/properties/resizePolicy/items/required",keyword:"required",params:{missingProperty: "restartPolicy"},message:"must have required property '"+"restartPolicy"+"'"};if(vErrors === null){vErrors = [err27];}else {vErrors.push(err27);}errors++;}if(data29.resourceName !== undefined){if(typeof data29.resourceName !== "string"){const err28 = {instancePath:instancePath+"/resizePolicy/" + i5+"/resourceName",schemaPath:"#/properties/resizePolicy/items/properties/resourceName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err28];}else {vErrors.push(err28);}errors++;}}if(data29.restartPolicy !== undefined){if(typeof data29.restartPolicy !== "string"){const err29 = {instancePath:instancePath+"/resizePolicy/" + i5+"/restartPolicy",schemaPath:"#/properties/resizePolicy/items/properties/restartPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err29];}else {vErrors.push(err29);}errors++;}}}else {const err30 = {instancePath:instancePath+"/resizePolicy/" + i5,schemaPath:"#/properties/resizePolicy/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err30];}else {vErrors.push(err30);}errors++;}}}else {const err31 = {instancePath:instancePath+"/resizePolicy",schemaPath:"#/properties/resizePolicy/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err31];}else {vErrors.push(err31);}errors++;}}if(data.resources !== undefined){if(!(validate58(data.resources, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);errors = vErrors.length;}}if(data.restartPolicy !== undefined){if(typeof data.restartPolicy !== "string"){const err32 = {instancePath:instancePath+"/restartPolicy",schemaPath:"#/properties/restartPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err32];}else {vErrors.push(err32);}errors++;}}if(data.securityContext !== undefined){if(!(validate60(data.securityContext, {instancePath:instancePath+"/securityContext",parentData:data,parentDataProperty:"securityContext",rootData}))){vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);errors = vErrors.length;}}if(data.startupProbe !== undefined){if(!(validate54(data.startupProbe, {instancePath:instancePath+"/startupProbe",parentData:data,parentDataProperty:"startupProbe",rootData}))){vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);errors = vErrors.length;}}if(data.stdin !== undefined){if(typeof data.stdin !== "boolean"){const err33 = {instancePath:instancePath+"/stdin",schemaPath:"#/properties/stdin/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err33];}else {vErrors.push(err33);}errors++;}}if(data.stdinOnce !== undefined){if(typeof data.stdinOnce !== "boolean"){const err34 = {instancePath:instancePath+"/stdinOnce",schemaPath:"#/properties/stdinOnce/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err34];}else {vErrors.push(err34);}errors++;}}if(data.terminationMessagePath !== undefined){if(typeof data.terminationMessagePath !== "string"){const err35 = {instancePath:instancePath+"/terminationMessagePath",schemaPath:"#/properties/terminationMessagePath/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err35];}else {vErrors.push(err35);}errors++;}}if(data.terminationMessagePolicy !== undefined){if(typeof data.terminationMessagePolicy !== "string"){const err36 = {instancePath:instancePath+"/terminationMessagePolicy",schemaPath:"#/properties/terminationMessagePolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err36];}else {vErrors.push(err36);}errors++;}}if(data.tty !== undefined){if(typeof data.tty !== "boolean"){const err37 = {instancePath:instancePath+"/tty",schemaPath:"#/properties/tty/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err37];}else {vErrors.push(err37);}errors++;}}if(data.volumeDevices !== undefined){let data41 = data.volumeDevices;if(Array.isArray(data41)){const len6 = data41.length;for(let i6=0; i6<len6; i6++){let data42 = data41[i6];if(data42 && typeof data42 == "object" && !Array.isArray(data42)){if(data42.devicePath === undefined){const err38 = {instancePath:instancePath+"/volumeDevices/" + i6,schemaPath:"#/properties/volumeDevices/items/required",keyword:"required",params:{missingProperty: "devicePath"},message:"must have required property '"+"devicePath"+"'"};if(vErrors === null){vErrors = [err38];}else {vErrors.push(err38);}errors++;}if(data42.name === undefined){const err39 = {instancePath:instancePath+"/volumeDevices/" + i6,schemaPath:"#/properties/volumeDevices/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err39];}else {vErrors.push(err39);}errors++;}if(data42.devicePath !== undefined){if(typeof data42.devicePath !== "string"){const err40 = {instancePath:instancePath+"/volumeDevices/" + i6+"/devicePath",schemaPath:"#/properties/volumeDevices/items/properties/devicePath/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err40];}else {vErrors.push(err40);}errors++;}}if(data42.name !== undefined){if(typeof data42.name !== "string"){const err41 = {instancePath:instancePath+"/volumeDevices/" + i6+"/name",schemaPath:"#/properties/volumeDevices/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err41];}else {vErrors.push(err41);}errors++;}}}else {const err42 = {instancePath:instancePath+"/volumeDevices/" + i6,schemaPath:"#/properties/volumeDevices/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err42];}else {vErrors.push(err42);}errors++;}}}else {const err43 = {instancePath:instancePath+"/volumeDevices",schemaPath:"#/properties/volumeDevices/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err43];}else {vErrors.push(err43);}errors++;}}if(data.volumeMounts !== undefined){let data45 = data.volumeMounts;if(Array.isArray(data45)){const len7 = data45.length;for(let i7=0; i7<len7; i7++){let data46 = data45[i7];if(data46 && typeof data46 == "object" && !Array.isArray(data46)){if(data46.mountPath === undefined){const err44 = {instancePath:instancePath+"/volumeMounts/" + i7,schemaPath:"#/properties/volumeMounts/items/required",keyword:"required",params:{missingProperty: "mountPath"},message:"must have required property '"+"mountPath"+"'"};if(vErrors === null){vErrors = [err44];}else {vErrors.push(err44);}errors++;}if(data46.name === undefined){const err45 = {instancePath:instancePath+"/volumeMounts/" + i7,schemaPath:"#/properties/volumeMounts/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err45];}else {vErrors.push(err45);}errors++;}if(data46.mountPath !== undefined){if(typeof data46.mountPath !== "string"){const err46 = {instancePath:instancePath+"/volumeMounts/" + i7+"/mountPath",schemaPath:"#/properties/volumeMounts/items/properties/mountPath/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err46];}else {vErrors.push(err46);}errors++;}}if(data46.mountPropagation !== undefined){if(typeof data46.mountPropagation !== "string"){const err47 = {instancePath:instancePath+"/volumeMounts/" + i7+"/mountPropagation",schemaPath:"#/properties/volumeMounts/items/properties/mountPropagation/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err47];}else {vErrors.push(err47);}errors++;}}if(data46.name !== undefined){if(typeof data46.name !== "string"){const err48 = {instancePath:instancePath+"/volumeMounts/" + i7+"/name",schemaPath:"#/properties/volumeMounts/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err48];}else {vErrors.push(err48);}errors++;}}if(data46.readOnly !== undefined){if(typeof data46.readOnly !== "boolean"){const err49 = {instancePath:instancePath+"/volumeMounts/" + i7+"/readOnly",schemaPath:"#/properties/volumeMounts/items/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err49];}else {vErrors.push(err49);}errors++;}}if(data46.recursiveReadOnly !== undefined){if(typeof data46.recursiveReadOnly !== "string"){const err50 = {instancePath:instancePath+"/volumeMounts/" + i7+"/recursiveReadOnly",schemaPath:"#/properties/volumeMounts/items/properties/recursiveReadOnly/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err50];}else {vErrors.push(err50);}errors++;}}if(data46.subPath !== undefined){if(typeof data46.subPath !== "string"){const err51 = {instancePath:instancePath+"/volumeMounts/" + i7+"/subPath",schemaPath:"#/properties/volumeMounts/items/properties/subPath/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err51];}else {vErrors.push(err51);}errors++;}}if(data46.subPathExpr !== undefined){if(typeof data46.subPathExpr !== "string"){const err52 = {instancePath:instancePath+"/volumeMounts/" + i7+"/subPathExpr",schemaPath:"#/properties/volumeMounts/items/properties/subPathExpr/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err52];}else {vErrors.push(err52);}errors++;}}}else {const err53 = {instancePath:instancePath+"/volumeMounts/" + i7,schemaPath:"#/properties/volumeMounts/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err53];}else {vErrors.push(err53);}errors++;}}}else {const err54 = {instancePath:instancePath+"/volumeMounts",schemaPath:"#/properties/volumeMounts/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err54];}else {vErrors.push(err54);}errors++;}}if(data.workingDir !== undefined){if(typeof data.workingDir !== "string"){const err55 = {instancePath:instancePath+"/workingDir",schemaPath:"#/properties/workingDir/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err55];}else {vErrors.push(err55);}errors++;}}}else {const err56 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err56];}else {vErrors.push(err56);}errors++;}validate40.errors = vErrors;return errors === 0;}const schema24 = {"type":"object","properties":{"fieldRef":{"type":"object","properties":{"apiVersion":{"type":"string"},"fieldPath":{"type":"string"}},"required":["fieldPath"]},"mode":{"type":"integer"},"path":{"type":"string"},"resourceFieldRef":{"$ref":"#/definitions/s10"}},"required":["path"]};function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.path === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.fieldRef !== undefined){let data0 = data.fieldRef;if(data0 && typeof data0 == "object" && !Array.isArray(data0)){if(data0.fieldPath === undefined){const err1 = {instancePath:instancePath+"/fieldRef",schemaPath:"#/properties/fieldRef/required",keyword:"required",params:{missingProperty: "fieldPath"},message:"must have required property '"+"fieldPath"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data0.apiVersion !== undefined){if(typeof data0.apiVersion !== "string"){const err2 = {instancePath:instancePath+"/fieldRef/apiVersion",schemaPath:"#/properties/fieldRef/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data0.fieldPath !== undefined){if(typeof data0.fieldPath !== "string"){const err3 = {instancePath:instancePath+"/fieldRef/fieldPath",schemaPath:"#/properties/fieldRef/properties/fieldPath/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}}else {const err4 = {instancePath:instancePath+"/fieldRef",schemaPath:"#/properties/fieldRef/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}if(data.mode !== undefined){let data3 = data.mode;if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){const err5 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data.path !== undefined){if(typeof data.path !== "string"){const err6 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}if(data.resourceFieldRef !== undefined){if(!(validate43(data.resourceFieldRef, {instancePath:instancePath+"/resourceFieldRef",parentData:data,parentDataProperty:"resourceFieldRef",rootData}))){vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);errors = vErrors.length;}}}else {const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}validate73.errors = vErrors;return errors === 0;}const func9 = __import2.default;const pattern7 = func2("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$", "u");const pattern8 = func2("^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$", "u");function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.spec === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.apiVersion !== undefined){if(typeof data.apiVersion !== "string"){const err1 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.kind !== undefined){if(typeof data.kind !== "string"){const err2 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.metadata !== undefined){let data2 = data.metadata;if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){const err3 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data.spec !== undefined){let data3 = data.spec;if(data3 && typeof data3 == "object" && !Array.isArray(data3)){if(data3.framework === undefined){const err4 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "framework"},message:"must have required property '"+"framework"+"'"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data3.workers === undefined){const err5 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "workers"},message:"must have required property '"+"workers"+"'"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}if(data3.template === undefined){const err6 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "template"},message:"must have required property '"+"template"+"'"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}if(data3.framework !== undefined){let data4 = data3.framework;if(typeof data4 !== "string"){const err7 = {instancePath:instancePath+"/spec/framework",schemaPath:"#/properties/spec/properties/framework/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}if(!((((data4 === "PyTorch") || (data4 === "TensorFlow")) || (data4 === "MPI")) || (data4 === "XGBoost"))){const err8 = {instancePath:instancePath+"/spec/framework",schemaPath:"#/properties/spec/properties/framework/enum",keyword:"enum",params:{allowedValues: schema6.properties.spec.properties.framework.enum},message:"must be equal to one of the allowed values"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}if(data3.workers !== undefined){let data5 = data3.workers;if(data5 && typeof data5 == "object" && !Array.isArray(data5)){if(data5.replicas !== undefined){let data6 = data5.replicas;if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){const err9 = {instancePath:instancePath+"/spec/workers/replicas",schemaPath:"#/properties/spec/properties/workers/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}if((typeof data6 == "number") && (isFinite(data6))){if(data6 > 1024 || isNaN(data6)){const err10 = {instancePath:instancePath+"/spec/workers/replicas",schemaPath:"#/properties/spec/properties/workers/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}if(data6 < 1 || isNaN(data6)){const err11 = {instancePath:instancePath+"/spec/workers/replicas",schemaPath:"#/properties/spec/properties/workers/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}}if(data5.elastic !== undefined){let data7 = data5.elastic;if(data7 && typeof data7 == "object" && !Array.isArray(data7)){if(data7.minReplicas === undefined){const err12 = {instancePath:instancePath+"/spec/workers/elastic",schemaPath:"#/properties/spec/properties/workers/properties/elastic/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}if(data7.maxReplicas === undefined){const err13 = {instancePath:instancePath+"/spec/workers/elastic",schemaPath:"#/properties/spec/properties/workers/properties/elastic/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}if(data7.minReplicas !== undefined){let data8 = data7.minReplicas;if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){const err14 = {instancePath:instancePath+"/spec/workers/elastic/minReplicas",schemaPath:"#/properties/spec/properties/workers/properties/elastic/properties/minReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}if((typeof data8 == "number") && (isFinite(data8))){if(data8 < 1 || isNaN(data8)){const err15 = {instancePath:instancePath+"/spec/workers/elastic/minReplicas",schemaPath:"#/properties/spec/properties/workers/properties/elastic/properties/minReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}}}if(data7.maxReplicas !== undefined){let data9 = data7.maxReplicas;if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){const err16 = {instancePath:instancePath+"/spec/workers/elastic/maxReplicas",schemaPath:"#/properties/spec/properties/workers/properties/elastic/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}if((typeof data9 == "number") && (isFinite(data9))){if(data9 > 1024 || isNaN(data9)){const err17 = {instancePath:instancePath+"/spec/workers/elastic/maxReplicas",schemaPath:"#/properties/spec/properties/workers/properties/elastic/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}if(data9 < 1 || isNaN(data9)){const err18 = {instancePath:instancePath+"/spec/workers/elastic/maxReplicas",schemaPath:"#/properties/spec/properties/workers/properties/elastic/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}}}}else {const err19 = {instancePath:instancePath+"/spec/workers/elastic",schemaPath:"#/properties/spec/properties/workers/properties/elastic/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}}}else {const err20 = {instancePath:instancePath+"/spec/workers",schemaPath:"#/properties/spec/properties/workers/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}}if(data3.template !== undefined){let data10 = data3.template;if(data10 && typeof data10 == "object" && !Array.isArray(data10)){if(data10.metadata !== undefined){if(!(validate22(data10.metadata, {instancePath:instancePath+"/spec/template/metadata",parentData:data10,parentDataProperty:"metadata",rootData}))){vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);errors = vErrors.length;}}if(data10.spec !== undefined){let data12 = data10.spec;if(data12 && typeof data12 == "object" && !Array.isArray(data12)){if(data12.containers === undefined){const err21 = {instancePath:instancePath+"/spec/template/spec",schemaPath:"#/properties/spec/properties/template/properties/spec/required",keyword:"required",params:{missingProperty: "containers"},message:"must have required property '"+"containers"+"'"};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}if(data12.activeDeadlineSeconds !== undefined){let data13 = data12.activeDeadlineSeconds;if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){const err22 = {instancePath:instancePath+"/spec/template/spec/activeDeadlineSeconds",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/activeDeadlineSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}}if(data12.affinity !== undefined){let data14 = data12.affinity;if(data14 && typeof data14 == "object" && !Array.isArray(data14)){if(data14.nodeAffinity !== undefined){let data15 = data14.nodeAffinity;if(data15 && typeof data15 == "object" && !Array.isArray(data15)){if(data15.preferredDuringSchedulingIgnoredDuringExecution !== undefined){let data16 = data15.preferredDuringSchedulingIgnoredDuringExecution;if(Array.isArray(data16)){const len0 = data16.length;for(let i0=0; i0<len0; i0++){let data17 = data16[i0];if(data17 && typeof data17 == "object" && !Array.isArray(data17)){if(data17.preference === undefined){const err23 = {instancePath:instancePath+"/spec/template/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i0,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/affinity/properties/nodeAffinity/properties/preferredDuringSchedulingIgnoredDuringExecution/items/required",keyword:"required",params:{missingProperty: "preference"},message:"must have required property '"+"preference"+"'"};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}if(data17.weight === undefined){const err24 = {instancePath:instancePath+"/spec/template/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i0,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/affinity/properties/nodeAffinity/properties/preferredDuringSchedulingIgnoredDuringExecution/items/required",keyword:"required",params:{missingProperty: "weight"},message:"must have required property '"+"weight"+"'"};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}if(data17.preference !== undefined){if(!(validate26(data17.preference, {instancePath:instancePath+"/spec/template/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i0+"/preference",parentData:data17,parentDataProperty:"preference",rootData}))){vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);errors = vErrors.length;}}if(data17.weight !== undefined){let data19 = data17.weight;if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){const err25 = {instancePath:instancePath+"/spec/template/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i0+"/weight",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/affinity/properties/nodeAffinity/properties/preferredDuringSchedulingIgnoredDuringExecution/items/properties/weight/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}}}else {const err26 = {instancePath:instancePath+"/spec/template/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i0,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/affinity/properties/nodeAffinity/properties/preferredDuringSchedulingIgnoredDuringExecution/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err26];}else {vErrors.push(err26);}errors++;}}}else {const err27 = {instancePath:instancePath+"/spec/template/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/affinity/properties/nodeAffinity/properties/preferredDuringSchedulingIgnoredDuringExecution/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err27];}else {vErrors.push(err27);}errors++;}}if(data15.requiredDuringSchedulingIgnoredDuringExecution !== undefined){let data20 = data15.requiredDuringSchedulingIgnoredDuringExecution;if(data20 && typeof data20 == "object" && !Array.isArray(data20)){if(data20.nodeSelectorTerms === undefined){const err28 = {instancePath:instancePath+"/spec/template/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/affinity/properties/nodeAffinity/properties/requiredDuringSchedulingIgnoredDuringExecution/required",keyword:"required",params:{missingProperty: "nodeSelectorTerms"},message:"must have required property '"+"nodeSelectorTerms"+"'"};if(vErrors === null){vErrors = [err28];}else {vErrors.push(err28);}errors++;}if(data20.nodeSelectorTerms !== undefined){let data21 = data20.nodeSelectorTerms;if(Array.isArray(data21)){const len1 = data21.length;for(let i1=0; i1<len1; i1++){if(!(validate26(data21[i1], {instancePath:instancePath+"/spec/template/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/" + i1,parentData:data21,parentDataProperty:i1,rootData}))){vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);errors = vErrors.length;}}}else {const err29 = {instancePath:instancePath+"/spec/template/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/affinity/properties/nodeAffinity/properties/requiredDuringSchedulingIgnoredDuringExecution/properties/nodeSelectorTerms/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err29];}else {vErrors.push(err29);}errors++;}}}else {const err30 = {instancePath:instancePath+"/spec/template/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/affinity/properties/nodeAffinity/properties/requiredDuringSchedulingIgnoredDuringExecution/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err30];}else {vErrors.push(err30);}errors++;}}}else {const err31 = {instancePath:instancePath+"/spec/template/spec/affinity/nodeAffinity",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/affinity/properties/nodeAffinity/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err31];}else {vErrors.push(err31);}errors++;}}if(data14.podAffinity !== undefined){if(!(validate29(data14.podAffinity, {instancePath:instancePath+"/spec/template/spec/affinity/podAffinity",parentData:data14,parentDataProperty:"podAffinity",rootData}))){vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);errors = vErrors.length;}}if(data14.podAntiAffinity !== undefined){if(!(validate29(data14.podAntiAffinity, {instancePath:instancePath+"/spec/template/spec/affinity/podAntiAffinity",parentData:data14,parentDataProperty:"podAntiAffinity",rootData}))){vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);errors = vErrors.length;}}}else {const err32 = {instancePath:instancePath+"/spec/template/spec/affinity",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/affinity/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err32];}else {vErrors.push(err32);}errors++;}}if(data12.automountServiceAccountToken !== undefined){if(typeof data12.automountServiceAccountToken !== "boolean"){const err33 = {instancePath:instancePath+"/spec/template/spec/automountServiceAccountToken",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/automountServiceAccountToken/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err33];}else {vErrors.push(err33);}errors++;}}if(data12.containers !== undefined){let data26 = data12.containers;if(Array.isArray(data26)){const len2 = data26.length;for(let i2=0; i2<len2; i2++){if(!(validate40(data26[i2], {instancePath:instancePath+"/spec/template/spec/containers/" + i2,parentData:data26,parentDataProperty:i2,rootData}))){vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);errors = vErrors.length;}}}else {const err34 = {instancePath:instancePath+"/spec/template/spec/containers",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/containers/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err34];}else {vErrors.push(err34);}errors++;}}if(data12.dnsConfig !== undefined){let data28 = data12.dnsConfig;if(data28 && typeof data28 == "object" && !Array.isArray(data28)){if(data28.nameservers !== undefined){let data29 = data28.nameservers;if(Array.isArray(data29)){const len3 = data29.length;for(let i3=0; i3<len3; i3++){if(typeof data29[i3] !== "string"){const err35 = {instancePath:instancePath+"/spec/template/spec/dnsConfig/nameservers/" + i3,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/dnsConfig/properties/nameservers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err35];}else {vErrors.push(err35);}errors++;}}}else {const err36 = {instancePath:instancePath+"/spec/template/spec/dnsConfig/nameservers",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/dnsConfig/properties/nameservers/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err36];}else {vErrors.push(err36);}errors++;}}if(data28.options !== undefined){let data31 = data28.options;if(Array.isArray(data31)){const len4 = data31.length;for(let i4=0; i4<len4; i4++){let data32 = data31[i4];if(data32 && typeof data32 == "object" && !Array.isArray(data32)){if(data32.name !== undefined){if(typeof data32.name !== "string"){const err37 = {instancePath:instancePath+"/spec/template/spec/dnsConfig/options/" + i4+"/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/dnsConfig/properties/options/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err37];}else {vErrors.push(err37);}errors++;}}if(data32.value !== undefined){if(typeof data32.value !== "string"){const err38 = {instancePath:instancePath+"/spec/template/spec/dnsConfig/options/" + i4+"/value",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/dnsConfig/properties/options/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err38];}else {vErrors.push(err38);}errors++;}}}else {const err39 = {instancePath:instancePath+"/spec/template/spec/dnsConfig/options/" + i4,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/dnsConfig/properties/options/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err39];}else {vErrors.push(err39);}errors++;}}}else {const err40 = {instancePath:instancePath+"/spec/template/spec/dnsConfig/options",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/dnsConfig/properties/options/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err40];}else {vErrors.push(err40);}errors++;}}if(data28.searches !== undefined){let data35 = data28.searches;if(Array.isArray(data35)){const len5 = data35.length;for(let i5=0; i5<len5; i5++){if(typeof data35[i5] !== "string"){const err41 = {instancePath:instancePath+"/spec/template/spec/dnsConfig/searches/" + i5,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/dnsConfig/properties/searches/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err41];}else {vErrors.push(err41);}errors++;}}}else {const err42 = {instancePath:instancePath+"/spec/template/spec/dnsConfig/searches",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/dnsConfig/properties/searches/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err42];}else {vErrors.push(err42);}errors++;}}}else {const err43 = {instancePath:instancePath+"/spec/template/spec/dnsConfig",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/dnsConfig/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err43];}else {vErrors.push(err43);}errors++;}}if(data12.dnsPolicy !== undefined){if(typeof data12.dnsPolicy !== "string"){const err44 = {instancePath:instancePath+"/spec/template/spec/dnsPolicy",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/dnsPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err44];}else {vErrors.push(err44);}errors++;}}if(data12.enableServiceLinks !== undefined){if(typeof data12.enableServiceLinks !== "boolean"){const err45 = {instancePath:instancePath+"/spec/template/spec/enableServiceLinks",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/enableServiceLinks/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err45];}else {vErrors.push(err45);}errors++;}}if(data12.ephemeralContainers !== undefined){let data39 = data12.ephemeralContainers;if(Array.isArray(data39)){const len6 = data39.length;for(let i6=0; i6<len6; i6++){let data40 = data39[i6];if(data40 && typeof data40 == "object" && !Array.isArray(data40)){if(data40.name === undefined){const err46 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err46];}else {vErrors.push(err46);}errors++;}if(data40.args !== undefined){let data41 = data40.args;if(Array.isArray(data41)){const len7 = data41.length;for(let i7=0; i7<len7; i7++){if(typeof data41[i7] !== "string"){const err47 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/args/" + i7,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/args/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err47];}else {vErrors.push(err47);}errors++;}}}else {const err48 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/args",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err48];}else {vErrors.push(err48);}errors++;}}if(data40.command !== undefined){let data43 = data40.command;if(Array.isArray(data43)){const len8 = data43.length;for(let i8=0; i8<len8; i8++){if(typeof data43[i8] !== "string"){const err49 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/command/" + i8,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err49];}else {vErrors.push(err49);}errors++;}}}else {const err50 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/command",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err50];}else {vErrors.push(err50);}errors++;}}if(data40.env !== undefined){let data45 = data40.env;if(Array.isArray(data45)){const len9 = data45.length;for(let i9=0; i9<len9; i9++){if(!(validate41(data45[i9], {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/env/" + i9,parentData:data45,parentDataProperty:i9,rootData}))){vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);errors = vErrors.length;}}}else {const err51 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/env",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/env/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err51];}else {vErrors.push(err51);}errors++;}}if(data40.envFrom !== undefined){let data47 = data40.envFrom;if(Array.isArray(data47)){const len10 = data47.length;for(let i10=0; i10<len10; i10++){let data48 = data47[i10];if(data48 && typeof data48 == "object" && !Array.isArray(data48)){if(data48.configMapRef !== undefined){let data49 = data48.configMapRef;if(data49 && typeof data49 == "object" && !Array.isArray(data49)){if(data49.name !== undefined){if(typeof data49.name !== "string"){const err52 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/envFrom/" + i10+"/configMapRef/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/envFrom/items/properties/configMapRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err52];}else {vErrors.push(err52);}errors++;}}if(data49.optional !== undefined){if(typeof data49.optional !== "boolean"){const err53 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/envFrom/" + i10+"/configMapRef/optional",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/envFrom/items/properties/configMapRef/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err53];}else {vErrors.push(err53);}errors++;}}}else {const err54 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/envFrom/" + i10+"/configMapRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/envFrom/items/properties/configMapRef/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err54];}else {vErrors.push(err54);}errors++;}}if(data48.prefix !== undefined){if(typeof data48.prefix !== "string"){const err55 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/envFrom/" + i10+"/prefix",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/envFrom/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err55];}else {vErrors.push(err55);}errors++;}}if(data48.secretRef !== undefined){let data53 = data48.secretRef;if(data53 && typeof data53 == "object" && !Array.isArray(data53)){if(data53.name !== undefined){if(typeof data53.name !== "string"){const err56 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/envFrom/" + i10+"/secretRef/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/envFrom/items/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err56];}else {vErrors.push(err56);}errors++;}}if(data53.optional !== undefined){if(typeof data53.optional !== "boolean"){const err57 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/envFrom/" + i10+"/secretRef/optional",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/envFrom/items/properties/secretRef/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err57];}else {vErrors.push(err57);}errors++;}}}else {const err58 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/envFrom/" + i10+"/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/envFrom/items/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err58];}else {vErrors.push(err58);}errors++;}}}else {const err59 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/envFrom/" + i10,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/envFrom/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err59];}else {vErrors.push(err59);}errors++;}}}else {const err60 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/envFrom",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/envFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err60];}else {vErrors.push(err60);}errors++;}}if(data40.image !== undefined){if(typeof data40.image !== "string"){const err61 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/image",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err61];}else {vErrors.push(err61);}errors++;}}if(data40.imagePullPolicy !== undefined){if(typeof data40.imagePullPolicy !== "string"){const err62 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/imagePullPolicy",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/imagePullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err62];}else {vErrors.push(err62);}errors++;}}if(data40.lifecycle !== undefined){if(!(validate47(data40.lifecycle, {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/lifecycle",parentData:data40,parentDataProperty:"lifecycle",rootData}))){vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);errors = vErrors.length;}}if(data40.livenessProbe !== undefined){if(!(validate54(data40.livenessProbe, {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/livenessProbe",parentData:data40,parentDataProperty:"livenessProbe",rootData}))){vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);errors = vErrors.length;}}if(data40.name !== undefined){if(typeof data40.name !== "string"){const err63 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err63];}else {vErrors.push(err63);}errors++;}}if(data40.ports !== undefined){let data61 = data40.ports;if(Array.isArray(data61)){const len11 = data61.length;for(let i11=0; i11<len11; i11++){let data62 = data61[i11];if(data62 && typeof data62 == "object" && !Array.isArray(data62)){if(data62.containerPort === undefined){const err64 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/ports/" + i11,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/ports/items/required",keyword:"required",params:{missingProperty: "containerPort"},message:"must have required property '"+"containerPort"+"'"};if(vErrors === null){vErrors = [err64];}else {vErrors.push(err64);}errors++;}if(data62.containerPort !== undefined){let data63 = data62.containerPort;if(!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))){const err65 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/ports/" + i11+"/containerPort",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/ports/items/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err65];}else {vErrors.push(err65);}errors++;}}if(data62.hostIP !== undefined){if(typeof data62.hostIP !== "string"){const err66 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/ports/" + i11+"/hostIP",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/ports/items/properties/hostIP/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err66];}else {vErrors.push(err66);}errors++;}}if(data62.hostPort !== undefined){let data65 = data62.hostPort;if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){const err67 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/ports/" + i11+"/hostPort",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/ports/items/properties/hostPort/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err67];}else {vErrors.push(err67);}errors++;}}if(data62.name !== undefined){if(typeof data62.name !== "string"){const err68 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/ports/" + i11+"/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/ports/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err68];}else {vErrors.push(err68);}errors++;}}if(data62.protocol !== undefined){if(typeof data62.protocol !== "string"){const err69 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/ports/" + i11+"/protocol",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/ports/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err69];}else {vErrors.push(err69);}errors++;}}}else {const err70 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/ports/" + i11,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/ports/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err70];}else {vErrors.push(err70);}errors++;}}}else {const err71 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/ports",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err71];}else {vErrors.push(err71);}errors++;}}if(data40.readinessProbe !== undefined){if(!(validate54(data40.readinessProbe, {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/readinessProbe",parentData:data40,parentDataProperty:"readinessProbe",rootData}))){vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);errors = vErrors.length;}}if(data40.resizePolicy !== undefined){let data69 = data40.resizePolicy;if(Array.isArray(data69)){const len12 = data69.length;for(let i12=0; i12<len12; i12++){let data70 = data69[i12];if(data70 && typeof data70 == "object" && !Array.isArray(data70)){if(data70.resourceName === undefined){const err72 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/resizePolicy/" + i12,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/resizePolicy/items/required",keyword:"required",params:{missingProperty: "resourceName"},message:"must have required property '"+"resourceName"+"'"};if(vErrors === null){vErrors = [err72];}else {vErrors.push(err72);}errors++;}if(data70.restartPolicy === undefined){const err73 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/resizePolicy/" + i12,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/resizePolicy/items/required",keyword:"required",params:{missingProperty: "restartPolicy"},message:"must have required property '"+"restartPolicy"+"'"};if(vErrors === null){vErrors = [err73];}else {vErrors.push(err73);}errors++;}if(data70.resourceName !== undefined){if(typeof data70.resourceName !== "string"){const err74 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/resizePolicy/" + i12+"/resourceName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/resizePolicy/items/properties/resourceName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err74];}else {vErrors.push(err74);}errors++;}}if(data70.restartPolicy !== undefined){if(typeof data70.restartPolicy !== "string"){const err75 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/resizePolicy/" + i12+"/restartPolicy",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/resizePolicy/items/properties/restartPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err75];}else {vErrors.push(err75);}errors++;}}}else {const err76 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/resizePolicy/" + i12,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/resizePolicy/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err76];}else {vErrors.push(err76);}errors++;}}}else {const err77 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/resizePolicy",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/resizePolicy/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err77];}else {vErrors.push(err77);}errors++;}}if(data40.resources !== undefined){if(!(validate58(data40.resources, {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/resources",parentData:data40,parentDataProperty:"resources",rootData}))){vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);errors = vErrors.length;}}if(data40.restartPolicy !== undefined){if(typeof data40.restartPolicy !== "string"){const err78 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/restartPolicy",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/restartPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err78];}else {vErrors.push(err78);}errors++;}}if(data40.securityContext !== undefined){if(!(validate60(data40.securityContext, {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/securityContext",parentData:data40,parentDataProperty:"securityContext",rootData}))){vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);errors = vErrors.length;}}if(data40.startupProbe !== undefined){if(!(validate54(data40.startupProbe, {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/startupProbe",parentData:data40,parentDataProperty:"startupProbe",rootData}))){vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);errors = vErrors.length;}}if(data40.stdin !== undefined){if(typeof data40.stdin !== "boolean"){const err79 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/stdin",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/stdin/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err79];}else {vErrors.push(err79);}errors++;}}if(data40.stdinOnce !== undefined){if(typeof data40.stdinOnce !== "boolean"){const err80 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/stdinOnce",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/stdinOnce/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err80];}else {vErrors.push(err80);}errors++;}}if(data40.targetContainerName !== undefined){if(typeof data40.targetContainerName !== "string"){const err81 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/targetContainerName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/targetContainerName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err81];}else {vErrors.push(err81);}errors++;}}if(data40.terminationMessagePath !== undefined){if(typeof data40.terminationMessagePath !== "string"){const err82 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/terminationMessagePath",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/terminationMessagePath/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err82];}else {vErrors.push(err82);}errors++;}}if(data40.terminationMessagePolicy !== undefined){if(typeof data40.terminationMessagePolicy !== "string"){const err83 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/terminationMessagePolicy",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/terminationMessagePolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err83];}else {vErrors.push(err83);}errors++;}}if(data40.tty !== undefined){if(typeof data40.tty !== "boolean"){const err84 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/tty",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/tty/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err84];}else {vErrors.push(err84);}errors++;}}if(data40.volumeDevices !== undefined){let data83 = data40.volumeDevices;if(Array.isArray(data83)){const len13 = data83.length;for(let i13=0; i13<len13; i13++){let data84 = data83[i13];if(data84 && typeof data84 == "object" && !Array.isArray(data84)){if(data84.devicePath === undefined){const err85 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeDevices/" + i13,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeDevices/items/required",keyword:"required",params:{missingProperty: "devicePath"},message:"must have required property '"+"devicePath"+"'"};if(vErrors === null){vErrors = [err85];}else {vErrors.push(err85);}errors++;}if(data84.name === undefined){const err86 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeDevices/" + i13,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeDevices/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err86];}else {vErrors.push(err86);}errors++;}if(data84.devicePath !== undefined){if(typeof data84.devicePath !== "string"){const err87 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeDevices/" + i13+"/devicePath",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeDevices/items/properties/devicePath/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err87];}else {vErrors.push(err87);}errors++;}}if(data84.name !== undefined){if(typeof data84.name !== "string"){const err88 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeDevices/" + i13+"/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeDevices/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err88];}else {vErrors.push(err88);}errors++;}}}else {const err89 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeDevices/" + i13,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeDevices/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err89];}else {vErrors.push(err89);}errors++;}}}else {const err90 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeDevices",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeDevices/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err90];}else {vErrors.push(err90);}errors++;}}if(data40.volumeMounts !== undefined){let data87 = data40.volumeMounts;if(Array.isArray(data87)){const len14 = data87.length;for(let i14=0; i14<len14; i14++){let data88 = data87[i14];if(data88 && typeof data88 == "object" && !Array.isArray(data88)){if(data88.mountPath === undefined){const err91 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeMounts/" + i14,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeMounts/items/required",keyword:"required",params:{missingProperty: "mountPath"},message:"must have required property '"+"mountPath"+"'"};if(vErrors === null){vErrors = [err91];}else {vErrors.push(err91);}errors++;}if(data88.name === undefined){const err92 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeMounts/" + i14,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeMounts/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err92];}else {vErrors.push(err92);}errors++;}if(data88.mountPath !== undefined){if(typeof data88.mountPath !== "string"){const err93 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeMounts/" + i14+"/mountPath",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeMounts/items/properties/mountPath/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err93];}else {vErrors.push(err93);}errors++;}}if(data88.mountPropagation !== undefined){if(typeof data88.mountPropagation !== "string"){const err94 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeMounts/" + i14+"/mountPropagation",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeMounts/items/properties/mountPropagation/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err94];}else {vErrors.push(err94);}errors++;}}if(data88.name !== undefined){if(typeof data88.name !== "string"){const err95 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeMounts/" + i14+"/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeMounts/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err95];}else {vErrors.push(err95);}errors++;}}if(data88.readOnly !== undefined){if(typeof data88.readOnly !== "boolean"){const err96 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeMounts/" + i14+"/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeMounts/items/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err96];}else {vErrors.push(err96);}errors++;}}if(data88.recursiveReadOnly !== undefined){if(typeof data88.recursiveReadOnly !== "string"){const err97 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeMounts/" + i14+"/recursiveReadOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeMounts/items/properties/recursiveReadOnly/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err97];}else {vErrors.push(err97);}errors++;}}if(data88.subPath !== undefined){if(typeof data88.subPath !== "string"){const err98 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeMounts/" + i14+"/subPath",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeMounts/items/properties/subPath/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err98];}else {vErrors.push(err98);}errors++;}}if(data88.subPathExpr !== undefined){if(typeof data88.subPathExpr !== "string"){const err99 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeMounts/" + i14+"/subPathExpr",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeMounts/items/properties/subPathExpr/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err99];}else {vErrors.push(err99);}errors++;}}}else {const err100 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeMounts/" + i14,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeMounts/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err100];}else {vErrors.push(err100);}errors++;}}}else {const err101 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeMounts",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeMounts/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err101];}else {vErrors.push(err101);}errors++;}}if(data40.workingDir !== undefined){if(typeof data40.workingDir !== "string"){const err102 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/workingDir",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/workingDir/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err102];}else {vErrors.push(err102);}errors++;}}}else {const err103 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err103];}else {vErrors.push(err103);}errors++;}}}else {const err104 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err104];}else {vErrors.push(err104);}errors++;}}if(data12.hostAliases !== undefined){let data97 = data12.hostAliases;if(Array.isArray(data97)){const len15 = data97.length;for(let i15=0; i15<len15; i15++){let data98 = data97[i15];if(data98 && typeof data98 == "object" && !Array.isArray(data98)){if(data98.hostnames !== undefined){let data99 = data98.hostnames;if(Array.isArray(data99)){const len16 = data99.length;for(let i16=0; i16<len16; i16++){if(typeof data99[i16] !== "string"){const err105 = {instancePath:instancePath+"/spec/template/spec/hostAliases/" + i15+"/hostnames/" + i16,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/hostAliases/items/properties/hostnames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err105];}else {vErrors.push(err105);}errors++;}}}else {const err106 = {instancePath:instancePath+"/spec/template/spec/hostAliases/" + i15+"/hostnames",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/hostAliases/items/properties/hostnames/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err106];}else {vErrors.push(err106);}errors++;}}if(data98.ip !== undefined){if(typeof data98.ip !== "string"){const err107 = {instancePath:instancePath+"/spec/template/spec/hostAliases/" + i15+"/ip",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/hostAliases/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err107];}else {vErrors.push(err107);}errors++;}}}else {const err108 = {instancePath:instancePath+"/spec/template/spec/hostAliases/" + i15,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/hostAliases/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err108];}else {vErrors.push(err108);}errors++;}}}else {const err109 = {instancePath:instancePath+"/spec/template/spec/hostAliases",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/hostAliases/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err109];}else {vErrors.push(err109);}errors++;}}if(data12.hostIPC !== undefined){if(typeof data12.hostIPC !== "boolean"){const err110 = {instancePath:instancePath+"/spec/template/spec/hostIPC",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/hostIPC/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err110];}else {vErrors.push(err110);}errors++;}}if(data12.hostNetwork !== undefined){if(typeof data12.hostNetwork !== "boolean"){const err111 = {instancePath:instancePath+"/spec/template/spec/hostNetwork",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/hostNetwork/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err111];}else {vErrors.push(err111);}errors++;}}if(data12.hostPID !== undefined){if(typeof data12.hostPID !== "boolean"){const err112 = {instancePath:instancePath+"/spec/template/spec/hostPID",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/hostPID/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err112];}else {vErrors.push(err112);}errors++;}}if(data12.hostUsers !== undefined){if(typeof data12.hostUsers !== "boolean"){const err113 = {instancePath:instancePath+"/spec/template/spec/hostUsers",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/hostUsers/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err113];}else {vErrors.push(err113);}errors++;}}if(data12.hostname !== undefined){if(typeof data12.hostname !== "string"){const err114 = {instancePath:instancePath+"/spec/template/spec/hostname",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err114];}else {vErrors.push(err114);}errors++;}}if(data12.imagePullSecrets !== undefined){let data107 = data12.imagePullSecrets;if(Array.isArray(data107)){const len17 = data107.length;for(let i17=0; i17<len17; i17++){let data108 = data107[i17];if(data108 && typeof data108 == "object" && !Array.isArray(data108)){if(data108.name === undefined){const err115 = {instancePath:instancePath+"/spec/template/spec/imagePullSecrets/" + i17,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/imagePullSecrets/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err115];}else {vErrors.push(err115);}errors++;}if(data108.name !== undefined){if(typeof data108.name !== "string"){const err116 = {instancePath:instancePath+"/spec/template/spec/imagePullSecrets/" + i17+"/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/imagePullSecrets/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err116];}else {vErrors.push(err116);}errors++;}}}else {const err117 = {instancePath:instancePath+"/spec/template/spec/imagePullSecrets/" + i17,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/imagePullSecrets/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err117];}else {vErrors.push(err117);}errors++;}}}else {const err118 = {instancePath:instancePath+"/spec/template/spec/imagePullSecrets",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/imagePullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err118];}else {vErrors.push(err118);}errors++;}}if(data12.initContainers !== undefined){let data110 = data12.initContainers;if(Array.isArray(data110)){const len18 = data110.length;for(let i18=0; i18<len18; i18++){if(!(validate40(data110[i18], {instancePath:instancePath+"/spec/template/spec/initContainers/" + i18,parentData:data110,parentDataProperty:i18,rootData}))){vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);errors = vErrors.length;}}}else {const err119 = {instancePath:instancePath+"/spec/template/spec/initContainers",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/initContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err119];}else {vErrors.push(err119);}errors++;}}if(data12.nodeName !== undefined){if(typeof data12.nodeName !== "string"){const err120 = {instancePath:instancePath+"/spec/template/spec/nodeName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/nodeName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err120];}else {vErrors.push(err120);}errors++;}}if(data12.nodeSelector !== undefined){let data113 = data12.nodeSelector;if(data113 && typeof data113 == "object" && !Array.isArray(data113)){for(const key0 in data113){if(typeof data113[key0] !== "string"){const err121 = {instancePath:instancePath+"/spec/template/spec/nodeSelector/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/template/properties/spec/properties/nodeSelector/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err121];}else {vErrors.push(err121);}errors++;}}}else {const err122 = {instancePath:instancePath+"/spec/template/spec/nodeSelector",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/nodeSelector/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err122];}else {vErrors.push(err122);}errors++;}}if(data12.os !== undefined){let data115 = data12.os;if(data115 && typeof data115 == "object" && !Array.isArray(data115)){if(data115.name === undefined){const err123 = {instancePath:instancePath+"/spec/template/spec/os",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/os/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err123];}else {vErrors.push(err123);}errors++;}if(data115.name !== undefined){if(typeof data115.name !== "string"){const err124 = {instancePath:instancePath+"/spec/template/spec/os/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/os/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err124];}else {vErrors.push(err124);}errors++;}}}else {const err125 = {instancePath:instancePath+"/spec/template/spec/os",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/os/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err125];}else {vErrors.push(err125);}errors++;}}if(data12.overhead !== undefined){let data117 = data12.overhead;if(data117 && typeof data117 == "object" && !Array.isArray(data117)){for(const key1 in data117){let data118 = data117[key1];if((!(((typeof data118 == "number") && (!(data118 % 1) && !isNaN(data118))) && (isFinite(data118)))) && (typeof data118 !== "string")){const err126 = {instancePath:instancePath+"/spec/template/spec/overhead/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/template/properties/spec/properties/overhead/additionalProperties/type",keyword:"type",params:{type: schema6.properties.spec.properties.template.properties.spec.properties.overhead.additionalProperties.type},message:"must be integer,string"};if(vErrors === null){vErrors = [err126];}else {vErrors.push(err126);}errors++;}if(typeof data118 === "string"){if(!pattern0.test(data118)){const err127 = {instancePath:instancePath+"/spec/template/spec/overhead/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/template/properties/spec/properties/overhead/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"},message:"must match pattern \""+"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"+"\""};if(vErrors === null){vErrors = [err127];}else {vErrors.push(err127);}errors++;}}}}else {const err128 = {instancePath:instancePath+"/spec/template/spec/overhead",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/overhead/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err128];}else {vErrors.push(err128);}errors++;}}if(data12.preemptionPolicy !== undefined){if(typeof data12.preemptionPolicy !== "string"){const err129 = {instancePath:instancePath+"/spec/template/spec/preemptionPolicy",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/preemptionPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err129];}else {vErrors.push(err129);}errors++;}}if(data12.priority !== undefined){let data120 = data12.priority;if(!(((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120))) && (isFinite(data120)))){const err130 = {instancePath:instancePath+"/spec/template/spec/priority",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/priority/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err130];}else {vErrors.push(err130);}errors++;}}if(data12.priorityClassName !== undefined){if(typeof data12.priorityClassName !== "string"){const err131 = {instancePath:instancePath+"/spec/template/spec/priorityClassName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/priorityClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err131];}else {vErrors.push(err131);}errors++;}}if(data12.readinessGates !== undefined){let data122 = data12.readinessGates;if(Array.isArray(data122)){const len19 = data122.length;for(let i19=0; i19<len19; i19++){let data123 = data122[i19];if(data123 && typeof data123 == "object" && !Array.isArray(data123)){if(data123.conditionType === undefined){const err132 = {instancePath:instancePath+"/spec/template/spec/readinessGates/" + i19,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/readinessGates/items/required",keyword:"required",params:{missingProperty: "conditionType"},message:"must have required property '"+"conditionType"+"'"};if(vErrors === null){vErrors = [err132];}else {vErrors.push(err132);}errors++;}if(data123.conditionType !== undefined){if(typeof data123.conditionType !== "string"){const err133 = {instancePath:instancePath+"/spec/template/spec/readinessGates/" + i19+"/conditionType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/readinessGates/items/properties/conditionType/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err133];}else {vErrors.push(err133);}errors++;}}}else {const err134 = {instancePath:instancePath+"/spec/template/spec/readinessGates/" + i19,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/readinessGates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err134];}else {vErrors.push(err134);}errors++;}}}else {const err135 = {instancePath:instancePath+"/spec/template/spec/readinessGates",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/readinessGates/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err135];}else {vErrors.push(err135);}errors++;}}if(data12.resourceClaims !== undefined){let data125 = data12.resourceClaims;if(Array.isArray(data125)){const len20 = data125.length;for(let i20=0; i20<len20; i20++){let data126 = data125[i20];if(data126 && typeof data126 == "object" && !Array.isArray(data126)){if(data126.name === undefined){const err136 = {instancePath:instancePath+"/spec/template/spec/resourceClaims/" + i20,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/resourceClaims/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err136];}else {vErrors.push(err136);}errors++;}if(data126.name !== undefined){if(typeof data126.name !== "string"){const err137 = {instancePath:instancePath+"/spec/template/spec/resourceClaims/" + i20+"/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/resourceClaims/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err137];}else {vErrors.push(err137);}errors++;}}if(data126.source !== undefined){let data128 = data126.source;if(data128 && typeof data128 == "object" && !Array.isArray(data128)){if(data128.resourceClaimName !== undefined){if(typeof data128.resourceClaimName !== "string"){const err138 = {instancePath:instancePath+"/spec/template/spec/resourceClaims/" + i20+"/source/resourceClaimName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/resourceClaims/items/properties/source/properties/resourceClaimName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err138];}else {vErrors.push(err138);}errors++;}}if(data128.resourceClaimTemplateName !== undefined){if(typeof data128.resourceClaimTemplateName !== "string"){const err139 = {instancePath:instancePath+"/spec/template/spec/resourceClaims/" + i20+"/source/resourceClaimTemplateName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/resourceClaims/items/properties/source/properties/resourceClaimTemplateName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err139];}else {vErrors.push(err139);}errors++;}}}else {const err140 = {instancePath:instancePath+"/spec/template/spec/resourceClaims/" + i20+"/source",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/resourceClaims/items/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err140];}else {vErrors.push(err140);}errors++;}}}else {const err141 = {instancePath:instancePath+"/spec/template/spec/resourceClaims/" + i20,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/resourceClaims/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err141];}else {vErrors.push(err141);}errors++;}}}else {const err142 = {instancePath:instancePath+"/spec/template/spec/resourceClaims",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/resourceClaims/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err142];}else {vErrors.push(err142);}errors++;}}if(data12.restartPolicy !== undefined){if(typeof data12.restartPolicy !== "string"){const err143 = {instancePath:instancePath+"/spec/template/spec/restartPolicy",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/restartPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err143];}else {vErrors.push(err143);}errors++;}}if(data12.runtimeClassName !== undefined){if(typeof data12.runtimeClassName !== "string"){const err144 = {instancePath:instancePath+"/spec/template/spec/runtimeClassName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/runtimeClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err144];}else {vErrors.push(err144);}errors++;}}if(data12.schedulerName !== undefined){if(typeof data12.schedulerName !== "string"){const err145 = {instancePath:instancePath+"/spec/template/spec/schedulerName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/schedulerName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err145];}else {vErrors.push(err145);}errors++;}}if(data12.schedulingGates !== undefined){let data134 = data12.schedulingGates;if(Array.isArray(data134)){const len21 = data134.length;for(let i21=0; i21<len21; i21++){let data135 = data134[i21];if(data135 && typeof data135 == "object" && !Array.isArray(data135)){if(data135.name === undefined){const err146 = {instancePath:instancePath+"/spec/template/spec/schedulingGates/" + i21,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/schedulingGates/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err146];}else {vErrors.push(err146);}errors++;}if(data135.name !== undefined){if(typeof data135.name !== "string"){const err147 = {instancePath:instancePath+"/spec/template/spec/schedulingGates/" + i21+"/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/schedulingGates/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err147];}else {vErrors.push(err147);}errors++;}}}else {const err148 = {instancePath:instancePath+"/spec/template/spec/schedulingGates/" + i21,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/schedulingGates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err148];}else {vErrors.push(err148);}errors++;}}}else {const err149 = {instancePath:instancePath+"/spec/template/spec/schedulingGates",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/schedulingGates/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err149];}else {vErrors.push(err149);}errors++;}}if(data12.securityContext !== undefined){let data137 = data12.securityContext;if(data137 && typeof data137 == "object" && !Array.isArray(data137)){if(data137.appArmorProfile !== undefined){let data138 = data137.appArmorProfile;if(data138 && typeof data138 == "object" && !Array.isArray(data138)){if(data138.type === undefined){const err150 = {instancePath:instancePath+"/spec/template/spec/securityContext/appArmorProfile",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/appArmorProfile/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};if(vErrors === null){vErrors = [err150];}else {vErrors.push(err150);}errors++;}if(data138.localhostProfile !== undefined){if(typeof data138.localhostProfile !== "string"){const err151 = {instancePath:instancePath+"/spec/template/spec/securityContext/appArmorProfile/localhostProfile",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/appArmorProfile/properties/localhostProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err151];}else {vErrors.push(err151);}errors++;}}if(data138.type !== undefined){if(typeof data138.type !== "string"){const err152 = {instancePath:instancePath+"/spec/template/spec/securityContext/appArmorProfile/type",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/appArmorProfile/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err152];}else {vErrors.push(err152);}errors++;}}}else {const err153 = {instancePath:instancePath+"/spec/template/spec/securityContext/appArmorProfile",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/appArmorProfile/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err153];}else {vErrors.push(err153);}errors++;}}if(data137.fsGroup !== undefined){let data141 = data137.fsGroup;if(!(((typeof data141 == "number") && (!(data141 % 1) && !isNaN(data141))) && (isFinite(data141)))){const err154 = {instancePath:instancePath+"/spec/template/spec/securityContext/fsGroup",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/fsGroup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err154];}else {vErrors.push(err154);}errors++;}}if(data137.fsGroupChangePolicy !== undefined){if(typeof data137.fsGroupChangePolicy !== "string"){const err155 = {instancePath:instancePath+"/spec/template/spec/securityContext/fsGroupChangePolicy",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/fsGroupChangePolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err155];}else {vErrors.push(err155);}errors++;}}if(data137.runAsGroup !== undefined){let data143 = data137.runAsGroup;if(!(((typeof data143 == "number") && (!(data143 % 1) && !isNaN(data143))) && (isFinite(data143)))){const err156 = {instancePath:instancePath+"/spec/template/spec/securityContext/runAsGroup",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/runAsGroup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err156];}else {vErrors.push(err156);}errors++;}}if(data137.runAsNonRoot !== undefined){if(typeof data137.runAsNonRoot !== "boolean"){const err157 = {instancePath:instancePath+"/spec/template/spec/securityContext/runAsNonRoot",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/runAsNonRoot/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err157];}else {vErrors.push(err157);}errors++;}}if(data137.runAsUser !== undefined){let data145 = data137.runAsUser;if(!(((typeof data145 == "number") && (!(data145 % 1) && !isNaN(data145))) && (isFinite(data145)))){const err158 = {instancePath:instancePath+"/spec/template/spec/securityContext/runAsUser",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/runAsUser/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err158];}else {vErrors.push(err158);}errors++;}}if(data137.seLinuxOptions !== undefined){let data146 = data137.seLinuxOptions;if(data146 && typeof data146 == "object" && !Array.isArray(data146)){if(data146.level !== undefined){if(typeof data146.level !== "string"){const err159 = {instancePath:instancePath+"/spec/template/spec/securityContext/seLinuxOptions/level",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/seLinuxOptions/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err159];}else {vErrors.push(err159);}errors++;}}if(data146.role !== undefined){if(typeof data146.role !== "string"){const err160 = {instancePath:instancePath+"/spec/template/spec/securityContext/seLinuxOptions/role",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/seLinuxOptions/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err160];}else {vErrors.push(err160);}errors++;}}if(data146.type !== undefined){if(typeof data146.type !== "string"){const err161 = {instancePath:instancePath+"/spec/template/spec/securityContext/seLinuxOptions/type",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/seLinuxOptions/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err161];}else {vErrors.push(err161);}errors++;}}if(data146.user !== undefined){if(typeof data146.user !== "string"){const err162 = {instancePath:instancePath+"/spec/template/spec/securityContext/seLinuxOptions/user",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/seLinuxOptions/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err162];}else {vErrors.push(err162);}errors++;}}}else {const err163 = {instancePath:instancePath+"/spec/template/spec/securityContext/seLinuxOptions",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/seLinuxOptions/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err163];}else {vErrors.push(err163);}errors++;}}if(data137.seccompProfile !== undefined){let data151 = data137.seccompProfile;if(data151 && typeof data151 == "object" && !Array.isArray(data151)){if(data151.type === undefined){const err164 = {instancePath:instancePath+"/spec/template/spec/securityContext/seccompProfile",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/seccompProfile/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};if(vErrors === null){vErrors = [err164];}else {vErrors.push(err164);}errors++;}if(data151.localhostProfile !== undefined){if(typeof data151.localhostProfile !== "string"){const err165 = {instancePath:instancePath+"/spec/template/spec/securityContext/seccompProfile/localhostProfile",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/seccompProfile/properties/localhostProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err165];}else {vErrors.push(err165);}errors++;}}if(data151.type !== undefined){if(typeof data151.type !== "string"){const err166 = {instancePath:instancePath+"/spec/template/spec/securityContext/seccompProfile/type",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/seccompProfile/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err166];}else {vErrors.push(err166);}errors++;}}}else {const err167 = {instancePath:instancePath+"/spec/template/spec/securityContext/seccompProfile",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/seccompProfile/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err167];}else {vErrors.push(err167);}errors++;}}if(data137.supplementalGroups !== undefined){let data154 = data137.supplementalGroups;if(Array.isArray(data154)){const len22 = data154.length;for(let i22=0; i22<len22; i22++){let data155 = data154[i22];if(!(((typeof data155 == "number") && (!(data155 % 1) && !isNaN(data155))) && (isFinite(data155)))){const err168 = {instancePath:instancePath+"/spec/template/spec/securityContext/supplementalGroups/" + i22,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/supplementalGroups/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err168];}else {vErrors.push(err168);}errors++;}}}else {const err169 = {instancePath:instancePath+"/spec/template/spec/securityContext/supplementalGroups",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/supplementalGroups/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err169];}else {vErrors.push(err169);}errors++;}}if(data137.sysctls !== undefined){let data156 = data137.sysctls;if(Array.isArray(data156)){const len23 = data156.length;for(let i23=0; i23<len23; i23++){let data157 = data156[i23];if(data157 && typeof data157 == "object" && !Array.isArray(data157)){if(data157.name === undefined){const err170 = {instancePath:instancePath+"/spec/template/spec/securityContext/sysctls/" + i23,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/sysctls/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err170];}else {vErrors.push(err170);}errors++;}if(data157.value === undefined){const err171 = {instancePath:instancePath+"/spec/template/spec/securityContext/sysctls/" + i23,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/sysctls/items/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};if(vErrors === null){vErrors = [err171];}else {vErrors.push(err171);}errors++;}if(data157.name !== undefined){if(typeof data157.name !== "string"){const err172 = {instancePath:instancePath+"/spec/template/spec/securityContext/sysctls/" + i23+"/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/sysctls/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err172];}else {vErrors.push(err172);}errors++;}}if(data157.value !== undefined){if(typeof data157.value !== "string"){const err173 = {instancePath:instancePath+"/spec/template/spec/securityContext/sysctls/" + i23+"/value",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/sysctls/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err173];}else {vErrors.push(err173);}errors++;}}}else {const err174 = {instancePath:instancePath+"/spec/template/spec/securityContext/sysctls/" + i23,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/sysctls/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err174];}else {vErrors.push(err174);}errors++;}}}else {const err175 = {instancePath:instancePath+"/spec/template/spec/securityContext/sysctls",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/sysctls/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err175];}else {vErrors.push(err175);}errors++;}}if(data137.windowsOptions !== undefined){let data160 = data137.windowsOptions;if(data160 && typeof data160 == "object" && !Array.isArray(data160)){if(data160.gmsaCredentialSpec !== undefined){if(typeof data160.gmsaCredentialSpec !== "string"){const err176 = {instancePath:instancePath+"/spec/template/spec/securityContext/windowsOptions/gmsaCredentialSpec",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/windowsOptions/properties/gmsaCredentialSpec/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err176];}else {vErrors.push(err176);}errors++;}}if(data160.gmsaCredentialSpecName !== undefined){if(typeof data160.gmsaCredentialSpecName !== "string"){const err177 = {instancePath:instancePath+"/spec/template/spec/securityContext/windowsOptions/gmsaCredentialSpecName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/windowsOptions/properties/gmsaCredentialSpecName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err177];}else {vErrors.push(err177);}errors++;}}if(data160.hostProcess !== undefined){if(typeof data160.hostProcess !== "boolean"){const err178 = {instancePath:instancePath+"/spec/template/spec/securityContext/windowsOptions/hostProcess",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/windowsOptions/properties/hostProcess/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err178];}else {vErrors.push(err178);}errors++;}}if(data160.runAsUserName !== undefined){if(typeof data160.runAsUserName !== "string"){const err179 = {instancePath:instancePath+"/spec/template/spec/securityContext/windowsOptions/runAsUserName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/windowsOptions/properties/runAsUserName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err179];}else {vErrors.push(err179);}errors++;}}}else {const err180 = {instancePath:instancePath+"/spec/template/spec/securityContext/windowsOptions",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/windowsOptions/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err180];}else {vErrors.push(err180);}errors++;}}}else {const err181 = {instancePath:instancePath+"/spec/template/spec/securityContext",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err181];}else {vErrors.push(err181);}errors++;}}if(data12.serviceAccount !== undefined){if(typeof data12.serviceAccount !== "string"){const err182 = {instancePath:instancePath+"/spec/template/spec/serviceAccount",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/serviceAccount/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err182];}else {vErrors.push(err182);}errors++;}}if(data12.serviceAccountName !== undefined){if(typeof data12.serviceAccountName !== "string"){const err183 = {instancePath:instancePath+"/spec/template/spec/serviceAccountName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/serviceAccountName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err183];}else {vErrors.push(err183);}errors++;}}if(data12.setHostnameAsFQDN !== undefined){if(typeof data12.setHostnameAsFQDN !== "boolean"){const err184 = {instancePath:instancePath+"/spec/template/spec/setHostnameAsFQDN",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/setHostnameAsFQDN/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err184];}else {vErrors.push(err184);}errors++;}}if(data12.shareProcessNamespace !== undefined){if(typeof data12.shareProcessNamespace !== "boolean"){const err185 = {instancePath:instancePath+"/spec/template/spec/shareProcessNamespace",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/shareProcessNamespace/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err185];}else {vErrors.push(err185);}errors++;}}if(data12.subdomain !== undefined){if(typeof data12.subdomain !== "string"){const err186 = {instancePath:instancePath+"/spec/template/spec/subdomain",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/subdomain/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err186];}else {vErrors.push(err186);}errors++;}}if(data12.terminationGracePeriodSeconds !== undefined){let data170 = data12.terminationGracePeriodSeconds;if(!(((typeof data170 == "number") && (!(data170 % 1) && !isNaN(data170))) && (isFinite(data170)))){const err187 = {instancePath:instancePath+"/spec/template/spec/terminationGracePeriodSeconds",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err187];}else {vErrors.push(err187);}errors++;}}if(data12.tolerations !== undefined){let data171 = data12.tolerations;if(Array.isArray(data171)){const len24 = data171.length;for(let i24=0; i24<len24; i24++){let data172 = data171[i24];if(data172 && typeof data172 == "object" && !Array.isArray(data172)){if(data172.effect !== undefined){if(typeof data172.effect !== "string"){const err188 = {instancePath:instancePath+"/spec/template/spec/tolerations/" + i24+"/effect",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/tolerations/items/properties/effect/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err188];}else {vErrors.push(err188);}errors++;}}if(data172.key !== undefined){if(typeof data172.key !== "string"){const err189 = {instancePath:instancePath+"/spec/template/spec/tolerations/" + i24+"/key",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/tolerations/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err189];}else {vErrors.push(err189);}errors++;}}if(data172.operator !== undefined){if(typeof data172.operator !== "string"){const err190 = {instancePath:instancePath+"/spec/template/spec/tolerations/" + i24+"/operator",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/tolerations/items/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err190];}else {vErrors.push(err190);}errors++;}}if(data172.tolerationSeconds !== undefined){let data176 = data172.tolerationSeconds;if(!(((typeof data176 == "number") && (!(data176 % 1) && !isNaN(data176))) && (isFinite(data176)))){const err191 = {instancePath:instancePath+"/spec/template/spec/tolerations/" + i24+"/tolerationSeconds",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/tolerations/items/properties/tolerationSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err191];}else {vErrors.push(err191);}errors++;}}if(data172.value !== undefined){if(typeof data172.value !== "string"){const err192 = {instancePath:instancePath+"/spec/template/spec/tolerations/" + i24+"/value",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/tolerations/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err192];}else {vErrors.push(err192);}errors++;}}}else {const err193 = {instancePath:instancePath+"/spec/template/spec/tolerations/" + i24,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/tolerations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err193];}else {vErrors.push(err193);}errors++;}}}else {const err194 = {instancePath:instancePath+"/spec/template/spec/tolerations",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err194];}else {vErrors.push(err194);}errors++;}}if(data12.topologySpreadConstraints !== undefined){let data178 = data12.topologySpreadConstraints;if(Array.isArray(data178)){const len25 = data178.length;for(let i25=0; i25<len25; i25++){let data179 = data178[i25];if(data179 && typeof data179 == "object" && !Array.isArray(data179)){if(data179.maxSkew === undefined){const err195 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/required",keyword:"required",params:{missingProperty: "maxSkew"},message:"must have required property '"+"maxSkew"+"'"};if(vErrors === null){vErrors = [err195];}else {vErrors.push(err195);}errors++;}if(data179.topologyKey === undefined){const err196 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/required",keyword:"required",params:{missingProperty: "topologyKey"},message:"must have required property '"+"topologyKey"+"'"};if(vErrors === null){vErrors = [err196];}else {vErrors.push(err196);}errors++;}if(data179.whenUnsatisfiable === undefined){const err197 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/required",keyword:"required",params:{missingProperty: "whenUnsatisfiable"},message:"must have required property '"+"whenUnsatisfiable"+"'"};if(vErrors === null){vErrors = [err197];}else {vErrors.push(err197);}errors++;}if(data179.labelSelector !== undefined){if(!(validate32(data179.labelSelector, {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25+"/labelSelector",parentData:data179,parentDataProperty:"labelSelector",rootData}))){vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);errors = vErrors.length;}}if(data179.matchLabelKeys !== undefined){let data181 = data179.matchLabelKeys;if(Array.isArray(data181)){const len26 = data181.length;for(let i26=0; i26<len26; i26++){if(typeof data181[i26] !== "string"){const err198 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25+"/matchLabelKeys/" + i26,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/properties/matchLabelKeys/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err198];}else {vErrors.push(err198);}errors++;}}}else {const err199 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25+"/matchLabelKeys",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/properties/matchLabelKeys/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err199];}else {vErrors.push(err199);}errors++;}}if(data179.maxSkew !== undefined){let data183 = data179.maxSkew;if(!(((typeof data183 == "number") && (!(data183 % 1) && !isNaN(data183))) && (isFinite(data183)))){const err200 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25+"/maxSkew",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/properties/maxSkew/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err200];}else {vErrors.push(err200);}errors++;}}if(data179.minDomains !== undefined){let data184 = data179.minDomains;if(!(((typeof data184 == "number") && (!(data184 % 1) && !isNaN(data184))) && (isFinite(data184)))){const err201 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25+"/minDomains",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/properties/minDomains/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err201];}else {vErrors.push(err201);}errors++;}}if(data179.nodeAffinityPolicy !== undefined){if(typeof data179.nodeAffinityPolicy !== "string"){const err202 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25+"/nodeAffinityPolicy",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/properties/nodeAffinityPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err202];}else {vErrors.push(err202);}errors++;}}if(data179.nodeTaintsPolicy !== undefined){if(typeof data179.nodeTaintsPolicy !== "string"){const err203 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25+"/nodeTaintsPolicy",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/properties/nodeTaintsPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err203];}else {vErrors.push(err203);}errors++;}}if(data179.topologyKey !== undefined){if(typeof data179.topologyKey !== "string"){const err204 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25+"/topologyKey",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/properties/topologyKey/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err204];}else {vErrors.push(err204);}errors++;}}if(data179.whenUnsatisfiable !== undefined){if(typeof data179.whenUnsatisfiable !== "string"){const err205 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25+"/whenUnsatisfiable",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/properties/whenUnsatisfiable/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err205];}else {vErrors.push(err205);}errors++;}}}else {const err206 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err206];}else {vErrors.push(err206);}errors++;}}}else {const err207 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err207];}else {vErrors.push(err207);}errors++;}}if(data12.volumes !== undefined){let data189 = data12.volumes;if(Array.isArray(data189)){const len27 = data189.length;for(let i27=0; i27<len27; i27++){let data190 = data189[i27];if(data190 && typeof data190 == "object" && !Array.isArray(data190)){if(data190.name === undefined){const err208 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err208];}else {vErrors.push(err208);}errors++;}if(data190.awsElasticBlockStore !== undefined){let data191 = data190.awsElasticBlockStore;if(data191 && typeof data191 == "object" && !Array.isArray(data191)){if(data191.volumeID === undefined){const err209 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/awsElasticBlockStore",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/awsElasticBlockStore/required",keyword:"required",params:{missingProperty: "volumeID"},message:"must have required property '"+"volumeID"+"'"};if(vErrors === null){vErrors = [err209];}else {vErrors.push(err209);}errors++;}if(data191.fsType !== undefined){if(typeof data191.fsType !== "string"){const err210 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/awsElasticBlockStore/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/awsElasticBlockStore/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err210];}else {vErrors.push(err210);}errors++;}}if(data191.partition !== undefined){let data193 = data191.partition;if(!(((typeof data193 == "number") && (!(data193 % 1) && !isNaN(data193))) && (isFinite(data193)))){const err211 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/awsElasticBlockStore/partition",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/awsElasticBlockStore/properties/partition/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err211];}else {vErrors.push(err211);}errors++;}}if(data191.readOnly !== undefined){if(typeof data191.readOnly !== "boolean"){const err212 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/awsElasticBlockStore/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/awsElasticBlockStore/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err212];}else {vErrors.push(err212);}errors++;}}if(data191.volumeID !== undefined){if(typeof data191.volumeID !== "string"){const err213 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/awsElasticBlockStore/volumeID",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/awsElasticBlockStore/properties/volumeID/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err213];}else {vErrors.push(err213);}errors++;}}}else {const err214 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/awsElasticBlockStore",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/awsElasticBlockStore/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err214];}else {vErrors.push(err214);}errors++;}}if(data190.azureDisk !== undefined){let data196 = data190.azureDisk;if(data196 && typeof data196 == "object" && !Array.isArray(data196)){if(data196.diskName === undefined){const err215 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureDisk",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureDisk/required",keyword:"required",params:{missingProperty: "diskName"},message:"must have required property '"+"diskName"+"'"};if(vErrors === null){vErrors = [err215];}else {vErrors.push(err215);}errors++;}if(data196.diskURI === undefined){const err216 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureDisk",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureDisk/required",keyword:"required",params:{missingProperty: "diskURI"},message:"must have required property '"+"diskURI"+"'"};if(vErrors === null){vErrors = [err216];}else {vErrors.push(err216);}errors++;}if(data196.cachingMode !== undefined){if(typeof data196.cachingMode !== "string"){const err217 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureDisk/cachingMode",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureDisk/properties/cachingMode/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err217];}else {vErrors.push(err217);}errors++;}}if(data196.diskName !== undefined){if(typeof data196.diskName !== "string"){const err218 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureDisk/diskName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureDisk/properties/diskName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err218];}else {vErrors.push(err218);}errors++;}}if(data196.diskURI !== undefined){if(typeof data196.diskURI !== "string"){const err219 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureDisk/diskURI",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureDisk/properties/diskURI/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err219];}else {vErrors.push(err219);}errors++;}}if(data196.fsType !== undefined){if(typeof data196.fsType !== "string"){const err220 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureDisk/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureDisk/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err220];}else {vErrors.push(err220);}errors++;}}if(data196.kind !== undefined){if(typeof data196.kind !== "string"){const err221 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureDisk/kind",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureDisk/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err221];}else {vErrors.push(err221);}errors++;}}if(data196.readOnly !== undefined){if(typeof data196.readOnly !== "boolean"){const err222 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureDisk/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureDisk/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err222];}else {vErrors.push(err222);}errors++;}}}else {const err223 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureDisk",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureDisk/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err223];}else {vErrors.push(err223);}errors++;}}if(data190.azureFile !== undefined){let data203 = data190.azureFile;if(data203 && typeof data203 == "object" && !Array.isArray(data203)){if(data203.secretName === undefined){const err224 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureFile",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureFile/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};if(vErrors === null){vErrors = [err224];}else {vErrors.push(err224);}errors++;}if(data203.shareName === undefined){const err225 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureFile",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureFile/required",keyword:"required",params:{missingProperty: "shareName"},message:"must have required property '"+"shareName"+"'"};if(vErrors === null){vErrors = [err225];}else {vErrors.push(err225);}errors++;}if(data203.readOnly !== undefined){if(typeof data203.readOnly !== "boolean"){const err226 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureFile/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureFile/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err226];}else {vErrors.push(err226);}errors++;}}if(data203.secretName !== undefined){if(typeof data203.secretName !== "string"){const err227 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureFile/secretName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureFile/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err227];}else {vErrors.push(err227);}errors++;}}if(data203.shareName !== undefined){if(typeof data203.shareName !== "string"){const err228 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureFile/shareName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureFile/properties/shareName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err228];}else {vErrors.push(err228);}errors++;}}}else {const err229 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureFile",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureFile/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err229];}else {vErrors.push(err229);}errors++;}}if(data190.cephfs !== undefined){let data207 = data190.cephfs;if(data207 && typeof data207 == "object" && !Array.isArray(data207)){if(data207.monitors === undefined){const err230 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cephfs",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cephfs/required",keyword:"required",params:{missingProperty: "monitors"},message:"must have required property '"+"monitors"+"'"};if(vErrors === null){vErrors = [err230];}else {vErrors.push(err230);}errors++;}if(data207.monitors !== undefined){let data208 = data207.monitors;if(Array.isArray(data208)){const len28 = data208.length;for(let i28=0; i28<len28; i28++){if(typeof data208[i28] !== "string"){const err231 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cephfs/monitors/" + i28,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cephfs/properties/monitors/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err231];}else {vErrors.push(err231);}errors++;}}}else {const err232 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cephfs/monitors",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cephfs/properties/monitors/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err232];}else {vErrors.push(err232);}errors++;}}if(data207.path !== undefined){if(typeof data207.path !== "string"){const err233 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cephfs/path",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cephfs/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err233];}else {vErrors.push(err233);}errors++;}}if(data207.readOnly !== undefined){if(typeof data207.readOnly !== "boolean"){const err234 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cephfs/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cephfs/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err234];}else {vErrors.push(err234);}errors++;}}if(data207.secretFile !== undefined){if(typeof data207.secretFile !== "string"){const err235 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cephfs/secretFile",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cephfs/properties/secretFile/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err235];}else {vErrors.push(err235);}errors++;}}if(data207.secretRef !== undefined){let data213 = data207.secretRef;if(data213 && typeof data213 == "object" && !Array.isArray(data213)){if(data213.name === undefined){const err236 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cephfs/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cephfs/properties/secretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err236];}else {vErrors.push(err236);}errors++;}if(data213.name !== undefined){if(typeof data213.name !== "string"){const err237 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cephfs/secretRef/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cephfs/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err237];}else {vErrors.push(err237);}errors++;}}}else {const err238 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cephfs/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cephfs/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err238];}else {vErrors.push(err238);}errors++;}}if(data207.user !== undefined){if(typeof data207.user !== "string"){const err239 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cephfs/user",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cephfs/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err239];}else {vErrors.push(err239);}errors++;}}}else {const err240 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cephfs",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cephfs/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err240];}else {vErrors.push(err240);}errors++;}}if(data190.cinder !== undefined){let data216 = data190.cinder;if(data216 && typeof data216 == "object" && !Array.isArray(data216)){if(data216.volumeID === undefined){const err241 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cinder",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cinder/required",keyword:"required",params:{missingProperty: "volumeID"},message:"must have required property '"+"volumeID"+"'"};if(vErrors === null){vErrors = [err241];}else {vErrors.push(err241);}errors++;}if(data216.fsType !== undefined){if(typeof data216.fsType !== "string"){const err242 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cinder/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cinder/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err242];}else {vErrors.push(err242);}errors++;}}if(data216.readOnly !== undefined){if(typeof data216.readOnly !== "boolean"){const err243 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cinder/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cinder/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err243];}else {vErrors.push(err243);}errors++;}}if(data216.secretRef !== undefined){let data219 = data216.secretRef;if(data219 && typeof data219 == "object" && !Array.isArray(data219)){if(data219.name === undefined){const err244 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cinder/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cinder/properties/secretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err244];}else {vErrors.push(err244);}errors++;}if(data219.name !== undefined){if(typeof data219.name !== "string"){const err245 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cinder/secretRef/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cinder/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err245];}else {vErrors.push(err245);}errors++;}}}else {const err246 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cinder/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cinder/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err246];}else {vErrors.push(err246);}errors++;}}if(data216.volumeID !== undefined){if(typeof data216.volumeID !== "string"){const err247 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cinder/volumeID",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cinder/properties/volumeID/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err247];}else {vErrors.push(err247);}errors++;}}}else {const err248 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cinder",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cinder/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err248];}else {vErrors.push(err248);}errors++;}}if(data190.configMap !== undefined){let data222 = data190.configMap;if(data222 && typeof data222 == "object" && !Array.isArray(data222)){if(data222.defaultMode !== undefined){let data223 = data222.defaultMode;if(!(((typeof data223 == "number") && (!(data223 % 1) && !isNaN(data223))) && (isFinite(data223)))){const err249 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/configMap/defaultMode",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/configMap/properties/defaultMode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err249];}else {vErrors.push(err249);}errors++;}}if(data222.items !== undefined){let data224 = data222.items;if(Array.isArray(data224)){const len29 = data224.length;for(let i29=0; i29<len29; i29++){let data225 = data224[i29];if(data225 && typeof data225 == "object" && !Array.isArray(data225)){if(data225.key === undefined){const err250 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/configMap/items/" + i29,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/configMap/properties/items/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};if(vErrors === null){vErrors = [err250];}else {vErrors.push(err250);}errors++;}if(data225.path === undefined){const err251 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/configMap/items/" + i29,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/configMap/properties/items/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};if(vErrors === null){vErrors = [err251];}else {vErrors.push(err251);}errors++;}if(data225.key !== undefined){if(typeof data225.key !== "string"){const err252 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/configMap/items/" + i29+"/key",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/configMap/properties/items/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err252];}else {vErrors.push(err252);}errors++;}}if(data225.mode !== undefined){let data227 = data225.mode;if(!(((typeof data227 == "number") && (!(data227 % 1) && !isNaN(data227))) && (isFinite(data227)))){const err253 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/configMap/items/" + i29+"/mode",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/configMap/properties/items/items/properties/mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err253];}else {vErrors.push(err253);}errors++;}}if(data225.path !== undefined){if(typeof data225.path !== "string"){const err254 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/configMap/items/" + i29+"/path",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/configMap/properties/items/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err254];}else {vErrors.push(err254);}errors++;}}}else {const err255 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/configMap/items/" + i29,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/configMap/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err255];}else {vErrors.push(err255);}errors++;}}}else {const err256 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/configMap/items",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/configMap/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err256];}else {vErrors.push(err256);}errors++;}}if(data222.name !== undefined){if(typeof data222.name !== "string"){const err257 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/configMap/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/configMap/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err257];}else {vErrors.push(err257);}errors++;}}if(data222.optional !== undefined){if(typeof data222.optional !== "boolean"){const err258 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/configMap/optional",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/configMap/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err258];}else {vErrors.push(err258);}errors++;}}}else {const err259 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/configMap",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/configMap/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err259];}else {vErrors.push(err259);}errors++;}}if(data190.csi !== undefined){let data231 = data190.csi;if(data231 && typeof data231 == "object" && !Array.isArray(data231)){if(data231.driver === undefined){const err260 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/csi",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/csi/required",keyword:"required",params:{missingProperty: "driver"},message:"must have required property '"+"driver"+"'"};if(vErrors === null){vErrors = [err260];}else {vErrors.push(err260);}errors++;}if(data231.driver !== undefined){if(typeof data231.driver !== "string"){const err261 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/csi/driver",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/csi/properties/driver/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err261];}else {vErrors.push(err261);}errors++;}}if(data231.fsType !== undefined){if(typeof data231.fsType !== "string"){const err262 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/csi/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/csi/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err262];}else {vErrors.push(err262);}errors++;}}if(data231.nodePublishSecretRef !== undefined){let data234 = data231.nodePublishSecretRef;if(data234 && typeof data234 == "object" && !Array.isArray(data234)){if(data234.name === undefined){const err263 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/csi/nodePublishSecretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/csi/properties/nodePublishSecretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err263];}else {vErrors.push(err263);}errors++;}if(data234.name !== undefined){if(typeof data234.name !== "string"){const err264 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/csi/nodePublishSecretRef/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/csi/properties/nodePublishSecretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err264];}else {vErrors.push(err264);}errors++;}}}else {const err265 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/csi/nodePublishSecretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/csi/properties/nodePublishSecretRef/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err265];}else {vErrors.push(err265);}errors++;}}if(data231.readOnly !== undefined){if(typeof data231.readOnly !== "boolean"){const err266 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/csi/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/csi/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err266];}else {vErrors.push(err266);}errors++;}}if(data231.volumeAttributes !== undefined){let data237 = data231.volumeAttributes;if(data237 && typeof data237 == "object" && !Array.isArray(data237)){for(const key2 in data237){if(typeof data237[key2] !== "string"){const err267 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/csi/volumeAttributes/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/csi/properties/volumeAttributes/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err267];}else {vErrors.push(err267);}errors++;}}}else {const err268 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/csi/volumeAttributes",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/csi/properties/volumeAttributes/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err268];}else {vErrors.push(err268);}errors++;}}}else {const err269 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/csi",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/csi/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err269];}else {vErrors.push(err269);}errors++;}}if(data190.downwardAPI !== undefined){let data239 = data190.downwardAPI;if(data239 && typeof data239 == "object" && !Array.isArray(data239)){if(data239.defaultMode !== undefined){let data240 = data239.defaultMode;if(!(((typeof data240 == "number") && (!(data240 % 1) && !isNaN(data240))) && (isFinite(data240)))){const err270 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/downwardAPI/defaultMode",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/downwardAPI/properties/defaultMode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err270];}else {vErrors.push(err270);}errors++;}}if(data239.items !== undefined){let data241 = data239.items;if(Array.isArray(data241)){const len30 = data241.length;for(let i30=0; i30<len30; i30++){if(!(validate73(data241[i30], {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/downwardAPI/items/" + i30,parentData:data241,parentDataProperty:i30,rootData}))){vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);errors = vErrors.length;}}}else {const err271 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/downwardAPI/items",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/downwardAPI/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err271];}else {vErrors.push(err271);}errors++;}}}else {const err272 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/downwardAPI",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/downwardAPI/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err272];}else {vErrors.push(err272);}errors++;}}if(data190.emptyDir !== undefined){let data243 = data190.emptyDir;if(data243 && typeof data243 == "object" && !Array.isArray(data243)){if(data243.medium !== undefined){if(typeof data243.medium !== "string"){const err273 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/emptyDir/medium",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/emptyDir/properties/medium/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err273];}else {vErrors.push(err273);}errors++;}}if(data243.sizeLimit !== undefined){let data245 = data243.sizeLimit;if((!(((typeof data245 == "number") && (!(data245 % 1) && !isNaN(data245))) && (isFinite(data245)))) && (typeof data245 !== "string")){const err274 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/emptyDir/sizeLimit",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/emptyDir/properties/sizeLimit/type",keyword:"type",params:{type: schema6.properties.spec.properties.template.properties.spec.properties.volumes.items.properties.emptyDir.properties.sizeLimit.type},message:"must be integer,string"};if(vErrors === null){vErrors = [err274];}else {vErrors.push(err274);}errors++;}if(typeof data245 === "string"){if(!pattern0.test(data245)){const err275 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/emptyDir/sizeLimit",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/emptyDir/properties/sizeLimit/pattern",keyword:"pattern",params:{pattern: "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"},message:"must match pattern \""+"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"+"\""};if(vErrors === null){vErrors = [err275];}else {vErrors.push(err275);}errors++;}}}}else {const err276 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/emptyDir",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/emptyDir/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err276];}else {vErrors.push(err276);}errors++;}}if(data190.ephemeral !== undefined){let data246 = data190.ephemeral;if(data246 && typeof data246 == "object" && !Array.isArray(data246)){if(data246.volumeClaimTemplate !== undefined){let data247 = data246.volumeClaimTemplate;if(data247 && typeof data247 == "object" && !Array.isArray(data247)){if(data247.spec === undefined){const err277 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'"};if(vErrors === null){vErrors = [err277];}else {vErrors.push(err277);}errors++;}if(data247.metadata !== undefined){if(!(validate22(data247.metadata, {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/metadata",parentData:data247,parentDataProperty:"metadata",rootData}))){vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);errors = vErrors.length;}}if(data247.spec !== undefined){let data249 = data247.spec;if(data249 && typeof data249 == "object" && !Array.isArray(data249)){if(data249.accessModes !== undefined){let data250 = data249.accessModes;if(Array.isArray(data250)){const len31 = data250.length;for(let i31=0; i31<len31; i31++){if(typeof data250[i31] !== "string"){const err278 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/accessModes/" + i31,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/accessModes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err278];}else {vErrors.push(err278);}errors++;}}}else {const err279 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/accessModes",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/accessModes/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err279];}else {vErrors.push(err279);}errors++;}}if(data249.dataSource !== undefined){let data252 = data249.dataSource;if(data252 && typeof data252 == "object" && !Array.isArray(data252)){if(data252.kind === undefined){const err280 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSource",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSource/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};if(vErrors === null){vErrors = [err280];}else {vErrors.push(err280);}errors++;}if(data252.name === undefined){const err281 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSource",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSource/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err281];}else {vErrors.push(err281);}errors++;}if(data252.apiGroup !== undefined){if(typeof data252.apiGroup !== "string"){const err282 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSource/apiGroup",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSource/properties/apiGroup/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err282];}else {vErrors.push(err282);}errors++;}}if(data252.kind !== undefined){if(typeof data252.kind !== "string"){const err283 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSource/kind",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSource/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err283];}else {vErrors.push(err283);}errors++;}}if(data252.name !== undefined){if(typeof data252.name !== "string"){const err284 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSource/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSource/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err284];}else {vErrors.push(err284);}errors++;}}}else {const err285 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSource",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSource/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err285];}else {vErrors.push(err285);}errors++;}}if(data249.dataSourceRef !== undefined){let data256 = data249.dataSourceRef;if(data256 && typeof data256 == "object" && !Array.isArray(data256)){if(data256.kind === undefined){const err286 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSourceRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSourceRef/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};if(vErrors === null){vErrors = [err286];}else {vErrors.push(err286);}errors++;}if(data256.name === undefined){const err287 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSourceRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSourceRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err287];}else {vErrors.push(err287);}errors++;}if(data256.apiGroup !== undefined){if(typeof data256.apiGroup !== "string"){const err288 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSourceRef/apiGroup",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSourceRef/properties/apiGroup/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err288];}else {vErrors.push(err288);}errors++;}}if(data256.kind !== undefined){if(typeof data256.kind !== "string"){const err289 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSourceRef/kind",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSourceRef/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err289];}else {vErrors.push(err289);}errors++;}}if(data256.name !== undefined){if(typeof data256.name !== "string"){const err290 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSourceRef/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSourceRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err290];}else {vErrors.push(err290);}errors++;}}if(data256.namespace !== undefined){if(typeof data256.namespace !== "string"){const err291 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSourceRef/namespace",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSourceRef/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err291];}else {vErrors.push(err291);}errors++;}}}else {const err292 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSourceRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSourceRef/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err292];}else {vErrors.push(err292);}errors++;}}if(data249.resources !== undefined){let data261 = data249.resources;if(data261 && typeof data261 == "object" && !Array.isArray(data261)){if(data261.limits !== undefined){let data262 = data261.limits;if(data262 && typeof data262 == "object" && !Array.isArray(data262)){for(const key3 in data262){let data263 = data262[key3];if((!(((typeof data263 == "number") && (!(data263 % 1) && !isNaN(data263))) && (isFinite(data263)))) && (typeof data263 !== "string")){const err293 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/resources/limits/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/resources/properties/limits/additionalProperties/type",keyword:"type",params:{type: schema6.properties.spec.properties.template.properties.spec.properties.volumes.items.properties.ephemeral.properties.volumeClaimTemplate.properties.spec.properties.resources.properties.limits.additionalProperties.type},message:"must be integer,string"};if(vErrors === null){vErrors = [err293];}else {vErrors.push(err293);}errors++;}if(typeof data263 === "string"){if(!pattern0.test(data263)){const err294 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/resources/limits/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/resources/properties/limits/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"},message:"must match pattern \""+"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"+"\""};if(vErrors === null){vErrors = [err294];}else {vErrors.push(err294);}errors++;}}}}else {const err295 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/resources/limits",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err295];}else {vErrors.push(err295);}errors++;}}if(data261.requests !== undefined){let data264 = data261.requests;if(data264 && typeof data264 == "object" && !Array.isArray(data264)){for(const key4 in data264){let data265 = data264[key4];if((!(((typeof data265 == "number") && (!(data265 % 1) && !isNaN(data265))) && (isFinite(data265)))) && (typeof data265 !== "string")){const err296 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/resources/requests/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/resources/properties/requests/additionalProperties/type",keyword:"type",params:{type: schema6.properties.spec.properties.template.properties.spec.properties.volumes.items.properties.ephemeral.properties.volumeClaimTemplate.properties.spec.properties.resources.properties.requests.additionalProperties.type},message:"must be integer,string"};if(vErrors === null){vErrors = [err296];}else {vErrors.push(err296);}errors++;}if(typeof data265 === "string"){if(!pattern0.test(data265)){const err297 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/resources/requests/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/resources/properties/requests/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"},message:"must match pattern \""+"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"+"\""};if(vErrors === null){vErrors = [err297];}else {vErrors.push(err297);}errors++;}}}}else {const err298 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/resources/requests",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err298];}else {vErrors.push(err298);}errors++;}}}else {const err299 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/resources",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err299];}else {vErrors.push(err299);}errors++;}}if(data249.selector !== undefined){if(!(validate32(data249.selector, {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/selector",parentData:data249,parentDataProperty:"selector",rootData}))){vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);errors = vErrors.length;}}if(data249.storageClassName !== undefined){if(typeof data249.storageClassName !== "string"){const err300 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/storageClassName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/storageClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err300];}else {vErrors.push(err300);}errors++;}}if(data249.volumeAttributesClassName !== undefined){if(typeof data249.volumeAttributesClassName !== "string"){const err301 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/volumeAttributesClassName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/volumeAttributesClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err301];}else {vErrors.push(err301);}errors++;}}if(data249.volumeMode !== undefined){if(typeof data249.volumeMode !== "string"){const err302 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/volumeMode",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/volumeMode/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err302];}else {vErrors.push(err302);}errors++;}}if(data249.volumeName !== undefined){if(typeof data249.volumeName !== "string"){const err303 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/volumeName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/volumeName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err303];}else {vErrors.push(err303);}errors++;}}}else {const err304 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err304];}else {vErrors.push(err304);}errors++;}}}else {const err305 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err305];}else {vErrors.push(err305);}errors++;}}}else {const err306 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err306];}else {vErrors.push(err306);}errors++;}}if(data190.fc !== undefined){let data271 = data190.fc;if(data271 && typeof data271 == "object" && !Array.isArray(data271)){if(data271.fsType !== undefined){if(typeof data271.fsType !== "string"){const err307 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/fc/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/fc/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err307];}else {vErrors.push(err307);}errors++;}}if(data271.lun !== undefined){let data273 = data271.lun;if(!(((typeof data273 == "number") && (!(data273 % 1) && !isNaN(data273))) && (isFinite(data273)))){const err308 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/fc/lun",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/fc/properties/lun/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err308];}else {vErrors.push(err308);}errors++;}}if(data271.readOnly !== undefined){if(typeof data271.readOnly !== "boolean"){const err309 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/fc/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/fc/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err309];}else {vErrors.push(err309);}errors++;}}if(data271.targetWWNs !== undefined){let data275 = data271.targetWWNs;if(Array.isArray(data275)){const len32 = data275.length;for(let i32=0; i32<len32; i32++){if(typeof data275[i32] !== "string"){const err310 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/fc/targetWWNs/" + i32,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/fc/properties/targetWWNs/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err310];}else {vErrors.push(err310);}errors++;}}}else {const err311 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/fc/targetWWNs",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/fc/properties/targetWWNs/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err311];}else {vErrors.push(err311);}errors++;}}if(data271.wwids !== undefined){let data277 = data271.wwids;if(Array.isArray(data277)){const len33 = data277.length;for(let i33=0; i33<len33; i33++){if(typeof data277[i33] !== "string"){const err312 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/fc/wwids/" + i33,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/fc/properties/wwids/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err312];}else {vErrors.push(err312);}errors++;}}}else {const err313 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/fc/wwids",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/fc/properties/wwids/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err313];}else {vErrors.push(err313);}errors++;}}}else {const err314 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/fc",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/fc/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err314];}else {vErrors.push(err314);}errors++;}}if(data190.flexVolume !== undefined){let data279 = data190.flexVolume;if(data279 && typeof data279 == "object" && !Array.isArray(data279)){if(data279.driver === undefined){const err315 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flexVolume",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flexVolume/required",keyword:"required",params:{missingProperty: "driver"},message:"must have required property '"+"driver"+"'"};if(vErrors === null){vErrors = [err315];}else {vErrors.push(err315);}errors++;}if(data279.driver !== undefined){if(typeof data279.driver !== "string"){const err316 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flexVolume/driver",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flexVolume/properties/driver/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err316];}else {vErrors.push(err316);}errors++;}}if(data279.fsType !== undefined){if(typeof data279.fsType !== "string"){const err317 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flexVolume/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flexVolume/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err317];}else {vErrors.push(err317);}errors++;}}if(data279.options !== undefined){let data282 = data279.options;if(data282 && typeof data282 == "object" && !Array.isArray(data282)){for(const key5 in data282){if(typeof data282[key5] !== "string"){const err318 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flexVolume/options/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flexVolume/properties/options/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err318];}else {vErrors.push(err318);}errors++;}}}else {const err319 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flexVolume/options",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flexVolume/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err319];}else {vErrors.push(err319);}errors++;}}if(data279.readOnly !== undefined){if(typeof data279.readOnly !== "boolean"){const err320 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flexVolume/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flexVolume/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err320];}else {vErrors.push(err320);}errors++;}}if(data279.secretRef !== undefined){let data285 = data279.secretRef;if(data285 && typeof data285 == "object" && !Array.isArray(data285)){if(data285.name === undefined){const err321 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flexVolume/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flexVolume/properties/secretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err321];}else {vErrors.push(err321);}errors++;}if(data285.name !== undefined){if(typeof data285.name !== "string"){const err322 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flexVolume/secretRef/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flexVolume/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err322];}else {vErrors.push(err322);}errors++;}}}else {const err323 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flexVolume/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flexVolume/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err323];}else {vErrors.push(err323);}errors++;}}}else {const err324 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flexVolume",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flexVolume/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err324];}else {vErrors.push(err324);}errors++;}}if(data190.flocker !== undefined){let data287 = data190.flocker;if(data287 && typeof data287 == "object" && !Array.isArray(data287)){if(data287.datasetName !== undefined){if(typeof data287.datasetName !== "string"){const err325 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flocker/datasetName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flocker/properties/datasetName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err325];}else {vErrors.push(err325);}errors++;}}if(data287.datasetUUID !== undefined){if(typeof data287.datasetUUID !== "string"){const err326 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flocker/datasetUUID",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flocker/properties/datasetUUID/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err326];}else {vErrors.push(err326);}errors++;}}}else {const err327 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flocker",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flocker/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err327];}else {vErrors.push(err327);}errors++;}}if(data190.gcePersistentDisk !== undefined){let data290 = data190.gcePersistentDisk;if(data290 && typeof data290 == "object" && !Array.isArray(data290)){if(data290.pdName === undefined){const err328 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/gcePersistentDisk",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/gcePersistentDisk/required",keyword:"required",params:{missingProperty: "pdName"},message:"must have required property '"+"pdName"+"'"};if(vErrors === null){vErrors = [err328];}else {vErrors.push(err328);}errors++;}if(data290.fsType !== undefined){if(typeof data290.fsType !== "string"){const err329 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/gcePersistentDisk/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/gcePersistentDisk/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err329];}else {vErrors.push(err329);}errors++;}}if(data290.partition !== undefined){let data292 = data290.partition;if(!(((typeof data292 == "number") && (!(data292 % 1) && !isNaN(data292))) && (isFinite(data292)))){const err330 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/gcePersistentDisk/partition",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/gcePersistentDisk/properties/partition/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err330];}else {vErrors.push(err330);}errors++;}}if(data290.pdName !== undefined){if(typeof data290.pdName !== "string"){const err331 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/gcePersistentDisk/pdName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/gcePersistentDisk/properties/pdName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err331];}else {vErrors.push(err331);}errors++;}}if(data290.readOnly !== undefined){if(typeof data290.readOnly !== "boolean"){const err332 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/gcePersistentDisk/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/gcePersistentDisk/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err332];}else {vErrors.push(err332);}errors++;}}}else {const err333 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/gcePersistentDisk",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/gcePersistentDisk/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err333];}else {vErrors.push(err333);}errors++;}}if(data190.gitRepo !== undefined){let data295 = data190.gitRepo;if(data295 && typeof data295 == "object" && !Array.isArray(data295)){if(data295.repository === undefined){const err334 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/gitRepo",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/gitRepo/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};if(vErrors === null){vErrors = [err334];}else {vErrors.push(err334);}errors++;}if(data295.directory !== undefined){if(typeof data295.directory !== "string"){const err335 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/gitRepo/directory",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/gitRepo/properties/directory/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err335];}else {vErrors.push(err335);}errors++;}}if(data295.repository !== undefined){if(typeof data295.repository !== "string"){const err336 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/gitRepo/repository",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/gitRepo/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err336];}else {vErrors.push(err336);}errors++;}}if(data295.revision !== undefined){if(typeof data295.revision !== "string"){const err337 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/gitRepo/revision",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/gitRepo/properties/revision/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err337];}else {vErrors.push(err337);}errors++;}}}else {const err338 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/gitRepo",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/gitRepo/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err338];}else {vErrors.push(err338);}errors++;}}if(data190.glusterfs !== undefined){let data299 = data190.glusterfs;if(data299 && typeof data299 == "object" && !Array.isArray(data299)){if(data299.endpoints === undefined){const err339 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/glusterfs",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/glusterfs/required",keyword:"required",params:{missingProperty: "endpoints"},message:"must have required property '"+"endpoints"+"'"};if(vErrors === null){vErrors = [err339];}else {vErrors.push(err339);}errors++;}if(data299.path === undefined){const err340 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/glusterfs",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/glusterfs/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};if(vErrors === null){vErrors = [err340];}else {vErrors.push(err340);}errors++;}if(data299.endpoints !== undefined){if(typeof data299.endpoints !== "string"){const err341 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/glusterfs/endpoints",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/glusterfs/properties/endpoints/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err341];}else {vErrors.push(err341);}errors++;}}if(data299.path !== undefined){if(typeof data299.path !== "string"){const err342 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/glusterfs/path",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/glusterfs/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err342];}else {vErrors.push(err342);}errors++;}}if(data299.readOnly !== undefined){if(typeof data299.readOnly !== "boolean"){const err343 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/glusterfs/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/glusterfs/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err343];}else {vErrors.push(err343);}errors++;}}}else {const err344 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/glusterfs",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/glusterfs/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err344];}else {vErrors.push(err344);}errors++;}}if(data190.hostPath !== undefined){let data303 = data190.hostPath;if(data303 && typeof data303 == "object" && !Array.isArray(data303)){if(data303.path === undefined){const err345 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/hostPath",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/hostPath/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};if(vErrors === null){vErrors = [err345];}else {vErrors.push(err345);}errors++;}if(data303.path !== undefined){if(typeof data303.path !== "string"){const err346 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/hostPath/path",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/hostPath/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err346];}else {vErrors.push(err346);}errors++;}}if(data303.type !== undefined){if(typeof data303.type !== "string"){const err347 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/hostPath/type",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/hostPath/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err347];}else {vErrors.push(err347);}errors++;}}}else {const err348 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/hostPath",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/hostPath/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err348];}else {vErrors.push(err348);}errors++;}}if(data190.iscsi !== undefined){let data306 = data190.iscsi;if(data306 && typeof data306 == "object" && !Array.isArray(data306)){if(data306.iqn === undefined){const err349 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/required",keyword:"required",params:{missingProperty: "iqn"},message:"must have required property '"+"iqn"+"'"};if(vErrors === null){vErrors = [err349];}else {vErrors.push(err349);}errors++;}if(data306.lun === undefined){const err350 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/required",keyword:"required",params:{missingProperty: "lun"},message:"must have required property '"+"lun"+"'"};if(vErrors === null){vErrors = [err350];}else {vErrors.push(err350);}errors++;}if(data306.targetPortal === undefined){const err351 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/required",keyword:"required",params:{missingProperty: "targetPortal"},message:"must have required property '"+"targetPortal"+"'"};if(vErrors === null){vErrors = [err351];}else {vErrors.push(err351);}errors++;}if(data306.chapAuthDiscovery !== undefined){if(typeof data306.chapAuthDiscovery !== "boolean"){const err352 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/chapAuthDiscovery",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/chapAuthDiscovery/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err352];}else {vErrors.push(err352);}errors++;}}if(data306.chapAuthSession !== undefined){if(typeof data306.chapAuthSession !== "boolean"){const err353 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/chapAuthSession",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/chapAuthSession/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err353];}else {vErrors.push(err353);}errors++;}}if(data306.fsType !== undefined){if(typeof data306.fsType !== "string"){const err354 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err354];}else {vErrors.push(err354);}errors++;}}if(data306.initiatorName !== undefined){if(typeof data306.initiatorName !== "string"){const err355 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/initiatorName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/initiatorName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err355];}else {vErrors.push(err355);}errors++;}}if(data306.iqn !== undefined){if(typeof data306.iqn !== "string"){const err356 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/iqn",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/iqn/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err356];}else {vErrors.push(err356);}errors++;}}if(data306.iscsiInterface !== undefined){if(typeof data306.iscsiInterface !== "string"){const err357 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/iscsiInterface",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/iscsiInterface/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err357];}else {vErrors.push(err357);}errors++;}}if(data306.lun !== undefined){let data313 = data306.lun;if(!(((typeof data313 == "number") && (!(data313 % 1) && !isNaN(data313))) && (isFinite(data313)))){const err358 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/lun",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/lun/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err358];}else {vErrors.push(err358);}errors++;}}if(data306.portals !== undefined){let data314 = data306.portals;if(Array.isArray(data314)){const len34 = data314.length;for(let i34=0; i34<len34; i34++){if(typeof data314[i34] !== "string"){const err359 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/portals/" + i34,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/portals/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err359];}else {vErrors.push(err359);}errors++;}}}else {const err360 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/portals",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/portals/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err360];}else {vErrors.push(err360);}errors++;}}if(data306.readOnly !== undefined){if(typeof data306.readOnly !== "boolean"){const err361 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err361];}else {vErrors.push(err361);}errors++;}}if(data306.secretRef !== undefined){let data317 = data306.secretRef;if(data317 && typeof data317 == "object" && !Array.isArray(data317)){if(data317.name === undefined){const err362 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/secretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err362];}else {vErrors.push(err362);}errors++;}if(data317.name !== undefined){if(typeof data317.name !== "string"){const err363 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/secretRef/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err363];}else {vErrors.push(err363);}errors++;}}}else {const err364 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err364];}else {vErrors.push(err364);}errors++;}}if(data306.targetPortal !== undefined){if(typeof data306.targetPortal !== "string"){const err365 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/targetPortal",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/targetPortal/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err365];}else {vErrors.push(err365);}errors++;}}}else {const err366 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err366];}else {vErrors.push(err366);}errors++;}}if(data190.name !== undefined){if(typeof data190.name !== "string"){const err367 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err367];}else {vErrors.push(err367);}errors++;}}if(data190.nfs !== undefined){let data321 = data190.nfs;if(data321 && typeof data321 == "object" && !Array.isArray(data321)){if(data321.path === undefined){const err368 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/nfs",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/nfs/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};if(vErrors === null){vErrors = [err368];}else {vErrors.push(err368);}errors++;}if(data321.server === undefined){const err369 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/nfs",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/nfs/required",keyword:"required",params:{missingProperty: "server"},message:"must have required property '"+"server"+"'"};if(vErrors === null){vErrors = [err369];}else {vErrors.push(err369);}errors++;}if(data321.path !== undefined){if(typeof data321.path !== "string"){const err370 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/nfs/path",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/nfs/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err370];}else {vErrors.push(err370);}errors++;}}if(data321.readOnly !== undefined){if(typeof data321.readOnly !== "boolean"){const err371 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/nfs/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/nfs/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err371];}else {vErrors.push(err371);}errors++;}}if(data321.server !== undefined){if(typeof data321.server !== "string"){const err372 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/nfs/server",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/nfs/properties/server/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err372];}else {vErrors.push(err372);}errors++;}}}else {const err373 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/nfs",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/nfs/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err373];}else {vErrors.push(err373);}errors++;}}if(data190.persistentVolumeClaim !== undefined){let data325 = data190.persistentVolumeClaim;if(data325 && typeof data325 == "object" && !Array.isArray(data325)){if(data325.claimName === undefined){const err374 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/persistentVolumeClaim",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/persistentVolumeClaim/required",keyword:"required",params:{missingProperty: "claimName"},message:"must have required property '"+"claimName"+"'"};if(vErrors === null){vErrors = [err374];}else {vErrors.push(err374);}errors++;}if(data325.claimName !== undefined){if(typeof data325.claimName !== "string"){const err375 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/persistentVolumeClaim/claimName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/persistentVolumeClaim/properties/claimName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err375];}else {vErrors.push(err375);}errors++;}}if(data325.readOnly !== undefined){if(typeof data325.readOnly !== "boolean"){const err376 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/persistentVolumeClaim/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/persistentVolumeClaim/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err376];}else {vErrors.push(err376);}errors++;}}}else {const err377 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/persistentVolumeClaim",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/persistentVolumeClaim/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err377];}else {vErrors.push(err377);}errors++;}}if(data190.photonPersistentDisk !== undefined){let data328 = data190.photonPersistentDisk;if(data328 && typeof data328 == "object" && !Array.isArray(data328)){if(data328.pdID === undefined){const err378 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/photonPersistentDisk",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/photonPersistentDisk/required",keyword:"required",params:{missingProperty: "pdID"},message:"must have required property '"+"pdID"+"'"};if(vErrors === null){vErrors = [err378];}else {vErrors.push(err378);}errors++;}if(data328.fsType !== undefined){if(typeof data328.fsType !== "string"){const err379 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/photonPersistentDisk/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/photonPersistentDisk/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err379];}else {vErrors.push(err379);}errors++;}}if(data328.pdID !== undefined){if(typeof data328.pdID !== "string"){const err380 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/photonPersistentDisk/pdID",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/photonPersistentDisk/properties/pdID/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err380];}else {vErrors.push(err380);}errors++;}}}else {const err381 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/photonPersistentDisk",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/photonPersistentDisk/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err381];}else {vErrors.push(err381);}errors++;}}if(data190.portworxVolume !== undefined){let data331 = data190.portworxVolume;if(data331 && typeof data331 == "object" && !Array.isArray(data331)){if(data331.volumeID === undefined){const err382 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/portworxVolume",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/portworxVolume/required",keyword:"required",params:{missingProperty: "volumeID"},message:"must have required property '"+"volumeID"+"'"};if(vErrors === null){vErrors = [err382];}else {vErrors.push(err382);}errors++;}if(data331.fsType !== undefined){if(typeof data331.fsType !== "string"){const err383 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/portworxVolume/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/portworxVolume/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err383];}else {vErrors.push(err383);}errors++;}}if(data331.readOnly !== undefined){if(typeof data331.readOnly !== "boolean"){const err384 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/portworxVolume/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/portworxVolume/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err384];}else {vErrors.push(err384);}errors++;}}if(data331.volumeID !== undefined){if(typeof data331.volumeID !== "string"){const err385 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/portworxVolume/volumeID",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/portworxVolume/properties/volumeID/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err385];}else {vErrors.push(err385);}errors++;}}}else {const err386 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/portworxVolume",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/portworxVolume/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err386];}else {vErrors.push(err386);}errors++;}}if(data190.projected !== undefined){let data335 = data190.projected;if(data335 && typeof data335 == "object" && !Array.isArray(data335)){if(data335.defaultMode !== undefined){let data336 = data335.defaultMode;if(!(((typeof data336 == "number") && (!(data336 % 1) && !isNaN(data336))) && (isFinite(data336)))){const err387 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/defaultMode",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/defaultMode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err387];}else {vErrors.push(err387);}errors++;}}if(data335.sources !== undefined){let data337 = data335.sources;if(Array.isArray(data337)){const len35 = data337.length;for(let i35=0; i35<len35; i35++){let data338 = data337[i35];if(data338 && typeof data338 == "object" && !Array.isArray(data338)){if(data338.clusterTrustBundle !== undefined){let data339 = data338.clusterTrustBundle;if(data339 && typeof data339 == "object" && !Array.isArray(data339)){if(data339.path === undefined){const err388 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/clusterTrustBundle",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/clusterTrustBundle/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};if(vErrors === null){vErrors = [err388];}else {vErrors.push(err388);}errors++;}if(data339.labelSelector !== undefined){if(!(validate32(data339.labelSelector, {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/clusterTrustBundle/labelSelector",parentData:data339,parentDataProperty:"labelSelector",rootData}))){vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);errors = vErrors.length;}}if(data339.name !== undefined){if(typeof data339.name !== "string"){const err389 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/clusterTrustBundle/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/clusterTrustBundle/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err389];}else {vErrors.push(err389);}errors++;}}if(data339.optional !== undefined){if(typeof data339.optional !== "boolean"){const err390 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/clusterTrustBundle/optional",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/clusterTrustBundle/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err390];}else {vErrors.push(err390);}errors++;}}if(data339.path !== undefined){if(typeof data339.path !== "string"){const err391 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/clusterTrustBundle/path",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/clusterTrustBundle/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err391];}else {vErrors.push(err391);}errors++;}}if(data339.signerName !== undefined){if(typeof data339.signerName !== "string"){const err392 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/clusterTrustBundle/signerName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/clusterTrustBundle/properties/signerName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err392];}else {vErrors.push(err392);}errors++;}}}else {const err393 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/clusterTrustBundle",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/clusterTrustBundle/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err393];}else {vErrors.push(err393);}errors++;}}if(data338.configMap !== undefined){let data345 = data338.configMap;if(data345 && typeof data345 == "object" && !Array.isArray(data345)){if(data345.items !== undefined){let data346 = data345.items;if(Array.isArray(data346)){const len36 = data346.length;for(let i36=0; i36<len36; i36++){let data347 = data346[i36];if(data347 && typeof data347 == "object" && !Array.isArray(data347)){if(data347.key === undefined){const err394 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/configMap/items/" + i36,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/configMap/properties/items/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};if(vErrors === null){vErrors = [err394];}else {vErrors.push(err394);}errors++;}if(data347.path === undefined){const err395 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/configMap/items/" + i36,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/configMap/properties/items/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};if(vErrors === null){vErrors = [err395];}else {vErrors.push(err395);}errors++;}if(data347.key !== undefined){if(typeof data347.key !== "string"){const err396 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/configMap/items/" + i36+"/key",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/configMap/properties/items/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err396];}else {vErrors.push(err396);}errors++;}}if(data347.mode !== undefined){let data349 = data347.mode;if(!(((typeof data349 == "number") && (!(data349 % 1) && !isNaN(data349))) && (isFinite(data349)))){const err397 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/configMap/items/" + i36+"/mode",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/configMap/properties/items/items/properties/mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err397];}else {vErrors.push(err397);}errors++;}}if(data347.path !== undefined){if(typeof data347.path !== "string"){const err398 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/configMap/items/" + i36+"/path",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/configMap/properties/items/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err398];}else {vErrors.push(err398);}errors++;}}}else {const err399 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/configMap/items/" + i36,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/configMap/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err399];}else {vErrors.push(err399);}errors++;}}}else {const err400 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/configMap/items",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/configMap/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err400];}else {vErrors.push(err400);}errors++;}}if(data345.name !== undefined){if(typeof data345.name !== "string"){const err401 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/configMap/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/configMap/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err401];}else {vErrors.push(err401);}errors++;}}if(data345.optional !== undefined){if(typeof data345.optional !== "boolean"){const err402 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/configMap/optional",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/configMap/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err402];}else {vErrors.push(err402);}errors++;}}}else {const err403 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/configMap",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/configMap/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err403];}else {vErrors.push(err403);}errors++;}}if(data338.downwardAPI !== undefined){let data353 = data338.downwardAPI;if(data353 && typeof data353 == "object" && !Array.isArray(data353)){if(data353.items !== undefined){let data354 = data353.items;if(Array.isArray(data354)){const len37 = data354.length;for(let i37=0; i37<len37; i37++){if(!(validate73(data354[i37], {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/downwardAPI/items/" + i37,parentData:data354,parentDataProperty:i37,rootData}))){vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);errors = vErrors.length;}}}else {const err404 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/downwardAPI/items",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/downwardAPI/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err404];}else {vErrors.push(err404);}errors++;}}}else {const err405 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/downwardAPI",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/downwardAPI/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err405];}else {vErrors.push(err405);}errors++;}}if(data338.secret !== undefined){let data356 = data338.secret;if(data356 && typeof data356 == "object" && !Array.isArray(data356)){if(data356.items !== undefined){let data357 = data356.items;if(Array.isArray(data357)){const len38 = data357.length;for(let i38=0; i38<len38; i38++){let data358 = data357[i38];if(data358 && typeof data358 == "object" && !Array.isArray(data358)){if(data358.key === undefined){const err406 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/secret/items/" + i38,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/secret/properties/items/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};if(vErrors === null){vErrors = [err406];}else {vErrors.push(err406);}errors++;}if(data358.path === undefined){const err407 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/secret/items/" + i38,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/secret/properties/items/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};if(vErrors === null){vErrors = [err407];}else {vErrors.push(err407);}errors++;}if(data358.key !== undefined){if(typeof data358.key !== "string"){const err408 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/secret/items/" + i38+"/key",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/secret/properties/items/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err408];}else {vErrors.push(err408);}errors++;}}if(data358.mode !== undefined){let data360 = data358.mode;if(!(((typeof data360 == "number") && (!(data360 % 1) && !isNaN(data360))) && (isFinite(data360)))){const err409 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/secret/items/" + i38+"/mode",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/secret/properties/items/items/properties/mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err409];}else {vErrors.push(err409);}errors++;}}if(data358.path !== undefined){if(typeof data358.path !== "string"){const err410 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/secret/items/" + i38+"/path",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/secret/properties/items/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err410];}else {vErrors.push(err410);}errors++;}}}else {const err411 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/secret/items/" + i38,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/secret/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err411];}else {vErrors.push(err411);}errors++;}}}else {const err412 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/secret/items",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/secret/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err412];}else {vErrors.push(err412);}errors++;}}if(data356.name !== undefined){if(typeof data356.name !== "string"){const err413 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/secret/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/secret/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err413];}else {vErrors.push(err413);}errors++;}}if(data356.optional !== undefined){if(typeof data356.optional !== "boolean"){const err414 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/secret/optional",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/secret/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err414];}else {vErrors.push(err414);}errors++;}}}else {const err415 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/secret",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/secret/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err415];}else {vErrors.push(err415);}errors++;}}if(data338.serviceAccountToken !== undefined){let data364 = data338.serviceAccountToken;if(data364 && typeof data364 == "object" && !Array.isArray(data364)){if(data364.path === undefined){const err416 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/serviceAccountToken",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/serviceAccountToken/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};if(vErrors === null){vErrors = [err416];}else {vErrors.push(err416);}errors++;}if(data364.audience !== undefined){if(typeof data364.audience !== "string"){const err417 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/serviceAccountToken/audience",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/serviceAccountToken/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err417];}else {vErrors.push(err417);}errors++;}}if(data364.expirationSeconds !== undefined){let data366 = data364.expirationSeconds;if(!(((typeof data366 == "number") && (!(data366 % 1) && !isNaN(data366))) && (isFinite(data366)))){const err418 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/serviceAccountToken/expirationSeconds",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/serviceAccountToken/properties/expirationSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err418];}else {vErrors.push(err418);}errors++;}}if(data364.path !== undefined){if(typeof data364.path !== "string"){const err419 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/serviceAccountToken/path",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/serviceAccountToken/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err419];}else {vErrors.push(err419);}errors++;}}}else {const err420 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/serviceAccountToken",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/serviceAccountToken/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err420];}else {vErrors.push(err420);}errors++;}}}else {const err421 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err421];}else {vErrors.push(err421);}errors++;}}}else {const err422 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err422];}else {vErrors.push(err422);}errors++;}}}else {const err423 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err423];}else {vErrors.push(err423);}errors++;}}if(data190.quobyte !== undefined){let data368 = data190.quobyte;if(data368 && typeof data368 == "object" && !Array.isArray(data368)){if(data368.registry === undefined){const err424 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/quobyte",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/quobyte/required",keyword:"required",params:{missingProperty: "registry"},message:"must have required property '"+"registry"+"'"};if(vErrors === null){vErrors = [err424];}else {vErrors.push(err424);}errors++;}if(data368.volume === undefined){const err425 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/quobyte",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/quobyte/required",keyword:"required",params:{missingProperty: "volume"},message:"must have required property '"+"volume"+"'"};if(vErrors === null){vErrors = [err425];}else {vErrors.push(err425);}errors++;}if(data368.group !== undefined){if(typeof data368.group !== "string"){const err426 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/quobyte/group",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/quobyte/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err426];}else {vErrors.push(err426);}errors++;}}if(data368.readOnly !== undefined){if(typeof data368.readOnly !== "boolean"){const err427 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/quobyte/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/quobyte/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err427];}else {vErrors.push(err427);}errors++;}}if(data368.registry !== undefined){if(typeof data368.registry !== "string"){const err428 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/quobyte/registry",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/quobyte/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err428];}else {vErrors.push(err428);}errors++;}}if(data368.tenant !== undefined){if(typeof data368.tenant !== "string"){const err429 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/quobyte/tenant",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/quobyte/properties/tenant/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err429];}else {vErrors.push(err429);}errors++;}}if(data368.user !== undefined){if(typeof data368.user !== "string"){const err430 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/quobyte/user",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/quobyte/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err430];}else {vErrors.push(err430);}errors++;}}if(data368.volume !== undefined){if(typeof data368.volume !== "string"){const err431 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/quobyte/volume",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/quobyte/properties/volume/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err431];}else {vErrors.push(err431);}errors++;}}}else {const err432 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/quobyte",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/quobyte/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err432];}else {vErrors.push(err432);}errors++;}}if(data190.rbd !== undefined){let data375 = data190.rbd;if(data375 && typeof data375 == "object" && !Array.isArray(data375)){if(data375.image === undefined){const err433 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'"};if(vErrors === null){vErrors = [err433];}else {vErrors.push(err433);}errors++;}if(data375.monitors === undefined){const err434 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/required",keyword:"required",params:{missingProperty: "monitors"},message:"must have required property '"+"monitors"+"'"};if(vErrors === null){vErrors = [err434];}else {vErrors.push(err434);}errors++;}if(data375.fsType !== undefined){if(typeof data375.fsType !== "string"){const err435 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err435];}else {vErrors.push(err435);}errors++;}}if(data375.image !== undefined){if(typeof data375.image !== "string"){const err436 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd/image",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err436];}else {vErrors.push(err436);}errors++;}}if(data375.keyring !== undefined){if(typeof data375.keyring !== "string"){const err437 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd/keyring",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/properties/keyring/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err437];}else {vErrors.push(err437);}errors++;}}if(data375.monitors !== undefined){let data379 = data375.monitors;if(Array.isArray(data379)){const len39 = data379.length;for(let i39=0; i39<len39; i39++){if(typeof data379[i39] !== "string"){const err438 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd/monitors/" + i39,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/properties/monitors/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err438];}else {vErrors.push(err438);}errors++;}}}else {const err439 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd/monitors",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/properties/monitors/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err439];}else {vErrors.push(err439);}errors++;}}if(data375.pool !== undefined){if(typeof data375.pool !== "string"){const err440 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd/pool",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/properties/pool/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err440];}else {vErrors.push(err440);}errors++;}}if(data375.readOnly !== undefined){if(typeof data375.readOnly !== "boolean"){const err441 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err441];}else {vErrors.push(err441);}errors++;}}if(data375.secretRef !== undefined){let data383 = data375.secretRef;if(data383 && typeof data383 == "object" && !Array.isArray(data383)){if(data383.name === undefined){const err442 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/properties/secretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err442];}else {vErrors.push(err442);}errors++;}if(data383.name !== undefined){if(typeof data383.name !== "string"){const err443 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd/secretRef/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err443];}else {vErrors.push(err443);}errors++;}}}else {const err444 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err444];}else {vErrors.push(err444);}errors++;}}if(data375.user !== undefined){if(typeof data375.user !== "string"){const err445 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd/user",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err445];}else {vErrors.push(err445);}errors++;}}}else {const err446 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err446];}else {vErrors.push(err446);}errors++;}}if(data190.scaleIO !== undefined){let data386 = data190.scaleIO;if(data386 && typeof data386 == "object" && !Array.isArray(data386)){if(data386.gateway === undefined){const err447 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};if(vErrors === null){vErrors = [err447];}else {vErrors.push(err447);}errors++;}if(data386.secretRef === undefined){const err448 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/required",keyword:"required",params:{missingProperty: "secretRef"},message:"must have required property '"+"secretRef"+"'"};if(vErrors === null){vErrors = [err448];}else {vErrors.push(err448);}errors++;}if(data386.system === undefined){const err449 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/required",keyword:"required",params:{missingProperty: "system"},message:"must have required property '"+"system"+"'"};if(vErrors === null){vErrors = [err449];}else {vErrors.push(err449);}errors++;}if(data386.fsType !== undefined){if(typeof data386.fsType !== "string"){const err450 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err450];}else {vErrors.push(err450);}errors++;}}if(data386.gateway !== undefined){if(typeof data386.gateway !== "string"){const err451 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/gateway",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/gateway/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err451];}else {vErrors.push(err451);}errors++;}}if(data386.protectionDomain !== undefined){if(typeof data386.protectionDomain !== "string"){const err452 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/protectionDomain",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/protectionDomain/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err452];}else {vErrors.push(err452);}errors++;}}if(data386.readOnly !== undefined){if(typeof data386.readOnly !== "boolean"){const err453 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err453];}else {vErrors.push(err453);}errors++;}}if(data386.secretRef !== undefined){let data391 = data386.secretRef;if(data391 && typeof data391 == "object" && !Array.isArray(data391)){if(data391.name === undefined){const err454 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/secretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err454];}else {vErrors.push(err454);}errors++;}if(data391.name !== undefined){if(typeof data391.name !== "string"){const err455 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/secretRef/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err455];}else {vErrors.push(err455);}errors++;}}}else {const err456 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err456];}else {vErrors.push(err456);}errors++;}}if(data386.sslEnabled !== undefined){if(typeof data386.sslEnabled !== "boolean"){const err457 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/sslEnabled",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/sslEnabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err457];}else {vErrors.push(err457);}errors++;}}if(data386.storageMode !== undefined){if(typeof data386.storageMode !== "string"){const err458 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/storageMode",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/storageMode/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err458];}else {vErrors.push(err458);}errors++;}}if(data386.storagePool !== undefined){if(typeof data386.storagePool !== "string"){const err459 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/storagePool",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/storagePool/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err459];}else {vErrors.push(err459);}errors++;}}if(data386.system !== undefined){if(typeof data386.system !== "string"){const err460 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/system",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/system/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err460];}else {vErrors.push(err460);}errors++;}}if(data386.volumeName !== undefined){if(typeof data386.volumeName !== "string"){const err461 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/volumeName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/volumeName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err461];}else {vErrors.push(err461);}errors++;}}}else {const err462 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err462];}else {vErrors.push(err462);}errors++;}}if(data190.secret !== undefined){let data398 = data190.secret;if(data398 && typeof data398 == "object" && !Array.isArray(data398)){if(data398.defaultMode !== undefined){let data399 = data398.defaultMode;if(!(((typeof data399 == "number") && (!(data399 % 1) && !isNaN(data399))) && (isFinite(data399)))){const err463 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/secret/defaultMode",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/secret/properties/defaultMode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err463];}else {vErrors.push(err463);}errors++;}}if(data398.items !== undefined){let data400 = data398.items;if(Array.isArray(data400)){const len40 = data400.length;for(let i40=0; i40<len40; i40++){let data401 = data400[i40];if(data401 && typeof data401 == "object" && !Array.isArray(data401)){if(data401.key === undefined){const err464 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/secret/items/" + i40,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/secret/properties/items/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};if(vErrors === null){vErrors = [err464];}else {vErrors.push(err464);}errors++;}if(data401.path === undefined){const err465 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/secret/items/" + i40,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/secret/properties/items/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};if(vErrors === null){vErrors = [err465];}else {vErrors.push(err465);}errors++;}if(data401.key !== undefined){if(typeof data401.key !== "string"){const err466 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/secret/items/" + i40+"/key",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/secret/properties/items/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err466];}else {vErrors.push(err466);}errors++;}}if(data401.mode !== undefined){let data403 = data401.mode;if(!(((typeof data403 == "number") && (!(data403 % 1) && !isNaN(data403))) && (isFinite(data403)))){const err467 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/secret/items/" + i40+"/mode",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/secret/properties/items/items/properties/mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err467];}else {vErrors.push(err467);}errors++;}}if(data401.path !== undefined){if(typeof data401.path !== "string"){const err468 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/secret/items/" + i40+"/path",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/secret/properties/items/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err468];}else {vErrors.push(err468);}errors++;}}}else {const err469 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/secret/items/" + i40,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/secret/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err469];}else {vErrors.push(err469);}errors++;}}}else {const err470 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/secret/items",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/secret/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err470];}else {vErrors.push(err470);}errors++;}}if(data398.optional !== undefined){if(typeof data398.optional !== "boolean"){const err471 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/secret/optional",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/secret/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err471];}else {vErrors.push(err471);}errors++;}}if(data398.secretName !== undefined){if(typeof data398.secretName !== "string"){const err472 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/secret/secretName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/secret/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err472];}else {vErrors.push(err472);}errors++;}}}else {const err473 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/secret",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/secret/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err473];}else {vErrors.push(err473);}errors++;}}if(data190.storageos !== undefined){let data407 = data190.storageos;if(data407 && typeof data407 == "object" && !Array.isArray(data407)){if(data407.fsType !== undefined){if(typeof data407.fsType !== "string"){const err474 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/storageos/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/storageos/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err474];}else {vErrors.push(err474);}errors++;}}if(data407.readOnly !== undefined){if(typeof data407.readOnly !== "boolean"){const err475 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/storageos/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/storageos/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err475];}else {vErrors.push(err475);}errors++;}}if(data407.secretRef !== undefined){let data410 = data407.secretRef;if(data410 && typeof data410 == "object" && !Array.isArray(data410)){if(data410.name === undefined){const err476 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/storageos/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/storageos/properties/secretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err476];}else {vErrors.push(err476);}errors++;}if(data410.name !== undefined){if(typeof data410.name !== "string"){const err477 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/storageos/secretRef/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/storageos/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err477];}else {vErrors.push(err477);}errors++;}}}else {const err478 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/storageos/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/storageos/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err478];}else {vErrors.push(err478);}errors++;}}if(data407.volumeName !== undefined){if(typeof data407.volumeName !== "string"){const err479 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/storageos/volumeName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/storageos/properties/volumeName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err479];}else {vErrors.push(err479);}errors++;}}if(data407.volumeNamespace !== undefined){if(typeof data407.volumeNamespace !== "string"){const err480 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/storageos/volumeNamespace",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/storageos/properties/volumeNamespace/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err480];}else {vErrors.push(err480);}errors++;}}}else {const err481 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/storageos",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/storageos/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err481];}else {vErrors.push(err481);}errors++;}}if(data190.vsphereVolume !== undefined){let data414 = data190.vsphereVolume;if(data414 && typeof data414 == "object" && !Array.isArray(data414)){if(data414.volumePath === undefined){const err482 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/vsphereVolume",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/vsphereVolume/required",keyword:"required",params:{missingProperty: "volumePath"},message:"must have required property '"+"volumePath"+"'"};if(vErrors === null){vErrors = [err482];}else {vErrors.push(err482);}errors++;}if(data414.fsType !== undefined){if(typeof data414.fsType !== "string"){const err483 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/vsphereVolume/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/vsphereVolume/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err483];}else {vErrors.push(err483);}errors++;}}if(data414.storagePolicyID !== undefined){if(typeof data414.storagePolicyID !== "string"){const err484 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/vsphereVolume/storagePolicyID",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/vsphereVolume/properties/storagePolicyID/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err484];}else {vErrors.push(err484);}errors++;}}if(data414.storagePolicyName !== undefined){if(typeof data414.storagePolicyName !== "string"){const err485 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/vsphereVolume/storagePolicyName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/vsphereVolume/properties/storagePolicyName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err485];}else {vErrors.push(err485);}errors++;}}if(data414.volumePath !== undefined){if(typeof data414.volumePath !== "string"){const err486 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/vsphereVolume/volumePath",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/vsphereVolume/properties/volumePath/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err486];}else {vErrors.push(err486);}errors++;}}}else {const err487 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/vsphereVolume",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/vsphereVolume/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err487];}else {vErrors.push(err487);}errors++;}}}else {const err488 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err488];}else {vErrors.push(err488);}errors++;}}}else {const err489 = {instancePath:instancePath+"/spec/template/spec/volumes",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err489];}else {vErrors.push(err489);}errors++;}}}else {const err490 = {instancePath:instancePath+"/spec/template/spec",schemaPath:"#/properties/spec/properties/template/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err490];}else {vErrors.push(err490);}errors++;}}}else {const err491 = {instancePath:instancePath+"/spec/template",schemaPath:"#/properties/spec/properties/template/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err491];}else {vErrors.push(err491);}errors++;}}if(data3.runPolicy !== undefined){let data419 = data3.runPolicy;if(data419 && typeof data419 == "object" && !Array.isArray(data419)){if(data419.backoffLimit !== undefined){let data420 = data419.backoffLimit;if(!(((typeof data420 == "number") && (!(data420 % 1) && !isNaN(data420))) && (isFinite(data420)))){const err492 = {instancePath:instancePath+"/spec/runPolicy/backoffLimit",schemaPath:"#/properties/spec/properties/runPolicy/properties/backoffLimit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err492];}else {vErrors.push(err492);}errors++;}if((typeof data420 == "number") && (isFinite(data420))){if(data420 < 0 || isNaN(data420)){const err493 = {instancePath:instancePath+"/spec/runPolicy/backoffLimit",schemaPath:"#/properties/spec/properties/runPolicy/properties/backoffLimit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err493];}else {vErrors.push(err493);}errors++;}}}if(data419.activeDeadlineSeconds !== undefined){let data421 = data419.activeDeadlineSeconds;if(!(((typeof data421 == "number") && (!(data421 % 1) && !isNaN(data421))) && (isFinite(data421)))){const err494 = {instancePath:instancePath+"/spec/runPolicy/activeDeadlineSeconds",schemaPath:"#/properties/spec/properties/runPolicy/properties/activeDeadlineSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err494];}else {vErrors.push(err494);}errors++;}if((typeof data421 == "number") && (isFinite(data421))){if(data421 <= 0 || isNaN(data421)){const err495 = {instancePath:instancePath+"/spec/runPolicy/activeDeadlineSeconds",schemaPath:"#/properties/spec/properties/runPolicy/properties/activeDeadlineSeconds/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};if(vErrors === null){vErrors = [err495];}else {vErrors.push(err495);}errors++;}}}if(data419.ttlSecondsAfterFinished !== undefined){let data422 = data419.ttlSecondsAfterFinished;if(!(((typeof data422 == "number") && (!(data422 % 1) && !isNaN(data422))) && (isFinite(data422)))){const err496 = {instancePath:instancePath+"/spec/runPolicy/ttlSecondsAfterFinished",schemaPath:"#/properties/spec/properties/runPolicy/properties/ttlSecondsAfterFinished/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err496];}else {vErrors.push(err496);}errors++;}if((typeof data422 == "number") && (isFinite(data422))){if(data422 < 0 || isNaN(data422)){const err497 = {instancePath:instancePath+"/spec/runPolicy/ttlSecondsAfterFinished",schemaPath:"#/properties/spec/properties/runPolicy/properties/ttlSecondsAfterFinished/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err497];}else {vErrors.push(err497);}errors++;}}}}else {const err498 = {instancePath:instancePath+"/spec/runPolicy",schemaPath:"#/properties/spec/properties/runPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err498];}else {vErrors.push(err498);}errors++;}}if(data3.queueName !== undefined){if(typeof data3.queueName !== "string"){const err499 = {instancePath:instancePath+"/spec/queueName",schemaPath:"#/properties/spec/properties/queueName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err499];}else {vErrors.push(err499);}errors++;}}}else {const err500 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err500];}else {vErrors.push(err500);}errors++;}}if(data.status !== undefined){let data424 = data.status;if(data424 && typeof data424 == "object" && !Array.isArray(data424)){if(data424.conditions !== undefined){let data425 = data424.conditions;if(Array.isArray(data425)){if(data425.length > 16){const err501 = {instancePath:instancePath+"/status/conditions",schemaPath:"#/properties/status/properties/conditions/maxItems",keyword:"maxItems",params:{limit: 16},message:"must NOT have more than 16 items"};if(vErrors === null){vErrors = [err501];}else {vErrors.push(err501);}errors++;}const len41 = data425.length;for(let i41=0; i41<len41; i41++){let data426 = data425[i41];if(data426 && typeof data426 == "object" && !Array.isArray(data426)){if(data426.type === undefined){const err502 = {instancePath:instancePath+"/status/conditions/" + i41,schemaPath:"#/properties/status/properties/conditions/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};if(vErrors === null){vErrors = [err502];}else {vErrors.push(err502);}errors++;}if(data426.status === undefined){const err503 = {instancePath:instancePath+"/status/conditions/" + i41,schemaPath:"#/properties/status/properties/conditions/items/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};if(vErrors === null){vErrors = [err503];}else {vErrors.push(err503);}errors++;}if(data426.lastTransitionTime === undefined){const err504 = {instancePath:instancePath+"/status/conditions/" + i41,schemaPath:"#/properties/status/properties/conditions/items/required",keyword:"required",params:{missingProperty: "lastTransitionTime"},message:"must have required property '"+"lastTransitionTime"+"'"};if(vErrors === null){vErrors = [err504];}else {vErrors.push(err504);}errors++;}if(data426.reason === undefined){const err505 = {instancePath:instancePath+"/status/conditions/" + i41,schemaPath:"#/properties/status/properties/conditions/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};if(vErrors === null){vErrors = [err505];}else {vErrors.push(err505);}errors++;}if(data426.message === undefined){const err506 = {instancePath:instancePath+"/status/conditions/" + i41,schemaPath:"#/properties/status/properties/conditions/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};if(vErrors === null){vErrors = [err506];}else {vErrors.push(err506);}errors++;}if(data426.type !== undefined){let data427 = data426.type;if(typeof data427 === "string"){if(func9(data427) > 316){const err507 = {instancePath:instancePath+"/status/conditions/" + i41+"/type",schemaPath:"#/properties/status/properties/conditions/items/properties/type/maxLength",keyword:"maxLength",params:{limit: 316},message:"must NOT have more than 316 characters"};if(vErrors === null){vErrors = [err507];}else {vErrors.push(err507);}errors++;}if(!pattern7.test(data427)){const err508 = {instancePath:instancePath+"/status/conditions/" + i41+"/type",schemaPath:"#/properties/status/properties/conditions/items/properties/type/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$"+"\""};if(vErrors === null){vErrors = [err508];}else {vErrors.push(err508);}errors++;}}else {const err509 = {instancePath:instancePath+"/status/conditions/" + i41+"/type",schemaPath:"#/properties/status/properties/conditions/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err509];}else {vErrors.push(err509);}errors++;}}if(data426.status !== undefined){let data428 = data426.status;if(typeof data428 !== "string"){const err510 = {instancePath:instancePath+"/status/conditions/" + i41+"/status",schemaPath:"#/properties/status/properties/conditions/items/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err510];}else {vErrors.push(err510);}errors++;}if(!(((data428 === "True") || (data428 === "False")) || (data428 === "Unknown"))){const err511 = {instancePath:instancePath+"/status/conditions/" + i41+"/status",schemaPath:"#/properties/status/properties/conditions/items/properties/status/enum",keyword:"enum",params:{allowedValues: schema6.properties.status.properties.conditions.items.properties.status.enum},message:"must be equal to one of the allowed values"};if(vErrors === null){vErrors = [err511];}else {vErrors.push(err511);}errors++;}}if(data426.observedGeneration !== undefined){let data429 = data426.observedGeneration;if(!(((typeof data429 == "number") && (!(data429 % 1) && !isNaN(data429))) && (isFinite(data429)))){const err512 = {instancePath:instancePath+"/status/conditions/" + i41+"/observedGeneration",schemaPath:"#/properties/status/properties/conditions/items/properties/observedGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err512];}else {vErrors.push(err512);}errors++;}if((typeof data429 == "number") && (isFinite(data429))){if(data429 < 0 || isNaN(data429)){const err513 = {instancePath:instancePath+"/status/conditions/" + i41+"/observedGeneration",schemaPath:"#/properties/status/properties/conditions/items/properties/observedGeneration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err513];}else {vErrors.push(err513);}errors++;}}}if(data426.lastTransitionTime !== undefined){let data430 = data426.lastTransitionTime;if(typeof data430 === "string"){if(!(formats0(data430))){const err514 = {instancePath:instancePath+"/status/conditions/" + i41+"/lastTransitionTime",schemaPath:"#/properties/status/properties/conditions/items/properties/lastTransitionTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};if(vErrors === null){vErrors = [err514];}else {vErrors.push(err514);}errors++;}}else {const err515 = {instancePath:instancePath+"/status/conditions/" + i41+"/lastTransitionTime",schemaPath:"#/properties/status/properties/conditions/items/properties/lastTransitionTime/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err515];}else {vErrors.push(err515);}errors++;}}if(data426.reason !== undefined){let data431 = data426.reason;if(typeof data431 === "string"){if(func9(data431) > 1024){const err516 = {instancePath:instancePath+"/status/conditions/" + i41+"/reason",schemaPath:"#/properties/status/properties/conditions/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"};if(vErrors === null){vErrors = [err516];}else {vErrors.push(err516);}errors++;}if(func9(data431) < 1){const err517 = {instancePath:instancePath+"/status/conditions/" + i41+"/reason",schemaPath:"#/properties/status/properties/conditions/items/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};if(vErrors === null){vErrors = [err517];}else {vErrors.push(err517);}errors++;}if(!pattern8.test(data431)){const err518 = {instancePath:instancePath+"/status/conditions/" + i41+"/reason",schemaPath:"#/properties/status/properties/conditions/items/properties/reason/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$"},message:"must match pattern \""+"^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$"+"\""};if(vErrors === null){vErrors = [err518];}else {vErrors.push(err518);}errors++;}}else {const err519 = {instancePath:instancePath+"/status/conditions/" + i41+"/reason",schemaPath:"#/properties/status/properties/conditions/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err519];}else {vErrors.push(err519);}errors++;}}if(data426.message !== undefined){let data432 = data426.message;if(typeof data432 === "string"){if(func9(data432) > 32768){const err520 = {instancePath:instancePath+"/status/conditions/" + i41+"/message",schemaPath:"#/properties/status/properties/conditions/items/properties/message/maxLength",keyword:"maxLength",params:{limit: 32768},message:"must NOT have more than 32768 characters"};if(vErrors === null){vErrors = [err520];}else {vErrors.push(err520);}errors++;}}else {const err521 = {instancePath:instancePath+"/status/conditions/" + i41+"/message",schemaPath:"#/properties/status/properties/conditions/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err521];}else {vErrors.push(err521);}errors++;}}}else {const err522 = {instancePath:instancePath+"/status/conditions/" + i41,schemaPath:"#/properties/status/properties/conditions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err522];}else {vErrors.push(err522);}errors++;}}}else {const err523 = {instancePath:instancePath+"/status/conditions",schemaPath:"#/properties/status/properties/conditions/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err523];}else {vErrors.push(err523);}errors++;}}if(data424.observedGeneration !== undefined){let data433 = data424.observedGeneration;if(!(((typeof data433 == "number") && (!(data433 % 1) && !isNaN(data433))) && (isFinite(data433)))){const err524 = {instancePath:instancePath+"/status/observedGeneration",schemaPath:"#/properties/status/properties/observedGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err524];}else {vErrors.push(err524);}errors++;}}if(data424.phase !== undefined){let data434 = data424.phase;if(typeof data434 !== "string"){const err525 = {instancePath:instancePath+"/status/phase",schemaPath:"#/properties/status/properties/phase/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err525];}else {vErrors.push(err525);}errors++;}if(!(((((data434 === "Pending") || (data434 === "Running")) || (data434 === "Succeeded")) || (data434 === "Failed")) || (data434 === "Suspended"))){const err526 = {instancePath:instancePath+"/status/phase",schemaPath:"#/properties/status/properties/phase/enum",keyword:"enum",params:{allowedValues: schema6.properties.status.properties.phase.enum},message:"must be equal to one of the allowed values"};if(vErrors === null){vErrors = [err526];}else {vErrors.push(err526);}errors++;}}if(data424.activeWorkers !== undefined){let data435 = data424.activeWorkers;if(!(((typeof data435 == "number") && (!(data435 % 1) && !isNaN(data435))) && (isFinite(data435)))){const err527 = {instancePath:instancePath+"/status/activeWorkers",schemaPath:"#/properties/status/properties/activeWorkers/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err527];}else {vErrors.push(err527);}errors++;}}if(data424.selector !== undefined){if(typeof data424.selector !== "string"){const err528 = {instancePath:instancePath+"/status/selector",schemaPath:"#/properties/status/properties/selector/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err528];}else {vErrors.push(err528);}errors++;}}if(data424.startTime !== undefined){let data437 = data424.startTime;if(typeof data437 === "string"){if(!(formats0(data437))){const err529 = {instancePath:instancePath+"/status/startTime",schemaPath:"#/properties/status/properties/startTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};if(vErrors === null){vErrors = [err529];}else {vErrors.push(err529);}errors++;}}else {const err530 = {instancePath:instancePath+"/status/startTime",schemaPath:"#/properties/status/properties/startTime/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err530];}else {vErrors.push(err530);}errors++;}}if(data424.completionTime !== undefined){let data438 = data424.completionTime;if(typeof data438 === "string"){if(!(formats0(data438))){const err531 = {instancePath:instancePath+"/status/completionTime",schemaPath:"#/properties/status/properties/completionTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};if(vErrors === null){vErrors = [err531];}else {vErrors.push(err531);}errors++;}}else {const err532 = {instancePath:instancePath+"/status/completionTime",schemaPath:"#/properties/status/properties/completionTime/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err532];}else {vErrors.push(err532);}errors++;}}}else {const err533 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err533];}else {vErrors.push(err533);}errors++;}}}else {const err534 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err534];}else {vErrors.push(err534);}errors++;}validate21.errors = vErrors;return errors === 0;}
+
+export const validate = validate21;
+export default validate21;
+const schema6 = {"type":"object","properties":{"apiVersion":{"type":"string"},"kind":{"type":"string"},"metadata":{"type":"object"},"spec":{"type":"object","properties":{"framework":{"type":"string","enum":["PyTorch","TensorFlow","MPI","XGBoost"]},"workers":{"type":"object","properties":{"replicas":{"type":"integer","minimum":1,"maximum":1024},"elastic":{"type":"object","properties":{"minReplicas":{"type":"integer","minimum":1},"maxReplicas":{"type":"integer","minimum":1,"maximum":1024}},"required":["minReplicas","maxReplicas"]}},"x-kubernetes-validations":[{"rule":"!has(self.elastic) || self.elastic.minReplicas <= self.elastic.maxReplicas","message":"elastic.minReplicas must not exceed elastic.maxReplicas"}]},"template":{"type":"object","properties":{"metadata":{"$ref":"#/definitions/s0"},"spec":{"type":"object","properties":{"activeDeadlineSeconds":{"type":"integer"},"affinity":{"type":"object","properties":{"nodeAffinity":{"type":"object","properties":{"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","properties":{"preference":{"$ref":"#/definitions/s2"},"weight":{"type":"integer"}},"required":["preference","weight"]},"x-kubernetes-list-type":"atomic"},"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/s2"},"x-kubernetes-list-type":"atomic"}},"required":["nodeSelectorTerms"]}}},"podAffinity":{"$ref":"#/definitions/s3"},"podAntiAffinity":{"$ref":"#/definitions/s3"}}},"automountServiceAccountToken":{"type":"boolean"},"containers":{"type":"array","items":{"$ref":"#/definitions/s7"},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"},"dnsConfig":{"type":"object","properties":{"nameservers":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"options":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"value":{"type":"string"}}},"x-kubernetes-list-type":"atomic"},"searches":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}}},"dnsPolicy":{"type":"string"},"enableServiceLinks":{"type":"boolean"},"ephemeralContainers":{"type":"array","items":{"type":"object","properties":{"args":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"command":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"env":{"type":"array","items":{"$ref":"#/definitions/s8"},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"},"envFrom":{"type":"array","items":{"type":"object","properties":{"configMapRef":{"type":"object","properties":{"name":{"type":"string"},"optional":{"type":"boolean"}}},"prefix":{"type":"string"},"secretRef":{"type":"object","properties":{"name":{"type":"string"},"optional":{"type":"boolean"}}}}},"x-kubernetes-list-type":"atomic"},"image":{"type":"string"},"imagePullPolicy":{"type":"string"},"lifecycle":{"$ref":"#/definitions/s11"},"livenessProbe":{"$ref":"#/definitions/s14"},"name":{"type":"string"},"ports":{"type":"array","items":{"type":"object","properties":{"containerPort":{"type":"integer"},"hostIP":{"type":"string"},"hostPort":{"type":"integer"},"name":{"type":"string"},"protocol":{"type":"string"}},"required":["containerPort"]},"x-kubernetes-list-map-keys":["containerPort","protocol"],"x-kubernetes-list-type":"map"},"readinessProbe":{"$ref":"#/definitions/s14"},"resizePolicy":{"type":"array","items":{"type":"object","properties":{"resourceName":{"type":"string"},"restartPolicy":{"type":"string"}},"required":["resourceName","restartPolicy"]},"x-kubernetes-list-type":"atomic"},"resources":{"$ref":"#/definitions/s15"},"restartPolicy":{"type":"string"},"securityContext":{"$ref":"#/definitions/s16"},"startupProbe":{"$ref":"#/definitions/s14"},"stdin":{"type":"boolean"},"stdinOnce":{"type":"boolean"},"targetContainerName":{"type":"string"},"terminationMessagePath":{"type":"string"},"terminationMessagePolicy":{"type":"string"},"tty":{"type":"boolean"},"volumeDevices":{"type":"array","items":{"type":"object","properties":{"devicePath":{"type":"string"},"name":{"type":"string"}},"required":["devicePath","name"]},"x-kubernetes-list-map-keys":["devicePath"],"x-kubernetes-list-type":"map"},"volumeMounts":{"type":"array","items":{"type":"object","properties":{"mountPath":{"type":"string"},"mountPropagation":{"type":"string"},"name":{"type":"string"},"readOnly":{"type":"boolean"},"recursiveReadOnly":{"type":"string"},"subPath":{"type":"string"},"subPathExpr":{"type":"string"}},"required":["mountPath","name"]},"x-kubernetes-list-map-keys":["mountPath"],"x-kubernetes-list-type":"map"},"workingDir":{"type":"string"}},"required":["name"]},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"},"hostAliases":{"type":"array","items":{"type":"object","properties":{"hostnames":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"ip":{"type":"string"}}},"x-kubernetes-list-map-keys":["ip"],"x-kubernetes-list-type":"map"},"hostIPC":{"type":"boolean"},"hostNetwork":{"type":"boolean"},"hostPID":{"type":"boolean"},"hostUsers":{"type":"boolean"},"hostname":{"type":"string"},"imagePullSecrets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"},"initContainers":{"type":"array","items":{"$ref":"#/definitions/s7"},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"},"nodeName":{"type":"string"},"nodeSelector":{"type":"object","additionalProperties":{"type":"string"}},"os":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"overhead":{"type":"object","additionalProperties":{"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$","x-kubernetes-int-or-string":true,"type":["integer","string"]}},"preemptionPolicy":{"type":"string"},"priority":{"type":"integer"},"priorityClassName":{"type":"string"},"readinessGates":{"type":"array","items":{"type":"object","properties":{"conditionType":{"type":"string"}},"required":["conditionType"]},"x-kubernetes-list-type":"atomic"},"resourceClaims":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"source":{"type":"object","properties":{"resourceClaimName":{"type":"string"},"resourceClaimTemplateName":{"type":"string"}}}},"required":["name"]},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"},"restartPolicy":{"type":"string"},"runtimeClassName":{"type":"string"},"schedulerName":{"type":"string"},"schedulingGates":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"},"securityContext":{"type":"object","properties":{"appArmorProfile":{"type":"object","properties":{"localhostProfile":{"type":"string"},"type":{"type":"string"}},"required":["type"]},"fsGroup":{"type":"integer"},"fsGroupChangePolicy":{"type":"string"},"runAsGroup":{"type":"integer"},"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer"},"seLinuxOptions":{"type":"object","properties":{"level":{"type":"string"},"role":{"type":"string"},"type":{"type":"string"},"user":{"type":"string"}}},"seccompProfile":{"type":"object","properties":{"localhostProfile":{"type":"string"},"type":{"type":"string"}},"required":["type"]},"supplementalGroups":{"type":"array","items":{"type":"integer"},"x-kubernetes-list-type":"atomic"},"sysctls":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"value":{"type":"string"}},"required":["name","value"]},"x-kubernetes-list-type":"atomic"},"windowsOptions":{"type":"object","properties":{"gmsaCredentialSpec":{"type":"string"},"gmsaCredentialSpecName":{"type":"string"},"hostProcess":{"type":"boolean"},"runAsUserName":{"type":"string"}}}}},"serviceAccount":{"type":"string"},"serviceAccountName":{"type":"string"},"setHostnameAsFQDN":{"type":"boolean"},"shareProcessNamespace":{"type":"boolean"},"subdomain":{"type":"string"},"terminationGracePeriodSeconds":{"type":"integer"},"tolerations":{"type":"array","items":{"type":"object","properties":{"effect":{"type":"string"},"key":{"type":"string"},"operator":{"type":"string"},"tolerationSeconds":{"type":"integer"},"value":{"type":"string"}}},"x-kubernetes-list-type":"atomic"},"topologySpreadConstraints":{"type":"array","items":{"type":"object","properties":{"labelSelector":{"$ref":"#/definitions/s6"},"matchLabelKeys":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"maxSkew":{"type":"integer"},"minDomains":{"type":"integer"},"nodeAffinityPolicy":{"type":"string"},"nodeTaintsPolicy":{"type":"string"},"topologyKey":{"type":"string"},"whenUnsatisfiable":{"type":"string"}},"required":["maxSkew","topologyKey","whenUnsatisfiable"]},"x-kubernetes-list-map-keys":["topologyKey","whenUnsatisfiable"],"x-kubernetes-list-type":"map"},"volumes":{"type":"array","items":{"type":"object","properties":{"awsElasticBlockStore":{"type":"object","properties":{"fsType":{"type":"string"},"partition":{"type":"integer"},"readOnly":{"type":"boolean"},"volumeID":{"type":"string"}},"required":["volumeID"]},"azureDisk":{"type":"object","properties":{"cachingMode":{"type":"string"},"diskName":{"type":"string"},"diskURI":{"type":"string"},"fsType":{"type":"string"},"kind":{"type":"string"},"readOnly":{"type":"boolean"}},"required":["diskName","diskURI"]},"azureFile":{"type":"object","properties":{"readOnly":{"type":"boolean"},"secretName":{"type":"string"},"shareName":{"type":"string"}},"required":["secretName","shareName"]},"cephfs":{"type":"object","properties":{"monitors":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"path":{"type":"string"},"readOnly":{"type":"boolean"},"secretFile":{"type":"string"},"secretRef":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"user":{"type":"string"}},"required":["monitors"]},"cinder":{"type":"object","properties":{"fsType":{"type":"string"},"readOnly":{"type":"boolean"},"secretRef":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"volumeID":{"type":"string"}},"required":["volumeID"]},"configMap":{"type":"object","properties":{"defaultMode":{"type":"integer"},"items":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"mode":{"type":"integer"},"path":{"type":"string"}},"required":["key","path"]},"x-kubernetes-list-type":"atomic"},"name":{"type":"string"},"optional":{"type":"boolean"}}},"csi":{"type":"object","properties":{"driver":{"type":"string"},"fsType":{"type":"string"},"nodePublishSecretRef":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"readOnly":{"type":"boolean"},"volumeAttributes":{"type":"object","additionalProperties":{"type":"string"}}},"required":["driver"]},"downwardAPI":{"type":"object","properties":{"defaultMode":{"type":"integer"},"items":{"type":"array","items":{"$ref":"#/definitions/s17"},"x-kubernetes-list-type":"atomic"}}},"emptyDir":{"type":"object","properties":{"medium":{"type":"string"},"sizeLimit":{"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$","x-kubernetes-int-or-string":true,"type":["integer","string"]}}},"ephemeral":{"type":"object","properties":{"volumeClaimTemplate":{"type":"object","properties":{"metadata":{"$ref":"#/definitions/s0"},"spec":{"type":"object","properties":{"accessModes":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"dataSource":{"type":"object","properties":{"apiGroup":{"type":"string"},"kind":{"type":"string"},"name":{"type":"string"}},"required":["kind","name"]},"dataSourceRef":{"type":"object","properties":{"apiGroup":{"type":"string"},"kind":{"type":"string"},"name":{"type":"string"},"namespace":{"type":"string"}},"required":["kind","name"]},"resources":{"type":"object","properties":{"limits":{"type":"object","additionalProperties":{"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$","x-kubernetes-int-or-string":true,"type":["integer","string"]}},"requests":{"type":"object","additionalProperties":{"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$","x-kubernetes-int-or-string":true,"type":["integer","string"]}}}},"selector":{"$ref":"#/definitions/s6"},"storageClassName":{"type":"string"},"volumeAttributesClassName":{"type":"string"},"volumeMode":{"type":"string"},"volumeName":{"type":"string"}}}},"required":["spec"]}}},"fc":{"type":"object","properties":{"fsType":{"type":"string"},"lun":{"type":"integer"},"readOnly":{"type":"boolean"},"targetWWNs":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"wwids":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}}},"flexVolume":{"type":"object","properties":{"driver":{"type":"string"},"fsType":{"type":"string"},"options":{"type":"object","additionalProperties":{"type":"string"}},"readOnly":{"type":"boolean"},"secretRef":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}},"required":["driver"]},"flocker":{"type":"object","properties":{"datasetName":{"type":"string"},"datasetUUID":{"type":"string"}}},"gcePersistentDisk":{"type":"object","properties":{"fsType":{"type":"string"},"partition":{"type":"integer"},"pdName":{"type":"string"},"readOnly":{"type":"boolean"}},"required":["pdName"]},"gitRepo":{"type":"object","properties":{"directory":{"type":"string"},"repository":{"type":"string"},"revision":{"type":"string"}},"required":["repository"]},"glusterfs":{"type":"object","properties":{"endpoints":{"type":"string"},"path":{"type":"string"},"readOnly":{"type":"boolean"}},"required":["endpoints","path"]},"hostPath":{"type":"object","properties":{"path":{"type":"string"},"type":{"type":"string"}},"required":["path"]},"iscsi":{"type":"object","properties":{"chapAuthDiscovery":{"type":"boolean"},"chapAuthSession":{"type":"boolean"},"fsType":{"type":"string"},"initiatorName":{"type":"string"},"iqn":{"type":"string"},"iscsiInterface":{"type":"string"},"lun":{"type":"integer"},"portals":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"readOnly":{"type":"boolean"},"secretRef":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"targetPortal":{"type":"string"}},"required":["iqn","lun","targetPortal"]},"name":{"type":"string"},"nfs":{"type":"object","properties":{"path":{"type":"string"},"readOnly":{"type":"boolean"},"server":{"type":"string"}},"required":["path","server"]},"persistentVolumeClaim":{"type":"object","properties":{"claimName":{"type":"string"},"readOnly":{"type":"boolean"}},"required":["claimName"]},"photonPersistentDisk":{"type":"object","properties":{"fsType":{"type":"string"},"pdID":{"type":"string"}},"required":["pdID"]},"portworxVolume":{"type":"object","properties":{"fsType":{"type":"string"},"readOnly":{"type":"boolean"},"volumeID":{"type":"string"}},"required":["volumeID"]},"projected":{"type":"object","properties":{"defaultMode":{"type":"integer"},"sources":{"type":"array","items":{"type":"object","properties":{"clusterTrustBundle":{"type":"object","properties":{"labelSelector":{"$ref":"#/definitions/s6"},"name":{"type":"string"},"optional":{"type":"boolean"},"path":{"type":"string"},"signerName":{"type":"string"}},"required":["path"]},"configMap":{"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"mode":{"type":"integer"},"path":{"type":"string"}},"required":["key","path"]},"x-kubernetes-list-type":"atomic"},"name":{"type":"string"},"optional":{"type":"boolean"}}},"downwardAPI":{"type":"object","properties":{"items":{"type":"array","items":{"$ref":"#/definitions/s17"},"x-kubernetes-list-type":"atomic"}}},"secret":{"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"mode":{"type":"integer"},"path":{"type":"string"}},"required":["key","path"]},"x-kubernetes-list-type":"atomic"},"name":{"type":"string"},"optional":{"type":"boolean"}}},"serviceAccountToken":{"type":"object","properties":{"audience":{"type":"string"},"expirationSeconds":{"type":"integer"},"path":{"type":"string"}},"required":["path"]}}},"x-kubernetes-list-type":"atomic"}}},"quobyte":{"type":"object","properties":{"group":{"type":"string"},"readOnly":{"type":"boolean"},"registry":{"type":"string"},"tenant":{"type":"string"},"user":{"type":"string"},"volume":{"type":"string"}},"required":["registry","volume"]},"rbd":{"type":"object","properties":{"fsType":{"type":"string"},"image":{"type":"string"},"keyring":{"type":"string"},"monitors":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"pool":{"type":"string"},"readOnly":{"type":"boolean"},"secretRef":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"user":{"type":"string"}},"required":["image","monitors"]},"scaleIO":{"type":"object","properties":{"fsType":{"type":"string"},"gateway":{"type":"string"},"protectionDomain":{"type":"string"},"readOnly":{"type":"boolean"},"secretRef":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"sslEnabled":{"type":"boolean"},"storageMode":{"type":"string"},"storagePool":{"type":"string"},"system":{"type":"string"},"volumeName":{"type":"string"}},"required":["gateway","secretRef","system"]},"secret":{"type":"object","properties":{"defaultMode":{"type":"integer"},"items":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"mode":{"type":"integer"},"path":{"type":"string"}},"required":["key","path"]},"x-kubernetes-list-type":"atomic"},"optional":{"type":"boolean"},"secretName":{"type":"string"}}},"storageos":{"type":"object","properties":{"fsType":{"type":"string"},"readOnly":{"type":"boolean"},"secretRef":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"volumeName":{"type":"string"},"volumeNamespace":{"type":"string"}}},"vsphereVolume":{"type":"object","properties":{"fsType":{"type":"string"},"storagePolicyID":{"type":"string"},"storagePolicyName":{"type":"string"},"volumePath":{"type":"string"}},"required":["volumePath"]}},"required":["name"]},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"}},"required":["containers"]}}},"runPolicy":{"type":"object","properties":{"backoffLimit":{"type":"integer","minimum":0},"activeDeadlineSeconds":{"type":"integer","exclusiveMinimum":0},"ttlSecondsAfterFinished":{"type":"integer","minimum":0}}},"queueName":{"type":"string","x-kubernetes-validations":[{"rule":"self == oldSelf","message":"Value is immutable","reason":"FieldValueInvalid"}]}},"required":["framework","workers","template"]},"status":{"type":"object","properties":{"conditions":{"type":"array","maxItems":16,"items":{"type":"object","properties":{"type":{"type":"string","maxLength":316,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$"},"status":{"type":"string","enum":["True","False","Unknown"]},"observedGeneration":{"type":"integer","minimum":0},"lastTransitionTime":{"type":"string","format":"date-time"},"reason":{"type":"string","minLength":1,"maxLength":1024,"pattern":"^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$"},"message":{"type":"string","maxLength":32768}},"required":["type","status","lastTransitionTime","reason","message"]},"x-kubernetes-list-map-keys":["type"],"x-kubernetes-list-type":"map"},"observedGeneration":{"type":"integer"},"phase":{"type":"string","enum":["Pending","Running","Succeeded","Failed","Suspended"]},"activeWorkers":{"type":"integer"},"selector":{"type":"string"},"startTime":{"type":"string","format":"date-time"},"completionTime":{"type":"string","format":"date-time"}}}},"required":["spec"],"definitions":{"s1":{"type":"object","properties":{"apiVersion":{"type":"string"},"fieldsType":{"type":"string"},"fieldsV1":{"type":"object","x-kubernetes-preserve-unknown-fields":true},"manager":{"type":"string"},"operation":{"type":"string"},"subresource":{"type":"string"},"time":{"type":"string","format":"date-time"}}},"s0":{"type":"object","properties":{"annotations":{"type":"object","additionalProperties":{"type":"string"}},"creationTimestamp":{"type":"string","format":"date-time"},"deletionGracePeriodSeconds":{"type":"integer"},"deletionTimestamp":{"type":"string","format":"date-time"},"finalizers":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"set"},"generateName":{"type":"string"},"generation":{"type":"integer"},"labels":{"type":"object","additionalProperties":{"type":"string"}},"managedFields":{"type":"array","items":{"$ref":"#/definitions/s1"},"x-kubernetes-list-type":"atomic"},"name":{"type":"string"},"namespace":{"type":"string"},"ownerReferences":{"type":"array","items":{"type":"object","properties":{"apiVersion":{"type":"string"},"blockOwnerDeletion":{"type":"boolean"},"controller":{"type":"boolean"},"kind":{"type":"string"},"name":{"type":"string"},"uid":{"type":"string"}},"required":["apiVersion","kind","name","uid"]},"x-kubernetes-list-map-keys":["uid"],"x-kubernetes-list-type":"map"},"resourceVersion":{"type":"string"},"selfLink":{"type":"string"},"uid":{"type":"string"}}},"s2":{"type":"object","properties":{"matchExpressions":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"operator":{"type":"string"},"values":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}},"required":["key","operator"]},"x-kubernetes-list-type":"atomic"},"matchFields":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"operator":{"type":"string"},"values":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}},"required":["key","operator"]},"x-kubernetes-list-type":"atomic"}}},"s6":{"type":"object","properties":{"matchExpressions":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"operator":{"type":"string"},"values":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}},"required":["key","operator"]},"x-kubernetes-list-type":"atomic"},"matchLabels":{"type":"object","additionalProperties":{"type":"string"}}}},"s5":{"type":"object","properties":{"labelSelector":{"$ref":"#/definitions/s6"},"matchLabelKeys":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"mismatchLabelKeys":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"namespaceSelector":{"$ref":"#/definitions/s6"},"namespaces":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"topologyKey":{"type":"string"}},"required":["topologyKey"]},"s4":{"type":"object","properties":{"podAffinityTerm":{"$ref":"#/definitions/s5"},"weight":{"type":"integer"}},"required":["podAffinityTerm","weight"]},"s3":{"type":"object","properties":{"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/s4"},"x-kubernetes-list-type":"atomic"},"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/s5"},"x-kubernetes-list-type":"atomic"}}},"s10":{"type":"object","properties":{"containerName":{"type":"string"},"divisor":{"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$","x-kubernetes-int-or-string":true,"type":["integer","string"]},"resource":{"type":"string"}},"required":["resource"]},"s9":{"type":"object","properties":{"configMapKeyRef":{"type":"object","properties":{"key":{"type":"string"},"name":{"type":"string"},"optional":{"type":"boolean"}},"required":["key"]},"fieldRef":{"type":"object","properties":{"apiVersion":{"type":"string"},"fieldPath":{"type":"string"}},"required":["fieldPath"]},"resourceFieldRef":{"$ref":"#/definitions/s10"},"secretKeyRef":{"type":"object","properties":{"key":{"type":"string"},"name":{"type":"string"},"optional":{"type":"boolean"}},"required":["key"]}}},"s8":{"type":"object","properties":{"name":{"type":"string"},"value":{"type":"string"},"valueFrom":{"$ref":"#/definitions/s9"}},"required":["name"]},"s13":{"type":"object","properties":{"host":{"type":"string"},"httpHeaders":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"value":{"type":"string"}},"required":["name","value"]},"x-kubernetes-list-type":"atomic"},"path":{"type":"string"},"port":{"x-kubernetes-int-or-string":true,"type":["integer","string"]},"scheme":{"type":"string"}},"required":["port"]},"s12":{"type":"object","properties":{"exec":{"type":"object","properties":{"command":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}}},"httpGet":{"$ref":"#/definitions/s13"},"sleep":{"type":"object","properties":{"seconds":{"type":"integer"}},"required":["seconds"]},"tcpSocket":{"type":"object","properties":{"host":{"type":"string"},"port":{"x-kubernetes-int-or-string":true,"type":["integer","string"]}},"required":["port"]}}},"s11":{"type":"object","properties":{"postStart":{"$ref":"#/definitions/s12"},"preStop":{"$ref":"#/definitions/s12"}}},"s14":{"type":"object","properties":{"exec":{"type":"object","properties":{"command":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}}},"failureThreshold":{"type":"integer"},"grpc":{"type":"object","properties":{"port":{"type":"integer"},"service":{"type":"string"}},"required":["port"]},"httpGet":{"$ref":"#/definitions/s13"},"initialDelaySeconds":{"type":"integer"},"periodSeconds":{"type":"integer"},"successThreshold":{"type":"integer"},"tcpSocket":{"type":"object","properties":{"host":{"type":"string"},"port":{"x-kubernetes-int-or-string":true,"type":["integer","string"]}},"required":["port"]},"terminationGracePeriodSeconds":{"type":"integer"},"timeoutSeconds":{"type":"integer"}}},"s15":{"type":"object","properties":{"claims":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"},"limits":{"type":"object","additionalProperties":{"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$","x-kubernetes-int-or-string":true,"type":["integer","string"]}},"requests":{"type":"object","additionalProperties":{"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$","x-kubernetes-int-or-string":true,"type":["integer","string"]}}}},"s16":{"type":"object","properties":{"allowPrivilegeEscalation":{"type":"boolean"},"appArmorProfile":{"type":"object","properties":{"localhostProfile":{"type":"string"},"type":{"type":"string"}},"required":["type"]},"capabilities":{"type":"object","properties":{"add":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"drop":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}}},"privileged":{"type":"boolean"},"procMount":{"type":"string"},"readOnlyRootFilesystem":{"type":"boolean"},"runAsGroup":{"type":"integer"},"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer"},"seLinuxOptions":{"type":"object","properties":{"level":{"type":"string"},"role":{"type":"string"},"type":{"type":"string"},"user":{"type":"string"}}},"seccompProfile":{"type":"object","properties":{"localhostProfile":{"type":"string"},"type":{"type":"string"}},"required":["type"]},"windowsOptions":{"type":"object","properties":{"gmsaCredentialSpec":{"type":"string"},"gmsaCredentialSpecName":{"type":"string"},"hostProcess":{"type":"boolean"},"runAsUserName":{"type":"string"}}}}},"s7":{"type":"object","properties":{"args":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"command":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"env":{"type":"array","items":{"$ref":"#/definitions/s8"},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"},"envFrom":{"type":"array","items":{"type":"object","properties":{"configMapRef":{"type":"object","properties":{"name":{"type":"string"},"optional":{"type":"boolean"}}},"prefix":{"type":"string"},"secretRef":{"type":"object","properties":{"name":{"type":"string"},"optional":{"type":"boolean"}}}}},"x-kubernetes-list-type":"atomic"},"image":{"type":"string"},"imagePullPolicy":{"type":"string"},"lifecycle":{"$ref":"#/definitions/s11"},"livenessProbe":{"$ref":"#/definitions/s14"},"name":{"type":"string"},"ports":{"type":"array","items":{"type":"object","properties":{"containerPort":{"type":"integer"},"hostIP":{"type":"string"},"hostPort":{"type":"integer"},"name":{"type":"string"},"protocol":{"type":"string"}},"required":["containerPort"]},"x-kubernetes-list-map-keys":["containerPort","protocol"],"x-kubernetes-list-type":"map"},"readinessProbe":{"$ref":"#/definitions/s14"},"resizePolicy":{"type":"array","items":{"type":"object","properties":{"resourceName":{"type":"string"},"restartPolicy":{"type":"string"}},"required":["resourceName","restartPolicy"]},"x-kubernetes-list-type":"atomic"},"resources":{"$ref":"#/definitions/s15"},"restartPolicy":{"type":"string"},"securityContext":{"$ref":"#/definitions/s16"},"startupProbe":{"$ref":"#/definitions/s14"},"stdin":{"type":"boolean"},"stdinOnce":{"type":"boolean"},"terminationMessagePath":{"type":"string"},"terminationMessagePolicy":{"type":"string"},"tty":{"type":"boolean"},"volumeDevices":{"type":"array","items":{"type":"object","properties":{"devicePath":{"type":"string"},"name":{"type":"string"}},"required":["devicePath","name"]},"x-kubernetes-list-map-keys":["devicePath"],"x-kubernetes-list-type":"map"},"volumeMounts":{"type":"array","items":{"type":"object","properties":{"mountPath":{"type":"string"},"mountPropagation":{"type":"string"},"name":{"type":"string"},"readOnly":{"type":"boolean"},"recursiveReadOnly":{"type":"string"},"subPath":{"type":"string"},"subPathExpr":{"type":"string"}},"required":["mountPath","name"]},"x-kubernetes-list-map-keys":["mountPath"],"x-kubernetes-list-type":"map"},"workingDir":{"type":"string"}},"required":["name"]},"s17":{"type":"object","properties":{"fieldRef":{"type":"object","properties":{"apiVersion":{"type":"string"},"fieldPath":{"type":"string"}},"required":["fieldPath"]},"mode":{"type":"integer"},"path":{"type":"string"},"resourceFieldRef":{"$ref":"#/definitions/s10"}},"required":["path"]}}};
+const schema7 = {"type":"object","properties":{"annotations":{"type":"object","additionalProperties":{"type":"string"}},"creationTimestamp":{"type":"string","format":"date-time"},"deletionGracePeriodSeconds":{"type":"integer"},"deletionTimestamp":{"type":"string","format":"date-time"},"finalizers":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"set"},"generateName":{"type":"string"},"generation":{"type":"integer"},"labels":{"type":"object","additionalProperties":{"type":"string"}},"managedFields":{"type":"array","items":{"$ref":"#/definitions/s1"},"x-kubernetes-list-type":"atomic"},"name":{"type":"string"},"namespace":{"type":"string"},"ownerReferences":{"type":"array","items":{"type":"object","properties":{"apiVersion":{"type":"string"},"blockOwnerDeletion":{"type":"boolean"},"controller":{"type":"boolean"},"kind":{"type":"string"},"name":{"type":"string"},"uid":{"type":"string"}},"required":["apiVersion","kind","name","uid"]},"x-kubernetes-list-map-keys":["uid"],"x-kubernetes-list-type":"map"},"resourceVersion":{"type":"string"},"selfLink":{"type":"string"},"uid":{"type":"string"}}};
+const formats0 = __import0.formats["date-time"];
+const schema8 = {"type":"object","properties":{"apiVersion":{"type":"string"},"fieldsType":{"type":"string"},"fieldsV1":{"type":"object","x-kubernetes-preserve-unknown-fields":true},"manager":{"type":"string"},"operation":{"type":"string"},"subresource":{"type":"string"},"time":{"type":"string","format":"date-time"}}};
+
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.apiVersion !== undefined){
+if(typeof data.apiVersion !== "string"){
+const err0 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.fieldsType !== undefined){
+if(typeof data.fieldsType !== "string"){
+const err1 = {instancePath:instancePath+"/fieldsType",schemaPath:"#/properties/fieldsType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.fieldsV1 !== undefined){
+let data2 = data.fieldsV1;
+if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
+const err2 = {instancePath:instancePath+"/fieldsV1",schemaPath:"#/properties/fieldsV1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.manager !== undefined){
+if(typeof data.manager !== "string"){
+const err3 = {instancePath:instancePath+"/manager",schemaPath:"#/properties/manager/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.operation !== undefined){
+if(typeof data.operation !== "string"){
+const err4 = {instancePath:instancePath+"/operation",schemaPath:"#/properties/operation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.subresource !== undefined){
+if(typeof data.subresource !== "string"){
+const err5 = {instancePath:instancePath+"/subresource",schemaPath:"#/properties/subresource/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.time !== undefined){
+let data6 = data.time;
+if(typeof data6 === "string"){
+if(!(formats0(data6))){
+const err6 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate23.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.annotations !== undefined){
+let data0 = data.annotations;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+for(const key0 in data0){
+if(typeof data0[key0] !== "string"){
+const err0 = {instancePath:instancePath+"/annotations/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/annotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+}
+else {
+const err1 = {instancePath:instancePath+"/annotations",schemaPath:"#/properties/annotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.creationTimestamp !== undefined){
+let data2 = data.creationTimestamp;
+if(typeof data2 === "string"){
+if(!(formats0(data2))){
+const err2 = {instancePath:instancePath+"/creationTimestamp",schemaPath:"#/properties/creationTimestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/creationTimestamp",schemaPath:"#/properties/creationTimestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.deletionGracePeriodSeconds !== undefined){
+let data3 = data.deletionGracePeriodSeconds;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err4 = {instancePath:instancePath+"/deletionGracePeriodSeconds",schemaPath:"#/properties/deletionGracePeriodSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.deletionTimestamp !== undefined){
+let data4 = data.deletionTimestamp;
+if(typeof data4 === "string"){
+if(!(formats0(data4))){
+const err5 = {instancePath:instancePath+"/deletionTimestamp",schemaPath:"#/properties/deletionTimestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/deletionTimestamp",schemaPath:"#/properties/deletionTimestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.finalizers !== undefined){
+let data5 = data.finalizers;
+if(Array.isArray(data5)){
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data5[i0] !== "string"){
+const err7 = {instancePath:instancePath+"/finalizers/" + i0,schemaPath:"#/properties/finalizers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/finalizers",schemaPath:"#/properties/finalizers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.generateName !== undefined){
+if(typeof data.generateName !== "string"){
+const err9 = {instancePath:instancePath+"/generateName",schemaPath:"#/properties/generateName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.generation !== undefined){
+let data8 = data.generation;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err10 = {instancePath:instancePath+"/generation",schemaPath:"#/properties/generation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.labels !== undefined){
+let data9 = data.labels;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+for(const key1 in data9){
+if(typeof data9[key1] !== "string"){
+const err11 = {instancePath:instancePath+"/labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.managedFields !== undefined){
+let data11 = data.managedFields;
+if(Array.isArray(data11)){
+const len1 = data11.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate23(data11[i1], {instancePath:instancePath+"/managedFields/" + i1,parentData:data11,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/managedFields",schemaPath:"#/properties/managedFields/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+if(typeof data.name !== "string"){
+const err14 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.namespace !== undefined){
+if(typeof data.namespace !== "string"){
+const err15 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.ownerReferences !== undefined){
+let data15 = data.ownerReferences;
+if(Array.isArray(data15)){
+const len2 = data15.length;
+for(let i2=0; i2<len2; i2++){
+let data16 = data15[i2];
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.apiVersion === undefined){
+const err16 = {instancePath:instancePath+"/ownerReferences/" + i2,schemaPath:"#/properties/ownerReferences/items/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(data16.kind === undefined){
+const err17 = {instancePath:instancePath+"/ownerReferences/" + i2,schemaPath:"#/properties/ownerReferences/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(data16.name === undefined){
+const err18 = {instancePath:instancePath+"/ownerReferences/" + i2,schemaPath:"#/properties/ownerReferences/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(data16.uid === undefined){
+const err19 = {instancePath:instancePath+"/ownerReferences/" + i2,schemaPath:"#/properties/ownerReferences/items/required",keyword:"required",params:{missingProperty: "uid"},message:"must have required property '"+"uid"+"'"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(data16.apiVersion !== undefined){
+if(typeof data16.apiVersion !== "string"){
+const err20 = {instancePath:instancePath+"/ownerReferences/" + i2+"/apiVersion",schemaPath:"#/properties/ownerReferences/items/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data16.blockOwnerDeletion !== undefined){
+if(typeof data16.blockOwnerDeletion !== "boolean"){
+const err21 = {instancePath:instancePath+"/ownerReferences/" + i2+"/blockOwnerDeletion",schemaPath:"#/properties/ownerReferences/items/properties/blockOwnerDeletion/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data16.controller !== undefined){
+if(typeof data16.controller !== "boolean"){
+const err22 = {instancePath:instancePath+"/ownerReferences/" + i2+"/controller",schemaPath:"#/properties/ownerReferences/items/properties/controller/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data16.kind !== undefined){
+if(typeof data16.kind !== "string"){
+const err23 = {instancePath:instancePath+"/ownerReferences/" + i2+"/kind",schemaPath:"#/properties/ownerReferences/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data16.name !== undefined){
+if(typeof data16.name !== "string"){
+const err24 = {instancePath:instancePath+"/ownerReferences/" + i2+"/name",schemaPath:"#/properties/ownerReferences/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data16.uid !== undefined){
+if(typeof data16.uid !== "string"){
+const err25 = {instancePath:instancePath+"/ownerReferences/" + i2+"/uid",schemaPath:"#/properties/ownerReferences/items/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/ownerReferences/" + i2,schemaPath:"#/properties/ownerReferences/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/ownerReferences",schemaPath:"#/properties/ownerReferences/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data.resourceVersion !== undefined){
+if(typeof data.resourceVersion !== "string"){
+const err28 = {instancePath:instancePath+"/resourceVersion",schemaPath:"#/properties/resourceVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data.selfLink !== undefined){
+if(typeof data.selfLink !== "string"){
+const err29 = {instancePath:instancePath+"/selfLink",schemaPath:"#/properties/selfLink/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data.uid !== undefined){
+if(typeof data.uid !== "string"){
+const err30 = {instancePath:instancePath+"/uid",schemaPath:"#/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+else {
+const err31 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+validate22.errors = vErrors;
+return errors === 0;
+}
+
+const schema9 = {"type":"object","properties":{"matchExpressions":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"operator":{"type":"string"},"values":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}},"required":["key","operator"]},"x-kubernetes-list-type":"atomic"},"matchFields":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"operator":{"type":"string"},"values":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}},"required":["key","operator"]},"x-kubernetes-list-type":"atomic"}}};
+
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.matchExpressions !== undefined){
+let data0 = data.matchExpressions;
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.key === undefined){
+const err0 = {instancePath:instancePath+"/matchExpressions/" + i0,schemaPath:"#/properties/matchExpressions/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data1.operator === undefined){
+const err1 = {instancePath:instancePath+"/matchExpressions/" + i0,schemaPath:"#/properties/matchExpressions/items/required",keyword:"required",params:{missingProperty: "operator"},message:"must have required property '"+"operator"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data1.key !== undefined){
+if(typeof data1.key !== "string"){
+const err2 = {instancePath:instancePath+"/matchExpressions/" + i0+"/key",schemaPath:"#/properties/matchExpressions/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data1.operator !== undefined){
+if(typeof data1.operator !== "string"){
+const err3 = {instancePath:instancePath+"/matchExpressions/" + i0+"/operator",schemaPath:"#/properties/matchExpressions/items/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data1.values !== undefined){
+let data4 = data1.values;
+if(Array.isArray(data4)){
+const len1 = data4.length;
+for(let i1=0; i1<len1; i1++){
+if(typeof data4[i1] !== "string"){
+const err4 = {instancePath:instancePath+"/matchExpressions/" + i0+"/values/" + i1,schemaPath:"#/properties/matchExpressions/items/properties/values/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/matchExpressions/" + i0+"/values",schemaPath:"#/properties/matchExpressions/items/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/matchExpressions/" + i0,schemaPath:"#/properties/matchExpressions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/matchExpressions",schemaPath:"#/properties/matchExpressions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.matchFields !== undefined){
+let data6 = data.matchFields;
+if(Array.isArray(data6)){
+const len2 = data6.length;
+for(let i2=0; i2<len2; i2++){
+let data7 = data6[i2];
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.key === undefined){
+const err8 = {instancePath:instancePath+"/matchFields/" + i2,schemaPath:"#/properties/matchFields/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data7.operator === undefined){
+const err9 = {instancePath:instancePath+"/matchFields/" + i2,schemaPath:"#/properties/matchFields/items/required",keyword:"required",params:{missingProperty: "operator"},message:"must have required property '"+"operator"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data7.key !== undefined){
+if(typeof data7.key !== "string"){
+const err10 = {instancePath:instancePath+"/matchFields/" + i2+"/key",schemaPath:"#/properties/matchFields/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data7.operator !== undefined){
+if(typeof data7.operator !== "string"){
+const err11 = {instancePath:instancePath+"/matchFields/" + i2+"/operator",schemaPath:"#/properties/matchFields/items/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data7.values !== undefined){
+let data10 = data7.values;
+if(Array.isArray(data10)){
+const len3 = data10.length;
+for(let i3=0; i3<len3; i3++){
+if(typeof data10[i3] !== "string"){
+const err12 = {instancePath:instancePath+"/matchFields/" + i2+"/values/" + i3,schemaPath:"#/properties/matchFields/items/properties/values/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/matchFields/" + i2+"/values",schemaPath:"#/properties/matchFields/items/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/matchFields/" + i2,schemaPath:"#/properties/matchFields/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/matchFields",schemaPath:"#/properties/matchFields/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+validate26.errors = vErrors;
+return errors === 0;
+}
+
+const schema10 = {"type":"object","properties":{"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/s4"},"x-kubernetes-list-type":"atomic"},"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/s5"},"x-kubernetes-list-type":"atomic"}}};
+const schema11 = {"type":"object","properties":{"podAffinityTerm":{"$ref":"#/definitions/s5"},"weight":{"type":"integer"}},"required":["podAffinityTerm","weight"]};
+const schema12 = {"type":"object","properties":{"labelSelector":{"$ref":"#/definitions/s6"},"matchLabelKeys":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"mismatchLabelKeys":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"namespaceSelector":{"$ref":"#/definitions/s6"},"namespaces":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"topologyKey":{"type":"string"}},"required":["topologyKey"]};
+const schema13 = {"type":"object","properties":{"matchExpressions":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"operator":{"type":"string"},"values":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}},"required":["key","operator"]},"x-kubernetes-list-type":"atomic"},"matchLabels":{"type":"object","additionalProperties":{"type":"string"}}}};
+
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.matchExpressions !== undefined){
+let data0 = data.matchExpressions;
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.key === undefined){
+const err0 = {instancePath:instancePath+"/matchExpressions/" + i0,schemaPath:"#/properties/matchExpressions/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data1.operator === undefined){
+const err1 = {instancePath:instancePath+"/matchExpressions/" + i0,schemaPath:"#/properties/matchExpressions/items/required",keyword:"required",params:{missingProperty: "operator"},message:"must have required property '"+"operator"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data1.key !== undefined){
+if(typeof data1.key !== "string"){
+const err2 = {instancePath:instancePath+"/matchExpressions/" + i0+"/key",schemaPath:"#/properties/matchExpressions/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data1.operator !== undefined){
+if(typeof data1.operator !== "string"){
+const err3 = {instancePath:instancePath+"/matchExpressions/" + i0+"/operator",schemaPath:"#/properties/matchExpressions/items/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data1.values !== undefined){
+let data4 = data1.values;
+if(Array.isArray(data4)){
+const len1 = data4.length;
+for(let i1=0; i1<len1; i1++){
+if(typeof data4[i1] !== "string"){
+const err4 = {instancePath:instancePath+"/matchExpressions/" + i0+"/values/" + i1,schemaPath:"#/properties/matchExpressions/items/properties/values/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/matchExpressions/" + i0+"/values",schemaPath:"#/properties/matchExpressions/items/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/matchExpressions/" + i0,schemaPath:"#/properties/matchExpressions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/matchExpressions",schemaPath:"#/properties/matchExpressions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.matchLabels !== undefined){
+let data6 = data.matchLabels;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+for(const key0 in data6){
+if(typeof data6[key0] !== "string"){
+const err8 = {instancePath:instancePath+"/matchLabels/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/matchLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/matchLabels",schemaPath:"#/properties/matchLabels/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+validate32.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.topologyKey === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topologyKey"},message:"must have required property '"+"topologyKey"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.labelSelector !== undefined){
+if(!(validate32(data.labelSelector, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+}
+if(data.matchLabelKeys !== undefined){
+let data1 = data.matchLabelKeys;
+if(Array.isArray(data1)){
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data1[i0] !== "string"){
+const err1 = {instancePath:instancePath+"/matchLabelKeys/" + i0,schemaPath:"#/properties/matchLabelKeys/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/matchLabelKeys",schemaPath:"#/properties/matchLabelKeys/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.mismatchLabelKeys !== undefined){
+let data3 = data.mismatchLabelKeys;
+if(Array.isArray(data3)){
+const len1 = data3.length;
+for(let i1=0; i1<len1; i1++){
+if(typeof data3[i1] !== "string"){
+const err3 = {instancePath:instancePath+"/mismatchLabelKeys/" + i1,schemaPath:"#/properties/mismatchLabelKeys/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/mismatchLabelKeys",schemaPath:"#/properties/mismatchLabelKeys/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.namespaceSelector !== undefined){
+if(!(validate32(data.namespaceSelector, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+}
+if(data.namespaces !== undefined){
+let data6 = data.namespaces;
+if(Array.isArray(data6)){
+const len2 = data6.length;
+for(let i2=0; i2<len2; i2++){
+if(typeof data6[i2] !== "string"){
+const err5 = {instancePath:instancePath+"/namespaces/" + i2,schemaPath:"#/properties/namespaces/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/namespaces",schemaPath:"#/properties/namespaces/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.topologyKey !== undefined){
+if(typeof data.topologyKey !== "string"){
+const err7 = {instancePath:instancePath+"/topologyKey",schemaPath:"#/properties/topologyKey/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate31.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.podAffinityTerm === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "podAffinityTerm"},message:"must have required property '"+"podAffinityTerm"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.weight === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "weight"},message:"must have required property '"+"weight"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.podAffinityTerm !== undefined){
+if(!(validate31(data.podAffinityTerm, {instancePath:instancePath+"/podAffinityTerm",parentData:data,parentDataProperty:"podAffinityTerm",rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+errors = vErrors.length;
+}
+}
+if(data.weight !== undefined){
+let data1 = data.weight;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err2 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate30.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.preferredDuringSchedulingIgnoredDuringExecution !== undefined){
+let data0 = data.preferredDuringSchedulingIgnoredDuringExecution;
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate30(data0[i0], {instancePath:instancePath+"/preferredDuringSchedulingIgnoredDuringExecution/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err0 = {instancePath:instancePath+"/preferredDuringSchedulingIgnoredDuringExecution",schemaPath:"#/properties/preferredDuringSchedulingIgnoredDuringExecution/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.requiredDuringSchedulingIgnoredDuringExecution !== undefined){
+let data2 = data.requiredDuringSchedulingIgnoredDuringExecution;
+if(Array.isArray(data2)){
+const len1 = data2.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate31(data2[i1], {instancePath:instancePath+"/requiredDuringSchedulingIgnoredDuringExecution/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err1 = {instancePath:instancePath+"/requiredDuringSchedulingIgnoredDuringExecution",schemaPath:"#/properties/requiredDuringSchedulingIgnoredDuringExecution/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate29.errors = vErrors;
+return errors === 0;
+}
+
+const schema14 = {"type":"object","properties":{"args":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"command":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"env":{"type":"array","items":{"$ref":"#/definitions/s8"},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"},"envFrom":{"type":"array","items":{"type":"object","properties":{"configMapRef":{"type":"object","properties":{"name":{"type":"string"},"optional":{"type":"boolean"}}},"prefix":{"type":"string"},"secretRef":{"type":"object","properties":{"name":{"type":"string"},"optional":{"type":"boolean"}}}}},"x-kubernetes-list-type":"atomic"},"image":{"type":"string"},"imagePullPolicy":{"type":"string"},"lifecycle":{"$ref":"#/definitions/s11"},"livenessProbe":{"$ref":"#/definitions/s14"},"name":{"type":"string"},"ports":{"type":"array","items":{"type":"object","properties":{"containerPort":{"type":"integer"},"hostIP":{"type":"string"},"hostPort":{"type":"integer"},"name":{"type":"string"},"protocol":{"type":"string"}},"required":["containerPort"]},"x-kubernetes-list-map-keys":["containerPort","protocol"],"x-kubernetes-list-type":"map"},"readinessProbe":{"$ref":"#/definitions/s14"},"resizePolicy":{"type":"array","items":{"type":"object","properties":{"resourceName":{"type":"string"},"restartPolicy":{"type":"string"}},"required":["resourceName","restartPolicy"]},"x-kubernetes-list-type":"atomic"},"resources":{"$ref":"#/definitions/s15"},"restartPolicy":{"type":"string"},"securityContext":{"$ref":"#/definitions/s16"},"startupProbe":{"$ref":"#/definitions/s14"},"stdin":{"type":"boolean"},"stdinOnce":{"type":"boolean"},"terminationMessagePath":{"type":"string"},"terminationMessagePolicy":{"type":"string"},"tty":{"type":"boolean"},"volumeDevices":{"type":"array","items":{"type":"object","properties":{"devicePath":{"type":"string"},"name":{"type":"string"}},"required":["devicePath","name"]},"x-kubernetes-list-map-keys":["devicePath"],"x-kubernetes-list-type":"map"},"volumeMounts":{"type":"array","items":{"type":"object","properties":{"mountPath":{"type":"string"},"mountPropagation":{"type":"string"},"name":{"type":"string"},"readOnly":{"type":"boolean"},"recursiveReadOnly":{"type":"string"},"subPath":{"type":"string"},"subPathExpr":{"type":"string"}},"required":["mountPath","name"]},"x-kubernetes-list-map-keys":["mountPath"],"x-kubernetes-list-type":"map"},"workingDir":{"type":"string"}},"required":["name"]};
+const schema15 = {"type":"object","properties":{"name":{"type":"string"},"value":{"type":"string"},"valueFrom":{"$ref":"#/definitions/s9"}},"required":["name"]};
+const schema16 = {"type":"object","properties":{"configMapKeyRef":{"type":"object","properties":{"key":{"type":"string"},"name":{"type":"string"},"optional":{"type":"boolean"}},"required":["key"]},"fieldRef":{"type":"object","properties":{"apiVersion":{"type":"string"},"fieldPath":{"type":"string"}},"required":["fieldPath"]},"resourceFieldRef":{"$ref":"#/definitions/s10"},"secretKeyRef":{"type":"object","properties":{"key":{"type":"string"},"name":{"type":"string"},"optional":{"type":"boolean"}},"required":["key"]}}};
+const schema17 = {"type":"object","properties":{"containerName":{"type":"string"},"divisor":{"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$","x-kubernetes-int-or-string":true,"type":["integer","string"]},"resource":{"type":"string"}},"required":["resource"]};
+const func2 = __import1.re2;
+const pattern0 = func2("^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$", "u");
+
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.resource === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resource"},message:"must have required property '"+"resource"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.containerName !== undefined){
+if(typeof data.containerName !== "string"){
+const err1 = {instancePath:instancePath+"/containerName",schemaPath:"#/properties/containerName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.divisor !== undefined){
+let data1 = data.divisor;
+if((!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))) && (typeof data1 !== "string")){
+const err2 = {instancePath:instancePath+"/divisor",schemaPath:"#/properties/divisor/type",keyword:"type",params:{type: schema17.properties.divisor.type},message:"must be integer,string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(typeof data1 === "string"){
+if(!pattern0.test(data1)){
+const err3 = {instancePath:instancePath+"/divisor",schemaPath:"#/properties/divisor/pattern",keyword:"pattern",params:{pattern: "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"},message:"must match pattern \""+"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"+"\""};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+if(data.resource !== undefined){
+if(typeof data.resource !== "string"){
+const err4 = {instancePath:instancePath+"/resource",schemaPath:"#/properties/resource/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate43.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.configMapKeyRef !== undefined){
+let data0 = data.configMapKeyRef;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.key === undefined){
+const err0 = {instancePath:instancePath+"/configMapKeyRef",schemaPath:"#/properties/configMapKeyRef/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data0.key !== undefined){
+if(typeof data0.key !== "string"){
+const err1 = {instancePath:instancePath+"/configMapKeyRef/key",schemaPath:"#/properties/configMapKeyRef/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data0.name !== undefined){
+if(typeof data0.name !== "string"){
+const err2 = {instancePath:instancePath+"/configMapKeyRef/name",schemaPath:"#/properties/configMapKeyRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data0.optional !== undefined){
+if(typeof data0.optional !== "boolean"){
+const err3 = {instancePath:instancePath+"/configMapKeyRef/optional",schemaPath:"#/properties/configMapKeyRef/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/configMapKeyRef",schemaPath:"#/properties/configMapKeyRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.fieldRef !== undefined){
+let data4 = data.fieldRef;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.fieldPath === undefined){
+const err5 = {instancePath:instancePath+"/fieldRef",schemaPath:"#/properties/fieldRef/required",keyword:"required",params:{missingProperty: "fieldPath"},message:"must have required property '"+"fieldPath"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data4.apiVersion !== undefined){
+if(typeof data4.apiVersion !== "string"){
+const err6 = {instancePath:instancePath+"/fieldRef/apiVersion",schemaPath:"#/properties/fieldRef/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data4.fieldPath !== undefined){
+if(typeof data4.fieldPath !== "string"){
+const err7 = {instancePath:instancePath+"/fieldRef/fieldPath",schemaPath:"#/properties/fieldRef/properties/fieldPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/fieldRef",schemaPath:"#/properties/fieldRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.resourceFieldRef !== undefined){
+if(!(validate43(data.resourceFieldRef, {instancePath:instancePath+"/resourceFieldRef",parentData:data,parentDataProperty:"resourceFieldRef",rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
+}
+}
+if(data.secretKeyRef !== undefined){
+let data8 = data.secretKeyRef;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.key === undefined){
+const err9 = {instancePath:instancePath+"/secretKeyRef",schemaPath:"#/properties/secretKeyRef/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data8.key !== undefined){
+if(typeof data8.key !== "string"){
+const err10 = {instancePath:instancePath+"/secretKeyRef/key",schemaPath:"#/properties/secretKeyRef/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data8.name !== undefined){
+if(typeof data8.name !== "string"){
+const err11 = {instancePath:instancePath+"/secretKeyRef/name",schemaPath:"#/properties/secretKeyRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data8.optional !== undefined){
+if(typeof data8.optional !== "boolean"){
+const err12 = {instancePath:instancePath+"/secretKeyRef/optional",schemaPath:"#/properties/secretKeyRef/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/secretKeyRef",schemaPath:"#/properties/secretKeyRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+validate42.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.name === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.name !== undefined){
+if(typeof data.name !== "string"){
+const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.value !== undefined){
+if(typeof data.value !== "string"){
+const err2 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.valueFrom !== undefined){
+if(!(validate42(data.valueFrom, {instancePath:instancePath+"/valueFrom",parentData:data,parentDataProperty:"valueFrom",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate41.errors = vErrors;
+return errors === 0;
+}
+
+const schema18 = {"type":"object","properties":{"postStart":{"$ref":"#/definitions/s12"},"preStop":{"$ref":"#/definitions/s12"}}};
+const schema19 = {"type":"object","properties":{"exec":{"type":"object","properties":{"command":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}}},"httpGet":{"$ref":"#/definitions/s13"},"sleep":{"type":"object","properties":{"seconds":{"type":"integer"}},"required":["seconds"]},"tcpSocket":{"type":"object","properties":{"host":{"type":"string"},"port":{"x-kubernetes-int-or-string":true,"type":["integer","string"]}},"required":["port"]}}};
+const schema20 = {"type":"object","properties":{"host":{"type":"string"},"httpHeaders":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"value":{"type":"string"}},"required":["name","value"]},"x-kubernetes-list-type":"atomic"},"path":{"type":"string"},"port":{"x-kubernetes-int-or-string":true,"type":["integer","string"]},"scheme":{"type":"string"}},"required":["port"]};
+
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.port === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.host !== undefined){
+if(typeof data.host !== "string"){
+const err1 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.httpHeaders !== undefined){
+let data1 = data.httpHeaders;
+if(Array.isArray(data1)){
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.name === undefined){
+const err2 = {instancePath:instancePath+"/httpHeaders/" + i0,schemaPath:"#/properties/httpHeaders/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data2.value === undefined){
+const err3 = {instancePath:instancePath+"/httpHeaders/" + i0,schemaPath:"#/properties/httpHeaders/items/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data2.name !== undefined){
+if(typeof data2.name !== "string"){
+const err4 = {instancePath:instancePath+"/httpHeaders/" + i0+"/name",schemaPath:"#/properties/httpHeaders/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data2.value !== undefined){
+if(typeof data2.value !== "string"){
+const err5 = {instancePath:instancePath+"/httpHeaders/" + i0+"/value",schemaPath:"#/properties/httpHeaders/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/httpHeaders/" + i0,schemaPath:"#/properties/httpHeaders/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/httpHeaders",schemaPath:"#/properties/httpHeaders/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.path !== undefined){
+if(typeof data.path !== "string"){
+const err8 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.port !== undefined){
+let data6 = data.port;
+if((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (typeof data6 !== "string")){
+const err9 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: schema20.properties.port.type},message:"must be integer,string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.scheme !== undefined){
+if(typeof data.scheme !== "string"){
+const err10 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+validate49.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.exec !== undefined){
+let data0 = data.exec;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.command !== undefined){
+let data1 = data0.command;
+if(Array.isArray(data1)){
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data1[i0] !== "string"){
+const err0 = {instancePath:instancePath+"/exec/command/" + i0,schemaPath:"#/properties/exec/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+}
+else {
+const err1 = {instancePath:instancePath+"/exec/command",schemaPath:"#/properties/exec/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/exec",schemaPath:"#/properties/exec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.httpGet !== undefined){
+if(!(validate49(data.httpGet, {instancePath:instancePath+"/httpGet",parentData:data,parentDataProperty:"httpGet",rootData}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+errors = vErrors.length;
+}
+}
+if(data.sleep !== undefined){
+let data4 = data.sleep;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.seconds === undefined){
+const err3 = {instancePath:instancePath+"/sleep",schemaPath:"#/properties/sleep/required",keyword:"required",params:{missingProperty: "seconds"},message:"must have required property '"+"seconds"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data4.seconds !== undefined){
+let data5 = data4.seconds;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err4 = {instancePath:instancePath+"/sleep/seconds",schemaPath:"#/properties/sleep/properties/seconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/sleep",schemaPath:"#/properties/sleep/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.tcpSocket !== undefined){
+let data6 = data.tcpSocket;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.port === undefined){
+const err6 = {instancePath:instancePath+"/tcpSocket",schemaPath:"#/properties/tcpSocket/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data6.host !== undefined){
+if(typeof data6.host !== "string"){
+const err7 = {instancePath:instancePath+"/tcpSocket/host",schemaPath:"#/properties/tcpSocket/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data6.port !== undefined){
+let data8 = data6.port;
+if((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (typeof data8 !== "string")){
+const err8 = {instancePath:instancePath+"/tcpSocket/port",schemaPath:"#/properties/tcpSocket/properties/port/type",keyword:"type",params:{type: schema19.properties.tcpSocket.properties.port.type},message:"must be integer,string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/tcpSocket",schemaPath:"#/properties/tcpSocket/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+validate48.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.postStart !== undefined){
+if(!(validate48(data.postStart, {instancePath:instancePath+"/postStart",parentData:data,parentDataProperty:"postStart",rootData}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+errors = vErrors.length;
+}
+}
+if(data.preStop !== undefined){
+if(!(validate48(data.preStop, {instancePath:instancePath+"/preStop",parentData:data,parentDataProperty:"preStop",rootData}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+validate47.errors = vErrors;
+return errors === 0;
+}
+
+const schema21 = {"type":"object","properties":{"exec":{"type":"object","properties":{"command":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}}},"failureThreshold":{"type":"integer"},"grpc":{"type":"object","properties":{"port":{"type":"integer"},"service":{"type":"string"}},"required":["port"]},"httpGet":{"$ref":"#/definitions/s13"},"initialDelaySeconds":{"type":"integer"},"periodSeconds":{"type":"integer"},"successThreshold":{"type":"integer"},"tcpSocket":{"type":"object","properties":{"host":{"type":"string"},"port":{"x-kubernetes-int-or-string":true,"type":["integer","string"]}},"required":["port"]},"terminationGracePeriodSeconds":{"type":"integer"},"timeoutSeconds":{"type":"integer"}}};
+
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.exec !== undefined){
+let data0 = data.exec;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.command !== undefined){
+let data1 = data0.command;
+if(Array.isArray(data1)){
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data1[i0] !== "string"){
+const err0 = {instancePath:instancePath+"/exec/command/" + i0,schemaPath:"#/properties/exec/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+}
+else {
+const err1 = {instancePath:instancePath+"/exec/command",schemaPath:"#/properties/exec/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/exec",schemaPath:"#/properties/exec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.failureThreshold !== undefined){
+let data3 = data.failureThreshold;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err3 = {instancePath:instancePath+"/failureThreshold",schemaPath:"#/properties/failureThreshold/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.grpc !== undefined){
+let data4 = data.grpc;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.port === undefined){
+const err4 = {instancePath:instancePath+"/grpc",schemaPath:"#/properties/grpc/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data4.port !== undefined){
+let data5 = data4.port;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err5 = {instancePath:instancePath+"/grpc/port",schemaPath:"#/properties/grpc/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data4.service !== undefined){
+if(typeof data4.service !== "string"){
+const err6 = {instancePath:instancePath+"/grpc/service",schemaPath:"#/properties/grpc/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/grpc",schemaPath:"#/properties/grpc/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.httpGet !== undefined){
+if(!(validate49(data.httpGet, {instancePath:instancePath+"/httpGet",parentData:data,parentDataProperty:"httpGet",rootData}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+errors = vErrors.length;
+}
+}
+if(data.initialDelaySeconds !== undefined){
+let data8 = data.initialDelaySeconds;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err8 = {instancePath:instancePath+"/initialDelaySeconds",schemaPath:"#/properties/initialDelaySeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.periodSeconds !== undefined){
+let data9 = data.periodSeconds;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+const err9 = {instancePath:instancePath+"/periodSeconds",schemaPath:"#/properties/periodSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.successThreshold !== undefined){
+let data10 = data.successThreshold;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err10 = {instancePath:instancePath+"/successThreshold",schemaPath:"#/properties/successThreshold/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.tcpSocket !== undefined){
+let data11 = data.tcpSocket;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.port === undefined){
+const err11 = {instancePath:instancePath+"/tcpSocket",schemaPath:"#/properties/tcpSocket/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data11.host !== undefined){
+if(typeof data11.host !== "string"){
+const err12 = {instancePath:instancePath+"/tcpSocket/host",schemaPath:"#/properties/tcpSocket/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data11.port !== undefined){
+let data13 = data11.port;
+if((!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))) && (typeof data13 !== "string")){
+const err13 = {instancePath:instancePath+"/tcpSocket/port",schemaPath:"#/properties/tcpSocket/properties/port/type",keyword:"type",params:{type: schema21.properties.tcpSocket.properties.port.type},message:"must be integer,string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/tcpSocket",schemaPath:"#/properties/tcpSocket/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.terminationGracePeriodSeconds !== undefined){
+let data14 = data.terminationGracePeriodSeconds;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+const err15 = {instancePath:instancePath+"/terminationGracePeriodSeconds",schemaPath:"#/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.timeoutSeconds !== undefined){
+let data15 = data.timeoutSeconds;
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
+const err16 = {instancePath:instancePath+"/timeoutSeconds",schemaPath:"#/properties/timeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+validate54.errors = vErrors;
+return errors === 0;
+}
+
+const schema22 = {"type":"object","properties":{"claims":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"x-kubernetes-list-map-keys":["name"],"x-kubernetes-list-type":"map"},"limits":{"type":"object","additionalProperties":{"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$","x-kubernetes-int-or-string":true,"type":["integer","string"]}},"requests":{"type":"object","additionalProperties":{"pattern":"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$","x-kubernetes-int-or-string":true,"type":["integer","string"]}}}};
+
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.claims !== undefined){
+let data0 = data.claims;
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.name === undefined){
+const err0 = {instancePath:instancePath+"/claims/" + i0,schemaPath:"#/properties/claims/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data1.name !== undefined){
+if(typeof data1.name !== "string"){
+const err1 = {instancePath:instancePath+"/claims/" + i0+"/name",schemaPath:"#/properties/claims/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/claims/" + i0,schemaPath:"#/properties/claims/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/claims",schemaPath:"#/properties/claims/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.limits !== undefined){
+let data3 = data.limits;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+for(const key0 in data3){
+let data4 = data3[key0];
+if((!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))) && (typeof data4 !== "string")){
+const err4 = {instancePath:instancePath+"/limits/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/limits/additionalProperties/type",keyword:"type",params:{type: schema22.properties.limits.additionalProperties.type},message:"must be integer,string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(typeof data4 === "string"){
+if(!pattern0.test(data4)){
+const err5 = {instancePath:instancePath+"/limits/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/limits/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"},message:"must match pattern \""+"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"+"\""};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/limits",schemaPath:"#/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.requests !== undefined){
+let data5 = data.requests;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+for(const key1 in data5){
+let data6 = data5[key1];
+if((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (typeof data6 !== "string")){
+const err7 = {instancePath:instancePath+"/requests/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/requests/additionalProperties/type",keyword:"type",params:{type: schema22.properties.requests.additionalProperties.type},message:"must be integer,string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(typeof data6 === "string"){
+if(!pattern0.test(data6)){
+const err8 = {instancePath:instancePath+"/requests/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/requests/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"},message:"must match pattern \""+"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"+"\""};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/requests",schemaPath:"#/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+validate58.errors = vErrors;
+return errors === 0;
+}
+
+const schema23 = {"type":"object","properties":{"allowPrivilegeEscalation":{"type":"boolean"},"appArmorProfile":{"type":"object","properties":{"localhostProfile":{"type":"string"},"type":{"type":"string"}},"required":["type"]},"capabilities":{"type":"object","properties":{"add":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"drop":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}}},"privileged":{"type":"boolean"},"procMount":{"type":"string"},"readOnlyRootFilesystem":{"type":"boolean"},"runAsGroup":{"type":"integer"},"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer"},"seLinuxOptions":{"type":"object","properties":{"level":{"type":"string"},"role":{"type":"string"},"type":{"type":"string"},"user":{"type":"string"}}},"seccompProfile":{"type":"object","properties":{"localhostProfile":{"type":"string"},"type":{"type":"string"}},"required":["type"]},"windowsOptions":{"type":"object","properties":{"gmsaCredentialSpec":{"type":"string"},"gmsaCredentialSpecName":{"type":"string"},"hostProcess":{"type":"boolean"},"runAsUserName":{"type":"string"}}}}};
+
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.allowPrivilegeEscalation !== undefined){
+if(typeof data.allowPrivilegeEscalation !== "boolean"){
+const err0 = {instancePath:instancePath+"/allowPrivilegeEscalation",schemaPath:"#/properties/allowPrivilegeEscalation/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.appArmorProfile !== undefined){
+let data1 = data.appArmorProfile;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.type === undefined){
+const err1 = {instancePath:instancePath+"/appArmorProfile",schemaPath:"#/properties/appArmorProfile/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data1.localhostProfile !== undefined){
+if(typeof data1.localhostProfile !== "string"){
+const err2 = {instancePath:instancePath+"/appArmorProfile/localhostProfile",schemaPath:"#/properties/appArmorProfile/properties/localhostProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data1.type !== undefined){
+if(typeof data1.type !== "string"){
+const err3 = {instancePath:instancePath+"/appArmorProfile/type",schemaPath:"#/properties/appArmorProfile/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/appArmorProfile",schemaPath:"#/properties/appArmorProfile/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.capabilities !== undefined){
+let data4 = data.capabilities;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.add !== undefined){
+let data5 = data4.add;
+if(Array.isArray(data5)){
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data5[i0] !== "string"){
+const err5 = {instancePath:instancePath+"/capabilities/add/" + i0,schemaPath:"#/properties/capabilities/properties/add/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/capabilities/add",schemaPath:"#/properties/capabilities/properties/add/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data4.drop !== undefined){
+let data7 = data4.drop;
+if(Array.isArray(data7)){
+const len1 = data7.length;
+for(let i1=0; i1<len1; i1++){
+if(typeof data7[i1] !== "string"){
+const err7 = {instancePath:instancePath+"/capabilities/drop/" + i1,schemaPath:"#/properties/capabilities/properties/drop/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/capabilities/drop",schemaPath:"#/properties/capabilities/properties/drop/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/capabilities",schemaPath:"#/properties/capabilities/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.privileged !== undefined){
+if(typeof data.privileged !== "boolean"){
+const err10 = {instancePath:instancePath+"/privileged",schemaPath:"#/properties/privileged/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.procMount !== undefined){
+if(typeof data.procMount !== "string"){
+const err11 = {instancePath:instancePath+"/procMount",schemaPath:"#/properties/procMount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.readOnlyRootFilesystem !== undefined){
+if(typeof data.readOnlyRootFilesystem !== "boolean"){
+const err12 = {instancePath:instancePath+"/readOnlyRootFilesystem",schemaPath:"#/properties/readOnlyRootFilesystem/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.runAsGroup !== undefined){
+let data12 = data.runAsGroup;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+const err13 = {instancePath:instancePath+"/runAsGroup",schemaPath:"#/properties/runAsGroup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.runAsNonRoot !== undefined){
+if(typeof data.runAsNonRoot !== "boolean"){
+const err14 = {instancePath:instancePath+"/runAsNonRoot",schemaPath:"#/properties/runAsNonRoot/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.runAsUser !== undefined){
+let data14 = data.runAsUser;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+const err15 = {instancePath:instancePath+"/runAsUser",schemaPath:"#/properties/runAsUser/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.seLinuxOptions !== undefined){
+let data15 = data.seLinuxOptions;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.level !== undefined){
+if(typeof data15.level !== "string"){
+const err16 = {instancePath:instancePath+"/seLinuxOptions/level",schemaPath:"#/properties/seLinuxOptions/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data15.role !== undefined){
+if(typeof data15.role !== "string"){
+const err17 = {instancePath:instancePath+"/seLinuxOptions/role",schemaPath:"#/properties/seLinuxOptions/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data15.type !== undefined){
+if(typeof data15.type !== "string"){
+const err18 = {instancePath:instancePath+"/seLinuxOptions/type",schemaPath:"#/properties/seLinuxOptions/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data15.user !== undefined){
+if(typeof data15.user !== "string"){
+const err19 = {instancePath:instancePath+"/seLinuxOptions/user",schemaPath:"#/properties/seLinuxOptions/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/seLinuxOptions",schemaPath:"#/properties/seLinuxOptions/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.seccompProfile !== undefined){
+let data20 = data.seccompProfile;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+if(data20.type === undefined){
+const err21 = {instancePath:instancePath+"/seccompProfile",schemaPath:"#/properties/seccompProfile/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(data20.localhostProfile !== undefined){
+if(typeof data20.localhostProfile !== "string"){
+const err22 = {instancePath:instancePath+"/seccompProfile/localhostProfile",schemaPath:"#/properties/seccompProfile/properties/localhostProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data20.type !== undefined){
+if(typeof data20.type !== "string"){
+const err23 = {instancePath:instancePath+"/seccompProfile/type",schemaPath:"#/properties/seccompProfile/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/seccompProfile",schemaPath:"#/properties/seccompProfile/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data.windowsOptions !== undefined){
+let data23 = data.windowsOptions;
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+if(data23.gmsaCredentialSpec !== undefined){
+if(typeof data23.gmsaCredentialSpec !== "string"){
+const err25 = {instancePath:instancePath+"/windowsOptions/gmsaCredentialSpec",schemaPath:"#/properties/windowsOptions/properties/gmsaCredentialSpec/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data23.gmsaCredentialSpecName !== undefined){
+if(typeof data23.gmsaCredentialSpecName !== "string"){
+const err26 = {instancePath:instancePath+"/windowsOptions/gmsaCredentialSpecName",schemaPath:"#/properties/windowsOptions/properties/gmsaCredentialSpecName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data23.hostProcess !== undefined){
+if(typeof data23.hostProcess !== "boolean"){
+const err27 = {instancePath:instancePath+"/windowsOptions/hostProcess",schemaPath:"#/properties/windowsOptions/properties/hostProcess/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data23.runAsUserName !== undefined){
+if(typeof data23.runAsUserName !== "string"){
+const err28 = {instancePath:instancePath+"/windowsOptions/runAsUserName",schemaPath:"#/properties/windowsOptions/properties/runAsUserName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/windowsOptions",schemaPath:"#/properties/windowsOptions/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+}
+else {
+const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+validate60.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.name === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.args !== undefined){
+let data0 = data.args;
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data0[i0] !== "string"){
+const err1 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/properties/args/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/args",schemaPath:"#/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.command !== undefined){
+let data2 = data.command;
+if(Array.isArray(data2)){
+const len1 = data2.length;
+for(let i1=0; i1<len1; i1++){
+if(typeof data2[i1] !== "string"){
+const err3 = {instancePath:instancePath+"/command/" + i1,schemaPath:"#/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.env !== undefined){
+let data4 = data.env;
+if(Array.isArray(data4)){
+const len2 = data4.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate41(data4[i2], {instancePath:instancePath+"/env/" + i2,parentData:data4,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.envFrom !== undefined){
+let data6 = data.envFrom;
+if(Array.isArray(data6)){
+const len3 = data6.length;
+for(let i3=0; i3<len3; i3++){
+let data7 = data6[i3];
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.configMapRef !== undefined){
+let data8 = data7.configMapRef;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.name !== undefined){
+if(typeof data8.name !== "string"){
+const err6 = {instancePath:instancePath+"/envFrom/" + i3+"/configMapRef/name",schemaPath:"#/properties/envFrom/items/properties/configMapRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data8.optional !== undefined){
+if(typeof data8.optional !== "boolean"){
+const err7 = {instancePath:instancePath+"/envFrom/" + i3+"/configMapRef/optional",schemaPath:"#/properties/envFrom/items/properties/configMapRef/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/envFrom/" + i3+"/configMapRef",schemaPath:"#/properties/envFrom/items/properties/configMapRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data7.prefix !== undefined){
+if(typeof data7.prefix !== "string"){
+const err9 = {instancePath:instancePath+"/envFrom/" + i3+"/prefix",schemaPath:"#/properties/envFrom/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data7.secretRef !== undefined){
+let data12 = data7.secretRef;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.name !== undefined){
+if(typeof data12.name !== "string"){
+const err10 = {instancePath:instancePath+"/envFrom/" + i3+"/secretRef/name",schemaPath:"#/properties/envFrom/items/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data12.optional !== undefined){
+if(typeof data12.optional !== "boolean"){
+const err11 = {instancePath:instancePath+"/envFrom/" + i3+"/secretRef/optional",schemaPath:"#/properties/envFrom/items/properties/secretRef/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/envFrom/" + i3+"/secretRef",schemaPath:"#/properties/envFrom/items/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/envFrom/" + i3,schemaPath:"#/properties/envFrom/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/envFrom",schemaPath:"#/properties/envFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.image !== undefined){
+if(typeof data.image !== "string"){
+const err15 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.imagePullPolicy !== undefined){
+if(typeof data.imagePullPolicy !== "string"){
+const err16 = {instancePath:instancePath+"/imagePullPolicy",schemaPath:"#/properties/imagePullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.lifecycle !== undefined){
+if(!(validate47(data.lifecycle, {instancePath:instancePath+"/lifecycle",parentData:data,parentDataProperty:"lifecycle",rootData}))){
+vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+errors = vErrors.length;
+}
+}
+if(data.livenessProbe !== undefined){
+if(!(validate54(data.livenessProbe, {instancePath:instancePath+"/livenessProbe",parentData:data,parentDataProperty:"livenessProbe",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+if(data.name !== undefined){
+if(typeof data.name !== "string"){
+const err17 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.ports !== undefined){
+let data20 = data.ports;
+if(Array.isArray(data20)){
+const len4 = data20.length;
+for(let i4=0; i4<len4; i4++){
+let data21 = data20[i4];
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+if(data21.containerPort === undefined){
+const err18 = {instancePath:instancePath+"/ports/" + i4,schemaPath:"#/properties/ports/items/required",keyword:"required",params:{missingProperty: "containerPort"},message:"must have required property '"+"containerPort"+"'"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(data21.containerPort !== undefined){
+let data22 = data21.containerPort;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+const err19 = {instancePath:instancePath+"/ports/" + i4+"/containerPort",schemaPath:"#/properties/ports/items/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data21.hostIP !== undefined){
+if(typeof data21.hostIP !== "string"){
+const err20 = {instancePath:instancePath+"/ports/" + i4+"/hostIP",schemaPath:"#/properties/ports/items/properties/hostIP/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data21.hostPort !== undefined){
+let data24 = data21.hostPort;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+const err21 = {instancePath:instancePath+"/ports/" + i4+"/hostPort",schemaPath:"#/properties/ports/items/properties/hostPort/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data21.name !== undefined){
+if(typeof data21.name !== "string"){
+const err22 = {instancePath:instancePath+"/ports/" + i4+"/name",schemaPath:"#/properties/ports/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data21.protocol !== undefined){
+if(typeof data21.protocol !== "string"){
+const err23 = {instancePath:instancePath+"/ports/" + i4+"/protocol",schemaPath:"#/properties/ports/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/ports/" + i4,schemaPath:"#/properties/ports/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/ports",schemaPath:"#/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data.readinessProbe !== undefined){
+if(!(validate54(data.readinessProbe, {instancePath:instancePath+"/readinessProbe",parentData:data,parentDataProperty:"readinessProbe",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+if(data.resizePolicy !== undefined){
+let data28 = data.resizePolicy;
+if(Array.isArray(data28)){
+const len5 = data28.length;
+for(let i5=0; i5<len5; i5++){
+let data29 = data28[i5];
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(data29.resourceName === undefined){
+const err26 = {instancePath:instancePath+"/resizePolicy/" + i5,schemaPath:"#/properties/resizePolicy/items/required",keyword:"required",params:{missingProperty: "resourceName"},message:"must have required property '"+"resourceName"+"'"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(data29.restartPolicy === undefined){
+const err27 = {instancePath:instancePath+"/resizePolicy/" + i5,schemaPath:"#/properties/resizePolicy/items/required",keyword:"required",params:{missingProperty: "restartPolicy"},message:"must have required property '"+"restartPolicy"+"'"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(data29.resourceName !== undefined){
+if(typeof data29.resourceName !== "string"){
+const err28 = {instancePath:instancePath+"/resizePolicy/" + i5+"/resourceName",schemaPath:"#/properties/resizePolicy/items/properties/resourceName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data29.restartPolicy !== undefined){
+if(typeof data29.restartPolicy !== "string"){
+const err29 = {instancePath:instancePath+"/resizePolicy/" + i5+"/restartPolicy",schemaPath:"#/properties/resizePolicy/items/properties/restartPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/resizePolicy/" + i5,schemaPath:"#/properties/resizePolicy/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/resizePolicy",schemaPath:"#/properties/resizePolicy/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data.resources !== undefined){
+if(!(validate58(data.resources, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
+}
+}
+if(data.restartPolicy !== undefined){
+if(typeof data.restartPolicy !== "string"){
+const err32 = {instancePath:instancePath+"/restartPolicy",schemaPath:"#/properties/restartPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data.securityContext !== undefined){
+if(!(validate60(data.securityContext, {instancePath:instancePath+"/securityContext",parentData:data,parentDataProperty:"securityContext",rootData}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+errors = vErrors.length;
+}
+}
+if(data.startupProbe !== undefined){
+if(!(validate54(data.startupProbe, {instancePath:instancePath+"/startupProbe",parentData:data,parentDataProperty:"startupProbe",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+if(data.stdin !== undefined){
+if(typeof data.stdin !== "boolean"){
+const err33 = {instancePath:instancePath+"/stdin",schemaPath:"#/properties/stdin/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data.stdinOnce !== undefined){
+if(typeof data.stdinOnce !== "boolean"){
+const err34 = {instancePath:instancePath+"/stdinOnce",schemaPath:"#/properties/stdinOnce/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data.terminationMessagePath !== undefined){
+if(typeof data.terminationMessagePath !== "string"){
+const err35 = {instancePath:instancePath+"/terminationMessagePath",schemaPath:"#/properties/terminationMessagePath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+if(data.terminationMessagePolicy !== undefined){
+if(typeof data.terminationMessagePolicy !== "string"){
+const err36 = {instancePath:instancePath+"/terminationMessagePolicy",schemaPath:"#/properties/terminationMessagePolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data.tty !== undefined){
+if(typeof data.tty !== "boolean"){
+const err37 = {instancePath:instancePath+"/tty",schemaPath:"#/properties/tty/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+if(data.volumeDevices !== undefined){
+let data41 = data.volumeDevices;
+if(Array.isArray(data41)){
+const len6 = data41.length;
+for(let i6=0; i6<len6; i6++){
+let data42 = data41[i6];
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.devicePath === undefined){
+const err38 = {instancePath:instancePath+"/volumeDevices/" + i6,schemaPath:"#/properties/volumeDevices/items/required",keyword:"required",params:{missingProperty: "devicePath"},message:"must have required property '"+"devicePath"+"'"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+if(data42.name === undefined){
+const err39 = {instancePath:instancePath+"/volumeDevices/" + i6,schemaPath:"#/properties/volumeDevices/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+if(data42.devicePath !== undefined){
+if(typeof data42.devicePath !== "string"){
+const err40 = {instancePath:instancePath+"/volumeDevices/" + i6+"/devicePath",schemaPath:"#/properties/volumeDevices/items/properties/devicePath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data42.name !== undefined){
+if(typeof data42.name !== "string"){
+const err41 = {instancePath:instancePath+"/volumeDevices/" + i6+"/name",schemaPath:"#/properties/volumeDevices/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/volumeDevices/" + i6,schemaPath:"#/properties/volumeDevices/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/volumeDevices",schemaPath:"#/properties/volumeDevices/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data.volumeMounts !== undefined){
+let data45 = data.volumeMounts;
+if(Array.isArray(data45)){
+const len7 = data45.length;
+for(let i7=0; i7<len7; i7++){
+let data46 = data45[i7];
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+if(data46.mountPath === undefined){
+const err44 = {instancePath:instancePath+"/volumeMounts/" + i7,schemaPath:"#/properties/volumeMounts/items/required",keyword:"required",params:{missingProperty: "mountPath"},message:"must have required property '"+"mountPath"+"'"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+if(data46.name === undefined){
+const err45 = {instancePath:instancePath+"/volumeMounts/" + i7,schemaPath:"#/properties/volumeMounts/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+if(data46.mountPath !== undefined){
+if(typeof data46.mountPath !== "string"){
+const err46 = {instancePath:instancePath+"/volumeMounts/" + i7+"/mountPath",schemaPath:"#/properties/volumeMounts/items/properties/mountPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+if(data46.mountPropagation !== undefined){
+if(typeof data46.mountPropagation !== "string"){
+const err47 = {instancePath:instancePath+"/volumeMounts/" + i7+"/mountPropagation",schemaPath:"#/properties/volumeMounts/items/properties/mountPropagation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+if(data46.name !== undefined){
+if(typeof data46.name !== "string"){
+const err48 = {instancePath:instancePath+"/volumeMounts/" + i7+"/name",schemaPath:"#/properties/volumeMounts/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data46.readOnly !== undefined){
+if(typeof data46.readOnly !== "boolean"){
+const err49 = {instancePath:instancePath+"/volumeMounts/" + i7+"/readOnly",schemaPath:"#/properties/volumeMounts/items/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+if(data46.recursiveReadOnly !== undefined){
+if(typeof data46.recursiveReadOnly !== "string"){
+const err50 = {instancePath:instancePath+"/volumeMounts/" + i7+"/recursiveReadOnly",schemaPath:"#/properties/volumeMounts/items/properties/recursiveReadOnly/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+if(data46.subPath !== undefined){
+if(typeof data46.subPath !== "string"){
+const err51 = {instancePath:instancePath+"/volumeMounts/" + i7+"/subPath",schemaPath:"#/properties/volumeMounts/items/properties/subPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+if(data46.subPathExpr !== undefined){
+if(typeof data46.subPathExpr !== "string"){
+const err52 = {instancePath:instancePath+"/volumeMounts/" + i7+"/subPathExpr",schemaPath:"#/properties/volumeMounts/items/properties/subPathExpr/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/volumeMounts/" + i7,schemaPath:"#/properties/volumeMounts/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+}
+else {
+const err54 = {instancePath:instancePath+"/volumeMounts",schemaPath:"#/properties/volumeMounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+if(data.workingDir !== undefined){
+if(typeof data.workingDir !== "string"){
+const err55 = {instancePath:instancePath+"/workingDir",schemaPath:"#/properties/workingDir/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+}
+else {
+const err56 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+validate40.errors = vErrors;
+return errors === 0;
+}
+
+const schema24 = {"type":"object","properties":{"fieldRef":{"type":"object","properties":{"apiVersion":{"type":"string"},"fieldPath":{"type":"string"}},"required":["fieldPath"]},"mode":{"type":"integer"},"path":{"type":"string"},"resourceFieldRef":{"$ref":"#/definitions/s10"}},"required":["path"]};
+
+function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.path === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.fieldRef !== undefined){
+let data0 = data.fieldRef;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.fieldPath === undefined){
+const err1 = {instancePath:instancePath+"/fieldRef",schemaPath:"#/properties/fieldRef/required",keyword:"required",params:{missingProperty: "fieldPath"},message:"must have required property '"+"fieldPath"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data0.apiVersion !== undefined){
+if(typeof data0.apiVersion !== "string"){
+const err2 = {instancePath:instancePath+"/fieldRef/apiVersion",schemaPath:"#/properties/fieldRef/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data0.fieldPath !== undefined){
+if(typeof data0.fieldPath !== "string"){
+const err3 = {instancePath:instancePath+"/fieldRef/fieldPath",schemaPath:"#/properties/fieldRef/properties/fieldPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/fieldRef",schemaPath:"#/properties/fieldRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.mode !== undefined){
+let data3 = data.mode;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err5 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.path !== undefined){
+if(typeof data.path !== "string"){
+const err6 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.resourceFieldRef !== undefined){
+if(!(validate43(data.resourceFieldRef, {instancePath:instancePath+"/resourceFieldRef",parentData:data,parentDataProperty:"resourceFieldRef",rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate73.errors = vErrors;
+return errors === 0;
+}
+
+const func9 = __import2.default;
+const pattern7 = func2("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$", "u");
+const pattern8 = func2("^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$", "u");
+
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.spec === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.apiVersion !== undefined){
+if(typeof data.apiVersion !== "string"){
+const err1 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+if(typeof data.kind !== "string"){
+const err2 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.metadata !== undefined){
+let data2 = data.metadata;
+if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
+const err3 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.spec !== undefined){
+let data3 = data.spec;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.framework === undefined){
+const err4 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "framework"},message:"must have required property '"+"framework"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data3.workers === undefined){
+const err5 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "workers"},message:"must have required property '"+"workers"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data3.template === undefined){
+const err6 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "template"},message:"must have required property '"+"template"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data3.framework !== undefined){
+let data4 = data3.framework;
+if(typeof data4 !== "string"){
+const err7 = {instancePath:instancePath+"/spec/framework",schemaPath:"#/properties/spec/properties/framework/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(!((((data4 === "PyTorch") || (data4 === "TensorFlow")) || (data4 === "MPI")) || (data4 === "XGBoost"))){
+const err8 = {instancePath:instancePath+"/spec/framework",schemaPath:"#/properties/spec/properties/framework/enum",keyword:"enum",params:{allowedValues: schema6.properties.spec.properties.framework.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data3.workers !== undefined){
+let data5 = data3.workers;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.replicas !== undefined){
+let data6 = data5.replicas;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err9 = {instancePath:instancePath+"/spec/workers/replicas",schemaPath:"#/properties/spec/properties/workers/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 1024 || isNaN(data6)){
+const err10 = {instancePath:instancePath+"/spec/workers/replicas",schemaPath:"#/properties/spec/properties/workers/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data6 < 1 || isNaN(data6)){
+const err11 = {instancePath:instancePath+"/spec/workers/replicas",schemaPath:"#/properties/spec/properties/workers/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+if(data5.elastic !== undefined){
+let data7 = data5.elastic;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.minReplicas === undefined){
+const err12 = {instancePath:instancePath+"/spec/workers/elastic",schemaPath:"#/properties/spec/properties/workers/properties/elastic/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data7.maxReplicas === undefined){
+const err13 = {instancePath:instancePath+"/spec/workers/elastic",schemaPath:"#/properties/spec/properties/workers/properties/elastic/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data7.minReplicas !== undefined){
+let data8 = data7.minReplicas;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err14 = {instancePath:instancePath+"/spec/workers/elastic/minReplicas",schemaPath:"#/properties/spec/properties/workers/properties/elastic/properties/minReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 < 1 || isNaN(data8)){
+const err15 = {instancePath:instancePath+"/spec/workers/elastic/minReplicas",schemaPath:"#/properties/spec/properties/workers/properties/elastic/properties/minReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+if(data7.maxReplicas !== undefined){
+let data9 = data7.maxReplicas;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+const err16 = {instancePath:instancePath+"/spec/workers/elastic/maxReplicas",schemaPath:"#/properties/spec/properties/workers/properties/elastic/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 > 1024 || isNaN(data9)){
+const err17 = {instancePath:instancePath+"/spec/workers/elastic/maxReplicas",schemaPath:"#/properties/spec/properties/workers/properties/elastic/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(data9 < 1 || isNaN(data9)){
+const err18 = {instancePath:instancePath+"/spec/workers/elastic/maxReplicas",schemaPath:"#/properties/spec/properties/workers/properties/elastic/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/spec/workers/elastic",schemaPath:"#/properties/spec/properties/workers/properties/elastic/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/spec/workers",schemaPath:"#/properties/spec/properties/workers/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data3.template !== undefined){
+let data10 = data3.template;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+if(data10.metadata !== undefined){
+if(!(validate22(data10.metadata, {instancePath:instancePath+"/spec/template/metadata",parentData:data10,parentDataProperty:"metadata",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+if(data10.spec !== undefined){
+let data12 = data10.spec;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.containers === undefined){
+const err21 = {instancePath:instancePath+"/spec/template/spec",schemaPath:"#/properties/spec/properties/template/properties/spec/required",keyword:"required",params:{missingProperty: "containers"},message:"must have required property '"+"containers"+"'"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(data12.activeDeadlineSeconds !== undefined){
+let data13 = data12.activeDeadlineSeconds;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+const err22 = {instancePath:instancePath+"/spec/template/spec/activeDeadlineSeconds",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/activeDeadlineSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data12.affinity !== undefined){
+let data14 = data12.affinity;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+if(data14.nodeAffinity !== undefined){
+let data15 = data14.nodeAffinity;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.preferredDuringSchedulingIgnoredDuringExecution !== undefined){
+let data16 = data15.preferredDuringSchedulingIgnoredDuringExecution;
+if(Array.isArray(data16)){
+const len0 = data16.length;
+for(let i0=0; i0<len0; i0++){
+let data17 = data16[i0];
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.preference === undefined){
+const err23 = {instancePath:instancePath+"/spec/template/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i0,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/affinity/properties/nodeAffinity/properties/preferredDuringSchedulingIgnoredDuringExecution/items/required",keyword:"required",params:{missingProperty: "preference"},message:"must have required property '"+"preference"+"'"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data17.weight === undefined){
+const err24 = {instancePath:instancePath+"/spec/template/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i0,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/affinity/properties/nodeAffinity/properties/preferredDuringSchedulingIgnoredDuringExecution/items/required",keyword:"required",params:{missingProperty: "weight"},message:"must have required property '"+"weight"+"'"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(data17.preference !== undefined){
+if(!(validate26(data17.preference, {instancePath:instancePath+"/spec/template/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i0+"/preference",parentData:data17,parentDataProperty:"preference",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+}
+if(data17.weight !== undefined){
+let data19 = data17.weight;
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
+const err25 = {instancePath:instancePath+"/spec/template/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i0+"/weight",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/affinity/properties/nodeAffinity/properties/preferredDuringSchedulingIgnoredDuringExecution/items/properties/weight/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/spec/template/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i0,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/affinity/properties/nodeAffinity/properties/preferredDuringSchedulingIgnoredDuringExecution/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/spec/template/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/affinity/properties/nodeAffinity/properties/preferredDuringSchedulingIgnoredDuringExecution/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data15.requiredDuringSchedulingIgnoredDuringExecution !== undefined){
+let data20 = data15.requiredDuringSchedulingIgnoredDuringExecution;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+if(data20.nodeSelectorTerms === undefined){
+const err28 = {instancePath:instancePath+"/spec/template/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/affinity/properties/nodeAffinity/properties/requiredDuringSchedulingIgnoredDuringExecution/required",keyword:"required",params:{missingProperty: "nodeSelectorTerms"},message:"must have required property '"+"nodeSelectorTerms"+"'"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+if(data20.nodeSelectorTerms !== undefined){
+let data21 = data20.nodeSelectorTerms;
+if(Array.isArray(data21)){
+const len1 = data21.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate26(data21[i1], {instancePath:instancePath+"/spec/template/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/" + i1,parentData:data21,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/spec/template/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/affinity/properties/nodeAffinity/properties/requiredDuringSchedulingIgnoredDuringExecution/properties/nodeSelectorTerms/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/spec/template/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/affinity/properties/nodeAffinity/properties/requiredDuringSchedulingIgnoredDuringExecution/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/spec/template/spec/affinity/nodeAffinity",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/affinity/properties/nodeAffinity/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data14.podAffinity !== undefined){
+if(!(validate29(data14.podAffinity, {instancePath:instancePath+"/spec/template/spec/affinity/podAffinity",parentData:data14,parentDataProperty:"podAffinity",rootData}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+errors = vErrors.length;
+}
+}
+if(data14.podAntiAffinity !== undefined){
+if(!(validate29(data14.podAntiAffinity, {instancePath:instancePath+"/spec/template/spec/affinity/podAntiAffinity",parentData:data14,parentDataProperty:"podAntiAffinity",rootData}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/spec/template/spec/affinity",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/affinity/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data12.automountServiceAccountToken !== undefined){
+if(typeof data12.automountServiceAccountToken !== "boolean"){
+const err33 = {instancePath:instancePath+"/spec/template/spec/automountServiceAccountToken",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/automountServiceAccountToken/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data12.containers !== undefined){
+let data26 = data12.containers;
+if(Array.isArray(data26)){
+const len2 = data26.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate40(data26[i2], {instancePath:instancePath+"/spec/template/spec/containers/" + i2,parentData:data26,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/spec/template/spec/containers",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/containers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data12.dnsConfig !== undefined){
+let data28 = data12.dnsConfig;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+if(data28.nameservers !== undefined){
+let data29 = data28.nameservers;
+if(Array.isArray(data29)){
+const len3 = data29.length;
+for(let i3=0; i3<len3; i3++){
+if(typeof data29[i3] !== "string"){
+const err35 = {instancePath:instancePath+"/spec/template/spec/dnsConfig/nameservers/" + i3,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/dnsConfig/properties/nameservers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/spec/template/spec/dnsConfig/nameservers",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/dnsConfig/properties/nameservers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data28.options !== undefined){
+let data31 = data28.options;
+if(Array.isArray(data31)){
+const len4 = data31.length;
+for(let i4=0; i4<len4; i4++){
+let data32 = data31[i4];
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.name !== undefined){
+if(typeof data32.name !== "string"){
+const err37 = {instancePath:instancePath+"/spec/template/spec/dnsConfig/options/" + i4+"/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/dnsConfig/properties/options/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+if(data32.value !== undefined){
+if(typeof data32.value !== "string"){
+const err38 = {instancePath:instancePath+"/spec/template/spec/dnsConfig/options/" + i4+"/value",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/dnsConfig/properties/options/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/spec/template/spec/dnsConfig/options/" + i4,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/dnsConfig/properties/options/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/spec/template/spec/dnsConfig/options",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/dnsConfig/properties/options/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data28.searches !== undefined){
+let data35 = data28.searches;
+if(Array.isArray(data35)){
+const len5 = data35.length;
+for(let i5=0; i5<len5; i5++){
+if(typeof data35[i5] !== "string"){
+const err41 = {instancePath:instancePath+"/spec/template/spec/dnsConfig/searches/" + i5,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/dnsConfig/properties/searches/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/spec/template/spec/dnsConfig/searches",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/dnsConfig/properties/searches/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/spec/template/spec/dnsConfig",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/dnsConfig/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data12.dnsPolicy !== undefined){
+if(typeof data12.dnsPolicy !== "string"){
+const err44 = {instancePath:instancePath+"/spec/template/spec/dnsPolicy",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/dnsPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+if(data12.enableServiceLinks !== undefined){
+if(typeof data12.enableServiceLinks !== "boolean"){
+const err45 = {instancePath:instancePath+"/spec/template/spec/enableServiceLinks",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/enableServiceLinks/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+if(data12.ephemeralContainers !== undefined){
+let data39 = data12.ephemeralContainers;
+if(Array.isArray(data39)){
+const len6 = data39.length;
+for(let i6=0; i6<len6; i6++){
+let data40 = data39[i6];
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+if(data40.name === undefined){
+const err46 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+if(data40.args !== undefined){
+let data41 = data40.args;
+if(Array.isArray(data41)){
+const len7 = data41.length;
+for(let i7=0; i7<len7; i7++){
+if(typeof data41[i7] !== "string"){
+const err47 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/args/" + i7,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/args/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/args",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data40.command !== undefined){
+let data43 = data40.command;
+if(Array.isArray(data43)){
+const len8 = data43.length;
+for(let i8=0; i8<len8; i8++){
+if(typeof data43[i8] !== "string"){
+const err49 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/command/" + i8,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+}
+else {
+const err50 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/command",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+if(data40.env !== undefined){
+let data45 = data40.env;
+if(Array.isArray(data45)){
+const len9 = data45.length;
+for(let i9=0; i9<len9; i9++){
+if(!(validate41(data45[i9], {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/env/" + i9,parentData:data45,parentDataProperty:i9,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/env",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/env/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+if(data40.envFrom !== undefined){
+let data47 = data40.envFrom;
+if(Array.isArray(data47)){
+const len10 = data47.length;
+for(let i10=0; i10<len10; i10++){
+let data48 = data47[i10];
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+if(data48.configMapRef !== undefined){
+let data49 = data48.configMapRef;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(data49.name !== undefined){
+if(typeof data49.name !== "string"){
+const err52 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/envFrom/" + i10+"/configMapRef/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/envFrom/items/properties/configMapRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+if(data49.optional !== undefined){
+if(typeof data49.optional !== "boolean"){
+const err53 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/envFrom/" + i10+"/configMapRef/optional",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/envFrom/items/properties/configMapRef/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+}
+else {
+const err54 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/envFrom/" + i10+"/configMapRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/envFrom/items/properties/configMapRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+if(data48.prefix !== undefined){
+if(typeof data48.prefix !== "string"){
+const err55 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/envFrom/" + i10+"/prefix",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/envFrom/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+if(data48.secretRef !== undefined){
+let data53 = data48.secretRef;
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+if(data53.name !== undefined){
+if(typeof data53.name !== "string"){
+const err56 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/envFrom/" + i10+"/secretRef/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/envFrom/items/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+if(data53.optional !== undefined){
+if(typeof data53.optional !== "boolean"){
+const err57 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/envFrom/" + i10+"/secretRef/optional",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/envFrom/items/properties/secretRef/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/envFrom/" + i10+"/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/envFrom/items/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/envFrom/" + i10,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/envFrom/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/envFrom",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/envFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+if(data40.image !== undefined){
+if(typeof data40.image !== "string"){
+const err61 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/image",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+if(data40.imagePullPolicy !== undefined){
+if(typeof data40.imagePullPolicy !== "string"){
+const err62 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/imagePullPolicy",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/imagePullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+if(data40.lifecycle !== undefined){
+if(!(validate47(data40.lifecycle, {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/lifecycle",parentData:data40,parentDataProperty:"lifecycle",rootData}))){
+vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+errors = vErrors.length;
+}
+}
+if(data40.livenessProbe !== undefined){
+if(!(validate54(data40.livenessProbe, {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/livenessProbe",parentData:data40,parentDataProperty:"livenessProbe",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+if(data40.name !== undefined){
+if(typeof data40.name !== "string"){
+const err63 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+if(data40.ports !== undefined){
+let data61 = data40.ports;
+if(Array.isArray(data61)){
+const len11 = data61.length;
+for(let i11=0; i11<len11; i11++){
+let data62 = data61[i11];
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.containerPort === undefined){
+const err64 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/ports/" + i11,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/ports/items/required",keyword:"required",params:{missingProperty: "containerPort"},message:"must have required property '"+"containerPort"+"'"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+if(data62.containerPort !== undefined){
+let data63 = data62.containerPort;
+if(!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))){
+const err65 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/ports/" + i11+"/containerPort",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/ports/items/properties/containerPort/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+if(data62.hostIP !== undefined){
+if(typeof data62.hostIP !== "string"){
+const err66 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/ports/" + i11+"/hostIP",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/ports/items/properties/hostIP/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+if(data62.hostPort !== undefined){
+let data65 = data62.hostPort;
+if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){
+const err67 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/ports/" + i11+"/hostPort",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/ports/items/properties/hostPort/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+if(data62.name !== undefined){
+if(typeof data62.name !== "string"){
+const err68 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/ports/" + i11+"/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/ports/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+if(data62.protocol !== undefined){
+if(typeof data62.protocol !== "string"){
+const err69 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/ports/" + i11+"/protocol",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/ports/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+}
+else {
+const err70 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/ports/" + i11,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/ports/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+}
+else {
+const err71 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/ports",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+if(data40.readinessProbe !== undefined){
+if(!(validate54(data40.readinessProbe, {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/readinessProbe",parentData:data40,parentDataProperty:"readinessProbe",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+if(data40.resizePolicy !== undefined){
+let data69 = data40.resizePolicy;
+if(Array.isArray(data69)){
+const len12 = data69.length;
+for(let i12=0; i12<len12; i12++){
+let data70 = data69[i12];
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+if(data70.resourceName === undefined){
+const err72 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/resizePolicy/" + i12,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/resizePolicy/items/required",keyword:"required",params:{missingProperty: "resourceName"},message:"must have required property '"+"resourceName"+"'"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+if(data70.restartPolicy === undefined){
+const err73 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/resizePolicy/" + i12,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/resizePolicy/items/required",keyword:"required",params:{missingProperty: "restartPolicy"},message:"must have required property '"+"restartPolicy"+"'"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+if(data70.resourceName !== undefined){
+if(typeof data70.resourceName !== "string"){
+const err74 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/resizePolicy/" + i12+"/resourceName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/resizePolicy/items/properties/resourceName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+if(data70.restartPolicy !== undefined){
+if(typeof data70.restartPolicy !== "string"){
+const err75 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/resizePolicy/" + i12+"/restartPolicy",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/resizePolicy/items/properties/restartPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+}
+else {
+const err76 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/resizePolicy/" + i12,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/resizePolicy/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/resizePolicy",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/resizePolicy/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+if(data40.resources !== undefined){
+if(!(validate58(data40.resources, {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/resources",parentData:data40,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
+}
+}
+if(data40.restartPolicy !== undefined){
+if(typeof data40.restartPolicy !== "string"){
+const err78 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/restartPolicy",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/restartPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+}
+if(data40.securityContext !== undefined){
+if(!(validate60(data40.securityContext, {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/securityContext",parentData:data40,parentDataProperty:"securityContext",rootData}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+errors = vErrors.length;
+}
+}
+if(data40.startupProbe !== undefined){
+if(!(validate54(data40.startupProbe, {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/startupProbe",parentData:data40,parentDataProperty:"startupProbe",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+if(data40.stdin !== undefined){
+if(typeof data40.stdin !== "boolean"){
+const err79 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/stdin",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/stdin/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+if(data40.stdinOnce !== undefined){
+if(typeof data40.stdinOnce !== "boolean"){
+const err80 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/stdinOnce",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/stdinOnce/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+if(data40.targetContainerName !== undefined){
+if(typeof data40.targetContainerName !== "string"){
+const err81 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/targetContainerName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/targetContainerName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+}
+if(data40.terminationMessagePath !== undefined){
+if(typeof data40.terminationMessagePath !== "string"){
+const err82 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/terminationMessagePath",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/terminationMessagePath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+if(data40.terminationMessagePolicy !== undefined){
+if(typeof data40.terminationMessagePolicy !== "string"){
+const err83 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/terminationMessagePolicy",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/terminationMessagePolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+if(data40.tty !== undefined){
+if(typeof data40.tty !== "boolean"){
+const err84 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/tty",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/tty/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+if(data40.volumeDevices !== undefined){
+let data83 = data40.volumeDevices;
+if(Array.isArray(data83)){
+const len13 = data83.length;
+for(let i13=0; i13<len13; i13++){
+let data84 = data83[i13];
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.devicePath === undefined){
+const err85 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeDevices/" + i13,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeDevices/items/required",keyword:"required",params:{missingProperty: "devicePath"},message:"must have required property '"+"devicePath"+"'"};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+if(data84.name === undefined){
+const err86 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeDevices/" + i13,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeDevices/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+if(data84.devicePath !== undefined){
+if(typeof data84.devicePath !== "string"){
+const err87 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeDevices/" + i13+"/devicePath",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeDevices/items/properties/devicePath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+if(data84.name !== undefined){
+if(typeof data84.name !== "string"){
+const err88 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeDevices/" + i13+"/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeDevices/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+}
+}
+else {
+const err89 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeDevices/" + i13,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeDevices/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+}
+else {
+const err90 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeDevices",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeDevices/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+if(data40.volumeMounts !== undefined){
+let data87 = data40.volumeMounts;
+if(Array.isArray(data87)){
+const len14 = data87.length;
+for(let i14=0; i14<len14; i14++){
+let data88 = data87[i14];
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+if(data88.mountPath === undefined){
+const err91 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeMounts/" + i14,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeMounts/items/required",keyword:"required",params:{missingProperty: "mountPath"},message:"must have required property '"+"mountPath"+"'"};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+if(data88.name === undefined){
+const err92 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeMounts/" + i14,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeMounts/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+if(data88.mountPath !== undefined){
+if(typeof data88.mountPath !== "string"){
+const err93 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeMounts/" + i14+"/mountPath",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeMounts/items/properties/mountPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+if(data88.mountPropagation !== undefined){
+if(typeof data88.mountPropagation !== "string"){
+const err94 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeMounts/" + i14+"/mountPropagation",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeMounts/items/properties/mountPropagation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+}
+if(data88.name !== undefined){
+if(typeof data88.name !== "string"){
+const err95 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeMounts/" + i14+"/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeMounts/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+if(data88.readOnly !== undefined){
+if(typeof data88.readOnly !== "boolean"){
+const err96 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeMounts/" + i14+"/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeMounts/items/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+if(data88.recursiveReadOnly !== undefined){
+if(typeof data88.recursiveReadOnly !== "string"){
+const err97 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeMounts/" + i14+"/recursiveReadOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeMounts/items/properties/recursiveReadOnly/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+if(data88.subPath !== undefined){
+if(typeof data88.subPath !== "string"){
+const err98 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeMounts/" + i14+"/subPath",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeMounts/items/properties/subPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+if(data88.subPathExpr !== undefined){
+if(typeof data88.subPathExpr !== "string"){
+const err99 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeMounts/" + i14+"/subPathExpr",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeMounts/items/properties/subPathExpr/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeMounts/" + i14,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeMounts/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+}
+else {
+const err101 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/volumeMounts",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/volumeMounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+if(data40.workingDir !== undefined){
+if(typeof data40.workingDir !== "string"){
+const err102 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6+"/workingDir",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/properties/workingDir/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+}
+else {
+const err103 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers/" + i6,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+}
+}
+else {
+const err104 = {instancePath:instancePath+"/spec/template/spec/ephemeralContainers",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/ephemeralContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+}
+if(data12.hostAliases !== undefined){
+let data97 = data12.hostAliases;
+if(Array.isArray(data97)){
+const len15 = data97.length;
+for(let i15=0; i15<len15; i15++){
+let data98 = data97[i15];
+if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
+if(data98.hostnames !== undefined){
+let data99 = data98.hostnames;
+if(Array.isArray(data99)){
+const len16 = data99.length;
+for(let i16=0; i16<len16; i16++){
+if(typeof data99[i16] !== "string"){
+const err105 = {instancePath:instancePath+"/spec/template/spec/hostAliases/" + i15+"/hostnames/" + i16,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/hostAliases/items/properties/hostnames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+}
+else {
+const err106 = {instancePath:instancePath+"/spec/template/spec/hostAliases/" + i15+"/hostnames",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/hostAliases/items/properties/hostnames/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+}
+if(data98.ip !== undefined){
+if(typeof data98.ip !== "string"){
+const err107 = {instancePath:instancePath+"/spec/template/spec/hostAliases/" + i15+"/ip",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/hostAliases/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+}
+else {
+const err108 = {instancePath:instancePath+"/spec/template/spec/hostAliases/" + i15,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/hostAliases/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+}
+else {
+const err109 = {instancePath:instancePath+"/spec/template/spec/hostAliases",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/hostAliases/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+if(data12.hostIPC !== undefined){
+if(typeof data12.hostIPC !== "boolean"){
+const err110 = {instancePath:instancePath+"/spec/template/spec/hostIPC",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/hostIPC/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+}
+if(data12.hostNetwork !== undefined){
+if(typeof data12.hostNetwork !== "boolean"){
+const err111 = {instancePath:instancePath+"/spec/template/spec/hostNetwork",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/hostNetwork/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+}
+if(data12.hostPID !== undefined){
+if(typeof data12.hostPID !== "boolean"){
+const err112 = {instancePath:instancePath+"/spec/template/spec/hostPID",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/hostPID/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+}
+if(data12.hostUsers !== undefined){
+if(typeof data12.hostUsers !== "boolean"){
+const err113 = {instancePath:instancePath+"/spec/template/spec/hostUsers",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/hostUsers/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+}
+if(data12.hostname !== undefined){
+if(typeof data12.hostname !== "string"){
+const err114 = {instancePath:instancePath+"/spec/template/spec/hostname",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+}
+if(data12.imagePullSecrets !== undefined){
+let data107 = data12.imagePullSecrets;
+if(Array.isArray(data107)){
+const len17 = data107.length;
+for(let i17=0; i17<len17; i17++){
+let data108 = data107[i17];
+if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
+if(data108.name === undefined){
+const err115 = {instancePath:instancePath+"/spec/template/spec/imagePullSecrets/" + i17,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/imagePullSecrets/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+if(data108.name !== undefined){
+if(typeof data108.name !== "string"){
+const err116 = {instancePath:instancePath+"/spec/template/spec/imagePullSecrets/" + i17+"/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/imagePullSecrets/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+}
+}
+else {
+const err117 = {instancePath:instancePath+"/spec/template/spec/imagePullSecrets/" + i17,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/imagePullSecrets/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+}
+}
+else {
+const err118 = {instancePath:instancePath+"/spec/template/spec/imagePullSecrets",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/imagePullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+}
+if(data12.initContainers !== undefined){
+let data110 = data12.initContainers;
+if(Array.isArray(data110)){
+const len18 = data110.length;
+for(let i18=0; i18<len18; i18++){
+if(!(validate40(data110[i18], {instancePath:instancePath+"/spec/template/spec/initContainers/" + i18,parentData:data110,parentDataProperty:i18,rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err119 = {instancePath:instancePath+"/spec/template/spec/initContainers",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/initContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
+}
+errors++;
+}
+}
+if(data12.nodeName !== undefined){
+if(typeof data12.nodeName !== "string"){
+const err120 = {instancePath:instancePath+"/spec/template/spec/nodeName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/nodeName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
+}
+errors++;
+}
+}
+if(data12.nodeSelector !== undefined){
+let data113 = data12.nodeSelector;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+for(const key0 in data113){
+if(typeof data113[key0] !== "string"){
+const err121 = {instancePath:instancePath+"/spec/template/spec/nodeSelector/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/template/properties/spec/properties/nodeSelector/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+}
+}
+else {
+const err122 = {instancePath:instancePath+"/spec/template/spec/nodeSelector",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/nodeSelector/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+}
+if(data12.os !== undefined){
+let data115 = data12.os;
+if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
+if(data115.name === undefined){
+const err123 = {instancePath:instancePath+"/spec/template/spec/os",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/os/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+if(data115.name !== undefined){
+if(typeof data115.name !== "string"){
+const err124 = {instancePath:instancePath+"/spec/template/spec/os/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/os/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+}
+}
+else {
+const err125 = {instancePath:instancePath+"/spec/template/spec/os",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/os/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+}
+if(data12.overhead !== undefined){
+let data117 = data12.overhead;
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+for(const key1 in data117){
+let data118 = data117[key1];
+if((!(((typeof data118 == "number") && (!(data118 % 1) && !isNaN(data118))) && (isFinite(data118)))) && (typeof data118 !== "string")){
+const err126 = {instancePath:instancePath+"/spec/template/spec/overhead/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/template/properties/spec/properties/overhead/additionalProperties/type",keyword:"type",params:{type: schema6.properties.spec.properties.template.properties.spec.properties.overhead.additionalProperties.type},message:"must be integer,string"};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+if(typeof data118 === "string"){
+if(!pattern0.test(data118)){
+const err127 = {instancePath:instancePath+"/spec/template/spec/overhead/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/template/properties/spec/properties/overhead/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"},message:"must match pattern \""+"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"+"\""};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err128 = {instancePath:instancePath+"/spec/template/spec/overhead",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/overhead/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+}
+if(data12.preemptionPolicy !== undefined){
+if(typeof data12.preemptionPolicy !== "string"){
+const err129 = {instancePath:instancePath+"/spec/template/spec/preemptionPolicy",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/preemptionPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+if(data12.priority !== undefined){
+let data120 = data12.priority;
+if(!(((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120))) && (isFinite(data120)))){
+const err130 = {instancePath:instancePath+"/spec/template/spec/priority",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/priority/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+}
+if(data12.priorityClassName !== undefined){
+if(typeof data12.priorityClassName !== "string"){
+const err131 = {instancePath:instancePath+"/spec/template/spec/priorityClassName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/priorityClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+}
+if(data12.readinessGates !== undefined){
+let data122 = data12.readinessGates;
+if(Array.isArray(data122)){
+const len19 = data122.length;
+for(let i19=0; i19<len19; i19++){
+let data123 = data122[i19];
+if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
+if(data123.conditionType === undefined){
+const err132 = {instancePath:instancePath+"/spec/template/spec/readinessGates/" + i19,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/readinessGates/items/required",keyword:"required",params:{missingProperty: "conditionType"},message:"must have required property '"+"conditionType"+"'"};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+if(data123.conditionType !== undefined){
+if(typeof data123.conditionType !== "string"){
+const err133 = {instancePath:instancePath+"/spec/template/spec/readinessGates/" + i19+"/conditionType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/readinessGates/items/properties/conditionType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+}
+}
+else {
+const err134 = {instancePath:instancePath+"/spec/template/spec/readinessGates/" + i19,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/readinessGates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+}
+}
+else {
+const err135 = {instancePath:instancePath+"/spec/template/spec/readinessGates",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/readinessGates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+}
+if(data12.resourceClaims !== undefined){
+let data125 = data12.resourceClaims;
+if(Array.isArray(data125)){
+const len20 = data125.length;
+for(let i20=0; i20<len20; i20++){
+let data126 = data125[i20];
+if(data126 && typeof data126 == "object" && !Array.isArray(data126)){
+if(data126.name === undefined){
+const err136 = {instancePath:instancePath+"/spec/template/spec/resourceClaims/" + i20,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/resourceClaims/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+if(data126.name !== undefined){
+if(typeof data126.name !== "string"){
+const err137 = {instancePath:instancePath+"/spec/template/spec/resourceClaims/" + i20+"/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/resourceClaims/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+}
+if(data126.source !== undefined){
+let data128 = data126.source;
+if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
+if(data128.resourceClaimName !== undefined){
+if(typeof data128.resourceClaimName !== "string"){
+const err138 = {instancePath:instancePath+"/spec/template/spec/resourceClaims/" + i20+"/source/resourceClaimName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/resourceClaims/items/properties/source/properties/resourceClaimName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
+}
+errors++;
+}
+}
+if(data128.resourceClaimTemplateName !== undefined){
+if(typeof data128.resourceClaimTemplateName !== "string"){
+const err139 = {instancePath:instancePath+"/spec/template/spec/resourceClaims/" + i20+"/source/resourceClaimTemplateName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/resourceClaims/items/properties/source/properties/resourceClaimTemplateName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+}
+else {
+const err140 = {instancePath:instancePath+"/spec/template/spec/resourceClaims/" + i20+"/source",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/resourceClaims/items/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+}
+}
+else {
+const err141 = {instancePath:instancePath+"/spec/template/spec/resourceClaims/" + i20,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/resourceClaims/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+}
+}
+else {
+const err142 = {instancePath:instancePath+"/spec/template/spec/resourceClaims",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/resourceClaims/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+}
+if(data12.restartPolicy !== undefined){
+if(typeof data12.restartPolicy !== "string"){
+const err143 = {instancePath:instancePath+"/spec/template/spec/restartPolicy",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/restartPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+}
+if(data12.runtimeClassName !== undefined){
+if(typeof data12.runtimeClassName !== "string"){
+const err144 = {instancePath:instancePath+"/spec/template/spec/runtimeClassName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/runtimeClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+}
+if(data12.schedulerName !== undefined){
+if(typeof data12.schedulerName !== "string"){
+const err145 = {instancePath:instancePath+"/spec/template/spec/schedulerName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/schedulerName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+}
+if(data12.schedulingGates !== undefined){
+let data134 = data12.schedulingGates;
+if(Array.isArray(data134)){
+const len21 = data134.length;
+for(let i21=0; i21<len21; i21++){
+let data135 = data134[i21];
+if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
+if(data135.name === undefined){
+const err146 = {instancePath:instancePath+"/spec/template/spec/schedulingGates/" + i21,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/schedulingGates/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+if(data135.name !== undefined){
+if(typeof data135.name !== "string"){
+const err147 = {instancePath:instancePath+"/spec/template/spec/schedulingGates/" + i21+"/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/schedulingGates/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+}
+}
+else {
+const err148 = {instancePath:instancePath+"/spec/template/spec/schedulingGates/" + i21,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/schedulingGates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+}
+}
+else {
+const err149 = {instancePath:instancePath+"/spec/template/spec/schedulingGates",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/schedulingGates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+}
+if(data12.securityContext !== undefined){
+let data137 = data12.securityContext;
+if(data137 && typeof data137 == "object" && !Array.isArray(data137)){
+if(data137.appArmorProfile !== undefined){
+let data138 = data137.appArmorProfile;
+if(data138 && typeof data138 == "object" && !Array.isArray(data138)){
+if(data138.type === undefined){
+const err150 = {instancePath:instancePath+"/spec/template/spec/securityContext/appArmorProfile",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/appArmorProfile/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+if(data138.localhostProfile !== undefined){
+if(typeof data138.localhostProfile !== "string"){
+const err151 = {instancePath:instancePath+"/spec/template/spec/securityContext/appArmorProfile/localhostProfile",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/appArmorProfile/properties/localhostProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+}
+if(data138.type !== undefined){
+if(typeof data138.type !== "string"){
+const err152 = {instancePath:instancePath+"/spec/template/spec/securityContext/appArmorProfile/type",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/appArmorProfile/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+}
+}
+else {
+const err153 = {instancePath:instancePath+"/spec/template/spec/securityContext/appArmorProfile",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/appArmorProfile/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err153];
+}
+else {
+vErrors.push(err153);
+}
+errors++;
+}
+}
+if(data137.fsGroup !== undefined){
+let data141 = data137.fsGroup;
+if(!(((typeof data141 == "number") && (!(data141 % 1) && !isNaN(data141))) && (isFinite(data141)))){
+const err154 = {instancePath:instancePath+"/spec/template/spec/securityContext/fsGroup",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/fsGroup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+}
+if(data137.fsGroupChangePolicy !== undefined){
+if(typeof data137.fsGroupChangePolicy !== "string"){
+const err155 = {instancePath:instancePath+"/spec/template/spec/securityContext/fsGroupChangePolicy",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/fsGroupChangePolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
+}
+errors++;
+}
+}
+if(data137.runAsGroup !== undefined){
+let data143 = data137.runAsGroup;
+if(!(((typeof data143 == "number") && (!(data143 % 1) && !isNaN(data143))) && (isFinite(data143)))){
+const err156 = {instancePath:instancePath+"/spec/template/spec/securityContext/runAsGroup",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/runAsGroup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err156];
+}
+else {
+vErrors.push(err156);
+}
+errors++;
+}
+}
+if(data137.runAsNonRoot !== undefined){
+if(typeof data137.runAsNonRoot !== "boolean"){
+const err157 = {instancePath:instancePath+"/spec/template/spec/securityContext/runAsNonRoot",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/runAsNonRoot/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+}
+if(data137.runAsUser !== undefined){
+let data145 = data137.runAsUser;
+if(!(((typeof data145 == "number") && (!(data145 % 1) && !isNaN(data145))) && (isFinite(data145)))){
+const err158 = {instancePath:instancePath+"/spec/template/spec/securityContext/runAsUser",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/runAsUser/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
+}
+errors++;
+}
+}
+if(data137.seLinuxOptions !== undefined){
+let data146 = data137.seLinuxOptions;
+if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
+if(data146.level !== undefined){
+if(typeof data146.level !== "string"){
+const err159 = {instancePath:instancePath+"/spec/template/spec/securityContext/seLinuxOptions/level",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/seLinuxOptions/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err159];
+}
+else {
+vErrors.push(err159);
+}
+errors++;
+}
+}
+if(data146.role !== undefined){
+if(typeof data146.role !== "string"){
+const err160 = {instancePath:instancePath+"/spec/template/spec/securityContext/seLinuxOptions/role",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/seLinuxOptions/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+}
+if(data146.type !== undefined){
+if(typeof data146.type !== "string"){
+const err161 = {instancePath:instancePath+"/spec/template/spec/securityContext/seLinuxOptions/type",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/seLinuxOptions/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+}
+if(data146.user !== undefined){
+if(typeof data146.user !== "string"){
+const err162 = {instancePath:instancePath+"/spec/template/spec/securityContext/seLinuxOptions/user",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/seLinuxOptions/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+}
+}
+else {
+const err163 = {instancePath:instancePath+"/spec/template/spec/securityContext/seLinuxOptions",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/seLinuxOptions/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+}
+if(data137.seccompProfile !== undefined){
+let data151 = data137.seccompProfile;
+if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
+if(data151.type === undefined){
+const err164 = {instancePath:instancePath+"/spec/template/spec/securityContext/seccompProfile",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/seccompProfile/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+if(data151.localhostProfile !== undefined){
+if(typeof data151.localhostProfile !== "string"){
+const err165 = {instancePath:instancePath+"/spec/template/spec/securityContext/seccompProfile/localhostProfile",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/seccompProfile/properties/localhostProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+}
+if(data151.type !== undefined){
+if(typeof data151.type !== "string"){
+const err166 = {instancePath:instancePath+"/spec/template/spec/securityContext/seccompProfile/type",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/seccompProfile/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+}
+}
+else {
+const err167 = {instancePath:instancePath+"/spec/template/spec/securityContext/seccompProfile",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/seccompProfile/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+if(data137.supplementalGroups !== undefined){
+let data154 = data137.supplementalGroups;
+if(Array.isArray(data154)){
+const len22 = data154.length;
+for(let i22=0; i22<len22; i22++){
+let data155 = data154[i22];
+if(!(((typeof data155 == "number") && (!(data155 % 1) && !isNaN(data155))) && (isFinite(data155)))){
+const err168 = {instancePath:instancePath+"/spec/template/spec/securityContext/supplementalGroups/" + i22,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/supplementalGroups/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+}
+}
+else {
+const err169 = {instancePath:instancePath+"/spec/template/spec/securityContext/supplementalGroups",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/supplementalGroups/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+}
+if(data137.sysctls !== undefined){
+let data156 = data137.sysctls;
+if(Array.isArray(data156)){
+const len23 = data156.length;
+for(let i23=0; i23<len23; i23++){
+let data157 = data156[i23];
+if(data157 && typeof data157 == "object" && !Array.isArray(data157)){
+if(data157.name === undefined){
+const err170 = {instancePath:instancePath+"/spec/template/spec/securityContext/sysctls/" + i23,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/sysctls/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+if(data157.value === undefined){
+const err171 = {instancePath:instancePath+"/spec/template/spec/securityContext/sysctls/" + i23,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/sysctls/items/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+if(data157.name !== undefined){
+if(typeof data157.name !== "string"){
+const err172 = {instancePath:instancePath+"/spec/template/spec/securityContext/sysctls/" + i23+"/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/sysctls/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+}
+if(data157.value !== undefined){
+if(typeof data157.value !== "string"){
+const err173 = {instancePath:instancePath+"/spec/template/spec/securityContext/sysctls/" + i23+"/value",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/sysctls/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+}
+}
+else {
+const err174 = {instancePath:instancePath+"/spec/template/spec/securityContext/sysctls/" + i23,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/sysctls/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+}
+}
+else {
+const err175 = {instancePath:instancePath+"/spec/template/spec/securityContext/sysctls",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/sysctls/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+}
+if(data137.windowsOptions !== undefined){
+let data160 = data137.windowsOptions;
+if(data160 && typeof data160 == "object" && !Array.isArray(data160)){
+if(data160.gmsaCredentialSpec !== undefined){
+if(typeof data160.gmsaCredentialSpec !== "string"){
+const err176 = {instancePath:instancePath+"/spec/template/spec/securityContext/windowsOptions/gmsaCredentialSpec",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/windowsOptions/properties/gmsaCredentialSpec/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+}
+if(data160.gmsaCredentialSpecName !== undefined){
+if(typeof data160.gmsaCredentialSpecName !== "string"){
+const err177 = {instancePath:instancePath+"/spec/template/spec/securityContext/windowsOptions/gmsaCredentialSpecName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/windowsOptions/properties/gmsaCredentialSpecName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+}
+if(data160.hostProcess !== undefined){
+if(typeof data160.hostProcess !== "boolean"){
+const err178 = {instancePath:instancePath+"/spec/template/spec/securityContext/windowsOptions/hostProcess",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/windowsOptions/properties/hostProcess/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+}
+if(data160.runAsUserName !== undefined){
+if(typeof data160.runAsUserName !== "string"){
+const err179 = {instancePath:instancePath+"/spec/template/spec/securityContext/windowsOptions/runAsUserName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/windowsOptions/properties/runAsUserName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+}
+}
+else {
+const err180 = {instancePath:instancePath+"/spec/template/spec/securityContext/windowsOptions",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/properties/windowsOptions/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+}
+}
+else {
+const err181 = {instancePath:instancePath+"/spec/template/spec/securityContext",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/securityContext/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+}
+if(data12.serviceAccount !== undefined){
+if(typeof data12.serviceAccount !== "string"){
+const err182 = {instancePath:instancePath+"/spec/template/spec/serviceAccount",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/serviceAccount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+}
+if(data12.serviceAccountName !== undefined){
+if(typeof data12.serviceAccountName !== "string"){
+const err183 = {instancePath:instancePath+"/spec/template/spec/serviceAccountName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/serviceAccountName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+if(data12.setHostnameAsFQDN !== undefined){
+if(typeof data12.setHostnameAsFQDN !== "boolean"){
+const err184 = {instancePath:instancePath+"/spec/template/spec/setHostnameAsFQDN",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/setHostnameAsFQDN/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+}
+if(data12.shareProcessNamespace !== undefined){
+if(typeof data12.shareProcessNamespace !== "boolean"){
+const err185 = {instancePath:instancePath+"/spec/template/spec/shareProcessNamespace",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/shareProcessNamespace/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+}
+if(data12.subdomain !== undefined){
+if(typeof data12.subdomain !== "string"){
+const err186 = {instancePath:instancePath+"/spec/template/spec/subdomain",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/subdomain/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+}
+if(data12.terminationGracePeriodSeconds !== undefined){
+let data170 = data12.terminationGracePeriodSeconds;
+if(!(((typeof data170 == "number") && (!(data170 % 1) && !isNaN(data170))) && (isFinite(data170)))){
+const err187 = {instancePath:instancePath+"/spec/template/spec/terminationGracePeriodSeconds",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+}
+if(data12.tolerations !== undefined){
+let data171 = data12.tolerations;
+if(Array.isArray(data171)){
+const len24 = data171.length;
+for(let i24=0; i24<len24; i24++){
+let data172 = data171[i24];
+if(data172 && typeof data172 == "object" && !Array.isArray(data172)){
+if(data172.effect !== undefined){
+if(typeof data172.effect !== "string"){
+const err188 = {instancePath:instancePath+"/spec/template/spec/tolerations/" + i24+"/effect",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/tolerations/items/properties/effect/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+}
+if(data172.key !== undefined){
+if(typeof data172.key !== "string"){
+const err189 = {instancePath:instancePath+"/spec/template/spec/tolerations/" + i24+"/key",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/tolerations/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+}
+if(data172.operator !== undefined){
+if(typeof data172.operator !== "string"){
+const err190 = {instancePath:instancePath+"/spec/template/spec/tolerations/" + i24+"/operator",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/tolerations/items/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+}
+if(data172.tolerationSeconds !== undefined){
+let data176 = data172.tolerationSeconds;
+if(!(((typeof data176 == "number") && (!(data176 % 1) && !isNaN(data176))) && (isFinite(data176)))){
+const err191 = {instancePath:instancePath+"/spec/template/spec/tolerations/" + i24+"/tolerationSeconds",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/tolerations/items/properties/tolerationSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+}
+if(data172.value !== undefined){
+if(typeof data172.value !== "string"){
+const err192 = {instancePath:instancePath+"/spec/template/spec/tolerations/" + i24+"/value",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/tolerations/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+}
+}
+else {
+const err193 = {instancePath:instancePath+"/spec/template/spec/tolerations/" + i24,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/tolerations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+}
+}
+else {
+const err194 = {instancePath:instancePath+"/spec/template/spec/tolerations",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+}
+}
+if(data12.topologySpreadConstraints !== undefined){
+let data178 = data12.topologySpreadConstraints;
+if(Array.isArray(data178)){
+const len25 = data178.length;
+for(let i25=0; i25<len25; i25++){
+let data179 = data178[i25];
+if(data179 && typeof data179 == "object" && !Array.isArray(data179)){
+if(data179.maxSkew === undefined){
+const err195 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/required",keyword:"required",params:{missingProperty: "maxSkew"},message:"must have required property '"+"maxSkew"+"'"};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
+}
+errors++;
+}
+if(data179.topologyKey === undefined){
+const err196 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/required",keyword:"required",params:{missingProperty: "topologyKey"},message:"must have required property '"+"topologyKey"+"'"};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+if(data179.whenUnsatisfiable === undefined){
+const err197 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/required",keyword:"required",params:{missingProperty: "whenUnsatisfiable"},message:"must have required property '"+"whenUnsatisfiable"+"'"};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+if(data179.labelSelector !== undefined){
+if(!(validate32(data179.labelSelector, {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25+"/labelSelector",parentData:data179,parentDataProperty:"labelSelector",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+}
+if(data179.matchLabelKeys !== undefined){
+let data181 = data179.matchLabelKeys;
+if(Array.isArray(data181)){
+const len26 = data181.length;
+for(let i26=0; i26<len26; i26++){
+if(typeof data181[i26] !== "string"){
+const err198 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25+"/matchLabelKeys/" + i26,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/properties/matchLabelKeys/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+}
+}
+else {
+const err199 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25+"/matchLabelKeys",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/properties/matchLabelKeys/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+}
+if(data179.maxSkew !== undefined){
+let data183 = data179.maxSkew;
+if(!(((typeof data183 == "number") && (!(data183 % 1) && !isNaN(data183))) && (isFinite(data183)))){
+const err200 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25+"/maxSkew",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/properties/maxSkew/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+}
+if(data179.minDomains !== undefined){
+let data184 = data179.minDomains;
+if(!(((typeof data184 == "number") && (!(data184 % 1) && !isNaN(data184))) && (isFinite(data184)))){
+const err201 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25+"/minDomains",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/properties/minDomains/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+}
+}
+if(data179.nodeAffinityPolicy !== undefined){
+if(typeof data179.nodeAffinityPolicy !== "string"){
+const err202 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25+"/nodeAffinityPolicy",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/properties/nodeAffinityPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+}
+if(data179.nodeTaintsPolicy !== undefined){
+if(typeof data179.nodeTaintsPolicy !== "string"){
+const err203 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25+"/nodeTaintsPolicy",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/properties/nodeTaintsPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+}
+if(data179.topologyKey !== undefined){
+if(typeof data179.topologyKey !== "string"){
+const err204 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25+"/topologyKey",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/properties/topologyKey/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+}
+if(data179.whenUnsatisfiable !== undefined){
+if(typeof data179.whenUnsatisfiable !== "string"){
+const err205 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25+"/whenUnsatisfiable",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/properties/whenUnsatisfiable/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+}
+}
+else {
+const err206 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints/" + i25,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+}
+}
+else {
+const err207 = {instancePath:instancePath+"/spec/template/spec/topologySpreadConstraints",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/topologySpreadConstraints/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+}
+if(data12.volumes !== undefined){
+let data189 = data12.volumes;
+if(Array.isArray(data189)){
+const len27 = data189.length;
+for(let i27=0; i27<len27; i27++){
+let data190 = data189[i27];
+if(data190 && typeof data190 == "object" && !Array.isArray(data190)){
+if(data190.name === undefined){
+const err208 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+if(data190.awsElasticBlockStore !== undefined){
+let data191 = data190.awsElasticBlockStore;
+if(data191 && typeof data191 == "object" && !Array.isArray(data191)){
+if(data191.volumeID === undefined){
+const err209 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/awsElasticBlockStore",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/awsElasticBlockStore/required",keyword:"required",params:{missingProperty: "volumeID"},message:"must have required property '"+"volumeID"+"'"};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+if(data191.fsType !== undefined){
+if(typeof data191.fsType !== "string"){
+const err210 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/awsElasticBlockStore/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/awsElasticBlockStore/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
+}
+errors++;
+}
+}
+if(data191.partition !== undefined){
+let data193 = data191.partition;
+if(!(((typeof data193 == "number") && (!(data193 % 1) && !isNaN(data193))) && (isFinite(data193)))){
+const err211 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/awsElasticBlockStore/partition",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/awsElasticBlockStore/properties/partition/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err211];
+}
+else {
+vErrors.push(err211);
+}
+errors++;
+}
+}
+if(data191.readOnly !== undefined){
+if(typeof data191.readOnly !== "boolean"){
+const err212 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/awsElasticBlockStore/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/awsElasticBlockStore/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err212];
+}
+else {
+vErrors.push(err212);
+}
+errors++;
+}
+}
+if(data191.volumeID !== undefined){
+if(typeof data191.volumeID !== "string"){
+const err213 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/awsElasticBlockStore/volumeID",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/awsElasticBlockStore/properties/volumeID/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err213];
+}
+else {
+vErrors.push(err213);
+}
+errors++;
+}
+}
+}
+else {
+const err214 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/awsElasticBlockStore",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/awsElasticBlockStore/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err214];
+}
+else {
+vErrors.push(err214);
+}
+errors++;
+}
+}
+if(data190.azureDisk !== undefined){
+let data196 = data190.azureDisk;
+if(data196 && typeof data196 == "object" && !Array.isArray(data196)){
+if(data196.diskName === undefined){
+const err215 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureDisk",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureDisk/required",keyword:"required",params:{missingProperty: "diskName"},message:"must have required property '"+"diskName"+"'"};
+if(vErrors === null){
+vErrors = [err215];
+}
+else {
+vErrors.push(err215);
+}
+errors++;
+}
+if(data196.diskURI === undefined){
+const err216 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureDisk",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureDisk/required",keyword:"required",params:{missingProperty: "diskURI"},message:"must have required property '"+"diskURI"+"'"};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+if(data196.cachingMode !== undefined){
+if(typeof data196.cachingMode !== "string"){
+const err217 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureDisk/cachingMode",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureDisk/properties/cachingMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+}
+if(data196.diskName !== undefined){
+if(typeof data196.diskName !== "string"){
+const err218 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureDisk/diskName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureDisk/properties/diskName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+}
+if(data196.diskURI !== undefined){
+if(typeof data196.diskURI !== "string"){
+const err219 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureDisk/diskURI",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureDisk/properties/diskURI/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+}
+}
+if(data196.fsType !== undefined){
+if(typeof data196.fsType !== "string"){
+const err220 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureDisk/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureDisk/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
+}
+errors++;
+}
+}
+if(data196.kind !== undefined){
+if(typeof data196.kind !== "string"){
+const err221 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureDisk/kind",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureDisk/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
+}
+errors++;
+}
+}
+if(data196.readOnly !== undefined){
+if(typeof data196.readOnly !== "boolean"){
+const err222 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureDisk/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureDisk/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
+}
+errors++;
+}
+}
+}
+else {
+const err223 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureDisk",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureDisk/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
+}
+errors++;
+}
+}
+if(data190.azureFile !== undefined){
+let data203 = data190.azureFile;
+if(data203 && typeof data203 == "object" && !Array.isArray(data203)){
+if(data203.secretName === undefined){
+const err224 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureFile",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureFile/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+if(vErrors === null){
+vErrors = [err224];
+}
+else {
+vErrors.push(err224);
+}
+errors++;
+}
+if(data203.shareName === undefined){
+const err225 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureFile",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureFile/required",keyword:"required",params:{missingProperty: "shareName"},message:"must have required property '"+"shareName"+"'"};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
+}
+errors++;
+}
+if(data203.readOnly !== undefined){
+if(typeof data203.readOnly !== "boolean"){
+const err226 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureFile/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureFile/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err226];
+}
+else {
+vErrors.push(err226);
+}
+errors++;
+}
+}
+if(data203.secretName !== undefined){
+if(typeof data203.secretName !== "string"){
+const err227 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureFile/secretName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureFile/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err227];
+}
+else {
+vErrors.push(err227);
+}
+errors++;
+}
+}
+if(data203.shareName !== undefined){
+if(typeof data203.shareName !== "string"){
+const err228 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureFile/shareName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureFile/properties/shareName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
+}
+errors++;
+}
+}
+}
+else {
+const err229 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/azureFile",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/azureFile/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err229];
+}
+else {
+vErrors.push(err229);
+}
+errors++;
+}
+}
+if(data190.cephfs !== undefined){
+let data207 = data190.cephfs;
+if(data207 && typeof data207 == "object" && !Array.isArray(data207)){
+if(data207.monitors === undefined){
+const err230 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cephfs",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cephfs/required",keyword:"required",params:{missingProperty: "monitors"},message:"must have required property '"+"monitors"+"'"};
+if(vErrors === null){
+vErrors = [err230];
+}
+else {
+vErrors.push(err230);
+}
+errors++;
+}
+if(data207.monitors !== undefined){
+let data208 = data207.monitors;
+if(Array.isArray(data208)){
+const len28 = data208.length;
+for(let i28=0; i28<len28; i28++){
+if(typeof data208[i28] !== "string"){
+const err231 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cephfs/monitors/" + i28,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cephfs/properties/monitors/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+}
+}
+else {
+const err232 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cephfs/monitors",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cephfs/properties/monitors/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
+}
+}
+if(data207.path !== undefined){
+if(typeof data207.path !== "string"){
+const err233 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cephfs/path",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cephfs/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err233];
+}
+else {
+vErrors.push(err233);
+}
+errors++;
+}
+}
+if(data207.readOnly !== undefined){
+if(typeof data207.readOnly !== "boolean"){
+const err234 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cephfs/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cephfs/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
+}
+errors++;
+}
+}
+if(data207.secretFile !== undefined){
+if(typeof data207.secretFile !== "string"){
+const err235 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cephfs/secretFile",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cephfs/properties/secretFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
+}
+errors++;
+}
+}
+if(data207.secretRef !== undefined){
+let data213 = data207.secretRef;
+if(data213 && typeof data213 == "object" && !Array.isArray(data213)){
+if(data213.name === undefined){
+const err236 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cephfs/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cephfs/properties/secretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err236];
+}
+else {
+vErrors.push(err236);
+}
+errors++;
+}
+if(data213.name !== undefined){
+if(typeof data213.name !== "string"){
+const err237 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cephfs/secretRef/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cephfs/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err237];
+}
+else {
+vErrors.push(err237);
+}
+errors++;
+}
+}
+}
+else {
+const err238 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cephfs/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cephfs/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err238];
+}
+else {
+vErrors.push(err238);
+}
+errors++;
+}
+}
+if(data207.user !== undefined){
+if(typeof data207.user !== "string"){
+const err239 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cephfs/user",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cephfs/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err239];
+}
+else {
+vErrors.push(err239);
+}
+errors++;
+}
+}
+}
+else {
+const err240 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cephfs",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cephfs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err240];
+}
+else {
+vErrors.push(err240);
+}
+errors++;
+}
+}
+if(data190.cinder !== undefined){
+let data216 = data190.cinder;
+if(data216 && typeof data216 == "object" && !Array.isArray(data216)){
+if(data216.volumeID === undefined){
+const err241 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cinder",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cinder/required",keyword:"required",params:{missingProperty: "volumeID"},message:"must have required property '"+"volumeID"+"'"};
+if(vErrors === null){
+vErrors = [err241];
+}
+else {
+vErrors.push(err241);
+}
+errors++;
+}
+if(data216.fsType !== undefined){
+if(typeof data216.fsType !== "string"){
+const err242 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cinder/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cinder/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err242];
+}
+else {
+vErrors.push(err242);
+}
+errors++;
+}
+}
+if(data216.readOnly !== undefined){
+if(typeof data216.readOnly !== "boolean"){
+const err243 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cinder/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cinder/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err243];
+}
+else {
+vErrors.push(err243);
+}
+errors++;
+}
+}
+if(data216.secretRef !== undefined){
+let data219 = data216.secretRef;
+if(data219 && typeof data219 == "object" && !Array.isArray(data219)){
+if(data219.name === undefined){
+const err244 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cinder/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cinder/properties/secretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err244];
+}
+else {
+vErrors.push(err244);
+}
+errors++;
+}
+if(data219.name !== undefined){
+if(typeof data219.name !== "string"){
+const err245 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cinder/secretRef/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cinder/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err245];
+}
+else {
+vErrors.push(err245);
+}
+errors++;
+}
+}
+}
+else {
+const err246 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cinder/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cinder/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err246];
+}
+else {
+vErrors.push(err246);
+}
+errors++;
+}
+}
+if(data216.volumeID !== undefined){
+if(typeof data216.volumeID !== "string"){
+const err247 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cinder/volumeID",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cinder/properties/volumeID/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err247];
+}
+else {
+vErrors.push(err247);
+}
+errors++;
+}
+}
+}
+else {
+const err248 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/cinder",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/cinder/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err248];
+}
+else {
+vErrors.push(err248);
+}
+errors++;
+}
+}
+if(data190.configMap !== undefined){
+let data222 = data190.configMap;
+if(data222 && typeof data222 == "object" && !Array.isArray(data222)){
+if(data222.defaultMode !== undefined){
+let data223 = data222.defaultMode;
+if(!(((typeof data223 == "number") && (!(data223 % 1) && !isNaN(data223))) && (isFinite(data223)))){
+const err249 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/configMap/defaultMode",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/configMap/properties/defaultMode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err249];
+}
+else {
+vErrors.push(err249);
+}
+errors++;
+}
+}
+if(data222.items !== undefined){
+let data224 = data222.items;
+if(Array.isArray(data224)){
+const len29 = data224.length;
+for(let i29=0; i29<len29; i29++){
+let data225 = data224[i29];
+if(data225 && typeof data225 == "object" && !Array.isArray(data225)){
+if(data225.key === undefined){
+const err250 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/configMap/items/" + i29,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/configMap/properties/items/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
+if(vErrors === null){
+vErrors = [err250];
+}
+else {
+vErrors.push(err250);
+}
+errors++;
+}
+if(data225.path === undefined){
+const err251 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/configMap/items/" + i29,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/configMap/properties/items/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err251];
+}
+else {
+vErrors.push(err251);
+}
+errors++;
+}
+if(data225.key !== undefined){
+if(typeof data225.key !== "string"){
+const err252 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/configMap/items/" + i29+"/key",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/configMap/properties/items/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err252];
+}
+else {
+vErrors.push(err252);
+}
+errors++;
+}
+}
+if(data225.mode !== undefined){
+let data227 = data225.mode;
+if(!(((typeof data227 == "number") && (!(data227 % 1) && !isNaN(data227))) && (isFinite(data227)))){
+const err253 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/configMap/items/" + i29+"/mode",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/configMap/properties/items/items/properties/mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err253];
+}
+else {
+vErrors.push(err253);
+}
+errors++;
+}
+}
+if(data225.path !== undefined){
+if(typeof data225.path !== "string"){
+const err254 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/configMap/items/" + i29+"/path",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/configMap/properties/items/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err254];
+}
+else {
+vErrors.push(err254);
+}
+errors++;
+}
+}
+}
+else {
+const err255 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/configMap/items/" + i29,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/configMap/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err255];
+}
+else {
+vErrors.push(err255);
+}
+errors++;
+}
+}
+}
+else {
+const err256 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/configMap/items",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/configMap/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err256];
+}
+else {
+vErrors.push(err256);
+}
+errors++;
+}
+}
+if(data222.name !== undefined){
+if(typeof data222.name !== "string"){
+const err257 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/configMap/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/configMap/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err257];
+}
+else {
+vErrors.push(err257);
+}
+errors++;
+}
+}
+if(data222.optional !== undefined){
+if(typeof data222.optional !== "boolean"){
+const err258 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/configMap/optional",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/configMap/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err258];
+}
+else {
+vErrors.push(err258);
+}
+errors++;
+}
+}
+}
+else {
+const err259 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/configMap",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/configMap/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err259];
+}
+else {
+vErrors.push(err259);
+}
+errors++;
+}
+}
+if(data190.csi !== undefined){
+let data231 = data190.csi;
+if(data231 && typeof data231 == "object" && !Array.isArray(data231)){
+if(data231.driver === undefined){
+const err260 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/csi",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/csi/required",keyword:"required",params:{missingProperty: "driver"},message:"must have required property '"+"driver"+"'"};
+if(vErrors === null){
+vErrors = [err260];
+}
+else {
+vErrors.push(err260);
+}
+errors++;
+}
+if(data231.driver !== undefined){
+if(typeof data231.driver !== "string"){
+const err261 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/csi/driver",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/csi/properties/driver/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err261];
+}
+else {
+vErrors.push(err261);
+}
+errors++;
+}
+}
+if(data231.fsType !== undefined){
+if(typeof data231.fsType !== "string"){
+const err262 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/csi/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/csi/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err262];
+}
+else {
+vErrors.push(err262);
+}
+errors++;
+}
+}
+if(data231.nodePublishSecretRef !== undefined){
+let data234 = data231.nodePublishSecretRef;
+if(data234 && typeof data234 == "object" && !Array.isArray(data234)){
+if(data234.name === undefined){
+const err263 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/csi/nodePublishSecretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/csi/properties/nodePublishSecretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err263];
+}
+else {
+vErrors.push(err263);
+}
+errors++;
+}
+if(data234.name !== undefined){
+if(typeof data234.name !== "string"){
+const err264 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/csi/nodePublishSecretRef/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/csi/properties/nodePublishSecretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err264];
+}
+else {
+vErrors.push(err264);
+}
+errors++;
+}
+}
+}
+else {
+const err265 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/csi/nodePublishSecretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/csi/properties/nodePublishSecretRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err265];
+}
+else {
+vErrors.push(err265);
+}
+errors++;
+}
+}
+if(data231.readOnly !== undefined){
+if(typeof data231.readOnly !== "boolean"){
+const err266 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/csi/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/csi/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err266];
+}
+else {
+vErrors.push(err266);
+}
+errors++;
+}
+}
+if(data231.volumeAttributes !== undefined){
+let data237 = data231.volumeAttributes;
+if(data237 && typeof data237 == "object" && !Array.isArray(data237)){
+for(const key2 in data237){
+if(typeof data237[key2] !== "string"){
+const err267 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/csi/volumeAttributes/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/csi/properties/volumeAttributes/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err267];
+}
+else {
+vErrors.push(err267);
+}
+errors++;
+}
+}
+}
+else {
+const err268 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/csi/volumeAttributes",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/csi/properties/volumeAttributes/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err268];
+}
+else {
+vErrors.push(err268);
+}
+errors++;
+}
+}
+}
+else {
+const err269 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/csi",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/csi/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err269];
+}
+else {
+vErrors.push(err269);
+}
+errors++;
+}
+}
+if(data190.downwardAPI !== undefined){
+let data239 = data190.downwardAPI;
+if(data239 && typeof data239 == "object" && !Array.isArray(data239)){
+if(data239.defaultMode !== undefined){
+let data240 = data239.defaultMode;
+if(!(((typeof data240 == "number") && (!(data240 % 1) && !isNaN(data240))) && (isFinite(data240)))){
+const err270 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/downwardAPI/defaultMode",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/downwardAPI/properties/defaultMode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err270];
+}
+else {
+vErrors.push(err270);
+}
+errors++;
+}
+}
+if(data239.items !== undefined){
+let data241 = data239.items;
+if(Array.isArray(data241)){
+const len30 = data241.length;
+for(let i30=0; i30<len30; i30++){
+if(!(validate73(data241[i30], {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/downwardAPI/items/" + i30,parentData:data241,parentDataProperty:i30,rootData}))){
+vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err271 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/downwardAPI/items",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/downwardAPI/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err271];
+}
+else {
+vErrors.push(err271);
+}
+errors++;
+}
+}
+}
+else {
+const err272 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/downwardAPI",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/downwardAPI/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err272];
+}
+else {
+vErrors.push(err272);
+}
+errors++;
+}
+}
+if(data190.emptyDir !== undefined){
+let data243 = data190.emptyDir;
+if(data243 && typeof data243 == "object" && !Array.isArray(data243)){
+if(data243.medium !== undefined){
+if(typeof data243.medium !== "string"){
+const err273 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/emptyDir/medium",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/emptyDir/properties/medium/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err273];
+}
+else {
+vErrors.push(err273);
+}
+errors++;
+}
+}
+if(data243.sizeLimit !== undefined){
+let data245 = data243.sizeLimit;
+if((!(((typeof data245 == "number") && (!(data245 % 1) && !isNaN(data245))) && (isFinite(data245)))) && (typeof data245 !== "string")){
+const err274 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/emptyDir/sizeLimit",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/emptyDir/properties/sizeLimit/type",keyword:"type",params:{type: schema6.properties.spec.properties.template.properties.spec.properties.volumes.items.properties.emptyDir.properties.sizeLimit.type},message:"must be integer,string"};
+if(vErrors === null){
+vErrors = [err274];
+}
+else {
+vErrors.push(err274);
+}
+errors++;
+}
+if(typeof data245 === "string"){
+if(!pattern0.test(data245)){
+const err275 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/emptyDir/sizeLimit",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/emptyDir/properties/sizeLimit/pattern",keyword:"pattern",params:{pattern: "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"},message:"must match pattern \""+"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"+"\""};
+if(vErrors === null){
+vErrors = [err275];
+}
+else {
+vErrors.push(err275);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err276 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/emptyDir",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/emptyDir/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err276];
+}
+else {
+vErrors.push(err276);
+}
+errors++;
+}
+}
+if(data190.ephemeral !== undefined){
+let data246 = data190.ephemeral;
+if(data246 && typeof data246 == "object" && !Array.isArray(data246)){
+if(data246.volumeClaimTemplate !== undefined){
+let data247 = data246.volumeClaimTemplate;
+if(data247 && typeof data247 == "object" && !Array.isArray(data247)){
+if(data247.spec === undefined){
+const err277 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'"};
+if(vErrors === null){
+vErrors = [err277];
+}
+else {
+vErrors.push(err277);
+}
+errors++;
+}
+if(data247.metadata !== undefined){
+if(!(validate22(data247.metadata, {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/metadata",parentData:data247,parentDataProperty:"metadata",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+if(data247.spec !== undefined){
+let data249 = data247.spec;
+if(data249 && typeof data249 == "object" && !Array.isArray(data249)){
+if(data249.accessModes !== undefined){
+let data250 = data249.accessModes;
+if(Array.isArray(data250)){
+const len31 = data250.length;
+for(let i31=0; i31<len31; i31++){
+if(typeof data250[i31] !== "string"){
+const err278 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/accessModes/" + i31,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/accessModes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err278];
+}
+else {
+vErrors.push(err278);
+}
+errors++;
+}
+}
+}
+else {
+const err279 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/accessModes",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/accessModes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err279];
+}
+else {
+vErrors.push(err279);
+}
+errors++;
+}
+}
+if(data249.dataSource !== undefined){
+let data252 = data249.dataSource;
+if(data252 && typeof data252 == "object" && !Array.isArray(data252)){
+if(data252.kind === undefined){
+const err280 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSource",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSource/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err280];
+}
+else {
+vErrors.push(err280);
+}
+errors++;
+}
+if(data252.name === undefined){
+const err281 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSource",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSource/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err281];
+}
+else {
+vErrors.push(err281);
+}
+errors++;
+}
+if(data252.apiGroup !== undefined){
+if(typeof data252.apiGroup !== "string"){
+const err282 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSource/apiGroup",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSource/properties/apiGroup/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err282];
+}
+else {
+vErrors.push(err282);
+}
+errors++;
+}
+}
+if(data252.kind !== undefined){
+if(typeof data252.kind !== "string"){
+const err283 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSource/kind",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSource/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err283];
+}
+else {
+vErrors.push(err283);
+}
+errors++;
+}
+}
+if(data252.name !== undefined){
+if(typeof data252.name !== "string"){
+const err284 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSource/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSource/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err284];
+}
+else {
+vErrors.push(err284);
+}
+errors++;
+}
+}
+}
+else {
+const err285 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSource",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSource/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err285];
+}
+else {
+vErrors.push(err285);
+}
+errors++;
+}
+}
+if(data249.dataSourceRef !== undefined){
+let data256 = data249.dataSourceRef;
+if(data256 && typeof data256 == "object" && !Array.isArray(data256)){
+if(data256.kind === undefined){
+const err286 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSourceRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSourceRef/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err286];
+}
+else {
+vErrors.push(err286);
+}
+errors++;
+}
+if(data256.name === undefined){
+const err287 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSourceRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSourceRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err287];
+}
+else {
+vErrors.push(err287);
+}
+errors++;
+}
+if(data256.apiGroup !== undefined){
+if(typeof data256.apiGroup !== "string"){
+const err288 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSourceRef/apiGroup",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSourceRef/properties/apiGroup/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err288];
+}
+else {
+vErrors.push(err288);
+}
+errors++;
+}
+}
+if(data256.kind !== undefined){
+if(typeof data256.kind !== "string"){
+const err289 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSourceRef/kind",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSourceRef/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err289];
+}
+else {
+vErrors.push(err289);
+}
+errors++;
+}
+}
+if(data256.name !== undefined){
+if(typeof data256.name !== "string"){
+const err290 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSourceRef/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSourceRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err290];
+}
+else {
+vErrors.push(err290);
+}
+errors++;
+}
+}
+if(data256.namespace !== undefined){
+if(typeof data256.namespace !== "string"){
+const err291 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSourceRef/namespace",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSourceRef/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err291];
+}
+else {
+vErrors.push(err291);
+}
+errors++;
+}
+}
+}
+else {
+const err292 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/dataSourceRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/dataSourceRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err292];
+}
+else {
+vErrors.push(err292);
+}
+errors++;
+}
+}
+if(data249.resources !== undefined){
+let data261 = data249.resources;
+if(data261 && typeof data261 == "object" && !Array.isArray(data261)){
+if(data261.limits !== undefined){
+let data262 = data261.limits;
+if(data262 && typeof data262 == "object" && !Array.isArray(data262)){
+for(const key3 in data262){
+let data263 = data262[key3];
+if((!(((typeof data263 == "number") && (!(data263 % 1) && !isNaN(data263))) && (isFinite(data263)))) && (typeof data263 !== "string")){
+const err293 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/resources/limits/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/resources/properties/limits/additionalProperties/type",keyword:"type",params:{type: schema6.properties.spec.properties.template.properties.spec.properties.volumes.items.properties.ephemeral.properties.volumeClaimTemplate.properties.spec.properties.resources.properties.limits.additionalProperties.type},message:"must be integer,string"};
+if(vErrors === null){
+vErrors = [err293];
+}
+else {
+vErrors.push(err293);
+}
+errors++;
+}
+if(typeof data263 === "string"){
+if(!pattern0.test(data263)){
+const err294 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/resources/limits/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/resources/properties/limits/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"},message:"must match pattern \""+"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"+"\""};
+if(vErrors === null){
+vErrors = [err294];
+}
+else {
+vErrors.push(err294);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err295 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/resources/limits",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err295];
+}
+else {
+vErrors.push(err295);
+}
+errors++;
+}
+}
+if(data261.requests !== undefined){
+let data264 = data261.requests;
+if(data264 && typeof data264 == "object" && !Array.isArray(data264)){
+for(const key4 in data264){
+let data265 = data264[key4];
+if((!(((typeof data265 == "number") && (!(data265 % 1) && !isNaN(data265))) && (isFinite(data265)))) && (typeof data265 !== "string")){
+const err296 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/resources/requests/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/resources/properties/requests/additionalProperties/type",keyword:"type",params:{type: schema6.properties.spec.properties.template.properties.spec.properties.volumes.items.properties.ephemeral.properties.volumeClaimTemplate.properties.spec.properties.resources.properties.requests.additionalProperties.type},message:"must be integer,string"};
+if(vErrors === null){
+vErrors = [err296];
+}
+else {
+vErrors.push(err296);
+}
+errors++;
+}
+if(typeof data265 === "string"){
+if(!pattern0.test(data265)){
+const err297 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/resources/requests/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/resources/properties/requests/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"},message:"must match pattern \""+"^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"+"\""};
+if(vErrors === null){
+vErrors = [err297];
+}
+else {
+vErrors.push(err297);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err298 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/resources/requests",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err298];
+}
+else {
+vErrors.push(err298);
+}
+errors++;
+}
+}
+}
+else {
+const err299 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/resources",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err299];
+}
+else {
+vErrors.push(err299);
+}
+errors++;
+}
+}
+if(data249.selector !== undefined){
+if(!(validate32(data249.selector, {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/selector",parentData:data249,parentDataProperty:"selector",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+}
+if(data249.storageClassName !== undefined){
+if(typeof data249.storageClassName !== "string"){
+const err300 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/storageClassName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/storageClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err300];
+}
+else {
+vErrors.push(err300);
+}
+errors++;
+}
+}
+if(data249.volumeAttributesClassName !== undefined){
+if(typeof data249.volumeAttributesClassName !== "string"){
+const err301 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/volumeAttributesClassName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/volumeAttributesClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err301];
+}
+else {
+vErrors.push(err301);
+}
+errors++;
+}
+}
+if(data249.volumeMode !== undefined){
+if(typeof data249.volumeMode !== "string"){
+const err302 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/volumeMode",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/volumeMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err302];
+}
+else {
+vErrors.push(err302);
+}
+errors++;
+}
+}
+if(data249.volumeName !== undefined){
+if(typeof data249.volumeName !== "string"){
+const err303 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec/volumeName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/properties/volumeName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err303];
+}
+else {
+vErrors.push(err303);
+}
+errors++;
+}
+}
+}
+else {
+const err304 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate/spec",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err304];
+}
+else {
+vErrors.push(err304);
+}
+errors++;
+}
+}
+}
+else {
+const err305 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral/volumeClaimTemplate",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/properties/volumeClaimTemplate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err305];
+}
+else {
+vErrors.push(err305);
+}
+errors++;
+}
+}
+}
+else {
+const err306 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/ephemeral",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/ephemeral/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err306];
+}
+else {
+vErrors.push(err306);
+}
+errors++;
+}
+}
+if(data190.fc !== undefined){
+let data271 = data190.fc;
+if(data271 && typeof data271 == "object" && !Array.isArray(data271)){
+if(data271.fsType !== undefined){
+if(typeof data271.fsType !== "string"){
+const err307 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/fc/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/fc/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err307];
+}
+else {
+vErrors.push(err307);
+}
+errors++;
+}
+}
+if(data271.lun !== undefined){
+let data273 = data271.lun;
+if(!(((typeof data273 == "number") && (!(data273 % 1) && !isNaN(data273))) && (isFinite(data273)))){
+const err308 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/fc/lun",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/fc/properties/lun/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err308];
+}
+else {
+vErrors.push(err308);
+}
+errors++;
+}
+}
+if(data271.readOnly !== undefined){
+if(typeof data271.readOnly !== "boolean"){
+const err309 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/fc/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/fc/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err309];
+}
+else {
+vErrors.push(err309);
+}
+errors++;
+}
+}
+if(data271.targetWWNs !== undefined){
+let data275 = data271.targetWWNs;
+if(Array.isArray(data275)){
+const len32 = data275.length;
+for(let i32=0; i32<len32; i32++){
+if(typeof data275[i32] !== "string"){
+const err310 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/fc/targetWWNs/" + i32,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/fc/properties/targetWWNs/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err310];
+}
+else {
+vErrors.push(err310);
+}
+errors++;
+}
+}
+}
+else {
+const err311 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/fc/targetWWNs",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/fc/properties/targetWWNs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err311];
+}
+else {
+vErrors.push(err311);
+}
+errors++;
+}
+}
+if(data271.wwids !== undefined){
+let data277 = data271.wwids;
+if(Array.isArray(data277)){
+const len33 = data277.length;
+for(let i33=0; i33<len33; i33++){
+if(typeof data277[i33] !== "string"){
+const err312 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/fc/wwids/" + i33,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/fc/properties/wwids/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err312];
+}
+else {
+vErrors.push(err312);
+}
+errors++;
+}
+}
+}
+else {
+const err313 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/fc/wwids",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/fc/properties/wwids/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err313];
+}
+else {
+vErrors.push(err313);
+}
+errors++;
+}
+}
+}
+else {
+const err314 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/fc",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/fc/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err314];
+}
+else {
+vErrors.push(err314);
+}
+errors++;
+}
+}
+if(data190.flexVolume !== undefined){
+let data279 = data190.flexVolume;
+if(data279 && typeof data279 == "object" && !Array.isArray(data279)){
+if(data279.driver === undefined){
+const err315 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flexVolume",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flexVolume/required",keyword:"required",params:{missingProperty: "driver"},message:"must have required property '"+"driver"+"'"};
+if(vErrors === null){
+vErrors = [err315];
+}
+else {
+vErrors.push(err315);
+}
+errors++;
+}
+if(data279.driver !== undefined){
+if(typeof data279.driver !== "string"){
+const err316 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flexVolume/driver",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flexVolume/properties/driver/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err316];
+}
+else {
+vErrors.push(err316);
+}
+errors++;
+}
+}
+if(data279.fsType !== undefined){
+if(typeof data279.fsType !== "string"){
+const err317 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flexVolume/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flexVolume/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err317];
+}
+else {
+vErrors.push(err317);
+}
+errors++;
+}
+}
+if(data279.options !== undefined){
+let data282 = data279.options;
+if(data282 && typeof data282 == "object" && !Array.isArray(data282)){
+for(const key5 in data282){
+if(typeof data282[key5] !== "string"){
+const err318 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flexVolume/options/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flexVolume/properties/options/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err318];
+}
+else {
+vErrors.push(err318);
+}
+errors++;
+}
+}
+}
+else {
+const err319 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flexVolume/options",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flexVolume/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err319];
+}
+else {
+vErrors.push(err319);
+}
+errors++;
+}
+}
+if(data279.readOnly !== undefined){
+if(typeof data279.readOnly !== "boolean"){
+const err320 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flexVolume/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flexVolume/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err320];
+}
+else {
+vErrors.push(err320);
+}
+errors++;
+}
+}
+if(data279.secretRef !== undefined){
+let data285 = data279.secretRef;
+if(data285 && typeof data285 == "object" && !Array.isArray(data285)){
+if(data285.name === undefined){
+const err321 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flexVolume/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flexVolume/properties/secretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err321];
+}
+else {
+vErrors.push(err321);
+}
+errors++;
+}
+if(data285.name !== undefined){
+if(typeof data285.name !== "string"){
+const err322 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flexVolume/secretRef/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flexVolume/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err322];
+}
+else {
+vErrors.push(err322);
+}
+errors++;
+}
+}
+}
+else {
+const err323 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flexVolume/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flexVolume/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err323];
+}
+else {
+vErrors.push(err323);
+}
+errors++;
+}
+}
+}
+else {
+const err324 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flexVolume",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flexVolume/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err324];
+}
+else {
+vErrors.push(err324);
+}
+errors++;
+}
+}
+if(data190.flocker !== undefined){
+let data287 = data190.flocker;
+if(data287 && typeof data287 == "object" && !Array.isArray(data287)){
+if(data287.datasetName !== undefined){
+if(typeof data287.datasetName !== "string"){
+const err325 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flocker/datasetName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flocker/properties/datasetName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err325];
+}
+else {
+vErrors.push(err325);
+}
+errors++;
+}
+}
+if(data287.datasetUUID !== undefined){
+if(typeof data287.datasetUUID !== "string"){
+const err326 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flocker/datasetUUID",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flocker/properties/datasetUUID/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err326];
+}
+else {
+vErrors.push(err326);
+}
+errors++;
+}
+}
+}
+else {
+const err327 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/flocker",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/flocker/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err327];
+}
+else {
+vErrors.push(err327);
+}
+errors++;
+}
+}
+if(data190.gcePersistentDisk !== undefined){
+let data290 = data190.gcePersistentDisk;
+if(data290 && typeof data290 == "object" && !Array.isArray(data290)){
+if(data290.pdName === undefined){
+const err328 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/gcePersistentDisk",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/gcePersistentDisk/required",keyword:"required",params:{missingProperty: "pdName"},message:"must have required property '"+"pdName"+"'"};
+if(vErrors === null){
+vErrors = [err328];
+}
+else {
+vErrors.push(err328);
+}
+errors++;
+}
+if(data290.fsType !== undefined){
+if(typeof data290.fsType !== "string"){
+const err329 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/gcePersistentDisk/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/gcePersistentDisk/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err329];
+}
+else {
+vErrors.push(err329);
+}
+errors++;
+}
+}
+if(data290.partition !== undefined){
+let data292 = data290.partition;
+if(!(((typeof data292 == "number") && (!(data292 % 1) && !isNaN(data292))) && (isFinite(data292)))){
+const err330 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/gcePersistentDisk/partition",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/gcePersistentDisk/properties/partition/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err330];
+}
+else {
+vErrors.push(err330);
+}
+errors++;
+}
+}
+if(data290.pdName !== undefined){
+if(typeof data290.pdName !== "string"){
+const err331 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/gcePersistentDisk/pdName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/gcePersistentDisk/properties/pdName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err331];
+}
+else {
+vErrors.push(err331);
+}
+errors++;
+}
+}
+if(data290.readOnly !== undefined){
+if(typeof data290.readOnly !== "boolean"){
+const err332 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/gcePersistentDisk/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/gcePersistentDisk/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err332];
+}
+else {
+vErrors.push(err332);
+}
+errors++;
+}
+}
+}
+else {
+const err333 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/gcePersistentDisk",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/gcePersistentDisk/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err333];
+}
+else {
+vErrors.push(err333);
+}
+errors++;
+}
+}
+if(data190.gitRepo !== undefined){
+let data295 = data190.gitRepo;
+if(data295 && typeof data295 == "object" && !Array.isArray(data295)){
+if(data295.repository === undefined){
+const err334 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/gitRepo",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/gitRepo/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(vErrors === null){
+vErrors = [err334];
+}
+else {
+vErrors.push(err334);
+}
+errors++;
+}
+if(data295.directory !== undefined){
+if(typeof data295.directory !== "string"){
+const err335 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/gitRepo/directory",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/gitRepo/properties/directory/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err335];
+}
+else {
+vErrors.push(err335);
+}
+errors++;
+}
+}
+if(data295.repository !== undefined){
+if(typeof data295.repository !== "string"){
+const err336 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/gitRepo/repository",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/gitRepo/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err336];
+}
+else {
+vErrors.push(err336);
+}
+errors++;
+}
+}
+if(data295.revision !== undefined){
+if(typeof data295.revision !== "string"){
+const err337 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/gitRepo/revision",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/gitRepo/properties/revision/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err337];
+}
+else {
+vErrors.push(err337);
+}
+errors++;
+}
+}
+}
+else {
+const err338 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/gitRepo",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/gitRepo/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err338];
+}
+else {
+vErrors.push(err338);
+}
+errors++;
+}
+}
+if(data190.glusterfs !== undefined){
+let data299 = data190.glusterfs;
+if(data299 && typeof data299 == "object" && !Array.isArray(data299)){
+if(data299.endpoints === undefined){
+const err339 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/glusterfs",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/glusterfs/required",keyword:"required",params:{missingProperty: "endpoints"},message:"must have required property '"+"endpoints"+"'"};
+if(vErrors === null){
+vErrors = [err339];
+}
+else {
+vErrors.push(err339);
+}
+errors++;
+}
+if(data299.path === undefined){
+const err340 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/glusterfs",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/glusterfs/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err340];
+}
+else {
+vErrors.push(err340);
+}
+errors++;
+}
+if(data299.endpoints !== undefined){
+if(typeof data299.endpoints !== "string"){
+const err341 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/glusterfs/endpoints",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/glusterfs/properties/endpoints/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err341];
+}
+else {
+vErrors.push(err341);
+}
+errors++;
+}
+}
+if(data299.path !== undefined){
+if(typeof data299.path !== "string"){
+const err342 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/glusterfs/path",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/glusterfs/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err342];
+}
+else {
+vErrors.push(err342);
+}
+errors++;
+}
+}
+if(data299.readOnly !== undefined){
+if(typeof data299.readOnly !== "boolean"){
+const err343 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/glusterfs/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/glusterfs/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err343];
+}
+else {
+vErrors.push(err343);
+}
+errors++;
+}
+}
+}
+else {
+const err344 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/glusterfs",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/glusterfs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err344];
+}
+else {
+vErrors.push(err344);
+}
+errors++;
+}
+}
+if(data190.hostPath !== undefined){
+let data303 = data190.hostPath;
+if(data303 && typeof data303 == "object" && !Array.isArray(data303)){
+if(data303.path === undefined){
+const err345 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/hostPath",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/hostPath/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err345];
+}
+else {
+vErrors.push(err345);
+}
+errors++;
+}
+if(data303.path !== undefined){
+if(typeof data303.path !== "string"){
+const err346 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/hostPath/path",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/hostPath/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err346];
+}
+else {
+vErrors.push(err346);
+}
+errors++;
+}
+}
+if(data303.type !== undefined){
+if(typeof data303.type !== "string"){
+const err347 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/hostPath/type",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/hostPath/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err347];
+}
+else {
+vErrors.push(err347);
+}
+errors++;
+}
+}
+}
+else {
+const err348 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/hostPath",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/hostPath/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err348];
+}
+else {
+vErrors.push(err348);
+}
+errors++;
+}
+}
+if(data190.iscsi !== undefined){
+let data306 = data190.iscsi;
+if(data306 && typeof data306 == "object" && !Array.isArray(data306)){
+if(data306.iqn === undefined){
+const err349 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/required",keyword:"required",params:{missingProperty: "iqn"},message:"must have required property '"+"iqn"+"'"};
+if(vErrors === null){
+vErrors = [err349];
+}
+else {
+vErrors.push(err349);
+}
+errors++;
+}
+if(data306.lun === undefined){
+const err350 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/required",keyword:"required",params:{missingProperty: "lun"},message:"must have required property '"+"lun"+"'"};
+if(vErrors === null){
+vErrors = [err350];
+}
+else {
+vErrors.push(err350);
+}
+errors++;
+}
+if(data306.targetPortal === undefined){
+const err351 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/required",keyword:"required",params:{missingProperty: "targetPortal"},message:"must have required property '"+"targetPortal"+"'"};
+if(vErrors === null){
+vErrors = [err351];
+}
+else {
+vErrors.push(err351);
+}
+errors++;
+}
+if(data306.chapAuthDiscovery !== undefined){
+if(typeof data306.chapAuthDiscovery !== "boolean"){
+const err352 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/chapAuthDiscovery",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/chapAuthDiscovery/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err352];
+}
+else {
+vErrors.push(err352);
+}
+errors++;
+}
+}
+if(data306.chapAuthSession !== undefined){
+if(typeof data306.chapAuthSession !== "boolean"){
+const err353 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/chapAuthSession",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/chapAuthSession/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err353];
+}
+else {
+vErrors.push(err353);
+}
+errors++;
+}
+}
+if(data306.fsType !== undefined){
+if(typeof data306.fsType !== "string"){
+const err354 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err354];
+}
+else {
+vErrors.push(err354);
+}
+errors++;
+}
+}
+if(data306.initiatorName !== undefined){
+if(typeof data306.initiatorName !== "string"){
+const err355 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/initiatorName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/initiatorName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err355];
+}
+else {
+vErrors.push(err355);
+}
+errors++;
+}
+}
+if(data306.iqn !== undefined){
+if(typeof data306.iqn !== "string"){
+const err356 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/iqn",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/iqn/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err356];
+}
+else {
+vErrors.push(err356);
+}
+errors++;
+}
+}
+if(data306.iscsiInterface !== undefined){
+if(typeof data306.iscsiInterface !== "string"){
+const err357 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/iscsiInterface",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/iscsiInterface/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err357];
+}
+else {
+vErrors.push(err357);
+}
+errors++;
+}
+}
+if(data306.lun !== undefined){
+let data313 = data306.lun;
+if(!(((typeof data313 == "number") && (!(data313 % 1) && !isNaN(data313))) && (isFinite(data313)))){
+const err358 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/lun",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/lun/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err358];
+}
+else {
+vErrors.push(err358);
+}
+errors++;
+}
+}
+if(data306.portals !== undefined){
+let data314 = data306.portals;
+if(Array.isArray(data314)){
+const len34 = data314.length;
+for(let i34=0; i34<len34; i34++){
+if(typeof data314[i34] !== "string"){
+const err359 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/portals/" + i34,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/portals/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err359];
+}
+else {
+vErrors.push(err359);
+}
+errors++;
+}
+}
+}
+else {
+const err360 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/portals",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/portals/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err360];
+}
+else {
+vErrors.push(err360);
+}
+errors++;
+}
+}
+if(data306.readOnly !== undefined){
+if(typeof data306.readOnly !== "boolean"){
+const err361 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err361];
+}
+else {
+vErrors.push(err361);
+}
+errors++;
+}
+}
+if(data306.secretRef !== undefined){
+let data317 = data306.secretRef;
+if(data317 && typeof data317 == "object" && !Array.isArray(data317)){
+if(data317.name === undefined){
+const err362 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/secretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err362];
+}
+else {
+vErrors.push(err362);
+}
+errors++;
+}
+if(data317.name !== undefined){
+if(typeof data317.name !== "string"){
+const err363 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/secretRef/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err363];
+}
+else {
+vErrors.push(err363);
+}
+errors++;
+}
+}
+}
+else {
+const err364 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err364];
+}
+else {
+vErrors.push(err364);
+}
+errors++;
+}
+}
+if(data306.targetPortal !== undefined){
+if(typeof data306.targetPortal !== "string"){
+const err365 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi/targetPortal",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/properties/targetPortal/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err365];
+}
+else {
+vErrors.push(err365);
+}
+errors++;
+}
+}
+}
+else {
+const err366 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/iscsi",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/iscsi/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err366];
+}
+else {
+vErrors.push(err366);
+}
+errors++;
+}
+}
+if(data190.name !== undefined){
+if(typeof data190.name !== "string"){
+const err367 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err367];
+}
+else {
+vErrors.push(err367);
+}
+errors++;
+}
+}
+if(data190.nfs !== undefined){
+let data321 = data190.nfs;
+if(data321 && typeof data321 == "object" && !Array.isArray(data321)){
+if(data321.path === undefined){
+const err368 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/nfs",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/nfs/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err368];
+}
+else {
+vErrors.push(err368);
+}
+errors++;
+}
+if(data321.server === undefined){
+const err369 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/nfs",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/nfs/required",keyword:"required",params:{missingProperty: "server"},message:"must have required property '"+"server"+"'"};
+if(vErrors === null){
+vErrors = [err369];
+}
+else {
+vErrors.push(err369);
+}
+errors++;
+}
+if(data321.path !== undefined){
+if(typeof data321.path !== "string"){
+const err370 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/nfs/path",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/nfs/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err370];
+}
+else {
+vErrors.push(err370);
+}
+errors++;
+}
+}
+if(data321.readOnly !== undefined){
+if(typeof data321.readOnly !== "boolean"){
+const err371 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/nfs/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/nfs/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err371];
+}
+else {
+vErrors.push(err371);
+}
+errors++;
+}
+}
+if(data321.server !== undefined){
+if(typeof data321.server !== "string"){
+const err372 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/nfs/server",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/nfs/properties/server/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err372];
+}
+else {
+vErrors.push(err372);
+}
+errors++;
+}
+}
+}
+else {
+const err373 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/nfs",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/nfs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err373];
+}
+else {
+vErrors.push(err373);
+}
+errors++;
+}
+}
+if(data190.persistentVolumeClaim !== undefined){
+let data325 = data190.persistentVolumeClaim;
+if(data325 && typeof data325 == "object" && !Array.isArray(data325)){
+if(data325.claimName === undefined){
+const err374 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/persistentVolumeClaim",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/persistentVolumeClaim/required",keyword:"required",params:{missingProperty: "claimName"},message:"must have required property '"+"claimName"+"'"};
+if(vErrors === null){
+vErrors = [err374];
+}
+else {
+vErrors.push(err374);
+}
+errors++;
+}
+if(data325.claimName !== undefined){
+if(typeof data325.claimName !== "string"){
+const err375 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/persistentVolumeClaim/claimName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/persistentVolumeClaim/properties/claimName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err375];
+}
+else {
+vErrors.push(err375);
+}
+errors++;
+}
+}
+if(data325.readOnly !== undefined){
+if(typeof data325.readOnly !== "boolean"){
+const err376 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/persistentVolumeClaim/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/persistentVolumeClaim/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err376];
+}
+else {
+vErrors.push(err376);
+}
+errors++;
+}
+}
+}
+else {
+const err377 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/persistentVolumeClaim",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/persistentVolumeClaim/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err377];
+}
+else {
+vErrors.push(err377);
+}
+errors++;
+}
+}
+if(data190.photonPersistentDisk !== undefined){
+let data328 = data190.photonPersistentDisk;
+if(data328 && typeof data328 == "object" && !Array.isArray(data328)){
+if(data328.pdID === undefined){
+const err378 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/photonPersistentDisk",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/photonPersistentDisk/required",keyword:"required",params:{missingProperty: "pdID"},message:"must have required property '"+"pdID"+"'"};
+if(vErrors === null){
+vErrors = [err378];
+}
+else {
+vErrors.push(err378);
+}
+errors++;
+}
+if(data328.fsType !== undefined){
+if(typeof data328.fsType !== "string"){
+const err379 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/photonPersistentDisk/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/photonPersistentDisk/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err379];
+}
+else {
+vErrors.push(err379);
+}
+errors++;
+}
+}
+if(data328.pdID !== undefined){
+if(typeof data328.pdID !== "string"){
+const err380 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/photonPersistentDisk/pdID",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/photonPersistentDisk/properties/pdID/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err380];
+}
+else {
+vErrors.push(err380);
+}
+errors++;
+}
+}
+}
+else {
+const err381 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/photonPersistentDisk",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/photonPersistentDisk/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err381];
+}
+else {
+vErrors.push(err381);
+}
+errors++;
+}
+}
+if(data190.portworxVolume !== undefined){
+let data331 = data190.portworxVolume;
+if(data331 && typeof data331 == "object" && !Array.isArray(data331)){
+if(data331.volumeID === undefined){
+const err382 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/portworxVolume",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/portworxVolume/required",keyword:"required",params:{missingProperty: "volumeID"},message:"must have required property '"+"volumeID"+"'"};
+if(vErrors === null){
+vErrors = [err382];
+}
+else {
+vErrors.push(err382);
+}
+errors++;
+}
+if(data331.fsType !== undefined){
+if(typeof data331.fsType !== "string"){
+const err383 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/portworxVolume/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/portworxVolume/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err383];
+}
+else {
+vErrors.push(err383);
+}
+errors++;
+}
+}
+if(data331.readOnly !== undefined){
+if(typeof data331.readOnly !== "boolean"){
+const err384 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/portworxVolume/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/portworxVolume/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err384];
+}
+else {
+vErrors.push(err384);
+}
+errors++;
+}
+}
+if(data331.volumeID !== undefined){
+if(typeof data331.volumeID !== "string"){
+const err385 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/portworxVolume/volumeID",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/portworxVolume/properties/volumeID/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err385];
+}
+else {
+vErrors.push(err385);
+}
+errors++;
+}
+}
+}
+else {
+const err386 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/portworxVolume",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/portworxVolume/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err386];
+}
+else {
+vErrors.push(err386);
+}
+errors++;
+}
+}
+if(data190.projected !== undefined){
+let data335 = data190.projected;
+if(data335 && typeof data335 == "object" && !Array.isArray(data335)){
+if(data335.defaultMode !== undefined){
+let data336 = data335.defaultMode;
+if(!(((typeof data336 == "number") && (!(data336 % 1) && !isNaN(data336))) && (isFinite(data336)))){
+const err387 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/defaultMode",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/defaultMode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err387];
+}
+else {
+vErrors.push(err387);
+}
+errors++;
+}
+}
+if(data335.sources !== undefined){
+let data337 = data335.sources;
+if(Array.isArray(data337)){
+const len35 = data337.length;
+for(let i35=0; i35<len35; i35++){
+let data338 = data337[i35];
+if(data338 && typeof data338 == "object" && !Array.isArray(data338)){
+if(data338.clusterTrustBundle !== undefined){
+let data339 = data338.clusterTrustBundle;
+if(data339 && typeof data339 == "object" && !Array.isArray(data339)){
+if(data339.path === undefined){
+const err388 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/clusterTrustBundle",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/clusterTrustBundle/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err388];
+}
+else {
+vErrors.push(err388);
+}
+errors++;
+}
+if(data339.labelSelector !== undefined){
+if(!(validate32(data339.labelSelector, {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/clusterTrustBundle/labelSelector",parentData:data339,parentDataProperty:"labelSelector",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+}
+if(data339.name !== undefined){
+if(typeof data339.name !== "string"){
+const err389 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/clusterTrustBundle/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/clusterTrustBundle/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err389];
+}
+else {
+vErrors.push(err389);
+}
+errors++;
+}
+}
+if(data339.optional !== undefined){
+if(typeof data339.optional !== "boolean"){
+const err390 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/clusterTrustBundle/optional",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/clusterTrustBundle/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err390];
+}
+else {
+vErrors.push(err390);
+}
+errors++;
+}
+}
+if(data339.path !== undefined){
+if(typeof data339.path !== "string"){
+const err391 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/clusterTrustBundle/path",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/clusterTrustBundle/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err391];
+}
+else {
+vErrors.push(err391);
+}
+errors++;
+}
+}
+if(data339.signerName !== undefined){
+if(typeof data339.signerName !== "string"){
+const err392 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/clusterTrustBundle/signerName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/clusterTrustBundle/properties/signerName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err392];
+}
+else {
+vErrors.push(err392);
+}
+errors++;
+}
+}
+}
+else {
+const err393 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/clusterTrustBundle",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/clusterTrustBundle/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err393];
+}
+else {
+vErrors.push(err393);
+}
+errors++;
+}
+}
+if(data338.configMap !== undefined){
+let data345 = data338.configMap;
+if(data345 && typeof data345 == "object" && !Array.isArray(data345)){
+if(data345.items !== undefined){
+let data346 = data345.items;
+if(Array.isArray(data346)){
+const len36 = data346.length;
+for(let i36=0; i36<len36; i36++){
+let data347 = data346[i36];
+if(data347 && typeof data347 == "object" && !Array.isArray(data347)){
+if(data347.key === undefined){
+const err394 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/configMap/items/" + i36,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/configMap/properties/items/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
+if(vErrors === null){
+vErrors = [err394];
+}
+else {
+vErrors.push(err394);
+}
+errors++;
+}
+if(data347.path === undefined){
+const err395 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/configMap/items/" + i36,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/configMap/properties/items/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err395];
+}
+else {
+vErrors.push(err395);
+}
+errors++;
+}
+if(data347.key !== undefined){
+if(typeof data347.key !== "string"){
+const err396 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/configMap/items/" + i36+"/key",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/configMap/properties/items/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err396];
+}
+else {
+vErrors.push(err396);
+}
+errors++;
+}
+}
+if(data347.mode !== undefined){
+let data349 = data347.mode;
+if(!(((typeof data349 == "number") && (!(data349 % 1) && !isNaN(data349))) && (isFinite(data349)))){
+const err397 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/configMap/items/" + i36+"/mode",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/configMap/properties/items/items/properties/mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err397];
+}
+else {
+vErrors.push(err397);
+}
+errors++;
+}
+}
+if(data347.path !== undefined){
+if(typeof data347.path !== "string"){
+const err398 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/configMap/items/" + i36+"/path",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/configMap/properties/items/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err398];
+}
+else {
+vErrors.push(err398);
+}
+errors++;
+}
+}
+}
+else {
+const err399 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/configMap/items/" + i36,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/configMap/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err399];
+}
+else {
+vErrors.push(err399);
+}
+errors++;
+}
+}
+}
+else {
+const err400 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/configMap/items",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/configMap/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err400];
+}
+else {
+vErrors.push(err400);
+}
+errors++;
+}
+}
+if(data345.name !== undefined){
+if(typeof data345.name !== "string"){
+const err401 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/configMap/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/configMap/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err401];
+}
+else {
+vErrors.push(err401);
+}
+errors++;
+}
+}
+if(data345.optional !== undefined){
+if(typeof data345.optional !== "boolean"){
+const err402 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/configMap/optional",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/configMap/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err402];
+}
+else {
+vErrors.push(err402);
+}
+errors++;
+}
+}
+}
+else {
+const err403 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/configMap",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/configMap/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err403];
+}
+else {
+vErrors.push(err403);
+}
+errors++;
+}
+}
+if(data338.downwardAPI !== undefined){
+let data353 = data338.downwardAPI;
+if(data353 && typeof data353 == "object" && !Array.isArray(data353)){
+if(data353.items !== undefined){
+let data354 = data353.items;
+if(Array.isArray(data354)){
+const len37 = data354.length;
+for(let i37=0; i37<len37; i37++){
+if(!(validate73(data354[i37], {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/downwardAPI/items/" + i37,parentData:data354,parentDataProperty:i37,rootData}))){
+vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err404 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/downwardAPI/items",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/downwardAPI/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err404];
+}
+else {
+vErrors.push(err404);
+}
+errors++;
+}
+}
+}
+else {
+const err405 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/downwardAPI",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/downwardAPI/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err405];
+}
+else {
+vErrors.push(err405);
+}
+errors++;
+}
+}
+if(data338.secret !== undefined){
+let data356 = data338.secret;
+if(data356 && typeof data356 == "object" && !Array.isArray(data356)){
+if(data356.items !== undefined){
+let data357 = data356.items;
+if(Array.isArray(data357)){
+const len38 = data357.length;
+for(let i38=0; i38<len38; i38++){
+let data358 = data357[i38];
+if(data358 && typeof data358 == "object" && !Array.isArray(data358)){
+if(data358.key === undefined){
+const err406 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/secret/items/" + i38,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/secret/properties/items/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
+if(vErrors === null){
+vErrors = [err406];
+}
+else {
+vErrors.push(err406);
+}
+errors++;
+}
+if(data358.path === undefined){
+const err407 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/secret/items/" + i38,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/secret/properties/items/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err407];
+}
+else {
+vErrors.push(err407);
+}
+errors++;
+}
+if(data358.key !== undefined){
+if(typeof data358.key !== "string"){
+const err408 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/secret/items/" + i38+"/key",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/secret/properties/items/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err408];
+}
+else {
+vErrors.push(err408);
+}
+errors++;
+}
+}
+if(data358.mode !== undefined){
+let data360 = data358.mode;
+if(!(((typeof data360 == "number") && (!(data360 % 1) && !isNaN(data360))) && (isFinite(data360)))){
+const err409 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/secret/items/" + i38+"/mode",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/secret/properties/items/items/properties/mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err409];
+}
+else {
+vErrors.push(err409);
+}
+errors++;
+}
+}
+if(data358.path !== undefined){
+if(typeof data358.path !== "string"){
+const err410 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/secret/items/" + i38+"/path",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/secret/properties/items/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err410];
+}
+else {
+vErrors.push(err410);
+}
+errors++;
+}
+}
+}
+else {
+const err411 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/secret/items/" + i38,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/secret/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err411];
+}
+else {
+vErrors.push(err411);
+}
+errors++;
+}
+}
+}
+else {
+const err412 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/secret/items",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/secret/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err412];
+}
+else {
+vErrors.push(err412);
+}
+errors++;
+}
+}
+if(data356.name !== undefined){
+if(typeof data356.name !== "string"){
+const err413 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/secret/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/secret/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err413];
+}
+else {
+vErrors.push(err413);
+}
+errors++;
+}
+}
+if(data356.optional !== undefined){
+if(typeof data356.optional !== "boolean"){
+const err414 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/secret/optional",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/secret/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err414];
+}
+else {
+vErrors.push(err414);
+}
+errors++;
+}
+}
+}
+else {
+const err415 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/secret",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/secret/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err415];
+}
+else {
+vErrors.push(err415);
+}
+errors++;
+}
+}
+if(data338.serviceAccountToken !== undefined){
+let data364 = data338.serviceAccountToken;
+if(data364 && typeof data364 == "object" && !Array.isArray(data364)){
+if(data364.path === undefined){
+const err416 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/serviceAccountToken",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/serviceAccountToken/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err416];
+}
+else {
+vErrors.push(err416);
+}
+errors++;
+}
+if(data364.audience !== undefined){
+if(typeof data364.audience !== "string"){
+const err417 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/serviceAccountToken/audience",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/serviceAccountToken/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err417];
+}
+else {
+vErrors.push(err417);
+}
+errors++;
+}
+}
+if(data364.expirationSeconds !== undefined){
+let data366 = data364.expirationSeconds;
+if(!(((typeof data366 == "number") && (!(data366 % 1) && !isNaN(data366))) && (isFinite(data366)))){
+const err418 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/serviceAccountToken/expirationSeconds",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/serviceAccountToken/properties/expirationSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err418];
+}
+else {
+vErrors.push(err418);
+}
+errors++;
+}
+}
+if(data364.path !== undefined){
+if(typeof data364.path !== "string"){
+const err419 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/serviceAccountToken/path",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/serviceAccountToken/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err419];
+}
+else {
+vErrors.push(err419);
+}
+errors++;
+}
+}
+}
+else {
+const err420 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35+"/serviceAccountToken",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/properties/serviceAccountToken/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err420];
+}
+else {
+vErrors.push(err420);
+}
+errors++;
+}
+}
+}
+else {
+const err421 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources/" + i35,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err421];
+}
+else {
+vErrors.push(err421);
+}
+errors++;
+}
+}
+}
+else {
+const err422 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected/sources",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err422];
+}
+else {
+vErrors.push(err422);
+}
+errors++;
+}
+}
+}
+else {
+const err423 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/projected",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/projected/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err423];
+}
+else {
+vErrors.push(err423);
+}
+errors++;
+}
+}
+if(data190.quobyte !== undefined){
+let data368 = data190.quobyte;
+if(data368 && typeof data368 == "object" && !Array.isArray(data368)){
+if(data368.registry === undefined){
+const err424 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/quobyte",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/quobyte/required",keyword:"required",params:{missingProperty: "registry"},message:"must have required property '"+"registry"+"'"};
+if(vErrors === null){
+vErrors = [err424];
+}
+else {
+vErrors.push(err424);
+}
+errors++;
+}
+if(data368.volume === undefined){
+const err425 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/quobyte",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/quobyte/required",keyword:"required",params:{missingProperty: "volume"},message:"must have required property '"+"volume"+"'"};
+if(vErrors === null){
+vErrors = [err425];
+}
+else {
+vErrors.push(err425);
+}
+errors++;
+}
+if(data368.group !== undefined){
+if(typeof data368.group !== "string"){
+const err426 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/quobyte/group",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/quobyte/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err426];
+}
+else {
+vErrors.push(err426);
+}
+errors++;
+}
+}
+if(data368.readOnly !== undefined){
+if(typeof data368.readOnly !== "boolean"){
+const err427 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/quobyte/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/quobyte/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err427];
+}
+else {
+vErrors.push(err427);
+}
+errors++;
+}
+}
+if(data368.registry !== undefined){
+if(typeof data368.registry !== "string"){
+const err428 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/quobyte/registry",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/quobyte/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err428];
+}
+else {
+vErrors.push(err428);
+}
+errors++;
+}
+}
+if(data368.tenant !== undefined){
+if(typeof data368.tenant !== "string"){
+const err429 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/quobyte/tenant",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/quobyte/properties/tenant/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err429];
+}
+else {
+vErrors.push(err429);
+}
+errors++;
+}
+}
+if(data368.user !== undefined){
+if(typeof data368.user !== "string"){
+const err430 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/quobyte/user",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/quobyte/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err430];
+}
+else {
+vErrors.push(err430);
+}
+errors++;
+}
+}
+if(data368.volume !== undefined){
+if(typeof data368.volume !== "string"){
+const err431 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/quobyte/volume",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/quobyte/properties/volume/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err431];
+}
+else {
+vErrors.push(err431);
+}
+errors++;
+}
+}
+}
+else {
+const err432 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/quobyte",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/quobyte/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err432];
+}
+else {
+vErrors.push(err432);
+}
+errors++;
+}
+}
+if(data190.rbd !== undefined){
+let data375 = data190.rbd;
+if(data375 && typeof data375 == "object" && !Array.isArray(data375)){
+if(data375.image === undefined){
+const err433 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'"};
+if(vErrors === null){
+vErrors = [err433];
+}
+else {
+vErrors.push(err433);
+}
+errors++;
+}
+if(data375.monitors === undefined){
+const err434 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/required",keyword:"required",params:{missingProperty: "monitors"},message:"must have required property '"+"monitors"+"'"};
+if(vErrors === null){
+vErrors = [err434];
+}
+else {
+vErrors.push(err434);
+}
+errors++;
+}
+if(data375.fsType !== undefined){
+if(typeof data375.fsType !== "string"){
+const err435 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err435];
+}
+else {
+vErrors.push(err435);
+}
+errors++;
+}
+}
+if(data375.image !== undefined){
+if(typeof data375.image !== "string"){
+const err436 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd/image",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err436];
+}
+else {
+vErrors.push(err436);
+}
+errors++;
+}
+}
+if(data375.keyring !== undefined){
+if(typeof data375.keyring !== "string"){
+const err437 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd/keyring",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/properties/keyring/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err437];
+}
+else {
+vErrors.push(err437);
+}
+errors++;
+}
+}
+if(data375.monitors !== undefined){
+let data379 = data375.monitors;
+if(Array.isArray(data379)){
+const len39 = data379.length;
+for(let i39=0; i39<len39; i39++){
+if(typeof data379[i39] !== "string"){
+const err438 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd/monitors/" + i39,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/properties/monitors/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err438];
+}
+else {
+vErrors.push(err438);
+}
+errors++;
+}
+}
+}
+else {
+const err439 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd/monitors",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/properties/monitors/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err439];
+}
+else {
+vErrors.push(err439);
+}
+errors++;
+}
+}
+if(data375.pool !== undefined){
+if(typeof data375.pool !== "string"){
+const err440 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd/pool",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/properties/pool/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err440];
+}
+else {
+vErrors.push(err440);
+}
+errors++;
+}
+}
+if(data375.readOnly !== undefined){
+if(typeof data375.readOnly !== "boolean"){
+const err441 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err441];
+}
+else {
+vErrors.push(err441);
+}
+errors++;
+}
+}
+if(data375.secretRef !== undefined){
+let data383 = data375.secretRef;
+if(data383 && typeof data383 == "object" && !Array.isArray(data383)){
+if(data383.name === undefined){
+const err442 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/properties/secretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err442];
+}
+else {
+vErrors.push(err442);
+}
+errors++;
+}
+if(data383.name !== undefined){
+if(typeof data383.name !== "string"){
+const err443 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd/secretRef/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err443];
+}
+else {
+vErrors.push(err443);
+}
+errors++;
+}
+}
+}
+else {
+const err444 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err444];
+}
+else {
+vErrors.push(err444);
+}
+errors++;
+}
+}
+if(data375.user !== undefined){
+if(typeof data375.user !== "string"){
+const err445 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd/user",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err445];
+}
+else {
+vErrors.push(err445);
+}
+errors++;
+}
+}
+}
+else {
+const err446 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/rbd",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/rbd/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err446];
+}
+else {
+vErrors.push(err446);
+}
+errors++;
+}
+}
+if(data190.scaleIO !== undefined){
+let data386 = data190.scaleIO;
+if(data386 && typeof data386 == "object" && !Array.isArray(data386)){
+if(data386.gateway === undefined){
+const err447 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
+if(vErrors === null){
+vErrors = [err447];
+}
+else {
+vErrors.push(err447);
+}
+errors++;
+}
+if(data386.secretRef === undefined){
+const err448 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/required",keyword:"required",params:{missingProperty: "secretRef"},message:"must have required property '"+"secretRef"+"'"};
+if(vErrors === null){
+vErrors = [err448];
+}
+else {
+vErrors.push(err448);
+}
+errors++;
+}
+if(data386.system === undefined){
+const err449 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/required",keyword:"required",params:{missingProperty: "system"},message:"must have required property '"+"system"+"'"};
+if(vErrors === null){
+vErrors = [err449];
+}
+else {
+vErrors.push(err449);
+}
+errors++;
+}
+if(data386.fsType !== undefined){
+if(typeof data386.fsType !== "string"){
+const err450 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err450];
+}
+else {
+vErrors.push(err450);
+}
+errors++;
+}
+}
+if(data386.gateway !== undefined){
+if(typeof data386.gateway !== "string"){
+const err451 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/gateway",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/gateway/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err451];
+}
+else {
+vErrors.push(err451);
+}
+errors++;
+}
+}
+if(data386.protectionDomain !== undefined){
+if(typeof data386.protectionDomain !== "string"){
+const err452 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/protectionDomain",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/protectionDomain/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err452];
+}
+else {
+vErrors.push(err452);
+}
+errors++;
+}
+}
+if(data386.readOnly !== undefined){
+if(typeof data386.readOnly !== "boolean"){
+const err453 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err453];
+}
+else {
+vErrors.push(err453);
+}
+errors++;
+}
+}
+if(data386.secretRef !== undefined){
+let data391 = data386.secretRef;
+if(data391 && typeof data391 == "object" && !Array.isArray(data391)){
+if(data391.name === undefined){
+const err454 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/secretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err454];
+}
+else {
+vErrors.push(err454);
+}
+errors++;
+}
+if(data391.name !== undefined){
+if(typeof data391.name !== "string"){
+const err455 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/secretRef/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err455];
+}
+else {
+vErrors.push(err455);
+}
+errors++;
+}
+}
+}
+else {
+const err456 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err456];
+}
+else {
+vErrors.push(err456);
+}
+errors++;
+}
+}
+if(data386.sslEnabled !== undefined){
+if(typeof data386.sslEnabled !== "boolean"){
+const err457 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/sslEnabled",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/sslEnabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err457];
+}
+else {
+vErrors.push(err457);
+}
+errors++;
+}
+}
+if(data386.storageMode !== undefined){
+if(typeof data386.storageMode !== "string"){
+const err458 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/storageMode",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/storageMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err458];
+}
+else {
+vErrors.push(err458);
+}
+errors++;
+}
+}
+if(data386.storagePool !== undefined){
+if(typeof data386.storagePool !== "string"){
+const err459 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/storagePool",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/storagePool/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err459];
+}
+else {
+vErrors.push(err459);
+}
+errors++;
+}
+}
+if(data386.system !== undefined){
+if(typeof data386.system !== "string"){
+const err460 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/system",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/system/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err460];
+}
+else {
+vErrors.push(err460);
+}
+errors++;
+}
+}
+if(data386.volumeName !== undefined){
+if(typeof data386.volumeName !== "string"){
+const err461 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO/volumeName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/properties/volumeName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err461];
+}
+else {
+vErrors.push(err461);
+}
+errors++;
+}
+}
+}
+else {
+const err462 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/scaleIO",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/scaleIO/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err462];
+}
+else {
+vErrors.push(err462);
+}
+errors++;
+}
+}
+if(data190.secret !== undefined){
+let data398 = data190.secret;
+if(data398 && typeof data398 == "object" && !Array.isArray(data398)){
+if(data398.defaultMode !== undefined){
+let data399 = data398.defaultMode;
+if(!(((typeof data399 == "number") && (!(data399 % 1) && !isNaN(data399))) && (isFinite(data399)))){
+const err463 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/secret/defaultMode",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/secret/properties/defaultMode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err463];
+}
+else {
+vErrors.push(err463);
+}
+errors++;
+}
+}
+if(data398.items !== undefined){
+let data400 = data398.items;
+if(Array.isArray(data400)){
+const len40 = data400.length;
+for(let i40=0; i40<len40; i40++){
+let data401 = data400[i40];
+if(data401 && typeof data401 == "object" && !Array.isArray(data401)){
+if(data401.key === undefined){
+const err464 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/secret/items/" + i40,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/secret/properties/items/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
+if(vErrors === null){
+vErrors = [err464];
+}
+else {
+vErrors.push(err464);
+}
+errors++;
+}
+if(data401.path === undefined){
+const err465 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/secret/items/" + i40,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/secret/properties/items/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err465];
+}
+else {
+vErrors.push(err465);
+}
+errors++;
+}
+if(data401.key !== undefined){
+if(typeof data401.key !== "string"){
+const err466 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/secret/items/" + i40+"/key",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/secret/properties/items/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err466];
+}
+else {
+vErrors.push(err466);
+}
+errors++;
+}
+}
+if(data401.mode !== undefined){
+let data403 = data401.mode;
+if(!(((typeof data403 == "number") && (!(data403 % 1) && !isNaN(data403))) && (isFinite(data403)))){
+const err467 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/secret/items/" + i40+"/mode",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/secret/properties/items/items/properties/mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err467];
+}
+else {
+vErrors.push(err467);
+}
+errors++;
+}
+}
+if(data401.path !== undefined){
+if(typeof data401.path !== "string"){
+const err468 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/secret/items/" + i40+"/path",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/secret/properties/items/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err468];
+}
+else {
+vErrors.push(err468);
+}
+errors++;
+}
+}
+}
+else {
+const err469 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/secret/items/" + i40,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/secret/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err469];
+}
+else {
+vErrors.push(err469);
+}
+errors++;
+}
+}
+}
+else {
+const err470 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/secret/items",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/secret/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err470];
+}
+else {
+vErrors.push(err470);
+}
+errors++;
+}
+}
+if(data398.optional !== undefined){
+if(typeof data398.optional !== "boolean"){
+const err471 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/secret/optional",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/secret/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err471];
+}
+else {
+vErrors.push(err471);
+}
+errors++;
+}
+}
+if(data398.secretName !== undefined){
+if(typeof data398.secretName !== "string"){
+const err472 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/secret/secretName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/secret/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err472];
+}
+else {
+vErrors.push(err472);
+}
+errors++;
+}
+}
+}
+else {
+const err473 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/secret",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/secret/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err473];
+}
+else {
+vErrors.push(err473);
+}
+errors++;
+}
+}
+if(data190.storageos !== undefined){
+let data407 = data190.storageos;
+if(data407 && typeof data407 == "object" && !Array.isArray(data407)){
+if(data407.fsType !== undefined){
+if(typeof data407.fsType !== "string"){
+const err474 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/storageos/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/storageos/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err474];
+}
+else {
+vErrors.push(err474);
+}
+errors++;
+}
+}
+if(data407.readOnly !== undefined){
+if(typeof data407.readOnly !== "boolean"){
+const err475 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/storageos/readOnly",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/storageos/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err475];
+}
+else {
+vErrors.push(err475);
+}
+errors++;
+}
+}
+if(data407.secretRef !== undefined){
+let data410 = data407.secretRef;
+if(data410 && typeof data410 == "object" && !Array.isArray(data410)){
+if(data410.name === undefined){
+const err476 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/storageos/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/storageos/properties/secretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err476];
+}
+else {
+vErrors.push(err476);
+}
+errors++;
+}
+if(data410.name !== undefined){
+if(typeof data410.name !== "string"){
+const err477 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/storageos/secretRef/name",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/storageos/properties/secretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err477];
+}
+else {
+vErrors.push(err477);
+}
+errors++;
+}
+}
+}
+else {
+const err478 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/storageos/secretRef",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/storageos/properties/secretRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err478];
+}
+else {
+vErrors.push(err478);
+}
+errors++;
+}
+}
+if(data407.volumeName !== undefined){
+if(typeof data407.volumeName !== "string"){
+const err479 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/storageos/volumeName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/storageos/properties/volumeName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err479];
+}
+else {
+vErrors.push(err479);
+}
+errors++;
+}
+}
+if(data407.volumeNamespace !== undefined){
+if(typeof data407.volumeNamespace !== "string"){
+const err480 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/storageos/volumeNamespace",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/storageos/properties/volumeNamespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err480];
+}
+else {
+vErrors.push(err480);
+}
+errors++;
+}
+}
+}
+else {
+const err481 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/storageos",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/storageos/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err481];
+}
+else {
+vErrors.push(err481);
+}
+errors++;
+}
+}
+if(data190.vsphereVolume !== undefined){
+let data414 = data190.vsphereVolume;
+if(data414 && typeof data414 == "object" && !Array.isArray(data414)){
+if(data414.volumePath === undefined){
+const err482 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/vsphereVolume",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/vsphereVolume/required",keyword:"required",params:{missingProperty: "volumePath"},message:"must have required property '"+"volumePath"+"'"};
+if(vErrors === null){
+vErrors = [err482];
+}
+else {
+vErrors.push(err482);
+}
+errors++;
+}
+if(data414.fsType !== undefined){
+if(typeof data414.fsType !== "string"){
+const err483 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/vsphereVolume/fsType",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/vsphereVolume/properties/fsType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err483];
+}
+else {
+vErrors.push(err483);
+}
+errors++;
+}
+}
+if(data414.storagePolicyID !== undefined){
+if(typeof data414.storagePolicyID !== "string"){
+const err484 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/vsphereVolume/storagePolicyID",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/vsphereVolume/properties/storagePolicyID/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err484];
+}
+else {
+vErrors.push(err484);
+}
+errors++;
+}
+}
+if(data414.storagePolicyName !== undefined){
+if(typeof data414.storagePolicyName !== "string"){
+const err485 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/vsphereVolume/storagePolicyName",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/vsphereVolume/properties/storagePolicyName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err485];
+}
+else {
+vErrors.push(err485);
+}
+errors++;
+}
+}
+if(data414.volumePath !== undefined){
+if(typeof data414.volumePath !== "string"){
+const err486 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/vsphereVolume/volumePath",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/vsphereVolume/properties/volumePath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err486];
+}
+else {
+vErrors.push(err486);
+}
+errors++;
+}
+}
+}
+else {
+const err487 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27+"/vsphereVolume",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/properties/vsphereVolume/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err487];
+}
+else {
+vErrors.push(err487);
+}
+errors++;
+}
+}
+}
+else {
+const err488 = {instancePath:instancePath+"/spec/template/spec/volumes/" + i27,schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err488];
+}
+else {
+vErrors.push(err488);
+}
+errors++;
+}
+}
+}
+else {
+const err489 = {instancePath:instancePath+"/spec/template/spec/volumes",schemaPath:"#/properties/spec/properties/template/properties/spec/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err489];
+}
+else {
+vErrors.push(err489);
+}
+errors++;
+}
+}
+}
+else {
+const err490 = {instancePath:instancePath+"/spec/template/spec",schemaPath:"#/properties/spec/properties/template/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err490];
+}
+else {
+vErrors.push(err490);
+}
+errors++;
+}
+}
+}
+else {
+const err491 = {instancePath:instancePath+"/spec/template",schemaPath:"#/properties/spec/properties/template/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err491];
+}
+else {
+vErrors.push(err491);
+}
+errors++;
+}
+}
+if(data3.runPolicy !== undefined){
+let data419 = data3.runPolicy;
+if(data419 && typeof data419 == "object" && !Array.isArray(data419)){
+if(data419.backoffLimit !== undefined){
+let data420 = data419.backoffLimit;
+if(!(((typeof data420 == "number") && (!(data420 % 1) && !isNaN(data420))) && (isFinite(data420)))){
+const err492 = {instancePath:instancePath+"/spec/runPolicy/backoffLimit",schemaPath:"#/properties/spec/properties/runPolicy/properties/backoffLimit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err492];
+}
+else {
+vErrors.push(err492);
+}
+errors++;
+}
+if((typeof data420 == "number") && (isFinite(data420))){
+if(data420 < 0 || isNaN(data420)){
+const err493 = {instancePath:instancePath+"/spec/runPolicy/backoffLimit",schemaPath:"#/properties/spec/properties/runPolicy/properties/backoffLimit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err493];
+}
+else {
+vErrors.push(err493);
+}
+errors++;
+}
+}
+}
+if(data419.activeDeadlineSeconds !== undefined){
+let data421 = data419.activeDeadlineSeconds;
+if(!(((typeof data421 == "number") && (!(data421 % 1) && !isNaN(data421))) && (isFinite(data421)))){
+const err494 = {instancePath:instancePath+"/spec/runPolicy/activeDeadlineSeconds",schemaPath:"#/properties/spec/properties/runPolicy/properties/activeDeadlineSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err494];
+}
+else {
+vErrors.push(err494);
+}
+errors++;
+}
+if((typeof data421 == "number") && (isFinite(data421))){
+if(data421 <= 0 || isNaN(data421)){
+const err495 = {instancePath:instancePath+"/spec/runPolicy/activeDeadlineSeconds",schemaPath:"#/properties/spec/properties/runPolicy/properties/activeDeadlineSeconds/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err495];
+}
+else {
+vErrors.push(err495);
+}
+errors++;
+}
+}
+}
+if(data419.ttlSecondsAfterFinished !== undefined){
+let data422 = data419.ttlSecondsAfterFinished;
+if(!(((typeof data422 == "number") && (!(data422 % 1) && !isNaN(data422))) && (isFinite(data422)))){
+const err496 = {instancePath:instancePath+"/spec/runPolicy/ttlSecondsAfterFinished",schemaPath:"#/properties/spec/properties/runPolicy/properties/ttlSecondsAfterFinished/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err496];
+}
+else {
+vErrors.push(err496);
+}
+errors++;
+}
+if((typeof data422 == "number") && (isFinite(data422))){
+if(data422 < 0 || isNaN(data422)){
+const err497 = {instancePath:instancePath+"/spec/runPolicy/ttlSecondsAfterFinished",schemaPath:"#/properties/spec/properties/runPolicy/properties/ttlSecondsAfterFinished/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err497];
+}
+else {
+vErrors.push(err497);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err498 = {instancePath:instancePath+"/spec/runPolicy",schemaPath:"#/properties/spec/properties/runPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err498];
+}
+else {
+vErrors.push(err498);
+}
+errors++;
+}
+}
+if(data3.queueName !== undefined){
+if(typeof data3.queueName !== "string"){
+const err499 = {instancePath:instancePath+"/spec/queueName",schemaPath:"#/properties/spec/properties/queueName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err499];
+}
+else {
+vErrors.push(err499);
+}
+errors++;
+}
+}
+}
+else {
+const err500 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err500];
+}
+else {
+vErrors.push(err500);
+}
+errors++;
+}
+}
+if(data.status !== undefined){
+let data424 = data.status;
+if(data424 && typeof data424 == "object" && !Array.isArray(data424)){
+if(data424.conditions !== undefined){
+let data425 = data424.conditions;
+if(Array.isArray(data425)){
+if(data425.length > 16){
+const err501 = {instancePath:instancePath+"/status/conditions",schemaPath:"#/properties/status/properties/conditions/maxItems",keyword:"maxItems",params:{limit: 16},message:"must NOT have more than 16 items"};
+if(vErrors === null){
+vErrors = [err501];
+}
+else {
+vErrors.push(err501);
+}
+errors++;
+}
+const len41 = data425.length;
+for(let i41=0; i41<len41; i41++){
+let data426 = data425[i41];
+if(data426 && typeof data426 == "object" && !Array.isArray(data426)){
+if(data426.type === undefined){
+const err502 = {instancePath:instancePath+"/status/conditions/" + i41,schemaPath:"#/properties/status/properties/conditions/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err502];
+}
+else {
+vErrors.push(err502);
+}
+errors++;
+}
+if(data426.status === undefined){
+const err503 = {instancePath:instancePath+"/status/conditions/" + i41,schemaPath:"#/properties/status/properties/conditions/items/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(vErrors === null){
+vErrors = [err503];
+}
+else {
+vErrors.push(err503);
+}
+errors++;
+}
+if(data426.lastTransitionTime === undefined){
+const err504 = {instancePath:instancePath+"/status/conditions/" + i41,schemaPath:"#/properties/status/properties/conditions/items/required",keyword:"required",params:{missingProperty: "lastTransitionTime"},message:"must have required property '"+"lastTransitionTime"+"'"};
+if(vErrors === null){
+vErrors = [err504];
+}
+else {
+vErrors.push(err504);
+}
+errors++;
+}
+if(data426.reason === undefined){
+const err505 = {instancePath:instancePath+"/status/conditions/" + i41,schemaPath:"#/properties/status/properties/conditions/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+if(vErrors === null){
+vErrors = [err505];
+}
+else {
+vErrors.push(err505);
+}
+errors++;
+}
+if(data426.message === undefined){
+const err506 = {instancePath:instancePath+"/status/conditions/" + i41,schemaPath:"#/properties/status/properties/conditions/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
+if(vErrors === null){
+vErrors = [err506];
+}
+else {
+vErrors.push(err506);
+}
+errors++;
+}
+if(data426.type !== undefined){
+let data427 = data426.type;
+if(typeof data427 === "string"){
+if(func9(data427) > 316){
+const err507 = {instancePath:instancePath+"/status/conditions/" + i41+"/type",schemaPath:"#/properties/status/properties/conditions/items/properties/type/maxLength",keyword:"maxLength",params:{limit: 316},message:"must NOT have more than 316 characters"};
+if(vErrors === null){
+vErrors = [err507];
+}
+else {
+vErrors.push(err507);
+}
+errors++;
+}
+if(!pattern7.test(data427)){
+const err508 = {instancePath:instancePath+"/status/conditions/" + i41+"/type",schemaPath:"#/properties/status/properties/conditions/items/properties/type/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$"+"\""};
+if(vErrors === null){
+vErrors = [err508];
+}
+else {
+vErrors.push(err508);
+}
+errors++;
+}
+}
+else {
+const err509 = {instancePath:instancePath+"/status/conditions/" + i41+"/type",schemaPath:"#/properties/status/properties/conditions/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err509];
+}
+else {
+vErrors.push(err509);
+}
+errors++;
+}
+}
+if(data426.status !== undefined){
+let data428 = data426.status;
+if(typeof data428 !== "string"){
+const err510 = {instancePath:instancePath+"/status/conditions/" + i41+"/status",schemaPath:"#/properties/status/properties/conditions/items/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err510];
+}
+else {
+vErrors.push(err510);
+}
+errors++;
+}
+if(!(((data428 === "True") || (data428 === "False")) || (data428 === "Unknown"))){
+const err511 = {instancePath:instancePath+"/status/conditions/" + i41+"/status",schemaPath:"#/properties/status/properties/conditions/items/properties/status/enum",keyword:"enum",params:{allowedValues: schema6.properties.status.properties.conditions.items.properties.status.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err511];
+}
+else {
+vErrors.push(err511);
+}
+errors++;
+}
+}
+if(data426.observedGeneration !== undefined){
+let data429 = data426.observedGeneration;
+if(!(((typeof data429 == "number") && (!(data429 % 1) && !isNaN(data429))) && (isFinite(data429)))){
+const err512 = {instancePath:instancePath+"/status/conditions/" + i41+"/observedGeneration",schemaPath:"#/properties/status/properties/conditions/items/properties/observedGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err512];
+}
+else {
+vErrors.push(err512);
+}
+errors++;
+}
+if((typeof data429 == "number") && (isFinite(data429))){
+if(data429 < 0 || isNaN(data429)){
+const err513 = {instancePath:instancePath+"/status/conditions/" + i41+"/observedGeneration",schemaPath:"#/properties/status/properties/conditions/items/properties/observedGeneration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err513];
+}
+else {
+vErrors.push(err513);
+}
+errors++;
+}
+}
+}
+if(data426.lastTransitionTime !== undefined){
+let data430 = data426.lastTransitionTime;
+if(typeof data430 === "string"){
+if(!(formats0(data430))){
+const err514 = {instancePath:instancePath+"/status/conditions/" + i41+"/lastTransitionTime",schemaPath:"#/properties/status/properties/conditions/items/properties/lastTransitionTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err514];
+}
+else {
+vErrors.push(err514);
+}
+errors++;
+}
+}
+else {
+const err515 = {instancePath:instancePath+"/status/conditions/" + i41+"/lastTransitionTime",schemaPath:"#/properties/status/properties/conditions/items/properties/lastTransitionTime/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err515];
+}
+else {
+vErrors.push(err515);
+}
+errors++;
+}
+}
+if(data426.reason !== undefined){
+let data431 = data426.reason;
+if(typeof data431 === "string"){
+if(func9(data431) > 1024){
+const err516 = {instancePath:instancePath+"/status/conditions/" + i41+"/reason",schemaPath:"#/properties/status/properties/conditions/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"};
+if(vErrors === null){
+vErrors = [err516];
+}
+else {
+vErrors.push(err516);
+}
+errors++;
+}
+if(func9(data431) < 1){
+const err517 = {instancePath:instancePath+"/status/conditions/" + i41+"/reason",schemaPath:"#/properties/status/properties/conditions/items/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err517];
+}
+else {
+vErrors.push(err517);
+}
+errors++;
+}
+if(!pattern8.test(data431)){
+const err518 = {instancePath:instancePath+"/status/conditions/" + i41+"/reason",schemaPath:"#/properties/status/properties/conditions/items/properties/reason/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$"},message:"must match pattern \""+"^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$"+"\""};
+if(vErrors === null){
+vErrors = [err518];
+}
+else {
+vErrors.push(err518);
+}
+errors++;
+}
+}
+else {
+const err519 = {instancePath:instancePath+"/status/conditions/" + i41+"/reason",schemaPath:"#/properties/status/properties/conditions/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err519];
+}
+else {
+vErrors.push(err519);
+}
+errors++;
+}
+}
+if(data426.message !== undefined){
+let data432 = data426.message;
+if(typeof data432 === "string"){
+if(func9(data432) > 32768){
+const err520 = {instancePath:instancePath+"/status/conditions/" + i41+"/message",schemaPath:"#/properties/status/properties/conditions/items/properties/message/maxLength",keyword:"maxLength",params:{limit: 32768},message:"must NOT have more than 32768 characters"};
+if(vErrors === null){
+vErrors = [err520];
+}
+else {
+vErrors.push(err520);
+}
+errors++;
+}
+}
+else {
+const err521 = {instancePath:instancePath+"/status/conditions/" + i41+"/message",schemaPath:"#/properties/status/properties/conditions/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err521];
+}
+else {
+vErrors.push(err521);
+}
+errors++;
+}
+}
+}
+else {
+const err522 = {instancePath:instancePath+"/status/conditions/" + i41,schemaPath:"#/properties/status/properties/conditions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err522];
+}
+else {
+vErrors.push(err522);
+}
+errors++;
+}
+}
+}
+else {
+const err523 = {instancePath:instancePath+"/status/conditions",schemaPath:"#/properties/status/properties/conditions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err523];
+}
+else {
+vErrors.push(err523);
+}
+errors++;
+}
+}
+if(data424.observedGeneration !== undefined){
+let data433 = data424.observedGeneration;
+if(!(((typeof data433 == "number") && (!(data433 % 1) && !isNaN(data433))) && (isFinite(data433)))){
+const err524 = {instancePath:instancePath+"/status/observedGeneration",schemaPath:"#/properties/status/properties/observedGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err524];
+}
+else {
+vErrors.push(err524);
+}
+errors++;
+}
+}
+if(data424.phase !== undefined){
+let data434 = data424.phase;
+if(typeof data434 !== "string"){
+const err525 = {instancePath:instancePath+"/status/phase",schemaPath:"#/properties/status/properties/phase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err525];
+}
+else {
+vErrors.push(err525);
+}
+errors++;
+}
+if(!(((((data434 === "Pending") || (data434 === "Running")) || (data434 === "Succeeded")) || (data434 === "Failed")) || (data434 === "Suspended"))){
+const err526 = {instancePath:instancePath+"/status/phase",schemaPath:"#/properties/status/properties/phase/enum",keyword:"enum",params:{allowedValues: schema6.properties.status.properties.phase.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err526];
+}
+else {
+vErrors.push(err526);
+}
+errors++;
+}
+}
+if(data424.activeWorkers !== undefined){
+let data435 = data424.activeWorkers;
+if(!(((typeof data435 == "number") && (!(data435 % 1) && !isNaN(data435))) && (isFinite(data435)))){
+const err527 = {instancePath:instancePath+"/status/activeWorkers",schemaPath:"#/properties/status/properties/activeWorkers/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err527];
+}
+else {
+vErrors.push(err527);
+}
+errors++;
+}
+}
+if(data424.selector !== undefined){
+if(typeof data424.selector !== "string"){
+const err528 = {instancePath:instancePath+"/status/selector",schemaPath:"#/properties/status/properties/selector/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err528];
+}
+else {
+vErrors.push(err528);
+}
+errors++;
+}
+}
+if(data424.startTime !== undefined){
+let data437 = data424.startTime;
+if(typeof data437 === "string"){
+if(!(formats0(data437))){
+const err529 = {instancePath:instancePath+"/status/startTime",schemaPath:"#/properties/status/properties/startTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err529];
+}
+else {
+vErrors.push(err529);
+}
+errors++;
+}
+}
+else {
+const err530 = {instancePath:instancePath+"/status/startTime",schemaPath:"#/properties/status/properties/startTime/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err530];
+}
+else {
+vErrors.push(err530);
+}
+errors++;
+}
+}
+if(data424.completionTime !== undefined){
+let data438 = data424.completionTime;
+if(typeof data438 === "string"){
+if(!(formats0(data438))){
+const err531 = {instancePath:instancePath+"/status/completionTime",schemaPath:"#/properties/status/properties/completionTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err531];
+}
+else {
+vErrors.push(err531);
+}
+errors++;
+}
+}
+else {
+const err532 = {instancePath:instancePath+"/status/completionTime",schemaPath:"#/properties/status/properties/completionTime/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err532];
+}
+else {
+vErrors.push(err532);
+}
+errors++;
+}
+}
+}
+else {
+const err533 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err533];
+}
+else {
+vErrors.push(err533);
+}
+errors++;
+}
+}
+}
+else {
+const err534 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err534];
+}
+else {
+vErrors.push(err534);
+}
+errors++;
+}
+validate21.errors = vErrors;
+return errors === 0;
+}
+
 export const validateTrainingJob = validate;
