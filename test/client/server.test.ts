@@ -278,3 +278,15 @@ test("server-side apply (skipped while the server answers 415)", async (t) => {
   const again = await nbs.apply({ ...nb, spec: { ...nb.spec, suspend: true } }, { fieldManager: "client-test" });
   assert.equal(again.spec.suspend, true);
 });
+
+test("server warnings (fieldValidation=Warn) reach onWarning", async () => {
+  const warnings: string[] = [];
+  const c = new SkaiClient({ kubeconfigPath: server.kubeconfig, onWarning: (w) => warnings.push(w) });
+  try {
+    const nb = sample("notebook", "warned") as unknown as Notebook;
+    await c.skaiV1alpha1.notebooks("warn").create({ ...nb, spec: { ...nb.spec, bogus: 1 } as Notebook["spec"] }, { fieldValidation: "Warn" });
+    assert.deepEqual(warnings, ['unknown field "spec.bogus"']);
+  } finally {
+    c.close();
+  }
+});

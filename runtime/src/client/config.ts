@@ -15,6 +15,8 @@ export interface ClientOptions {
   userAgent?: string;
   /** Default `fieldManager` for writes that do not name one. */
   fieldManager?: string;
+  /** Receives the text of each server warning (code 299); default: print each distinct one once to stderr. */
+  onWarning?: (text: string) => void;
   /** Upper bound of concurrent connections to the server (default unlimited, as Node's agent). */
   maxSockets?: number;
 }

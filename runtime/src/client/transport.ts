@@ -53,6 +53,7 @@ export class Transport {
   /** Prebuilt header objects per request shape, rebuilt when credentials change. */
   private getHeaders?: Record<string, string>;
   readonly defaultTimeoutMs: number;
+  private readonly warned = new Set<string>();
 
   constructor(
     readonly kubeConfig: KubeConfig,
@@ -93,8 +94,9 @@ export class Transport {
   /** Sends a request, throws `ApiError` on a non-2xx status, parses the JSON body. */
   async json<T>(req: HttpRequest): Promise<T> {
     const res = await this.request(req);
+    if (res.headers.warning !== undefined) this.warn(res.headers.warning);
     if (res.statusCode < 200 || res.statusCode > 299) throw errorFromResponse(res.statusCode, res.body, res.headers);
-    return JSON.parse(res.body) as T;
+    return (res.body ? JSON.parse(res.body) : undefined) as T;
   }
 
   /**
@@ -114,6 +116,25 @@ export class Transport {
       throw errorFromResponse(code, body, res.headers);
     }
     return res;
+  }
+
+  /**
+   * Passes `Warning: 299 - "text"` headers (deprecations, unknown fields under
+   * fieldValidation=Warn) to options.onWarning; by default prints each distinct
+   * text once to stderr, as kubectl shows them without flooding a controller's log.
+   */
+  private warn(header: string | string[]): void {
+    for (const h of Array.isArray(header) ? header : [header]) {
+      for (const m of h.matchAll(/(\d{3}) \S+ "((?:[^"\\]|\\.)*)"/g)) {
+        if (m[1] !== "299") continue;
+        const text = m[2]!.replace(/\\(.)/g, "$1");
+        if (this.options.onWarning) this.options.onWarning(text);
+        else if (this.warned.size < 1000 && !this.warned.has(text)) {
+          this.warned.add(text);
+          process.stderr.write(`Warning: ${text}\n`);
+        }
+      }
+    }
   }
 
   /** Closes idle keep-alive sockets so the process can exit. */
