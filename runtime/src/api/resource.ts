@@ -91,6 +91,16 @@ export interface ScaleDefinition {
   labelSelectorPath?: string;
 }
 
+/** Where the built-in connect provider finds the Pod behind an object. */
+export interface PodTarget {
+  /** JSON path of the pod's name in the object, e.g. `.status.podName`. */
+  podName?: string;
+  /** JSON path of a label selector string in the object, e.g. `.status.selector`. */
+  selector?: string;
+  /** Container used when the request names none. */
+  container?: string;
+}
+
 export interface ResourceDefinition {
   group: string;
   version: string;
@@ -107,6 +117,8 @@ export interface ResourceDefinition {
     log: boolean;
     exec: boolean;
     custom: string[];
+    /** The Pod behind log/exec for the built-in provider (`@subresource log podName=.status.podName`). */
+    pods?: { log?: PodTarget; exec?: PodTarget };
   };
   printColumns: PrintColumnDefinition[];
   /** JSON paths such as `.status.phase`, beyond metadata.name and metadata.namespace. */

@@ -88,6 +88,18 @@ export class ClusterConnection {
     return { status: res.statusCode ?? 0, body: parsed as T };
   }
 
+  /**
+   * Credentials for a connection of another protocol (exec over WebSocket):
+   * the TLS agent and the auth headers a request would carry.
+   */
+  async dialOptions(): Promise<{ headers: Record<string, string>; agent: https.Agent }> {
+    const base = await this.requestOptions();
+    const headers: Record<string, string> = { "User-Agent": "skai-gen-apiserver" };
+    for (const [k, v] of Object.entries(base.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+    if (base.auth) headers.Authorization = `Basic ${Buffer.from(base.auth).toString("base64")}`;
+    return { headers, agent: base.agent as https.Agent };
+  }
+
   /** A streaming GET (watch); the caller reads the response and destroys it to stop. */
   async stream(path: string, options: RequestOptions = {}) {
     return this.open("GET", path, undefined, options);

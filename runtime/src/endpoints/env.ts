@@ -1,6 +1,7 @@
 /** What every verb handler of one kind shares. */
 import type { GenericStore } from "../registry/store.js";
 import type { ResourceScope } from "../registry/scope.js";
+import type { ConnectHook } from "../connect/handler.js";
 import type { Storage } from "../storage/interface.js";
 import type { EncodeCache } from "./encode-cache.js";
 import type { ListCache } from "./list-cache.js";
@@ -20,6 +21,8 @@ export interface ResourceHandlerOptions {
   encodeCacheChars?: number;
   /** Clock, for tests. */
   now?: () => Date;
+  /** Serves declared `log`/`exec` subresources (runtime/src/connect); without it they are 404. */
+  connect?: ConnectHook;
 }
 
 export interface Env {
@@ -28,5 +31,6 @@ export interface Env {
   storage: Storage;
   cache: EncodeCache;
   lists: ListCache;
-  opts: Required<Omit<ResourceHandlerOptions, "observe">>;
+  opts: Required<Omit<ResourceHandlerOptions, "observe" | "connect">>;
+  connect?: ConnectHook;
 }

@@ -56,6 +56,9 @@ async function dispatch(ctx: RequestContext, env: Env): Promise<void> {
       if (verb === "patch") return handlePatch(ctx, env, "scale");
       throw errors.methodNotSupported(gr, verb);
     }
+    if ((subresource === "log" && def.subresources.log) || (subresource === "exec" && def.subresources.exec)) {
+      if (env.connect) return env.connect(ctx, def, () => env.store.get(namespace, name));
+    }
     throw notFound();
   }
   switch (verb) {
@@ -105,6 +108,7 @@ export function createResourceHandler(defs: ResourceDefinition[], storage: Stora
       cache,
       lists,
       opts: resolved,
+      connect: opts.connect,
     });
   }
   return async (ctx) => {

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { ResourceDefinition } from "../api/resource.js";
+import { type ConnectProviders, createConnectHook } from "../connect/index.js";
 import { createDelegatedAuth, delegatedAuthOptionsFromFlags, type DelegatedAuth } from "../auth/index.js";
 import { createStorage } from "../storage/index.js";
 import { ensureCertificates } from "./certs.js";
@@ -28,6 +29,8 @@ export interface RunOptions {
   handleSignals?: boolean;
   /** Passed through to createApiServer (e.g. a resourceHandler or authorizer). */
   server?: Partial<ApiServerOptions>;
+  /** User providers of log/exec by group-version then kind (the generated server passes connect.ts's exports). */
+  connect?: Record<string, ConnectProviders>;
 }
 
 /** The host clients should dial for a bind address: loopback for the wildcard addresses. */
@@ -94,6 +97,8 @@ export async function runServer(
     maxRequestsInFlight: flags.maxRequestsInflight,
     maxMutatingRequestsInFlight: flags.maxMutatingRequestsInflight,
     requestTimeoutMs: flags.requestTimeoutMs,
+    // log/exec: user providers, else the pod proxy through kube-apiserver with the server's own identity.
+    resourceHandlerOptions: { connect: createConnectHook({ providers: opts.connect, cluster: auth?.cluster ?? null }) },
     healthChecks: [{ name: "storage", check: async () => void (await storage.currentRevision()) }],
     ...opts.server,
   });

@@ -1,0 +1,92 @@
+/**
+ * Query parameters of log and exec, parsed and checked as kube-apiserver does
+ * for pods/log (PodLogOptions) and pods/exec (PodExecOptions), so the same URLs
+ * mean the same thing on our subresources.
+ */
+import { errors } from "../api/status.js";
+import type { ExecOptions, LogOptions } from "./types.js";
+
+/** Go's strconv.ParseBool, which kube's query decoding uses. */
+function bool(query: URLSearchParams, key: string): boolean {
+  const v = query.get(key);
+  if (v === null) return false;
+  if (["1", "t", "T", "true", "TRUE", "True"].includes(v)) return true;
+  if (["", "0", "f", "F", "false", "FALSE", "False"].includes(v)) return false;
+  throw errors.badRequest(`${key}: invalid boolean value ${JSON.stringify(v)}`);
+}
+
+function int(query: URLSearchParams, key: string, min: number): number | undefined {
+  const v = query.get(key);
+  if (v === null || v === "") return undefined;
+  if (!/^-?\d+$/.test(v)) throw errors.badRequest(`${key}: invalid integer value ${JSON.stringify(v)}`);
+  const n = Number(v);
+  if (n < min) throw errors.badRequest(`${key}: Invalid value: ${n}: must be greater than ${min === 0 ? "or equal to 0" : min - 1}`);
+  return n;
+}
+
+export function parseLogOptions(query: URLSearchParams): LogOptions {
+  const opts: LogOptions = {
+    follow: bool(query, "follow"),
+    previous: bool(query, "previous"),
+    timestamps: bool(query, "timestamps"),
+  };
+  const container = query.get("container");
+  if (container) opts.container = container;
+  const tailLines = int(query, "tailLines", 0);
+  if (tailLines !== undefined) opts.tailLines = tailLines;
+  const sinceSeconds = int(query, "sinceSeconds", 1);
+  if (sinceSeconds !== undefined) opts.sinceSeconds = sinceSeconds;
+  const sinceTime = query.get("sinceTime");
+  if (sinceTime) {
+    if (Number.isNaN(Date.parse(sinceTime))) throw errors.badRequest(`sinceTime: invalid RFC3339 time ${JSON.stringify(sinceTime)}`);
+    opts.sinceTime = sinceTime;
+  }
+  if (opts.sinceTime && opts.sinceSeconds !== undefined) throw errors.badRequest("at most one of `sinceTime` or `sinceSeconds` may be specified");
+  const limitBytes = int(query, "limitBytes", 1);
+  if (limitBytes !== undefined) opts.limitBytes = limitBytes;
+  return opts;
+}
+
+export function parseExecOptions(query: URLSearchParams): ExecOptions {
+  const command = query.getAll("command");
+  if (command.length === 0) throw errors.badRequest("you must specify at least 1 command");
+  const opts: ExecOptions = {
+    command,
+    stdin: bool(query, "stdin"),
+    stdout: bool(query, "stdout"),
+    stderr: bool(query, "stderr"),
+    tty: bool(query, "tty"),
+  };
+  const container = query.get("container");
+  if (container) opts.container = container;
+  if (!opts.stdin && !opts.stdout && !opts.stderr) throw errors.badRequest("you must specify at least 1 of stdin, stdout, stderr");
+  // A terminal has one output stream (kube: "tty and stderr cannot both be true").
+  if (opts.tty && opts.stderr) opts.stderr = false;
+  return opts;
+}
+
+/** The query of pods/log for these options (kube-apiserver's parameter names). */
+export function logQuery(opts: LogOptions): URLSearchParams {
+  const q = new URLSearchParams();
+  if (opts.container) q.set("container", opts.container);
+  if (opts.follow) q.set("follow", "true");
+  if (opts.previous) q.set("previous", "true");
+  if (opts.timestamps) q.set("timestamps", "true");
+  if (opts.tailLines !== undefined) q.set("tailLines", String(opts.tailLines));
+  if (opts.sinceSeconds !== undefined) q.set("sinceSeconds", String(opts.sinceSeconds));
+  if (opts.sinceTime) q.set("sinceTime", opts.sinceTime);
+  if (opts.limitBytes !== undefined) q.set("limitBytes", String(opts.limitBytes));
+  return q;
+}
+
+/** The query of pods/exec for these options. */
+export function execQuery(opts: ExecOptions): URLSearchParams {
+  const q = new URLSearchParams();
+  for (const c of opts.command) q.append("command", c);
+  if (opts.container) q.set("container", opts.container);
+  if (opts.stdin) q.set("stdin", "true");
+  if (opts.stdout) q.set("stdout", "true");
+  if (opts.stderr) q.set("stderr", "true");
+  if (opts.tty) q.set("tty", "true");
+  return q;
+}
