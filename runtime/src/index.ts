@@ -4,6 +4,7 @@ export * from "./api/status.js";
 export type * from "./api/resource.js";
 export type * from "./api/request.js";
 export { defineResource, type KindValidation, type ResourceMetadata } from "./api/define.js";
+export { withConversion, deprecationWarning, type ResourceConversion } from "./conversion/index.js";
 export { loadOpenAPIDocuments } from "./api/openapi-files.js";
 export { runServer, type RunningServer, type RunOptions } from "./server/run.js";
 export { createApiServer, type ApiServer, type ApiServerOptions } from "./server/index.js";

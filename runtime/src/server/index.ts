@@ -6,7 +6,8 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Handler } from "../api/request.js";
 import type { ResourceDefinition } from "../api/resource.js";
-import { createResourceHandler, type ResourceHandlerOptions } from "../endpoints/index.js";
+import { createVersionedResourceHandler } from "../conversion/handler.js";
+import type { ResourceHandlerOptions } from "../endpoints/index.js";
 import type { Storage } from "../storage/interface.js";
 import { type Authenticator, x509Authenticator } from "./authentication.js";
 import { allowAll, type Authorizer } from "./authorization.js";
@@ -82,7 +83,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     openapi: buildOpenAPI(opts.openapi),
     version: defaultVersionInfo(opts.version),
     router: new ResourceRouter(opts.resources),
-    resourceHandler: opts.resourceHandler ?? createResourceHandler(opts.resources, opts.storage, opts.resourceHandlerOptions),
+    resourceHandler: opts.resourceHandler ?? createVersionedResourceHandler(opts.resources, opts.storage, opts.resourceHandlerOptions),
     authenticate: opts.authenticator ?? (opts.tls.clientCA ? x509Authenticator() : () => null),
     authorize: opts.authorizer ?? allowAll,
     limiter: new InFlightLimiter(

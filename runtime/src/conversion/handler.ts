@@ -1,0 +1,41 @@
+/**
+ * The resource handler for a server whose kinds may be served in several
+ * versions. Each non-storage version gets its own endpoints handler over a
+ * converting view of the shared storage (so also its own encode and list
+ * caches, which are keyed by storage key and would otherwise mix versions);
+ * the storage versions share one. Deprecated versions get their warning header
+ * on every request, before any handler can fail.
+ */
+import type { Handler } from "../api/request.js";
+import type { ResourceDefinition } from "../api/resource.js";
+import { addWarnings } from "../endpoints/responses.js";
+import { createResourceHandler } from "../endpoints/index.js";
+import type { ResourceHandlerOptions } from "../endpoints/env.js";
+import type { Storage } from "../storage/interface.js";
+import { convertingStorage } from "./storage.js";
+import "./types.js";
+
+const keyOf = (group: string, version: string, plural: string) => `${group}/${version}/${plural}`;
+
+export function createVersionedResourceHandler(defs: ResourceDefinition[], storage: Storage, opts?: ResourceHandlerOptions): Handler {
+  const stored = createResourceHandler(
+    defs.filter((d) => !d.conversion),
+    storage,
+    opts,
+  );
+  const converted = new Map<string, Handler>();
+  const warnings = new Map<string, string>();
+  for (const d of defs) {
+    const key = keyOf(d.group, d.version, d.plural);
+    if (d.conversion) converted.set(key, createResourceHandler([d], convertingStorage(storage, d.conversion), opts));
+    if (d.deprecationWarning) warnings.set(key, d.deprecationWarning);
+  }
+  if (converted.size === 0 && warnings.size === 0) return stored;
+  return (ctx) => {
+    const { info } = ctx;
+    const key = keyOf(info.apiGroup, info.apiVersion, info.resource);
+    const warning = warnings.get(key);
+    if (warning) addWarnings(ctx.res, [warning]);
+    return (converted.get(key) ?? stored)(ctx);
+  };
+}

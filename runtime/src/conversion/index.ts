@@ -1,0 +1,7 @@
+/** Serving one kind in several versions: conversion through the storage version, per request. */
+export type { ConvertFunc, ResourceConversion } from "./types.js";
+export { convertingStorage } from "./storage.js";
+export { losslessConversion } from "./lossless.js";
+export { lostFields, restoreFields, stashAnnotation } from "./stash.js";
+export { withConversion, deprecationWarning } from "./define.js";
+export { createVersionedResourceHandler } from "./handler.js";
