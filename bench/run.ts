@@ -4,9 +4,11 @@
  * `npm run bench -- generator` runs one section.
  */
 import { benchGenerator } from "./generator.js";
+import { benchServer } from "./server.js";
 
 const sections: Record<string, (report: (line: string) => void) => Promise<void>> = {
   generator: benchGenerator,
+  server: benchServer,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,0 +1,119 @@
+/**
+ * Process plumbing for the benchmarks (bench/server.ts, bench/auth.ts,
+ * bench/client.ts): the load generator, the bare https baseline and the
+ * watchers each run as their own node process, so the measuring client does
+ * not compete with the server inside one event loop.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { repoRoot } from "./generated-server.js";
+import type { LoadConfig, LoadResult } from "./bench-load.js";
+import type { BareServerConfig } from "./bench-bare-server.js";
+import type { WatchersConfig, WatchersResult } from "./bench-watchers.js";
+
+const support = path.join(repoRoot, "test/support");
+
+function tsChild(file: string, arg: unknown): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", path.join(support, file), JSON.stringify(arg)], { cwd: repoRoot, stdio: ["pipe", "pipe", "pipe"] });
+}
+
+function collect(child: ChildProcess): { out: () => string; exited: Promise<number | null> } {
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  return { out: () => out, exited: new Promise((r) => child.once("exit", (code) => r(code))) };
+}
+
+/** Runs the load generator in its own process and returns its result. */
+export async function runLoadProcess(cfg: LoadConfig): Promise<LoadResult> {
+  const child = tsChild("bench-load.ts", cfg);
+  const { out, exited } = collect(child);
+  const code = await exited;
+  const line = out().trim().split("\n").at(-1) ?? "";
+  if (code !== 0 || !line.startsWith("{")) throw new Error(`load generator failed (${code}):\n${out()}`);
+  return JSON.parse(line) as LoadResult;
+}
+
+export interface ChildServer {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** The bare https server answering fixed bytes, in its own process. */
+export async function startBareServer(cfg: BareServerConfig): Promise<ChildServer> {
+  const child = tsChild("bench-bare-server.ts", cfg);
+  const { out, exited } = collect(child);
+  const port = await waitForLine(child, out, /^PORT (\d+)$/m, 20_000).then((m) => Number(m[1]));
+  return {
+    port,
+    async stop() {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+export interface Watchers {
+  /** Sends the acknowledgement times and returns the latencies. */
+  finish(acks: Record<string, number>): Promise<WatchersResult>;
+  kill(): void;
+}
+
+/** Opens the watchers in their own process; resolves once every stream is open. */
+export async function startWatchers(cfg: WatchersConfig): Promise<Watchers> {
+  const child = tsChild("bench-watchers.ts", cfg);
+  const { out, exited } = collect(child);
+  await waitForLine(child, out, /^READY$/m, 60_000);
+  return {
+    async finish(acks) {
+      child.stdin!.write(JSON.stringify(acks) + "\n");
+      const code = await exited;
+      const line = out().trim().split("\n").at(-1) ?? "";
+      if (code !== 0 || !line.startsWith("{")) throw new Error(`watchers failed (${code}):\n${out()}`);
+      return JSON.parse(line) as WatchersResult;
+    },
+    kill: () => void child.kill("SIGKILL"),
+  };
+}
+
+function waitForLine(child: ChildProcess, out: () => string, re: RegExp, ms: number): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${re} within ${ms} ms:\n${out()}`)), ms);
+    const check = () => {
+      const m = re.exec(out());
+      if (m) {
+        clearTimeout(timer);
+        child.stdout!.off("data", check);
+        resolve(m);
+      }
+    };
+    child.stdout!.on("data", check);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited (${code}):\n${out()}`));
+    });
+    check();
+  });
+}
+
+/**
+ * NODE_OPTIONS for a generated server child that counts how often a watch event is
+ * encoded: it wraps EncodeCache.get of the runtime the server loads (runtime/dist) and
+ * prints `BENCH-ENCODES {"made":n,"calls":m}` on SIGUSR2 (made = encodings actually
+ * computed for `ev-*` keys, calls = lookups, one per event per watcher).
+ */
+export function encodeCounterNodeOptions(): string {
+  const target = pathToFileURL(path.join(repoRoot, "runtime/dist/endpoints/encode-cache.js")).href;
+  const code = `import { EncodeCache } from ${JSON.stringify(target)};
+const c = { made: 0, calls: 0 };
+const get = EncodeCache.prototype.get;
+EncodeCache.prototype.get = function (key, make) {
+  if (typeof key === "string" && key.startsWith("ev-")) { c.calls++; return get.call(this, key, () => { c.made++; return make(); }); }
+  return get.call(this, key, make);
+};
+process.on("SIGUSR2", () => process.stdout.write("BENCH-ENCODES " + JSON.stringify(c) + "\\n"));`;
+  return `--import=data:text/javascript,${encodeURIComponent(code)}`;
+}
+
+export const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });

@@ -1,0 +1,122 @@
+/**
+ * Many watchers in their own process, for the watch fan-out benchmark:
+ *
+ *   node --import tsx test/support/bench-watchers.ts '<json WatchersConfig>'
+ *
+ * Opens `watchers` watch streams (one TLS connection each), prints `READY`
+ * once every stream has its 200, and records the wall-clock arrival time of
+ * every event per object name. The parent then writes, on stdin, one JSON
+ * line mapping name -> wall-clock time of the write's acknowledgement; this
+ * process answers with one JSON line (WatchersResult): latencies from
+ * acknowledgement to arrival over every (watcher, event) pair.
+ */
+import https from "node:https";
+import { performance } from "node:perf_hooks";
+
+export interface WatchersConfig {
+  host: string;
+  port: number;
+  ca: string;
+  cert: string;
+  key: string;
+  /** Path with the query, e.g. /apis/skai.io/v1alpha1/namespaces/w/notebooks?watch=1&resourceVersion=5 */
+  path: string;
+  watchers: number;
+}
+
+export interface WatchersResult {
+  /** (watcher, event) pairs expected: acknowledged writes x watchers. */
+  expected: number;
+  received: number;
+  p50ms: number;
+  p99ms: number;
+  maxms: number;
+  /** Events that arrived before their write's acknowledgement (negative latency). */
+  beforeAck: number;
+  /** Events per stream that were not for a written name (e.g. bookmarks). */
+  other: number;
+  clientCpu: number;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, "/"))) {
+  const cfg = JSON.parse(process.argv[2]!) as WatchersConfig;
+  const agent = new https.Agent({ keepAlive: false, maxSockets: Infinity, ca: cfg.ca, cert: cfg.cert, key: cfg.key });
+  /** name -> arrival times (one per watcher that saw it). */
+  const arrivals = new Map<string, number[]>();
+  let other = 0;
+  let open = 0;
+  const requests: https.ClientRequest[] = [];
+  const cpu0 = process.cpuUsage();
+  const t0 = now();
+  for (let i = 0; i < cfg.watchers; i++) {
+    const req = https.get({ host: cfg.host, port: cfg.port, path: cfg.path, agent, servername: "localhost", headers: { Accept: "application/json" } }, (res) => {
+      if (res.statusCode !== 200) {
+        process.stderr.write(`watch ${i}: HTTP ${res.statusCode}\n`);
+        process.exit(1);
+      }
+      if (++open === cfg.watchers) process.stdout.write("READY\n");
+      let rest = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        const t = now();
+        let text = rest + chunk;
+        let nl: number;
+        let from = 0;
+        while ((nl = text.indexOf("\n", from)) >= 0) {
+          // The object's metadata.name is the first "name" of the event line.
+          const at = text.indexOf('"name":"', from);
+          if (at >= 0 && at < nl) {
+            const end = text.indexOf('"', at + 8);
+            const name = text.slice(at + 8, end);
+            let list = arrivals.get(name);
+            if (!list) arrivals.set(name, (list = []));
+            list.push(t);
+          } else other++;
+          from = nl + 1;
+        }
+        rest = text.slice(from);
+        text = "";
+      });
+    });
+    req.on("error", (e) => {
+      process.stderr.write(`watch ${i}: ${e.message}\n`);
+      process.exit(1);
+    });
+    requests.push(req);
+  }
+  let input = "";
+  process.stdin.setEncoding("utf8");
+  process.stdin.on("data", (d: string) => {
+    input += d;
+    if (!input.includes("\n")) return;
+    const acks = JSON.parse(input.slice(0, input.indexOf("\n"))) as Record<string, number>;
+    const seconds = (now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const lat: number[] = [];
+    let beforeAck = 0;
+    for (const [name, ack] of Object.entries(acks)) {
+      for (const t of arrivals.get(name) ?? []) {
+        const d = t - ack;
+        if (d < 0) beforeAck++;
+        lat.push(d);
+      }
+    }
+    lat.sort((a, b) => a - b);
+    const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN;
+    const result: WatchersResult = {
+      expected: Object.keys(acks).length * cfg.watchers,
+      received: lat.length,
+      p50ms: q(0.5),
+      p99ms: q(0.99),
+      maxms: lat.at(-1) ?? NaN,
+      beforeAck,
+      other,
+      clientCpu: (cpu.user + cpu.system) / 1e6 / seconds,
+    };
+    process.stdout.write(JSON.stringify(result) + "\n");
+    for (const r of requests) r.destroy();
+    process.exit(0);
+  });
+}
