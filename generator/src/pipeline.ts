@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { Project } from "ts-morph";
 import type { Diagnostic } from "./check/diagnostic.js";
 import { checkModel } from "./check/index.js";
 import { finishFile } from "./codegen/format.js";
@@ -20,6 +21,8 @@ export interface GenerateOptions {
    * manifests carry placeholders for cert-manager.
    */
   certs?: { dir: string; create: boolean };
+  /** A ts-morph project to reuse across runs (watch mode); see ReadOptions.project. */
+  project?: Project;
   /** Called as each step starts, for progress output. */
   onStep?: (step: string) => void;
 }
@@ -53,7 +56,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
   };
 
   const projectRoot = path.resolve(opts.projectRoot ?? process.cwd());
-  const read = await time("read", () => readDefinitions(path.resolve(opts.definitionsDir), { projectRoot }));
+  const read = await time("read", () => readDefinitions(path.resolve(opts.definitionsDir), { projectRoot, project: opts.project }));
   // The checks run even when reading found problems: a run reports every mistake, not the first batch.
   const diagnostics = [...read.diagnostics, ...(await time("check", () => checkModel(read.model, { projectRoot })))];
   if (diagnostics.length > 0) return { model: read.model, diagnostics, files: [], timings };

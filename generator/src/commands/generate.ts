@@ -1,6 +1,8 @@
 import { existsSync, watch as fsWatch } from "node:fs";
 import path from "node:path";
+import type { Project } from "ts-morph";
 import { generate } from "../pipeline.js";
+import { createProject } from "../read/index.js";
 import { writeTree } from "../write/writer.js";
 import { guard, reportDiagnostics } from "./report.js";
 
@@ -18,17 +20,20 @@ export function generateCommand(opts: GenerateCommandOptions): Promise<number> {
       process.stderr.write(`skai-gen: no definitions folder at ${rel(opts.definitionsDir)} (pass --definitions <dir>)\n`);
       return 1;
     }
-    const code = await runOnce(opts, false);
-    if (!opts.watch) return code;
-    await watchLoop(opts);
+    // In watch mode one project lives for the whole session: only changed files are parsed again.
+    const project = opts.watch ? createProject() : undefined;
+    const code = await runOnce(opts, false, project);
+    if (!project) return code;
+    await watchLoop(opts, project);
     return 0;
   });
 }
 
-async function runOnce(opts: GenerateCommandOptions, quiet: boolean): Promise<number> {
+async function runOnce(opts: GenerateCommandOptions, quiet: boolean, project?: Project): Promise<number> {
   const started = performance.now();
   const result = await generate({
     definitionsDir: opts.definitionsDir,
+    project,
     certs: opts.certs,
     onStep: (step) => {
       if (!quiet && process.stderr.isTTY) process.stderr.write(`\r\x1b[K${step}...`);
@@ -60,7 +65,7 @@ async function runOnce(opts: GenerateCommandOptions, quiet: boolean): Promise<nu
 }
 
 /** Regenerates on every change under the definitions folder until interrupted. */
-async function watchLoop(opts: GenerateCommandOptions): Promise<void> {
+async function watchLoop(opts: GenerateCommandOptions, project: Project): Promise<void> {
   process.stdout.write(`skai-gen: watching ${rel(opts.definitionsDir)} for changes (Ctrl-C to stop)\n`);
   let timer: NodeJS.Timeout | undefined;
   // Runs are chained so a change during a run triggers exactly one more run after it.
@@ -72,7 +77,7 @@ async function watchLoop(opts: GenerateCommandOptions): Promise<void> {
     // Editors write a file in several steps; wait for them to settle.
     timer = setTimeout(() => {
       running = running.then(() =>
-        runOnce(opts, true).catch((err) => process.stderr.write(`skai-gen: ${(err as Error).message}\n`)),
+        runOnce(opts, true, project).catch((err) => process.stderr.write(`skai-gen: ${(err as Error).message}\n`)),
       );
     }, 30);
   });

@@ -4,10 +4,12 @@
  * invalid CEL). Model-level checks live in ../check.
  */
 import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import type { Node } from "ts-morph";
+import { dirname, join, resolve } from "node:path";
+import type { Node, Project } from "ts-morph";
 import { DiagnosticBag, type Diagnostic } from "../check/diagnostic.js";
 import type { ApiModel, GroupModel, KindModel, ObjectType, VersionModel } from "../model/types.js";
+import { readConnectModules } from "./connect.js";
+import { readConversionModule } from "./conversion.js";
 import { readKind, resourceClause } from "./kind.js";
 import { fileStart, scanLayout, type GroupDir, type VersionDir } from "./layout.js";
 import { locationOf, relativeFile } from "./location.js";
@@ -21,6 +23,11 @@ import { readVersionTags } from "./version.js";
 export interface ReadOptions {
   /** Root that source locations are relative to (default: the parent of definitionsDir). */
   projectRoot?: string;
+  /**
+   * A project kept from an earlier read (watch mode): its files are refreshed
+   * from disk, so the large kubernetes-types declarations are parsed once.
+   */
+  project?: Project;
 }
 
 export interface ReadResult {
@@ -45,7 +52,8 @@ export async function readDefinitions(definitionsDir: string, opts: ReadOptions 
     return { model: empty, diagnostics: diags.list() };
   }
   try {
-    const project = createProject();
+    const project = opts.project ?? createProject();
+    if (opts.project) refreshFromDisk(project);
     const layout = scanLayout(defsDir, project, projectRoot, diags);
     const files = layout.flatMap((g) => g.versions.flatMap((v) => v.files));
     reportSyntaxErrors(project, files, projectRoot, diags);
@@ -53,9 +61,14 @@ export async function readDefinitions(definitionsDir: string, opts: ReadOptions 
     findPreludes(files, places, projectRoot, diags);
     const ctx: Context = { projectRoot, diags, reader: new TypeReader(projectRoot, places, diags), places };
     const groups = layout.map((g) => readGroup(g, ctx));
+    for (const [i, g] of layout.entries()) {
+      const conversion = readConversionModule(join(defsDir, g.group), project, projectRoot);
+      if (conversion) groups[i].conversion = conversion;
+    }
     const types: Record<string, ObjectType> = {};
     for (const id of Object.keys(ctx.reader.types).sort()) types[id] = ctx.reader.types[id];
-    return { model: { groups, types }, diagnostics: diags.list() };
+    const connectModules = readConnectModules(defsDir, projectRoot);
+    return { model: { groups, types, ...(connectModules.length ? { connectModules } : {}) }, diagnostics: diags.list() };
   } catch (e) {
     // Never a stack trace: an unexpected failure is one more diagnostic.
     diags.report(fileStart(projectRoot, defsDir), "internal-error", `skai-gen failed while reading definitions: ${(e as Error)?.message ?? String(e)}`, "this is a bug in skai-gen; please report it");
@@ -119,3 +132,14 @@ function guarded<T>(ctx: Context, at: Node, fn: () => T): T | undefined {
     return undefined;
   }
 }
+
+/** Brings a reused project's source files up to date with the disk; deleted files drop out. */
+function refreshFromDisk(project: Project): void {
+  for (const file of project.getSourceFiles()) {
+    if (file.isInNodeModules()) continue;
+    if (!existsSync(file.getFilePath())) project.removeSourceFile(file);
+    else file.refreshFromFileSystemSync();
+  }
+}
+
+export { createProject } from "./project.js";

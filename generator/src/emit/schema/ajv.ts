@@ -156,9 +156,19 @@ export function newAjv(): Ajv {
 }
 
 /** ESM module source exporting `validate` (and default) for one schema. */
-export function compileStandalone(schema: StructuralSchema, ajv: Ajv = newAjv()): string {
-  const validate = ajv.compile(shareRepeatedSchemas(toAjvSchema(schema)));
-  return esmImports(standaloneCode(ajv, validate));
+/** Standalone code by schema JSON: in watch mode an unchanged kind is not compiled again. */
+const compiled = new Map<string, string>();
+
+export function compileStandalone(schema: StructuralSchema, ajv?: Ajv): string {
+  const key = JSON.stringify(schema);
+  let code = compiled.get(key);
+  if (code === undefined) {
+    const instance = ajv ?? newAjv();
+    const validate = instance.compile(shareRepeatedSchemas(toAjvSchema(schema)));
+    code = esmImports(standaloneCode(instance, validate));
+    compiled.set(key, code);
+  }
+  return code;
 }
 
 /**
