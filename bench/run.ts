@@ -5,10 +5,12 @@
  */
 import { benchGenerator } from "./generator.js";
 import { benchServer } from "./server.js";
+import { benchAuth } from "./auth.js";
 
 const sections: Record<string, (report: (line: string) => void) => Promise<void>> = {
   generator: benchGenerator,
   server: benchServer,
+  auth: benchAuth,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,0 +1,80 @@
+/**
+ * Issue 4's speed target: the GET benchmark of bench/server.ts through the
+ * front-proxy path (the aggregator's client certificate + X-Remote-* headers,
+ * delegated authorization by SubjectAccessReview against the stand-in
+ * kube-apiserver, cache warm) vs the standalone path (a client certificate
+ * from the local CA, allow-all), both on the built generated server with
+ * SQLite, same load generator in its own process, same connections, as user
+ * alice (not system:masters, so the delegated path really consults its cache).
+ */
+import { readFileSync } from "node:fs";
+import https from "node:https";
+import path from "node:path";
+import { createClientCertificate } from "../runtime/src/server/certs.js";
+import { notebook, request } from "../test/support/bench-http.js";
+import { fmt, runLoadProcess } from "../test/support/bench-procs.js";
+import { FakeKubeApiServer } from "../test/support/fake-kube-apiserver.js";
+import { startGeneratedServer, type GeneratedServer } from "../test/support/generated-server.js";
+
+const OBJ = "/apis/skai.io/v1alpha1/namespaces/get/notebooks/one";
+
+export async function benchAuth(report: (line: string) => void): Promise<void> {
+  const kube = await new FakeKubeApiServer().start();
+  kube.authorize = (spec) => ({ allowed: spec.user === "alice" });
+  kube.setNamespace("get");
+  let standalone: GeneratedServer | undefined;
+  let delegated: GeneratedServer | undefined;
+  try {
+    standalone = await startGeneratedServer();
+    delegated = await startGeneratedServer({ extraArgs: [`--kubeconfig=${kube.kubeconfigPath()}`] });
+
+    // Standalone: alice's certificate from the local CA.
+    const sCerts = path.join(standalone.dir, "certs");
+    const localCA = { certPem: readFileSync(path.join(sCerts, "ca.crt"), "utf8"), keyPem: readFileSync(path.join(sCerts, "ca.key"), "utf8") };
+    const alice = createClientCertificate(localCA, "alice", ["skai-users"]);
+    const sCreds = { ca: localCA.certPem, cert: alice.certPem, key: alice.keyPem };
+    // Delegated: the aggregator's front-proxy certificate, alice in the headers.
+    const dCA = readFileSync(path.join(delegated.dir, "certs", "ca.crt"), "utf8");
+    const dCreds = { ca: dCA, cert: kube.frontProxyClient.certPem, key: kube.frontProxyClient.keyPem };
+    const asAlice = { "X-Remote-User": "alice", "X-Remote-Group": "skai-users" };
+
+    for (const [server, creds, headers] of [
+      [standalone, sCreds, {}],
+      [delegated, dCreds, asAlice],
+    ] as const) {
+      const agent = new https.Agent({ keepAlive: true, ...creds });
+      const r = await request(`${server.url}/apis/skai.io/v1alpha1/namespaces/get/notebooks`, { method: "POST", body: notebook("one", "get"), agent, headers });
+      agent.destroy();
+      if (r.status !== 201) throw new Error(`create on ${server.url}: ${r.status} ${r.text}`);
+    }
+    const sarsBefore = kube.subjectAccessReviews.length;
+
+    const load = (server: GeneratedServer, creds: { ca: string; cert: string; key: string }, headers: Record<string, string>) =>
+      runLoadProcess({ host: "127.0.0.1", port: server.port, ...creds, connections: 16, warmupMs: 800, durationMs: 3000, method: "GET", path: OBJ, headers });
+    const direct: number[] = [];
+    const proxied: number[] = [];
+    const lines: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      const s = await load(standalone, sCreds, {});
+      const d = await load(delegated, dCreds, asAlice);
+      for (const [what, r] of [["standalone", s], ["front-proxy", d]] as const) {
+        if (Object.keys(r.statuses).some((c) => c !== "200")) throw new Error(`${what} GET statuses ${JSON.stringify(r.statuses)}`);
+      }
+      direct.push(s.rps);
+      proxied.push(d.rps);
+      lines.push(`  round ${round + 1}: standalone ${fmt(s.rps)} req/s (p50 ${fmt(s.p50us)} µs); front-proxy ${fmt(d.rps)} req/s (p50 ${fmt(d.p50us)} µs)`);
+    }
+    // Cost ratio = time per request through the front-proxy path / standalone, from the best round of each.
+    const cost = Math.max(...direct) / Math.max(...proxied);
+    const perRound = direct.map((s, i) => s / proxied[i]!);
+    report(
+      `GET one object as alice, 16 connections: standalone ${fmt(Math.max(...direct))} req/s vs front-proxy + SubjectAccessReview cache ${fmt(Math.max(...proxied))} req/s: front-proxy costs ${fmt(cost, 3)}x per request (target <= 1.15x; per round ${perRound.map((x) => fmt(x, 2)).join(", ")})`,
+    );
+    for (const l of lines) report(l);
+    report(`  SubjectAccessReviews sent during the runs: ${kube.subjectAccessReviews.length - sarsBefore} (the cache answers the rest)`);
+  } finally {
+    await standalone?.stop({ cleanup: true });
+    await delegated?.stop({ cleanup: true });
+    await kube.stop();
+  }
+}
