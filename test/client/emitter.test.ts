@@ -59,8 +59,8 @@ test("emitted client: namespaced vs cluster-scoped accessors, verbs limited to d
   const gv = files[0]!.content;
   assert.match(gv, /jobs\(namespace\?: string\): JobClient/);
   assert.match(gv, /pools\(\): PoolClient/);
-  assert.match(gv, /export type JobClient = ResourceClient<Job, JobList>;/);
-  assert.match(gv, /export type PoolClient = Omit<ResourceClient<Pool, PoolList>, "updateStatus" \| "patchStatus" \| "getScale" \| "updateScale" \| "patchScale" \| "log">;/);
+  assert.match(gv, /export type JobClient = Omit<ResourceClient<Job, JobList>, "exec">;/);
+  assert.match(gv, /export type PoolClient = Omit<ResourceClient<Pool, PoolList>, "updateStatus" \| "patchStatus" \| "getScale" \| "updateScale" \| "patchScale" \| "log" \| "logStream" \| "exec">;/);
   assert.match(gv, /from "\.\.\/\.\.\/ml\.acme\.io\/v1\/types\.js"/);
   assert.match(gv, /from "@skai-gen\/runtime\/client\/index"/);
   const index = files[2]!.content;
@@ -68,4 +68,8 @@ test("emitted client: namespaced vs cluster-scoped accessors, verbs limited to d
   assert.match(index, /readonly mlV1: MlV1Client;/);
   assert.match(index, /readonly mlV1beta1: MlV1beta1Client;/);
   assert.match(index, /export class AcmeInformers/);
+  // Both versions have Job and Pool: the flat names come from the preferred (first) version, none aliased.
+  assert.doesNotMatch(index, /\$1/);
+  assert.match(index, /type JobClient,[\s\S]*from "\.\/ml\.acme\.io\/v1\.js"/);
+  assert.match(index, /MlV1beta1Client,[\s\S]*from "\.\/ml\.acme\.io\/v1beta1\.js"/);
 });

@@ -173,9 +173,9 @@ test("informer: syncs, dispatches add/update/delete once each across drops and 4
 test("log: a byte stream, with follow until aborted; errors before streaming are ApiErrors", async () => {
   const w = client.resource<Obj>(widgets, "logs");
   await w.create(mk("l"));
-  let text = "";
-  for await (const chunk of await w.log("l", { tailLines: 2 })) text += chunk;
-  assert.equal(text, "l line 0\nl line 1\n");
+  const got: string[] = [];
+  for await (const line of await w.log("l", { tailLines: 2 })) got.push(line);
+  assert.deepEqual(got, ["l line 0", "l line 1"]);
   assert.ok(fake.requests.some((r) => r === "GET /apis/test.io/v1/namespaces/logs/widgets/l/log?tailLines=2"));
 
   const ctrl = new AbortController();

@@ -119,10 +119,16 @@ function indexFile(gvs: Array<{ accessor: string; ex: GvExports }>, ctx: EmitCon
   // Re-exports, through TsFile's imports so names stay consistent and deduplicated.
   const values = RUNTIME_VALUES.map((n) => f.import(n, rt));
   const types = RUNTIME_TYPES.map((n) => f.importType(n, rt));
+  // Per-kind names (NotebookClient, notebooksResource) come flat from the first group-version that has
+  // them: versions are in priority order, so that is the preferred one. Other versions' same-named
+  // exports stay in their module (`@skai/api/client/<group>/<version>`), never aliased into this one.
+  const exported = new Set<string>([...RUNTIME_VALUES, ...RUNTIME_TYPES, clientClass, informersClass]);
+  const claim = (n: string) => !exported.has(n) && (exported.add(n), true);
   for (const { ex } of gvs) {
-    values.push(...ex.values.filter((n) => n !== ex.clientClass && n !== ex.informersClass).map((n) => f.import(n, { file: ex.path })));
-    values.push(f.import(ex.clientClass, { file: ex.path }), f.import(ex.informersClass, { file: ex.path }));
-    types.push(...ex.types.map((n) => f.importType(n, { file: ex.path })));
+    const classes = [ex.clientClass, ex.informersClass];
+    for (const n of ex.values) if (!classes.includes(n) && claim(n)) values.push(f.import(n, { file: ex.path }));
+    for (const n of classes) if (claim(n)) values.push(f.import(n, { file: ex.path }));
+    for (const n of ex.types) if (claim(n)) types.push(f.importType(n, { file: ex.path }));
   }
   f.print(`export { ${[...new Set(values)].join(", ")} };`);
   f.print(`export type { ${[...new Set(types)].join(", ")} };`);
