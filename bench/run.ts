@@ -6,11 +6,13 @@
 import { benchGenerator } from "./generator.js";
 import { benchServer } from "./server.js";
 import { benchAuth } from "./auth.js";
+import { benchClient } from "./client.js";
 
 const sections: Record<string, (report: (line: string) => void) => Promise<void>> = {
   generator: benchGenerator,
   server: benchServer,
   auth: benchAuth,
+  client: benchClient,
 };
 
 const wanted = process.argv.slice(2);
