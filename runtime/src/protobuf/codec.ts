@@ -1,0 +1,146 @@
+/**
+ * One kind's protobuf codec: objects, lists, Status and watch frames to bytes and
+ * back, in the envelopes kube-apiserver uses. Decoded objects get apiVersion and
+ * kind back from the envelope's TypeMeta (list items from the list's), so they
+ * equal the JSON form the server stores.
+ */
+import { compileTypes, type CompiledMessage, type KindProtobuf, type ProtoTypes } from "./descriptor.js";
+import { readEnvelope, readWatchFrame, writeEnvelope, type TypeMeta } from "./envelope.js";
+import { decodeMessage, encodeMessage } from "./message.js";
+import { LIST_META, META_TYPES, STATUS } from "./meta.js";
+import { ProtoReader } from "./reader.js";
+import { ProtoWriter } from "./writer.js";
+
+type JSONObject = Record<string, unknown>;
+
+/** One scratch writer per process: encoding is synchronous, so calls never interleave. */
+const scratch = new ProtoWriter();
+const compiled = new WeakMap<ProtoTypes, Map<string, CompiledMessage>>();
+
+function compiledFor(types: ProtoTypes): Map<string, CompiledMessage> {
+  let c = compiled.get(types);
+  if (!c) {
+    c = compileTypes({ ...META_TYPES, ...types });
+    compiled.set(types, c);
+  }
+  return c;
+}
+
+export interface KindNames {
+  apiVersion: string;
+  kind: string;
+  listKind: string;
+}
+
+export class KindCodec {
+  private readonly kindMsg: CompiledMessage;
+  private readonly listMsg: CompiledMessage;
+  private readonly statusMsg: CompiledMessage;
+  private readonly listMetaMsg: CompiledMessage;
+
+  constructor(
+    pb: KindProtobuf,
+    readonly names: KindNames,
+  ) {
+    const c = compiledFor(pb.types);
+    const get = (n: string) => {
+      const m = c.get(n);
+      if (!m) throw new Error(`protobuf: no message ${n} in the descriptors`);
+      return m;
+    };
+    this.kindMsg = get(pb.kind);
+    this.listMsg = get(pb.list);
+    this.statusMsg = get(STATUS);
+    this.listMetaMsg = get(LIST_META);
+  }
+
+  /** An object of the kind, enveloped. */
+  encodeObject(obj: JSONObject): Buffer {
+    scratch.reset();
+    this.writeObject(obj);
+    return scratch.finish();
+  }
+
+  /** A list (`{metadata, items}`), enveloped as `<Kind>List`. */
+  encodeList(list: { metadata?: JSONObject; items: JSONObject[] }): Buffer {
+    scratch.reset();
+    const { apiVersion, listKind } = this.names;
+    writeEnvelope(scratch, { apiVersion, kind: listKind }, () => {
+      if (list.metadata) {
+        scratch.uvarint(10);
+        const at = scratch.begin();
+        encodeMessage(scratch, this.listMetaMsg, list.metadata);
+        scratch.end(at);
+      }
+      for (const item of list.items) {
+        scratch.uvarint(18);
+        const at = scratch.begin();
+        encodeMessage(scratch, this.kindMsg, item);
+        scratch.end(at);
+      }
+    });
+    return scratch.finish();
+  }
+
+  /** A metav1.Status, enveloped as v1 Status (kube's protobuf error and delete bodies). */
+  encodeStatus(status: JSONObject): Buffer {
+    scratch.reset();
+    writeEnvelope(scratch, { apiVersion: "v1", kind: "Status" }, () => encodeMessage(scratch, this.statusMsg, status));
+    return scratch.finish();
+  }
+
+  /** One watch frame: length prefix, WatchEvent{type, RawExtension{raw: envelope}}. */
+  encodeWatchEvent(type: string, obj: JSONObject): Buffer {
+    scratch.reset();
+    scratch.ensure(4);
+    scratch.pos = 4;
+    scratch.uvarint(10);
+    scratch.string(type);
+    scratch.uvarint(18);
+    const ext = scratch.begin();
+    scratch.uvarint(10);
+    const raw = scratch.begin();
+    if (obj.kind === "Status") {
+      writeEnvelope(scratch, { apiVersion: "v1", kind: "Status" }, () => encodeMessage(scratch, this.statusMsg, obj));
+    } else this.writeObject(obj);
+    scratch.end(raw);
+    scratch.end(ext);
+    scratch.buf.writeUInt32BE(scratch.pos - 4, 0);
+    return scratch.finish();
+  }
+
+  private writeObject(obj: JSONObject): void {
+    const typeMeta: TypeMeta = {
+      apiVersion: typeof obj.apiVersion === "string" ? obj.apiVersion : this.names.apiVersion,
+      kind: typeof obj.kind === "string" ? obj.kind : this.names.kind,
+    };
+    writeEnvelope(scratch, typeMeta, () => encodeMessage(scratch, this.kindMsg, obj));
+  }
+
+  /** Any enveloped body this kind's endpoints exchange: the kind, its list, or a Status. */
+  decode(buf: Buffer, start = 0, end = buf.length): JSONObject {
+    const env = readEnvelope(buf, start, end);
+    const { apiVersion, kind } = env.typeMeta;
+    const r = new ProtoReader(buf, env.rawStart, env.rawEnd);
+    if (kind === this.names.listKind) {
+      const list = decodeMessage(r, this.listMsg, env.rawEnd, { apiVersion, kind });
+      const items = (list.items ?? []) as JSONObject[];
+      // list items carry no TypeMeta on the wire; JSON lists of CRD-style kinds do
+      list.items = items.map((it) => ({ apiVersion: this.names.apiVersion, kind: this.names.kind, ...it }));
+      if (list.metadata === undefined) list.metadata = {};
+      return list;
+    }
+    if (kind === "Status") return decodeMessage(r, this.statusMsg, env.rawEnd, { kind: "Status", apiVersion: apiVersion || "v1" });
+    if (kind !== this.names.kind && kind !== "") {
+      throw new Error(`protobuf: ${kind} cannot be handled as a ${this.names.kind}`);
+    }
+    const obj: JSONObject = { apiVersion: apiVersion || this.names.apiVersion, kind: kind || this.names.kind };
+    return decodeMessage(r, this.kindMsg, env.rawEnd, obj);
+  }
+
+  /** One watch frame (without its length prefix) to `{type, object}`. */
+  decodeWatchEvent(frame: Buffer): { type: string; object: JSONObject } {
+    const ev = readWatchFrame(frame);
+    return { type: ev.type, object: this.decode(frame, ev.objStart, ev.objEnd) };
+  }
+}

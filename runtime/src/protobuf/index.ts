@@ -1,0 +1,5 @@
+/** Kubernetes protobuf encoding for served kinds (wire-spec §10). */
+export { KindCodec, type KindNames } from "./codec.js";
+export type { KindProtobuf, ProtoTypes, ProtoFieldDescriptor } from "./descriptor.js";
+export { FrameSplitter, isProtobufEnvelope, MAGIC, PROTOBUF_MEDIA_TYPE, PROTOBUF_WATCH_MEDIA_TYPE, readEnvelope } from "./envelope.js";
+export { META_TYPES } from "./meta.js";

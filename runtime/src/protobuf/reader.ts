@@ -1,0 +1,135 @@
+/**
+ * A protobuf wire reader over one Buffer: varints in 32-bit halves (no BigInt on
+ * the hot path), short ASCII strings built in JS (cheaper than a native call per
+ * string), everything else through Buffer's UTF-8 decoder.
+ */
+const TWO_32 = 4294967296;
+
+export class ProtoReader {
+  pos: number;
+  end: number;
+
+  constructor(
+    readonly buf: Buffer,
+    start = 0,
+    end = buf.length,
+  ) {
+    this.pos = start;
+    this.end = end;
+  }
+
+  /** Low 32 bits of the next varint, unsigned; sets `hi` to the high bits. */
+  private hi = 0;
+  private raw(): number {
+    const buf = this.buf;
+    let pos = this.pos;
+    let b = buf[pos++];
+    let lo = b & 127;
+    if (b < 128) {
+      this.pos = pos;
+      this.hi = 0;
+      return lo;
+    }
+    let shift = 7;
+    for (; shift < 28; shift += 7) {
+      b = buf[pos++];
+      lo |= (b & 127) << shift;
+      if (b < 128) {
+        this.pos = pos;
+        this.hi = 0;
+        return lo >>> 0;
+      }
+    }
+    // byte 5 carries bits 28..34: 4 into lo, 3 into hi
+    b = buf[pos++];
+    lo |= (b & 15) << 28;
+    let hi = (b & 127) >> 4;
+    if (b >= 128) {
+      for (shift = 3; shift < 32; shift += 7) {
+        b = buf[pos++];
+        hi |= (b & 127) << shift;
+        if (b < 128) break;
+      }
+    }
+    if (pos > this.end) throw new Error("protobuf: truncated varint");
+    this.pos = pos;
+    this.hi = hi;
+    return lo >>> 0;
+  }
+
+  uint32(): number {
+    return this.raw();
+  }
+
+  /** int32 (ten-byte negatives keep their low 32 bits). */
+  int32(): number {
+    return this.raw() | 0;
+  }
+
+  int64(): number {
+    const lo = this.raw();
+    return (this.hi | 0) * TWO_32 + lo;
+  }
+
+  bool(): boolean {
+    return this.raw() !== 0;
+  }
+
+  double(): number {
+    const v = this.buf.readDoubleLE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  /** Length of the next length-delimited field, checked against the end. */
+  length(): number {
+    const n = this.raw();
+    if (this.pos + n > this.end) throw new Error("protobuf: length-delimited field runs past the end");
+    return n;
+  }
+
+  string(): string {
+    const n = this.length();
+    const start = this.pos;
+    const end = start + n;
+    this.pos = end;
+    if (n < 24) {
+      const buf = this.buf;
+      let s = "";
+      for (let i = start; i < end; i++) {
+        const c = buf[i];
+        if (c >= 128) return buf.toString("utf8", start, end);
+        s += String.fromCharCode(c);
+      }
+      return s;
+    }
+    return this.buf.toString("utf8", start, end);
+  }
+
+  bytes(): Buffer {
+    const n = this.length();
+    const out = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+
+  /** Skips a field of the given wire type (unknown fields are ignored, as Go does). */
+  skip(wireType: number): void {
+    switch (wireType) {
+      case 0:
+        this.raw();
+        return;
+      case 1:
+        this.pos += 8;
+        return;
+      case 2:
+        this.pos += this.length();
+        return;
+      case 5:
+        this.pos += 4;
+        return;
+      default:
+        throw new Error(`protobuf: unsupported wire type ${wireType}`);
+    }
+  }
+}
