@@ -51,6 +51,8 @@ export function request(url: string, opts: RequestOptions): Promise<Reply> {
     opts.body === undefined ? undefined : typeof opts.body === "string" || Buffer.isBuffer(opts.body) ? opts.body : JSON.stringify(opts.body);
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) headers["Content-Type"] = "application/json";
+  // Explicit framing: node sends a DELETE's body without Content-Length or chunking otherwise.
+  if (body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(body));
   return new Promise((resolve, reject) => {
     const req = https.request(url, { method: opts.method ?? "GET", agent: opts.agent, headers, timeout: opts.deadlineMs ?? 30_000 }, (res) => {
       const chunks: Buffer[] = [];
