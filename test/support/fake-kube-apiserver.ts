@@ -6,6 +6,7 @@
  * - POST /apis/authorization.k8s.io/v1/subjectaccessreviews (answers from `authorize`)
  * - GET  /api/v1/namespaces/kube-system/configmaps[/extension-apiserver-authentication] (list, watch, get; rotatable)
  * - GET  /api/v1/namespaces[/<name>] (list, watch, get)
+ * - /api/v1/namespaces/<ns>/pods[/<name>[/log|/exec]] (see fake-pods.ts: `pods`)
  * Every review request is recorded. It also owns the cluster's PKI: the
  * front-proxy CA and client certificate the aggregator presents, and the
  * client CA for x509 users; `aggregatorRequest` sends a request as the
@@ -18,6 +19,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCA, createCertificate, type CertificateAndKey } from "../auth/pki/certificate.js";
+import { FakePods } from "./fake-pods.js";
 
 export interface FakeUser {
   username: string;
@@ -77,6 +79,8 @@ export class FakeKubeApiServer {
   readonly subjectAccessReviews: RecordedSar[] = [];
   /** Requests without the client token the kubeconfig carries (should stay empty). */
   readonly unauthenticatedCalls: string[] = [];
+  /** Pods with their logs and a toy exec (pods/log, pods/exec). */
+  readonly pods = new FakePods();
 
   private rv = 100;
   private readonly collections = new Map<string, Map<string, Obj>>();
@@ -100,6 +104,13 @@ export class FakeKubeApiServer {
         res.end(String(err));
       });
     });
+    this.server.on("upgrade", (req: IncomingMessage, socket: import("node:stream").Duplex, head: Buffer) => {
+      if (req.headers.authorization !== `Bearer ${CLIENT_TOKEN}`) {
+        this.unauthenticatedCalls.push(`${req.method} ${req.url}`);
+        return void socket.end("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+      }
+      if (!this.pods.upgrade(req, socket, head)) socket.destroy();
+    });
     this.setConfigMapData(this.defaultAuthenticationData());
   }
 
@@ -111,6 +122,7 @@ export class FakeKubeApiServer {
 
   async stop(): Promise<void> {
     for (const w of this.watchers) w.res.end();
+    this.pods.endFollowers();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     rmSync(this.dir, { recursive: true, force: true });
@@ -281,6 +293,7 @@ export class FakeKubeApiServer {
       return this.json(res, 201, { ...review, status: answer });
     }
     if (req.method !== "GET") return this.json(res, 405, {});
+    if (this.pods.handle(req, res, url)) return;
 
     let m: RegExpExecArray | null;
     if ((m = /^\/api\/v1\/namespaces\/kube-system\/configmaps(?:\/([^/]+))?$/.exec(path))) {

@@ -4,6 +4,8 @@ import { docsEmitter } from "./docs.js";
 import { manifestsEmitter } from "./manifests.js";
 import { openapiEmitter } from "./openapi/index.js";
 import { packageEmitter } from "./package.js";
+import { pluginEmitter } from "./plugin.js";
+import { pluginProvidersEmitter } from "./plugin-providers.js";
 import { schemasEmitter } from "./schemas.js";
 import { serverEmitter } from "./server/index.js";
 import { typesEmitter } from "./types.js";
@@ -12,4 +14,4 @@ import { validatorsEmitter } from "./validators.js";
 export type { Emitter, EmitContext } from "./emitter.js";
 
 /** Every emitter, in the order their files are listed. Adding an artifact means adding one line here. */
-export const emitters: Emitter[] = [packageEmitter, openapiEmitter, clientEmitter, typesEmitter, schemasEmitter, validatorsEmitter, serverEmitter, manifestsEmitter, docsEmitter];
+export const emitters: Emitter[] = [packageEmitter, openapiEmitter, clientEmitter, typesEmitter, schemasEmitter, validatorsEmitter, serverEmitter, pluginProvidersEmitter, pluginEmitter, manifestsEmitter, docsEmitter];

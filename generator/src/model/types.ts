@@ -22,6 +22,18 @@ export interface ApiModel {
    */
   types: Record<string, ObjectType>;
   /** Project-relative path of the user's admission module (`definitions/admission.ts` or `definitions/<group>/admission.ts`); the reader fills it in (TODO), emit/admission.ts reads it. */ admissionModule?: string;
+  /** The user's log/exec providers, one `connect.ts` per version folder that has one (read/connect.ts). */
+  connectModules?: ConnectModule[];
+}
+
+/** A version folder's `connect.ts`: providers of log/exec for its kinds, copied into the generated package. */
+export interface ConnectModule {
+  group: string;
+  version: string;
+  /** Project-relative path, for the copy's header. */
+  file: string;
+  /** The file's text (the package compiles its own copy; see emit/plugin-providers.ts). */
+  source: string;
 }
 
 export interface GroupModel {
@@ -79,8 +91,18 @@ export interface Subresources {
   scale?: ScaleSubresource;
   log: boolean;
   exec: boolean;
+  /** The Pod behind log/exec for the built-in provider (`@subresource log podName=.status.podName`). */
+  pods?: { log?: PodTarget; exec?: PodTarget };
   /** Names of user-handled subresources (`@subresource <name>`). */
   custom: string[];
+}
+
+/** Where the Pod behind an object is: a name at a JSON path, or a label selector string at a JSON path. */
+export interface PodTarget {
+  podName?: string;
+  selector?: string;
+  /** Container used when a request names none. */
+  container?: string;
 }
 
 export interface ScaleSubresource {

@@ -152,9 +152,14 @@ function readPrintColumn(tag: DocTag, diags: DiagnosticBag): PrintColumn | undef
 function readSubresource(sub: Subresources, tag: DocTag, diags: DiagnosticBag): void {
   const [name, ...rest] = tag.value.split(/\s+/);
   const args = rest.join(" ");
-  if (name === "status" || name === "log" || name === "exec") {
+  if (name === "status") {
     if (args) badValue(diags, tag, `@subresource ${name} takes no arguments`, `write @subresource ${name}`);
     sub[name] = true;
+    return;
+  }
+  if (name === "log" || name === "exec") {
+    sub[name] = true;
+    if (args) readPodTarget(sub, name, args, tag, diags);
     return;
   }
   if (name === "scale") {
@@ -180,3 +185,27 @@ function readSubresource(sub: Subresources, tag: DocTag, diags: DiagnosticBag): 
   if (!sub.custom.includes(name)) sub.custom.push(name);
 }
 
+
+/**
+ * `@subresource log podName=.status.podName [container=c]` or `selector=.status.selector`:
+ * where the built-in provider finds the Pod (docs/connect.md).
+ */
+function readPodTarget(sub: Subresources, name: "log" | "exec", args: string, tag: DocTag, diags: DiagnosticBag): void {
+  const example = `@subresource ${name} podName=.status.podName`;
+  const { values, error } = parseKeyValues(args);
+  if (error) return void badValue(diags, tag, `@subresource ${name}: ${error}`, `write e.g. ${example}`);
+  const unknown = Object.keys(values).filter((k) => !["podName", "selector", "container"].includes(k));
+  if (unknown.length) return void badValue(diags, tag, `@subresource ${name} has unknown key ${unknown.join(", ")}`, "keys are podName, selector, container");
+  if (!values.podName === !values.selector)
+    return void badValue(diags, tag, `@subresource ${name} needs exactly one of podName and selector`, `write e.g. ${example} or @subresource ${name} selector=.status.selector`);
+  const path = values.podName ?? values.selector;
+  if (!/^(\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(path))
+    return void badValue(diags, tag, `@subresource ${name}: ${values.podName ? "podName" : "selector"} must be a JSON path such as .status.podName, got ${JSON.stringify(path)}`, `write e.g. ${example}`);
+  sub.pods = {
+    ...sub.pods,
+    [name]: {
+      ...(values.podName ? { podName: values.podName } : { selector: values.selector }),
+      ...(values.container ? { container: values.container } : {}),
+    },
+  };
+}

@@ -1,11 +1,15 @@
 import type http from "node:http";
-import { isExpired } from "./errors.js";
+import { dialExec, type ExecConnection } from "../connect/exec-client.js";
+import { splitLines } from "../connect/lines.js";
+import { execQuery } from "../connect/options.js";
+import { errorFromResponse, isExpired } from "./errors.js";
 import { deleteCollectionQuery, listQuery, logQuery, watchQuery, writeQuery } from "./query.js";
 import type { Transport } from "./transport.js";
 import type {
   CreateOptions,
   DeleteCollectionOptions,
   DeleteOptions,
+  ExecOptions,
   GetOptions,
   JsonPatchOperation,
   KubeList,
@@ -207,11 +211,29 @@ export class ResourceClient<T extends KubeObject, TList extends KubeList<T> = Ku
   }
 
   /**
-   * The log subresource as a byte stream (a Node Readable, async-iterable).
-   * With `follow` it stays open until the server ends it or the signal aborts.
+   * The log subresource as lines: `for await (const line of await nbs.log("nb1", { follow: true }))`.
+   * Errors before streaming (404, 403) reject the promise; with `follow` the
+   * iteration lasts until the server ends the stream or the signal aborts.
    */
-  async log(name: string, opts?: LogOptions): Promise<http.IncomingMessage> {
+  async log(name: string, opts?: LogOptions): Promise<AsyncGenerator<string, void, undefined>> {
+    return splitLines(await this.logStream(name, opts));
+  }
+
+  /** The log subresource as bytes (a Node Readable), for piping. */
+  async logStream(name: string, opts?: LogOptions): Promise<http.IncomingMessage> {
     return this.transport.stream({ method: "GET", path: this.itemPath(name) + "/log" + logQuery(opts), accept: "*/*", signal: opts?.signal });
+  }
+
+  /**
+   * Runs `command` through the exec subresource (WebSocket, v5/v4 channel
+   * protocol): stdin/stdout/stderr streams, resize(), and `exit`, a promise of
+   * the exit code (rejected with an Error for failures other than a non-zero exit).
+   */
+  async exec(name: string, command: string[], opts: ExecOptions = {}): Promise<ExecConnection> {
+    const wanted = { stdin: !!opts.stdin, stdout: opts.stdout ?? true, stderr: (opts.stderr ?? true) && !opts.tty, tty: !!opts.tty };
+    const q = execQuery({ command, container: opts.container, ...wanted });
+    const dial = await this.transport.dial(`${this.itemPath(name)}/exec?${q}`);
+    return dialExec({ ...dial, httpError: (code, body, headers) => errorFromResponse(code, body, headers) }, wanted);
   }
 
   private put(path: string, obj: T, opts: UpdateOptions | undefined): Promise<T> {

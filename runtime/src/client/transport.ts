@@ -137,6 +137,17 @@ export class Transport {
     }
   }
 
+  /**
+   * Where and how to open a connection of another protocol (exec over
+   * WebSocket): the ws(s) URL of `path` and the credentials requests carry.
+   */
+  async dial(path: string): Promise<{ url: string; headers: Record<string, string>; agent: http.Agent }> {
+    const state = this.current() ?? (await this.connection());
+    const url = `${this.base.protocol === "http:" ? "ws:" : "wss:"}//${this.base.host}${this.basePath}${path}`;
+    const { accept: _accept, ...headers } = state.headers;
+    return { url, headers, agent: state.agent };
+  }
+
   /** Closes idle keep-alive sockets so the process can exit. */
   close(): void {
     this.state?.agent.destroy();

@@ -91,7 +91,17 @@ export interface ResourceDescriptor {
   listKind: string;
   plural: string;
   namespaced: boolean;
-  subresources: { status: boolean; scale: boolean; log: boolean };
+  subresources: { status: boolean; scale: boolean; log: boolean; exec?: boolean };
+}
+
+/** Options of `exec()`: which streams to attach (default stdout and stderr; stdin when asked). */
+export interface ExecOptions {
+  container?: string;
+  stdin?: boolean;
+  stdout?: boolean;
+  stderr?: boolean;
+  /** A terminal: stderr is merged into stdout, resize() applies. */
+  tty?: boolean;
 }
 
 /** One `matchExpressions` entry of a metav1.LabelSelector. */

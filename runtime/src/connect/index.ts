@@ -10,3 +10,4 @@ export { mergeLines, type LogSource } from "./merge.js";
 export { dialExec, statusErrorFrom, type DialOptions, type ExecConnection, type ExecStreamsWanted } from "./exec-client.js";
 export { parseExecOptions, parseLogOptions, execQuery, logQuery } from "./options.js";
 export * as channel from "./channel.js";
+export { splitLines } from "./lines.js";

@@ -42,7 +42,7 @@ export function groupVersionFile(g: GroupModel, v: VersionModel, accessor: strin
       listKind: k.listKind,
       plural: k.plural,
       namespaced: k.scope === "Namespaced",
-      subresources: { status: k.subresources.status, scale: !!k.subresources.scale, log: k.subresources.log },
+      subresources: { status: k.subresources.status, scale: !!k.subresources.scale, log: k.subresources.log, exec: k.subresources.exec },
     };
     f.print(`/** Where ${k.name} objects live on the server. */`);
     f.print(`export const ${d}: ${descriptorT} = ${JSON.stringify(desc)};`, "");
@@ -100,6 +100,7 @@ function missingMethods(k: KindModel): string[] {
   const out: string[] = [];
   if (!k.subresources.status) out.push("updateStatus", "patchStatus");
   if (!k.subresources.scale) out.push("getScale", "updateScale", "patchScale");
-  if (!k.subresources.log) out.push("log");
+  if (!k.subresources.log) out.push("log", "logStream");
+  if (!k.subresources.exec) out.push("exec");
   return out;
 }

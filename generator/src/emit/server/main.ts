@@ -2,6 +2,7 @@ import { TsFile } from "../../codegen/ts-file.js";
 import type { EmittedFile } from "../../codegen/file.js";
 import type { ApiModel } from "../../model/types.js";
 import type { EmitContext } from "../emitter.js";
+import { CONNECT_INDEX } from "../plugin-providers.js";
 import { groupVersionDir, groupVersionIdentifier, servedVersions } from "../naming.js";
 
 /** `src/server/main.ts`: the `skai-apiserver` bin, serving every served group-version. */
@@ -24,7 +25,9 @@ export function emitServerMain(model: ApiModel, ctx: EmitContext): EmittedFile {
       served.map(({ group, version }) => `${group.name}/${version.name}`),
     )});`,
     "",
-    `await ${runServer}(process.argv.slice(2), resources, openapi);`,
+    "",
+    "// log/exec: the user's providers (definitions/<group>/<version>/connect.ts), else the built-in pod proxy.",
+    `await ${runServer}(process.argv.slice(2), resources, openapi, { connect: ${f.import("connectProviders", { file: CONNECT_INDEX })} });`,
   );
   return f.toFile();
 }

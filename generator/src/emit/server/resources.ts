@@ -48,6 +48,7 @@ function resourceMetadata(group: GroupModel, version: VersionModel, kind: KindMo
       log: sub.log,
       exec: sub.exec,
       custom: sub.custom,
+      ...(sub.pods ? { pods: sub.pods } : {}),
     },
     printColumns: kind.printColumns.map(withoutSource),
     selectableFields: kind.selectableFields,

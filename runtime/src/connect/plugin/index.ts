@@ -1,0 +1,76 @@
+/**
+ * The kubectl plugin a generated package ships as `kubectl-<name>`. It
+ * follows the user's kubeconfig as kubectl does (KUBECONFIG, ~/.kube/config,
+ * --kubeconfig, --context, the context's namespace) and talks to the log and
+ * exec subresources through the API server (directly or via the aggregator).
+ */
+import { KubeConfig } from "@kubernetes/client-node";
+import { ClientBase } from "../../client/client-base.js";
+import { ApiError } from "../../client/errors.js";
+import { parsePluginArgs, type PluginArgs } from "./args.js";
+import { runExec } from "./exec.js";
+import { descriptorOf, resolveTarget, type PluginSpec } from "./kinds.js";
+import { runLogs } from "./logs.js";
+
+export type { PluginKind, PluginSpec } from "./kinds.js";
+export { parsePluginArgs, type PluginArgs } from "./args.js";
+
+function usage(spec: PluginSpec): string {
+  const k = spec.kinds.find((x) => x.log)?.singular ?? "kind";
+  const e = spec.kinds.find((x) => x.exec)?.singular ?? "kind";
+  return [
+    `Logs and shells of ${spec.kinds.map((x) => x.plural).join(", ")} through their log and exec subresources.`,
+    "",
+    "Usage:",
+    `  kubectl ${spec.name} logs TYPE/NAME [-f] [--tail=N] [--since=5m] [--timestamps] [-c CONTAINER]`,
+    `  kubectl ${spec.name} exec [-i] [-t] TYPE/NAME [-c CONTAINER] -- COMMAND [ARGS...]`,
+    "",
+    "Examples:",
+    `  kubectl ${spec.name} logs ${k}/my-${k} -f`,
+    `  kubectl ${spec.name} exec -it ${e}/my-${e} -- bash`,
+    "",
+    "Global flags: -n/--namespace, --kubeconfig, --context",
+  ].join("\n");
+}
+
+function loadConfig(args: PluginArgs): { kc: KubeConfig; namespace: string } {
+  const kc = new KubeConfig();
+  if (args.kubeconfig) kc.loadFromFile(args.kubeconfig);
+  else kc.loadFromDefault();
+  if (args.context) kc.setCurrentContext(args.context);
+  const namespace = args.namespace ?? kc.getContextObject(kc.getCurrentContext())?.namespace ?? "default";
+  return { kc, namespace };
+}
+
+/** Runs the plugin; resolves with the process exit code. */
+export async function runKubectlPlugin(argv: string[], spec: PluginSpec): Promise<number> {
+  let args: PluginArgs;
+  try {
+    args = parsePluginArgs(argv);
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n\n${usage(spec)}\n`);
+    return 1;
+  }
+  if (args.command === "help") {
+    process.stdout.write(usage(spec) + "\n");
+    return 0;
+  }
+  let client: ClientBase | undefined;
+  try {
+    const { kind, name } = resolveTarget(spec, args.target);
+    const sub = args.command === "logs" ? "log" : "exec";
+    if (!kind[sub]) throw new Error(`${kind.plural}.${kind.group} has no ${sub} subresource`);
+    const { kc, namespace } = loadConfig(args);
+    client = new ClientBase({ kubeConfig: kc, timeoutMs: 0 });
+    const rc = client.resource(descriptorOf(kind), kind.namespaced ? namespace : undefined);
+    if (args.command === "logs") return await runLogs(rc, name, args, process.stdout);
+    return await runExec(rc, name, args, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+  } catch (err) {
+    // kubectl's error line: the server's Status message, as `Error from server (Reason): ...`.
+    if (err instanceof ApiError) process.stderr.write(`Error from server (${err.reason || err.code}): ${err.message}\n`);
+    else process.stderr.write(`error: ${(err as Error).message}\n`);
+    return 1;
+  } finally {
+    client?.close();
+  }
+}
