@@ -10,6 +10,7 @@
  * process answers with one JSON line (WatchersResult): latencies from
  * acknowledgement to arrival over every (watcher, event) pair.
  */
+import type { ClientRequest } from "node:http";
 import https from "node:https";
 import { performance } from "node:perf_hooks";
 
@@ -47,7 +48,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
   const arrivals = new Map<string, number[]>();
   let other = 0;
   let open = 0;
-  const requests: https.ClientRequest[] = [];
+  const requests: ClientRequest[] = [];
   const cpu0 = process.cpuUsage();
   const t0 = now();
   for (let i = 0; i < cfg.watchers; i++) {
