@@ -61,6 +61,7 @@ export const InferenceServiceResource: ResourceDefinition = defineResource(
       log: true,
       exec: false,
       custom: [],
+      pods: { log: { selector: ".status.selector" } },
     },
     printColumns: [
       { name: "Model", type: "string", jsonPath: ".spec.model.name", priority: 0 },
@@ -114,7 +115,13 @@ export const NotebookResource: ResourceDefinition = defineResource(
     namespaced: true,
     shortNames: ["nb"],
     categories: ["skai", "all"],
-    subresources: { status: true, log: true, exec: true, custom: [] },
+    subresources: {
+      status: true,
+      log: true,
+      exec: true,
+      custom: [],
+      pods: { log: { podName: ".status.podName" }, exec: { podName: ".status.podName" } },
+    },
     printColumns: [
       { name: "Image", type: "string", jsonPath: ".spec.image", priority: 0 },
       { name: "GPUs", type: "integer", jsonPath: ".spec.resources.gpus", priority: 0 },
