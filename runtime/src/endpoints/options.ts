@@ -14,6 +14,8 @@ export interface WriteQuery {
   dryRun: boolean;
   fieldManager: string;
   fieldValidation: FieldValidation;
+  /** PatchOptions.force (apply only). */
+  force: boolean;
 }
 
 function invalidOptions(kind: string, errs: FieldError[]) {
@@ -51,16 +53,21 @@ function validateCommon(q: URLSearchParams, errs: FieldError[]): { dryRun: strin
 /** CreateOptions / UpdateOptions / PatchOptions from the query. */
 export function parseWriteQuery(q: URLSearchParams, kind: "CreateOptions" | "UpdateOptions" | "PatchOptions", isApply = false): WriteQuery {
   const errs: FieldError[] = [];
-  const c = validateCommon(q, errs);
+  let force = false;
+  // ValidatePatchOptions checks force / the apply fieldManager before the common options
   if (kind === "PatchOptions") {
-    const force = q.get("force");
-    if (force !== null && !isApply) errs.push(fieldError.forbidden("force", "may not be specified for non-apply patch"));
+    const f = q.get("force");
+    if (f !== null && !isApply) errs.push(fieldError.forbidden("force", "may not be specified for non-apply patch"));
+    if (isApply && !q.get("fieldManager")) errs.push(fieldError.required("fieldManager", "is required for apply patch"));
+    if (isApply) force = parseBool(q, "force") ?? false;
   }
+  const c = validateCommon(q, errs);
   if (errs.length) throw invalidOptions(kind, errs);
   return {
     dryRun: c.dryRun.length > 0,
     fieldManager: c.fieldManager,
     fieldValidation: (c.fieldValidation || "Warn") as FieldValidation,
+    force,
   };
 }
 

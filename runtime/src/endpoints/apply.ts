@@ -1,0 +1,94 @@
+/**
+ * PATCH with `application/apply-patch+yaml` (server-side apply, handlers/patch.go
+ * applyPatcher): the body (YAML, or JSON which is YAML) is the applier's configuration;
+ * ../fieldmanager merges it and tracks ownership. Applying to a missing object creates
+ * it (201) on the main resource; /status needs the object to exist.
+ */
+import type { RequestContext } from "../api/request.js";
+import { errors, StatusError } from "../api/status.js";
+import { applyConfig, markApplied, type Scope } from "../fieldmanager/index.js";
+import type { KubeObject } from "../storage/interface.js";
+import { BodySyntaxError, decodeBody } from "./body.js";
+import { applyFieldValidation } from "./decode.js";
+import type { Env } from "./env.js";
+import type { WriteQuery } from "./options.js";
+import { writeObject } from "./output.js";
+import { checkName } from "./write.js";
+
+export const APPLY_PATCH_TYPE = "application/apply-patch+yaml";
+
+type Obj = Record<string, unknown>;
+
+function decodeConfig(data: Buffer): { config: Obj; duplicates: string[] } {
+  let decoded;
+  try {
+    decoded = decodeBody(data, "application/yaml");
+  } catch (e) {
+    if (e instanceof BodySyntaxError) throw errors.badRequest(`error decoding YAML: ${e.message}`);
+    throw e;
+  }
+  const v = decoded.value;
+  if (v === null || typeof v !== "object" || Array.isArray(v)) {
+    const what = v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
+    throw errors.badRequest(`error decoding YAML: json: cannot unmarshal ${what} into Go value of type map[string]interface {}`);
+  }
+  return { config: v as Obj, duplicates: decoded.duplicates };
+}
+
+export async function handleApply(
+  ctx: RequestContext,
+  env: Env,
+  subresource: "" | "status",
+  data: Buffer,
+  wq: WriteQuery,
+  target: Parameters<typeof writeObject>[4],
+): Promise<void> {
+  const { config, duplicates } = decodeConfig(data);
+  const meta = config.metadata;
+  if (meta !== undefined && (meta === null || typeof meta !== "object" || Array.isArray(meta))) {
+    throw errors.badRequest("error decoding YAML: metadata must be an object");
+  }
+  // unknown fields are pruned (or rejected with Strict) before ownership is computed
+  const kind = config.kind;
+  const apiVersion = config.apiVersion;
+  const forValidation = { ...config, metadata: meta ?? {} } as unknown as KubeObject;
+  applyFieldValidation(ctx, env, forValidation, duplicates, wq.fieldValidation);
+  const cleaned = forValidation as unknown as Obj;
+  if (meta === undefined && Object.keys(cleaned.metadata as Obj).length === 0) delete cleaned.metadata;
+  cleaned.kind = kind;
+  cleaned.apiVersion = apiVersion;
+
+  const { name, namespace } = ctx.info;
+  const def = env.scope.def;
+  const scope: Scope = {
+    schema: def.schema,
+    apiVersion: env.scope.apiVersion,
+    kind: def.kind,
+    subresource,
+    hasStatus: def.subresources.status,
+  };
+  const wopts = { dryRun: wq.dryRun, fieldManager: wq.fieldManager, userAgent: ctx.req.headers["user-agent"] };
+  const finish = (obj: Obj): KubeObject => {
+    const o = obj as KubeObject;
+    if (!o.metadata) o.metadata = {};
+    checkName(o, name, namespace);
+    if (def.namespaced) o.metadata.namespace = namespace;
+    markApplied(obj);
+    return o;
+  };
+  try {
+    const updated = await env.store.update(
+      namespace,
+      name,
+      subresource,
+      (current) => finish(applyConfig(current as Obj, cleaned, wq.fieldManager, wq.force, scope)),
+      wopts,
+    );
+    writeObject(ctx, env, 200, updated, target);
+    return;
+  } catch (e) {
+    if (!(e instanceof StatusError && e.code === 404 && e.status.reason === "NotFound") || subresource) throw e;
+  }
+  const created = await env.store.create(finish(applyConfig(undefined, cleaned, wq.fieldManager, wq.force, scope)), wopts);
+  writeObject(ctx, env, 201, created, target);
+}

@@ -1,0 +1,182 @@
+/**
+ * Server-side field management (k8s.io/apimachinery util/managedfields): managedFields
+ * kept for every write, and server-side apply. The registry calls `recordWrite` for
+ * create, update and non-apply patches; the PATCH handler calls `applyConfig`.
+ */
+import type { StructuralSchema } from "../api/resource.js";
+import { errors } from "../api/status.js";
+import { unknownError } from "../registry/errors.js";
+import { rfc3339 } from "../registry/meta.js";
+import { conflictStatusError, ConflictsError } from "./conflict.js";
+import { allowedConflicts, buildLastApplied, hasLastApplied, KUBECTL_MANAGER, LAST_APPLIED } from "./last-applied.js";
+import { decodeManagedFields, encodeManagedFields, ManagedFieldsError, type ManagerSet } from "./managers.js";
+import { objectSchema } from "./schema.js";
+import { FieldSet } from "./set.js";
+import { recordApply, recordUpdate, type Context } from "./updater.js";
+
+export { FieldSet } from "./set.js";
+export { decodeFieldsV1, encodeFieldsV1, type FieldsV1 } from "./fieldsv1.js";
+export { compare, merge, removeItems, toFieldSet } from "./typed.js";
+export { conflictMessage, conflictStatusError, ConflictsError } from "./conflict.js";
+export { decodeManagedFields, encodeManagedFields, type ManagedFieldsEntry } from "./managers.js";
+
+type Obj = Record<string, unknown>;
+
+export interface Scope {
+  /** The kind's structural schema (ResourceDefinition.schema). */
+  schema: StructuralSchema;
+  /** group/version of the request. */
+  apiVersion: string;
+  kind: string;
+  /** "" or "status". */
+  subresource: string;
+  /** The kind has a /status subresource (the main resource then resets status). */
+  hasStatus: boolean;
+}
+
+/** GetResetFields of the custom-resource strategies. */
+function resetFields(scope: Scope): FieldSet {
+  if (scope.subresource === "status") return FieldSet.of(["f:spec"]);
+  return scope.hasStatus ? FieldSet.of(["f:status"]) : new FieldSet();
+}
+
+function context(scope: Scope, now: Date): Context {
+  return {
+    schema: objectSchema(scope.schema),
+    apiVersion: scope.apiVersion,
+    subresource: scope.subresource,
+    ignored: resetFields(scope),
+    now: rfc3339(now),
+  };
+}
+
+const metaOf = (o: unknown): Obj => ((o as Obj).metadata ?? {}) as Obj;
+
+/** The object as fields are compared: managedFields are bookkeeping, not fields. */
+function withoutManagedFields(o: unknown): Obj {
+  const obj = o as Obj;
+  if (!obj?.metadata) return obj ?? {};
+  const { managedFields: _mf, ...meta } = obj.metadata as Obj;
+  return { ...obj, metadata: meta };
+}
+
+function setManagedFields(obj: Obj, managers: Map<string, ManagerSet>): void {
+  const entries = encodeManagedFields(managers);
+  const meta = metaOf(obj);
+  if (entries.length) meta.managedFields = entries;
+  else delete meta.managedFields;
+  obj.metadata = meta;
+}
+
+/** isResetManagedFields: `[]` or `[{}]` in a write clears managedFields. */
+function isReset(mf: unknown): boolean {
+  if (!Array.isArray(mf)) return false;
+  if (mf.length === 0) return true;
+  return mf.length === 1 && mf[0] !== null && typeof mf[0] === "object" && Object.keys(mf[0] as Obj).length === 0;
+}
+
+/** decodeLiveOrNew: a write may set managedFields itself (not through a subresource). */
+function baseManagers(next: Obj, live: Obj | undefined, scope: Scope): Map<string, ManagerSet> {
+  const fromLive = () => {
+    try {
+      return decodeManagedFields(live ? metaOf(live).managedFields : undefined);
+    } catch {
+      return new Map<string, ManagerSet>();
+    }
+  };
+  if (scope.subresource) return fromLive();
+  const mf = metaOf(next).managedFields;
+  if (isReset(mf)) return new Map();
+  try {
+    const m = decodeManagedFields(mf);
+    return m.size ? m : fromLive();
+  } catch {
+    return fromLive();
+  }
+}
+
+/**
+ * FieldManager.UpdateNoErrors: sets `next`'s managedFields for a create (`live`
+ * undefined), update or non-apply patch by `manager`.
+ */
+export function recordWrite(next: Obj, live: Obj | undefined, manager: string, scope: Scope, now = new Date()): void {
+  const managers = baseManagers(next, live, scope);
+  recordUpdate(withoutManagedFields(live ?? {}), withoutManagedFields(next), managers, manager, context(scope, now));
+  setManagedFields(next, managers);
+}
+
+function gvkString(config: Obj): string {
+  const av = typeof config.apiVersion === "string" ? config.apiVersion : "";
+  const [g, v] = av.includes("/") ? av.split("/", 2) : ["", av];
+  return `${g}/${v}, Kind=${typeof config.kind === "string" ? config.kind : ""}`;
+}
+
+/**
+ * Server-side apply of `config` by `manager` onto `live` (undefined: the object does
+ * not exist yet). Returns the new object with its managedFields; throws kube's 400s for
+ * a bad configuration and the 409 for conflicts.
+ */
+export function applyConfig(
+  live: Obj | undefined,
+  config: Obj,
+  manager: string,
+  force: boolean,
+  scope: Scope,
+  now = new Date(),
+): Obj {
+  if (config.apiVersion !== scope.apiVersion || config.kind !== scope.kind) {
+    throw errors.badRequest(`invalid object type: ${gvkString(config)}`);
+  }
+  const cmeta = config.metadata;
+  if (cmeta && typeof cmeta === "object" && (cmeta as Obj).managedFields != null) {
+    throw errors.badRequest("metadata.managedFields must be nil");
+  }
+  const ctx = context(scope, now);
+  const decode = () => {
+    try {
+      return decodeManagedFields(live ? metaOf(live).managedFields : undefined);
+    } catch (e) {
+      if (e instanceof ManagedFieldsError) throw unknownError(`failed to decode managed fields: ${e.message}`);
+      throw e;
+    }
+  };
+  const base = withoutManagedFields(live ?? {});
+  let managers = decode();
+  let result;
+  try {
+    result = recordApply(base, config, managers, manager, force, ctx);
+  } catch (e) {
+    if (!(e instanceof ConflictsError)) throw e;
+    const allowed = manager === KUBECTL_MANAGER && live ? allowedConflicts(base, ctx.schema) : undefined;
+    const remaining = allowed ? e.conflicts.filter((c) => !allowed.has(c.path)) : e.conflicts;
+    if (remaining.length) throw conflictStatusError(remaining);
+    managers = decode();
+    result = recordApply(base, config, managers, manager, true, ctx);
+  }
+  const obj = structuredClone(result.object) as Obj;
+  if (manager === KUBECTL_MANAGER && live && hasLastApplied(live)) {
+    const meta = metaOf(obj);
+    meta.annotations = { ...((meta.annotations as Obj) ?? {}), [LAST_APPLIED]: buildLastApplied(config) };
+  }
+  setManagedFields(obj, managers);
+  return obj;
+}
+
+/**
+ * managedFields arrays that an apply produced: the registry must not record that
+ * write again as an Update (kube's apply path never runs the Update field manager).
+ * Keyed by the array so the mark survives the strategy copying metadata around.
+ */
+const applied = new WeakSet<object>();
+
+export function markApplied(obj: Obj): void {
+  const meta = metaOf(obj);
+  if (!Array.isArray(meta.managedFields)) meta.managedFields = [];
+  applied.add(meta.managedFields as object);
+  obj.metadata = meta;
+}
+
+export function wasApplied(obj: Obj): boolean {
+  const mf = metaOf(obj).managedFields;
+  return Array.isArray(mf) && applied.has(mf);
+}
