@@ -82,12 +82,12 @@ describe("patch", () => {
     assert.equal(d.body.metadata.finalizers, undefined);
   });
 
-  it("apply-patch+yaml and unknown types are 415 with kube's text", async () => {
-    const r = await call(h, "PATCH", `${ns()}/p`, "{}", { "content-type": "application/apply-patch+yaml" });
+  it("unknown patch types are 415 with kube's text listing apply-patch+yaml", async () => {
+    const r = await call(h, "PATCH", `${ns()}/p`, "{}", { "content-type": "application/x-nope" });
     assert.equal(r.status, 415);
     assert.equal(
       r.body.message,
-      "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json",
+      "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml",
     );
   });
 

@@ -1,7 +1,7 @@
 /**
  * PATCH (handlers/patch.go) of the main resource, /status and /scale: JSON patch,
- * merge patch and strategic merge patch (schema-driven). Server-side apply is not
- * implemented: apply-patch+yaml gets kube's 415 listing the accepted types.
+ * merge patch and strategic merge patch (schema-driven); server-side apply
+ * (apply-patch+yaml) is handed to ./apply.ts.
  */
 import type { RequestContext } from "../api/request.js";
 import type { StructuralSchema } from "../api/resource.js";
@@ -10,6 +10,7 @@ import { applyJSONPatch, decodeJSONPatch, JSONPatchApplyError, JSONPatchDecodeEr
 import { applyMergePatch } from "../apimachinery/mergepatch.js";
 import { applyStrategicMergePatch, StrategicMergePatchError } from "../apimachinery/strategicpatch.js";
 import { applyScale, scaleReplicas, toScale } from "../registry/scale.js";
+import { APPLY_PATCH_TYPE, handleApply } from "./apply.js";
 import type { KubeObject } from "../storage/interface.js";
 import { contentTypeOf, MAX_JSON_DEPTH, readBody } from "./body.js";
 import { scanJSON } from "../apimachinery/jsonscan.js";
@@ -24,6 +25,7 @@ export const PATCH_TYPES = [
   "application/json-patch+json",
   "application/merge-patch+json",
   "application/strategic-merge-patch+json",
+  "application/apply-patch+yaml",
 ] as const;
 
 const MAX_JSON_PATCH_OPERATIONS = 10000;
@@ -90,10 +92,13 @@ function applyPatch(type: PatchType, doc: unknown, patch: unknown, env: Env, sca
 
 export async function handlePatch(ctx: RequestContext, env: Env, subresource: "" | "status" | "scale"): Promise<void> {
   const type = contentTypeOf(ctx.req) as PatchType;
-  if (!PATCH_TYPES.includes(type)) throw errors.unsupportedMediaType([...PATCH_TYPES]);
+  if (!PATCH_TYPES.includes(type) || (type === APPLY_PATCH_TYPE && subresource === "scale")) {
+    throw errors.unsupportedMediaType([...PATCH_TYPES]);
+  }
   const target = outputFor(ctx);
   const data = await readBody(ctx.req, ctx.res, env.opts.maxBodyBytes);
-  const wq = parseWriteQuery(ctx.query, "PatchOptions");
+  const wq = parseWriteQuery(ctx.query, "PatchOptions", type === APPLY_PATCH_TYPE);
+  if (type === APPLY_PATCH_TYPE) return handleApply(ctx, env, subresource as "" | "status", data, wq, target);
   let patch: unknown;
   const text = data.toString("utf8");
   // duplicate fields in a merge-style patch are strict-decoding errors too

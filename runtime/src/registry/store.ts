@@ -104,7 +104,7 @@ export class GenericStore {
     const generated = !!m.generateName && !m.name;
     if (generated) m.name = generateName(m.generateName!);
     validateCreate(this.scope, obj);
-    updateManagedFields(obj, undefined, managerName(opts.fieldManager, opts.userAgent), this.scope.apiVersion, "", this.clock());
+    updateManagedFields(obj, undefined, managerName(opts.fieldManager, opts.userAgent), this.scope.apiVersion, "", this.clock(), this.scope);
     omitEmptyMeta(obj);
     if (m.resourceVersion) throw unknownError("resourceVersion should not be set on objects to be created");
     for (let attempt = 1; ; attempt++) {
@@ -166,7 +166,7 @@ export class GenericStore {
       this.scope.def.applyDefaults(requested as Record<string, unknown>);
       const next = prepareForUpdate(this.scope, requested, current, subresource);
       validateUpdate(this.scope, next, current);
-      updateManagedFields(next, current, manager, this.scope.apiVersion, subresource, this.clock());
+      updateManagedFields(next, current, manager, this.scope.apiVersion, subresource, this.clock(), this.scope);
       omitEmptyMeta(next);
       if (shouldDeleteDuringUpdate(next, current)) throw new DeleteDuringUpdate(next, current.metadata.uid);
       if (opts.dryRun) throw new NoChange(next);
