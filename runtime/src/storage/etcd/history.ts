@@ -1,0 +1,115 @@
+/**
+ * Replaying etcd history for a watch that starts before the live feed: etcd keeps history
+ * only behind its own watch API, so a temporary watch on the whole store root from
+ * `from + 1` is read until it has passed `upto` (the live feed's revision), filtered to the
+ * watched keys. The root (not only the watched key) is watched so `upto`, a root event,
+ * is guaranteed to arrive and mark the end of the replay.
+ */
+import type { Etcd3, IKeyValue, IWatchResponse, Watcher as EtcdWatcher } from "etcd3";
+import type { RawEvent } from "../backend.js";
+import type { BacklogItem, BacklogSource } from "../watch-hub.js";
+import { isCompacted, unreachable, watchExpired } from "./errors.js";
+import type { KeyMapper } from "./keys.js";
+
+/** Converts an etcd watch response's events to the hub's RawEvents (storage keys). */
+export function toRawEvents(res: IWatchResponse, keys: KeyMapper): RawEvent[] {
+  return res.events.map((e) => {
+    const key = keys.fromEtcd(e.kv.key.toString());
+    const revision = Number(e.kv.mod_revision);
+    const prev: IKeyValue | undefined = e.prev_kv ?? undefined;
+    if (e.type === "Delete") {
+      return { revision, key, value: null, prevValue: prev ? prev.value.toString() : "{}", prevRevision: prev ? Number(prev.mod_revision) : 0 };
+    }
+    const created = e.kv.create_revision === e.kv.mod_revision || !prev;
+    return created
+      ? { revision, key, value: e.kv.value.toString(), prevValue: null, prevRevision: 0 }
+      : { revision, key, value: e.kv.value.toString(), prevValue: prev.value.toString(), prevRevision: Number(prev.mod_revision) };
+  });
+}
+
+export interface HistoryParams {
+  client: Etcd3;
+  keys: KeyMapper;
+  /** Storage key (or prefix) the watcher wants, and whether it is a prefix. */
+  key: string;
+  recursive: boolean;
+  from: number;
+  upto: number;
+  /**
+   * When `upto` may not be a root event (nothing was seen since the store opened), the
+   * replay also ends after this long without events.
+   */
+  idleEndMs?: number;
+  compacted: () => number;
+}
+
+const BATCH = 500;
+
+export function etcdHistory(p: HistoryParams): BacklogSource {
+  let watcher: EtcdWatcher | undefined;
+  let buffered: BacklogItem[] = [];
+  let done = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  let idle: NodeJS.Timeout | undefined;
+  const finish = () => {
+    done = true;
+    if (idle) clearTimeout(idle);
+    void watcher?.cancel().catch(() => undefined);
+    wake?.();
+  };
+  const armIdle = () => {
+    if (!p.idleEndMs) return;
+    if (idle) clearTimeout(idle);
+    idle = setTimeout(finish, p.idleEndMs);
+  };
+  const matches = (k: string) => (p.recursive ? k.startsWith(p.key) : k === p.key);
+  const start = async () => {
+    watcher = await p.client
+      .watch()
+      .prefix(p.keys.root)
+      .startRevision(String(p.from + 1))
+      .withPreviousKV()
+      .create();
+    armIdle();
+    watcher.on("data", (res) => {
+      if (done) return;
+      for (const ev of toRawEvents(res, p.keys)) {
+        if (ev.revision > p.upto) return finish();
+        if (matches(ev.key)) buffered.push({ kind: "change", event: ev });
+        if (ev.revision === p.upto) return finish();
+      }
+      armIdle();
+      wake?.();
+    });
+    watcher.on("error", (err) => {
+      failure = isCompacted(err) ? watchExpired(p.key, p.from, p.compacted()) : unreachable(p.key, err);
+      finish();
+    });
+  };
+  let started: Promise<void> | undefined;
+  /** Last revision handed out: like kv-store's replay, a compaction past it ends the replay with Expired. */
+  let after = p.from;
+  return async () => {
+    if (after < p.compacted()) {
+      finish();
+      throw watchExpired(p.key, p.from, p.compacted());
+    }
+    if (!started) started = start().catch((err) => {
+      failure = unreachable(p.key, err);
+      finish();
+    });
+    await started;
+    while (buffered.length === 0 && !done) await new Promise<void>((r) => (wake = r));
+    wake = undefined;
+    if (buffered.length > 0) {
+      // Batches like kv-store's replay, so a compaction between pulls is noticed.
+      const out = buffered.splice(0, BATCH);
+      const last = out[out.length - 1]!;
+      if (last.kind === "change") after = last.event.revision;
+      return out;
+    }
+    if (failure) throw failure;
+    return [];
+  };
+}

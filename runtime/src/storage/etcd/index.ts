@@ -1,0 +1,32 @@
+/** The etcd backend: `etcd://host:port[,host:port...]` specs. */
+import { readFileSync } from "node:fs";
+import { EtcdStorage, type EtcdStoreOptions } from "./store.js";
+
+export { EtcdStorage, DEFAULT_ETCD_PREFIX, type EtcdStoreOptions } from "./store.js";
+export { KeyMapper } from "./keys.js";
+
+export interface EtcdTLSFiles {
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+}
+
+/** `etcd://a:2379,b:2379` -> client URLs (`https` when a CA file is given). */
+export function parseEtcdSpec(spec: string, tls: boolean): string[] {
+  const rest = spec.slice("etcd://".length);
+  const hosts = rest.split(",").map((h) => h.trim().replace(/\/+$/, "")).filter(Boolean);
+  if (hosts.length === 0) throw new Error(`storage spec "${spec}": expected etcd://host:port[,host:port...]`);
+  return hosts.map((h) => (/^https?:\/\//.test(h) ? h : `${tls ? "https" : "http"}://${h}`));
+}
+
+export async function createEtcdStorage(spec: string, opts: EtcdStoreOptions & { tls?: EtcdTLSFiles } = {}): Promise<EtcdStorage> {
+  const { tls, ...rest } = opts;
+  const credentials = tls?.caFile
+    ? {
+        rootCertificate: readFileSync(tls.caFile),
+        ...(tls.certFile ? { certChain: readFileSync(tls.certFile) } : {}),
+        ...(tls.keyFile ? { privateKey: readFileSync(tls.keyFile) } : {}),
+      }
+    : undefined;
+  return EtcdStorage.open(parseEtcdSpec(spec, !!credentials), { ...rest, credentials });
+}

@@ -1,0 +1,53 @@
+/**
+ * The shared storage suite, unchanged, against real etcd (one member), plus the
+ * etcd-specific parts: key layout under the prefix and the spec parser.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { Etcd3 } from "etcd3";
+import type { KVStore } from "../../runtime/src/storage/index.js";
+import { createEtcdStorage, KeyMapper, parseEtcdSpec } from "../../runtime/src/storage/etcd/index.js";
+import { startEtcd, type EtcdCluster } from "../support/etcd.js";
+import { flunder, key } from "./helpers.js";
+import { runStorageSuite } from "./suite.js";
+
+let etcd: EtcdCluster;
+before(async () => {
+  etcd = await startEtcd(1);
+});
+after(async () => {
+  await etcd?.stop();
+});
+let n = 0;
+
+// Each store gets its own prefix on the one etcd; the suite only needs the Storage
+// surface plus `hub` and `stopCompaction`, which EtcdStorage has (hence the cast).
+runStorageSuite("etcd", async (opts) =>
+  (await createEtcdStorage(etcd.spec, { ...opts, prefix: `/registry/suite-${n++}.skai.io` })) as unknown as KVStore,
+);
+
+describe("etcd specifics", () => {
+  it("lays keys out as <prefix>/<resource>/<namespace>/<name>", async () => {
+    const s = await createEtcdStorage(etcd.spec, { prefix: "/registry/wardle.example.com" });
+    await s.create(key("ns1", "a"), flunder("a", {}, "ns1"));
+    const raw = new Etcd3({ hosts: etcd.clientUrls });
+    const keys = await raw.getAll().prefix("/registry/wardle.example.com/").keys();
+    assert.deepEqual(keys, ["/registry/wardle.example.com/flunders/ns1/a"]);
+    raw.close();
+    await s.close();
+  });
+
+  it("maps keys of other groups under the prefix and back", () => {
+    const m = new KeyMapper("/registry/skai.io/");
+    assert.equal(m.toEtcd("/skai.io/notebooks/ns/x"), "/registry/skai.io/notebooks/ns/x");
+    assert.equal(m.fromEtcd("/registry/skai.io/notebooks/ns/x"), "/skai.io/notebooks/ns/x");
+    assert.equal(m.toEtcd("/other.io/things/x"), "/registry/skai.io/other.io/things/x");
+    assert.equal(m.fromEtcd("/registry/skai.io/other.io/things/x"), "/other.io/things/x");
+  });
+
+  it("parses specs", () => {
+    assert.deepEqual(parseEtcdSpec("etcd://a:1,b:2", false), ["http://a:1", "http://b:2"]);
+    assert.deepEqual(parseEtcdSpec("etcd://a:1", true), ["https://a:1"]);
+    assert.throws(() => parseEtcdSpec("etcd://", false));
+  });
+});
