@@ -12,7 +12,7 @@ import https from "node:https";
 import path from "node:path";
 import { createClientCertificate } from "../runtime/src/server/certs.js";
 import { notebook, request } from "../test/support/bench-http.js";
-import { fmt, runLoadProcess } from "../test/support/bench-procs.js";
+import { fmt, loadWithServerCpu } from "../test/support/bench-procs.js";
 import { FakeKubeApiServer } from "../test/support/fake-kube-apiserver.js";
 import { startGeneratedServer, type GeneratedServer } from "../test/support/generated-server.js";
 
@@ -50,9 +50,11 @@ export async function benchAuth(report: (line: string) => void): Promise<void> {
     const sarsBefore = kube.subjectAccessReviews.length;
 
     const load = (server: GeneratedServer, creds: { ca: string; cert: string; key: string }, headers: Record<string, string>) =>
-      runLoadProcess({ host: "127.0.0.1", port: server.port, ...creds, connections: 16, warmupMs: 800, durationMs: 3000, method: "GET", path: OBJ, headers });
+      loadWithServerCpu(server.child.pid!, { host: "127.0.0.1", port: server.port, ...creds, connections: 16, warmupMs: 800, durationMs: 3000, method: "GET", path: OBJ, headers });
     const direct: number[] = [];
     const proxied: number[] = [];
+    const directCpu: number[] = [];
+    const proxiedCpu: number[] = [];
     const lines: string[] = [];
     for (let round = 0; round < 3; round++) {
       const s = await load(standalone, sCreds, {});
@@ -62,7 +64,11 @@ export async function benchAuth(report: (line: string) => void): Promise<void> {
       }
       direct.push(s.rps);
       proxied.push(d.rps);
-      lines.push(`  round ${round + 1}: standalone ${fmt(s.rps)} req/s (p50 ${fmt(s.p50us)} µs); front-proxy ${fmt(d.rps)} req/s (p50 ${fmt(d.p50us)} µs)`);
+      directCpu.push(s.serverCpuUsPerRequest);
+      proxiedCpu.push(d.serverCpuUsPerRequest);
+      lines.push(
+        `  round ${round + 1}: standalone ${fmt(s.rps)} req/s (p50 ${fmt(s.p50us)} µs, server CPU ${fmt(s.serverCpuUsPerRequest)} µs/req); front-proxy ${fmt(d.rps)} req/s (p50 ${fmt(d.p50us)} µs, server CPU ${fmt(d.serverCpuUsPerRequest)} µs/req)`,
+      );
     }
     // Cost ratio = time per request through the front-proxy path / standalone, from the best round of each.
     const cost = Math.max(...direct) / Math.max(...proxied);
@@ -70,6 +76,9 @@ export async function benchAuth(report: (line: string) => void): Promise<void> {
     report(
       `GET one object as alice, 16 connections: standalone ${fmt(Math.max(...direct))} req/s vs front-proxy + SubjectAccessReview cache ${fmt(Math.max(...proxied))} req/s: front-proxy costs ${fmt(cost, 3)}x per request (target <= 1.15x; per round ${perRound.map((x) => fmt(x, 2)).join(", ")})`,
     );
+    const sc = Math.min(...directCpu);
+    const pc = Math.min(...proxiedCpu);
+    report(`  server CPU per request (best round; robust to a busy machine): standalone ${fmt(sc)} µs vs front-proxy ${fmt(pc)} µs = ${fmt(pc / sc, 3)}x`);
     for (const l of lines) report(l);
     report(`  SubjectAccessReviews sent during the runs: ${kube.subjectAccessReviews.length - sarsBefore} (the cache answers the rest)`);
   } finally {

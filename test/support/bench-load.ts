@@ -32,6 +32,8 @@ export interface LoadConfig {
 
 export interface LoadResult {
   requests: number;
+  /** Completed requests including the warm-up (to divide the server's CPU time by). */
+  totalRequests: number;
   seconds: number;
   rps: number;
   p50us: number;
@@ -56,6 +58,7 @@ export async function runLoad(cfg: LoadConfig): Promise<LoadResult> {
   let measuring = false;
   let stopping = false;
   let requests = 0;
+  let totalRequests = 0;
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
 
@@ -80,6 +83,7 @@ export async function runLoad(cfg: LoadConfig): Promise<LoadResult> {
         counter++;
       };
       const done = () => {
+        totalRequests++;
         if (measuring) {
           requests++;
           latencies.push(Number(process.hrtime.bigint() - started) / 1000);
@@ -146,6 +150,7 @@ export async function runLoad(cfg: LoadConfig): Promise<LoadResult> {
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
   return {
     requests,
+    totalRequests,
     seconds,
     rps: requests / seconds,
     p50us: q(0.5),

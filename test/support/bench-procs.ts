@@ -5,6 +5,7 @@
  * not compete with the server inside one event loop.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { repoRoot } from "./generated-server.js";
@@ -37,6 +38,7 @@ export async function runLoadProcess(cfg: LoadConfig): Promise<LoadResult> {
 
 export interface ChildServer {
   port: number;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function startBareServer(cfg: BareServerConfig): Promise<ChildServe
   const port = await waitForLine(child, out, /^PORT (\d+)$/m, 20_000).then((m) => Number(m[1]));
   return {
     port,
+    pid: child.pid!,
     async stop() {
       child.kill("SIGTERM");
       await exited;
@@ -114,6 +117,25 @@ EncodeCache.prototype.get = function (key, make) {
 };
 process.on("SIGUSR2", () => process.stdout.write("BENCH-ENCODES " + JSON.stringify(c) + "\\n"));`;
   return `--import=data:text/javascript,${encodeURIComponent(code)}`;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
+/** Runs the load generator against a server process and adds the server's CPU time per request. */
+export async function loadWithServerCpu(pid: number, cfg: LoadConfig): Promise<LoadResult & { serverCpuUsPerRequest: number }> {
+  const c0 = cpuSeconds(pid);
+  const r = await runLoadProcess(cfg);
+  const c1 = cpuSeconds(pid);
+  return { ...r, serverCpuUsPerRequest: ((c1 - c0) * 1e6) / r.totalRequests };
 }
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
