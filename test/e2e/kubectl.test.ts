@@ -1,5 +1,5 @@
 /**
- * The real kubectl against the generated SKAI apiserver on SQLite: every
+ * The real kubectl against the generated SKAI apiserver on SQLite and on etcd: every
  * everyday command a Kubernetes user runs on a built-in resource must work
  * the same on ours.
  */
@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { startEtcd, type EtcdCluster } from "../support/etcd.js";
 import { repoRoot, startGeneratedServer, type GeneratedServer } from "../support/generated-server.js";
 
 const example = (kind: string) => path.join(repoRoot, "examples/skai.io/v1alpha1", `${kind}.yaml`);
@@ -16,15 +17,21 @@ function ok(r: { status: number | null; stdout: string; stderr: string }, what: 
   return r.stdout;
 }
 
-describe("kubectl against the generated server", { timeout: 240_000 }, () => {
+// The same suite on each backend: the server must serve kubectl identically on SQLite and etcd.
+for (const backend of ["sqlite", "etcd"] as const) describe(`kubectl against the generated server (${backend})`, { timeout: 240_000 }, () => {
   let server: GeneratedServer;
   let k: GeneratedServer["kubectl"];
+  let etcd: EtcdCluster | undefined;
 
   before(async () => {
-    server = await startGeneratedServer();
+    if (backend === "etcd") etcd = await startEtcd(1);
+    server = await startGeneratedServer(etcd ? { storage: etcd.spec } : {});
     k = server.kubectl.bind(server);
   });
-  after(() => server?.stop({ cleanup: true }));
+  after(async () => {
+    await server?.stop({ cleanup: true });
+    await etcd?.stop();
+  });
 
   it("lists the SKAI kinds with short names in api-resources", () => {
     const out = ok(k(["api-resources", "--api-group=skai.io"]), "api-resources");

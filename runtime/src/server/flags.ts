@@ -12,6 +12,11 @@ export interface ServerFlags {
   /** Extra SANs for the self-signed serving certificate. */
   tlsSANs: string[];
   storage: string;
+  /** etcd key prefix and TLS client files (with an etcd:// storage). */
+  etcdPrefix: string;
+  etcdCAFile?: string;
+  etcdCertFile?: string;
+  etcdKeyFile?: string;
   certDir: string;
   kubeconfigOut: string;
   maxRequestsInflight: number;
@@ -75,7 +80,11 @@ Delegated authentication and authorization (behind kube-apiserver):
 ${AUTH_USAGE}
 
 Storage:
-  --storage spec                        sqlite:<path> or memory: (default sqlite:.skai/data.db)
+  --storage spec                        sqlite:<path>, memory: or etcd://host:port[,host:port...] (default sqlite:.skai/data.db)
+  --etcd-prefix string                  etcd key prefix (default /registry/skai.io)
+  --etcd-cafile path                    CA bundle to verify etcd (https)
+  --etcd-certfile path                  client certificate for etcd
+  --etcd-keyfile path                   key of --etcd-certfile
 
 Limits:
   --max-requests-inflight int           read-only requests in flight before 429 (default 400, 0 = no limit)
@@ -107,6 +116,10 @@ export function parseServerFlags(argv: string[]): ServerFlags {
       "delegated-auth": { type: "boolean" },
       "tls-san": { type: "string", multiple: true },
       storage: { type: "string" },
+      "etcd-prefix": { type: "string" },
+      "etcd-cafile": { type: "string" },
+      "etcd-certfile": { type: "string" },
+      "etcd-keyfile": { type: "string" },
       "cert-dir": { type: "string" },
       "kubeconfig-out": { type: "string" },
       "max-requests-inflight": { type: "string" },
@@ -143,6 +156,10 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     clientCAFile: values["client-ca-file"],
     tlsSANs: values["tls-san"] ?? [],
     storage: values.storage ?? "sqlite:.skai/data.db",
+    etcdPrefix: values["etcd-prefix"] ?? "/registry/skai.io",
+    etcdCAFile: values["etcd-cafile"],
+    etcdCertFile: values["etcd-certfile"],
+    etcdKeyFile: values["etcd-keyfile"],
     certDir: values["cert-dir"] ?? ".skai/certs",
     kubeconfigOut: values["kubeconfig-out"] ?? ".skai/kubeconfig",
     maxRequestsInflight: integer("max-requests-inflight", values["max-requests-inflight"], 400),

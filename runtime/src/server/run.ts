@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import type { ResourceDefinition } from "../api/resource.js";
 import { type ConnectProviders, createConnectHook } from "../connect/index.js";
 import { createDelegatedAuth, delegatedAuthOptionsFromFlags, type DelegatedAuth } from "../auth/index.js";
-import { createStorage } from "../storage/index.js";
+import { openStorage } from "../storage/index.js";
 import { ensureCertificates } from "./certs.js";
 import { parseServerFlags, SERVER_USAGE, type ServerFlags } from "./flags.js";
 import { type ApiServer, type ApiServerOptions, createApiServer } from "./index.js";
@@ -80,7 +80,9 @@ export async function runServer(
   }
   const auth = delegated;
 
-  const storage = createStorage(flags.storage);
+  const storage = await openStorage(flags.storage, {
+    etcd: { prefix: flags.etcdPrefix, tls: { caFile: flags.etcdCAFile, certFile: flags.etcdCertFile, keyFile: flags.etcdKeyFile } },
+  });
   const apiServer = createApiServer({
     resources,
     openapi,

@@ -2,6 +2,7 @@
 import { createMemoryStorage } from "./memory.js";
 import { createSqliteStorage } from "./sqlite.js";
 import { DEFAULT_COMPACTION, type KVStore, type StoreOptions } from "./kv-store.js";
+import { createEtcdStorage, type EtcdStorage, type EtcdStoreOptions, type EtcdTLSFiles } from "./etcd/index.js";
 
 export * from "./interface.js";
 export * from "./errors.js";
@@ -11,6 +12,7 @@ export { KVStore, DEFAULT_COMPACTION, type StoreOptions, type CompactionOptions 
 export { WatchHub, changeToEvent, INITIAL_EVENTS_END_ANNOTATION, type BacklogItem, type BacklogSource } from "./watch-hub.js";
 export { MemoryBackend, createMemoryStorage } from "./memory.js";
 export { SqliteBackend, createSqliteStorage, type SqliteStoreOptions } from "./sqlite.js";
+export { EtcdStorage, createEtcdStorage, parseEtcdSpec, DEFAULT_ETCD_PREFIX, type EtcdStoreOptions, type EtcdTLSFiles } from "./etcd/index.js";
 export { benchCreates, benchRawSqliteInserts, type BenchResult } from "./bench-helpers.js";
 
 /**
@@ -26,5 +28,18 @@ export function createStorage(spec: string, options: StoreOptions = {}): KVStore
     if (!path) throw new Error(`storage spec "${spec}": missing path, expected sqlite:<path>`);
     return createSqliteStorage(path, opts);
   }
-  throw new Error(`unknown storage spec "${spec}": expected "memory:" or "sqlite:<path>"`);
+  throw new Error(`unknown storage spec "${spec}": expected "memory:", "sqlite:<path>" or "etcd://host:port[,host:port...]"`);
+}
+
+/**
+ * Like createStorage, and also `etcd://host:port[,host:port...]`, which connects first
+ * (hence async). `etcd` carries --etcd-prefix and the TLS files.
+ */
+export async function openStorage(
+  spec: string,
+  options: StoreOptions & { etcd?: EtcdStoreOptions & { tls?: EtcdTLSFiles } } = {},
+): Promise<KVStore | EtcdStorage> {
+  const { etcd, ...rest } = options;
+  if (spec.startsWith("etcd://")) return createEtcdStorage(spec, { compaction: DEFAULT_COMPACTION, ...rest, ...etcd });
+  return createStorage(spec, rest);
 }
