@@ -18,8 +18,8 @@ before(async () => {
   assert.deepEqual(r.diagnostics, []);
   model = r.model;
   const files = await docsEmitter.emit(model, { runtimeModule: "", packageName: "", generatorVersion: "" });
-  assert.deepEqual(files.map((f) => f.path), ["docs/skai.io/v1alpha1.md"]);
-  page = (await finishFile(files[0])).content;
+  assert.deepEqual(files.map((f) => f.path), ["docs/skai.io/v1beta1.md", "docs/skai.io/v1alpha1.md"]);
+  page = (await finishFile(files[1])).content;
 });
 
 /** The Markdown table row of a field inside the section that starts at `heading`. */
@@ -35,7 +35,7 @@ function row(heading: string, field: string): string {
 
 describe("docs page", () => {
   it("has a section per kind with scope, short names, subresources and print columns", () => {
-    for (const k of model.groups[0].versions[0].kinds) {
+    for (const k of model.groups[0].versions.find((v) => v.name === "v1alpha1")!.kinds) {
       assert.match(page, new RegExp(`\\n## ${k.name}\\n`), k.name);
       assert.ok(page.includes(`<a id="${k.name.toLowerCase()}"></a>`));
       assert.ok(page.includes(`(singular \`${k.singular}\`)`));
@@ -68,11 +68,11 @@ describe("docs page", () => {
   });
 
   it("documents every definitions type reachable from a kind exactly once, and no kubernetes type", () => {
-    const view = docsPageView(model, "skai.io", model.groups[0].versions[0]);
+    const view = docsPageView(model, "skai.io", model.groups[0].versions.find((v) => v.name === "v1alpha1")!);
     const ids = view.types.map((t) => t.id);
     assert.equal(new Set(ids).size, ids.length);
     for (const id of ids) assert.equal(model.types[id].origin, "definitions");
-    for (const k of model.groups[0].versions[0].kinds) {
+    for (const k of model.groups[0].versions.find((v) => v.name === "v1alpha1")!.kinds) {
       assert.ok(ids.includes(k.spec));
       if (k.status) assert.ok(ids.includes(k.status));
     }

@@ -36,7 +36,7 @@ before(async () => {
   if (!hasKubectl) return;
   const { model } = await readDefinitions(join(root, "definitions"), { projectRoot: root });
   const group = model.groups[0];
-  const version = group.versions[0];
+  const version = group.versions.find((v) => v.name === "v1alpha1")!;
   const gv = `${group.name}/${version.name}`;
   const doc = JSON.stringify(buildV3Document(model, group.name, version, { title: "t", version: "0" }));
   const resources = version.kinds.map((k) => ({

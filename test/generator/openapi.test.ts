@@ -28,7 +28,7 @@ before(async () => {
   const r = await readDefinitions(join(root, "definitions"), { projectRoot: root });
   assert.deepEqual(r.diagnostics, []);
   model = r.model;
-  v3 = buildV3Document(model, G, model.groups[0].versions[0], INFO);
+  v3 = buildV3Document(model, G, model.groups[0].versions.find((v) => v.name === "v1alpha1")!, INFO);
   v2 = buildV2Document(model, INFO);
 });
 
@@ -36,7 +36,7 @@ const ops = (doc: Json) =>
   Object.entries(doc.paths as Json).flatMap(([path, item]) =>
     METHODS.filter((m) => item[m]).map((m) => ({ path, method: m, op: item[m] as Json, item: item as Json })),
   );
-const kindNames = () => model.groups[0].versions[0].kinds.map((k) => k.name);
+const kindNames = () => model.groups[0].versions.find((v) => v.name === "v1alpha1")!.kinds.map((k) => k.name);
 const schema = (name: string): Json => v3.components.schemas[name];
 /** Follows `$ref` and single-`allOf` wrappers the way kubectl explain does. */
 const deref = (s: Json): Json => {
@@ -240,7 +240,7 @@ describe("meta-schema validators", () => {
 describe("openapi emitter", () => {
   it("writes one v3 document per served group-version and one v2 document, laid out by JSON.stringify", async () => {
     const files = await openapiEmitter.emit(model, { runtimeModule: "@skai-gen/runtime", packageName: "@skai/api", generatorVersion: "0.1.0" });
-    assert.deepEqual(files.map((f) => f.path), ["openapi/v3/apis/skai.io/v1alpha1.json", "openapi/v2.json"]);
+    assert.deepEqual(files.map((f) => f.path), ["openapi/v3/apis/skai.io/v1beta1.json", "openapi/v3/apis/skai.io/v1alpha1.json", "openapi/v2.json"]);
     for (const f of files) {
       assert.equal(f.language, "json");
       assert.equal(f.preformatted, true);

@@ -21,7 +21,7 @@ before(async () => {
   diagnostics = r.diagnostics;
 });
 
-const kinds = () => model.groups[0].versions[0].kinds;
+const kinds = () => model.groups[0].versions.find((v) => v.name === "v1alpha1")!.kinds;
 const kind = (name: string): KindModel => kinds().find((k) => k.name === name)!;
 const type = (id: string): ObjectType => {
   assert.ok(model.types[id], `type ${id} exists`);
@@ -46,14 +46,12 @@ describe("reading the SKAI definitions", () => {
     assert.ok(upstream < 150, `${upstream} upstream types were read`);
   });
 
-  it("has one group with one storage version and six kinds", () => {
+  it("has one group with two served versions, v1alpha1 the storage version, and six kinds", () => {
     assert.deepEqual(model.groups.map((g) => g.name), ["skai.io"]);
     const v = model.groups[0].versions;
-    assert.equal(v.length, 1);
-    assert.equal(v[0].name, "v1alpha1");
-    assert.equal(v[0].storage, true);
-    assert.equal(v[0].served, true);
-    assert.match(v[0].description, /^Package v1alpha1 is the first version/);
+    // Kubernetes priority order: the newer version first.
+    assert.deepEqual(v.map((x) => [x.name, x.storage, x.served]), [["v1beta1", false, true], ["v1alpha1", true, true]]);
+    assert.match(v[1].description, /^Package v1alpha1 is the first version/);
     assert.deepEqual(kinds().map((k) => k.name), ["Dataset", "InferenceService", "Model", "Notebook", "Queue", "TrainingJob"]);
   });
 

@@ -6,6 +6,7 @@
 import { resolve } from "node:path";
 import type { ApiModel } from "../model/types.js";
 import { checkConstraints } from "./constraints.js";
+import { checkConversions } from "./conversion.js";
 import { checkDefaults } from "./defaults.js";
 import { DiagnosticBag, type Diagnostic } from "./diagnostic.js";
 import { checkLists } from "./lists.js";
@@ -29,5 +30,6 @@ export function checkModel(model: ApiModel, opts: CheckOptions = {}): Diagnostic
   checkPaths(model, diags);
   checkConstraints(model, diags);
   checkDefaults(model, diags);
+  checkConversions(model, diags);
   return diags.list();
 }

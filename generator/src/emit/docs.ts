@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
 import type { EmittedFile } from "../codegen/file.js";
 import type { Emitter } from "./emitter.js";
+import { deprecationWarning } from "../model/deprecation.js";
 import type { ApiModel, Constraints, Field, KindModel, ObjectType, TypeNode, ValidationRule, VersionModel } from "../model/types.js";
 
 // Resolved from this module (src/emit or dist/emit alike), never from the working directory.
@@ -273,6 +274,7 @@ function typeNotes(c: Constraints): string[] {
 
 /** The page view of one group-version (exported for tests and other renderers). */
 export function docsPageView(model: ApiModel, group: string, version: VersionModel): PageView {
+  const groupModel = model.groups.find((g) => g.name === group);
   const b = new PageBuilder(model);
   // Types are listed kind by kind, each kind's own types right after the previous kind's.
   const kinds = version.kinds.map((k) => {
@@ -288,7 +290,7 @@ export function docsPageView(model: ApiModel, group: string, version: VersionMod
     description: version.description,
     served: version.served,
     storage: version.storage,
-    deprecated: version.deprecated,
+    deprecated: groupModel ? deprecationWarning(groupModel, version) : version.deprecated,
     kinds,
     types,
     enums,

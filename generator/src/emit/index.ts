@@ -1,4 +1,5 @@
 import { clientEmitter } from "./client.js";
+import { conversionEmitter } from "./conversion.js";
 import type { Emitter } from "./emitter.js";
 import { docsEmitter } from "./docs.js";
 import { manifestsEmitter } from "./manifests.js";
@@ -14,4 +15,4 @@ import { validatorsEmitter } from "./validators.js";
 export type { Emitter, EmitContext } from "./emitter.js";
 
 /** Every emitter, in the order their files are listed. Adding an artifact means adding one line here. */
-export const emitters: Emitter[] = [packageEmitter, openapiEmitter, clientEmitter, typesEmitter, schemasEmitter, validatorsEmitter, serverEmitter, pluginProvidersEmitter, pluginEmitter, manifestsEmitter, docsEmitter];
+export const emitters: Emitter[] = [packageEmitter, openapiEmitter, clientEmitter, typesEmitter, schemasEmitter, validatorsEmitter, serverEmitter, conversionEmitter, pluginProvidersEmitter, pluginEmitter, manifestsEmitter, docsEmitter];

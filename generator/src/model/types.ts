@@ -41,6 +41,22 @@ export interface GroupModel {
   name: string;
   /** Versions in Kubernetes priority order (v1 > v1beta1 > v1alpha1). */
   versions: VersionModel[];
+  /** The user's conversion functions (`definitions/<group>/conversion.ts`), when the group has that file. */
+  conversion?: ConversionModule;
+}
+
+/**
+ * `definitions/<group>/conversion.ts`: functions named as conversion-gen names
+ * them (`Convert_v1alpha1_NotebookSpec_To_v1beta1_NotebookSpec(src, dst)`),
+ * called after the generated copies of the fields that map by name.
+ */
+export interface ConversionModule {
+  /** Project-relative path. */
+  file: string;
+  /** The file's text: the generated package compiles a copy next to its version folders. */
+  text: string;
+  /** Exported function names and where each is declared. */
+  functions: Record<string, SourceLocation>;
 }
 
 export interface VersionModel {

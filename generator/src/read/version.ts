@@ -38,7 +38,8 @@ export function readVersionTags(index: SourceFile | undefined, fallback: SourceL
         break;
       case "deprecated": {
         const text = tag.value.replace(/^"(.*)"$/, "$1");
-        out.deprecated = text || "This version is deprecated.";
+        // Empty: the group decides the text (model/deprecation.ts), as kube's default names the replacement.
+        out.deprecated = text;
         break;
       }
       default:

@@ -3,13 +3,15 @@ import type { EmittedFile } from "../../codegen/file.js";
 import type { GroupModel, KindModel, VersionModel } from "../../model/types.js";
 import type { EmitContext } from "../emitter.js";
 import { groupVersionDir } from "../naming.js";
+import { conversionFile, kindConversionName } from "../conversion.js";
+import { deprecationWarning } from "../../model/deprecation.js";
 
 /**
  * `src/<group>/<version>/resources.ts`: one ResourceDefinition per kind, the
  * kind's declared behaviour (names, scope, subresources, columns) joined with
  * its generated validation. The server serves exactly this list.
  */
-export function emitResources(group: GroupModel, version: VersionModel, ctx: EmitContext): EmittedFile {
+export function emitResources(group: GroupModel, version: VersionModel, ctx: EmitContext, converting: Set<string> = new Set()): EmittedFile {
   const dir = groupVersionDir(group, version);
   const f = new TsFile(`${dir}/resources.ts`);
   const runtime = { module: ctx.runtimeModule };
@@ -18,12 +20,13 @@ export function emitResources(group: GroupModel, version: VersionModel, ctx: Emi
   for (const kind of version.kinds) {
     const validation = f.import(`${kind.name}Validation`, { file: `${dir}/validation.ts` });
     f.jsDoc(`${kind.name} as served at /apis/${group.name}/${version.name}/${kind.plural}.`);
-    f.print(
-      `export const ${kind.name}Resource: ${ResourceDefinition} = ${defineResource}(${JSON.stringify(
-        resourceMetadata(group, version, kind),
-      )}, ${validation});`,
-      "",
-    );
+    const defined = `${defineResource}(${JSON.stringify(resourceMetadata(group, version, kind))}, ${validation})`;
+    // A version other than storage converts every request through the storage version.
+    const conversion = converting.has(kind.name)
+      ? f.import(kindConversionName(version, kind), { file: conversionFile(group) })
+      : undefined;
+    const served = conversion ? `${f.import("withConversion", runtime)}(${defined}, ${conversion})` : defined;
+    f.print(`export const ${kind.name}Resource: ${ResourceDefinition} = ${served};`, "");
   }
   f.jsDoc(`Every kind of ${group.name}/${version.name}.`);
   f.print(`export const resources: ${ResourceDefinition}[] = [${version.kinds.map((k) => `${k.name}Resource`).join(", ")}];`);
@@ -32,6 +35,7 @@ export function emitResources(group: GroupModel, version: VersionModel, ctx: Emi
 
 function resourceMetadata(group: GroupModel, version: VersionModel, kind: KindModel) {
   const { subresources: sub } = kind;
+  const warning = deprecationWarning(group, version, kind.name);
   return {
     group: group.name,
     version: version.name,
@@ -52,6 +56,7 @@ function resourceMetadata(group: GroupModel, version: VersionModel, kind: KindMo
     },
     printColumns: kind.printColumns.map(withoutSource),
     selectableFields: kind.selectableFields,
+    ...(warning !== undefined ? { deprecationWarning: warning } : {}),
   };
 }
 
