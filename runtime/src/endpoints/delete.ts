@@ -1,4 +1,5 @@
 /** DELETE of one object and of a collection (handlers/delete.go). */
+import { deleteAdmission } from "./admission.js";
 import type { RequestContext } from "../api/request.js";
 import { errors, type Status } from "../api/status.js";
 import { toStatusError } from "../registry/errors.js";
@@ -37,7 +38,7 @@ function withoutCode(s: Status): Omit<Status, "code"> {
 export async function handleDelete(ctx: RequestContext, env: Env): Promise<void> {
   const target = outputFor(ctx);
   const opts = await deleteOptions(ctx, env);
-  const result = await env.store.delete(ctx.info.namespace, ctx.info.name, opts);
+  const result = await env.store.delete(ctx.info.namespace, ctx.info.name, { ...opts, admission: deleteAdmission(ctx, env) });
   let code = 200;
   // handlers/delete.go: 202 only when not deleted yet and orphanDependents=false was asked for
   if (!result.deleted && opts.orphanDependents === false) code = 202;
@@ -59,7 +60,7 @@ export async function handleDeleteCollection(ctx: RequestContext, env: Env): Pro
   }
   for (const item of listed.items) {
     try {
-      await env.store.delete(item.metadata.namespace ?? "", item.metadata.name ?? "", opts);
+      await env.store.delete(item.metadata.namespace ?? "", item.metadata.name ?? "", { ...opts, admission: deleteAdmission(ctx, env) });
     } catch (err) {
       // deleted meanwhile: fine (store.go DeleteCollection ignores NotFound)
       if ((err as { code?: number }).code !== 404) throw err;

@@ -1,4 +1,5 @@
 /** What every verb handler of one kind shares. */
+import type { AdmissionChain } from "../admission/chain.js";
 import type { GenericStore } from "../registry/store.js";
 import type { ResourceScope } from "../registry/scope.js";
 import type { ConnectHook } from "../connect/handler.js";
@@ -21,6 +22,8 @@ export interface ResourceHandlerOptions {
   encodeCacheChars?: number;
   /** Clock, for tests. */
   now?: () => Date;
+  /** The server's admission chain (built-in then user plugins); none = no admission. */
+  admission?: AdmissionChain;
   /** Serves declared `log`/`exec` subresources (runtime/src/connect); without it they are 404. */
   connect?: ConnectHook;
 }
@@ -31,6 +34,7 @@ export interface Env {
   storage: Storage;
   cache: EncodeCache;
   lists: ListCache;
-  opts: Required<Omit<ResourceHandlerOptions, "observe" | "connect">>;
+  opts: Required<Omit<ResourceHandlerOptions, "observe" | "connect" | "admission">>;
+  admission?: AdmissionChain;
   connect?: ConnectHook;
 }

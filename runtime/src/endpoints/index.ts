@@ -109,6 +109,7 @@ export function createResourceHandler(defs: ResourceDefinition[], storage: Stora
       lists,
       opts: resolved,
       connect: opts.connect,
+      admission: opts.admission,
     });
   }
   return async (ctx) => {

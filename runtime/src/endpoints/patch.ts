@@ -3,6 +3,7 @@
  * merge patch and strategic merge patch (schema-driven); server-side apply
  * (apply-patch+yaml) is handed to ./apply.ts.
  */
+import { writeAdmission } from "./admission.js";
 import type { RequestContext } from "../api/request.js";
 import type { StructuralSchema } from "../api/resource.js";
 import { errors, StatusError } from "../api/status.js";
@@ -123,7 +124,12 @@ export async function handlePatch(ctx: RequestContext, env: Env, subresource: ""
     if (type === "application/strategic-merge-patch+json") throw errors.badRequest("Invalid JSON Patch");
   }
   const { name, namespace } = ctx.info;
-  const wopts = { dryRun: wq.dryRun, fieldManager: wq.fieldManager, userAgent: ctx.req.headers["user-agent"] };
+  const wopts = {
+    dryRun: wq.dryRun,
+    fieldManager: wq.fieldManager,
+    userAgent: ctx.req.headers["user-agent"],
+    admission: writeAdmission(ctx, env, "UPDATE"),
+  };
   const scaleDef = env.scope.def.subresources.scale;
 
   if (subresource === "scale") {

@@ -1,4 +1,5 @@
 /** GET and PUT of /scale (autoscaling/v1 Scale), as apiextensions serves them. */
+import { writeAdmission } from "./admission.js";
 import type { RequestContext } from "../api/request.js";
 import { errors } from "../api/status.js";
 import { OPTIMISTIC_LOCK_MESSAGE } from "../registry/errors.js";
@@ -42,7 +43,12 @@ export async function handleUpdateScale(ctx: RequestContext, env: Env): Promise<
       applyScale(def, current, replicas);
       return current;
     },
-    { dryRun: wq.dryRun, fieldManager: wq.fieldManager, userAgent: ctx.req.headers["user-agent"] },
+    {
+      dryRun: wq.dryRun,
+      fieldManager: wq.fieldManager,
+      userAgent: ctx.req.headers["user-agent"],
+      admission: writeAdmission(ctx, env, "UPDATE"),
+    },
   );
   writeValue(ctx, 200, toScale(def, updated), { ...target, convert: undefined });
 }

@@ -1,4 +1,5 @@
 /** POST (create) and PUT (update of the main resource or /status) (handlers/create.go, update.go). */
+import { writeAdmission } from "./admission.js";
 import type { RequestContext } from "../api/request.js";
 import { errors } from "../api/status.js";
 import type { KubeObject } from "../storage/interface.js";
@@ -27,6 +28,7 @@ export async function handleCreate(ctx: RequestContext, env: Env): Promise<void>
     dryRun: wq.dryRun,
     fieldManager: wq.fieldManager,
     userAgent: ctx.req.headers["user-agent"],
+    admission: writeAdmission(ctx, env, "CREATE"),
   });
   writeObject(ctx, env, 201, created, target);
 }
@@ -57,6 +59,7 @@ export async function handleUpdate(ctx: RequestContext, env: Env, subresource: "
     dryRun: wq.dryRun,
     fieldManager: wq.fieldManager,
     userAgent: ctx.req.headers["user-agent"],
+    admission: writeAdmission(ctx, env, "UPDATE"),
   });
   writeObject(ctx, env, 200, updated, target);
 }

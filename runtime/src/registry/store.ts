@@ -20,10 +20,22 @@ import {
   validateUpdate,
 } from "./strategy.js";
 
+/**
+ * Admission for one write, built by the handler from the request's user and
+ * attributes: mutating admission runs on the defaulted object before the
+ * strategy validates it, validating admission on the final object (kube's
+ * handler order). Both throw the StatusError to send.
+ */
+export interface WriteAdmission {
+  mutate(obj: KubeObject, old?: KubeObject): Promise<void>;
+  validate(obj: KubeObject, old?: KubeObject): Promise<void>;
+}
+
 export interface WriteOptions {
   dryRun: boolean;
   fieldManager?: string;
   userAgent?: string;
+  admission?: WriteAdmission;
 }
 
 export interface DeleteOptions {
@@ -32,6 +44,8 @@ export interface DeleteOptions {
   propagationPolicy?: string;
   orphanDependents?: boolean;
   dryRun: boolean;
+  /** Validating admission of the deletion, given the stored object. */
+  admission?: { validate(old: KubeObject): Promise<void> };
 }
 
 export interface DeleteResult {
@@ -97,6 +111,7 @@ export class GenericStore {
     obj.apiVersion = this.scope.apiVersion;
     obj.kind = def.kind;
     def.applyDefaults(obj as Record<string, unknown>);
+    await opts.admission?.mutate(obj);
     const m = metaOf(obj);
     prepareForCreate(this.scope, obj);
     m.creationTimestamp = rfc3339(this.clock());
@@ -104,6 +119,7 @@ export class GenericStore {
     const generated = !!m.generateName && !m.name;
     if (generated) m.name = generateName(m.generateName!);
     validateCreate(this.scope, obj);
+    await opts.admission?.validate(obj);
     updateManagedFields(obj, undefined, managerName(opts.fieldManager, opts.userAgent), this.scope.apiVersion, "", this.clock(), this.scope);
     omitEmptyMeta(obj);
     if (m.resourceVersion) throw unknownError("resourceVersion should not be set on objects to be created");
@@ -151,7 +167,7 @@ export class GenericStore {
   ): Promise<KubeObject> {
     const key = this.key(namespace, name);
     const manager = managerName(opts.fieldManager, opts.userAgent);
-    const tryUpdate = (current: KubeObject): KubeObject => {
+    const tryUpdate = async (current: KubeObject): Promise<KubeObject> => {
       const requested = produce(structuredClone(current));
       const rm = metaOf(requested);
       const rv = rm.resourceVersion;
@@ -164,8 +180,10 @@ export class GenericStore {
       requested.apiVersion = this.scope.apiVersion;
       requested.kind = this.scope.def.kind;
       this.scope.def.applyDefaults(requested as Record<string, unknown>);
+      await opts.admission?.mutate(requested, current);
       const next = prepareForUpdate(this.scope, requested, current, subresource);
       validateUpdate(this.scope, next, current);
+      await opts.admission?.validate(next, current);
       updateManagedFields(next, current, manager, this.scope.apiVersion, subresource, this.clock(), this.scope);
       omitEmptyMeta(next);
       if (shouldDeleteDuringUpdate(next, current)) throw new DeleteDuringUpdate(next, current.metadata.uid);
@@ -201,6 +219,7 @@ export class GenericStore {
       throw toStatusError(err, this.scope, name, "delete");
     }
     this.checkPreconditions(obj, opts);
+    await opts.admission?.validate(obj);
     const pending = (metaOf(obj).finalizers ?? []).length > 0;
     const [gcChange] = this.gcFinalizers(obj, opts);
     if (pending || gcChange) {

@@ -3,6 +3,8 @@
  * createApiServer -> listen, then the admin kubeconfig and a hint on stdout.
  * SIGTERM/SIGINT close the server and the storage gracefully.
  */
+import { createAdmission } from "../admission/setup.js";
+import type { AdmissionPlugin } from "../admission/types.js";
 import { readFileSync } from "node:fs";
 import type { ResourceDefinition } from "../api/resource.js";
 import { type ConnectProviders, createConnectHook } from "../connect/index.js";
@@ -29,6 +31,8 @@ export interface RunOptions {
   handleSignals?: boolean;
   /** Passed through to createApiServer (e.g. a resourceHandler or authorizer). */
   server?: Partial<ApiServerOptions>;
+  /** The generated package's user admission plugins (definitions/admission.ts); they run after the built-in ones. */
+  admissionPlugins?: readonly AdmissionPlugin[];
   /** User providers of log/exec by group-version then kind (the generated server passes connect.ts's exports). */
   connect?: Record<string, ConnectProviders>;
 }
@@ -80,6 +84,8 @@ export async function runServer(
   }
   const auth = delegated;
 
+  // NamespaceLifecycle when there is a cluster to ask about namespaces, then the user's plugins.
+  const admission = createAdmission({ cluster: auth?.cluster ?? null, plugins: opts.admissionPlugins, onError: (err) => out(`admission: ${(err as Error).message}`) });
   const storage = await openStorage(flags.storage, {
     etcd: { prefix: flags.etcdPrefix, tls: { caFile: flags.etcdCAFile, certFile: flags.etcdCertFile, keyFile: flags.etcdKeyFile } },
   });
@@ -100,7 +106,10 @@ export async function runServer(
     maxMutatingRequestsInFlight: flags.maxMutatingRequestsInflight,
     requestTimeoutMs: flags.requestTimeoutMs,
     // log/exec: user providers, else the pod proxy through kube-apiserver with the server's own identity.
-    resourceHandlerOptions: { connect: createConnectHook({ providers: opts.connect, cluster: auth?.cluster ?? null }) },
+    resourceHandlerOptions: {
+      connect: createConnectHook({ providers: opts.connect, cluster: auth?.cluster ?? null }),
+      admission: admission.chain,
+    },
     healthChecks: [{ name: "storage", check: async () => void (await storage.currentRevision()) }],
     ...opts.server,
   });
@@ -109,6 +118,7 @@ export async function runServer(
     ({ port } = await apiServer.listen());
   } catch (err) {
     auth?.close();
+    admission.close();
     await storage.close();
     throw err;
   }
@@ -122,6 +132,7 @@ export async function runServer(
     (closing ??= (async () => {
       await apiServer.close();
       auth?.close();
+      admission.close();
       await storage.close();
     })());
 

@@ -2,6 +2,7 @@ import { TsFile } from "../../codegen/ts-file.js";
 import type { EmittedFile } from "../../codegen/file.js";
 import type { ApiModel } from "../../model/types.js";
 import type { EmitContext } from "../emitter.js";
+import { ADMISSION_FILE } from "../admission.js";
 import { CONNECT_INDEX } from "../plugin-providers.js";
 import { groupVersionDir, groupVersionIdentifier, servedVersions } from "../naming.js";
 
@@ -27,7 +28,11 @@ export function emitServerMain(model: ApiModel, ctx: EmitContext): EmittedFile {
     "",
     "",
     "// log/exec: the user's providers (definitions/<group>/<version>/connect.ts), else the built-in pod proxy.",
-    `await ${runServer}(process.argv.slice(2), resources, openapi, { connect: ${f.import("connectProviders", { file: CONNECT_INDEX })} });`,
+    `await ${runServer}(process.argv.slice(2), resources, openapi, {`,
+    `  connect: ${f.import("connectProviders", { file: CONNECT_INDEX })},`,
+    "  // definitions/admission.ts: run after the built-in plugins (NamespaceLifecycle in a cluster).",
+    `  admissionPlugins: ${f.import("userAdmissionPlugins", { file: ADMISSION_FILE })},`,
+    "});",
   );
   return f.toFile();
 }

@@ -1,0 +1,41 @@
+/**
+ * Admission for one request: the handler turns the server's AdmissionChain and
+ * the request's user and attributes into the callbacks the registry calls at
+ * kube's points (mutating after defaulting, validating after the strategy).
+ */
+import { admissionAttributes } from "../admission/attributes.js";
+import type { AdmissionObject, Operation } from "../admission/types.js";
+import type { RequestContext } from "../api/request.js";
+import type { WriteAdmission } from "../registry/store.js";
+import type { KubeObject } from "../storage/interface.js";
+import type { Env } from "./env.js";
+
+export function writeAdmission(ctx: RequestContext, env: Env, operation: Operation): WriteAdmission | undefined {
+  const chain = env.admission;
+  if (!chain || chain.plugins.length === 0) return undefined;
+  const attrs = (obj: KubeObject, old?: KubeObject) =>
+    admissionAttributes({
+      operation,
+      info: ctx.info,
+      user: ctx.user,
+      query: ctx.query,
+      kind: env.scope.def.kind,
+      object: obj as AdmissionObject,
+      oldObject: old as AdmissionObject | undefined,
+    });
+  return {
+    mutate: (obj, old) => chain.mutate(attrs(obj, old)),
+    validate: (obj, old) => chain.validate(attrs(obj, old)),
+  };
+}
+
+export function deleteAdmission(ctx: RequestContext, env: Env): { validate(old: KubeObject): Promise<void> } | undefined {
+  const chain = env.admission;
+  if (!chain || chain.plugins.length === 0) return undefined;
+  return {
+    validate: (old) =>
+      chain.validate(
+        admissionAttributes({ operation: "DELETE", info: ctx.info, user: ctx.user, query: ctx.query, kind: env.scope.def.kind, oldObject: old as AdmissionObject }),
+      ),
+  };
+}
