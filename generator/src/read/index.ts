@@ -8,6 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import type { Node, Project } from "ts-morph";
 import { DiagnosticBag, type Diagnostic } from "../check/diagnostic.js";
 import type { ApiModel, GroupModel, KindModel, ObjectType, VersionModel } from "../model/types.js";
+import { readAdmissionModule } from "./admission.js";
 import { readConnectModules } from "./connect.js";
 import { readConversionModule } from "./conversion.js";
 import { readKind, resourceClause } from "./kind.js";
@@ -68,7 +69,11 @@ export async function readDefinitions(definitionsDir: string, opts: ReadOptions 
     const types: Record<string, ObjectType> = {};
     for (const id of Object.keys(ctx.reader.types).sort()) types[id] = ctx.reader.types[id];
     const connectModules = readConnectModules(defsDir, projectRoot);
-    return { model: { groups, types, ...(connectModules.length ? { connectModules } : {}) }, diagnostics: diags.list() };
+    const admission = readAdmissionModule(defsDir, projectRoot);
+    return {
+      model: { groups, types, ...(connectModules.length ? { connectModules } : {}), ...(admission ? { admission } : {}) },
+      diagnostics: diags.list(),
+    };
   } catch (e) {
     // Never a stack trace: an unexpected failure is one more diagnostic.
     diags.report(fileStart(projectRoot, defsDir), "internal-error", `skai-gen failed while reading definitions: ${(e as Error)?.message ?? String(e)}`, "this is a bug in skai-gen; please report it");
