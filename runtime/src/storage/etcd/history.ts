@@ -41,6 +41,7 @@ export interface HistoryParams {
    */
   idleEndMs?: number;
   compacted: () => number;
+  learnCompacted: (rev: number) => Promise<number>;
 }
 
 const BATCH = 500;
@@ -83,8 +84,15 @@ export function etcdHistory(p: HistoryParams): BacklogSource {
       wake?.();
     });
     watcher.on("error", (err) => {
-      failure = isCompacted(err) ? watchExpired(p.key, p.from, p.compacted()) : unreachable(p.key, err);
-      finish();
+      if (!isCompacted(err)) {
+        failure = unreachable(p.key, err);
+        return finish();
+      }
+      // Compacted by another replica: learn the revision so the 410 text names it.
+      void p.learnCompacted(p.from).then((c) => {
+        failure = watchExpired(p.key, p.from, c);
+        finish();
+      });
     });
   };
   let started: Promise<void> | undefined;

@@ -249,6 +249,7 @@ export class EtcdStorage implements Storage {
           upto: current,
           idleEndMs: current === this.openedAt ? 300 : undefined,
           compacted: () => this.compacted,
+          learnCompacted: (rev) => this.learnCompacted(rev),
         });
     }
     // Registered in the same tick as `current` was read: live events are exactly those after it.
@@ -406,9 +407,30 @@ export class EtcdStorage implements Storage {
     }
   }
 
-  /** After etcd said "compacted" (another replica compacted): at least `rev + 1`. */
-  private async learnCompacted(rev: number): Promise<number> {
-    this.compacted = Math.max(this.compacted, rev + 1);
+  /**
+   * After etcd said `rev` is compacted (another replica's compactor ran): finds etcd's
+   * compacted revision, the oldest readable one, by bisecting with cheap count-only
+   * reads, so 410 texts carry the real number as kube's do. Rare, so a few reads are fine.
+   */
+  async learnCompacted(rev: number): Promise<number> {
+    let lo = Math.max(rev, this.compacted); // unreadable (or already known)
+    let hi: number;
+    try {
+      hi = await this.currentEtcdRevision(); // readable
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        try {
+          await this.client.kv.range({ key: buf(this.keys.root), revision: String(mid), count_only: true, limit: 1 });
+          hi = mid;
+        } catch (err) {
+          if (!isCompacted(err)) throw err;
+          lo = mid;
+        }
+      }
+    } catch {
+      hi = rev + 1;
+    }
+    this.compacted = Math.max(this.compacted, hi);
     return this.compacted;
   }
 
