@@ -1,0 +1,85 @@
+/**
+ * kubectl-skai as kubectl runs it (`kubectl skai ...`, found on the PATH),
+ * with the user's kubeconfig: logs, and `exec -it` on a real terminal in tmux
+ * (raw mode, keystrokes, the window size and its changes, the exit code).
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile, spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { type Env, startEnv } from "./fixtures.js";
+
+const run = promisify(execFile);
+const NB = "/apis/skai.io/v1alpha1/namespaces/ml/notebooks";
+const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
+let env: Env;
+let pathEnv: NodeJS.ProcessEnv;
+
+before(async () => {
+  env = await startEnv();
+  env.kube.pods.add("ml", "nb1-0");
+  env.kube.pods.log("ml", "nb1-0", "first");
+  env.kube.pods.log("ml", "nb1-0", "second");
+  const nb = await env.as("alice", NB, "POST", { apiVersion: "skai.io/v1alpha1", kind: "Notebook", metadata: { name: "nb1" }, spec: {}, status: { podName: "nb1-0" } });
+  assert.equal(nb.status, 201);
+  // kubectl runs any kubectl-<name> on the PATH as `kubectl <name>`.
+  const bin = join(env.dir, "bin");
+  mkdirSync(bin);
+  const script = fileURLToPath(new URL("./plugin-bin.ts", import.meta.url));
+  writeFileSync(join(bin, "kubectl-skai"), `#!/bin/sh\nexec "${process.execPath}" --import tsx "${script}" "$@"\n`);
+  chmodSync(join(bin, "kubectl-skai"), 0o755);
+  pathEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}`, KUBECONFIG: env.kubeconfigFor("alice") };
+});
+after(() => env?.close());
+
+test("kubectl skai logs follows the kubeconfig (context namespace) and prints the log", async () => {
+  const r = await run("kubectl", ["skai", "logs", "notebook/nb1", "--tail=1"], { env: pathEnv, encoding: "utf8", timeout: 30_000, cwd: fileURLToPath(new URL("../..", import.meta.url)) });
+  assert.equal(r.stdout, "second\n");
+  const all = await run("kubectl", ["skai", "logs", "nb", "nb1", "-n", "ml"], { env: pathEnv, encoding: "utf8", timeout: 30_000, cwd: fileURLToPath(new URL("../..", import.meta.url)) });
+  assert.equal(all.stdout, "first\nsecond\n");
+  await assert.rejects(run("kubectl", ["skai", "logs", "notebook/missing"], { env: pathEnv, encoding: "utf8", timeout: 30_000 }), (e: Error & { stderr: string }) => {
+    assert.match(e.stderr, /Error from server \(NotFound\): notebooks.skai.io "missing" not found/);
+    return true;
+  });
+});
+
+test("kubectl skai exec -it works on a tty in tmux", { skip: hasTmux ? false : "tmux is not installed" }, async () => {
+  const session = `skai-exec-${process.pid}`;
+  const tmux = (...args: string[]) => run("tmux", args, { env: pathEnv, encoding: "utf8" });
+  const screen = async () => (await tmux("capture-pane", "-p", "-t", session)).stdout;
+  const waitFor = async (pattern: RegExp, ms = 15_000) => {
+    const end = Date.now() + ms;
+    let text = "";
+    while (Date.now() < end) {
+      text = await screen();
+      if (pattern.test(text)) return text;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out waiting for ${pattern}; screen:\n${text}`);
+  };
+  const cmd = `cd ${JSON.stringify(fileURLToPath(new URL("../..", import.meta.url)))} && kubectl skai exec -it notebook/nb1 -- bash; echo "EXIT=$?"; sleep 60`;
+  await tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", "env", `PATH=${pathEnv.PATH}`, `KUBECONFIG=${pathEnv.KUBECONFIG}`, "sh", "-c", cmd);
+  try {
+    await waitFor(/^\$ ?$/m); // capture-pane trims trailing spaces
+    await tmux("send-keys", "-t", session, "echo from-tmux", "Enter");
+    await waitFor(/^from-tmux$/m);
+    await tmux("send-keys", "-t", session, "size", "Enter");
+    await waitFor(/^40 120$/m);
+    await tmux("resize-window", "-t", session, "-x", "100", "-y", "30");
+    await new Promise((r) => setTimeout(r, 300));
+    await tmux("send-keys", "-t", session, "size", "Enter");
+    await waitFor(/^30 100$/m);
+    await tmux("send-keys", "-t", session, "exit 3", "Enter");
+    const end = await waitFor(/EXIT=3/);
+    assert.match(end, /command terminated with exit code 3/);
+    const rec = env.kube.pods.execRequests.at(-1)!;
+    assert.deepEqual(rec.command, ["bash"]);
+    assert.equal(rec.tty, true);
+    assert.equal(rec.stdin, true);
+  } finally {
+    await tmux("kill-session", "-t", session).catch(() => {});
+  }
+});
