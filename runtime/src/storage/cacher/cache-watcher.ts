@@ -1,0 +1,242 @@
+/**
+ * A watch served from a WatchCache. It owns no queue: it reads the cache's shared
+ * window through a revision cursor, so fan-out costs a write one counter bump per
+ * watcher. A watcher that lets more than `bufferSize` of its events pile up is
+ * ended (after those it had "buffered", so it never skips one) and the client
+ * re-watches from the last revision it saw, as with kube's cacher: a watcher that
+ * does not read cannot stall the others.
+ */
+import { watchExpired } from "../errors.js";
+import type { KubeObject, Predicate, WatchEvent, Watcher } from "../interface.js";
+import { INITIAL_EVENTS_END_ANNOTATION } from "../watch-hub.js";
+import type { CacheEvent, CacheListener, WatchCache } from "./watch-cache.js";
+
+export interface CacheWatchParams {
+  key: string;
+  recursive: boolean;
+  predicate?: Predicate;
+  /** The revision the client asked for (error messages). */
+  requested: number;
+  bookmarkIntervalMs?: number;
+  bufferSize: number;
+}
+
+const DONE: IteratorResult<WatchEvent> = { value: undefined, done: true };
+
+export class CacheWatcher implements Watcher, CacheListener {
+  /** Revision of the last event consumed from the window. */
+  private cursor = 0;
+  /** Window events after this revision were appended while registered (they count against the buffer). */
+  private liveFrom = Infinity;
+  private queued = 0;
+  private lastQueued = 0;
+  /** When ending: deliver up to this revision, then finish. */
+  private limit = Infinity;
+  private initial: WatchEvent[] = [];
+  private initialPos = 0;
+  private state: "pending" | "open" | "ending" | "stopped" = "pending";
+  private error: unknown = undefined;
+  private bookmarkDue = false;
+  private wakers: (() => void)[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly cache: WatchCache,
+    private readonly p: CacheWatchParams,
+  ) {}
+
+  /**
+   * Starts delivering window events after `from`; with `snapshot`, first the current
+   * state (as ADDED) at the cache's revision, which becomes `from`.
+   */
+  begin(from: number, snapshot?: { initialEventsEnd: boolean }): void {
+    if (this.state !== "pending") return;
+    const c = this.cache;
+    if (snapshot) {
+      from = c.rev;
+      for (const obj of this.stateObjects()) {
+        if (!this.p.predicate || this.p.predicate(obj)) {
+          this.initial.push({ type: "ADDED", object: obj, revision: Number(obj.metadata.resourceVersion) });
+        }
+      }
+      if (snapshot.initialEventsEnd) this.initial.push(bookmark(from, true));
+    }
+    this.cursor = from;
+    this.liveFrom = c.rev;
+    this.state = "open";
+    c.watchers.add(this);
+    if (this.p.bookmarkIntervalMs && this.p.bookmarkIntervalMs > 0) {
+      this.timer = setInterval(() => {
+        this.bookmarkDue = true;
+        this.signal();
+      }, this.p.bookmarkIntervalMs);
+      this.timer.unref();
+    }
+    this.signal();
+  }
+
+  /** The watch cannot start (too old, too large, storage closed): next() rejects with it. */
+  fail(err: unknown): void {
+    if (this.state === "stopped") return;
+    this.error = err;
+    this.signal();
+  }
+
+  notify(ev: CacheEvent): void {
+    if (this.state !== "open" || ev.revision <= this.cursor || !this.matches(ev.key)) return;
+    if (this.queued >= this.p.bufferSize) {
+      // Too slow: keep what it had, stop counting, let it drain and end.
+      this.limit = this.lastQueued;
+      this.end();
+      return;
+    }
+    this.queued++;
+    this.lastQueued = ev.revision;
+    this.signal();
+  }
+
+  terminate(): void {
+    if (this.state === "stopped") return;
+    this.limit = Math.min(this.limit, this.cache.rev);
+    this.end();
+  }
+
+  stop(): void {
+    this.state = "stopped";
+    this.detach();
+    this.initial = [];
+    this.signal();
+  }
+
+  private end(): void {
+    if (this.state === "stopped" || this.state === "ending") return;
+    this.state = "ending";
+    this.detach();
+    this.signal();
+  }
+
+  private detach(): void {
+    this.cache.watchers.delete(this);
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private signal(): void {
+    const wakers = this.wakers;
+    this.wakers = [];
+    for (const w of wakers) w();
+  }
+
+  private matches(key: string): boolean {
+    return this.p.recursive ? key.startsWith(this.p.key) : key === this.p.key;
+  }
+
+  private *stateObjects(): Iterable<KubeObject> {
+    const c = this.cache;
+    if (!this.p.recursive) {
+      const obj = c.items.get(this.p.key);
+      if (obj) yield obj;
+      return;
+    }
+    const keys = c.keys.keys;
+    for (let i = c.keys.start(this.p.key); i < keys.length && keys[i]!.startsWith(this.p.key); i++) {
+      yield c.items.get(keys[i]!)!;
+    }
+  }
+
+  private async next(): Promise<IteratorResult<WatchEvent>> {
+    for (;;) {
+      if (this.state === "stopped") return DONE;
+      if (this.error !== undefined) {
+        const err = this.error;
+        this.stop();
+        throw err;
+      }
+      if (this.state === "pending") {
+        await new Promise<void>((resolve) => this.wakers.push(resolve));
+        continue;
+      }
+      if (this.initialPos < this.initial.length) {
+        const ev = this.initial[this.initialPos++]!;
+        if (this.initialPos === this.initial.length) {
+          this.initial = [];
+          this.initialPos = 0;
+        }
+        return { value: ev, done: false };
+      }
+      const ev = this.fromWindow();
+      if (ev === "gone") continue;
+      if (ev) return { value: ev, done: false };
+      if (this.state === "ending") {
+        this.stop();
+        return DONE;
+      }
+      if (this.bookmarkDue) {
+        this.bookmarkDue = false;
+        // Nothing undelivered up to the cache's revision: a truthful bookmark.
+        this.cursor = Math.max(this.cursor, this.cache.rev);
+        return { value: bookmark(this.cursor), done: false };
+      }
+      await new Promise<void>((resolve) => this.wakers.push(resolve));
+    }
+  }
+
+  /** The next event for this watcher from the window; "gone" after ending or failing it. */
+  private fromWindow(): WatchEvent | "gone" | undefined {
+    const c = this.cache;
+    if (this.cursor < c.windowStart) {
+      if (this.cursor < c.compactedRev) this.error = watchExpired(this.p.key, this.p.requested, c.compactedRev);
+      else this.stop(); // fell out of the window: as slow as an overflow
+      return "gone";
+    }
+    for (let i = c.firstAfter(this.cursor); ; i++) {
+      const ce = c.eventAt(i);
+      if (!ce) return undefined;
+      if (ce.revision > this.limit) {
+        this.stop();
+        return "gone";
+      }
+      this.cursor = ce.revision;
+      if (!this.matches(ce.key)) continue;
+      if (ce.revision > this.liveFrom && this.queued > 0) this.queued--;
+      const out = transform(ce, this.p.predicate);
+      if (out) return out;
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<WatchEvent> {
+    return {
+      next: () => this.next(),
+      return: async () => {
+        this.stop();
+        return DONE;
+      },
+    };
+  }
+}
+
+export function bookmark(revision: number, initialEventsEnd = false): WatchEvent {
+  const metadata: KubeObject["metadata"] = { resourceVersion: String(revision) };
+  if (initialEventsEnd) metadata.annotations = { [INITIAL_EVENTS_END_ANNOTATION]: "true" };
+  return { type: "BOOKMARK", object: { metadata }, revision };
+}
+
+/**
+ * etcd3/watcher.go `transform` semantics over a cached change: with a predicate, a
+ * MODIFIED that starts matching is ADDED and one that stops matching is DELETED
+ * (the last matching state stamped with the event's revision). Built once per event.
+ */
+function transform(ce: CacheEvent, pred: Predicate | undefined): WatchEvent | null {
+  if (!pred) return ce.event;
+  if (ce.type !== "MODIFIED") return pred(ce.object) ? ce.event : null;
+  const now = pred(ce.object);
+  const was = ce.prevObject ? pred(ce.prevObject) : false;
+  if (now && was) return ce.event;
+  if (now) return (ce.asAdded ??= { ...ce.event, type: "ADDED" });
+  if (was) {
+    const prev = ce.prevObject!;
+    const object = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(ce.revision) } };
+    return (ce.asDeleted ??= { type: "DELETED", object, revision: ce.revision, prevObject: prev });
+  }
+  return null;
+}

@@ -1,0 +1,62 @@
+/**
+ * Key arithmetic for the cacher. Keys are laid out by the registry as
+ * `/<group>/<resource>/[<namespace>/]<name>` (registry/scope.ts), so the first two
+ * segments name the kind: the unit that gets one backend watch and one cache.
+ */
+import type { KubeObject } from "../interface.js";
+
+const KIND = /^\/[^/]+\/[^/]+\//;
+
+/** `/<group>/<resource>/` of a key or prefix, or undefined when it is not under one. */
+export function kindPrefix(key: string): string | undefined {
+  return KIND.exec(key)?.[0];
+}
+
+/** A recursive prefix always means a directory. */
+export function asDir(prefix: string): string {
+  return prefix.endsWith("/") ? prefix : prefix + "/";
+}
+
+/**
+ * The storage key of an object seen in a list or an event of `kind`. Events carry no
+ * key, so it is rebuilt as the registry builds it (registry/scope.ts objectKey): the
+ * registry sets metadata.namespace exactly for namespaced kinds.
+ */
+export function objectKey(kind: string, obj: KubeObject): string {
+  const m = obj.metadata;
+  return m.namespace ? `${kind}${m.namespace}/${m.name ?? ""}` : `${kind}${m.name ?? ""}`;
+}
+
+/** Index of the first element >= x in a sorted array. */
+export function lowerBound(arr: readonly string[], x: string): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (arr[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Keys kept sorted for paging and prefix scans; inserts and deletes are binary search + splice. */
+export class SortedKeys {
+  keys: string[] = [];
+
+  insert(key: string): void {
+    const i = lowerBound(this.keys, key);
+    if (this.keys[i] !== key) this.keys.splice(i, 0, key);
+  }
+
+  remove(key: string): void {
+    const i = lowerBound(this.keys, key);
+    if (this.keys[i] === key) this.keys.splice(i, 1);
+  }
+
+  /** Index of the first key under `dir` that is greater than `after`. */
+  start(dir: string, after?: string): number {
+    if (after === undefined || after < dir) return lowerBound(this.keys, dir);
+    const i = lowerBound(this.keys, after);
+    return this.keys[i] === after ? i + 1 : i;
+  }
+}
