@@ -8,6 +8,7 @@ import { emitters, type EmitContext } from "./emit/index.js";
 import { ensureManifestCertificates, readManifestCertificates } from "./emit/manifests/certs.js";
 import type { ApiModel } from "./model/types.js";
 import { readDefinitions } from "./read/index.js";
+import { protobufStep, type ProtobufLockFile } from "./model/protobuf-step.js";
 import { GENERATOR_VERSION } from "./version.js";
 
 export interface GenerateOptions {
@@ -34,6 +35,8 @@ export interface GenerateResult {
   files: EmittedFile[];
   /** Milliseconds spent per step. */
   timings: Record<string, number>;
+  /** `definitions/protobuf.lock.json` as this run numbered it; absent when reading failed. */
+  protobufLock?: ProtobufLockFile;
 }
 
 export const DEFAULT_CONTEXT: EmitContext = {
@@ -57,8 +60,9 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
 
   const projectRoot = path.resolve(opts.projectRoot ?? process.cwd());
   const read = await time("read", () => readDefinitions(path.resolve(opts.definitionsDir), { projectRoot, project: opts.project }));
+  const protobuf = await time("protobuf", () => protobufStep(path.resolve(opts.definitionsDir), projectRoot, read.model));
   // The checks run even when reading found problems: a run reports every mistake, not the first batch.
-  const diagnostics = [...read.diagnostics, ...(await time("check", () => checkModel(read.model, { projectRoot })))];
+  const diagnostics = [...read.diagnostics, ...protobuf.diagnostics, ...(await time("check", () => checkModel(read.model, { projectRoot })))];
   if (diagnostics.length > 0) return { model: read.model, diagnostics, files: [], timings };
 
   const certificates = opts.certs
@@ -74,7 +78,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
   assertUniquePaths(emitted);
   const files = await time("format", () => Promise.all(emitted.map(finishFile)));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { model: read.model, diagnostics, files, timings };
+  return { model: read.model, diagnostics, files, timings, protobufLock: protobuf.lock };
 }
 
 function assertUniquePaths(files: EmittedFile[]): void {

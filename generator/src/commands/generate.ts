@@ -4,6 +4,7 @@ import type { Project } from "ts-morph";
 import { generate } from "../pipeline.js";
 import { createProject } from "../read/index.js";
 import { writeTree } from "../write/writer.js";
+import { writeLock } from "../write/lock.js";
 import { guard, reportDiagnostics } from "./report.js";
 
 export interface GenerateCommandOptions {
@@ -45,6 +46,7 @@ async function runOnce(opts: GenerateCommandOptions, quiet: boolean, project?: P
     return 1;
   }
   const diff = await writeTree(opts.outDir, result.files);
+  if (result.protobufLock && (await writeLock(result.protobufLock))) process.stdout.write(`skai-gen: updated ${rel(result.protobufLock.path)}\n`);
   const ms = Math.round(performance.now() - started);
   const touched = diff.added.length + diff.changed.length + diff.removed.length;
   const kinds = result.model!.groups.flatMap((g) => g.versions.flatMap((v) => v.kinds)).length;

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { generate } from "../pipeline.js";
 import { diffTree } from "../write/writer.js";
+import { lockIsCurrent } from "../write/lock.js";
 import { guard, reportDiagnostics } from "./report.js";
 
 export function verifyCommand(opts: {
@@ -16,7 +17,9 @@ export function verifyCommand(opts: {
     }
     const diff = await diffTree(opts.outDir, result.files);
     const out = path.relative(process.cwd(), opts.outDir) || ".";
+    const lock = result.protobufLock;
     const stale = [
+      ...(lock && !(await lockIsCurrent(lock)) ? [`  stale:   ${path.relative(process.cwd(), lock.path)} (protobuf field numbers)`] : []),
       ...diff.added.map((p) => `  missing: ${out}/${p}`),
       ...diff.changed.map((p) => `  stale:   ${out}/${p}`),
       ...diff.removed.map((p) => `  extra:   ${out}/${p}`),

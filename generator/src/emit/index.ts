@@ -5,6 +5,7 @@ import { docsEmitter } from "./docs.js";
 import { manifestsEmitter } from "./manifests.js";
 import { openapiEmitter } from "./openapi/index.js";
 import { packageEmitter } from "./package.js";
+import { protobufEmitter } from "./protobuf/index.js";
 import { pluginEmitter } from "./plugin.js";
 import { pluginProvidersEmitter } from "./plugin-providers.js";
 import { schemasEmitter } from "./schemas.js";
@@ -15,4 +16,4 @@ import { validatorsEmitter } from "./validators.js";
 export type { Emitter, EmitContext } from "./emitter.js";
 
 /** Every emitter, in the order their files are listed. Adding an artifact means adding one line here. */
-export const emitters: Emitter[] = [packageEmitter, openapiEmitter, clientEmitter, typesEmitter, schemasEmitter, validatorsEmitter, serverEmitter, conversionEmitter, pluginProvidersEmitter, pluginEmitter, manifestsEmitter, docsEmitter];
+export const emitters: Emitter[] = [packageEmitter, openapiEmitter, clientEmitter, typesEmitter, schemasEmitter, validatorsEmitter, serverEmitter, protobufEmitter, conversionEmitter, pluginProvidersEmitter, pluginEmitter, manifestsEmitter, docsEmitter];

@@ -4,6 +4,7 @@
  * a ts-morph node, a function or a class instance, so a model can be written
  * to JSON, diffed in tests and built by hand in fixtures.
  */
+import type { ProtobufNumbering } from "./protobuf.js";
 
 /** Where something was declared: 1-based line and column, path relative to the project root. */
 export interface SourceLocation {
@@ -21,6 +22,8 @@ export interface ApiModel {
    * `io.k8s.api.core.v1.PodTemplateSpec`). Sorted by key when serialised.
    */
   types: Record<string, ObjectType>;
+  /** Protobuf field numbers of the definitions' types: the lock file's, plus new fields numbered (model/protobuf-numbers.ts). */
+  protobuf?: ProtobufNumbering;
   /** Project-relative path of the user's admission module (`definitions/admission.ts` or `definitions/<group>/admission.ts`); the reader fills it in (TODO), emit/admission.ts reads it. */ admissionModule?: string;
   /** The user's log/exec providers, one `connect.ts` per version folder that has one (read/connect.ts). */
   connectModules?: ConnectModule[];

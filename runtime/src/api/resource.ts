@@ -4,6 +4,7 @@
  * and hands the list to the runtime; everything else (routing, verbs, storage,
  * discovery) is the runtime's job.
  */
+import type { KindProtobuf } from "../protobuf/descriptor.js";
 
 /** A Kubernetes structural schema node (the CRD OpenAPI v3 subset with x-kubernetes-* extensions). */
 export interface StructuralSchema {
@@ -132,4 +133,6 @@ export interface ResourceDefinition {
    * object on update, for transition rules (`oldSelf`).
    */
   validate(obj: Record<string, unknown>, old?: Record<string, unknown>): FieldError[];
+  /** Protobuf descriptors (`application/vnd.kubernetes.protobuf`); kinds without them are served as JSON only. */
+  protobuf?: KindProtobuf;
 }

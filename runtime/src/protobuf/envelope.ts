@@ -62,7 +62,8 @@ export function readEnvelope(buf: Buffer, start = 0, end = buf.length): Unwrappe
   while (r.pos < end) {
     const tag = r.uint32();
     if (tag === 10) {
-      const tmEnd = r.pos + r.length();
+      const tmLen = r.length();
+      const tmEnd = r.pos + tmLen;
       while (r.pos < tmEnd) {
         const t = r.uint32();
         if (t === 10) out.typeMeta.apiVersion = r.string();
@@ -112,7 +113,8 @@ export function readWatchFrame(frame: Buffer): { type: string; objStart: number;
     const tag = r.uint32();
     if (tag === 10) type = r.string();
     else if (tag === 18) {
-      const extEnd = r.pos + r.length();
+      const extLen = r.length();
+      const extEnd = r.pos + extLen;
       while (r.pos < extEnd) {
         const t = r.uint32();
         if (t === 10) {

@@ -122,9 +122,12 @@ export class ProtoReader {
       case 1:
         this.pos += 8;
         return;
-      case 2:
-        this.pos += this.length();
+      case 2: {
+        // read the length before pos: `pos += length()` would add to the old pos
+        const n = this.length();
+        this.pos += n;
         return;
+      }
       case 5:
         this.pos += 4;
         return;

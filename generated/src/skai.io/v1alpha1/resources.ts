@@ -2,6 +2,14 @@
 /* eslint-disable */
 import { defineResource, type ResourceDefinition } from "@skai-gen/runtime";
 import {
+  DatasetProtobuf,
+  InferenceServiceProtobuf,
+  ModelProtobuf,
+  NotebookProtobuf,
+  QueueProtobuf,
+  TrainingJobProtobuf,
+} from "./protobuf.js";
+import {
   DatasetValidation,
   InferenceServiceValidation,
   ModelValidation,
@@ -35,6 +43,7 @@ export const DatasetResource: ResourceDefinition = defineResource(
     selectableFields: [],
   },
   DatasetValidation,
+  DatasetProtobuf,
 );
 
 /**
@@ -73,6 +82,7 @@ export const InferenceServiceResource: ResourceDefinition = defineResource(
     selectableFields: [],
   },
   InferenceServiceValidation,
+  InferenceServiceProtobuf,
 );
 
 /**
@@ -99,6 +109,7 @@ export const ModelResource: ResourceDefinition = defineResource(
     selectableFields: [],
   },
   ModelValidation,
+  ModelProtobuf,
 );
 
 /**
@@ -132,6 +143,7 @@ export const NotebookResource: ResourceDefinition = defineResource(
     selectableFields: [".status.phase"],
   },
   NotebookValidation,
+  NotebookProtobuf,
 );
 
 /**
@@ -159,6 +171,7 @@ export const QueueResource: ResourceDefinition = defineResource(
     selectableFields: [],
   },
   QueueValidation,
+  QueueProtobuf,
 );
 
 /**
@@ -197,6 +210,7 @@ export const TrainingJobResource: ResourceDefinition = defineResource(
     selectableFields: [".spec.framework", ".status.phase"],
   },
   TrainingJobValidation,
+  TrainingJobProtobuf,
 );
 
 /**

@@ -19,8 +19,9 @@ export function emitResources(group: GroupModel, version: VersionModel, ctx: Emi
   const ResourceDefinition = f.importType("ResourceDefinition", runtime);
   for (const kind of version.kinds) {
     const validation = f.import(`${kind.name}Validation`, { file: `${dir}/validation.ts` });
+    const protobuf = f.import(`${kind.name}Protobuf`, { file: `${dir}/protobuf.ts` });
     f.jsDoc(`${kind.name} as served at /apis/${group.name}/${version.name}/${kind.plural}.`);
-    const defined = `${defineResource}(${JSON.stringify(resourceMetadata(group, version, kind))}, ${validation})`;
+    const defined = `${defineResource}(${JSON.stringify(resourceMetadata(group, version, kind))}, ${validation}, ${protobuf})`;
     // A version other than storage converts every request through the storage version.
     const conversion = converting.has(kind.name)
       ? f.import(kindConversionName(version, kind), { file: conversionFile(group) })
