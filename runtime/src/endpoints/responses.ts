@@ -4,6 +4,7 @@
  */
 import type { ServerResponse } from "node:http";
 import { StatusError, errors, type Status } from "../api/status.js";
+import { StorageError } from "../storage/interface.js";
 
 const JSON_TYPE = "application/json";
 
@@ -46,6 +47,10 @@ function omitEmpty(status: Status): Status {
 /** Any error -> the Status kube-apiserver would send (non-Status errors become 500 InternalError). */
 export function toStatus(err: unknown): Status {
   if (err instanceof StatusError) return omitEmpty(err.status);
+  // Storage down outside a registry call (e.g. the list cache's revision check): retryable 504, not a 500.
+  if (err instanceof StorageError && err.code === "Unreachable") {
+    return omitEmpty(errors.timeout("The request could not be completed at this time, please try again.", 2).status);
+  }
   return omitEmpty(errors.internal(err).status);
 }
 

@@ -47,7 +47,8 @@ export function toStatusError(err: unknown, scope: ResourceScope, name: string, 
       case "TooLargeResourceVersion":
         return errors.tooLargeResourceVersion(1);
       case "Unreachable":
-        return serverTimeout(scope, operation, 2);
+        // Storage did not answer (etcd down or without quorum): 504 Timeout Status with Retry-After.
+        return errors.timeout(serverTimeout(scope, operation, 2).status.message!, 2);
     }
   }
   return errors.internal(err);

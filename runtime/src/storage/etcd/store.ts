@@ -39,6 +39,22 @@ export interface EtcdStoreOptions extends StoreOptions {
 
 export const DEFAULT_ETCD_PREFIX = "/registry/skai.io";
 const BATCH = 500;
+/**
+ * A cockatiel-shaped policy (etcd3 only calls `execute`) for writes: retries only when
+ * the request provably never left (no connection to that member), so it cannot have
+ * committed; anything else is returned to the caller.
+ */
+const NO_RETRY = {
+  async execute<T>(fn: (ctx: { signal: AbortSignal }) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn({ signal: new AbortController().signal });
+      } catch (err) {
+        if (attempt >= 3 || !/No connection established|ECONNREFUSED/.test(String((err as Error)?.message))) throw err;
+      }
+    }
+  },
+} as unknown as NonNullable<NonNullable<IOptions["faultHandling"]>["global"]>;
 const buf = (s: string) => Buffer.from(s);
 
 export class EtcdStorage implements Storage {
@@ -52,7 +68,13 @@ export class EtcdStorage implements Storage {
   private compactTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
-  private constructor(client: Etcd3, keys: KeyMapper, revision: number, private readonly opts: EtcdStoreOptions) {
+  private constructor(
+    client: Etcd3,
+    private readonly writer: Etcd3,
+    keys: KeyMapper,
+    revision: number,
+    private readonly opts: EtcdStoreOptions,
+  ) {
     this.client = client;
     this.keys = keys;
     this.openedAt = revision;
@@ -70,15 +92,26 @@ export class EtcdStorage implements Storage {
       // Unary calls get a deadline so a cluster without quorum answers 504 instead of hanging.
       defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
     });
+    // Writes go through a client that never retries on its own: a txn whose answer was lost
+    // (member killed) may have committed, and a blind retry would turn a successful create
+    // into "already exists". The caller gets a retryable 504 instead, as with kube's etcd client.
+    const writer = new Etcd3({
+      hosts,
+      credentials: opts.credentials,
+      dialTimeout: Math.min(timeout, 3000),
+      defaultCallOptions: () => ({ deadline: Date.now() + timeout }),
+      faultHandling: { global: NO_RETRY },
+    });
     const keys = new KeyMapper(opts.prefix ?? DEFAULT_ETCD_PREFIX);
     let revision: number;
     try {
       revision = Number((await client.kv.range({ key: buf(keys.root), range_end: buf(prefixEnd(keys.root)), count_only: true })).header.revision);
     } catch (err) {
       client.close();
+      writer.close();
       throw new Error(`etcd ${hosts.join(",")}: ${(err as Error).message}`, { cause: err });
     }
-    const s = new EtcdStorage(client, keys, revision, opts);
+    const s = new EtcdStorage(client, writer, keys, revision, opts);
     await s.startFeed(revision);
     if (opts.compaction) s.startCompaction(opts.compaction);
     return s;
@@ -355,6 +388,7 @@ export class EtcdStorage implements Storage {
     this.feed = undefined;
     await feed?.cancel().catch(() => undefined);
     this.client.close();
+    this.writer.close();
   }
 
   /** A compare-and-swap on the key's mod_revision; on failure returns the key's current state. */
@@ -365,7 +399,7 @@ export class EtcdStorage implements Storage {
   ): Promise<{ ok: true; revision: number } | { ok: false; current: number; kv: IKeyValue | undefined }> {
     const ek = buf(this.keys.toEtcd(key));
     try {
-      const res = await this.client.kv.txn({
+      const res = await this.writer.kv.txn({
         compare: [{ key: ek, target: "Mod", result: "Equal", mod_revision: String(expect) }],
         success: [value === null ? { request_delete_range: { key: ek } } : { request_put: { key: ek, value: buf(value) } }],
         failure: [{ request_range: { key: ek } }],
