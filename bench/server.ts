@@ -179,8 +179,16 @@ async function benchWatchers(report: (line: string) => void, watchers = 500, rat
     }
     await Promise.all(pending);
     const writeSeconds = (performance.now() - t0) / 1000;
-    await new Promise((r) => setTimeout(r, 1000)); // let the last events arrive
-    const after = await encodes(server);
+    // Let the last events go out: until the server has written every (watcher, event) pair, or nothing moved for 2 s.
+    let after = await encodes(server);
+    for (let last = after?.calls ?? 0, still = 0, waited = 0; before && after && after.calls - before.calls < total * watchers && still < 2000 && waited < 30_000; ) {
+      await new Promise((r) => setTimeout(r, 250));
+      waited += 250;
+      after = await encodes(server);
+      if ((after?.calls ?? 0) === last) still += 250;
+      else (still = 0), (last = after?.calls ?? 0);
+    }
+    await new Promise((r) => setTimeout(r, 500)); // socket to watcher
     const result = await w.finish(acks);
     agent.destroy();
     report(
