@@ -17,6 +17,8 @@ export interface ServerFlags {
   etcdCAFile?: string;
   etcdCertFile?: string;
   etcdKeyFile?: string;
+  /** Serve watches and lists from the in-memory watch cache (--watch-cache, default true). */
+  watchCache: boolean;
   certDir: string;
   kubeconfigOut: string;
   maxRequestsInflight: number;
@@ -85,6 +87,7 @@ Storage:
   --etcd-cafile path                    CA bundle to verify etcd (https)
   --etcd-certfile path                  client certificate for etcd
   --etcd-keyfile path                   key of --etcd-certfile
+  --watch-cache[=false]                 serve watches and lists from an in-memory cache (default true)
 
 Limits:
   --max-requests-inflight int           read-only requests in flight before 429 (default 400, 0 = no limit)
@@ -102,6 +105,17 @@ function integer(flag: string, value: string | undefined, fallback: number): num
 
 /** Throws an Error with a user-facing message on unknown flags or bad values. */
 export function parseServerFlags(argv: string[]): ServerFlags {
+  // kube's `--watch-cache=false`: parseArgs booleans take no value, so it is read here.
+  let watchCache = true;
+  argv = argv.filter((a) => {
+    const m = /^--watch-cache(?:=(.*))?$/.exec(a);
+    if (!m) return true;
+    if (m[1] !== undefined && !["true", "false"].includes(m[1])) {
+      throw new Error(`invalid argument "${m[1]}" for "--watch-cache" flag: must be true or false`);
+    }
+    watchCache = m[1] !== "false";
+    return false;
+  });
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -160,6 +174,7 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     etcdCAFile: values["etcd-cafile"],
     etcdCertFile: values["etcd-certfile"],
     etcdKeyFile: values["etcd-keyfile"],
+    watchCache,
     certDir: values["cert-dir"] ?? ".skai/certs",
     kubeconfigOut: values["kubeconfig-out"] ?? ".skai/kubeconfig",
     maxRequestsInflight: integer("max-requests-inflight", values["max-requests-inflight"], 400),

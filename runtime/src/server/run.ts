@@ -10,6 +10,7 @@ import type { ResourceDefinition } from "../api/resource.js";
 import { type ConnectProviders, createConnectHook } from "../connect/index.js";
 import { createDelegatedAuth, delegatedAuthOptionsFromFlags, type DelegatedAuth } from "../auth/index.js";
 import { openStorage } from "../storage/index.js";
+import { Cacher } from "../storage/cacher/index.js";
 import { ensureCertificates } from "./certs.js";
 import { parseServerFlags, SERVER_USAGE, type ServerFlags } from "./flags.js";
 import { type ApiServer, type ApiServerOptions, createApiServer } from "./index.js";
@@ -86,9 +87,11 @@ export async function runServer(
 
   // NamespaceLifecycle when there is a cluster to ask about namespaces, then the user's plugins.
   const admission = createAdmission({ cluster: auth?.cluster ?? null, plugins: opts.admissionPlugins, onError: (err) => out(`admission: ${(err as Error).message}`) });
-  const storage = await openStorage(flags.storage, {
+  const backend = await openStorage(flags.storage, {
     etcd: { prefix: flags.etcdPrefix, tls: { caFile: flags.etcdCAFile, certFile: flags.etcdCertFile, keyFile: flags.etcdKeyFile } },
   });
+  // --watch-cache: watches and lists from memory, as kube-apiserver's cacher; writes go through.
+  const storage = flags.watchCache ? new Cacher(backend, { onError: (err) => out(`watch cache: ${(err as Error).message}`) }) : backend;
   const apiServer = createApiServer({
     resources,
     openapi,
