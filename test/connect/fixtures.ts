@@ -5,7 +5,7 @@
  * way kube-aggregator does (front-proxy certificate plus X-Remote-User).
  */
 import https from "node:https";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ResourceDefinition } from "../../runtime/src/api/resource.js";
@@ -144,6 +144,7 @@ export async function startEnv(): Promise<Env> {
     async close() {
       await server.close();
       await kube.stop();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,15 @@
+/**
+ * The connect fixture's server as a child process, for bench/connect.ts to
+ * measure its CPU alone: `node --import tsx bench-server.ts <kubeconfig> <dir>`.
+ */
+import { join } from "node:path";
+import { runServer } from "../../runtime/src/server/run.js";
+import { datasets, notebooks, openapi, providers, trainingJobs } from "./fixtures.js";
+
+const [kubeconfig, dir] = process.argv.slice(2);
+await runServer(
+  [`--kubeconfig=${kubeconfig}`, "--secure-port=0", "--storage=memory:", `--cert-dir=${join(dir!, "certs")}`, `--kubeconfig-out=${join(dir!, "kc")}`],
+  [notebooks, trainingJobs, datasets],
+  openapi,
+  { connect: { "skai.io/v1alpha1": providers }, server: { log: () => {} } },
+);
