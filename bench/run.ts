@@ -7,12 +7,14 @@ import { benchGenerator } from "./generator.js";
 import { benchServer } from "./server.js";
 import { benchAuth } from "./auth.js";
 import { benchClient } from "./client.js";
+import { benchConnect } from "./connect.js";
 
 const sections: Record<string, (report: (line: string) => void) => Promise<void>> = {
   generator: benchGenerator,
   server: benchServer,
   auth: benchAuth,
   client: benchClient,
+  connect: benchConnect,
 };
 
 const wanted = process.argv.slice(2);
