@@ -149,7 +149,7 @@ async function benchCreateAndList(server: GeneratedServer, report: (line: string
 }
 
 /** 500 watchers on one kind (own process) while 200 writes/s flow from this process. */
-async function benchWatchers(report: (line: string) => void, watchers = 500, rate = 200, seconds = 5): Promise<void> {
+export async function benchWatchers(report: (line: string) => void, watchers = 500, rate = 200, seconds = 5): Promise<void> {
   const server = await withNodeOptions(encodeCounterNodeOptions(), () => startGeneratedServer());
   try {
     const creds = adminCredentials(server.dir);
