@@ -8,6 +8,7 @@ import { benchServer } from "./server.js";
 import { benchAuth } from "./auth.js";
 import { benchClient } from "./client.js";
 import { benchConnect } from "./connect.js";
+import { benchEtcd } from "./etcd.js";
 
 const sections: Record<string, (report: (line: string) => void) => Promise<void>> = {
   generator: benchGenerator,
@@ -15,6 +16,7 @@ const sections: Record<string, (report: (line: string) => void) => Promise<void>
   auth: benchAuth,
   client: benchClient,
   connect: benchConnect,
+  etcd: benchEtcd,
 };
 
 const wanted = process.argv.slice(2);
