@@ -48,6 +48,7 @@ import {
   type WatchOptions,
   WorkQueue,
 } from "@skai-gen/runtime/client/index";
+import { SkaiV1alpha1Client, SkaiV1alpha1Informers } from "./skai.io/v1alpha1.js";
 import {
   type DatasetClient,
   datasetsResource,
@@ -59,19 +60,21 @@ import {
   notebooksResource,
   type QueueClient,
   queuesResource,
-  SkaiV1alpha1Client,
-  SkaiV1alpha1Informers,
+  SkaiV1beta1Client,
+  SkaiV1beta1Informers,
   type TrainingJobClient,
   trainingjobsResource,
-} from "./skai.io/v1alpha1.js";
+} from "./skai.io/v1beta1.js";
 
 /**
  * Shared informers of every kind, by group-version; `start()` after asking for the ones you need.
  */
 export class SkaiInformers {
+  readonly skaiV1beta1: SkaiV1beta1Informers;
   readonly skaiV1alpha1: SkaiV1alpha1Informers;
 
   constructor(readonly factory: SharedInformerFactory) {
+    this.skaiV1beta1 = new SkaiV1beta1Informers(factory);
     this.skaiV1alpha1 = new SkaiV1alpha1Informers(factory);
   }
 
@@ -94,11 +97,13 @@ export class SkaiInformers {
  * Client of the API (skai.io). Connects as kubectl does: `new SkaiClient()` follows KUBECONFIG, ~/.kube/config or the in-cluster service account; pass a KubeConfig, a kubeconfig path or options to choose.
  */
 export class SkaiClient extends ClientBase {
+  readonly skaiV1beta1: SkaiV1beta1Client;
   readonly skaiV1alpha1: SkaiV1alpha1Client;
   readonly informers: SkaiInformers;
 
   constructor(config?: ClientConfig) {
     super(config);
+    this.skaiV1beta1 = new SkaiV1beta1Client(this);
     this.skaiV1alpha1 = new SkaiV1alpha1Client(this);
     this.informers = new SkaiInformers(this.informerFactory);
   }
@@ -134,6 +139,8 @@ export {
   notebooksResource,
   queuesResource,
   trainingjobsResource,
+  SkaiV1beta1Client,
+  SkaiV1beta1Informers,
   SkaiV1alpha1Client,
   SkaiV1alpha1Informers,
 };

@@ -9,7 +9,7 @@ process.exitCode = await runKubectlPlugin(process.argv.slice(2), {
   kinds: [
     {
       group: "skai.io",
-      version: "v1alpha1",
+      version: "v1beta1",
       kind: "InferenceService",
       plural: "inferenceservices",
       singular: "inferenceservice",
@@ -20,7 +20,7 @@ process.exitCode = await runKubectlPlugin(process.argv.slice(2), {
     },
     {
       group: "skai.io",
-      version: "v1alpha1",
+      version: "v1beta1",
       kind: "Notebook",
       plural: "notebooks",
       singular: "notebook",
@@ -31,7 +31,7 @@ process.exitCode = await runKubectlPlugin(process.argv.slice(2), {
     },
     {
       group: "skai.io",
-      version: "v1alpha1",
+      version: "v1beta1",
       kind: "TrainingJob",
       plural: "trainingjobs",
       singular: "trainingjob",

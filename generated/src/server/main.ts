@@ -4,11 +4,15 @@
 import { loadOpenAPIDocuments, runServer } from "@skai-gen/runtime";
 import { connectProviders } from "../connect.js";
 import { resources as skaiV1alpha1Resources } from "../skai.io/v1alpha1/resources.js";
+import { resources as skaiV1beta1Resources } from "../skai.io/v1beta1/resources.js";
 
-const resources = [...skaiV1alpha1Resources];
+const resources = [...skaiV1beta1Resources, ...skaiV1alpha1Resources];
 
 // The OpenAPI documents are files of this package, read once at start-up.
-const openapi = loadOpenAPIDocuments(new URL("../../", import.meta.url), ["skai.io/v1alpha1"]);
+const openapi = loadOpenAPIDocuments(new URL("../../", import.meta.url), [
+  "skai.io/v1beta1",
+  "skai.io/v1alpha1",
+]);
 
 // log/exec: the user's providers (definitions/<group>/<version>/connect.ts), else the built-in pod proxy.
 await runServer(process.argv.slice(2), resources, openapi, { connect: connectProviders });

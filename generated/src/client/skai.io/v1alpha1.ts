@@ -31,15 +31,15 @@ export const datasetsResource: ResourceDescriptor = {
   listKind: "DatasetList",
   plural: "datasets",
   namespaced: true,
-  subresources: { status: true, scale: false, log: false },
+  subresources: { status: true, scale: false, log: false, exec: false },
 };
 
 /**
- * Typed client of Dataset objects (no getScale, updateScale, patchScale, log: not declared for this kind).
+ * Typed client of Dataset objects (no getScale, updateScale, patchScale, log, logStream, exec: not declared for this kind).
  */
 export type DatasetClient = Omit<
   ResourceClient<Dataset, DatasetList>,
-  "getScale" | "updateScale" | "patchScale" | "log"
+  "getScale" | "updateScale" | "patchScale" | "log" | "logStream" | "exec"
 >;
 
 /** Where InferenceService objects live on the server. */
@@ -50,13 +50,16 @@ export const inferenceservicesResource: ResourceDescriptor = {
   listKind: "InferenceServiceList",
   plural: "inferenceservices",
   namespaced: true,
-  subresources: { status: true, scale: true, log: true },
+  subresources: { status: true, scale: true, log: true, exec: false },
 };
 
 /**
- * Typed client of InferenceService objects.
+ * Typed client of InferenceService objects (no exec: not declared for this kind).
  */
-export type InferenceServiceClient = ResourceClient<InferenceService, InferenceServiceList>;
+export type InferenceServiceClient = Omit<
+  ResourceClient<InferenceService, InferenceServiceList>,
+  "exec"
+>;
 
 /** Where Model objects live on the server. */
 export const modelsResource: ResourceDescriptor = {
@@ -66,15 +69,15 @@ export const modelsResource: ResourceDescriptor = {
   listKind: "ModelList",
   plural: "models",
   namespaced: true,
-  subresources: { status: true, scale: false, log: false },
+  subresources: { status: true, scale: false, log: false, exec: false },
 };
 
 /**
- * Typed client of Model objects (no getScale, updateScale, patchScale, log: not declared for this kind).
+ * Typed client of Model objects (no getScale, updateScale, patchScale, log, logStream, exec: not declared for this kind).
  */
 export type ModelClient = Omit<
   ResourceClient<Model, ModelList>,
-  "getScale" | "updateScale" | "patchScale" | "log"
+  "getScale" | "updateScale" | "patchScale" | "log" | "logStream" | "exec"
 >;
 
 /** Where Notebook objects live on the server. */
@@ -85,7 +88,7 @@ export const notebooksResource: ResourceDescriptor = {
   listKind: "NotebookList",
   plural: "notebooks",
   namespaced: true,
-  subresources: { status: true, scale: false, log: true },
+  subresources: { status: true, scale: false, log: true, exec: true },
 };
 
 /**
@@ -104,15 +107,15 @@ export const queuesResource: ResourceDescriptor = {
   listKind: "QueueList",
   plural: "queues",
   namespaced: false,
-  subresources: { status: true, scale: false, log: false },
+  subresources: { status: true, scale: false, log: false, exec: false },
 };
 
 /**
- * Typed client of Queue objects (no getScale, updateScale, patchScale, log: not declared for this kind).
+ * Typed client of Queue objects (no getScale, updateScale, patchScale, log, logStream, exec: not declared for this kind).
  */
 export type QueueClient = Omit<
   ResourceClient<Queue, QueueList>,
-  "getScale" | "updateScale" | "patchScale" | "log"
+  "getScale" | "updateScale" | "patchScale" | "log" | "logStream" | "exec"
 >;
 
 /** Where TrainingJob objects live on the server. */
@@ -123,13 +126,13 @@ export const trainingjobsResource: ResourceDescriptor = {
   listKind: "TrainingJobList",
   plural: "trainingjobs",
   namespaced: true,
-  subresources: { status: true, scale: true, log: true },
+  subresources: { status: true, scale: true, log: true, exec: false },
 };
 
 /**
- * Typed client of TrainingJob objects.
+ * Typed client of TrainingJob objects (no exec: not declared for this kind).
  */
-export type TrainingJobClient = ResourceClient<TrainingJob, TrainingJobList>;
+export type TrainingJobClient = Omit<ResourceClient<TrainingJob, TrainingJobList>, "exec">;
 
 /**
  * Clients of the skai.io/v1alpha1 kinds.

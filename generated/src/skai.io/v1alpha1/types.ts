@@ -6,7 +6,7 @@ import type { Condition, ListMeta, ObjectMeta } from "kubernetes-types/meta/v1.j
 /**
  * Package v1alpha1 is the first version of the SKAI API: notebooks, training
  * jobs, datasets, models, inference services and queues of a cloud-native AI
- * platform.
+ * platform. Deprecated: use v1beta1, which has every kind of v1alpha1.
  */
 export const GroupVersion = "skai.io/v1alpha1" as const;
 
