@@ -12,6 +12,7 @@ import { pruneUnknownFields } from "../validation/prune.js";
 import { BODY_MEDIA_TYPES, BodySyntaxError, contentTypeOf, decodeBody, readBody, summarizeData, type Decoded } from "./body.js";
 import type { Env } from "./env.js";
 import type { FieldValidation } from "./options.js";
+import { codecFor, isProtobufBody, readProtobufBody } from "./protobuf.js";
 import { addWarnings } from "./responses.js";
 
 export interface Expected {
@@ -36,6 +37,9 @@ export async function readDecoded(
   kind: string,
   afterRead: () => void = () => {},
 ): Promise<{ data: Buffer; decoded: Decoded }> {
+  // protobuf bodies of the kind itself (not of Scale), for kinds with descriptors
+  const codec = kind === env.scope.def.kind && isProtobufBody(ctx) ? codecFor(env.scope) : undefined;
+  if (codec) return readProtobufBody(ctx, env.scope, codec, env.opts.maxBodyBytes, afterRead);
   const mediaType = contentTypeOf(ctx.req);
   if (mediaType !== "" && !BODY_MEDIA_TYPES.includes(mediaType)) throw errors.unsupportedMediaType(BODY_MEDIA_TYPES);
   const data = await readBody(ctx.req, ctx.res, env.opts.maxBodyBytes);

@@ -36,7 +36,7 @@ function withoutCode(s: Status): Omit<Status, "code"> {
 }
 
 export async function handleDelete(ctx: RequestContext, env: Env): Promise<void> {
-  const target = outputFor(ctx);
+  const target = outputFor(ctx, false, env.scope);
   const opts = await deleteOptions(ctx, env);
   const result = await env.store.delete(ctx.info.namespace, ctx.info.name, { ...opts, admission: deleteAdmission(ctx, env) });
   let code = 200;
@@ -47,7 +47,7 @@ export async function handleDelete(ctx: RequestContext, env: Env): Promise<void>
 }
 
 export async function handleDeleteCollection(ctx: RequestContext, env: Env): Promise<void> {
-  const target = outputFor(ctx);
+  const target = outputFor(ctx, false, env.scope);
   const lq = parseListQuery(ctx.query, false);
   const sel = parseSelection(env.scope, lq.labelSelector, lq.fieldSelector);
   const opts = await deleteOptions(ctx, env);

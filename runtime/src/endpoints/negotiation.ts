@@ -4,8 +4,9 @@
  * with `g=meta.k8s.io` and `v=v1|v1beta1` asks for a conversion. Nothing servable -> 406.
  */
 import { errors } from "../api/status.js";
+import type { KindCodec } from "../protobuf/index.js";
 
-export type MediaType = "application/json" | "application/yaml";
+export type MediaType = "application/json" | "application/yaml" | "application/vnd.kubernetes.protobuf";
 export type Conversion = "Table" | "PartialObjectMetadata" | "PartialObjectMetadataList";
 
 export interface OutputTarget {
@@ -14,6 +15,8 @@ export interface OutputTarget {
   /** Version of the conversion target (meta.k8s.io/<v>). */
   convertVersion?: "v1" | "v1beta1";
   pretty: boolean;
+  /** The kind's protobuf codec, when the target is protobuf. */
+  codec?: KindCodec;
 }
 
 /** What this server can serialise (the 406 text lists these). */
@@ -66,9 +69,14 @@ export function isPrettyRequested(query: URLSearchParams, userAgent: string | un
 }
 
 /** Picks the output for a request; throws 406 when no clause can be served. */
-export function negotiateOutput(accept: string | undefined, opts: { stream: boolean; pretty: boolean }): OutputTarget {
+export function negotiateOutput(accept: string | undefined, opts: { stream: boolean; pretty: boolean; protobuf?: boolean }): OutputTarget {
   if (!accept || accept.trim() === "") return { mediaType: "application/json", pretty: opts.pretty };
   for (const c of parseAccept(accept)) {
+    if (c.type === "application" && c.subtype === "vnd.kubernetes.protobuf") {
+      // only for kinds with descriptors, and never as Table/PartialObjectMetadata (JSON-only, as for CRDs)
+      if (opts.protobuf && !c.params.has("as")) return { mediaType: "application/vnd.kubernetes.protobuf", pretty: false };
+      continue;
+    }
     const mediaType = mediaTypeFor(c, opts.stream);
     if (!mediaType) continue;
     const as = c.params.get("as");

@@ -6,6 +6,7 @@ import type { KubeObject } from "../storage/interface.js";
 import type { Env } from "./env.js";
 import type { OutputTarget } from "./negotiation.js";
 import { writeJSON } from "./responses.js";
+import { encodeJSONValue, writeProtobuf } from "./protobuf.js";
 import { parseIncludeObject, partialObjectMetadata, toTable, type ListMeta } from "./transform.js";
 
 function notAcceptable(message: string): StatusError {
@@ -16,6 +17,7 @@ function notAcceptable(message: string): StatusError {
 
 /** Writes an already-serialised JSON body in the target media type. */
 export function writeSerialized(ctx: RequestContext, code: number, json: string, target: OutputTarget): void {
+  if (target.codec) return writeProtobuf(ctx.res, code, encodeJSONValue(target.codec, JSON.parse(json)));
   if (target.mediaType === "application/yaml") {
     writeJSON(ctx.res, code, YAML.stringify(JSON.parse(json)), "application/yaml");
     return;
@@ -24,6 +26,9 @@ export function writeSerialized(ctx: RequestContext, code: number, json: string,
 }
 
 export function writeValue(ctx: RequestContext, code: number, value: unknown, target: OutputTarget): void {
+  // protobuf for Status and the kind itself; anything else (e.g. autoscaling/v1 Scale) stays JSON
+  const kind = (value as { kind?: unknown } | null)?.kind;
+  if (target.codec && (kind === "Status" || kind === target.codec.names.kind)) return writeProtobuf(ctx.res, code, encodeJSONValue(target.codec, value as Record<string, unknown>));
   if (target.mediaType === "application/yaml") writeJSON(ctx.res, code, YAML.stringify(value), "application/yaml");
   else writeJSON(ctx.res, code, target.pretty ? JSON.stringify(value, null, 2) + "\n" : JSON.stringify(value));
 }
@@ -32,6 +37,7 @@ export function writeValue(ctx: RequestContext, code: number, value: unknown, ta
 export function writeObject(ctx: RequestContext, env: Env, code: number, obj: KubeObject, target: OutputTarget): void {
   switch (target.convert) {
     case undefined:
+      if (target.codec) return writeProtobuf(ctx.res, code, target.codec.encodeObject(obj));
       writeSerialized(ctx, code, env.store.transient.has(obj) ? JSON.stringify(obj) : env.cache.json(env.scope.root, obj), target);
       return;
     case "PartialObjectMetadata":
@@ -79,6 +85,10 @@ export function writeList(ctx: RequestContext, env: Env, items: KubeObject[], me
   const { scope } = env;
   switch (target.convert) {
     case undefined: {
+      if (target.codec) {
+        writeProtobuf(ctx.res, 200, target.codec.encodeList({ metadata: JSON.parse(listMetaJSON(meta)), items }));
+        return undefined;
+      }
       const body = listJSON(env, items, meta);
       writeSerialized(ctx, 200, body, target);
       return body;

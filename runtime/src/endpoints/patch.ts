@@ -96,7 +96,7 @@ export async function handlePatch(ctx: RequestContext, env: Env, subresource: ""
   if (!PATCH_TYPES.includes(type) || (type === APPLY_PATCH_TYPE && subresource === "scale")) {
     throw errors.unsupportedMediaType([...PATCH_TYPES]);
   }
-  const target = outputFor(ctx);
+  const target = outputFor(ctx, false, env.scope);
   const data = await readBody(ctx.req, ctx.res, env.opts.maxBodyBytes);
   const wq = parseWriteQuery(ctx.query, "PatchOptions", type === APPLY_PATCH_TYPE);
   if (type === APPLY_PATCH_TYPE) return handleApply(ctx, env, subresource as "" | "status", data, wq, target);

@@ -10,21 +10,26 @@ import type { Env } from "./env.js";
 import { isPrettyRequested, negotiateOutput, type OutputTarget } from "./negotiation.js";
 import { parseResourceVersion, type ListQuery } from "./options.js";
 import { writeList, writeObject, writeSerialized } from "./output.js";
+import { codecFor, PROTOBUF_MEDIA_TYPE } from "./protobuf.js";
+import type { ResourceScope } from "../registry/scope.js";
 
-export function outputFor(ctx: RequestContext, stream = false): OutputTarget {
+export function outputFor(ctx: RequestContext, stream = false, scope?: ResourceScope): OutputTarget {
   const h = ctx.req.headers;
-  return negotiateOutput(h.accept, { stream, pretty: isPrettyRequested(ctx.query, h["user-agent"]) });
+  // protobuf is offered only when the caller passes a scope whose kind has descriptors
+  const codec = scope ? codecFor(scope) : undefined;
+  const target = negotiateOutput(h.accept, { stream, pretty: isPrettyRequested(ctx.query, h["user-agent"]), protobuf: codec !== undefined });
+  return target.mediaType === PROTOBUF_MEDIA_TYPE ? { ...target, codec } : target;
 }
 
 export async function handleGet(ctx: RequestContext, env: Env): Promise<void> {
-  const target = outputFor(ctx);
+  const target = outputFor(ctx, false, env.scope);
   const rv = parseResourceVersion(ctx.query.get("resourceVersion") ?? "");
   const obj = await env.store.get(ctx.info.namespace, ctx.info.name, rv || undefined);
   writeObject(ctx, env, 200, obj, target);
 }
 
 export async function handleList(ctx: RequestContext, env: Env, lq: ListQuery): Promise<void> {
-  const target = outputFor(ctx);
+  const target = outputFor(ctx, false, env.scope);
   const { scope, storage } = env;
   const sel = parseSelection(scope, lq.labelSelector, lq.fieldSelector);
   const prefix = listPrefix(scope, ctx.info.namespace);

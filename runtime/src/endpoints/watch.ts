@@ -16,6 +16,7 @@ import type { Env } from "./env.js";
 import { parseResourceVersion, type ListQuery } from "./options.js";
 import { outputFor } from "./read.js";
 import { toStatus } from "./responses.js";
+import { protobufWatchFrame, PROTOBUF_WATCH_MEDIA_TYPE } from "./protobuf.js";
 import { parseIncludeObject, partialObjectMetadata, toTable, type IncludeObject } from "./transform.js";
 
 type Encoding =
@@ -31,7 +32,7 @@ function encodingName(e: Encoding, header: boolean): string {
 
 export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery): Promise<void> {
   const { scope, storage, cache } = env;
-  const target = outputFor(ctx, true);
+  const target = outputFor(ctx, true, scope);
   let encoding: Encoding;
   if (target.convert === "Table") encoding = { kind: "table", version: target.convertVersion!, includeObject: parseIncludeObject(ctx.query) };
   else if (target.convert === "PartialObjectMetadata") encoding = { kind: "partial", version: target.convertVersion! };
@@ -59,12 +60,13 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
 
   const res = ctx.res;
   res.statusCode = 200;
-  res.setHeader("Content-Type", "application/json");
+  res.setHeader("Content-Type", target.codec ? PROTOBUF_WATCH_MEDIA_TYPE : "application/json");
   if (!res.hasHeader("Cache-Control")) res.setHeader("Cache-Control", "no-cache, private");
   res.flushHeaders();
 
   let tableHeaderSent = false;
-  const encode = (ev: WatchEvent): string => {
+  const encode = (ev: WatchEvent): string | Buffer => {
+    if (target.codec) return protobufWatchFrame(target.codec, ev);
     if (ev.type === "BOOKMARK") return bookmarkLine(env, ev.object, encoding);
     let header = false;
     if (encoding.kind === "table" && !tableHeaderSent) {
@@ -98,7 +100,7 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
   const writeError = (err: unknown) => {
     if (res.writableEnded || res.destroyed) return;
     const status = toStatus(toStatusError(err, scope, "", "watch"));
-    res.write(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
+    res.write(target.codec ? target.codec.encodeWatchEvent("ERROR", status as unknown as Record<string, unknown>) : `{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
   };
 
   let watcher;

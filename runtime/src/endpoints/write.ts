@@ -10,7 +10,7 @@ import { writeObject } from "./output.js";
 import { outputFor } from "./read.js";
 
 export async function handleCreate(ctx: RequestContext, env: Env): Promise<void> {
-  const target = outputFor(ctx);
+  const target = outputFor(ctx, false, env.scope);
   let wq!: WriteQuery;
   const { data, decoded } = await readDecoded(ctx, env, env.scope.def.kind, () => (wq = parseWriteQuery(ctx.query, "CreateOptions")));
   const obj = checkTypeMeta(decoded.value, data, expectedFor(env));
@@ -46,7 +46,7 @@ export function checkName(obj: KubeObject, name: string, namespace: string): voi
 }
 
 export async function handleUpdate(ctx: RequestContext, env: Env, subresource: "" | "status"): Promise<void> {
-  const target = outputFor(ctx);
+  const target = outputFor(ctx, false, env.scope);
   let wq!: WriteQuery;
   const { data, decoded } = await readDecoded(ctx, env, env.scope.def.kind, () => (wq = parseWriteQuery(ctx.query, "UpdateOptions")));
   const obj = checkTypeMeta(decoded.value, data, expectedFor(env));

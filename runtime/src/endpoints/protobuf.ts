@@ -1,0 +1,75 @@
+/**
+ * The handlers' side of protobuf (wire-spec §10): one codec per served kind,
+ * protobuf request bodies, and protobuf responses and watch frames. Negotiation
+ * offers protobuf only for kinds whose definition carries descriptors; Table and
+ * PartialObjectMetadata stay JSON-only, as for kube-apiserver's CRDs.
+ */
+import type { ServerResponse } from "node:http";
+import type { RequestContext } from "../api/request.js";
+import type { ResourceDefinition } from "../api/resource.js";
+import { errors } from "../api/status.js";
+import { KindCodec, PROTOBUF_MEDIA_TYPE } from "../protobuf/index.js";
+import type { ResourceScope } from "../registry/scope.js";
+import { readBody, summarizeData, type Decoded } from "./body.js";
+import type { WatchEvent } from "../storage/interface.js";
+
+export { PROTOBUF_MEDIA_TYPE };
+
+const codecs = new WeakMap<ResourceDefinition, KindCodec>();
+
+/** The kind's codec, or undefined when it has no protobuf descriptors. */
+export function codecFor(scope: ResourceScope): KindCodec | undefined {
+  const def = scope.def;
+  if (!def.protobuf) return undefined;
+  let c = codecs.get(def);
+  if (!c) {
+    c = new KindCodec(def.protobuf, { apiVersion: scope.apiVersion, kind: def.kind, listKind: def.listKind });
+    codecs.set(def, c);
+  }
+  return c;
+}
+
+export function writeProtobuf(res: ServerResponse, code: number, body: Buffer): void {
+  res.setHeader("Content-Type", PROTOBUF_MEDIA_TYPE);
+  if (!res.hasHeader("Cache-Control")) res.setHeader("Cache-Control", "no-cache, private");
+  res.setHeader("Content-Length", body.length);
+  res.statusCode = code;
+  res.end(body);
+}
+
+/** Encodes a JSON body (an object, a list or a Status) for a protobuf response. */
+export function encodeJSONValue(codec: KindCodec, value: Record<string, unknown>): Buffer {
+  if (value.kind === "Status") return codec.encodeStatus(value);
+  if (Array.isArray(value.items)) return codec.encodeList(value as { metadata?: Record<string, unknown>; items: Record<string, unknown>[] });
+  return codec.encodeObject(value);
+}
+
+/** A protobuf request body of the kind: read under the size limit, then decoded; malformed input is a 400. */
+export async function readProtobufBody(ctx: RequestContext, scope: ResourceScope, codec: KindCodec, maxBytes: number, afterRead: () => void): Promise<{ data: Buffer; decoded: Decoded }> {
+  const data = await readBody(ctx.req, ctx.res, maxBytes);
+  afterRead();
+  try {
+    return { data, decoded: { value: codec.decode(data), duplicates: [] } };
+  } catch (e) {
+    throw errors.badRequest(`the object provided is unrecognized (must be of type ${scope.def.kind}): ${(e as Error).message} (${summarizeData(data)})`);
+  }
+}
+
+/** Whether the request body is protobuf for a kind that speaks it. */
+export function isProtobufBody(ctx: RequestContext): boolean {
+  return (ctx.req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase() === PROTOBUF_MEDIA_TYPE;
+}
+
+export { PROTOBUF_WATCH_MEDIA_TYPE } from "../protobuf/index.js";
+
+/**
+ * One watch event as a length-prefixed protobuf frame. A BOOKMARK carries only
+ * metadata (resourceVersion and the initial-events-end annotation), as in JSON.
+ */
+export function protobufWatchFrame(codec: KindCodec, ev: WatchEvent): Buffer {
+  if (ev.type === "BOOKMARK") {
+    const { apiVersion, kind } = codec.names;
+    return codec.encodeWatchEvent("BOOKMARK", { apiVersion, kind, metadata: ev.object.metadata });
+  }
+  return codec.encodeWatchEvent(ev.type, ev.object);
+}
