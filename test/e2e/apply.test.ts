@@ -4,8 +4,10 @@
  * --show-managed-fields, and the upgrade from client-side apply.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { startGeneratedServer, type GeneratedServer } from "../support/generated-server.js";
+import { repoRoot, startGeneratedServer, type GeneratedServer } from "../support/generated-server.js";
 
 type Obj = Record<string, any>;
 
@@ -102,5 +104,16 @@ describe("kubectl apply --server-side", { timeout: 240_000 }, () => {
     // and client-side apply keeps working afterwards
     ok(k(["apply", "-f", "-"], { input: notebook("csa", "  image: img:4\n") }), "client-side apply after SSA");
     assert.equal(get("csa").spec.image, "img:4");
+  });
+
+  it("an apply goes through admission: CREATE when it creates, UPDATE after", () => {
+    const model = path.join(repoRoot, "examples/skai.io/v1alpha1/model.yaml");
+    const created = JSON.parse(ok(k(["apply", "--server-side", "-f", model, "-o", "json"]), "apply model"));
+    assert.equal(created.metadata.annotations["skai.io/created-by"], "admin");
+    const tj = readFileSync(path.join(repoRoot, "examples/skai.io/v1alpha1/trainingjob.yaml"), "utf8");
+    ok(k(["apply", "--server-side", "-f", "-"], { input: tj }), "apply pinned job");
+    const r = k(["apply", "--server-side", "-f", "-"], { input: tj.replace("ghcr.io/example/llama-finetune:3.1.0", "ghcr.io/example/llama-finetune:latest") });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /is forbidden: .*must be pinned to a tag or a digest/);
   });
 });

@@ -9,6 +9,7 @@ import { errors, StatusError } from "../api/status.js";
 import { applyConfig, markApplied, type Scope } from "../fieldmanager/index.js";
 import type { KubeObject } from "../storage/interface.js";
 import { BodySyntaxError, decodeBody } from "./body.js";
+import { writeAdmission } from "./admission.js";
 import { applyFieldValidation } from "./decode.js";
 import type { Env } from "./env.js";
 import type { WriteQuery } from "./options.js";
@@ -67,7 +68,13 @@ export async function handleApply(
     subresource,
     hasStatus: def.subresources.status,
   };
-  const wopts = { dryRun: wq.dryRun, fieldManager: wq.fieldManager, userAgent: ctx.req.headers["user-agent"] };
+  const wopts = (operation: "CREATE" | "UPDATE") => ({
+    dryRun: wq.dryRun,
+    fieldManager: wq.fieldManager,
+    userAgent: ctx.req.headers["user-agent"],
+    // an apply that creates is admitted as a CREATE, as kube's patch handler does
+    admission: writeAdmission(ctx, env, operation),
+  });
   const finish = (obj: Obj): KubeObject => {
     const o = obj as KubeObject;
     if (!o.metadata) o.metadata = {};
@@ -82,13 +89,13 @@ export async function handleApply(
       name,
       subresource,
       (current) => finish(applyConfig(current as Obj, cleaned, wq.fieldManager, wq.force, scope)),
-      wopts,
+      wopts("UPDATE"),
     );
     writeObject(ctx, env, 200, updated, target);
     return;
   } catch (e) {
     if (!(e instanceof StatusError && e.code === 404 && e.status.reason === "NotFound") || subresource) throw e;
   }
-  const created = await env.store.create(finish(applyConfig(undefined, cleaned, wq.fieldManager, wq.force, scope)), wopts);
+  const created = await env.store.create(finish(applyConfig(undefined, cleaned, wq.fieldManager, wq.force, scope)), wopts("CREATE"));
   writeObject(ctx, env, 201, created, target);
 }
