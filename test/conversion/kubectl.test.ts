@@ -3,8 +3,8 @@
  * read as notebooks.v1alpha1.skai.io and notebooks.v1beta1.skai.io, the
  * deprecation warning on kubectl's stderr, discovery and OpenAPI listing both
  * versions with v1beta1 preferred, a watch in v1beta1 (not the storage
- * version) getting converted events, and a v1beta1-only field surviving a
- * v1alpha1 update.
+ * version) getting converted events, /status and /scale in v1beta1, and a
+ * v1beta1-only field surviving a v1alpha1 update.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -64,6 +64,18 @@ describe("versions: kubectl against the generated server", () => {
     assert.equal(after.metadata.annotations?.["skai.io/v1beta1-fields"], undefined);
     const alpha = JSON.parse(k(["get", "notebooks.v1alpha1.skai.io", "bob-beta", "-n", "ml-research", "-o", "json"]).stdout);
     assert.deepEqual(JSON.parse(alpha.metadata.annotations["skai.io/v1beta1-fields"]), { spec: { template: { imagePullPolicy: "IfNotPresent" } } });
+  });
+
+  it("converts /status and /scale requests in v1beta1", () => {
+    const status = { status: { phase: "Running", url: "https://nb.example" } };
+    k(["patch", "notebooks.v1beta1.skai.io", "alice-research", "-n", "ml-research", "--subresource", "status", "--type", "merge", "-p", JSON.stringify(status)]);
+    const alpha = JSON.parse(k(["get", "notebooks.v1alpha1.skai.io", "alice-research", "-n", "ml-research", "-o", "json"]).stdout);
+    assert.equal(alpha.status.phase, "Running");
+    k(["apply", "-f", path.join(repoRoot, "examples/skai.io/v1alpha1/trainingjob.yaml")]);
+    const tj = JSON.parse(k(["get", "trainingjobs.v1alpha1.skai.io", "-A", "-o", "json"]).stdout).items[0];
+    k(["scale", "trainingjobs.v1beta1.skai.io", tj.metadata.name, "-n", tj.metadata.namespace, "--replicas", "7"]);
+    const scaled = JSON.parse(k(["get", "trainingjobs.v1alpha1.skai.io", tj.metadata.name, "-n", tj.metadata.namespace, "-o", "json"]).stdout);
+    assert.equal(scaled.spec.workers.replicas, 7);
   });
 
   it("lists both versions in discovery with v1beta1 preferred, and in OpenAPI v3", async () => {
