@@ -16,6 +16,7 @@ const sections: Record<string, (report: (line: string) => void) => Promise<void>
   auth: benchAuth,
   client: benchClient,
   connect: benchConnect,
+  cacher: (report) => import("./cacher.js").then((m) => m.benchCacher(report)),
   etcd: benchEtcd,
 };
 
