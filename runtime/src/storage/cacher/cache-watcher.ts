@@ -39,6 +39,7 @@ export class CacheWatcher implements Watcher, CacheListener {
   private bookmarkDue = false;
   private wakers: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private readonly wakeFn = () => this.signal();
 
   constructor(
     private readonly cache: WatchCache,
@@ -92,7 +93,7 @@ export class CacheWatcher implements Watcher, CacheListener {
     }
     this.queued++;
     this.lastQueued = ev.revision;
-    this.signal();
+    if (this.wakers.length > 0) this.cache.wake(this.wakeFn);
   }
 
   terminate(): void {
