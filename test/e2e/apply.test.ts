@@ -116,4 +116,25 @@ describe("kubectl apply --server-side", { timeout: 240_000 }, () => {
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /is forbidden: .*must be pinned to a tag or a digest/);
   });
+
+  it("managers of another served version are compared in their own version", () => {
+    const alpha = "apiVersion: skai.io/v1alpha1\nkind: Notebook\nmetadata: {name: ver, namespace: default}\nspec: {image: img:1, suspend: false}\n";
+    ok(k(["apply", "--server-side", "--field-manager=a", "-f", "-"], { input: alpha }), "apply v1alpha1");
+    // v1beta1 keeps the image in spec.template: changing it takes .spec.image from the v1alpha1 applier
+    ok(k(["patch", "notebooks.v1beta1.skai.io", "ver", "--type=merge", "-p", '{"spec":{"template":{"image":"img:2"}}}', "--field-manager=beta"]), "patch v1beta1");
+    const o = get("ver");
+    assert.deepEqual(entry(o, "a").fieldsV1, { "f:spec": { "f:suspend": {} } });
+    assert.deepEqual(entry(o, "beta", "Update"), {
+      apiVersion: "skai.io/v1beta1",
+      fieldsType: "FieldsV1",
+      fieldsV1: { "f:spec": { "f:template": { "f:image": {} } } },
+      manager: "beta",
+      operation: "Update",
+      time: entry(o, "beta", "Update").time,
+    });
+    const beta = "apiVersion: skai.io/v1beta1\nkind: Notebook\nmetadata: {name: ver, namespace: default}\nspec: {suspend: true}\n";
+    const c = k(["apply", "--server-side", "--field-manager=c", "-f", "-"], { input: beta });
+    assert.equal(c.status, 1);
+    assert.match(c.stderr, /Apply failed with 1 conflict: conflict with "a": \.spec\.suspend/);
+  });
 });

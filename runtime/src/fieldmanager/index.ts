@@ -13,11 +13,13 @@ import { decodeManagedFields, encodeManagedFields, ManagedFieldsError, type Mana
 import { objectSchema } from "./schema.js";
 import { FieldSet } from "./set.js";
 import { recordApply, recordUpdate, type Context } from "./updater.js";
+import { versionView } from "./versions.js";
 
 export { FieldSet } from "./set.js";
 export { decodeFieldsV1, encodeFieldsV1, type FieldsV1 } from "./fieldsv1.js";
 export { compare, merge, removeItems, toFieldSet } from "./typed.js";
 export { conflictMessage, conflictStatusError, ConflictsError } from "./conflict.js";
+export { registerDefinition } from "./versions.js";
 export { decodeManagedFields, encodeManagedFields, type ManagedFieldsEntry } from "./managers.js";
 
 type Obj = Record<string, unknown>;
@@ -47,6 +49,7 @@ function context(scope: Scope, now: Date): Context {
     subresource: scope.subresource,
     ignored: resetFields(scope),
     now: rfc3339(now),
+    viewIn: (apiVersion) => versionView(scope.kind, scope.apiVersion, apiVersion),
   };
 }
 

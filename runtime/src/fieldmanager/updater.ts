@@ -11,6 +11,7 @@ import { fieldPE } from "./pathelement.js";
 import type { Schema } from "./schema.js";
 import { FieldSet } from "./set.js";
 import { compare, merge, removeItems, toFieldSet, type Comparison } from "./typed.js";
+import type { VersionView } from "./versions.js";
 
 /** stripmeta.go: fields nobody owns (system-set, or the object's identity). */
 const STRIP = FieldSet.of(
@@ -30,6 +31,8 @@ export interface Context {
   /** Fields the subresource resets (status on the main resource, spec on /status). */
   ignored: FieldSet;
   now: string;
+  /** The object seen in another served version, for managers that wrote through it. */
+  viewIn?: (apiVersion: string) => VersionView | undefined;
 }
 
 type Managers = Map<string, ManagerSet>;
@@ -48,11 +51,31 @@ function excludeIgnored(c: Comparison, ignored: FieldSet): Comparison {
  */
 function transfer(live: unknown, next: unknown, managers: Managers, selfKey: string, ctx: Context, force: boolean): Comparison {
   const c = excludeIgnored(compare(live, next, ctx.schema), ctx.ignored);
-  const changed = c.modified.union(c.added);
+  const byVersion = new Map<string, Comparison>([[ctx.apiVersion, c]]);
+  const comparisonFor = (apiVersion: string): Comparison => {
+    let vc = byVersion.get(apiVersion);
+    if (!vc) {
+      vc = c;
+      const view = ctx.viewIn?.(apiVersion);
+      if (view) {
+        try {
+          vc = excludeIgnored(compare(view.convert(live as never), view.convert(next as never), view.schema), ctx.ignored);
+        } catch {
+          // an object conversion cannot handle (e.g. the empty object of a create): compare as served
+        }
+      }
+      byVersion.set(apiVersion, vc);
+    }
+    return vc;
+  };
   const conflicts: Conflict[] = [];
   const taken = new Map<string, FieldSet>();
+  const removedFor = new Map<string, FieldSet>();
   for (const [key, m] of managers) {
     if (key === selfKey) continue;
+    const mc = comparisonFor(m.apiVersion);
+    removedFor.set(key, mc.removed);
+    const changed = mc.modified.union(mc.added);
     const overlap = m.set.intersection(changed);
     if (!overlap.empty()) {
       taken.set(key, overlap);
@@ -65,7 +88,8 @@ function transfer(live: unknown, next: unknown, managers: Managers, selfKey: str
     let set = m.set;
     const t = taken.get(key);
     if (t) set = set.difference(t);
-    if (!c.removed.empty()) set = set.difference(c.removed);
+    const removed = removedFor.get(key);
+    if (removed && !removed.empty()) set = set.difference(removed);
     if (set.empty()) managers.delete(key);
     else m.set = set;
   }

@@ -1,6 +1,7 @@
 /** Per-kind facts every layer needs: names, storage keys, the GroupResource for errors. */
 import type { ResourceDefinition } from "../api/resource.js";
 import type { GroupResource } from "../api/status.js";
+import { registerDefinition } from "../fieldmanager/versions.js";
 
 export interface ResourceScope {
   def: ResourceDefinition;
@@ -12,6 +13,8 @@ export interface ResourceScope {
 }
 
 export function createScope(def: ResourceDefinition): ResourceScope {
+  // field management compares other versions' managers in their own version
+  registerDefinition(def);
   return {
     def,
     gr: { group: def.group, resource: def.plural },
