@@ -60,7 +60,12 @@ export function convertingStorage(inner: Storage, c: ResourceConversion): Storag
       return {
         stop: () => w.stop(),
         async *[Symbol.asyncIterator]() {
-          for await (const ev of w) yield event(ev);
+          try {
+            for await (const ev of w) yield event(ev);
+          } finally {
+            // A consumer that stops iterating (break, return) ends the storage watch too.
+            w.stop();
+          }
         },
       };
     },
