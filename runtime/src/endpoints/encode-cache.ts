@@ -17,7 +17,19 @@ export class EncodeCache {
   static keyOf(root: string, obj: KubeObject, encoding: string): string | undefined {
     const m = obj.metadata;
     if (!m?.resourceVersion) return undefined;
-    return `${encoding}|${root}${m.namespace ?? ""}/${m.name ?? ""}@${m.resourceVersion}`;
+    // The storage key (registry/scope.ts objectKey), so a GET can find it from the key alone.
+    const objectKey = m.namespace ? `${root}${m.namespace}/${m.name ?? ""}` : `${root}${m.name ?? ""}`;
+    return `${encoding}|${objectKey}@${m.resourceVersion}`;
+  }
+
+  /** The serialised form under `key`, if cached. */
+  peek(key: string): string | undefined {
+    return this.map.get(key);
+  }
+
+  /** Cache key of the object at `objectKey` (a storage key under `root`) at `revision`. */
+  static keyAt(objectKey: string, revision: number, encoding: string): string {
+    return `${encoding}|${objectKey}@${revision}`;
   }
 
   get(key: string | undefined, make: () => string): string {

@@ -6,6 +6,7 @@ import { toStatusError } from "../registry/errors.js";
 import { listPrefix } from "../registry/scope.js";
 import { parseSelection } from "../registry/selection.js";
 import { StorageError, type ListOptions } from "../storage/interface.js";
+import { EncodeCache } from "./encode-cache.js";
 import type { Env } from "./env.js";
 import { isPrettyRequested, negotiateOutput, type OutputTarget } from "./negotiation.js";
 import { parseResourceVersion, type ListQuery } from "./options.js";
@@ -24,6 +25,14 @@ export function outputFor(ctx: RequestContext, stream = false, scope?: ResourceS
 export async function handleGet(ctx: RequestContext, env: Env): Promise<void> {
   const target = outputFor(ctx, false, env.scope);
   const rv = parseResourceVersion(ctx.query.get("resourceVersion") ?? "");
+  // The common GET (latest, plain JSON): when the stored revision's JSON is cached, send it
+  // without decoding the stored value at all.
+  if (!rv && target.convert === undefined && !target.codec && env.storage.revisionOf) {
+    const key = env.store.key(ctx.info.namespace, ctx.info.name);
+    const revision = await env.storage.revisionOf(key);
+    const cached = revision === undefined ? undefined : env.cache.peek(EncodeCache.keyAt(key, revision, "json"));
+    if (cached !== undefined) return writeSerialized(ctx, 200, cached, target);
+  }
   const obj = await env.store.get(ctx.info.namespace, ctx.info.name, rv || undefined);
   writeObject(ctx, env, 200, obj, target);
 }

@@ -106,6 +106,12 @@ export type UpdateFunc = (current: KubeObject) => KubeObject | Promise<KubeObjec
 export interface Storage {
   /** Creates `key`; fails with StorageError `KeyExists` when it exists. Returns the stored object with resourceVersion set. */
   create(key: string, obj: KubeObject): Promise<KubeObject>;
+  /**
+   * The revision of the key's current value without decoding it, when the
+   * backend can tell cheaply (undefined: no such key). Lets a GET answer from
+   * serialised bytes it already has for that revision.
+   */
+  revisionOf?(key: string): Promise<number | undefined>;
   /** Returns the object, or throws StorageError `KeyNotFound`. */
   get(key: string, opts?: { revision?: number }): Promise<KubeObject>;
   /** Lists every object whose key starts with `prefix` (which ends with `/`), in key order. */

@@ -69,6 +69,11 @@ export class KVStore implements Storage {
     return decode(value, res.revision);
   }
 
+  async revisionOf(key: string): Promise<number | undefined> {
+    this.checkOpen(key);
+    return this.backend.get(key)?.revision;
+  }
+
   async get(key: string, opts?: { revision?: number }): Promise<KubeObject> {
     this.checkOpen(key);
     // A get's resourceVersion means "not older than": wait briefly for it, then 504-style error.
