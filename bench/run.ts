@@ -16,6 +16,7 @@ const sections: Record<string, (report: (line: string) => void) => Promise<void>
   auth: benchAuth,
   client: benchClient,
   connect: benchConnect,
+  protobuf: (report) => import("./protobuf.js").then((m) => m.benchProtobuf(report)),
   cacher: (report) => import("./cacher.js").then((m) => m.benchCacher(report)),
   etcd: benchEtcd,
 };

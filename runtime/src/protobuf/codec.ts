@@ -6,7 +6,7 @@
  */
 import { compileTypes, type CompiledMessage, type KindProtobuf, type ProtoTypes } from "./descriptor.js";
 import { readEnvelope, readWatchFrame, writeEnvelope, type TypeMeta } from "./envelope.js";
-import { decodeMessage, encodeMessage } from "./message.js";
+import { generateCodec, type Decoder, type Encoder, type GeneratedCodec } from "./generated-codec.js";
 import { LIST_META, META_TYPES, STATUS } from "./meta.js";
 import { ProtoReader } from "./reader.js";
 import { ProtoWriter } from "./writer.js";
@@ -15,12 +15,14 @@ type JSONObject = Record<string, unknown>;
 
 /** One scratch writer per process: encoding is synchronous, so calls never interleave. */
 const scratch = new ProtoWriter();
-const compiled = new WeakMap<ProtoTypes, Map<string, CompiledMessage>>();
+const compiled = new WeakMap<ProtoTypes, { messages: Map<string, CompiledMessage>; code: GeneratedCodec }>();
 
-function compiledFor(types: ProtoTypes): Map<string, CompiledMessage> {
+/** Compiles a descriptor set once (all kinds of a group-version share one). */
+function compiledFor(types: ProtoTypes): { messages: Map<string, CompiledMessage>; code: GeneratedCodec } {
   let c = compiled.get(types);
   if (!c) {
-    c = compileTypes({ ...META_TYPES, ...types });
+    const messages = compileTypes({ ...META_TYPES, ...types });
+    c = { messages, code: generateCodec(messages.values()) };
     compiled.set(types, c);
   }
   return c;
@@ -33,25 +35,29 @@ export interface KindNames {
 }
 
 export class KindCodec {
-  private readonly kindMsg: CompiledMessage;
-  private readonly listMsg: CompiledMessage;
-  private readonly statusMsg: CompiledMessage;
-  private readonly listMetaMsg: CompiledMessage;
+  private readonly encKind: Encoder;
+  private readonly decKind: Decoder;
+  private readonly decList: Decoder;
+  private readonly encStatus: Encoder;
+  private readonly decStatus: Decoder;
+  private readonly encListMeta: Encoder;
 
   constructor(
     pb: KindProtobuf,
     readonly names: KindNames,
   ) {
-    const c = compiledFor(pb.types);
+    const { messages, code } = compiledFor(pb.types);
     const get = (n: string) => {
-      const m = c.get(n);
+      const m = messages.get(n);
       if (!m) throw new Error(`protobuf: no message ${n} in the descriptors`);
       return m;
     };
-    this.kindMsg = get(pb.kind);
-    this.listMsg = get(pb.list);
-    this.statusMsg = get(STATUS);
-    this.listMetaMsg = get(LIST_META);
+    this.encKind = code.encoders.get(get(pb.kind))!;
+    this.decKind = code.decoders.get(get(pb.kind))!;
+    this.decList = code.decoders.get(get(pb.list))!;
+    this.encStatus = code.encoders.get(get(STATUS))!;
+    this.decStatus = code.decoders.get(get(STATUS))!;
+    this.encListMeta = code.encoders.get(get(LIST_META))!;
   }
 
   /** An object of the kind, enveloped. */
@@ -69,13 +75,13 @@ export class KindCodec {
       if (list.metadata) {
         scratch.uvarint(10);
         const at = scratch.begin();
-        encodeMessage(scratch, this.listMetaMsg, list.metadata);
+        this.encListMeta(scratch, list.metadata);
         scratch.end(at);
       }
       for (const item of list.items) {
         scratch.uvarint(18);
         const at = scratch.begin();
-        encodeMessage(scratch, this.kindMsg, item);
+        this.encKind(scratch, item);
         scratch.end(at);
       }
     });
@@ -85,7 +91,7 @@ export class KindCodec {
   /** A metav1.Status, enveloped as v1 Status (kube's protobuf error and delete bodies). */
   encodeStatus(status: JSONObject): Buffer {
     scratch.reset();
-    writeEnvelope(scratch, { apiVersion: "v1", kind: "Status" }, () => encodeMessage(scratch, this.statusMsg, status));
+    writeEnvelope(scratch, { apiVersion: "v1", kind: "Status" }, () => this.encStatus(scratch, status));
     return scratch.finish();
   }
 
@@ -101,7 +107,7 @@ export class KindCodec {
     scratch.uvarint(10);
     const raw = scratch.begin();
     if (obj.kind === "Status") {
-      writeEnvelope(scratch, { apiVersion: "v1", kind: "Status" }, () => encodeMessage(scratch, this.statusMsg, obj));
+      writeEnvelope(scratch, { apiVersion: "v1", kind: "Status" }, () => this.encStatus(scratch, obj));
     } else this.writeObject(obj);
     scratch.end(raw);
     scratch.end(ext);
@@ -114,7 +120,7 @@ export class KindCodec {
       apiVersion: typeof obj.apiVersion === "string" ? obj.apiVersion : this.names.apiVersion,
       kind: typeof obj.kind === "string" ? obj.kind : this.names.kind,
     };
-    writeEnvelope(scratch, typeMeta, () => encodeMessage(scratch, this.kindMsg, obj));
+    writeEnvelope(scratch, typeMeta, () => this.encKind(scratch, obj));
   }
 
   /** Any enveloped body this kind's endpoints exchange: the kind, its list, or a Status. */
@@ -123,19 +129,19 @@ export class KindCodec {
     const { apiVersion, kind } = env.typeMeta;
     const r = new ProtoReader(buf, env.rawStart, env.rawEnd);
     if (kind === this.names.listKind) {
-      const list = decodeMessage(r, this.listMsg, env.rawEnd, { apiVersion, kind });
+      const list = this.decList(r, env.rawEnd, { apiVersion, kind });
       const items = (list.items ?? []) as JSONObject[];
       // list items carry no TypeMeta on the wire; JSON lists of CRD-style kinds do
       list.items = items.map((it) => ({ apiVersion: this.names.apiVersion, kind: this.names.kind, ...it }));
       if (list.metadata === undefined) list.metadata = {};
       return list;
     }
-    if (kind === "Status") return decodeMessage(r, this.statusMsg, env.rawEnd, { kind: "Status", apiVersion: apiVersion || "v1" });
+    if (kind === "Status") return this.decStatus(r, env.rawEnd, { kind: "Status", apiVersion: apiVersion || "v1" });
     if (kind !== this.names.kind && kind !== "") {
       throw new Error(`protobuf: ${kind} cannot be handled as a ${this.names.kind}`);
     }
     const obj: JSONObject = { apiVersion: apiVersion || this.names.apiVersion, kind: kind || this.names.kind };
-    return decodeMessage(r, this.kindMsg, env.rawEnd, obj);
+    return this.decKind(r, env.rawEnd, obj);
   }
 
   /** One watch frame (without its length prefix) to `{type, object}`. */

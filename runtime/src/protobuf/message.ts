@@ -88,64 +88,56 @@ function writeValue(w: ProtoWriter, f: CompiledField, tag: number, v: unknown): 
 }
 
 export function decodeMessage(r: ProtoReader, msg: CompiledMessage, end: number, obj: JSONObject = {}): JSONObject {
-  const byNo = msg.byNo;
-  while (r.pos < end) {
-    const tag = r.uint32();
-    const f = byNo[tag >>> 3];
-    const wire = tag & 7;
-    if (f === undefined) {
-      r.skip(wire);
-      continue;
-    }
-    if (f.kind === "inline") {
-      const n = r.length();
-      decodeMessage(r, f.message!, r.pos + n, obj);
-      continue;
-    }
-    if (f.map) {
-      const n = r.length();
-      const entryEnd = r.pos + n;
-      let key = "";
-      let value: unknown;
-      while (r.pos < entryEnd) {
-        const t = r.uint32();
-        if (t === 10) key = r.string();
-        else if (t >>> 3 === 2 && (t & 7) === (f.valueTag & 7)) value = readValue(r, f);
-        else r.skip(t & 7);
-      }
-      const m = (obj[f.name] ??= {}) as JSONObject;
-      m[key] = value === undefined ? zeroValue(f) : value;
-      continue;
-    }
-    if (f.repeated) {
-      const arr = (obj[f.name] ??= []) as unknown[];
-      if (wire === 2 && (f.tag & 7) !== 2) {
-        // packed scalars (proto3 writers); Kubernetes writes them unpacked
-        const n = r.length();
-        const packedEnd = r.pos + n;
-        while (r.pos < packedEnd) arr.push(readValue(r, f));
-        continue;
-      }
-      if (wire !== (f.tag & 7)) {
-        r.skip(wire);
-        continue;
-      }
-      const v = readValue(r, f);
-      arr.push(v === undefined ? zeroValue(f) : v);
-      continue;
-    }
-    if (wire !== (f.tag & 7)) {
-      r.skip(wire);
-      continue;
-    }
-    const v = readValue(r, f);
-    if (v !== undefined) obj[f.name] = v;
-  }
+  while (r.pos < end) decodeField(r, msg, r.uint32(), obj);
   r.pos = end;
   return obj;
 }
 
-function readValue(r: ProtoReader, f: CompiledField): unknown {
+/** One field whose key was just read: the generic path (generated decoders fall back to it). */
+export function decodeField(r: ProtoReader, msg: CompiledMessage, tag: number, obj: JSONObject): void {
+  const f = msg.byNo[tag >>> 3];
+  const wire = tag & 7;
+  if (f === undefined) return r.skip(wire);
+  if (f.kind === "inline") {
+    const n = r.length();
+    decodeMessage(r, f.message!, r.pos + n, obj);
+    return;
+  }
+  if (f.map) {
+    const n = r.length();
+    const entryEnd = r.pos + n;
+    let key = "";
+    let value: unknown;
+    while (r.pos < entryEnd) {
+      const t = r.uint32();
+      if (t === 10) key = r.string();
+      else if (t >>> 3 === 2 && (t & 7) === (f.valueTag & 7)) value = readValue(r, f);
+      else r.skip(t & 7);
+    }
+    const m = (obj[f.name] ??= {}) as JSONObject;
+    m[key] = value === undefined ? zeroValue(f) : value;
+    return;
+  }
+  if (f.repeated) {
+    const arr = (obj[f.name] ??= []) as unknown[];
+    if (wire === 2 && (f.tag & 7) !== 2) {
+      // packed scalars (proto3 writers); Kubernetes writes them unpacked
+      const n = r.length();
+      const packedEnd = r.pos + n;
+      while (r.pos < packedEnd) arr.push(readValue(r, f));
+      return;
+    }
+    if (wire !== (f.tag & 7)) return r.skip(wire);
+    const v = readValue(r, f);
+    arr.push(v === undefined ? zeroValue(f) : v);
+    return;
+  }
+  if (wire !== (f.tag & 7)) return r.skip(wire);
+  const v = readValue(r, f);
+  if (v !== undefined) obj[f.name] = v;
+}
+
+export function readValue(r: ProtoReader, f: CompiledField): unknown {
   switch (f.kind) {
     case "string":
       return r.string();

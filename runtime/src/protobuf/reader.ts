@@ -91,19 +91,9 @@ export class ProtoReader {
   string(): string {
     const n = this.length();
     const start = this.pos;
-    const end = start + n;
-    this.pos = end;
-    if (n < 24) {
-      const buf = this.buf;
-      let s = "";
-      for (let i = start; i < end; i++) {
-        const c = buf[i];
-        if (c >= 128) return buf.toString("utf8", start, end);
-        s += String.fromCharCode(c);
-      }
-      return s;
-    }
-    return this.buf.toString("utf8", start, end);
+    this.pos = start + n;
+    // Buffer's own UTF-8 slice: one native call, no intermediate cons-strings
+    return (this.buf as Buffer & { utf8Slice(s: number, e: number): string }).utf8Slice(start, start + n);
   }
 
   bytes(): Buffer {

@@ -8,9 +8,12 @@ import type { ProtoReader } from "./reader.js";
 import type { ProtoWriter } from "./writer.js";
 
 export function writeTime(w: ProtoWriter, value: string, micro: boolean): void {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new Error(`protobuf: invalid time ${JSON.stringify(value)}`);
-  const seconds = Math.floor(ms / 1000);
+  let seconds = parseRFC3339Seconds(value);
+  if (seconds === undefined) {
+    const ms = Date.parse(value);
+    if (Number.isNaN(ms)) throw new Error(`protobuf: invalid time ${JSON.stringify(value)}`);
+    seconds = Math.floor(ms / 1000);
+  }
   // MicroTime keeps microseconds, which Date.parse rounds to milliseconds
   let nanos = 0;
   if (micro) {
@@ -37,9 +40,62 @@ export function readTime(r: ProtoReader, end: number, micro: boolean): string | 
     else if (tag === 16) nanos = r.int32();
     else r.skip(tag & 7);
   }
-  const iso = new Date(seconds * 1000).toISOString();
-  if (!micro) return iso.slice(0, 19) + "Z";
-  return `${iso.slice(0, 19)}.${String(Math.floor(nanos / 1000)).padStart(6, "0")}Z`;
+  const base = formatRFC3339Seconds(seconds);
+  if (!micro) return base + "Z";
+  return `${base}.${String(Math.floor(nanos / 1000)).padStart(6, "0")}Z`;
+}
+
+// Times dominate list decoding; civil-date arithmetic (H. Hinnant's algorithms)
+// beats a Date object and toISOString per value several times over.
+const pad2 = (n: number) => (n < 10 ? "0" + n : "" + n);
+
+/** `YYYY-MM-DDTHH:MM:SS` (no zone) of Unix seconds, UTC. */
+export function formatRFC3339Seconds(seconds: number): string {
+  const days = Math.floor(seconds / 86400);
+  let rem = seconds - days * 86400;
+  const hh = Math.floor(rem / 3600);
+  rem -= hh * 3600;
+  const mm = Math.floor(rem / 60);
+  const ss = rem - mm * 60;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  if (y < 1000 || y > 9999) return new Date(seconds * 1000).toISOString().slice(0, 19);
+  return `${y}-${pad2(m)}-${pad2(d)}T${pad2(hh)}:${pad2(mm)}:${pad2(ss)}`;
+}
+
+function digits(s: string, a: number, b: number): number {
+  let v = 0;
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return NaN;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/** Unix seconds of `YYYY-MM-DDTHH:MM:SS[.frac]Z`; undefined for any other shape (Date.parse takes those). */
+export function parseRFC3339Seconds(s: string): number | undefined {
+  if (s.length < 20 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  const last = s.charCodeAt(s.length - 1);
+  if (last !== 90 || (s.length > 20 && s.charCodeAt(19) !== 46)) return undefined;
+  let y = digits(s, 0, 4);
+  const m = digits(s, 5, 7);
+  const d = digits(s, 8, 10);
+  const secs = digits(s, 11, 13) * 3600 + digits(s, 14, 16) * 60 + digits(s, 17, 19);
+  if (Number.isNaN(y + m + d + secs)) return undefined;
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return (era * 146097 + doe - 719468) * 86400 + secs;
 }
 
 export function writeQuantity(w: ProtoWriter, value: unknown): void {

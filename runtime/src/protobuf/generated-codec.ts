@@ -1,0 +1,127 @@
+/**
+ * Per-message encoders and decoders compiled to JavaScript once per descriptor
+ * set (as protobufjs does): each field becomes straight-line code with a
+ * constant property name, so V8 sees monomorphic loads and stores instead of
+ * the generic codec's keyed accesses through a field table. The generic
+ * functions in message.ts stay the fallback for map entries, packed scalars
+ * and unknown fields.
+ */
+import type { CompiledField, CompiledMessage } from "./descriptor.js";
+import { decodeField, readValue } from "./message.js";
+import type { ProtoReader } from "./reader.js";
+import { readIntOrString, readQuantity, readRawJSON, readTime, writeIntOrString, writeQuantity, writeRawJSON, writeTime } from "./wellknown.js";
+import type { ProtoWriter } from "./writer.js";
+
+type JSONObject = Record<string, unknown>;
+export type Encoder = (w: ProtoWriter, obj: JSONObject) => void;
+export type Decoder = (r: ProtoReader, end: number, obj: JSONObject) => JSONObject;
+
+export interface GeneratedCodec {
+  encoders: Map<CompiledMessage, Encoder>;
+  decoders: Map<CompiledMessage, Decoder>;
+}
+
+const HELPERS = { decodeField, readValue, readTime, readQuantity, readIntOrString, readRawJSON, writeTime, writeQuantity, writeIntOrString, writeRawJSON };
+
+export function generateCodec(messages: Iterable<CompiledMessage>): GeneratedCodec {
+  const list = [...messages];
+  const index = new Map(list.map((m, i) => [m, i]));
+  const E: Encoder[] = [];
+  const D: Decoder[] = [];
+  const M = list;
+  const prop = (name: string) => `o[${JSON.stringify(name)}]`;
+
+  /** Code writing value `x` of field f (the key already written). */
+  const writeX = (f: CompiledField, x: string): string => {
+    switch (f.kind) {
+      case "string":
+        return `w.string(typeof ${x} === "string" ? ${x} : String(${x}));`;
+      case "bool":
+        return `w.uvarint(${x} ? 1 : 0);`;
+      case "int32":
+      case "int64":
+        return `w.varint(Math.trunc(Number(${x})));`;
+      case "double":
+        return `w.double(Number(${x}));`;
+      case "msg":
+        return `{ const at = w.begin(); E[${index.get(f.message!)}](w, ${x}); w.end(at); }`;
+      case "time":
+        return `H.writeTime(w, String(${x}), false);`;
+      case "microtime":
+        return `H.writeTime(w, String(${x}), true);`;
+      case "quantity":
+        return `H.writeQuantity(w, ${x});`;
+      case "intstr":
+        return `H.writeIntOrString(w, ${x});`;
+      case "json":
+        return `H.writeRawJSON(w, ${x});`;
+      default:
+        throw new Error(`protobuf: cannot write ${f.kind}`);
+    }
+  };
+
+  /** Code reading one value of field f into expression `v` (undefined for an empty time). */
+  const readV = (f: CompiledField): string => {
+    switch (f.kind) {
+      case "string":
+        return "v = r.string();";
+      case "bool":
+        return "v = r.bool();";
+      case "int32":
+        return "v = r.int32();";
+      case "int64":
+        return "v = r.int64();";
+      case "double":
+        return "v = r.double();";
+      case "msg":
+        return `n = r.length(); v = D[${index.get(f.message!)}](r, r.pos + n, {});`;
+      case "time":
+      case "microtime":
+        return `n = r.length(); v = H.readTime(r, r.pos + n, ${f.kind === "microtime"});`;
+      case "quantity":
+        return "n = r.length(); v = H.readQuantity(r, r.pos + n);";
+      case "intstr":
+        return "n = r.length(); v = H.readIntOrString(r, r.pos + n);";
+      case "json":
+        return "n = r.length(); v = H.readRawJSON(r, r.pos + n);";
+      default:
+        throw new Error(`protobuf: cannot read ${f.kind}`);
+    }
+  };
+
+  for (const m of list) {
+    const i = index.get(m)!;
+    const enc: string[] = ["let v;"];
+    for (const f of m.inlines) {
+      enc.push(`{ const tagAt = w.pos; w.uvarint(${f.tag}); const at = w.begin(); E[${index.get(f.message!)}](w, o); if (w.pos === at + 1) w.pos = tagAt; else w.end(at); }`);
+    }
+    for (const f of m.fields) {
+      if (f.kind === "inline") continue;
+      enc.push(`v = ${prop(f.name)};`, "if (v !== undefined && v !== null) {");
+      if (f.map) {
+        enc.push(`for (const k in v) { const x = v[k]; if (x === undefined || x === null) continue; w.uvarint(${f.tag}); const at = w.begin(); w.uvarint(10); w.string(k); w.uvarint(${f.valueTag}); ${writeX(f, "x")} w.end(at); }`);
+      } else if (f.repeated) {
+        enc.push(`for (let j = 0; j < v.length; j++) { const x = v[j]; if (x === undefined || x === null) continue; w.uvarint(${f.tag}); ${writeX(f, "x")} }`);
+      } else enc.push(`w.uvarint(${f.tag}); ${writeX(f, "v")}`);
+      enc.push("}");
+    }
+    E[i] = new Function("E", "H", `return function encode_${i}(w, o) {\n${enc.join("\n")}\n};`)(E, HELPERS) as Encoder;
+
+    const dec: string[] = ["let v, n, a;", "while (r.pos < end) {", "const tag = r.uint32();", "switch (tag) {"];
+    for (const f of m.fields) {
+      if (f.kind === "inline") {
+        dec.push(`case ${f.tag}: n = r.length(); D[${index.get(f.message!)}](r, r.pos + n, o); break;`);
+      } else if (f.map) {
+        // maps take the generic path: entries are small and rare next to scalars
+        continue;
+      } else if (f.repeated) {
+        dec.push(`case ${f.tag}: ${readV(f)} a = ${prop(f.name)}; if (a === undefined) a = ${prop(f.name)} = []; a.push(v === undefined ? null : v); break;`);
+      } else {
+        dec.push(`case ${f.tag}: ${readV(f)} if (v !== undefined) ${prop(f.name)} = v; break;`);
+      }
+    }
+    dec.push(`default: H.decodeField(r, M[${i}], tag, o);`, "}", "}", "r.pos = end;", "return o;");
+    D[i] = new Function("D", "H", "M", `return function decode_${i}(r, end, o) {\n${dec.join("\n")}\n};`)(D, HELPERS, M) as Decoder;
+  }
+  return { encoders: new Map(list.map((m, i) => [m, E[i]])), decoders: new Map(list.map((m, i) => [m, D[i]])) };
+}
