@@ -1,3 +1,4 @@
+import { admissionEmitter } from "./admission.js";
 import { clientEmitter } from "./client.js";
 import { conversionEmitter } from "./conversion.js";
 import type { Emitter } from "./emitter.js";
@@ -16,4 +17,4 @@ import { validatorsEmitter } from "./validators.js";
 export type { Emitter, EmitContext } from "./emitter.js";
 
 /** Every emitter, in the order their files are listed. Adding an artifact means adding one line here. */
-export const emitters: Emitter[] = [packageEmitter, openapiEmitter, clientEmitter, typesEmitter, schemasEmitter, validatorsEmitter, serverEmitter, protobufEmitter, conversionEmitter, pluginProvidersEmitter, pluginEmitter, manifestsEmitter, docsEmitter];
+export const emitters: Emitter[] = [packageEmitter, openapiEmitter, clientEmitter, typesEmitter, schemasEmitter, validatorsEmitter, serverEmitter, protobufEmitter, admissionEmitter, conversionEmitter, pluginProvidersEmitter, pluginEmitter, manifestsEmitter, docsEmitter];

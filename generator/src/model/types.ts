@@ -24,7 +24,8 @@ export interface ApiModel {
   types: Record<string, ObjectType>;
   /** Protobuf field numbers of the definitions' types: the lock file's, plus new fields numbered (model/protobuf-numbers.ts). */
   protobuf?: ProtobufNumbering;
-  /** Project-relative path of the user's admission module (`definitions/admission.ts` or `definitions/<group>/admission.ts`); the reader fills it in (TODO), emit/admission.ts reads it. */ admissionModule?: string;
+  /** The user's admission plugins (`definitions/admission.ts`), copied into the generated package (emit/admission.ts). */
+  admission?: AdmissionModule;
   /** The user's log/exec providers, one `connect.ts` per version folder that has one (read/connect.ts). */
   connectModules?: ConnectModule[];
 }
@@ -238,4 +239,12 @@ export interface Constraints {
   exactlyOneOf?: string[][];
   atMostOneOf?: string[][];
   atLeastOneOf?: string[][];
+}
+
+/** `definitions/admission.ts`: the user's admission plugins, exported as `plugins`. */
+export interface AdmissionModule {
+  /** Project-relative path, for the copy's header and messages. */
+  file: string;
+  /** The file's text: the generated package compiles its own copy. */
+  source: string;
 }
