@@ -18,7 +18,7 @@ export function toRawEvents(res: IWatchResponse, keys: KeyMapper): RawEvent[] {
     const revision = Number(e.kv.mod_revision);
     const prev: IKeyValue | undefined = e.prev_kv ?? undefined;
     if (e.type === "Delete") {
-      return { revision, key, value: null, prevValue: prev ? prev.value.toString() : "{}", prevRevision: prev ? Number(prev.mod_revision) : 0 };
+      return { revision, key, value: null, prevValue: prev ? prev.value.toString() : '{"metadata":{}}', prevRevision: prev ? Number(prev.mod_revision) : 0 };
     }
     const created = e.kv.create_revision === e.kv.mod_revision || !prev;
     return created
