@@ -63,7 +63,7 @@ describe("reading the SKAI definitions", () => {
     assert.equal(nb.scope, "Namespaced");
     assert.deepEqual(nb.shortNames, ["nb"]);
     assert.deepEqual(nb.categories, ["skai", "all"]);
-    assert.deepEqual(nb.subresources, { status: true, log: true, exec: true, custom: [] });
+    assert.deepEqual(nb.subresources, { status: true, log: true, exec: true, custom: [], pods: { log: { podName: ".status.podName" }, exec: { podName: ".status.podName" } } });
     assert.deepEqual(nb.selectableFields, [".status.phase"]);
     assert.equal(nb.spec, "io.skai.v1alpha1.NotebookSpec");
     assert.equal(nb.status, "io.skai.v1alpha1.NotebookStatus");
