@@ -29,6 +29,7 @@ const schema: StructuralSchema = {
   },
 };
 const scope: Scope = { schema, apiVersion: "skai.io/v1alpha1", kind: "Notebook", subresource: "", hasStatus: true };
+const apply = (...args: Parameters<typeof applyConfig>): Obj => applyConfig(...args);
 const T0 = new Date("2026-01-01T00:00:00Z");
 const cfg = (spec: Obj, extra: Obj = {}): Obj => ({
   apiVersion: "skai.io/v1alpha1",
@@ -51,7 +52,7 @@ function conflict(fn: () => unknown): StatusError {
 
 describe("apply", () => {
   it("creates with the applier's fields, Apply entry shape as kube's", () => {
-    const o = applyConfig(undefined, cfg({ image: "a", env: [{ name: "A", value: "1" }] }), "a", false, scope, T0);
+    const o = apply(undefined, cfg({ image: "a", env: [{ name: "A", value: "1" }] }), "a", false, scope, T0);
     assert.deepEqual(o.metadata.managedFields, [
       {
         manager: "a",
@@ -65,8 +66,8 @@ describe("apply", () => {
   });
 
   it("a second applier changing a field conflicts with kube's 409; same value co-owns; force takes it", () => {
-    const live = applyConfig(undefined, cfg({ image: "a", replicas: 1 }), "a", false, scope, T0);
-    const e = conflict(() => applyConfig(live, cfg({ image: "b", replicas: 2 }), "b", false, scope, T0));
+    const live = apply(undefined, cfg({ image: "a", replicas: 1 }), "a", false, scope, T0);
+    const e = conflict(() => apply(live, cfg({ image: "b", replicas: 2 }), "b", false, scope, T0));
     assert.equal(e.status.code, 409);
     assert.equal(e.status.reason, "Conflict");
     assert.equal(e.status.message, 'Apply failed with 2 conflicts: conflicts with "a":\n- .spec.image\n- .spec.replicas');
@@ -76,14 +77,14 @@ describe("apply", () => {
         { reason: "FieldManagerConflict", message: 'conflict with "a"', field: ".spec.replicas" },
       ],
     });
-    const one = conflict(() => applyConfig(live, cfg({ image: "b" }), "b", false, scope, T0));
+    const one = conflict(() => apply(live, cfg({ image: "b" }), "b", false, scope, T0));
     assert.equal(one.status.message, 'Apply failed with 1 conflict: conflict with "a": .spec.image');
 
-    const shared = applyConfig(live, cfg({ image: "a" }), "b", false, scope, T0);
+    const shared = apply(live, cfg({ image: "a" }), "b", false, scope, T0);
     assert.deepEqual(entry(shared, "a").fieldsV1, { "f:spec": { "f:image": {}, "f:replicas": {} } });
     assert.deepEqual(entry(shared, "b").fieldsV1, { "f:spec": { "f:image": {} } });
 
-    const forced = applyConfig(live, cfg({ image: "b" }), "b", true, scope, T0);
+    const forced = apply(live, cfg({ image: "b" }), "b", true, scope, T0);
     assert.equal(forced.spec.image, "b");
     assert.deepEqual(entry(forced, "a").fieldsV1, { "f:spec": { "f:replicas": {} } });
     assert.deepEqual(entry(forced, "b").fieldsV1, { "f:spec": { "f:image": {} } });
@@ -93,22 +94,22 @@ describe("apply", () => {
     const created: Obj = cfg({ image: "a" });
     recordWrite(created, undefined, "kubectl-client-side-apply", scope, T0);
     assert.deepEqual(entry(created, "kubectl-client-side-apply", "Update").fieldsV1, { "f:spec": { ".": {}, "f:image": {} } });
-    const e = conflict(() => applyConfig(created, cfg({ image: "b" }), "x", false, scope, T0));
+    const e = conflict(() => apply(created, cfg({ image: "b" }), "x", false, scope, T0));
     assert.equal(e.status.message, 'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using skai.io/v1alpha1: .spec.image');
   });
 
   it("fields dropped from the configuration are removed unless someone else owns them", () => {
-    let live = applyConfig(undefined, cfg({ image: "a", replicas: 1, env: [{ name: "A" }, { name: "B" }] }), "a", false, scope, T0);
-    live = applyConfig(live, cfg({ env: [{ name: "B" }] }), "b", false, scope, T0);
-    live = applyConfig(live, cfg({ image: "a" }), "a", false, scope, T0);
+    let live = apply(undefined, cfg({ image: "a", replicas: 1, env: [{ name: "A" }, { name: "B" }] }), "a", false, scope, T0);
+    live = apply(live, cfg({ env: [{ name: "B" }] }), "b", false, scope, T0);
+    live = apply(live, cfg({ image: "a" }), "a", false, scope, T0);
     assert.deepEqual(live.spec, { image: "a", env: [{ name: "B" }] });
     assert.deepEqual(entry(live, "a").fieldsV1, { "f:spec": { "f:image": {} } });
   });
 
   it("status is not owned through the main resource; spec not through /status", () => {
-    const o = applyConfig(undefined, { ...cfg({ image: "a" }), status: { phase: "Running" } }, "a", false, scope, T0);
+    const o = apply(undefined, { ...cfg({ image: "a" }), status: { phase: "Running" } }, "a", false, scope, T0);
     assert.deepEqual(entry(o, "a").fieldsV1, { "f:spec": { "f:image": {} } });
-    const s = applyConfig(o, { ...cfg({ image: "z" }), status: { phase: "Done" } }, "ctl", false, { ...scope, subresource: "status" }, T0);
+    const s = apply(o, { ...cfg({ image: "z" }), status: { phase: "Done" } }, "ctl", false, { ...scope, subresource: "status" }, T0);
     const st = s.metadata.managedFields.find((e: Obj) => e.manager === "ctl");
     assert.deepEqual(st, {
       manager: "ctl",
@@ -122,22 +123,22 @@ describe("apply", () => {
   });
 
   it("rejects a wrong type and managedFields in the configuration", () => {
-    assert.throws(() => applyConfig(undefined, { ...cfg({}), kind: "Other" }, "a", false, scope), /invalid object type: skai.io\/v1alpha1, Kind=Other/);
-    assert.throws(() => applyConfig(undefined, cfg({}, { managedFields: [] }), "a", false, scope), /metadata.managedFields must be nil/);
+    assert.throws(() => apply(undefined, { ...cfg({}), kind: "Other" }, "a", false, scope), /invalid object type: skai.io\/v1alpha1, Kind=Other/);
+    assert.throws(() => apply(undefined, cfg({}, { managedFields: [] }), "a", false, scope), /metadata.managedFields must be nil/);
   });
 
   it("kubectl's server-side apply takes over fields client-side apply set, and keeps last-applied in step", () => {
     const lastApplied = JSON.stringify(cfg({ image: "a" }));
     const live: Obj = cfg({ image: "a" }, { annotations: { "kubectl.kubernetes.io/last-applied-configuration": lastApplied } });
     recordWrite(live, undefined, "kubectl-client-side-apply", scope, T0);
-    const o = applyConfig(live, cfg({ image: "b" }), "kubectl", false, scope, T0);
+    const o = apply(live, cfg({ image: "b" }), "kubectl", false, scope, T0);
     assert.equal(o.spec.image, "b");
     assert.equal(
       o.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"],
       '{"apiVersion":"skai.io/v1alpha1","kind":"Notebook","metadata":{"name":"nb","namespace":"default"},"spec":{"image":"b"}}\n',
     );
     // another manager name gets the conflict
-    assert.equal(conflict(() => applyConfig(live, cfg({ image: "b" }), "other", false, scope, T0)).status.code, 409);
+    assert.equal(conflict(() => apply(live, cfg({ image: "b" }), "other", false, scope, T0)).status.code, 409);
   });
 });
 
