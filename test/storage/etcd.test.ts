@@ -3,10 +3,14 @@
  * etcd-specific parts: key layout under the prefix and the spec parser.
  */
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Etcd3 } from "etcd3";
 import type { KVStore } from "../../runtime/src/storage/index.js";
 import { createEtcdStorage, KeyMapper, parseEtcdSpec } from "../../runtime/src/storage/etcd/index.js";
+import { createCA, createClientCertificate, createServingCertificate } from "../../runtime/src/server/certs.js";
 import { startEtcd, type EtcdCluster } from "../support/etcd.js";
 import { flunder, key } from "./helpers.js";
 import { runStorageSuite } from "./suite.js";
@@ -43,6 +47,38 @@ describe("etcd specifics", () => {
     assert.equal(m.fromEtcd("/registry/skai.io/notebooks/ns/x"), "/skai.io/notebooks/ns/x");
     assert.equal(m.toEtcd("/other.io/things/x"), "/registry/skai.io/other.io/things/x");
     assert.equal(m.fromEtcd("/registry/skai.io/other.io/things/x"), "/other.io/things/x");
+  });
+
+  it("talks TLS with client certificates (--etcd-cafile, --etcd-certfile, --etcd-keyfile)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "skai-etcd-tls-"));
+    const ca = createCA("etcd-test-ca");
+    const serving = createServingCertificate(ca, ["127.0.0.1", "localhost"]);
+    const client = createClientCertificate(ca, "skai-apiserver", []);
+    const file = (name: string, pem: string) => {
+      writeFileSync(path.join(dir, name), pem);
+      return path.join(dir, name);
+    };
+    const files = {
+      caFile: file("ca.crt", ca.certPem),
+      certFile: file("server.crt", serving.certPem),
+      keyFile: file("server.key", serving.keyPem),
+      clientCert: file("client.crt", client.certPem),
+      clientKey: file("client.key", client.keyPem),
+    };
+    const secure = await startEtcd(1, {
+      tls: { ...files, client: { ca: ca.certPem, cert: client.certPem, key: client.keyPem } },
+    });
+    try {
+      const s = await createEtcdStorage(secure.spec, {
+        tls: { caFile: files.caFile, certFile: files.clientCert, keyFile: files.clientKey },
+      });
+      const out = await s.create(key("default", "tls"), flunder("tls"));
+      assert.deepEqual(await s.get(key("default", "tls")), out);
+      await s.close();
+    } finally {
+      await secure.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("parses specs", () => {

@@ -4,6 +4,7 @@
  * Members can be killed and restarted (same ports and data dir) for fault tests.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import https from "node:https";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -41,7 +42,30 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** PEM files for a TLS member: serving cert/key, and the CA clients must be signed by. */
+export interface EtcdTLS {
+  certFile: string;
+  keyFile: string;
+  caFile: string;
+  /** Client credentials (PEM text) for the health check. */
+  client: { ca: string; cert: string; key: string };
+}
+
+let tlsClient: EtcdTLS["client"] | undefined;
+
 async function healthy(url: string): Promise<boolean> {
+  if (url.startsWith("https:")) {
+    // fetch cannot present a client certificate: plain https with the test's client cert.
+    return new Promise((resolve) => {
+      const req = https.get(`${url}/health`, { ...tlsClient, timeout: 1000 }, (res) => {
+        let body = "";
+        res.on("data", (d) => (body += d));
+        res.on("end", () => resolve(/"health":\s*"true"/.test(body)));
+      });
+      req.on("error", () => resolve(false));
+      req.on("timeout", () => req.destroy());
+    });
+  }
   try {
     const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
     const body = (await res.json()) as { health?: string };
@@ -62,7 +86,13 @@ async function waitHealthy(urls: string[], ms: number, log: () => string): Promi
 }
 
 /** Starts `size` members (1 or 3) and waits until all report healthy. */
-export async function startEtcd(size = 1): Promise<EtcdCluster> {
+export async function startEtcd(size = 1, opts: { tls?: EtcdTLS } = {}): Promise<EtcdCluster> {
+  const scheme = opts.tls ? "https" : "http";
+  if (opts.tls) tlsClient = opts.tls.client;
+  // Client certificates required, as a production etcd is run.
+  const tlsArgs = opts.tls
+    ? ["--cert-file", opts.tls.certFile, "--key-file", opts.tls.keyFile, "--trusted-ca-file", opts.tls.caFile, "--client-cert-auth"]
+    : [];
   const root = mkdtempSync(path.join(tmpdir(), "skai-etcd-"));
   const specs = [];
   for (let i = 0; i < size; i++) {
@@ -72,7 +102,7 @@ export async function startEtcd(size = 1): Promise<EtcdCluster> {
   let log = "";
   const members: EtcdMember[] = specs.map((s) => {
     let child: ChildProcess | undefined;
-    const clientUrl = `http://127.0.0.1:${s.client}`;
+    const clientUrl = `${scheme}://127.0.0.1:${s.client}`;
     const spawnIt = () => {
       child = spawn(
         ETCD_BIN,
@@ -90,6 +120,7 @@ export async function startEtcd(size = 1): Promise<EtcdCluster> {
           "--heartbeat-interval", "50",
           "--election-timeout", "500",
           "--log-level", "warn",
+          ...tlsArgs,
         ],
         { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ETCD_UNSUPPORTED_ARCH: process.env.ETCD_UNSUPPORTED_ARCH ?? "" } },
       );
@@ -131,7 +162,7 @@ export async function startEtcd(size = 1): Promise<EtcdCluster> {
   return {
     members,
     clientUrls,
-    spec: "etcd://" + clientUrls.map((u) => u.replace("http://", "")).join(","),
+    spec: "etcd://" + clientUrls.map((u) => u.replace(/^https?:\/\//, "")).join(","),
     async stop() {
       for (const m of members) await m.kill();
       rmSync(root, { recursive: true, force: true });

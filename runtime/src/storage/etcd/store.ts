@@ -335,7 +335,11 @@ export class EtcdStorage implements Storage {
 
   async compact(revision: number): Promise<void> {
     this.checkOpen("");
-    const target = Math.min(revision, await this.currentEtcdRevision());
+    await this.compactTo(Math.min(revision, await this.currentEtcdRevision()));
+  }
+
+  /** Compacts etcd at `target` (not above etcd's revision). */
+  private async compactTo(target: number): Promise<void> {
     if (target <= this.compacted) return;
     try {
       await this.client.kv.compact({ revision: String(target), physical: true });
@@ -366,10 +370,15 @@ export class EtcdStorage implements Storage {
    */
   startCompaction(opts: CompactionOptions): void {
     this.stopCompaction();
+    let running = false;
     this.compactTimer = setInterval(() => {
+      // One compaction at a time; a slow etcd must not pile up ticks.
+      if (running || this.closed) return;
+      running = true;
       void this.currentEtcdRevision()
-        .then((cur) => this.compact(cur - opts.retainRevisions))
-        .catch(() => undefined);
+        .then((cur) => this.compactTo(cur - opts.retainRevisions))
+        .catch(() => undefined)
+        .finally(() => (running = false));
     }, opts.compactionIntervalMs);
     this.compactTimer.unref();
   }
