@@ -28,8 +28,8 @@ before(async () => {
   // kubectl runs any kubectl-<name> on the PATH as `kubectl <name>`.
   const bin = join(env.dir, "bin");
   mkdirSync(bin);
-  const script = fileURLToPath(new URL("./plugin-bin.ts", import.meta.url));
-  writeFileSync(join(bin, "kubectl-skai"), `#!/bin/sh\nexec "${process.execPath}" --import tsx "${script}" "$@"\n`);
+  const script = fileURLToPath(new URL("./plugin-bin.mjs", import.meta.url));
+  writeFileSync(join(bin, "kubectl-skai"), `#!/bin/sh\nexec "${process.execPath}" "${script}" "$@"\n`);
   chmodSync(join(bin, "kubectl-skai"), 0o755);
   pathEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}`, KUBECONFIG: env.kubeconfigFor("alice") };
 });
@@ -63,7 +63,7 @@ test("kubectl skai exec -it works on a tty in tmux", { skip: hasTmux ? false : "
   const cmd = `cd ${JSON.stringify(fileURLToPath(new URL("../..", import.meta.url)))} && kubectl skai exec -it notebook/nb1 -- bash; echo "EXIT=$?"; sleep 60`;
   await tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", "env", `PATH=${pathEnv.PATH}`, `KUBECONFIG=${pathEnv.KUBECONFIG}`, "sh", "-c", cmd);
   try {
-    await waitFor(/^\$ ?$/m); // capture-pane trims trailing spaces
+    await waitFor(/^\$ ?$/m, 60_000); // capture-pane trims trailing spaces; a loaded CI machine starts node slowly
     await tmux("send-keys", "-t", session, "echo from-tmux", "Enter");
     await waitFor(/^from-tmux$/m);
     await tmux("send-keys", "-t", session, "size", "Enter");
