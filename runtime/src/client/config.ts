@@ -19,6 +19,8 @@ export interface ClientOptions {
   onWarning?: (text: string) => void;
   /** Upper bound of concurrent connections to the server (default unlimited, as Node's agent). */
   maxSockets?: number;
+  /** Wire format of get/list/create/update: JSON (default) or Kubernetes protobuf for kinds that have it. */
+  contentType?: "json" | "protobuf";
 }
 
 /** `new SkaiClient(x)` accepts a KubeConfig, a kubeconfig path or options. */

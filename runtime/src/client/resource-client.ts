@@ -5,6 +5,8 @@ import { execQuery } from "../connect/options.js";
 import { errorFromResponse, isExpired } from "./errors.js";
 import { deleteCollectionQuery, listQuery, logQuery, watchQuery, writeQuery } from "./query.js";
 import type { Transport } from "./transport.js";
+import { KindCodec } from "../protobuf/codec.js";
+import { protobufRequest } from "../protobuf/client.js";
 import type {
   CreateOptions,
   DeleteCollectionOptions,
@@ -57,6 +59,8 @@ export class ResourceClient<T extends KubeObject, TList extends KubeList<T> = Ku
   private readonly itemPrefix: string;
   /** `/apis/<g>/<v>` (or `/api/v1`). */
   private readonly root: string;
+  /** Set when the client opted into protobuf and the kind has descriptors. */
+  private readonly pb?: KindCodec;
 
   constructor(
     protected readonly transport: Transport,
@@ -70,15 +74,18 @@ export class ResourceClient<T extends KubeObject, TList extends KubeList<T> = Ku
     const root = (this.root = d.group ? `/apis/${d.group}/${d.version}` : `/api/${d.version}`);
     this.collectionPath = d.namespaced && namespace ? `${root}/namespaces/${encodeURIComponent(namespace)}/${d.plural}` : `${root}/${d.plural}`;
     this.itemPrefix = `${this.collectionPath}/`;
+    if (d.protobuf && transport.options.contentType === "protobuf") this.pb = new KindCodec(d.protobuf, { apiVersion: this.apiVersion, kind: d.kind, listKind: d.listKind });
   }
 
   async get(name: string, opts?: GetOptions): Promise<T> {
     const q = opts?.resourceVersion ? `?resourceVersion=${encodeURIComponent(opts.resourceVersion)}` : "";
-    return this.transport.json<T>({ method: "GET", path: this.itemPath(name) + q, signal: opts?.signal, timeoutMs: opts?.timeoutMs });
+    const req = { method: "GET" as const, path: this.itemPath(name) + q, signal: opts?.signal, timeoutMs: opts?.timeoutMs };
+    return this.pb ? protobufRequest<T>(this.transport, this.pb, req) : this.transport.json<T>(req);
   }
 
   async list(opts?: ListOptions): Promise<TList> {
-    return this.transport.json<TList>({ method: "GET", path: this.collectionPath + listQuery(opts), signal: opts?.signal, timeoutMs: opts?.timeoutMs });
+    const req = { method: "GET" as const, path: this.collectionPath + listQuery(opts), signal: opts?.signal, timeoutMs: opts?.timeoutMs };
+    return this.pb ? protobufRequest<TList>(this.transport, this.pb, req) : this.transport.json<TList>(req);
   }
 
   /**
@@ -126,6 +133,7 @@ export class ResourceClient<T extends KubeObject, TList extends KubeList<T> = Ku
   async create(obj: CreateInput<T>, opts?: CreateOptions): Promise<T> {
     const body = this.withTypeMeta(obj as KubeObject);
     const path = (this.namespace || !this.descriptor.namespaced ? this.collectionPath : this.collectionFor(body)) + writeQuery(opts, this.defaultFieldManager);
+    if (this.pb) return protobufRequest<T>(this.transport, this.pb, { method: "POST", path, signal: opts?.signal, timeoutMs: opts?.timeoutMs }, body as Record<string, unknown>);
     return this.transport.json<T>({ method: "POST", path, body: JSON.stringify(body), signal: opts?.signal, timeoutMs: opts?.timeoutMs });
   }
 
@@ -237,6 +245,7 @@ export class ResourceClient<T extends KubeObject, TList extends KubeList<T> = Ku
   }
 
   private put(path: string, obj: T, opts: UpdateOptions | undefined): Promise<T> {
+    if (this.pb) return protobufRequest<T>(this.transport, this.pb, { method: "PUT", path: path + writeQuery(opts, this.defaultFieldManager), signal: opts?.signal, timeoutMs: opts?.timeoutMs }, this.withTypeMeta(obj) as Record<string, unknown>);
     return this.transport.json<T>({
       method: "PUT",
       path: path + writeQuery(opts, this.defaultFieldManager),

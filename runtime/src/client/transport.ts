@@ -9,7 +9,7 @@ export interface HttpRequest {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** Path below the server URL, with its query string. */
   path: string;
-  body?: string;
+  body?: string | Buffer;
   contentType?: string;
   accept?: string;
   signal?: AbortSignal;

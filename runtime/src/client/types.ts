@@ -3,6 +3,7 @@
  * minimal and structural so the generated kind types, kubernetes-types and
  * hand-written objects all fit them.
  */
+import type { KindProtobuf } from "../protobuf/descriptor.js";
 
 export interface ObjectMeta {
   name?: string;
@@ -92,6 +93,8 @@ export interface ResourceDescriptor {
   plural: string;
   namespaced: boolean;
   subresources: { status: boolean; scale: boolean; log: boolean; exec?: boolean };
+  /** Protobuf messages of the kind, for `contentType: "protobuf"` clients. */
+  protobuf?: KindProtobuf;
 }
 
 /** Options of `exec()`: which streams to attach (default stdout and stderr; stdin when asked). */

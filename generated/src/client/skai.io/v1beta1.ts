@@ -8,6 +8,14 @@ import type {
   SharedInformer,
   SharedInformerFactory,
 } from "@skai-gen/runtime/client/index";
+import {
+  DatasetProtobuf,
+  InferenceServiceProtobuf,
+  ModelProtobuf,
+  NotebookProtobuf,
+  QueueProtobuf,
+  TrainingJobProtobuf,
+} from "../../skai.io/v1beta1/protobuf.js";
 import type {
   Dataset,
   DatasetList,
@@ -32,6 +40,7 @@ export const datasetsResource: ResourceDescriptor = {
   plural: "datasets",
   namespaced: true,
   subresources: { status: true, scale: false, log: false, exec: false },
+  protobuf: DatasetProtobuf,
 };
 
 /**
@@ -51,6 +60,7 @@ export const inferenceservicesResource: ResourceDescriptor = {
   plural: "inferenceservices",
   namespaced: true,
   subresources: { status: true, scale: true, log: true, exec: false },
+  protobuf: InferenceServiceProtobuf,
 };
 
 /**
@@ -70,6 +80,7 @@ export const modelsResource: ResourceDescriptor = {
   plural: "models",
   namespaced: true,
   subresources: { status: true, scale: false, log: false, exec: false },
+  protobuf: ModelProtobuf,
 };
 
 /**
@@ -89,6 +100,7 @@ export const notebooksResource: ResourceDescriptor = {
   plural: "notebooks",
   namespaced: true,
   subresources: { status: true, scale: false, log: true, exec: true },
+  protobuf: NotebookProtobuf,
 };
 
 /**
@@ -108,6 +120,7 @@ export const queuesResource: ResourceDescriptor = {
   plural: "queues",
   namespaced: false,
   subresources: { status: true, scale: false, log: false, exec: false },
+  protobuf: QueueProtobuf,
 };
 
 /**
@@ -127,6 +140,7 @@ export const trainingjobsResource: ResourceDescriptor = {
   plural: "trainingjobs",
   namespaced: true,
   subresources: { status: true, scale: true, log: true, exec: false },
+  protobuf: TrainingJobProtobuf,
 };
 
 /**

@@ -45,7 +45,9 @@ export function groupVersionFile(g: GroupModel, v: VersionModel, accessor: strin
       subresources: { status: k.subresources.status, scale: !!k.subresources.scale, log: k.subresources.log, exec: k.subresources.exec },
     };
     f.print(`/** Where ${k.name} objects live on the server. */`);
-    f.print(`export const ${d}: ${descriptorT} = ${JSON.stringify(desc)};`, "");
+    // the kind's protobuf messages ride along for clients that opt into protobuf
+    const protobuf = f.import(`${k.name}Protobuf`, { file: `src/${g.name}/${v.name}/protobuf.ts` });
+    f.print(`export const ${d}: ${descriptorT} = ${JSON.stringify(desc).slice(0, -1)}, protobuf: ${protobuf} };`, "");
     const missing = missingMethods(k);
     const full = `${resourceClient}<${kindT}, ${listT}>`;
     f.jsDoc(`Typed client of ${k.name} objects${missing.length ? ` (no ${missing.join(", ")}: not declared for this kind)` : ""}.`);
