@@ -111,7 +111,7 @@ test("refusals come before the upgrade: 403 without a backend call, 400 without 
     return true;
   });
   assert.equal(env.kube.pods.execRequests.length, calls, "no pods/exec call");
-  const sar = env.kube.subjectAccessReviews.findLast((s) => s.user === "mallory");
+  const sar = [...env.kube.subjectAccessReviews].reverse().find((s) => s.user === "mallory");
   assert.equal(sar?.resourceAttributes?.subresource, "exec");
   await assert.rejects(env.exec("alice", `${NB}/nb1/exec?stdout=true`, { stdin: false, stdout: true, stderr: false, tty: false }), /you must specify at least 1 command/);
   const plain = await env.as("alice", q(["echo"], "stdout=true"));
