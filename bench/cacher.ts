@@ -27,7 +27,12 @@ export async function benchCacher(report: (line: string) => void): Promise<void>
   // BENCH_CACHER=list|stall runs one part.
   const only = process.env.BENCH_CACHER;
   if (only !== "stall") await benchEmptySelectorList(report);
-  if (only !== "list") await benchBigObjectStall(report, []);
+  const watchers = Number(process.env.BENCH_CACHER_WATCHERS ?? 1000);
+  if (only !== "list") {
+    // On a loaded machine 1,000 TLS watch streams may not open in the helper's minute: say so, go on.
+    const args = process.env.BENCH_CACHER_OFF ? ["--watch-cache=false"] : [];
+    await benchBigObjectStall(report, args, watchers).catch((err) => report(`STALL: not measured: ${(err as Error).message.split("\n")[0]}`));
+  }
   report(`(cacher section took ${((performance.now() - started) / 1000).toFixed(0)} s)`);
 }
 
@@ -77,22 +82,28 @@ async function benchBigObjectStall(report: (line: string) => void, extraArgs: st
   const server = await startGeneratedServer({ extraArgs });
   const agent = adminAgent(server.dir, { keepAlive: true, maxSockets: 1 });
   const label = extraArgs.length ? "cache off" : "cache on";
-  let w: Awaited<ReturnType<typeof startWatchers>> | undefined;
+  let ws: Awaited<ReturnType<typeof startWatchers>>[] = [];
   try {
     const creds = adminCredentials(server.dir);
     const big = bigNotebook(0);
     let res = await request(`${server.url}${GROUP}/namespaces/stall/notebooks`, { method: "POST", body: big, agent });
     if (res.status !== 201) throw new Error(`create big: ${res.status} ${res.text.slice(0, 300)}`);
     const size = res.text.length;
+    let bigRV = JSON.parse(res.text).metadata.resourceVersion as string;
     res = await request(`${server.url}${GROUP}/namespaces/probe/notebooks`, { method: "POST", body: notebook("small", "probe"), agent });
     if (res.status !== 201) throw new Error(`create small: ${res.status} ${res.text.slice(0, 300)}`);
     const rv = JSON.parse(res.text).metadata.resourceVersion as string;
-    w = await startWatchers({ host: "127.0.0.1", port: server.port, ...creds, path: `${GROUP}/namespaces/stall/notebooks?watch=1&resourceVersion=${rv}`, watchers });
+    // Four client processes: one alone needs over a minute for 1,000 TLS handshakes on a busy machine.
+    const cfg = { host: "127.0.0.1", port: server.port, ...creds, path: `${GROUP}/namespaces/stall/notebooks?watch=1&resourceVersion=${rv}` };
+    const parts = await Promise.allSettled(Array.from({ length: 4 }, () => startWatchers({ ...cfg, watchers: watchers / 4 })));
+    ws = parts.flatMap((p) => (p.status === "fulfilled" ? [p.value] : []));
+    const failed = parts.find((p) => p.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
     const small = `${server.url}${GROUP}/namespaces/probe/notebooks/small`;
     // GETs one after another; record each latency while `probing`.
     let probing = true;
     const lat: number[] = [];
-    const prober = (async () => {
+    const prober: Promise<unknown> = (async () => {
       while (probing) {
         const t0 = performance.now();
         const r = await request(small, { agent });
@@ -100,14 +111,17 @@ async function benchBigObjectStall(report: (line: string) => void, extraArgs: st
         lat.push(performance.now() - t0);
       }
     })();
+    prober.catch(() => undefined); // reported where awaited; never an unhandled rejection
     await new Promise((r) => setTimeout(r, 500));
     const baseline = lat.length ? Math.max(...lat) : 0;
     const from = lat.length;
     const writer = adminAgent(server.dir, { keepAlive: true });
     for (let i = 0; i < updates; i++) {
       const obj = bigNotebook(i + 1);
+      obj.metadata.resourceVersion = bigRV;
       const r = await request(`${server.url}${GROUP}/namespaces/stall/notebooks/big`, { method: "PUT", body: obj, agent: writer });
       if (r.status !== 200) throw new Error(`update big: ${r.status} ${r.text.slice(0, 300)}`);
+      bigRV = JSON.parse(r.text).metadata.resourceVersion;
       await new Promise((r) => setTimeout(r, 400));
     }
     probing = false;
@@ -120,7 +134,7 @@ async function benchBigObjectStall(report: (line: string) => void, extraArgs: st
         `p50 ${fmt(sorted[Math.floor(sorted.length / 2)] ?? 0, 1)} ms, max ${fmt(sorted.at(-1) ?? 0, 1)} ms (before the updates max ${fmt(baseline, 1)} ms; target max < 100 ms)`,
     );
   } finally {
-    w?.kill();
+    for (const w of ws) w.kill();
     agent.destroy();
     await server.stop({ cleanup: true });
   }
