@@ -2,10 +2,12 @@
 /* eslint-disable */
 import type { ConnectProviders } from "@skai-gen/runtime/connect/index";
 import { providers as skaiv1alpha1Providers } from "./user/skai.io/v1alpha1/connect.js";
+import { providers as skaiv1beta1Providers } from "./user/skai.io/v1beta1/connect.js";
 
 /**
- * Providers of log/exec by group-version, from definitions/skai.io/v1alpha1/connect.ts; kinds not listed use the built-in pod proxy.
+ * Providers of log/exec by group-version, from definitions/skai.io/v1alpha1/connect.ts, definitions/skai.io/v1beta1/connect.ts; kinds not listed use the built-in pod proxy.
  */
 export const connectProviders: Record<string, ConnectProviders> = {
   "skai.io/v1alpha1": skaiv1alpha1Providers,
+  "skai.io/v1beta1": skaiv1beta1Providers,
 };

@@ -14,7 +14,7 @@ import type { CommonStatus, ComputeResources } from "./common.js";
  * @printColumn name=Age type=date jsonPath=.metadata.creationTimestamp
  * @subresource status
  * @subresource scale specReplicasPath=.spec.replicas statusReplicasPath=.status.replicas labelSelectorPath=.status.selector
- * @subresource log
+ * @subresource log selector=.status.selector
  */
 export interface InferenceService extends Resource<InferenceServiceSpec, InferenceServiceStatus> {}
 

@@ -14,8 +14,8 @@ import type { CommonStatus, ComputeResources, EnvVar } from "./common.js";
  * @printColumn name=URL type=string jsonPath=.status.url priority=1
  * @printColumn name=Age type=date jsonPath=.metadata.creationTimestamp
  * @subresource status
- * @subresource log
- * @subresource exec
+ * @subresource log podName=.status.podName
+ * @subresource exec podName=.status.podName
  * @selectableField .status.phase
  */
 export interface Notebook extends Resource<NotebookSpec, NotebookStatus> {}

@@ -82,6 +82,7 @@ export const InferenceServiceResource: ResourceDefinition = withConversion(
         log: true,
         exec: false,
         custom: [],
+        pods: { log: { selector: ".status.selector" } },
       },
       printColumns: [
         { name: "Model", type: "string", jsonPath: ".spec.model.name", priority: 0 },
@@ -143,7 +144,13 @@ export const NotebookResource: ResourceDefinition = withConversion(
       namespaced: true,
       shortNames: ["nb"],
       categories: ["skai", "all"],
-      subresources: { status: true, log: true, exec: true, custom: [] },
+      subresources: {
+        status: true,
+        log: true,
+        exec: true,
+        custom: [],
+        pods: { log: { podName: ".status.podName" }, exec: { podName: ".status.podName" } },
+      },
       printColumns: [
         { name: "Image", type: "string", jsonPath: ".spec.template.image", priority: 0 },
         { name: "GPUs", type: "integer", jsonPath: ".spec.template.resources.gpus", priority: 0 },
