@@ -41,7 +41,7 @@ export interface WatchCacheOptions {
  * at once (TLS-encrypting a 1 MB event takes about a millisecond), so waking 1,000 in one
  * turn would stall every other request for a second; in batches, requests interleave.
  */
-const WAKE_BATCH = 16;
+const WAKE_BATCH = 2;
 
 interface Waiter {
   revision: number;
