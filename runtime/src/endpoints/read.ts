@@ -57,6 +57,8 @@ export async function handleList(ctx: RequestContext, env: Env, lq: ListQuery): 
     }
   } else {
     const rv = parseResourceVersion(lq.resourceVersion);
+    // RV=0 is "any": the watch cache may answer from memory (backends read it as latest).
+    if (lq.resourceVersion === "0") opts.revision = 0;
     if (rv > 0) {
       opts.revision = rv;
       // limit without continue reads exactly at the given revision (WEB "Semantics for get and list")

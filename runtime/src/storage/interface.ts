@@ -108,8 +108,8 @@ export interface Storage {
   create(key: string, obj: KubeObject): Promise<KubeObject>;
   /**
    * The revision of the key's current value without decoding it, when the
-   * backend can tell cheaply (undefined: no such key). Lets a GET answer from
-   * serialised bytes it already has for that revision.
+   * backend can tell cheaply (undefined: no such key, or not known cheaply).
+   * Lets a GET answer from serialised bytes it already has for that revision.
    */
   revisionOf?(key: string): Promise<number | undefined>;
   /** Returns the object, or throws StorageError `KeyNotFound`. */

@@ -91,6 +91,11 @@ export class Cacher implements Storage {
 
   // ---- reads ----
 
+  /** The latest revision of a key is a backend question, like a plain get. */
+  async revisionOf(key: string): Promise<number | undefined> {
+    return this.backend.revisionOf?.(key);
+  }
+
   /** A plain get is a quorum read in kube (etcd); a get with a revision is served from the cache. */
   async get(key: string, opts?: { revision?: number }): Promise<KubeObject> {
     const cache = this.touch(key);
