@@ -132,6 +132,39 @@ export class Cacher implements Storage {
     return cache.serve(current, this.opts.consistentReadTimeoutMs, read);
   }
 
+  /** A watcher decided once the cache has filled: the cache's when it holds the revision, else the backend's. */
+  private afterFill(cache: WatchCache, key: string, opts: WatchOptions): Watcher {
+    let inner: Watcher | undefined;
+    let stopped = false;
+    const picked = new Promise<Watcher>((resolve, reject) => {
+      cache.when(0, Infinity, (ok) => {
+        try {
+          if (!ok) return resolve(this.backend.watch(key, opts));
+          resolve(opts.revision < cache.windowStart ? this.backend.watch(key, opts) : this.watch(key, opts));
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+    picked.then(
+      (w) => {
+        inner = w;
+        if (stopped) w.stop();
+      },
+      () => undefined,
+    );
+    return {
+      stop() {
+        stopped = true;
+        inner?.stop();
+      },
+      async *[Symbol.asyncIterator]() {
+        const w = await picked;
+        if (!stopped) yield* w;
+      },
+    };
+  }
+
   watch(key: string, opts: WatchOptions): Watcher {
     this.checkOpen(key);
     const k = opts.recursive ? asDir(key) : key;
@@ -161,7 +194,13 @@ export class Cacher implements Storage {
       w.begin(opts.revision);
     };
     if (cache.ready) start();
-    else {
+    else if (opts.revision > 0) {
+      // The cache is filling (the first request of this kind since start-up): a resume from
+      // a revision it will not hold is the backend's while its history has it, so a restarted
+      // server does not send every watcher back to relist. A compacted revision still fails.
+      w.stop();
+      return this.afterFill(cache, key, opts);
+    } else {
       cache.when(0, Infinity, (ok) => {
         if (!ok) return w.stop();
         try {
