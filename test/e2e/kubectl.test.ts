@@ -35,6 +35,14 @@ for (const backend of ["sqlite", "etcd"] as const) describe(`kubectl against the
     await etcd?.stop();
   });
 
+  it("prints a kubectl line to try for every kind on start-up", async () => {
+    // The lines follow "Serving on", which is what the harness waits for.
+    await waitFor(() => server.output().includes(" get queues"), 10_000, () => server.output());
+    for (const plural of ["notebooks", "trainingjobs", "datasets", "models", "inferenceservices", "queues"]) {
+      assert.match(server.output(), new RegExp(`^kubectl --kubeconfig \\S+kubeconfig get ${plural}$`, "m"));
+    }
+  });
+
   it("lists the SKAI kinds with short names in api-resources", () => {
     const out = ok(k(["api-resources", "--api-group=skai.io"]), "api-resources");
     for (const [plural, short, namespaced] of [

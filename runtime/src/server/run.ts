@@ -164,8 +164,10 @@ export async function runServer(
 
   out(`Serving on ${url} (storage ${flags.storage})`);
   if (kubeconfig) {
-    const what = resources.length ? `get ${resources[0].plural}` : "api-resources";
-    out(`kubectl --kubeconfig ${kubeconfig} ${what}`);
+    // One line per kind to copy, each of them a working command against this server.
+    const plurals = [...new Set(resources.map((r) => r.plural))];
+    if (plurals.length === 0) out(`kubectl --kubeconfig ${kubeconfig} api-resources`);
+    for (const plural of plurals) out(`kubectl --kubeconfig ${kubeconfig} get ${plural}`);
   } else if (auth) out("Delegated authentication: no admin kubeconfig was written; go through kube-apiserver.");
   else out("--client-ca-file is set: no admin kubeconfig was written; use a client certificate from that CA.");
 
