@@ -134,7 +134,7 @@ describe("cacher specifics", () => {
     await c.close();
   });
 
-  it("refuses a watch from before the window with 410 text, serves one inside it", async () => {
+  it("serves a watch from before the window from the backend's history, 410 once that is compacted", async () => {
     const c = new Cacher(createMemoryStorage(), { windowSize: 5 });
     await c.list(PREFIX);
     const start = await c.currentRevision();
@@ -142,11 +142,17 @@ describe("cacher specifics", () => {
     const last = await c.currentRevision();
     await c.list(PREFIX); // caught up
     const oldest = last - 5;
-    await rejectsStorage(() => c.watch(PREFIX, { revision: start, recursive: true }), "Expired", `too old resource version: ${start} (${oldest})`);
+    // Inside the window: from the cache.
     const w = new EventReader(c.watch(PREFIX, { revision: oldest, recursive: true }));
-    const evs = await w.take(5);
-    assert.deepEqual(evs.map((e) => e.revision), [oldest + 1, oldest + 2, oldest + 3, oldest + 4, oldest + 5]);
+    assert.deepEqual((await w.take(5)).map((e) => e.revision), [oldest + 1, oldest + 2, oldest + 3, oldest + 4, oldest + 5]);
     w.stop();
+    // Older than the window: the backend still has the history, so the watch resumes there.
+    const old = new EventReader(c.watch(PREFIX, { revision: start, recursive: true }));
+    assert.deepEqual((await old.take(3)).map((e) => e.revision), [start + 1, start + 2, start + 3]);
+    old.stop();
+    // Once the history is compacted, kube's 410 text.
+    await c.compact(last - 2);
+    await rejectsStorage(() => c.watch(PREFIX, { revision: start, recursive: true }), "Expired", `too old resource version: ${start} (${last - 2})`);
     await c.close();
   });
 

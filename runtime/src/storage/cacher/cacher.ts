@@ -193,6 +193,12 @@ export class Cacher implements Storage {
       if (opts.revision < cache.windowStart) throw watchExpired(key, opts.revision, cache.windowStart);
       w.begin(opts.revision);
     };
+    if (cache.ready && opts.revision < cache.windowStart) {
+      // Older than the window (the cache filled after a restart, or moved on): the backend's
+      // history still has it unless compacted, where the backend answers Expired itself.
+      w.stop();
+      return this.backend.watch(key, opts);
+    }
     if (cache.ready) start();
     else if (opts.revision > 0) {
       // The cache is filling (the first request of this kind since start-up): a resume from
