@@ -15,6 +15,7 @@ import { ensureCertificates } from "./certs.js";
 import { parseServerFlags, SERVER_USAGE, type ServerFlags } from "./flags.js";
 import { type ApiServer, type ApiServerOptions, createApiServer } from "./index.js";
 import { writeKubeconfig } from "./kubeconfig.js";
+import { onShutdownSignal } from "./serving-thread.js";
 import type { OpenAPIDocuments } from "./openapi.js";
 
 export interface RunningServer {
@@ -140,14 +141,11 @@ export async function runServer(
     })());
 
   if (opts.handleSignals ?? true) {
-    const onSignal = (signal: NodeJS.Signals) => {
+    const stopListening = onShutdownSignal((signal) => {
       out(`Received ${signal}, shutting down`);
-      process.off("SIGTERM", onSignal);
-      process.off("SIGINT", onSignal);
+      stopListening();
       void close();
-    };
-    process.on("SIGTERM", onSignal);
-    process.on("SIGINT", onSignal);
+    });
   }
 
   let kubeconfig: string | undefined;

@@ -1,5 +1,5 @@
 import type { Emitter } from "../emitter.js";
-import { emitServerMain } from "./main.js";
+import { emitServerMain, emitServerServe } from "./main.js";
 import { emitResources } from "./resources.js";
 import { servedVersions } from "../naming.js";
 import { convertingKinds } from "../conversion.js";
@@ -11,7 +11,8 @@ export const serverEmitter: Emitter = {
   emit(model, ctx) {
     return [
       ...servedVersions(model.groups).map(({ group, version }) => emitResources(group, version, ctx, convertingKinds(model, group, version))),
-      emitServerMain(model, ctx),
+      emitServerMain(ctx),
+      emitServerServe(model, ctx),
     ];
   },
 };

@@ -6,9 +6,20 @@ import { ADMISSION_FILE } from "../admission.js";
 import { CONNECT_INDEX } from "../plugin-providers.js";
 import { groupVersionDir, groupVersionIdentifier, servedVersions } from "../naming.js";
 
-/** `src/server/main.ts`: the `skai-apiserver` bin, serving every served group-version. */
-export function emitServerMain(model: ApiModel, ctx: EmitContext): EmittedFile {
+/** `src/server/main.ts`: the `skai-apiserver` bin, which starts `serve.ts` on a serving thread. */
+export function emitServerMain(ctx: EmitContext): EmittedFile {
   const f = new TsFile("src/server/main.ts", "typescript", { hashbang: true });
+  const runOnServingThread = f.import("runOnServingThread", { module: `${ctx.runtimeModule}/server/serving-thread` });
+  f.print(
+    "// The server runs on a thread whose stack holds objects as deeply nested as kube's decoders accept.",
+    `${runOnServingThread}(new URL("./serve.js", import.meta.url));`,
+  );
+  return f.toFile();
+}
+
+/** `src/server/serve.ts`: the server itself, serving every served group-version. */
+export function emitServerServe(model: ApiModel, ctx: EmitContext): EmittedFile {
+  const f = new TsFile("src/server/serve.ts", "typescript");
   const runtime = { module: ctx.runtimeModule };
   const runServer = f.import("runServer", runtime);
   const loadOpenAPIDocuments = f.import("loadOpenAPIDocuments", runtime);
