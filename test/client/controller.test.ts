@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { after, before, test } from "node:test";
 import { SkaiClient } from "../../generated/src/client/index.js";
+import { requires } from "../support/requirements.js";
 import type { Notebook } from "../../generated/src/skai.io/v1alpha1/types.js";
 import { sample } from "./helpers/samples.js";
 import { ServerProcess } from "./helpers/server.js";
@@ -34,7 +35,7 @@ after(async () => {
   await server?.stop();
 });
 
-test("the example controller marks Notebooks Ready and kubectl wait sees it", { timeout: 120_000 }, async () => {
+test("the example controller marks Notebooks Ready and kubectl wait sees it", { timeout: 120_000, skip: requires("kubectl") }, async () => {
   const ns = "controller";
   const nbs = client.skaiV1alpha1.notebooks(ns);
   const base = sample("notebook", "x") as unknown as Notebook;

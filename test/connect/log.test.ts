@@ -7,6 +7,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { requires } from "../support/requirements.js";
 import { join } from "node:path";
 import { type Env, readUntil, startEnv, until } from "./fixtures.js";
 
@@ -71,7 +72,7 @@ test("a user provider streams the merged logs of all workers, one prefix per wor
   follow.destroy();
 });
 
-test("kubectl get --raw shows the logs", async () => {
+test("kubectl get --raw shows the logs", { skip: requires("kubectl") }, async () => {
   const kubeconfig = env.kubeconfigFor("alice");
   // Asynchronously: the server runs in this process.
   const run = (path: string) => promisify(execFile)("kubectl", ["--kubeconfig", kubeconfig, "--cache-dir", join(env.dir, "kube-cache"), "get", "--raw", path], { encoding: "utf8", timeout: 30_000 });

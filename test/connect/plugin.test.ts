@@ -5,16 +5,16 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { requires } from "../support/requirements.js";
 import { type Env, startEnv } from "./fixtures.js";
 
 const run = promisify(execFile);
 const NB = "/apis/skai.io/v1alpha1/namespaces/ml/notebooks";
-const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
 let env: Env;
 let pathEnv: NodeJS.ProcessEnv;
 
@@ -35,7 +35,7 @@ before(async () => {
 });
 after(() => env?.close());
 
-test("kubectl skai logs follows the kubeconfig (context namespace) and prints the log", async () => {
+test("kubectl skai logs follows the kubeconfig (context namespace) and prints the log", { skip: requires("kubectl") }, async () => {
   const r = await run("kubectl", ["skai", "logs", "notebook/nb1", "--tail=1"], { env: pathEnv, encoding: "utf8", timeout: 30_000, cwd: fileURLToPath(new URL("../..", import.meta.url)) });
   assert.equal(r.stdout, "second\n");
   const all = await run("kubectl", ["skai", "logs", "nb", "nb1", "-n", "ml"], { env: pathEnv, encoding: "utf8", timeout: 30_000, cwd: fileURLToPath(new URL("../..", import.meta.url)) });
@@ -46,7 +46,7 @@ test("kubectl skai logs follows the kubeconfig (context namespace) and prints th
   });
 });
 
-test("kubectl skai exec -it works on a tty in tmux", { skip: hasTmux ? false : "tmux is not installed" }, async () => {
+test("kubectl skai exec -it works on a tty in tmux", { skip: requires("tmux", "kubectl") }, async () => {
   const session = `skai-exec-${process.pid}`;
   const tmux = (...args: string[]) => run("tmux", args, { env: pathEnv, encoding: "utf8" });
   const screen = async () => (await tmux("capture-pane", "-p", "-t", session)).stdout;

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { repoRoot, startGeneratedServer, type GeneratedServer } from "../support/generated-server.js";
+import { requires } from "../support/requirements.js";
 
 type Obj = Record<string, any>;
 
@@ -27,7 +28,7 @@ ${spec}`;
 // the version is explicit: managedFields are per served version
 const RESOURCE = "notebooks.v1alpha1.skai.io";
 
-describe("kubectl apply --server-side", { timeout: 240_000 }, () => {
+describe("kubectl apply --server-side", { timeout: 240_000, skip: requires("kubectl") }, () => {
   let server: GeneratedServer;
   let k: GeneratedServer["kubectl"];
   const get = (name: string): Obj => JSON.parse(ok(k(["get", RESOURCE, name, "-o", "json", "--show-managed-fields"]), "get"));

@@ -8,6 +8,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startEtcd, type EtcdCluster } from "../support/etcd.js";
+import { requires } from "../support/requirements.js";
 import { repoRoot, startGeneratedServer, type GeneratedServer } from "../support/generated-server.js";
 
 // Notebook changed shape in v1beta1 (the preferred version): this suite speaks v1alpha1 to it.
@@ -20,7 +21,7 @@ function ok(r: { status: number | null; stdout: string; stderr: string }, what: 
 }
 
 // The same suite on each backend: the server must serve kubectl identically on SQLite and etcd.
-for (const backend of ["sqlite", "etcd"] as const) describe(`kubectl against the generated server (${backend})`, { timeout: 240_000 }, () => {
+for (const backend of ["sqlite", "etcd"] as const) describe(`kubectl against the generated server (${backend})`, { timeout: 240_000, skip: requires("kubectl") || (backend === "etcd" && requires("etcd")) }, () => {
   let server: GeneratedServer;
   let k: GeneratedServer["kubectl"];
   let etcd: EtcdCluster | undefined;

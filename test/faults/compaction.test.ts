@@ -9,6 +9,7 @@ import { after, before, describe, it } from "node:test";
 import { Etcd3 } from "etcd3";
 import { openWatch } from "../support/bench-http.js";
 import { notebook, startReplicas, type ReplicaSet } from "../replicas/harness.js";
+import { requires } from "../support/requirements.js";
 
 const INCONSISTENT_CONTINUE =
   "The provided continue parameter is too old to display a consistent list result. " +
@@ -16,7 +17,7 @@ const INCONSISTENT_CONTINUE =
   "retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - " +
   "objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.";
 
-describe("fault: compaction during a paginated list and watches", { timeout: 90_000 }, () => {
+describe("fault: compaction during a paginated list and watches", { timeout: 90_000, skip: requires("etcd") }, () => {
   let set: ReplicaSet;
   let raw: Etcd3;
   before(async () => {

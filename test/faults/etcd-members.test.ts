@@ -8,9 +8,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { notebook, startReplicas, type ReplicaSet } from "../replicas/harness.js";
 import { waitClusterHealthy } from "../support/etcd.js";
+import { requires } from "../support/requirements.js";
 import { assertRetryableStatus, sleep } from "./checks.js";
 
-describe("fault: etcd members killed under load", { timeout: 150_000 }, () => {
+describe("fault: etcd members killed under load", { timeout: 150_000, skip: requires("etcd") }, () => {
   let set: ReplicaSet;
   before(async () => {
     set = await startReplicas(1, 3);

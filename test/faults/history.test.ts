@@ -10,12 +10,13 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { openWatch, type WatchStream } from "../support/bench-http.js";
 import { notebook, startReplicas, type Replica, type ReplicaSet } from "../replicas/harness.js";
+import { requires } from "../support/requirements.js";
 import { checkStream, sleep, toRecorded, type RecordedEvent } from "./checks.js";
 
 const CLIENTS = 50;
 const INCREMENTS = 3;
 
-describe("fault: history checker under 50 concurrent read-modify-write clients", { timeout: 120_000 }, () => {
+describe("fault: history checker under 50 concurrent read-modify-write clients", { timeout: 120_000, skip: requires("etcd") }, () => {
   let set: ReplicaSet;
   before(async () => {
     set = await startReplicas(2);

@@ -5,9 +5,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { notebook, startReplicas, type ReplicaSet } from "../replicas/harness.js";
+import { requires } from "../support/requirements.js";
 import { failover } from "./checks.js";
 
-describe("fault: kill -9 of a replica under write load", { timeout: 90_000 }, () => {
+describe("fault: kill -9 of a replica under write load", { timeout: 90_000, skip: requires("etcd") }, () => {
   let set: ReplicaSet;
   before(async () => {
     set = await startReplicas(2);

@@ -7,8 +7,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { openWatch } from "../support/bench-http.js";
 import { notebook, startReplicas, type ReplicaSet } from "./harness.js";
+import { requires } from "../support/requirements.js";
 
-describe("replicas on one etcd", { timeout: 120_000 }, () => {
+describe("replicas on one etcd", { timeout: 120_000, skip: requires("etcd") }, () => {
   let set: ReplicaSet;
   before(async () => {
     set = await startReplicas(2);

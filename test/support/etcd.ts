@@ -10,7 +10,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-export const ETCD_BIN = process.env.ETCD_BIN ?? "etcd";
+export const ETCD_BIN = process.env.ETCD_BIN || "etcd";
 
 export interface EtcdMember {
   name: string;
