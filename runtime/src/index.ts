@@ -1,4 +1,5 @@
 export {};
+export { deepCopyJSON } from "./apimachinery/deepcopy.js";
 export * from "./validation/index.js";
 export * from "./api/status.js";
 export type * from "./api/resource.js";

@@ -12,7 +12,8 @@ import type { ApiModel, Field, GroupModel, KindModel, ObjectType, TypeNode, Vers
 
 /** How a value converts: copied (cloned) as is, or walked. */
 export type ValueConversion =
-  | { kind: "copy" }
+  /** The value as it is: assigned when `scalar`, else deep-copied (lists, maps, free-form values). */
+  | { kind: "copy"; scalar?: boolean }
   | { kind: "object"; pair: string }
   | { kind: "array"; items: ValueConversion }
   | { kind: "map"; values: ValueConversion };
@@ -121,22 +122,24 @@ function pairOf(model: ApiModel, plan: GroupConversionPlan, fromId: string, toId
 
 function valueConversion(model: ApiModel, plan: GroupConversionPlan, a: TypeNode, b: TypeNode, fv: string, tv: string, path: string): ValueConversion | undefined {
   const copy: ValueConversion = { kind: "copy" };
+  const scalar: ValueConversion = { kind: "copy", scalar: true };
   switch (a.kind) {
     case "string":
     case "boolean":
     case "number":
+      return b.kind === a.kind ? scalar : undefined;
     case "unknown":
       return b.kind === a.kind ? copy : undefined;
     case "integer":
       // int32 fits int64; the other way may not.
-      return b.kind === "integer" && (a.format === b.format || b.format === "int64") ? copy : undefined;
+      return b.kind === "integer" && (a.format === b.format || b.format === "int64") ? scalar : undefined;
     case "enum":
-      if (b.kind === "string") return copy;
-      return b.kind === "enum" && a.values.every((v) => b.values.includes(v)) ? copy : undefined;
+      if (b.kind === "string") return scalar;
+      return b.kind === "enum" && a.values.every((v) => b.values.includes(v)) ? scalar : undefined;
     case "intOrString":
-      return b.kind === "intOrString" && a.quantity === b.quantity ? copy : undefined;
+      return b.kind === "intOrString" && a.quantity === b.quantity ? scalar : undefined;
     case "time":
-      return b.kind === "time" && a.micro === b.micro ? copy : undefined;
+      return b.kind === "time" && a.micro === b.micro ? scalar : undefined;
     case "array": {
       if (b.kind !== "array") return undefined;
       const items = valueConversion(model, plan, a.items, b.items, fv, tv, `${path}[]`);

@@ -55,7 +55,7 @@ function emitGroupConversion(plan: GroupConversionPlan, ctx: EmitContext): Emitt
   const valueExpr = (c: ValueConversion, v: string): string => {
     switch (c.kind) {
       case "copy":
-        return `structuredClone(${v})`;
+        return c.scalar ? v : `${f.import("deepCopyJSON", { module: ctx.runtimeModule })}(${v})`;
       case "object":
         return `${plan.pairs.get(c.pair)!.generated}(${v})`;
       case "array":
@@ -94,7 +94,7 @@ function emitGroupConversion(plan: GroupConversionPlan, ctx: EmitContext): Emitt
       const line = (field: string, p: TypePair) => `if (obj.${field} != null) out.${field} = ${p.generated}(obj.${field} as never);`;
       return [
         `(obj) => {`,
-        `  const out: Record<string, unknown> = { ...obj, apiVersion: ${JSON.stringify(`${group.name}/${target}`)}, metadata: structuredClone(obj.metadata) };`,
+        `  const out: Record<string, unknown> = { ...obj, apiVersion: ${JSON.stringify(`${group.name}/${target}`)}, metadata: ${f.import("deepCopyJSON", { module: ctx.runtimeModule })}(obj.metadata) };`,
         `  delete out.spec;`,
         `  delete out.status;`,
         `  ${line("spec", spec)}`,

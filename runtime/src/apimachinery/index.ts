@@ -6,4 +6,5 @@ export * from "./jsonpatch.js";
 export * from "./mergepatch.js";
 export * from "./strategicpatch.js";
 export * from "./jsonscan.js";
+export * from "./deepcopy.js";
 export * from "./validation.js";

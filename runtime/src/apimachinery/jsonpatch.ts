@@ -2,6 +2,7 @@
  * RFC 6902 JSON Patch. Errors carry the wording of github.com/evanphx/json-patch (the
  * library kube-apiserver uses), since kube passes them through to the client.
  */
+import { deepCopyJSON, deepEqualJSON } from "./deepcopy.js";
 
 export class JSONPatchDecodeError extends Error {}
 export class JSONPatchApplyError extends Error {}
@@ -107,18 +108,6 @@ function remove(doc: unknown, parts: string[], op: string, path: string): unknow
   return doc;
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== "object") return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
-  }
-  const ka = Object.keys(a as object);
-  const kb = Object.keys(b as object);
-  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as never)[k], (b as never)[k]));
-}
 
 /** Applies `ops` to `doc` (mutated and returned). */
 export function applyJSONPatch(doc: unknown, ops: JSONPatchOperation[]): unknown {
@@ -127,7 +116,7 @@ export function applyJSONPatch(doc: unknown, ops: JSONPatchOperation[]): unknown
     switch (op) {
       case "add": {
         if (!("value" in o)) throw new JSONPatchApplyError("add operation missing 'value' field");
-        doc = add(doc, parsePointer(o.path, "path", op), structuredClone(o.value), op, o.path!);
+        doc = add(doc, parsePointer(o.path, "path", op), deepCopyJSON(o.value), op, o.path!);
         break;
       }
       case "remove":
@@ -137,16 +126,16 @@ export function applyJSONPatch(doc: unknown, ops: JSONPatchOperation[]): unknown
         if (!("value" in o)) throw new JSONPatchApplyError("replace operation missing 'value' field");
         const parts = parsePointer(o.path, "path", op);
         if (parts.length === 0) {
-          doc = structuredClone(o.value);
+          doc = deepCopyJSON(o.value);
           break;
         }
         const { c, key } = parent(doc, parts, op, o.path!);
-        if (Array.isArray(c)) c[arrayIndex(c, key, false, op, o.path!)] = structuredClone(o.value);
+        if (Array.isArray(c)) c[arrayIndex(c, key, false, op, o.path!)] = deepCopyJSON(o.value);
         else {
           if (!Object.prototype.hasOwnProperty.call(c, key)) {
             throw new JSONPatchApplyError(`replace operation does not apply: doc is missing key: ${o.path}: missing value`);
           }
-          c[key] = structuredClone(o.value);
+          c[key] = deepCopyJSON(o.value);
         }
         break;
       }
@@ -157,13 +146,13 @@ export function applyJSONPatch(doc: unknown, ops: JSONPatchOperation[]): unknown
         const v = get(doc, from);
         if (v === undefined) throw new JSONPatchApplyError(`${op} operation does not apply: doc is missing from path: ${o.from}: missing value`);
         if (op === "move") doc = remove(doc, from, op, o.from!);
-        doc = add(doc, to, op === "copy" ? structuredClone(v) : v, op, o.path!);
+        doc = add(doc, to, op === "copy" ? deepCopyJSON(v) : v, op, o.path!);
         break;
       }
       case "test": {
         const parts = parsePointer(o.path, "path", op);
         const v = get(doc, parts);
-        if (!deepEqual(v === undefined ? null : v, o.value === undefined ? null : o.value)) {
+        if (!deepEqualJSON(v === undefined ? null : v, o.value === undefined ? null : o.value)) {
           throw new JSONPatchApplyError(`testing value ${o.path} failed: test failed`);
         }
         break;
@@ -175,4 +164,4 @@ export function applyJSONPatch(doc: unknown, ops: JSONPatchOperation[]): unknown
   return doc;
 }
 
-export { deepEqual };
+export { deepEqualJSON as deepEqual };

@@ -27,7 +27,7 @@ export function createVersionedResourceHandler(defs: ResourceDefinition[], stora
   const warnings = new Map<string, string>();
   for (const d of defs) {
     const key = keyOf(d.group, d.version, d.plural);
-    if (d.conversion) converted.set(key, createResourceHandler([d], convertingStorage(storage, d.conversion), opts));
+    if (d.conversion) converted.set(key, createResourceHandler([d], convertingStorage(storage, d.conversion, opts?.log), opts));
     if (d.deprecationWarning) warnings.set(key, d.deprecationWarning);
   }
   if (converted.size === 0 && warnings.size === 0) return stored;

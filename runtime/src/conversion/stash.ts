@@ -5,6 +5,7 @@
  * fields are lost is found generically: convert there and back and compare, so
  * user conversion functions never have to say what they dropped.
  */
+import { deepCopyJSON } from "../apimachinery/deepcopy.js";
 import type { Obj } from "./types.js";
 
 function isPlainObject(v: unknown): v is Obj {
@@ -46,7 +47,7 @@ export function restoreFields(obj: Obj, kept: Obj): void {
   for (const [k, v] of Object.entries(kept)) {
     const cur = obj[k];
     if (isPlainObject(v) && isPlainObject(cur)) restoreFields(cur, v);
-    else obj[k] = structuredClone(v);
+    else obj[k] = deepCopyJSON(v);
   }
 }
 

@@ -26,6 +26,8 @@ export interface ResourceHandlerOptions {
   admission?: AdmissionChain;
   /** Serves declared `log`/`exec` subresources (runtime/src/connect); without it they are 404. */
   connect?: ConnectHook;
+  /** Where the handlers report what they cannot tell the client (the server's log). */
+  log?: (message: string) => void;
 }
 
 export interface Env {
@@ -34,7 +36,7 @@ export interface Env {
   storage: Storage;
   cache: EncodeCache;
   lists: ListCache;
-  opts: Required<Omit<ResourceHandlerOptions, "observe" | "connect" | "admission">>;
+  opts: Required<Omit<ResourceHandlerOptions, "observe" | "connect" | "admission" | "log">>;
   admission?: AdmissionChain;
   connect?: ConnectHook;
 }

@@ -3,10 +3,11 @@
  * merge patch and strategic merge patch (schema-driven); server-side apply
  * (apply-patch+yaml) is handed to ./apply.ts.
  */
+import { deepCopyJSON } from "../apimachinery/deepcopy.js";
 import { writeAdmission } from "./admission.js";
 import type { RequestContext } from "../api/request.js";
 import type { StructuralSchema } from "../api/resource.js";
-import { errors, StatusError } from "../api/status.js";
+import { errors, type Status, StatusError } from "../api/status.js";
 import { applyJSONPatch, decodeJSONPatch, JSONPatchApplyError, JSONPatchDecodeError } from "../apimachinery/jsonpatch.js";
 import { applyMergePatch } from "../apimachinery/mergepatch.js";
 import { applyStrategicMergePatch, StrategicMergePatchError } from "../apimachinery/strategicpatch.js";
@@ -44,6 +45,18 @@ function unprocessable(message: string): StatusError {
     details: { causes: [{ reason: "UnexpectedServerResponse", message }] },
     code: 422,
   });
+}
+
+/** handlers/patch.go interpretStrategicMergePatchError, then ErrorToAPIStatus for the errors it passes through. */
+function strategicPatchStatus(e: StrategicMergePatchError): StatusError {
+  if (e.kind === "BadRequest") return errors.badRequest(e.message);
+  const status: Status =
+    e.kind === "Unprocessable"
+      ? // NewGenericServerResponse(422, ...) without a resource or causes
+        { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server rejected our request due to an error in our request", reason: "Invalid", details: {}, code: 422 }
+      : // a plain error: code 500, reason Unknown (""), the error's own text
+        { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: e.message, code: 500 };
+  return new StatusError(status, { cause: e });
 }
 
 /**
@@ -86,7 +99,7 @@ function applyPatch(type: PatchType, doc: unknown, patch: unknown, env: Env, sca
     }
   } catch (e) {
     if (e instanceof JSONPatchApplyError) throw unprocessable(e.message);
-    if (e instanceof StrategicMergePatchError) throw errors.badRequest(e.message);
+    if (e instanceof StrategicMergePatchError) throw strategicPatchStatus(e);
     throw e;
   }
 }
@@ -142,7 +155,7 @@ export async function handlePatch(ctx: RequestContext, env: Env, subresource: ""
         const scale = applyPatch(type, toScale(scaleDef, current), patch, env, true) as Record<string, unknown>;
         const replicas = scaleReplicas(scale, name);
         const rv = (scale.metadata as Record<string, unknown> | undefined)?.resourceVersion;
-        const next = structuredClone(current);
+        const next = deepCopyJSON(current);
         if (typeof rv === "string" && rv) next.metadata.resourceVersion = rv;
         applyScale(scaleDef, next, replicas);
         return next;

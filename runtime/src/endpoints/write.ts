@@ -1,4 +1,5 @@
 /** POST (create) and PUT (update of the main resource or /status) (handlers/create.go, update.go). */
+import { deepCopyJSON } from "../apimachinery/deepcopy.js";
 import { writeAdmission } from "./admission.js";
 import type { RequestContext } from "../api/request.js";
 import { errors } from "../api/status.js";
@@ -55,7 +56,7 @@ export async function handleUpdate(ctx: RequestContext, env: Env, subresource: "
   checkName(obj, name, namespace);
   if (env.scope.def.namespaced) obj.metadata.namespace = namespace;
   else delete obj.metadata.namespace;
-  const updated = await env.store.update(namespace, name, subresource, () => structuredClone(obj), {
+  const updated = await env.store.update(namespace, name, subresource, () => deepCopyJSON(obj), {
     dryRun: wq.dryRun,
     fieldManager: wq.fieldManager,
     userAgent: ctx.req.headers["user-agent"],

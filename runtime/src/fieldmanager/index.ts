@@ -3,6 +3,7 @@
  * kept for every write, and server-side apply. The registry calls `recordWrite` for
  * create, update and non-apply patches; the PATCH handler calls `applyConfig`.
  */
+import { deepCopyJSON } from "../apimachinery/deepcopy.js";
 import type { StructuralSchema } from "../api/resource.js";
 import { errors } from "../api/status.js";
 import { unknownError } from "../registry/errors.js";
@@ -156,7 +157,7 @@ export function applyConfig(
     managers = decode();
     result = recordApply(base, config, managers, manager, true, ctx);
   }
-  const obj = structuredClone(result.object) as Obj;
+  const obj = deepCopyJSON(result.object) as Obj;
   if (manager === KUBECTL_MANAGER && live && hasLastApplied(live)) {
     const meta = metaOf(obj);
     meta.annotations = { ...((meta.annotations as Obj) ?? {}), [LAST_APPLIED]: buildLastApplied(config) };

@@ -5,6 +5,7 @@
  * their applied value do not conflict, and a later server-side apply keeps the
  * annotation in step with what was applied.
  */
+import { deepCopyJSON } from "../apimachinery/deepcopy.js";
 import { canonicalJSON } from "./pathelement.js";
 import type { Schema } from "./schema.js";
 import { FieldSet } from "./set.js";
@@ -40,7 +41,7 @@ export function allowedConflicts(live: unknown, schema: Schema): FieldSet | unde
 
 /** buildLastApplied: the applied object without the annotation itself, as JSON. */
 export function buildLastApplied(config: unknown): string {
-  const copy = structuredClone(config) as Obj;
+  const copy = deepCopyJSON(config) as Obj;
   const a = annotations(copy);
   if (a) {
     delete a[LAST_APPLIED];

@@ -4,6 +4,7 @@
  * /status), delete with finalizers and garbage-collection finalizers, deletecollection.
  * Handlers decode and negotiate; this layer owns object semantics.
  */
+import { deepCopyJSON } from "../apimachinery/deepcopy.js";
 import { errors, successStatus, type Status } from "../api/status.js";
 import { StorageError, type KubeObject, type Storage } from "../storage/interface.js";
 import { OPTIMISTIC_LOCK_MESSAGE, toStatusError, unknownError } from "./errors.js";
@@ -168,7 +169,7 @@ export class GenericStore {
     const key = this.key(namespace, name);
     const manager = managerName(opts.fieldManager, opts.userAgent);
     const tryUpdate = async (current: KubeObject): Promise<KubeObject> => {
-      const requested = produce(structuredClone(current));
+      const requested = produce(deepCopyJSON(current));
       const rm = metaOf(requested);
       const rv = rm.resourceVersion;
       if (!rv) {
@@ -227,7 +228,7 @@ export class GenericStore {
       let out: KubeObject | undefined;
       const mark = (existing: KubeObject): KubeObject => {
         this.checkPreconditions(existing, opts);
-        const next = structuredClone(existing);
+        const next = deepCopyJSON(existing);
         const [change, finalizers] = this.gcFinalizers(next, opts);
         if (change) metaOf(next).finalizers = finalizers;
         if ((metaOf(next).finalizers ?? []).length === 0) {

@@ -3,6 +3,7 @@
  * what create and update may set (status only through /status when that subresource
  * exists), generation bumps, system fields, and validation (ObjectMeta + the kind's).
  */
+import { deepCopyJSON } from "../apimachinery/deepcopy.js";
 import type { FieldError } from "../api/resource.js";
 import { errors } from "../api/status.js";
 import { deepEqual } from "../apimachinery/jsonpatch.js";
@@ -46,7 +47,7 @@ function withoutMetadata(obj: Obj): Obj {
  */
 export function prepareForUpdate(scope: ResourceScope, obj: KubeObject, old: KubeObject, subresource: string): KubeObject {
   if (subresource === "status") {
-    const next = structuredClone(old);
+    const next = deepCopyJSON(old);
     const mf = metaOf(obj).managedFields;
     if (mf !== undefined) metaOf(next).managedFields = mf;
     else delete metaOf(next).managedFields;

@@ -83,7 +83,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     openapi: buildOpenAPI(opts.openapi),
     version: defaultVersionInfo(opts.version),
     router: new ResourceRouter(opts.resources),
-    resourceHandler: opts.resourceHandler ?? createVersionedResourceHandler(opts.resources, opts.storage, opts.resourceHandlerOptions),
+    resourceHandler: opts.resourceHandler ?? createVersionedResourceHandler(opts.resources, opts.storage, { log, ...opts.resourceHandlerOptions }),
     authenticate: opts.authenticator ?? (opts.tls.clientCA ? x509Authenticator() : () => null),
     authorize: opts.authorizer ?? allowAll,
     limiter: new InFlightLimiter(

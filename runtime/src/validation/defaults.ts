@@ -5,6 +5,7 @@
  * values are defaulted too, and a `null` in a non-nullable field counts as
  * missing (defaulted when there is a default, dropped when there is none).
  */
+import { deepCopyJSON } from "../apimachinery/deepcopy.js";
 import type { StructuralSchema } from "../api/resource.js";
 
 type Json = Record<string, unknown>;
@@ -24,7 +25,7 @@ export function applyDefaults(value: unknown, schema: StructuralSchema | undefin
     for (const [k, prop] of Object.entries(props)) {
       const present = Object.prototype.hasOwnProperty.call(value, k);
       if (present && !isNonNullableNull(value[k], prop)) continue;
-      if (prop.default !== undefined) value[k] = structuredClone(prop.default);
+      if (prop.default !== undefined) value[k] = deepCopyJSON(prop.default);
       // structuraldefaulting.PruneNonNullableNullsWithoutDefaults
       else if (present) delete value[k];
     }
@@ -33,13 +34,13 @@ export function applyDefaults(value: unknown, schema: StructuralSchema | undefin
       const prop = props[k];
       if (prop) applyDefaults(v, prop);
       else if (additional) {
-        if (isNonNullableNull(v, additional) && additional.default !== undefined) value[k] = structuredClone(additional.default);
+        if (isNonNullableNull(v, additional) && additional.default !== undefined) value[k] = deepCopyJSON(additional.default);
         applyDefaults(value[k], additional);
       }
     }
   } else if (Array.isArray(value) && schema.items) {
     for (let i = 0; i < value.length; i++) {
-      if (isNonNullableNull(value[i], schema.items) && schema.items.default !== undefined) value[i] = structuredClone(schema.items.default);
+      if (isNonNullableNull(value[i], schema.items) && schema.items.default !== undefined) value[i] = deepCopyJSON(schema.items.default);
       applyDefaults(value[i], schema.items);
     }
   }
