@@ -35,6 +35,8 @@ export interface RequestContext {
   res: ServerResponse;
   info: RequestInfo;
   user: UserInfo;
+  /** The authenticated user when `user` is impersonated (Impersonate-* headers); kube's audit impersonatedUser pair. */
+  impersonatedBy?: UserInfo;
   query: URLSearchParams;
   /** Request-scoped abort: fired when the client goes away or the request times out. */
   signal: AbortSignal;

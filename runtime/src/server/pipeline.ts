@@ -15,6 +15,7 @@ import { type Authenticator, withAuthenticatedGroup } from "./authentication.js"
 import { type Authorizer, forbidden, PRIVILEGED_GROUP } from "./authorization.js";
 import { parseGoDuration } from "./duration.js";
 import { type HealthChecks, type HealthEndpoint, serveHealth } from "./health.js";
+import { actingUser, describeImpersonation } from "./impersonation.js";
 import { InFlightLimiter, TOO_MANY_REQUESTS_MESSAGE, type Release } from "./inflight.js";
 import { healthLabels, type RequestMetrics, requestLabels } from "./metrics.js";
 import { isLongRunning, parseRequestInfo } from "./request-info.js";
@@ -177,7 +178,10 @@ async function handle(cfg: PipelineConfig, versionBody: Buffer, req: IncomingMes
     const authn = cfg.authenticate(req);
     const authenticated = authn instanceof Promise ? await authn : authn;
     if (!authenticated) return writeStatus(res, errors.unauthorized("Unauthorized").status);
-    const user = withAuthenticatedGroup(authenticated);
+    const requestor = withAuthenticatedGroup(authenticated);
+    // Impersonate-* headers switch the user here, as kube's WithImpersonation sits before max-in-flight.
+    const acting = actingUser(req, requestor, cfg.authorize);
+    const user = acting instanceof Promise ? await acting : acting;
 
     if (!longRunning) {
       release = cfg.limiter.acquire(info, method, user);
@@ -193,13 +197,16 @@ async function handle(cfg: PipelineConfig, versionBody: Buffer, req: IncomingMes
       if (!decision.allowed) return writeStatus(res, forbidden(user, info, decision.reason).status);
     }
 
-    ctx = new ServingContext(req, res, info, user, query);
+    ctx = new ServingContext(req, res, info, user, query, user === requestor ? undefined : requestor);
     if (longRunning) cfg.longRunning.add(ctx);
     else timer = setTimeout(onTimeout, timeoutMs, ctx, res);
     await route(cfg, ctx, path, versionBody, method);
   } catch (err) {
     // Panic recovery: a StatusError is written as is, anything else as a 500.
-    if (!(err instanceof Error && err.name === "StatusError")) cfg.log(`request ${method} ${req.url} failed: ${(err as Error)?.stack ?? err}`);
+    if (!(err instanceof Error && err.name === "StatusError")) {
+      const impersonation = ctx?.impersonatedBy ? ` (${describeImpersonation(ctx.impersonatedBy, ctx.user)})` : "";
+      cfg.log(`request ${method} ${req.url}${impersonation} failed: ${(err as Error)?.stack ?? err}`);
+    }
     // A response already complete stays as it is; half a response can only be cut off.
     if (res.writableEnded) return;
     if (res.headersSent) res.destroy();

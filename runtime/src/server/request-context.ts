@@ -16,6 +16,7 @@ export class ServingContext implements RequestContext {
     readonly info: RequestInfo,
     readonly user: UserInfo,
     readonly query: URLSearchParams,
+    readonly impersonatedBy?: UserInfo,
   ) {}
 
   get signal(): AbortSignal {
