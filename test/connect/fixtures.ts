@@ -8,6 +8,7 @@ import https from "node:https";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { AdmissionPlugin } from "../../runtime/src/admission/types.js";
 import type { ResourceDefinition } from "../../runtime/src/api/resource.js";
 import type { ConnectProviders } from "../../runtime/src/connect/index.js";
 import { mergeLines } from "../../runtime/src/connect/index.js";
@@ -84,8 +85,13 @@ export interface Env {
   close(): Promise<void>;
 }
 
+export interface EnvOptions {
+  /** User admission plugins, as the generated server passes definitions/admission.ts's. */
+  admissionPlugins?: AdmissionPlugin[];
+}
+
 /** Users named "mallory" are denied everything; everyone else may do anything. */
-export async function startEnv(): Promise<Env> {
+export async function startEnv(options: EnvOptions = {}): Promise<Env> {
   const dir = mkdtempSync(join(tmpdir(), "skai-connect-"));
   const kube = await new FakeKubeApiServer().start();
   kube.setNamespace("ml");
@@ -95,7 +101,7 @@ export async function startEnv(): Promise<Env> {
     [`--kubeconfig=${kube.kubeconfigPath()}`, "--secure-port=0", "--storage=memory:", `--cert-dir=${join(dir, "certs")}`, `--kubeconfig-out=${join(dir, "kc")}`],
     [notebooks, trainingJobs, datasets],
     openapi,
-    { out: (l) => printed.push(l), handleSignals: false, connect: { "skai.io/v1alpha1": providers }, server: { log: () => {} } },
+    { out: (l) => printed.push(l), handleSignals: false, connect: { "skai.io/v1alpha1": providers }, admissionPlugins: options.admissionPlugins, server: { log: () => {} } },
   );
   if (!server) throw new Error(printed.join("\n"));
   const ca = readFileSync(join(dir, "certs", "ca.crt"), "utf8");

@@ -40,6 +40,12 @@ export interface RequestContext {
   query: URLSearchParams;
   /** Request-scoped abort: fired when the client goes away or the request times out. */
   signal: AbortSignal;
+  /**
+   * Asks the authorizer that admitted this request about the same attributes
+   * with another verb (kube's synthetic `create` check on a WebSocket exec).
+   * Set by the serving layer; absent elsewhere.
+   */
+  authorizeVerb?(verb: string): Promise<{ allowed: boolean; reason?: string }>;
 }
 
 /** A handler for requests the serving layer has routed and authenticated. */

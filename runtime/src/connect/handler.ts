@@ -2,24 +2,32 @@
  * The connect hook the resource handler calls for `log` and `exec`: picks the
  * provider of the kind (the user's from connect.ts first, else the built-in
  * pod proxy when the definition names a pod), loads the parent object, and
- * serves the stream or the session. Authorization already happened in the
- * serving layer (get on <plural>/log, get/create on <plural>/exec), so a
- * refused user never reaches a provider or the cluster.
+ * serves the stream or the session. The serving layer authorized the request's
+ * own verb (get on <plural>/log; get or create on <plural>/exec); an exec is
+ * also admitted as CONNECT and needs `create` (authorize.ts), so a refused
+ * user never reaches a provider or the cluster.
  */
+import type { AdmissionObject } from "../admission/types.js";
 import type { RequestContext } from "../api/request.js";
 import type { ResourceDefinition } from "../api/resource.js";
-import { errors } from "../api/status.js";
+import { errors, StatusError } from "../api/status.js";
 import type { ClusterConnection } from "../cluster/connection.js";
+import { routeMethodNotAllowed } from "../server/responses.js";
 import type { KubeObject } from "../storage/interface.js";
 import { negotiate, serveExec } from "./exec-server.js";
 import { serveLog } from "./log-server.js";
-import { parseExecOptions, parseLogOptions } from "./options.js";
+import { ensureAuthorizedForVerb } from "./authorize.js";
+import { execOptionsAfterAdmission, execOptionsObject, parseExecOptions, parseLogOptions } from "./options.js";
 import { PodBackend } from "./pod-backend.js";
 import { podProvider } from "./pod-provider.js";
+import { CONNECT_SUBRESOURCES, type ConnectSubresource, type ConnectSubresourceKind } from "./subresources.js";
 import type { ConnectContext, ConnectProvider, ConnectProviders } from "./types.js";
 
+/** Runs the admission chain on a connect request's options object (operation CONNECT); throws the refusal. */
+export type ConnectAdmission = (options: AdmissionObject & { kind: string }) => Promise<void>;
+
 /** What the resource handler calls for a connect subresource the definition declares. */
-export type ConnectHook = (ctx: RequestContext, def: ResourceDefinition, load: () => Promise<KubeObject>) => Promise<void>;
+export type ConnectHook = (ctx: RequestContext, def: ResourceDefinition, load: () => Promise<KubeObject>, admit?: ConnectAdmission) => Promise<void>;
 
 export interface ConnectConfig {
   /** User providers by group-version (`skai.io/v1alpha1`), then kind. */
@@ -44,21 +52,19 @@ export function createConnectHook(config: ConnectConfig = {}): ConnectHook {
     return p;
   };
 
-  return async (ctx, def, load) => {
-    const sub = ctx.info.subresource as "log" | "exec";
+  return async (ctx, def, load, admit) => {
+    const sub = ctx.info.subresource as ConnectSubresource;
+    const kind: ConnectSubresourceKind = CONNECT_SUBRESOURCES[sub];
+    const gr = { group: def.group, resource: `${def.plural}/${sub}` };
+    // Only the routes kube installs: GET for a getter, GET (WebSocket) and POST (SPDY) for a connecter.
+    if (!kind.methods.includes(ctx.req.method ?? "GET")) throw new StatusError({ ...routeMethodNotAllowed });
     const provider = providerOf(def);
-    const method = provider[sub];
-    if (!method) {
-      const e = errors.notFound({ group: def.group, resource: `${def.plural}/${sub}` }, ctx.info.name);
+    if (!provider[sub]) {
+      const e = errors.notFound(gr, ctx.info.name);
       e.status.message = `${def.plural}.${def.group} declares @subresource ${sub} but nothing serves it: add podName=... or selector=... to the tag, or export a ${def.kind} provider from connect.ts`;
       throw e;
     }
-    // Options first: a malformed request is a 400 whether or not the object exists.
-    const logOpts = sub === "log" ? parseLogOptions(ctx.query) : undefined;
-    const execOpts = sub === "exec" ? parseExecOptions(ctx.query) : undefined;
-    const protocol = execOpts ? negotiate(ctx) : "";
-    const object = await load();
-    const cctx: ConnectContext = {
+    const context = (object: KubeObject): ConnectContext => ({
       object,
       def,
       namespace: ctx.info.namespace,
@@ -67,9 +73,27 @@ export function createConnectHook(config: ConnectConfig = {}): ConnectHook {
       signal: ctx.signal,
       cluster,
       pods,
-    };
-    if (logOpts) return serveLog(ctx, await provider.log!(cctx, logOpts), logOpts);
-    const proc = await provider.exec!(cctx, execOpts!);
+    });
+    if (sub === "log") {
+      // Options first: a malformed request is a 400 whether or not the object exists.
+      const opts = parseLogOptions(ctx.query);
+      const object = await load();
+      return serveLog(ctx, await provider.log!(context(object), opts), opts);
+    }
+    // exec, in the order of kube's ConnectResource and ExecREST.Connect: dryRun, options, CONNECT
+    // admission, the second authorization (create), then the parent object, the upgrade, the backend.
+    if (kind.connecter && ctx.query.has("dryRun")) throw errors.badRequest("dryRun is not supported");
+    let opts = parseExecOptions(ctx.query);
+    if (admit) {
+      const options = execOptionsObject(def, opts);
+      await admit(options);
+      // Mutating plugins may change the options, as they change kube's PodExecOptions before Connect.
+      opts = execOptionsAfterAdmission(opts, options);
+    }
+    if (kind.requiresCreate) await ensureAuthorizedForVerb(ctx, "create");
+    const object = await load();
+    const protocol = negotiate(ctx);
+    const proc = await provider.exec!(context(object), opts);
     return serveExec(ctx, protocol, proc);
   };
 }

@@ -4,6 +4,8 @@
  * mean the same thing on our subresources.
  */
 import { errors } from "../api/status.js";
+import type { ResourceDefinition } from "../api/resource.js";
+import { CONNECT_SUBRESOURCES } from "./subresources.js";
 import type { ExecOptions, LogOptions } from "./types.js";
 
 /** Go's strconv.ParseBool, which kube's query decoding uses. */
@@ -65,6 +67,24 @@ export function parseExecOptions(query: URLSearchParams): ExecOptions {
   return opts;
 }
 
+/**
+ * The options object admission sees on CONNECT, shaped as core/v1
+ * PodExecOptions under the kind discovery gives the subresource (`<Kind>ExecOptions`).
+ */
+export function execOptionsObject(def: Pick<ResourceDefinition, "group" | "version" | "kind">, opts: ExecOptions): Record<string, unknown> & { kind: string } {
+  const obj: Record<string, unknown> & { kind: string } = {
+    kind: `${def.kind}${CONNECT_SUBRESOURCES.exec.optionsKindSuffix}`,
+    apiVersion: def.group ? `${def.group}/${def.version}` : def.version,
+    stdin: opts.stdin,
+    stdout: opts.stdout,
+    stderr: opts.stderr,
+    tty: opts.tty,
+  };
+  if (opts.container) obj.container = opts.container;
+  obj.command = [...opts.command];
+  return obj;
+}
+
 /** The query of pods/log for these options (kube-apiserver's parameter names). */
 export function logQuery(opts: LogOptions): URLSearchParams {
   const q = new URLSearchParams();
@@ -89,4 +109,20 @@ export function execQuery(opts: ExecOptions): URLSearchParams {
   if (opts.stderr) q.set("stderr", "true");
   if (opts.tty) q.set("tty", "true");
   return q;
+}
+
+/** The options as a mutating admission plugin left them; fields of the wrong type keep their request value. */
+export function execOptionsAfterAdmission(opts: ExecOptions, admitted: Record<string, unknown>): ExecOptions {
+  const flag = (key: "stdin" | "stdout" | "stderr" | "tty") => (typeof admitted[key] === "boolean" ? (admitted[key] as boolean) : opts[key]);
+  const command = admitted.command;
+  const next: ExecOptions = {
+    command: Array.isArray(command) && command.length > 0 && command.every((c) => typeof c === "string") ? [...command] : opts.command,
+    stdin: flag("stdin"),
+    stdout: flag("stdout"),
+    stderr: flag("stderr"),
+    tty: flag("tty"),
+  };
+  const container = typeof admitted.container === "string" ? admitted.container : admitted.container === undefined ? undefined : opts.container;
+  if (container) next.container = container;
+  return next;
 }

@@ -39,3 +39,14 @@ export function deleteAdmission(ctx: RequestContext, env: Env): { validate(old: 
       ),
   };
 }
+
+/**
+ * Admission of a connect request (kube's ConnectResource): operation CONNECT,
+ * the options object (e.g. NotebookExecOptions) as the object, mutating then
+ * validating, before anything is connected.
+ */
+export function connectAdmission(ctx: RequestContext, env: Env): ((options: AdmissionObject & { kind: string }) => Promise<void>) | undefined {
+  const chain = env.admission;
+  if (!chain || chain.plugins.length === 0) return undefined;
+  return (options) => chain.admit(admissionAttributes({ operation: "CONNECT", info: ctx.info, user: ctx.user, kind: options.kind, object: options }));
+}

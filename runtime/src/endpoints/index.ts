@@ -8,6 +8,7 @@ import { errors, StatusError } from "../api/status.js";
 import { createScope } from "../registry/scope.js";
 import { GenericStore } from "../registry/store.js";
 import type { Storage } from "../storage/interface.js";
+import { connectAdmission } from "./admission.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./body.js";
 import { handleDelete, handleDeleteCollection } from "./delete.js";
 import { EncodeCache } from "./encode-cache.js";
@@ -57,7 +58,7 @@ async function dispatch(ctx: RequestContext, env: Env): Promise<void> {
       throw errors.methodNotSupported(gr, verb);
     }
     if ((subresource === "log" && def.subresources.log) || (subresource === "exec" && def.subresources.exec)) {
-      if (env.connect) return env.connect(ctx, def, () => env.store.get(namespace, name));
+      if (env.connect) return env.connect(ctx, def, () => env.store.get(namespace, name), connectAdmission(ctx, env));
     }
     throw notFound();
   }

@@ -198,6 +198,8 @@ async function handle(cfg: PipelineConfig, versionBody: Buffer, req: IncomingMes
     }
 
     ctx = new ServingContext(req, res, info, user, query, user === requestor ? undefined : requestor);
+    // Connect subresources ask again with verb create (WebSocket exec arrives as a get).
+    ctx.authorizer = cfg.authorize;
     if (longRunning) cfg.longRunning.add(ctx);
     else timer = setTimeout(onTimeout, timeoutMs, ctx, res);
     await route(cfg, ctx, path, versionBody, method);

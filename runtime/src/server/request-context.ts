@@ -5,10 +5,13 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestContext, RequestInfo, UserInfo } from "../api/request.js";
+import { type Authorizer, type Decision, decideWithVerb } from "./authorization.js";
 
 export class ServingContext implements RequestContext {
   private controller?: AbortController;
   private abortReason?: unknown;
+  /** The authorizer that admitted the request (set by the pipeline), for checks on the same attributes with another verb. */
+  authorizer?: Authorizer;
 
   constructor(
     readonly req: IncomingMessage,
@@ -18,6 +21,12 @@ export class ServingContext implements RequestContext {
     readonly query: URLSearchParams,
     readonly impersonatedBy?: UserInfo,
   ) {}
+
+  /** Absent authorizer: kube's ensureAuthorizedForVerb fails closed the same way. */
+  async authorizeVerb(verb: string): Promise<Decision> {
+    if (!this.authorizer) throw new Error("no authorizer available");
+    return decideWithVerb(this.authorizer, this.user, this.info, this.query, verb);
+  }
 
   get signal(): AbortSignal {
     if (!this.controller) {
