@@ -32,8 +32,12 @@ export interface Status {
 }
 
 export class StatusError extends Error {
-  constructor(readonly status: Status) {
-    super(status.message ?? status.reason ?? `status ${status.code}`);
+  /** `options.cause`: the unexpected error behind a 5xx, so its stack reaches the log. */
+  constructor(
+    readonly status: Status,
+    options?: { cause?: unknown },
+  ) {
+    super(status.message ?? status.reason ?? `status ${status.code}`, options);
     this.name = "StatusError";
   }
   get code(): number {
@@ -102,7 +106,8 @@ export const errors = {
     failure(429, "TooManyRequests", message, { retryAfterSeconds }),
   internal: (err: unknown) => {
     const msg = err instanceof Error ? err.message : String(err);
-    return failure(500, "InternalError", `Internal error occurred: ${msg}`, { causes: [{ message: msg }] });
+    const e = failure(500, "InternalError", `Internal error occurred: ${msg}`, { causes: [{ message: msg }] });
+    return new StatusError(e.status, { cause: err });
   },
   serviceUnavailable: (message: string) => failure(503, "ServiceUnavailable", message),
   timeout: (message: string, retryAfterSeconds: number) =>

@@ -3,6 +3,7 @@
  * generic server's headers, metav1.Status errors (with Retry-After), warnings.
  */
 import type { ServerResponse } from "node:http";
+import { noteFailure } from "../api/failure.js";
 import { StatusError, errors, type Status } from "../api/status.js";
 import { StorageError } from "../storage/interface.js";
 
@@ -27,7 +28,8 @@ export function writeJSON(res: ServerResponse, code: number, body: unknown, cont
 /** metav1.StatusDetails and StatusCause fields are all omitempty: drop empty ones. */
 function omitEmpty(status: Status): Status {
   const d = status.details;
-  if (!d) return status;
+  // an explicitly empty details is Go's non-nil *StatusDetails: written as {}
+  if (!d || Object.keys(d).length === 0) return status;
   const details: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(d)) {
     if (v === "" || v === undefined || v === 0) continue;
@@ -62,6 +64,7 @@ export function writeStatusError(res: ServerResponse, err: unknown): void {
     res.destroy();
     return;
   }
+  noteFailure(res, status, err);
   const retry = status.details?.retryAfterSeconds;
   if (retry && retry > 0) res.setHeader("Retry-After", String(retry));
   writeJSON(res, status.code, status);
