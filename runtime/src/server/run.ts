@@ -11,10 +11,12 @@ import { type ConnectProviders, createConnectHook } from "../connect/index.js";
 import { createDelegatedAuth, delegatedAuthOptionsFromFlags, type DelegatedAuth } from "../auth/index.js";
 import { openStorage } from "../storage/index.js";
 import { Cacher } from "../storage/cacher/index.js";
+import { runStorageCommand, serveBackups, STORAGE_COMMANDS } from "./backup.js";
 import { ensureCertificates } from "./certs.js";
 import { parseServerFlags, SERVER_USAGE, type ServerFlags } from "./flags.js";
 import { type ApiServer, type ApiServerOptions, createApiServer } from "./index.js";
 import { writeKubeconfig } from "./kubeconfig.js";
+import { storageReadinessCheck } from "./storage-readiness.js";
 import { onShutdownSignal } from "./serving-thread.js";
 import type { OpenAPIDocuments } from "./openapi.js";
 
@@ -53,6 +55,8 @@ export async function runServer(
   opts: RunOptions = {},
 ): Promise<RunningServer | undefined> {
   const out = opts.out ?? ((line: string) => console.log(line));
+  // `backup <file>` / `restore <file>`: the SQLite store's commands (backup.ts), not a server.
+  if ((STORAGE_COMMANDS as readonly string[]).includes(argv[0] ?? "")) return void (await runStorageCommand(argv, out));
   let flags: ServerFlags;
   try {
     flags = parseServerFlags(argv);
@@ -115,6 +119,8 @@ export async function runServer(
       admission: admission.chain,
     },
     healthChecks: [{ name: "storage", check: async () => void (await storage.currentRevision()) }],
+    // Ready once every kind's watch cache holds its initial list (kube's poststarthook/storage-readiness).
+    ...(storage instanceof Cacher ? { readinessChecks: [storageReadinessCheck(storage, resources)] } : {}),
     ...opts.server,
   });
   let port: number;
@@ -126,6 +132,7 @@ export async function runServer(
     await storage.close();
     throw err;
   }
+  const backups = await serveBackups(flags.storage, out);
   // The CAs the handshake advertises follow the extension-apiserver-authentication ConfigMap.
   auth?.onClientCAChange(() => apiServer.server.setSecureContext({ cert, key, ca: auth.clientCABundle() || undefined }));
   const url = `https://${dialHost(flags.bindAddress)}:${port}`;
@@ -135,6 +142,7 @@ export async function runServer(
   const close = () =>
     (closing ??= (async () => {
       await apiServer.close();
+      await backups?.close();
       auth?.close();
       admission.close();
       await storage.close();

@@ -10,7 +10,7 @@
  */
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { Backend, CommitListener, KeyRange, RawEvent, Row, WriteOp, WriteResult } from "./backend.js";
 import { prefixEnd } from "./codec.js";
 import { KVStore, type StoreOptions } from "./kv-store.js";
@@ -54,12 +54,15 @@ export class SqliteBackend implements Backend {
   private readonly stmt;
   private readonly applyBatch: (ops: WriteOp[], events: RawEvent[]) => WriteResult[];
 
+  private readonly path: string;
+
   constructor(
     path: string,
     private readonly onCommit: CommitListener,
   ) {
     if (path !== ":memory:" && path !== "") mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
+    this.path = resolve(path);
     // One process owns the file: revisions and watch fan-out live in this process, so a
     // second writer would go unseen. EXCLUSIVE makes a second opener fail instead.
     this.db.pragma("locking_mode = EXCLUSIVE");
@@ -75,6 +78,7 @@ export class SqliteBackend implements Backend {
     }
     // FULL: the WAL is fsynced at every commit, so an acknowledged write survives a crash.
     this.db.pragma("synchronous = FULL");
+    if (path !== ":memory:" && path !== "") openBackends.set(this.path, this);
     this.db
       .prepare(
         `INSERT INTO kv (name, created, deleted, prev_revision, value)
@@ -222,8 +226,26 @@ export class SqliteBackend implements Backend {
   close(): void {
     // Commit what is queued so no acknowledged-to-be write is silently dropped.
     this.flush();
+    openBackends.delete(this.path);
     this.db.close();
   }
+
+  /**
+   * An online backup to `file` through this connection (SQLite's backup API; the EXCLUSIVE
+   * lock keeps every other process out). Every write acknowledged before the call is in it.
+   */
+  async backup(file: string): Promise<void> {
+    this.flush();
+    await this.db.backup(file);
+  }
+}
+
+/** Open databases by path, so the server's backup command reaches the one connection that may read them. */
+const openBackends = new Map<string, SqliteBackend>();
+
+/** The open SQLite database at `path` in this process, if any (the backup hook). */
+export function openSqliteBackend(path: string): SqliteBackend | undefined {
+  return openBackends.get(resolve(path));
 }
 
 export interface SqliteStoreOptions extends StoreOptions {}

@@ -246,6 +246,16 @@ export class Cacher implements Storage {
     (this.backend as { stopCompaction?: () => void }).stopCompaction?.();
   }
 
+  /** Starts the caches of these kind prefixes (`/<group>/<plural>/`) now, not on first use, so readiness can wait for them. */
+  start(kindPrefixes: string[]): void {
+    for (const p of kindPrefixes) this.touch(asDir(p));
+  }
+
+  /** The started kinds whose cache has not finished its initial list yet (kube's cacher ReadinessCheck). */
+  unsynced(): string[] {
+    return [...this.caches.values()].filter((c) => !c.ready).map((c) => c.kind);
+  }
+
   get watcherCount(): number {
     let n = 0;
     for (const c of this.caches.values()) n += c.watchers.size;
