@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import YAML from "yaml";
 import { errors } from "../api/status.js";
-import { scanJSON } from "../apimachinery/jsonscan.js";
+import { type InexactNumber, scanJSON } from "../apimachinery/jsonscan.js";
 
 /** k8s.io/apiserver MaxRequestBodyBytes. */
 export const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -43,6 +43,10 @@ export interface Decoded {
   value: unknown;
   /** Paths of duplicated fields (strict decoding errors). */
   duplicates: string[];
+  /** Integers the parse could not keep exactly (refused: see rejectInexactIntegers). */
+  inexactIntegers?: InexactNumber[];
+  /** A number beyond float64's range, as written (kube's decoder refuses it). */
+  outOfRange?: string;
 }
 
 /** handlers/rest.go summarizeData. */
@@ -59,9 +63,10 @@ export function decodeBody(data: Buffer, mediaType: string, accepted = BODY_MEDI
   if (mediaType === "" || mediaType === "application/json") {
     const text = data.toString("utf8");
     const scan = scanJSON(text, MAX_JSON_DEPTH);
-    if (scan.tooDeep) throw new BodySyntaxError("json: exceeded max depth");
+    // encoding/json's scanner, which kube's type sniffing (SimpleMetaFactory.Interpret) runs first.
+    if (scan.tooDeep) throw new BodySyntaxError(`json parse error: invalid character '${scan.tooDeepAt}' exceeded max depth`);
     try {
-      return { value: JSON.parse(text), duplicates: scan.duplicates };
+      return { value: JSON.parse(text), duplicates: scan.duplicates, inexactIntegers: scan.inexactIntegers, outOfRange: scan.outOfRange };
     } catch (e) {
       throw new BodySyntaxError(`json parse error: ${(e as Error).message}`);
     }

@@ -10,6 +10,8 @@ import { dropNulls } from "../registry/nulls.js";
 import type { KubeObject } from "../storage/interface.js";
 import { pruneUnknownFields } from "../validation/prune.js";
 import { BODY_MEDIA_TYPES, BodySyntaxError, contentTypeOf, decodeBody, readBody, summarizeData, type Decoded } from "./body.js";
+import { MAX_EXACT_INTEGER } from "../apimachinery/jsonscan.js";
+import { fieldError } from "../validation/field-errors.js";
 import type { Env } from "./env.js";
 import type { FieldValidation } from "./options.js";
 import { codecFor, isProtobufBody, readProtobufBody } from "./protobuf.js";
@@ -44,14 +46,35 @@ export async function readDecoded(
   if (mediaType !== "" && !BODY_MEDIA_TYPES.includes(mediaType)) throw errors.unsupportedMediaType(BODY_MEDIA_TYPES);
   const data = await readBody(ctx.req, ctx.res, env.opts.maxBodyBytes);
   afterRead();
+  let decoded: Decoded;
   try {
-    return { data, decoded: decodeBody(data, contentTypeOf(ctx.req)) };
+    decoded = decodeBody(data, contentTypeOf(ctx.req));
   } catch (e) {
     if (e instanceof BodySyntaxError) {
       throw errors.badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; ${e.message} (${summarizeData(data)})`);
     }
     throw e;
   }
+  if (decoded.outOfRange !== undefined) throw numberOutOfRange(kind, kind === env.scope.def.kind ? env.scope.def.version : "v1", decoded.outOfRange);
+  return { data, decoded };
+}
+
+/** What sigs.k8s.io/json answers for a number float64 cannot hold, through handlers/rest.go transformDecodeError. */
+export function numberOutOfRange(kind: string, version: string, literal: string) {
+  return errors.badRequest(`${kind} in version ${JSON.stringify(version)} cannot be handled as a ${kind}: json: cannot unmarshal number ${literal} into Go value of type float64`);
+}
+
+/**
+ * kube's decoder keeps integers exact as int64; JSON.parse would round those
+ * beyond 2^53. Rather than store a changed number, such a value is refused with
+ * a 422 naming the field (the range is apimachinery's InclusiveRangeError wording).
+ */
+export function rejectInexactIntegers(decoded: Decoded, env: Env, obj: KubeObject): void {
+  const found = decoded.inexactIntegers ?? [];
+  if (found.length === 0) return;
+  const range = `must be between ${-MAX_EXACT_INTEGER} and ${MAX_EXACT_INTEGER}, inclusive`;
+  const errs = found.map((n) => fieldError.invalid(n.path || "<root>", BigInt(n.literal), range));
+  throw errors.invalid(env.scope.def.group, env.scope.def.kind, String(obj.metadata?.name ?? ""), errs);
 }
 
 /** apiVersion/kind must be the endpoint's (missing ones default to it, as typed decoding does). */

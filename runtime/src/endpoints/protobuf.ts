@@ -49,10 +49,26 @@ export async function readProtobufBody(ctx: RequestContext, scope: ResourceScope
   const data = await readBody(ctx.req, ctx.res, maxBytes);
   afterRead();
   try {
-    return { data, decoded: { value: codec.decode(data), duplicates: [] } };
+    const found = { inexactIntegers: [] as string[] };
+    const value = codec.decode(data, 0, data.length, found);
+    return { data, decoded: { value, duplicates: [], inexactIntegers: found.inexactIntegers.map((literal) => ({ literal, path: pathOfNumber(value, Number(literal)) })) } };
   } catch (e) {
     throw errors.badRequest(`the object provided is unrecognized (must be of type ${scope.def.kind}): ${(e as Error).message} (${summarizeData(data)})`);
   }
+}
+
+/** Where `target` sits in a decoded value (kube's field path), found after the fact for an error message. */
+function pathOfNumber(value: unknown, target: number): string {
+  const pending: [unknown, string][] = [[value, ""]];
+  while (pending.length > 0) {
+    const [v, path] = pending.pop()!;
+    if (v === target) return path;
+    if (Array.isArray(v)) v.forEach((x, i) => pending.push([x, `${path}[${i}]`]));
+    else if (v !== null && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) pending.push([x, path ? `${path}.${k}` : k]);
+    }
+  }
+  return "";
 }
 
 /** Whether the request body is protobuf for a kind that speaks it. */

@@ -4,7 +4,7 @@ import { writeAdmission } from "./admission.js";
 import type { RequestContext } from "../api/request.js";
 import { errors } from "../api/status.js";
 import type { KubeObject } from "../storage/interface.js";
-import { applyFieldValidation, checkTypeMeta, expectedFor, readDecoded } from "./decode.js";
+import { applyFieldValidation, checkTypeMeta, expectedFor, readDecoded, rejectInexactIntegers } from "./decode.js";
 import type { Env } from "./env.js";
 import { parseWriteQuery, type WriteQuery } from "./options.js";
 import { writeObject } from "./output.js";
@@ -15,6 +15,7 @@ export async function handleCreate(ctx: RequestContext, env: Env): Promise<void>
   let wq!: WriteQuery;
   const { data, decoded } = await readDecoded(ctx, env, env.scope.def.kind, () => (wq = parseWriteQuery(ctx.query, "CreateOptions")));
   const obj = checkTypeMeta(decoded.value, data, expectedFor(env));
+  rejectInexactIntegers(decoded, env, obj);
   applyFieldValidation(ctx, env, obj, decoded.duplicates, wq.fieldValidation);
   const ns = ctx.info.namespace;
   if (env.scope.def.namespaced) {
@@ -51,6 +52,7 @@ export async function handleUpdate(ctx: RequestContext, env: Env, subresource: "
   let wq!: WriteQuery;
   const { data, decoded } = await readDecoded(ctx, env, env.scope.def.kind, () => (wq = parseWriteQuery(ctx.query, "UpdateOptions")));
   const obj = checkTypeMeta(decoded.value, data, expectedFor(env));
+  rejectInexactIntegers(decoded, env, obj);
   applyFieldValidation(ctx, env, obj, decoded.duplicates, wq.fieldValidation);
   const { name, namespace } = ctx.info;
   checkName(obj, name, namespace);

@@ -124,10 +124,12 @@ export class KindCodec {
   }
 
   /** Any enveloped body this kind's endpoints exchange: the kind, its list, or a Status. */
-  decode(buf: Buffer, start = 0, end = buf.length): JSONObject {
+  /** `found.inexactIntegers` receives the integers a double could not hold (the value has them rounded). */
+  decode(buf: Buffer, start = 0, end = buf.length, found?: { inexactIntegers: string[] }): JSONObject {
     const env = readEnvelope(buf, start, end);
     const { apiVersion, kind } = env.typeMeta;
     const r = new ProtoReader(buf, env.rawStart, env.rawEnd);
+    if (found) found.inexactIntegers = r.inexactIntegers;
     if (kind === this.names.listKind) {
       const list = this.decList(r, env.rawEnd, { apiVersion, kind });
       const items = (list.items ?? []) as JSONObject[];

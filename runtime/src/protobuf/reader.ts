@@ -8,6 +8,11 @@ const TWO_32 = 4294967296;
 export class ProtoReader {
   pos: number;
   end: number;
+  /**
+   * int64 values (and integers inside raw JSON) a double cannot hold exactly, as
+   * decimal strings: the caller refuses the body rather than keep a changed number.
+   */
+  readonly inexactIntegers: string[] = [];
 
   constructor(
     readonly buf: Buffer,
@@ -68,7 +73,13 @@ export class ProtoReader {
 
   int64(): number {
     const lo = this.raw();
-    return (this.hi | 0) * TWO_32 + lo;
+    const hi = this.hi | 0;
+    const v = hi * TWO_32 + lo;
+    if (!Number.isSafeInteger(v)) {
+      const exact = (BigInt(hi) << 32n) + BigInt(lo);
+      if (BigInt(v) !== exact && this.inexactIntegers.length < 10) this.inexactIntegers.push(exact.toString());
+    }
+    return v;
   }
 
   bool(): boolean {

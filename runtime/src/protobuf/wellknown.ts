@@ -4,6 +4,7 @@
  * resource.Quantity (`{string}`), intstr.IntOrString (`{type, intVal, strVal}`)
  * and raw JSON (runtime.RawExtension, metav1.FieldsV1: `{bytes raw}`).
  */
+import { scanJSON } from "../apimachinery/jsonscan.js";
 import type { ProtoReader } from "./reader.js";
 import type { ProtoWriter } from "./writer.js";
 
@@ -159,5 +160,11 @@ export function readRawJSON(r: ProtoReader, end: number): unknown {
     if (tag === 10) raw = r.string();
     else r.skip(tag & 7);
   }
-  return raw === undefined || raw === "" ? undefined : JSON.parse(raw);
+  if (raw === undefined || raw === "") return undefined;
+  // The same limits as a JSON body: kube's depth, float64's range, integers kept exact.
+  const scan = scanJSON(raw);
+  if (scan.tooDeep) throw new Error(`json: invalid character '${scan.tooDeepAt}' exceeded max depth`);
+  if (scan.outOfRange !== undefined) throw new Error(`json: cannot unmarshal number ${scan.outOfRange} into Go value of type float64`);
+  for (const n of scan.inexactIntegers) if (r.inexactIntegers.length < 10) r.inexactIntegers.push(n.literal);
+  return JSON.parse(raw);
 }
