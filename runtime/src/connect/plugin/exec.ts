@@ -4,6 +4,7 @@
  * -t, the terminal size sent at start and on every SIGWINCH, the remote exit
  * code as ours ("command terminated with exit code N").
  */
+import { ApiError } from "../../client/errors.js";
 import type { ResourceClient } from "../../client/resource-client.js";
 import type { KubeObject } from "../../client/types.js";
 import type { PluginArgs } from "./args.js";
@@ -53,4 +54,16 @@ export async function runExec(rc: ResourceClient<KubeObject>, name: string, args
     term.stdin.unpipe();
     term.stdin.pause();
   }
+}
+
+/**
+ * A line to print under kube's refusal of an exec that names no reason: the
+ * second authorization (`create`, as kube-apiserver 1.35 asks for pods/exec)
+ * answers `<resource> "<name>" is forbidden: ` with the authorizer's reason,
+ * which RBAC leaves empty. Undefined for any other error.
+ */
+export function execRefusalHint(err: unknown, plural: string, namespace: string | undefined): string | undefined {
+  if (!(err instanceof ApiError) || err.code !== 403 || !/ is forbidden:\s*$/.test(err.message)) return undefined;
+  const where = namespace ? ` in the namespace ${JSON.stringify(namespace)}` : "";
+  return `exec needs the "create" verb on "${plural}/exec"${where}; "get" alone does not grant it`;
 }

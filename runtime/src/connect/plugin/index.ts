@@ -8,7 +8,7 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { ClientBase } from "../../client/client-base.js";
 import { ApiError } from "../../client/errors.js";
 import { parsePluginArgs, type PluginArgs } from "./args.js";
-import { runExec } from "./exec.js";
+import { execRefusalHint, runExec } from "./exec.js";
 import { descriptorOf, resolveTarget, type PluginSpec } from "./kinds.js";
 import { runLogs } from "./logs.js";
 
@@ -56,6 +56,7 @@ export async function runKubectlPlugin(argv: string[], spec: PluginSpec): Promis
     return 0;
   }
   let client: ClientBase | undefined;
+  let execTarget: { plural: string; namespace?: string } | undefined;
   try {
     const { kind, name } = resolveTarget(spec, args.target);
     const sub = args.command === "logs" ? "log" : "exec";
@@ -64,11 +65,14 @@ export async function runKubectlPlugin(argv: string[], spec: PluginSpec): Promis
     client = new ClientBase({ kubeConfig: kc, timeoutMs: 0 });
     const rc = client.resource(descriptorOf(kind), kind.namespaced ? namespace : undefined);
     if (args.command === "logs") return await runLogs(rc, name, args, process.stdout);
+    execTarget = { plural: kind.plural, namespace: kind.namespaced ? namespace : undefined };
     return await runExec(rc, name, args, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
   } catch (err) {
     // kubectl's error line: the server's Status message, as `Error from server (Reason): ...`.
     if (err instanceof ApiError) process.stderr.write(`Error from server (${err.reason || err.code}): ${err.message}\n`);
     else process.stderr.write(`error: ${(err as Error).message}\n`);
+    const hint = execTarget && execRefusalHint(err, execTarget.plural, execTarget.namespace);
+    if (hint) process.stderr.write(`${hint}\n`);
     return 1;
   } finally {
     client?.close();
