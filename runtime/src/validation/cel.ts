@@ -1,46 +1,45 @@
 /**
- * Evaluates a structural schema's `x-kubernetes-validations` rules with
- * @bufbuild/cel (a CEL implementation that uses RE2 for `matches`, as
- * Kubernetes does). Rules bind `self` to the value at their node and, for
- * transition rules, `oldSelf` to the stored value at the same place: a
- * transition rule runs only on update and only where the old value exists,
- * and no rule runs on a part of the object an update left unchanged.
- * Each expression is parsed and planned once per process (cached by its
- * text), never per request. Failures are worded as apiextensions' CEL
- * validator words them (`Invalid value: "object": <message>`).
+ * Evaluates a structural schema's `x-kubernetes-validations` rules as
+ * apiextensions' CEL validator does (k8s.io/apiextensions-apiserver
+ * pkg/apiserver/schema/cel/validation.go). Rules bind `self` to the value at
+ * their node and, for transition rules, `oldSelf` to the stored value at the
+ * same place: a transition rule runs only on update and only where the old
+ * value exists.
+ *
+ * Cost: every rule runs under the per-call limit and all rules of one object
+ * share the per-object budget (k8s.io/apiserver/pkg/apis/cel/config.go); a
+ * rule past the limit, or past what is left of the budget, ends validation
+ * with kube's message and no further rule runs.
+ *
+ * Ratcheting (Kubernetes since 1.30): rules run on unchanged parts of the
+ * object too (their cost counts), but a failed rule that does not use
+ * `oldSelf` is not reported where the value equals the stored one (kube
+ * turns it into a warning).
  */
-import { celEnv, isCelError, parse, plan, type CelResult } from "@bufbuild/cel";
-import { strings } from "@bufbuild/cel/ext";
+import { isCelError } from "@bufbuild/cel";
 import type { FieldError, StructuralSchema } from "../api/resource.js";
-import { kubernetesCelLibrary } from "./cel-library.js";
+import { COST_LIMIT_EXCEEDED, CostTracker, PER_CALL_LIMIT, RUNTIME_CEL_COST_BUDGET } from "./cel-cost.js";
+import { evaluateMetered } from "./cel-metering.js";
+import { compileCel, isTransitionRule, toCel } from "./cel-program.js";
 import { fieldError } from "./field-errors.js";
+import { goQuote } from "./go-format.js";
 import { childPath, indexPath, keyPath, NIL_PATH } from "./paths.js";
 import { deepEqual, listMapKey } from "./ratchet.js";
 
+export { compileCel, isTransitionRule, toCel } from "./cel-program.js";
+
 type Rule = NonNullable<StructuralSchema["x-kubernetes-validations"]>[number];
-type Program = (bindings: Record<string, unknown>) => CelResult;
 
-const env = celEnv({ funcs: [...strings, ...kubernetesCelLibrary] });
-const programs = new Map<string, Program | Error>();
+/** validation.go's words when the object's budget is spent. */
+export const OUT_OF_BUDGET = "validation failed due to running out of cost budget, no further validation rules will be run";
+const MESSAGE_OUT_OF_BUDGET = "messageExpression evaluation failed due to running out of cost budget, no further validation rules will be run";
+/** celconfig.MaxEvaluatedMessageExpressionSizeBytes */
+const MAX_MESSAGE_BYTES = 5 * 1024;
 
-/** The planned program for an expression, from the cache; an Error when it does not parse. */
-export function compileCel(expr: string): Program | Error {
-  let p = programs.get(expr);
-  if (!p) {
-    try {
-      const planned = plan(env, parse(expr)) as unknown as Program;
-      p = planned;
-    } catch (e) {
-      p = e instanceof Error ? e : new Error(String(e));
-    }
-    programs.set(expr, p);
-  }
-  return p;
-}
-
-/** Transition rules mention `oldSelf`; Kubernetes decides the same from the compiled rule. */
-export function isTransitionRule(rule: string): boolean {
-  return /\boldSelf\b/.test(rule);
+/** One object's validation: the errors so far and what is left of the budget (negative once validation stopped). */
+interface Run {
+  errs: FieldError[];
+  budget: number;
 }
 
 /**
@@ -48,35 +47,36 @@ export function isTransitionRule(rule: string): boolean {
  * update (undefined on create), correlated down the tree by property name,
  * map key and list-map key, like Kubernetes' correlated objects.
  */
-export function validateCelRules(value: unknown, schema: StructuralSchema, old?: unknown): FieldError[] {
-  const errs: FieldError[] = [];
-  walk(value, schema, old, old !== undefined, "", errs);
-  return errs;
+export function validateCelRules(value: unknown, schema: StructuralSchema, old?: unknown, budget = RUNTIME_CEL_COST_BUDGET): FieldError[] {
+  const run: Run = { errs: [], budget };
+  const hasOld = old !== undefined;
+  walk(value, schema, old, hasOld, hasOld && deepEqual(value, old), "", run);
+  return run.errs;
 }
 
-function walk(value: unknown, s: StructuralSchema, old: unknown, hasOld: boolean, path: string, errs: FieldError[]): void {
+/** `unchanged`: the value, or its nearest correlated ancestor, equals the stored one (errors are ratcheted). */
+function walk(value: unknown, s: StructuralSchema, old: unknown, hasOld: boolean, unchanged: boolean, path: string, run: Run): void {
   if (value === undefined || value === null) return;
-  // Ratcheting: rules do not re-judge a part of the object that did not change.
-  if (hasOld && deepEqual(value, old)) return;
-  for (const rule of s["x-kubernetes-validations"] ?? []) evalRule(rule, value, s, old, hasOld, path, errs);
+  evalRules(value, s, old, hasOld, unchanged, path, run);
+  if (run.budget < 0) return;
+  const child = (v: unknown, cs: StructuralSchema, o: unknown, p: string) => {
+    const correlated = o !== undefined;
+    walk(v, cs, o, correlated, unchanged || (correlated && deepEqual(v, o)), p, run);
+    return run.budget >= 0;
+  };
   if (Array.isArray(value)) {
     if (!s.items) return;
     const oldByKey = hasOld && Array.isArray(old) ? correlateListMap(old, s) : undefined;
-    value.forEach((item, i) => {
-      const o = oldByKey?.get(listMapKey(item, s));
-      walk(item, s.items!, o, o !== undefined, indexPath(path, i), errs);
-    });
+    value.every((item, i) => child(item, s.items!, oldByKey?.get(listMapKey(item, s)), indexPath(path, i)));
     return;
   }
   if (typeof value !== "object") return;
-  const obj = value as Record<string, unknown>;
   const oldObj = hasOld && old && typeof old === "object" && !Array.isArray(old) ? (old as Record<string, unknown>) : undefined;
   const additional = typeof s.additionalProperties === "object" ? s.additionalProperties : undefined;
-  for (const [k, v] of Object.entries(obj)) {
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     const prop = s.properties?.[k];
-    const hasOldChild = oldObj?.[k] !== undefined;
-    if (prop) walk(v, prop, oldObj?.[k], hasOldChild, childPath(path, k), errs);
-    else if (additional) walk(v, additional, oldObj?.[k], hasOldChild, keyPath(path, k), errs);
+    if (prop && !child(v, prop, oldObj?.[k], childPath(path, k))) return;
+    if (!prop && additional && !child(v, additional, oldObj?.[k], keyPath(path, k))) return;
   }
 }
 
@@ -86,41 +86,69 @@ function correlateListMap(old: unknown[], s: StructuralSchema): Map<string, unkn
   return new Map(old.map((item) => [listMapKey(item, s), item]));
 }
 
-function evalRule(rule: Rule, value: unknown, s: StructuralSchema, old: unknown, hasOld: boolean, path: string, errs: FieldError[]): void {
-  const transition = isTransitionRule(rule.rule);
-  if (transition && !hasOld) return;
-  // optionalOldSelf binds oldSelf as a CEL optional, which @bufbuild/cel 0.6 does not have:
-  // such rules are not evaluated rather than misjudged.
-  if (rule.optionalOldSelf) return;
+/** validateExpressions: the node's rules, in order, charged to the object's budget. */
+function evalRules(value: unknown, s: StructuralSchema, old: unknown, hasOld: boolean, unchanged: boolean, path: string, run: Run): void {
+  const rules = s["x-kubernetes-validations"] ?? [];
+  if (rules.length === 0) return;
   const typeName = s.type ?? "";
-  const program = compileCel(rule.rule);
-  if (program instanceof Error) {
-    errs.push(fieldError.internal(path, `rule compile error: ${program.message}: ${rule.rule}`));
-    return;
-  }
+  const here = path || NIL_PATH;
+  const stop = (err: FieldError) => {
+    run.errs.push(err);
+    run.budget = -1;
+  };
+  if (run.budget <= 0) return stop(fieldError.invalid(here, typeName, OUT_OF_BUDGET));
   const bindings: Record<string, unknown> = { self: toCel(value, s) };
-  if (transition && hasOld) bindings.oldSelf = toCel(old, s);
-  const result = program(bindings);
-  if (isCelError(result)) {
-    errs.push(fieldError.invalid(path || NIL_PATH, typeName, `${result.message} evaluating rule: ${ruleErrorString(rule)}`));
-    return;
+  if (hasOld) bindings.oldSelf = toCel(old, s);
+  for (const rule of rules) {
+    const program = compileCel(rule.rule);
+    if (program instanceof Error) {
+      run.errs.push(fieldError.internal(path, `rule compile error: ${program.message}: ${rule.rule}`));
+      continue;
+    }
+    const transition = isTransitionRule(rule.rule);
+    if (transition && !hasOld) continue;
+    // optionalOldSelf binds oldSelf as a CEL optional, which @bufbuild/cel 0.6 does not have:
+    // such rules are not evaluated rather than misjudged.
+    if (rule.optionalOldSelf) continue;
+    const tracker = new CostTracker(PER_CALL_LIMIT);
+    const result = evaluateMetered(program, bindings, tracker);
+    // As upstream: the budget is checked first, so a cancelled call that also overdraws the budget reads as the budget.
+    if (tracker.cost > run.budget) return stop(fieldError.invalid(here, typeName, OUT_OF_BUDGET));
+    run.budget -= tracker.cost;
+    if (tracker.exceeded) {
+      return stop(fieldError.invalid(here, typeName, `'${COST_LIMIT_EXCEEDED}': no further validation rules will be run due to call cost exceeds limit for rule: ${ruleErrorString(rule)}`));
+    }
+    if (isCelError(result)) {
+      run.errs.push(fieldError.invalid(here, typeName, `${result.message} evaluating rule: ${ruleErrorString(rule)}`));
+      continue;
+    }
+    if (result === true) continue;
+    // A failure in an unchanged part is ratcheted, unless the rule judges the transition itself.
+    const report = (err: FieldError) => {
+      if (transition || !unchanged) run.errs.push(err);
+    };
+    // Rules on the object itself run with a nil field.Path upstream, which prints as "<nil>".
+    const field = rule.fieldPath ? childPath(path, rule.fieldPath.replace(/^\./, "")) : here;
+    const message = messageFor(rule, bindings, run);
+    if (typeof message !== "string") {
+      report(fieldError.invalid(field, typeName, message.stop));
+      run.budget = -1;
+      return;
+    }
+    report(failure(rule, field, typeName, message));
   }
-  if (result === true) return;
-  // Rules on the object itself run with a nil field.Path upstream, which prints as "<nil>".
-  const field = rule.fieldPath ? childPath(path, rule.fieldPath.replace(/^\./, "")) : path || NIL_PATH;
-  const message = messageFor(rule, bindings);
+}
+
+function failure(rule: Rule, field: string, typeName: string, message: string): FieldError {
   switch (rule.reason) {
     case "FieldValueForbidden":
-      errs.push(fieldError.forbidden(field, message));
-      break;
+      return fieldError.forbidden(field, message);
     case "FieldValueRequired":
-      errs.push(fieldError.required(field, message));
-      break;
+      return fieldError.required(field, message);
     case "FieldValueDuplicate":
-      errs.push(fieldError.duplicate(field, typeName));
-      break;
+      return fieldError.duplicate(field, typeName);
     default:
-      errs.push(fieldError.invalid(field, typeName, message));
+      return fieldError.invalid(field, typeName, message);
   }
 }
 
@@ -128,59 +156,24 @@ function ruleErrorString(rule: Rule): string {
   return rule.message?.trim() || rule.rule.trim();
 }
 
-/** messageExpression when it yields a non-empty string, else message, else `failed rule: <rule>`. */
-function messageFor(rule: Rule, bindings: Record<string, unknown>): string {
-  if (rule.messageExpression) {
-    const p = compileCel(rule.messageExpression);
-    if (!(p instanceof Error)) {
-      const m = p(bindings);
-      if (typeof m === "string" && m.trim()) return m.trim();
-    }
-  }
-  return rule.message?.trim() ? rule.message.trim() : `failed rule: ${ruleErrorString(rule)}`;
-}
-
-/** CEL converters for formatted strings, planned once. */
-const STRING_FORMATS: Record<string, string> = {
-  "date-time": "timestamp(s)",
-  datetime: "timestamp(s)",
-  date: "timestamp(s + 'T00:00:00Z')",
-  duration: "duration(s)",
-};
-
 /**
- * Kubernetes types formatted strings in CEL: date-time and date are
- * timestamps, duration a duration, so rules can compare and subtract them.
- * A value that does not parse stays a string (schema validation reports it).
+ * messageExpression when it yields a usable string (non-empty, one line, at
+ * most 5 KiB), else message, else `failed rule: <rule>`; its cost is charged
+ * to the object's budget like a rule's, and stops validation the same way
+ * (evalMessageExpression).
  */
-function typedString(v: string, format: string): unknown {
-  const expr = STRING_FORMATS[format];
-  if (!expr) return v;
-  const program = compileCel(expr);
-  if (program instanceof Error) return v;
-  const r = program({ s: v });
-  return isCelError(r) ? v : r;
-}
-
-/**
- * JSON to CEL values by the schema: `integer` becomes a CEL int (bigint), not a
- * double; int-or-string is int or string by its value; date-time strings are
- * timestamps and durations durations; untyped values (preserve unknown fields)
- * follow JSON decoding, where integral numbers are int64.
- */
-export function toCel(v: unknown, s: StructuralSchema | undefined): unknown {
-  if (v === null || v === undefined) return null;
-  if (typeof v === "number") {
-    if (s?.type === "number") return v;
-    return Number.isInteger(v) ? BigInt(v) : v;
-  }
-  if (typeof v === "string" && s?.type === "string" && s.format) return typedString(v, s.format);
-  if (Array.isArray(v)) return v.map((x) => toCel(x, s?.items));
-  if (typeof v === "object") {
-    const additional = s && typeof s.additionalProperties === "object" ? s.additionalProperties : undefined;
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = toCel(x, s?.properties?.[k] ?? additional);
-    return out;
-  }
-  return v;
+function messageFor(rule: Rule, bindings: Record<string, unknown>, run: Run): string | { stop: string } {
+  const fallback = rule.message?.trim() ? rule.message.trim() : `failed rule: ${ruleErrorString(rule)}`;
+  if (!rule.messageExpression) return fallback;
+  const program = compileCel(rule.messageExpression);
+  if (program instanceof Error) return fallback;
+  const tracker = new CostTracker(PER_CALL_LIMIT);
+  const m = evaluateMetered(program, bindings, tracker);
+  if (tracker.cost > run.budget) return { stop: MESSAGE_OUT_OF_BUDGET };
+  if (tracker.exceeded) return { stop: `no further validation rules will be run due to call cost exceeds limit for messageExpression: ${goQuote(rule.messageExpression)}` };
+  run.budget -= tracker.cost;
+  if (typeof m !== "string") return fallback;
+  const trimmed = m.trim();
+  if (!trimmed || trimmed.includes("\n") || Buffer.byteLength(trimmed, "utf8") > MAX_MESSAGE_BYTES) return fallback;
+  return trimmed;
 }
