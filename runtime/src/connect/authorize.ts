@@ -25,9 +25,10 @@ export async function ensureAuthorizedForVerb(ctx: RequestContext, verb: string)
   // NewForbidden(GroupResource{APIGroup, Resource}, Name, errors.New(reason)).
   const qualified = info.apiGroup ? `${info.resource}.${info.apiGroup}` : info.resource;
   const subject = info.name ? `${qualified} ${JSON.stringify(info.name)}` : qualified;
-  throw errors.forbidden(`${subject} is forbidden: ${decision.reason ?? ""}`, {
-    name: info.name || undefined,
-    group: info.apiGroup || undefined,
-    kind: info.resource || undefined,
-  });
+  // Go leaves empty StatusDetails fields out.
+  const details: { name?: string; group?: string; kind?: string } = {};
+  if (info.name) details.name = info.name;
+  if (info.apiGroup) details.group = info.apiGroup;
+  if (info.resource) details.kind = info.resource;
+  throw errors.forbidden(`${subject} is forbidden: ${decision.reason ?? ""}`, details);
 }
