@@ -8,7 +8,7 @@ import type { RequestContext } from "../api/request.js";
 import { errors, StatusError } from "../api/status.js";
 import { applyConfig, markApplied, type Scope } from "../fieldmanager/index.js";
 import type { KubeObject } from "../storage/interface.js";
-import { BodySyntaxError, decodeBody } from "./body.js";
+import { BodySyntaxError, decodeBody, YAMLSyntaxError } from "./body.js";
 import { writeAdmission } from "./admission.js";
 import { applyFieldValidation } from "./decode.js";
 import type { Env } from "./env.js";
@@ -25,6 +25,8 @@ function decodeConfig(data: Buffer): { config: Obj; duplicates: string[] } {
   try {
     decoded = decodeBody(data, "application/yaml");
   } catch (e) {
+    // handlers/patch.go applyPatcher: "error decoding YAML: " + sigs.k8s.io/yaml Unmarshal's error
+    if (e instanceof YAMLSyntaxError) throw errors.badRequest(`error decoding YAML: error converting YAML to JSON: ${e.message}`);
     if (e instanceof BodySyntaxError) throw errors.badRequest(`error decoding YAML: ${e.message}`);
     throw e;
   }

@@ -71,29 +71,72 @@ export function decodeBody(data: Buffer, mediaType: string, accepted = BODY_MEDI
       throw new BodySyntaxError(`json parse error: ${(e as Error).message}`);
     }
   }
-  if (mediaType === "application/yaml") {
-    const text = data.toString("utf8");
-    const doc = YAML.parseDocument(text, { uniqueKeys: false });
-    if (doc.errors.length) throw new BodySyntaxError(`yaml: ${doc.errors[0].message}`);
-    const duplicates: string[] = [];
-    yamlDuplicates(doc.contents, "", duplicates);
-    const value = doc.toJS();
-    return { value: value ?? null, duplicates };
-  }
+  if (mediaType === "application/yaml") return decodeYAML(data);
   throw errors.unsupportedMediaType(accepted);
 }
 
-function yamlDuplicates(node: unknown, path: string, out: string[]): void {
-  if (YAML.isMap(node)) {
-    const seen = new Set<string>();
-    for (const item of node.items) {
-      const k = String(YAML.isScalar(item.key) ? item.key.value : item.key);
-      const p = path ? `${path}.${k}` : k;
-      if (seen.has(k)) out.push(p);
-      seen.add(k);
-      yamlDuplicates(item.value, p, out);
-    }
-  } else if (YAML.isSeq(node)) {
-    node.items.forEach((it, i) => yamlDuplicates(it, `${path}[${i}]`, out));
+/**
+ * A YAML body that does not convert to JSON (sigs.k8s.io/yaml YAMLToJSON's error): kube
+ * reports it as it is, with no "couldn't get version/kind", in go-yaml's words where the
+ * case is one go-yaml names (aliasing, depth).
+ */
+export class YAMLSyntaxError extends BodySyntaxError {}
+
+// go-yaml's limits (CVE-2019-11253) and their texts
+const EXCESSIVE_ALIASING = "yaml: document contains excessive aliasing";
+const TOO_DEEP = `yaml: exceeded max depth of ${MAX_JSON_DEPTH}`;
+
+/** "<problem> at line 3, column 5:\n\n<excerpt>" as go-yaml's "yaml: line 3: <problem>". */
+function yamlMessage(err: unknown): string {
+  if (err instanceof RangeError || (err instanceof Error && err.message.includes("Maximum call stack size exceeded"))) return TOO_DEEP;
+  if (err instanceof ReferenceError && /alias/i.test(err.message)) return EXCESSIVE_ALIASING;
+  const e = err as { message?: string; linePos?: Array<{ line: number }> };
+  const problem = String(e?.message ?? err).replace(/ at line \d+, column \d+:[\s\S]*$/, "").trim();
+  const line = e?.linePos?.[0]?.line;
+  return line ? `yaml: line ${line}: ${problem}` : `yaml: ${problem}`;
+}
+
+/**
+ * Every failure of the YAML library (errors it reports, and the ones it throws: alias
+ * expansion beyond its budget, its parser's recursion running out of stack) is a
+ * YAMLSyntaxError, so a bad body is always a 400.
+ */
+function decodeYAML(data: Buffer): Decoded {
+  try {
+    const doc = YAML.parseDocument(data.toString("utf8"), { uniqueKeys: false });
+    if (doc.errors.length) throw new YAMLSyntaxError(yamlMessage(doc.errors[0]));
+    const duplicates = yamlDuplicates(doc.contents);
+    const value = doc.toJS();
+    return { value: value ?? null, duplicates };
+  } catch (e) {
+    if (e instanceof YAMLSyntaxError) throw e;
+    throw new YAMLSyntaxError(yamlMessage(e));
   }
+}
+
+/** Paths of repeated mapping keys (strict-decoding errors), walked without recursion; refuses nesting beyond kube's depth. */
+function yamlDuplicates(root: unknown): string[] {
+  const out: string[] = [];
+  const stack: Array<{ node: unknown; path: string; depth: number }> = [{ node: root, path: "", depth: 1 }];
+  while (stack.length) {
+    const { node, path, depth } = stack.pop()!;
+    if (!YAML.isMap(node) && !YAML.isSeq(node)) continue;
+    if (depth > MAX_JSON_DEPTH) throw new YAMLSyntaxError(TOO_DEEP);
+    const children: typeof stack = [];
+    if (YAML.isMap(node)) {
+      const seen = new Set<string>();
+      for (const item of node.items) {
+        const k = String(YAML.isScalar(item.key) ? item.key.value : item.key);
+        const p = path ? `${path}.${k}` : k;
+        if (seen.has(k)) out.push(p);
+        seen.add(k);
+        children.push({ node: item.value, path: p, depth: depth + 1 });
+      }
+    } else {
+      node.items.forEach((it, i) => children.push({ node: it, path: `${path}[${i}]`, depth: depth + 1 }));
+    }
+    // reversed onto the stack: visited in document order, as the warnings list them
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return out;
 }

@@ -9,7 +9,7 @@ import { pruneObjectMeta } from "../registry/meta.js";
 import { dropNulls } from "../registry/nulls.js";
 import type { KubeObject } from "../storage/interface.js";
 import { pruneUnknownFields } from "../validation/prune.js";
-import { BODY_MEDIA_TYPES, BodySyntaxError, contentTypeOf, decodeBody, readBody, summarizeData, type Decoded } from "./body.js";
+import { BODY_MEDIA_TYPES, BodySyntaxError, contentTypeOf, decodeBody, readBody, summarizeData, YAMLSyntaxError, type Decoded } from "./body.js";
 import { MAX_EXACT_INTEGER } from "../apimachinery/jsonscan.js";
 import { fieldError } from "../validation/field-errors.js";
 import type { Env } from "./env.js";
@@ -51,7 +51,9 @@ export async function readDecoded(
     decoded = decodeBody(data, contentTypeOf(ctx.req));
   } catch (e) {
     if (e instanceof BodySyntaxError) {
-      throw errors.badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; ${e.message} (${summarizeData(data)})`);
+      // YAML that does not convert to JSON fails before the version/kind is looked for (json.Serializer.Decode)
+      const reason = e instanceof YAMLSyntaxError ? e.message : `couldn't get version/kind; ${e.message}`;
+      throw errors.badRequest(`the object provided is unrecognized (must be of type ${kind}): ${reason} (${summarizeData(data)})`);
     }
     throw e;
   }
