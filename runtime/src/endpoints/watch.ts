@@ -55,8 +55,10 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
   if (lq.sendInitialEvents === true) wopts.sendInitialEvents = true;
   if (lq.allowWatchBookmarks) wopts.bookmarkIntervalMs = env.opts.bookmarkIntervalMs;
 
+  // get.go handleWatch: no timeoutSeconds (or 0) takes --min-request-timeout times [1, 2); a negative one
+  // is a deadline already past, so the watch ends as soon as it has started
   const min = env.opts.minRequestTimeoutSeconds;
-  const timeoutSeconds = lq.timeoutSeconds && lq.timeoutSeconds > 0 ? lq.timeoutSeconds : min + Math.random() * min;
+  const timeoutSeconds = lq.timeoutSeconds ? lq.timeoutSeconds : min + Math.random() * min;
 
   const res = ctx.res;
   res.statusCode = 200;
@@ -102,6 +104,11 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
     const status = toStatus(toStatusError(err, scope, "", "watch"));
     res.write(target.codec ? target.codec.encodeWatchEvent("ERROR", status as unknown as Record<string, unknown>) : `{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
   };
+
+  if (timeoutSeconds < 0) {
+    res.end();
+    return;
+  }
 
   let watcher;
   try {

@@ -11,6 +11,7 @@ import type { ResourceHandlerOptions } from "../endpoints/index.js";
 import type { Storage } from "../storage/interface.js";
 import { type Authenticator, x509Authenticator } from "./authentication.js";
 import { allowAll, type Authorizer } from "./authorization.js";
+import { answerClientError, IDLE_TIMEOUT_MS, MAX_HEADER_BYTES, READ_HEADER_TIMEOUT_MS } from "./client-errors.js";
 import { buildDiscovery } from "./discovery.js";
 import { type HealthCheck, pingCheck, shutdownCheck } from "./health.js";
 import { InFlightLimiter } from "./inflight.js";
@@ -113,15 +114,21 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       // Request, never require: health probes and token clients come without certificates.
       rejectUnauthorized: false,
       keepAlive: true,
-      keepAliveTimeout: 90_000,
-      // Our own timeout filter decides; Node's socket timeouts would cut watches.
+      // kube's secure serving: MaxHeaderBytes 1 MiB (the URL counts), ReadHeaderTimeout 32 s, IdleTimeout
+      // 90 s and no read timeout for bodies: our own timeout filter decides, Node's would cut watches and
+      // slow large bodies that kube accepts.
+      maxHeaderSize: MAX_HEADER_BYTES,
+      keepAliveTimeout: IDLE_TIMEOUT_MS,
       requestTimeout: 0,
-      headersTimeout: 60_000,
+      headersTimeout: READ_HEADER_TIMEOUT_MS,
+      // how often headersTimeout is checked (Node's default, 30 s, would let a slow client hold a socket 62 s)
+      connectionsCheckingInterval: 2_000,
     },
     listeners.request,
   );
   server.on("upgrade", listeners.upgrade);
-  server.keepAliveTimeout = 90_000;
+  server.on("clientError", (err: Error & { code?: string }, socket) => answerClientError(err, socket, log));
+  server.keepAliveTimeout = IDLE_TIMEOUT_MS;
 
   return {
     server,

@@ -2,7 +2,8 @@
  * The request metrics kube-apiserver exports, in Prometheus text format:
  * apiserver_request_total, apiserver_request_duration_seconds and
  * apiserver_current_inflight_requests, with kube's names, labels, help texts
- * and buckets (k8s.io/apiserver/pkg/endpoints/metrics/metrics.go).
+ * and buckets (k8s.io/apiserver/pkg/endpoints/metrics/metrics.go); and our own
+ * apiserver_request_server_errors_total, the 5xx answers by code and reason.
  */
 import type { RequestInfo } from "../api/request.js";
 
@@ -37,6 +38,8 @@ const REPORTED_VERBS: Record<string, string> = {
 const CONNECT_SUBRESOURCES = new Set(["exec", "attach", "portforward", "proxy"]);
 
 export type RequestLabels = DurationLabels & { code: string };
+
+const SERVER_ERROR_LABELS = ["code", "reason"] as const;
 
 /** Health endpoints are instrumented as kube's healthz installer does: the path as subresource, no component. */
 export function healthLabels(root: string, code: number): RequestLabels {
@@ -91,6 +94,8 @@ export class RequestMetrics {
   /** Keyed by the raw label values joined with NUL: formatting happens once per series, not per request. */
   private readonly totals = new Map<string, { labels: string; value: number }>();
   private readonly durations = new Map<string, Histogram>();
+  /** Server errors (5xx) by code and Status reason. */
+  private readonly serverErrors = new Map<string, { labels: string; value: number }>();
   inflightReadOnly = 0;
   inflightMutating = 0;
 
@@ -112,6 +117,14 @@ export class RequestMetrics {
     if (i < DURATION_BUCKETS.length) h.counts[i]++;
     h.sum += seconds;
     h.count++;
+  }
+
+  /** Counts a 5xx answer; `reason` is its Status reason, "" (StatusReasonUnknown) when it has none. */
+  observeServerError(code: number, reason: string): void {
+    const key = `${code}\0${reason}`;
+    const entry = this.serverErrors.get(key);
+    if (entry) entry.value++;
+    else this.serverErrors.set(key, { labels: formatLabels(SERVER_ERROR_LABELS, { code: String(code), reason: reason || "Unknown" }), value: 1 });
   }
 
   /** The exposition text (text/plain; version=0.0.4). */
@@ -143,6 +156,12 @@ export class RequestMetrics {
     );
     const totals = [...this.totals.values()].sort((a, b) => (a.labels < b.labels ? -1 : a.labels > b.labels ? 1 : 0));
     for (const t of totals) lines.push(`apiserver_request_total{${t.labels}} ${t.value}`);
+    lines.push(
+      "# HELP apiserver_request_server_errors_total Counter of apiserver responses with a 5xx code, broken out by code and Status reason (Unknown when the response carries none).",
+      "# TYPE apiserver_request_server_errors_total counter",
+    );
+    const serverErrors = [...this.serverErrors.values()].sort((a, b) => (a.labels < b.labels ? -1 : a.labels > b.labels ? 1 : 0));
+    for (const e of serverErrors) lines.push(`apiserver_request_server_errors_total{${e.labels}} ${e.value}`);
     return lines.join("\n") + "\n";
   }
 }

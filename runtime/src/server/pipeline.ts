@@ -23,6 +23,7 @@ import { ServingContext } from "./request-context.js";
 import { ResourceRouter } from "./resource-routes.js";
 import { ignoreFurtherWrites, writeError, writePlainError, writeStatus } from "./responses.js";
 import { route } from "./routing.js";
+import { reportServerError } from "./server-errors.js";
 import type { DiscoveryDocuments } from "./discovery.js";
 import type { OpenAPIBodies } from "./openapi.js";
 import type { VersionInfo } from "./version.js";
@@ -204,8 +205,9 @@ async function handle(cfg: PipelineConfig, versionBody: Buffer, req: IncomingMes
     else timer = setTimeout(onTimeout, timeoutMs, ctx, res);
     await route(cfg, ctx, path, versionBody, method);
   } catch (err) {
-    // Panic recovery: a StatusError is written as is, anything else as a 500.
-    if (!(err instanceof Error && err.name === "StatusError")) {
+    // Panic recovery: a StatusError is written as is, anything else as a 500 (a 5xx is logged once, below);
+    // an error that can no longer be answered is logged here.
+    if (res.headersSent && !(err instanceof Error && err.name === "StatusError")) {
       const impersonation = ctx?.impersonatedBy ? ` (${describeImpersonation(ctx.impersonatedBy, ctx.user)})` : "";
       cfg.log(`request ${method} ${req.url}${impersonation} failed: ${(err as Error)?.stack ?? err}`);
     }
@@ -224,6 +226,7 @@ async function handle(cfg: PipelineConfig, versionBody: Buffer, req: IncomingMes
       health ? healthLabels(health, res.statusCode) : requestLabels(info, method, req.headers["content-type"], dryRun, res.statusCode),
       seconds,
     );
+    reportServerError({ req, res, info, method, user: ctx?.user, requestor: ctx?.impersonatedBy }, cfg.log, cfg.metrics);
   }
 }
 

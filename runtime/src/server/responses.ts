@@ -3,6 +3,7 @@
  * resource handlers: Status errors, plain text, and precomputed bodies.
  */
 import type { ServerResponse } from "node:http";
+import { noteFailure } from "../api/failure.js";
 import { StatusError, errors, type Status } from "../api/status.js";
 
 /** Serialises a Status with kube's field order (kind, apiVersion, metadata, status, message, reason, details, code). */
@@ -15,12 +16,16 @@ export function statusJSON(s: Status): string {
   return JSON.stringify(ordered);
 }
 
-/** Writes a Status with its HTTP code; sets Retry-After from details.retryAfterSeconds, as kube's ErrorNegotiated. */
-export function writeStatus(res: ServerResponse, s: Status): void {
+/**
+ * Writes a Status with its HTTP code; sets Retry-After from details.retryAfterSeconds, as kube's ErrorNegotiated.
+ * `err` is what was thrown, noted with a server error for the log.
+ */
+export function writeStatus(res: ServerResponse, s: Status, err?: unknown): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
+  noteFailure(res, s, err);
   const body = statusJSON(s);
   const retry = s.details?.retryAfterSeconds;
   if (retry) res.setHeader("Retry-After", String(retry));
@@ -30,7 +35,7 @@ export function writeStatus(res: ServerResponse, s: Status): void {
 
 /** Writes any thrown value: StatusError as is, anything else as a 500 InternalError. */
 export function writeError(res: ServerResponse, err: unknown): void {
-  writeStatus(res, err instanceof StatusError ? err.status : errors.internal(err).status);
+  writeStatus(res, err instanceof StatusError ? err.status : errors.internal(err).status, err);
 }
 
 /** Go's http.Error: text/plain, nosniff, the message plus a newline. */

@@ -1,0 +1,56 @@
+/**
+ * Server errors (5xx) once a request is done: one log line with the request (verb,
+ * method, URI, user, Audit-ID), the Status and, when an unexpected error caused it, that
+ * error's stack; and a count by code and reason in /metrics. kube logs such errors through
+ * runtime.HandleError and its httplog; the counter is ours.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { failureOf } from "../api/failure.js";
+import type { RequestInfo, UserInfo } from "../api/request.js";
+import type { RequestMetrics } from "./metrics.js";
+
+/** A URI longer than this (a huge label selector) is cut in the log. */
+const MAX_LOGGED_URI = 2048;
+
+export interface FailedRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  info: RequestInfo;
+  method: string;
+  /** Undefined when the request failed before authentication. */
+  user?: UserInfo;
+  /** The authenticated user when `user` is impersonated. */
+  requestor?: UserInfo;
+}
+
+function loggedURI(url: string): string {
+  return url.length > MAX_LOGGED_URI ? `${url.slice(0, MAX_LOGGED_URI)}... (${url.length} bytes)` : url;
+}
+
+function stackOf(cause: unknown): string | undefined {
+  if (cause instanceof Error) return cause.stack ?? `${cause.name}: ${cause.message}`;
+  if (cause === undefined) return undefined;
+  return String(cause);
+}
+
+/** Logs and counts the request's answer when it is a server error. */
+export function reportServerError(r: FailedRequest, log: (message: string) => void, metrics: RequestMetrics): void {
+  const code = r.res.statusCode;
+  if (code < 500) return;
+  const failure = failureOf(r.res);
+  const reason = failure?.code === code ? failure.reason : "";
+  metrics.observeServerError(code, reason);
+  const fields = [
+    `verb=${JSON.stringify(r.info.verb || r.method)}`,
+    `method=${JSON.stringify(r.method)}`,
+    `URI=${JSON.stringify(loggedURI(r.req.url ?? ""))}`,
+    `user=${JSON.stringify(r.user?.name ?? "")}`,
+    ...(r.requestor ? [`impersonated-by=${JSON.stringify(r.requestor.name)}`] : []),
+    `audit-ID=${JSON.stringify(String(r.res.getHeader("Audit-ID") ?? ""))}`,
+  ];
+  let line = `server error ${code}${reason ? ` ${reason}` : ""}: ${fields.join(" ")}`;
+  if (failure?.code === code && failure.message) line += `: ${failure.message}`;
+  const stack = failure?.code === code ? stackOf(failure.cause) : undefined;
+  if (stack) line += `\n${stack}`;
+  log(line);
+}
