@@ -15,7 +15,8 @@ import { call, resources, startServer, userCertificate, type TestServer } from "
 
 /** A storage whose every call fails the way a broken disk would: not a StorageError, so an InternalError. */
 const brokenStorage = new Proxy({} as Storage, {
-  get: (_t, prop) => (prop === "then" ? undefined : () => Promise.reject(new Error(`disk on fire in storage.${String(prop)}`))),
+  get: (_t, prop) =>
+    prop === "then" ? undefined : () => Promise.reject(new Error(`disk on fire in storage.${String(prop)}`, { cause: new Error("EIO: i/o error, read") })),
 });
 
 const resourceHandler = createVersionedResourceHandler(resources, brokenStorage);
@@ -52,6 +53,8 @@ test("a storage failure: 500 InternalError, logged once with verb, path, user an
   );
   assert.match(stack[0], /^Error: disk on fire in storage\./);
   assert.ok(stack.some((l) => /^\s+at /.test(l)), logs[0]);
+  // the error it wraps follows, with its own stack
+  assert.ok(stack.includes("Caused by: Error: EIO: i/o error, read"), logs[0]);
 
   const metrics = (await call(server, "/metrics")).body;
   assert.equal(serverErrorCount(metrics, 500, "InternalError"), 1);

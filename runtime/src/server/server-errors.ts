@@ -27,10 +27,18 @@ function loggedURI(url: string): string {
   return url.length > MAX_LOGGED_URI ? `${url.slice(0, MAX_LOGGED_URI)}... (${url.length} bytes)` : url;
 }
 
+/** The error's stack, then its causes' (an error wrapped to name what failed keeps the original below it). */
 function stackOf(cause: unknown): string | undefined {
-  if (cause instanceof Error) return cause.stack ?? `${cause.name}: ${cause.message}`;
-  if (cause === undefined) return undefined;
-  return String(cause);
+  const parts: string[] = [];
+  for (let e = cause, depth = 0; e !== undefined && depth < 5; depth++) {
+    if (!(e instanceof Error)) {
+      parts.push(String(e));
+      break;
+    }
+    parts.push(e.stack ?? `${e.name}: ${e.message}`);
+    e = e.cause;
+  }
+  return parts.length ? parts.join("\nCaused by: ") : undefined;
 }
 
 /** Logs and counts the request's answer when it is a server error. */
