@@ -15,35 +15,79 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !
 const asMap = (v: unknown): Obj | undefined => (isObj(v) ? v : undefined);
 const asList = (v: unknown): unknown[] | undefined => (Array.isArray(v) ? v : undefined);
 
+/**
+ * A path being walked, as a place in a FieldSet that is made only when something
+ * is inserted at or below it. Extending a path and inserting it cost O(1)
+ * (amortised), where copying path arrays and inserting from the root would cost
+ * the depth each time: quadratic for objects nested thousands of levels deep.
+ */
+class PathCursor {
+  private constructor(
+    private readonly parent: PathCursor | undefined,
+    private readonly pe: string,
+    /** The set holding this path's children, once made. */
+    private children?: FieldSet,
+  ) {}
+
+  static at(set: FieldSet): PathCursor {
+    return new PathCursor(undefined, "", set);
+  }
+
+  child(pe: string): PathCursor {
+    return new PathCursor(this, pe);
+  }
+
+  /** Adds this path as a member (the root path adds nothing, as FieldSet.insert([]) does). */
+  insert(): void {
+    if (this.parent) this.parent.childSet().members.add(this.pe);
+  }
+
+  private childSet(): FieldSet {
+    if (this.children) return this.children;
+    const chain: PathCursor[] = [];
+    let c: PathCursor = this;
+    while (!c.children) {
+      chain.push(c);
+      c = c.parent!;
+    }
+    let set = c.children;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      set = set.child(chain[i].pe);
+      chain[i].children = set;
+    }
+    return set;
+  }
+}
+
 /** The set of fields `v` specifies: scalars, atomics, map entries, list items, empty structs. */
 export function toFieldSet(v: unknown, s: Schema): FieldSet {
   const out = new FieldSet();
-  walkSet(v, s, [], out);
+  walkSet(v, s, PathCursor.at(out));
   return out;
 }
 
-function walkSet(v: unknown, s: Schema, path: string[], out: FieldSet): void {
+function walkSet(v: unknown, s: Schema, path: PathCursor): void {
   const kind = kindOf(s, v);
   if (isAtomic(s, kind)) {
-    out.insert(path);
+    path.insert();
     return;
   }
   if (kind === "list") {
     const items = asList(v) ?? [];
     items.forEach((item, i) => {
-      const p = [...path, itemPE(s, item, i)];
-      walkSet(item, s?.items, p, out);
-      out.insert(p);
+      const p = path.child(itemPE(s, item, i));
+      walkSet(item, s?.items, p);
+      p.insert();
     });
     return;
   }
   const m = asMap(v);
   if (!m) return;
   for (const [k, val] of Object.entries(m)) {
-    const p = [...path, fieldPE(k)];
+    const p = path.child(fieldPE(k));
     const cs = childSchema(s, k);
-    walkSet(val, cs, p, out);
-    if (val === null || (isObj(val) && Object.keys(val).length === 0) || !isDeclaredField(s, k)) out.insert(p);
+    walkSet(val, cs, p);
+    if (val === null || (isObj(val) && Object.keys(val).length === 0) || !isDeclaredField(s, k)) p.insert();
   }
 }
 
@@ -55,26 +99,35 @@ export interface Comparison {
 
 export function compare(lhs: unknown, rhs: unknown, s: Schema): Comparison {
   const c: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
-  walkCompare(lhs, rhs, s, [], c);
+  walkCompare(lhs, rhs, s, { added: PathCursor.at(c.added), modified: PathCursor.at(c.modified), removed: PathCursor.at(c.removed) });
   return c;
 }
 
-function walkCompare(l: unknown, r: unknown, s: Schema, path: string[], c: Comparison): void {
+/** One path in each of a comparison's three sets. */
+interface ComparePath {
+  added: PathCursor;
+  modified: PathCursor;
+  removed: PathCursor;
+}
+
+const childOf = (p: ComparePath, pe: string): ComparePath => ({ added: p.added.child(pe), modified: p.modified.child(pe), removed: p.removed.child(pe) });
+
+function walkCompare(l: unknown, r: unknown, s: Schema, path: ComparePath): void {
   const kind = kindOf(s, l, r);
   if (kind === "scalar") {
     if (l === undefined && r === undefined) return;
-    if (l === undefined) c.added.insert(path);
-    else if (r === undefined) c.removed.insert(path);
-    else if (!deepEqual(l, r)) c.modified.insert(path);
+    if (l === undefined) path.added.insert();
+    else if (r === undefined) path.removed.insert();
+    else if (!deepEqual(l, r)) path.modified.insert();
     return;
   }
   const lv = kind === "list" ? asList(l) : asMap(l);
   const rv = kind === "list" ? asList(r) : asMap(r);
   if (!lv && !rv) return;
-  if (!lv) c.added.insert(path);
-  else if (!rv) c.removed.insert(path);
+  if (!lv) path.added.insert();
+  else if (!rv) path.removed.insert();
   if (isAtomic(s, kind)) {
-    if (lv && rv && !deepEqual(lv, rv)) c.modified.insert(path);
+    if (lv && rv && !deepEqual(lv, rv)) path.modified.insert();
     return;
   }
   if (kind === "list") {
@@ -88,15 +141,15 @@ function walkCompare(l: unknown, r: unknown, s: Schema, path: string[], c: Compa
       const pe = itemPE(s, it, i);
       if (seen.has(pe)) return;
       seen.add(pe);
-      walkCompare(li.get(pe), it, s?.items, [...path, pe], c);
+      walkCompare(li.get(pe), it, s?.items, childOf(path, pe));
     });
-    for (const [pe, it] of li) if (!seen.has(pe)) walkCompare(it, undefined, s?.items, [...path, pe], c);
+    for (const [pe, it] of li) if (!seen.has(pe)) walkCompare(it, undefined, s?.items, childOf(path, pe));
     return;
   }
   const lm = (lv ?? {}) as Obj;
   const rm = (rv ?? {}) as Obj;
   for (const k of new Set([...Object.keys(lm), ...Object.keys(rm)])) {
-    walkCompare(lm[k], rm[k], childSchema(s, k), [...path, fieldPE(k)], c);
+    walkCompare(lm[k], rm[k], childSchema(s, k), childOf(path, fieldPE(k)));
   }
 }
 
