@@ -10,9 +10,8 @@
 import type { AdmissionObject } from "../admission/types.js";
 import type { RequestContext } from "../api/request.js";
 import type { ResourceDefinition } from "../api/resource.js";
-import { errors, StatusError } from "../api/status.js";
+import { errors } from "../api/status.js";
 import type { ClusterConnection } from "../cluster/connection.js";
-import { routeMethodNotAllowed } from "../server/responses.js";
 import type { KubeObject } from "../storage/interface.js";
 import { negotiate, serveExec } from "./exec-server.js";
 import { serveLog } from "./log-server.js";
@@ -20,7 +19,7 @@ import { ensureAuthorizedForVerb } from "./authorize.js";
 import { execOptionsAfterAdmission, execOptionsObject, parseExecOptions, parseLogOptions } from "./options.js";
 import { PodBackend } from "./pod-backend.js";
 import { podProvider } from "./pod-provider.js";
-import { CONNECT_SUBRESOURCES, type ConnectSubresource, type ConnectSubresourceKind } from "./subresources.js";
+import { type ConnectSubresource, connectSubresourceKind } from "./subresources.js";
 import type { ConnectContext, ConnectProvider, ConnectProviders } from "./types.js";
 
 /** Runs the admission chain on a connect request's options object (operation CONNECT); throws the refusal. */
@@ -54,10 +53,8 @@ export function createConnectHook(config: ConnectConfig = {}): ConnectHook {
 
   return async (ctx, def, load, admit) => {
     const sub = ctx.info.subresource as ConnectSubresource;
-    const kind: ConnectSubresourceKind = CONNECT_SUBRESOURCES[sub];
+    const kind = connectSubresourceKind(sub)!;
     const gr = { group: def.group, resource: `${def.plural}/${sub}` };
-    // Only the routes kube installs: GET for a getter, GET (WebSocket) and POST (SPDY) for a connecter.
-    if (!kind.methods.includes(ctx.req.method ?? "GET")) throw new StatusError({ ...routeMethodNotAllowed });
     const provider = providerOf(def);
     if (!provider[sub]) {
       const e = errors.notFound(gr, ctx.info.name);
@@ -80,11 +77,12 @@ export function createConnectHook(config: ConnectConfig = {}): ConnectHook {
       const object = await load();
       return serveLog(ctx, await provider.log!(context(object), opts), opts);
     }
-    // exec, in the order of kube's ConnectResource and ExecREST.Connect: dryRun, options, CONNECT
-    // admission, the second authorization (create), then the parent object, the upgrade, the backend.
+    // exec (the router lets through GET for WebSocket, POST for SPDY), in the order of kube's ConnectResource
+    // and ExecREST.Connect: dryRun, options, CONNECT admission, the second authorization (create), then
+    // the parent object, the upgrade, the backend.
     if (kind.connecter && ctx.query.has("dryRun")) throw errors.badRequest("dryRun is not supported");
     let opts = parseExecOptions(ctx.query);
-    if (admit) {
+    if (kind.connecter && admit) {
       const options = execOptionsObject(def, opts);
       await admit(options);
       // Mutating plugins may change the options, as they change kube's PodExecOptions before Connect.

@@ -5,7 +5,6 @@
  */
 import { errors } from "../api/status.js";
 import type { ResourceDefinition } from "../api/resource.js";
-import { CONNECT_SUBRESOURCES } from "./subresources.js";
 import type { ExecOptions, LogOptions } from "./types.js";
 
 /** Go's strconv.ParseBool, which kube's query decoding uses. */
@@ -73,7 +72,7 @@ export function parseExecOptions(query: URLSearchParams): ExecOptions {
  */
 export function execOptionsObject(def: Pick<ResourceDefinition, "group" | "version" | "kind">, opts: ExecOptions): Record<string, unknown> & { kind: string } {
   const obj: Record<string, unknown> & { kind: string } = {
-    kind: `${def.kind}${CONNECT_SUBRESOURCES.exec.optionsKindSuffix}`,
+    kind: `${def.kind}ExecOptions`,
     apiVersion: def.group ? `${def.group}/${def.version}` : def.version,
     stdin: opts.stdin,
     stdout: opts.stdout,

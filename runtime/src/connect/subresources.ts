@@ -7,8 +7,6 @@
  * connecters that require `create` too (pkg/registry/core/pod/rest/subresources.go).
  */
 export interface ConnectSubresourceKind {
-  /** HTTP methods the route answers (kube's ConnectMethods; a getter answers GET only). */
-  methods: readonly string[];
   /** A connecter: `dryRun` is refused and admission sees the request as CONNECT with the options object. */
   connecter: boolean;
   /**
@@ -17,13 +15,11 @@ export interface ConnectSubresourceKind {
    * AuthorizePodWebsocketUpgradeCreatePermission, on by default since kube 1.35).
    */
   requiresCreate: boolean;
-  /** The options kind after the resource's kind, as discovery names it (`Notebook` + `ExecOptions`). */
-  optionsKindSuffix: string;
 }
 
 export const CONNECT_SUBRESOURCES = {
-  log: { methods: ["GET"], connecter: false, requiresCreate: false, optionsKindSuffix: "LogOptions" },
-  exec: { methods: ["GET", "POST"], connecter: true, requiresCreate: true, optionsKindSuffix: "ExecOptions" },
+  log: { connecter: false, requiresCreate: false },
+  exec: { connecter: true, requiresCreate: true },
 } as const satisfies Record<string, ConnectSubresourceKind>;
 
 export type ConnectSubresource = keyof typeof CONNECT_SUBRESOURCES;
