@@ -85,6 +85,20 @@ describe("malformed YAML bodies", () => {
   });
 });
 
+describe("YAML bodies with several documents", () => {
+  let h: Harness;
+  before(async () => (h = await startHarness()));
+  after(() => h.close());
+
+  it("the first document is the body, what follows is not read (go-yaml's Unmarshal)", async () => {
+    const body = `apiVersion: ${GV}\nkind: Widget\nmetadata:\n  name: first\nspec:\n  replicas: 2\n---\nnot: [valid\n`;
+    const r = await call(h, "POST", ns(), body, YAML_BODY);
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.body.metadata.name, "first");
+    assert.equal(r.body.spec.replicas, 2);
+  });
+});
+
 describe("YAML depth with a deep stack (the generated server's serving thread)", () => {
   it("accepts 9,000 levels and refuses 10,001 with go-yaml's words", async () => {
     // The YAML library recurses: on the main thread it runs out of stack long before 10,000

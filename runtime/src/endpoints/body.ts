@@ -103,7 +103,9 @@ function yamlMessage(err: unknown): string {
  */
 function decodeYAML(data: Buffer): Decoded {
   try {
-    const doc = YAML.parseDocument(data.toString("utf8"), { uniqueKeys: false });
+    // go-yaml's Unmarshal reads the first document and nothing after it
+    const [doc] = YAML.parseAllDocuments(data.toString("utf8"), { uniqueKeys: false });
+    if (!doc) return { value: null, duplicates: [] };
     if (doc.errors.length) throw new YAMLSyntaxError(yamlMessage(doc.errors[0]));
     const duplicates = yamlDuplicates(doc.contents);
     const value = doc.toJS();
