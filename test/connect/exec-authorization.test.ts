@@ -139,6 +139,17 @@ test("system:masters needs no review for the upgrade either", async () => {
   assert.equal(env.kube.subjectAccessReviews.length, before);
 });
 
+test("an impersonated request is asked for create as the impersonated user", async () => {
+  const dial = (headers: Record<string, string>) =>
+    dialExec({ url: `wss://127.0.0.1:${env.server.port}${ECHO}`, ca: env.ca, cert: env.kube.frontProxyClient.certPem, key: env.kube.frontProxyClient.keyPem, headers }, echo);
+  await assert.rejects(dial({ "X-Remote-User": "boss", "Impersonate-User": "viewer-5" }), (e: Error & { code?: number }) => e.code === 403);
+  assert.deepEqual(reviewsOf("viewer-5").map((ra) => ra?.verb), ["get", "create"]);
+  const p = await dial({ "X-Remote-User": "boss", "Impersonate-User": "editor-3" });
+  assert.equal(await p.exit, 0);
+  assert.deepEqual(reviewsOf("editor-3").map((ra) => ra?.verb), ["get", "create"]);
+  assert.deepEqual(reviewsOf("boss").map((ra) => ra?.verb), ["impersonate", "impersonate"]);
+});
+
 test("other methods are not routes of exec or log (405 from the router, as kube's installer registers GET and POST)", async () => {
   for (const [method, path] of [["PUT", ECHO], ["DELETE", ECHO], ["POST", `${NB}/nb1/log`]]) {
     const res = await env.as("alice", path, method, method === "PUT" ? {} : undefined);
