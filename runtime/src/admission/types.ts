@@ -53,7 +53,11 @@ export interface AdmissionAttributes {
  */
 export interface AdmissionPlugin {
   name: string;
-  /** Operations this plugin looks at; default CREATE, UPDATE and DELETE (kube's typical Handles). */
+  /**
+   * Operations this plugin looks at; default CREATE, UPDATE and DELETE (kube's typical Handles).
+   * CONNECT is an exec: `object` is its `<Kind>ExecOptions` (command, container, stdin, stdout,
+   * stderr, tty), `resource.subresource` is "exec"; throwing refuses the exec before it connects.
+   */
   operations?: Operation[];
   /** Only these resources (plural names, `notebooks` or `notebooks/status`); default all. */
   resources?: string[];
