@@ -45,7 +45,8 @@ interface Run {
 /**
  * Runs every rule of `schema` over `value`. `old` is the stored object on
  * update (undefined on create), correlated down the tree by property name,
- * map key and list-map key, like Kubernetes' correlated objects.
+ * map key and list-map key, like Kubernetes' correlated objects. `budget`
+ * is the object's cost budget (Validate's costBudget; RuntimeCELCostBudget).
  */
 export function validateCelRules(value: unknown, schema: StructuralSchema, old?: unknown, budget = RUNTIME_CEL_COST_BUDGET): FieldError[] {
   const run: Run = { errs: [], budget };
@@ -54,7 +55,11 @@ export function validateCelRules(value: unknown, schema: StructuralSchema, old?:
   return run.errs;
 }
 
-/** `unchanged`: the value, or its nearest correlated ancestor, equals the stored one (errors are ratcheted). */
+/**
+ * `unchanged`: the value, or its nearest correlated ancestor, equals the stored one (errors are ratcheted).
+ * Properties are visited in the object's order; kube ranges over a Go map, so when the budget runs out
+ * part-way, which properties it had validated is not fixed there either.
+ */
 function walk(value: unknown, s: StructuralSchema, old: unknown, hasOld: boolean, unchanged: boolean, path: string, run: Run): void {
   if (value === undefined || value === null) return;
   evalRules(value, s, old, hasOld, unchanged, path, run);
