@@ -218,7 +218,8 @@ class Rewriter {
         return withArgs(c.args.map((x) => this.meter(x)));
     }
     if (NOT_STRICTLY_FALSE.has(c.function)) return charge(withArgs(c.args.map((x) => this.meter(x))), 1);
-    if (!c.target && isConstant(e)) return withArgs(c.args, c.function + UNCHARGED);
+    // A conversion of a constant is folded (its constant argument is free, whatever nests in it).
+    if (!c.target && isConstant(e)) return withArgs(c.args.map((x) => this.meter(x)), c.function + UNCHARGED);
     if (c.function === "@in" && this.isConstantSet(c.args[1]!)) {
       // Set membership: free; against an empty list, the constant false.
       if (c.args[1]!.exprKind.value.elements.length === 0) return kind(e, "constExpr", { $typeName: "cel.expr.Constant", constantKind: { case: "boolValue", value: false } });
