@@ -82,6 +82,8 @@ describe("CEL runtime cost", () => {
     assert.equal(costOf("[1, 2, 3].all(x, true)"), 10);
     assert.equal(costOf("2 in [1, 2, 3]"), 0);
     assert.equal(costOf("string(1)"), 0);
+    assert.equal(costOf("int(string(1)) == 1"), 1);
+    assert.equal(costOf("x in []", { x: 1n }), 0);
     // A literal holding a variable is built at run time: 10 per list, as for map()'s `[x]`.
     assert.equal(costOf("[1,2,3,4,5].map(x, x)"), 66);
   });
