@@ -1,7 +1,8 @@
 /**
  * Deployable manifests (`manifests/` in the generated package): everything
  * `kubectl apply -k generated/manifests` needs to run the server behind
- * kube-apiserver's aggregation layer, plus an optional cert-manager overlay.
+ * kube-apiserver's aggregation layer (one replica on SQLite on a PersistentVolumeClaim),
+ * plus optional components: cert-manager, and high availability (replicas on etcd).
  * The view is computed in manifests/view.ts; the Handlebars templates in
  * `templates/manifests/` lay it out. Certificates cannot be made here (the
  * emitter is pure and deterministic): they come in through
@@ -25,10 +26,12 @@ const FILES: Array<[template: string, output: string, language: EmittedFile["lan
   ["delegation-rbac.yaml.hbs", "delegation-rbac.yaml", "yaml"],
   ["user-roles.yaml.hbs", "user-roles.yaml", "yaml"],
   ["serving-cert.yaml.hbs", "serving-cert.yaml", "yaml"],
-  ["deployment.yaml.hbs", "deployment.yaml", "yaml"],
+  ["statefulset.yaml.hbs", "statefulset.yaml", "yaml"],
   ["service.yaml.hbs", "service.yaml", "yaml"],
-  ["pdb.yaml.hbs", "pdb.yaml", "yaml"],
   ["apiservices.yaml.hbs", "apiservices.yaml", "yaml"],
+  ["high-availability/kustomization.yaml.hbs", "high-availability/kustomization.yaml", "yaml"],
+  ["high-availability/etcd-endpoints.yaml.hbs", "high-availability/etcd-endpoints.yaml", "yaml"],
+  ["high-availability/pdb.yaml.hbs", "high-availability/pdb.yaml", "yaml"],
   ["cert-manager/kustomization.yaml.hbs", "cert-manager/kustomization.yaml", "yaml"],
   ["cert-manager/issuer.yaml.hbs", "cert-manager/issuer.yaml", "yaml"],
   ["cert-manager/certificate.yaml.hbs", "cert-manager/certificate.yaml", "yaml"],

@@ -4,6 +4,7 @@
  * a template needs is here, so templates hold layout and comments only.
  */
 import type { ApiModel, GroupModel, KindModel } from "../../model/types.js";
+import { SERVER_BIN } from "../package.js";
 
 export interface ManifestCertificatesPem {
   caPem: string;
@@ -12,7 +13,7 @@ export interface ManifestCertificatesPem {
 }
 
 export interface ManifestNames {
-  /** `skai-apiserver`: Deployment, PDB, role-name prefix. */
+  /** `<prefix>-apiserver`: StatefulSet, PDB, role-name prefix. */
   name: string;
   /** `skai-system` */
   namespace: string;
@@ -24,6 +25,16 @@ export interface ManifestNames {
   imageName: string;
   /** DNS names kube-apiserver may dial: the serving certificate's SANs. */
   hosts: string[];
+  /** The generated package's server bin: the image's entrypoint. */
+  serverBin: string;
+  /** Where the SQLite database lives in the pod: the PersistentVolumeClaim's mount. */
+  dataDir: string;
+  /** Secret with the etcd client certificate (ca.crt, tls.crt, tls.key) for the high-availability component. */
+  etcdClientSecret: string;
+  /** ConfigMap whose `endpoints` key lists the etcd members (host:port,...). */
+  etcdConfigMap: string;
+  /** Key prefix in etcd: one per API, so several servers can share an etcd. */
+  etcdPrefix: string;
 }
 
 export interface RbacRule {
@@ -32,10 +43,25 @@ export interface RbacRule {
   verbs: string[];
 }
 
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  readOnly?: boolean;
+}
+
 export interface ManifestView extends ManifestNames {
   imageTag: string;
   port: number;
+  /** The default install: one replica on SQLite on the PVC. */
   args: string[];
+  volumeMounts: VolumeMount[];
+  dataVolumeSize: string;
+  /** The high-availability component: every replica on the same etcd. */
+  ha: { replicas: number; args: string[]; volumeMounts: VolumeMount[]; env: object[]; volume: object; affinity: object; placeholderEndpoints: string };
+  /** Graceful shutdown: preStop waits while endpoints drop the pod, then SIGTERM ends watches and lets writes finish. */
+  preStopSeconds: number;
+  preStopCommand: string[];
+  terminationGracePeriodSeconds: number;
   apiServices: { name: string; group: string; version: string; groupPriorityMinimum: number; versionPriority: number }[];
   userRoles: { name: string; aggregateTo: string[]; rules: RbacRule[] }[];
   /** Base64 PEMs for the Secret and caBundle; absent = placeholders. */
@@ -45,11 +71,18 @@ export interface ManifestView extends ManifestNames {
 }
 
 const SERVING_CERT_DIR = "/var/run/serving-cert";
+const ETCD_CLIENT_DIR = "/var/run/etcd-client";
 const PORT = 8443;
+/** Long enough for kube-proxy and the aggregator to stop routing to a terminating pod. */
+const PRE_STOP_SECONDS = 10;
+/** preStop, then the server's 5 s for in-flight requests (ApiServerOptions.shutdownGraceMs), then closing storage, with room. */
+const TERMINATION_GRACE_SECONDS = 30;
+const HA_REPLICAS = 3;
 
 /** `skai.io` -> `skai`: the first DNS label of the first group names the installation. */
-export function manifestNames(model: ApiModel): ManifestNames {
-  const prefix = (model.groups[0]?.name ?? "api").split(".")[0]!.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+export function manifestNames(model: ApiModel, serverBin = SERVER_BIN): ManifestNames {
+  const group = model.groups[0]?.name ?? "api";
+  const prefix = group.split(".")[0]!.toLowerCase().replace(/[^a-z0-9-]/g, "-");
   const name = `${prefix}-apiserver`;
   const namespace = `${prefix}-system`;
   const service = name;
@@ -62,6 +95,11 @@ export function manifestNames(model: ApiModel): ManifestNames {
     certificateName: `${name}-serving-cert`,
     imageName: name,
     hosts: [`${service}.${namespace}.svc`, `${service}.${namespace}.svc.cluster.local`, `${service}.${namespace}`, service],
+    serverBin,
+    dataDir: `/var/lib/${name}`,
+    etcdClientSecret: `${name}-etcd-client`,
+    etcdConfigMap: `${name}-etcd`,
+    etcdPrefix: `/registry/${group}`,
   };
 }
 
@@ -115,23 +153,57 @@ export function manifestView(model: ApiModel, generatorVersion: string, certs?: 
   });
   const rules = userRoleRules(model);
   const certificates = certs ? { ca: b64(certs.caPem), servingCert: b64(certs.servingCertPem), servingKey: b64(certs.servingKeyPem) } : undefined;
+  const common = [
+    // In a pod, kube-apiserver is found through the in-cluster config: no kubeconfig flag
+    // switches delegation on, so ask for it (the serving layer's flag).
+    "--delegated-auth",
+    `--secure-port=${PORT}`,
+    "--bind-address=0.0.0.0",
+    `--tls-cert-file=${SERVING_CERT_DIR}/tls.crt`,
+    `--tls-private-key-file=${SERVING_CERT_DIR}/tls.key`,
+    // Standalone-mode files go to the writable emptyDir, never the read-only root filesystem.
+    `--cert-dir=/tmp/${names.name}-certs`,
+    `--kubeconfig-out=/tmp/${names.name}-kubeconfig`,
+  ];
+  const mounts: VolumeMount[] = [
+    { name: "serving-cert", mountPath: SERVING_CERT_DIR, readOnly: true },
+    { name: "tmp", mountPath: "/tmp" },
+  ];
+  const podLabels = { "app.kubernetes.io/name": names.name, "app.kubernetes.io/component": "apiserver" };
   return {
     ...names,
     imageTag: generatorVersion,
     port: PORT,
-    args: [
-      // In a pod, kube-apiserver is found through the in-cluster config: no kubeconfig flag
-      // switches delegation on, so ask for it (the serving layer's flag).
-      "--delegated-auth",
-      `--secure-port=${PORT}`,
-      "--bind-address=0.0.0.0",
-      `--tls-cert-file=${SERVING_CERT_DIR}/tls.crt`,
-      `--tls-private-key-file=${SERVING_CERT_DIR}/tls.key`,
-      "--storage=sqlite:/var/lib/skai/data.db",
-      // Standalone-mode files go to the writable emptyDir, never the read-only root filesystem.
-      "--cert-dir=/tmp/skai-certs",
-      "--kubeconfig-out=/tmp/skai-kubeconfig",
-    ],
+    // One writer: SQLite lives in this process, so one replica owns the database on its PVC.
+    args: [...common, `--storage=sqlite:${names.dataDir}/data.db`],
+    volumeMounts: [...mounts, { name: "data", mountPath: names.dataDir }],
+    dataVolumeSize: "1Gi",
+    ha: {
+      replicas: HA_REPLICAS,
+      // The kubelet expands $(ETCD_ENDPOINTS) from the container's env (the ConfigMap).
+      args: [
+        ...common,
+        "--storage=etcd://$(ETCD_ENDPOINTS)",
+        `--etcd-prefix=${names.etcdPrefix}`,
+        `--etcd-cafile=${ETCD_CLIENT_DIR}/ca.crt`,
+        `--etcd-certfile=${ETCD_CLIENT_DIR}/tls.crt`,
+        `--etcd-keyfile=${ETCD_CLIENT_DIR}/tls.key`,
+      ],
+      volumeMounts: [...mounts, { name: "etcd-client", mountPath: ETCD_CLIENT_DIR, readOnly: true }],
+      env: [{ name: "ETCD_ENDPOINTS", valueFrom: { configMapKeyRef: { name: names.etcdConfigMap, key: "endpoints" } } }],
+      volume: { name: "etcd-client", secret: { secretName: names.etcdClientSecret } },
+      // One replica per node: a node's loss takes one replica, and the PDB keeps the rest serving.
+      affinity: {
+        podAntiAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: podLabels } }],
+        },
+      },
+      placeholderEndpoints: "etcd-0.example.internal:2379,etcd-1.example.internal:2379,etcd-2.example.internal:2379",
+    },
+    preStopSeconds: PRE_STOP_SECONDS,
+    // The image has node and nothing else it could sleep with.
+    preStopCommand: ["node", "-e", `setTimeout(() => {}, ${PRE_STOP_SECONDS * 1000})`],
+    terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
     apiServices,
     userRoles: [
       { name: `${names.name}:edit`, aggregateTo: ["admin", "edit"], rules: rules.edit },
@@ -145,9 +217,8 @@ export function manifestView(model: ApiModel, generatorVersion: string, certs?: 
       "delegation-rbac.yaml",
       "user-roles.yaml",
       "serving-cert.yaml",
-      "deployment.yaml",
+      "statefulset.yaml",
       "service.yaml",
-      "pdb.yaml",
       "apiservices.yaml",
     ],
   };
