@@ -16,7 +16,7 @@ import { APPLY_PATCH_TYPE, handleApply } from "./apply.js";
 import type { KubeObject } from "../storage/interface.js";
 import { contentTypeOf, MAX_JSON_DEPTH, readBody } from "./body.js";
 import { scanJSON } from "../apimachinery/jsonscan.js";
-import { applyFieldValidation, checkTypeMeta, expectedFor } from "./decode.js";
+import { applyFieldValidation, checkTypeMeta, expectedFor, numberOutOfRange, rejectInexactIntegers } from "./decode.js";
 import type { Env } from "./env.js";
 import { parseWriteQuery } from "./options.js";
 import { writeObject, writeValue } from "./output.js";
@@ -116,7 +116,11 @@ export async function handlePatch(ctx: RequestContext, env: Env, subresource: ""
   let patch: unknown;
   const text = data.toString("utf8");
   // duplicate fields in a merge-style patch are strict-decoding errors too
-  const duplicates = type === "application/json-patch+json" ? [] : scanJSON(text, MAX_JSON_DEPTH).duplicates;
+  const scan = scanJSON(text, MAX_JSON_DEPTH);
+  const duplicates = type === "application/json-patch+json" ? [] : scan.duplicates;
+  // The patch decoders' own errors: encoding/json's depth limit (json-patch DecodePatch), evanphx's ErrBadJSONPatch (merge patches).
+  if (scan.tooDeep) throw errors.badRequest(type === "application/json-patch+json" ? `invalid character '${scan.tooDeepAt}' exceeded max depth` : "Invalid JSON Patch");
+  if (scan.outOfRange !== undefined) throw numberOutOfRange(env.scope.def.kind, env.scope.def.version, scan.outOfRange);
   try {
     patch = JSON.parse(text);
   } catch {
@@ -171,6 +175,7 @@ export async function handlePatch(ctx: RequestContext, env: Env, subresource: ""
     const currentRV = current.metadata.resourceVersion;
     const patched = applyPatch(type, current, patch, env, false);
     const obj = checkTypeMeta(patched, data, expectedFor(env));
+    rejectInexactIntegers({ value: patch, duplicates: [], inexactIntegers: scan.inexactIntegers }, env, obj);
     // warnings once, even if the storage retries the update
     if (!reported) applyFieldValidation(ctx, env, obj, duplicates, wq.fieldValidation);
     else applyFieldValidation(ctx, env, obj, [], "Ignore");
