@@ -62,3 +62,54 @@ describe("conversion: storage", () => {
     await inner.close();
   });
 });
+
+describe("conversion: an object that cannot be converted fails alone", () => {
+  // v1 objects written by another program with a spec the v2 conversion cannot read.
+  const strict: ResourceConversion = {
+    ...conversion,
+    fromStorage: (o) => {
+      if (typeof o.spec?.image !== "string") throw new TypeError(`spec.image is ${typeof o.spec?.image}`);
+      return toV2(o);
+    },
+  };
+  const v1 = (name: string, image: unknown) => ({ apiVersion: "g.io/v1", kind: "K", metadata: { name, namespace: "ns" }, spec: { image } }) as unknown as KubeObject;
+
+  it("GET answers 500 naming the object; LIST, selectors and watches go on without it (logged); DELETE removes it", async () => {
+    const inner = createStorage("memory");
+    const logged: string[] = [];
+    const s = convertingStorage(inner, strict, (m) => logged.push(m));
+    const start = await inner.currentRevision();
+    await inner.create("/g.io/ks/ns/good", v1("good", "x"));
+    await inner.create("/g.io/ks/ns/poison", v1("poison", { nested: true }));
+
+    await assert.rejects(s.get("/g.io/ks/ns/poison"), (e: any) => {
+      assert.equal(e.status.code, 500);
+      assert.equal(e.status.reason, "InternalError");
+      assert.match(e.status.message, /^Internal error occurred: converting g\.io\/v1 K "ns\/poison" to g\.io\/v2: spec\.image is object$/);
+      return true;
+    });
+    assert.equal((await s.get("/g.io/ks/ns/good")).apiVersion, "g.io/v2");
+
+    const listed = await s.list("/g.io/ks/");
+    assert.deepEqual(listed.items.map((o) => o.metadata.name), ["good"]);
+    const selected = await s.list("/g.io/ks/", { predicate: () => true });
+    assert.deepEqual(selected.items.map((o) => o.metadata.name), ["good"]);
+    assert.ok(logged.some((m) => m.startsWith('list: left out K "ns/poison"')), logged.join("\n"));
+
+    const w = s.watch("/g.io/ks/", { revision: start, recursive: true });
+    await inner.create("/g.io/ks/ns/after", v1("after", "y"));
+    const seen: string[] = [];
+    for await (const ev of w) {
+      seen.push(`${ev.type} ${ev.object.metadata.name}`);
+      if (ev.object.metadata.name === "after") break;
+    }
+    w.stop();
+    assert.deepEqual(seen, ["ADDED good", "ADDED after"]);
+    assert.ok(logged.some((m) => m.startsWith('watch: left out K "ns/poison"')));
+
+    const deleted = await s.delete("/g.io/ks/ns/poison", { validateDeletion: (cur) => assert.equal(cur.metadata.name, "poison") });
+    assert.equal(deleted.apiVersion, "g.io/v2");
+    assert.equal(deleted.metadata.name, "poison");
+    await assert.rejects(inner.get("/g.io/ks/ns/poison"));
+  });
+});
