@@ -11,10 +11,11 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { isCelList, isCelMap } from "@bufbuild/cel";
 import type { StructuralSchema } from "../../runtime/src/api/resource.js";
 import { CostTracker, PER_CALL_LIMIT, RUNTIME_CEL_COST_BUDGET } from "../../runtime/src/validation/cel-cost.js";
 import { evaluateMetered } from "../../runtime/src/validation/cel-metering.js";
-import { compileCel, OUT_OF_BUDGET, validateCelRules } from "../../runtime/src/validation/cel.js";
+import { compileCel, OUT_OF_BUDGET, toCel, validateCelRules } from "../../runtime/src/validation/cel.js";
 
 /** The runtime cost of one evaluation. */
 function costOf(expr: string, bindings: Record<string, unknown> = {}): number {
@@ -168,6 +169,16 @@ describe("CEL runtime cost", () => {
       `v: Invalid value: "string": no further validation rules will be run due to call cost exceeds limit for messageExpression: "${expr}"`,
     ]);
     assert.deepEqual(messages(validateCelRules({ v: "a".repeat(20) }, s)), ['v: Invalid value: "string": x']);
+  });
+
+  it("values are bound as CEL maps and lists once, so a comprehension over a large map stays linear", () => {
+    const schema: StructuralSchema = { type: "object", additionalProperties: { type: "integer" } };
+    const m = Object.fromEntries(Array.from({ length: 20000 }, (_, i) => [`k${i}`, i]));
+    const self = toCel(m, schema);
+    assert.ok(isCelMap(self));
+    assert.ok(isCelList(toCel([1], { type: "array", items: { type: "integer" } })));
+    // self (1) and the result (1), then per key: @not_strictly_false and the accumulator (2), the accumulator, self[k] (2) and >= (4)
+    assert.equal(costOf("self.all(k, self[k] >= 0)", { self }), 2 + 6 * 20000);
   });
 
   it("the SKAI example's rules cost a few units and pass", () => {

@@ -5,7 +5,7 @@
  * per request) and metered (cel-metering.ts), and the conversion of JSON
  * values to CEL values typed by the schema.
  */
-import { celEnv, isCelError, parse } from "@bufbuild/cel";
+import { celEnv, celList, celMap, isCelError, parse, type CelInput } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
 import type { StructuralSchema } from "../api/resource.js";
 import { kubernetesCelLibrary } from "./cel-library.js";
@@ -63,6 +63,9 @@ function typedString(v: string, format: string): unknown {
  * double; int-or-string is int or string by its value; date-time strings are
  * timestamps and durations durations; untyped values (preserve unknown fields)
  * follow JSON decoding, where integral numbers are int64.
+ * Objects and arrays become CEL maps and lists here, once: @bufbuild/cel
+ * converts a plain object again at every access (`self` in a comprehension
+ * over a map would copy the map at each step, quadratic in its size).
  */
 export function toCel(v: unknown, s: StructuralSchema | undefined): unknown {
   if (v === null || v === undefined) return null;
@@ -71,12 +74,12 @@ export function toCel(v: unknown, s: StructuralSchema | undefined): unknown {
     return Number.isInteger(v) ? BigInt(v) : v;
   }
   if (typeof v === "string" && s?.type === "string" && s.format) return typedString(v, s.format);
-  if (Array.isArray(v)) return v.map((x) => toCel(x, s?.items));
+  if (Array.isArray(v)) return celList(v.map((x) => toCel(x, s?.items) as CelInput));
   if (typeof v === "object") {
     const additional = s && typeof s.additionalProperties === "object" ? s.additionalProperties : undefined;
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = toCel(x, s?.properties?.[k] ?? additional);
-    return out;
+    const out = new Map<string, CelInput>();
+    for (const [k, x] of Object.entries(v)) out.set(k, toCel(x, s?.properties?.[k] ?? additional) as CelInput);
+    return celMap(out);
   }
   return v;
 }
