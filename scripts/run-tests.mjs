@@ -23,13 +23,15 @@ function find(dir) {
 const roots = process.argv.slice(2).length ? process.argv.slice(2) : ["test"];
 const files = roots.flatMap(find).sort();
 
-// requirement -> the selected files that declare it, for the requirements this machine lacks.
+// requirement -> the selected files that declare it, for the requirements this machine lacks
+// (checked only when a selected file needs it: some checks cost a network round trip).
+const declared = new Map(files.map((f) => [f, declaredRequirements(readFileSync(f, "utf8"))]));
 const missing = [];
 for (const req of Object.keys(REQUIREMENTS)) {
+  const users = files.filter((f) => declared.get(f).includes(req));
+  if (users.length === 0) continue;
   const reason = missingReason(req);
-  if (!reason) continue;
-  const users = files.filter((f) => declaredRequirements(readFileSync(f, "utf8")).includes(req));
-  if (users.length) missing.push({ req, reason, users });
+  if (reason) missing.push({ req, reason, users });
 }
 const lines = missing.map(
   ({ req, reason, users }) => `run-tests: skipped: the ${req} suites in ${users.length} file(s) (${users.join(", ")}): ${reason}`,

@@ -6,10 +6,11 @@
  * (`requires("etcd")`) so the runner can find it by reading the file.
  * With CI=true a missing requirement is an error: CI never skips silently.
  */
+import { spawnSync } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import path from "node:path";
 
-export type Requirement = "etcd" | "tmux" | "kubectl";
+export type Requirement = "etcd" | "tmux" | "kubectl" | "npm-registry";
 
 interface RequirementSpec {
   /** The command looked up on PATH. */
@@ -18,13 +19,25 @@ interface RequirementSpec {
   envVar?: string;
   /** How to make it available (Debian/Ubuntu, as .ci/run does). */
   enable: string;
+  /** A check beyond finding the command (e.g. the network); true when usable. */
+  probe?: () => boolean;
+  /** What the reason says when the probe fails. */
+  probeFailure?: string;
 }
 
 export const REQUIREMENTS: Record<Requirement, RequirementSpec> = {
   etcd: { command: "etcd", envVar: "ETCD_BIN", enable: "apt-get install etcd-server, or ETCD_BIN=/path/to/etcd" },
   tmux: { command: "tmux", enable: "apt-get install tmux" },
   kubectl: { command: "kubectl", enable: "install kubectl (https://kubernetes.io/docs/tasks/tools/) on PATH" },
+  "npm-registry": {
+    command: "npm",
+    enable: "network access to the npm registry (as npm ci has)",
+    probe: () => spawnSync("npm", ["ping"], { stdio: "ignore", timeout: 20_000 }).status === 0,
+    probeFailure: "`npm ping` fails",
+  },
 };
+
+const probed = new Map<Requirement, boolean>();
 
 function executable(file: string): boolean {
   try {
@@ -53,8 +66,12 @@ export function locate(req: Requirement, env: NodeJS.ProcessEnv = process.env): 
 
 /** Why `req` is unavailable and how to enable it (undefined when available). */
 export function missingReason(req: Requirement, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (locate(req, env)) return undefined;
   const spec = REQUIREMENTS[req];
+  if (locate(req, env)) {
+    if (!spec.probe) return undefined;
+    if (!probed.has(req)) probed.set(req, spec.probe());
+    return probed.get(req) ? undefined : `needs ${req} (${spec.probeFailure}); to run it: ${spec.enable}`;
+  }
   const where = spec.envVar && env[spec.envVar] ? `${spec.envVar}=${env[spec.envVar]} is not an executable` : `${spec.command} is not on PATH`;
   return `needs ${req} (${where}); to run it: ${spec.enable}`;
 }
@@ -78,7 +95,7 @@ export function requires(...reqs: Requirement[]): false | string {
 export function declaredRequirements(source: string): Requirement[] {
   const found = new Set<Requirement>();
   for (const call of source.matchAll(/\brequires\(([^)]*)\)/g)) {
-    for (const arg of call[1]!.matchAll(/"([a-z]+)"/g)) if (arg[1]! in REQUIREMENTS) found.add(arg[1] as Requirement);
+    for (const arg of call[1]!.matchAll(/"([a-z-]+)"/g)) if (arg[1]! in REQUIREMENTS) found.add(arg[1] as Requirement);
   }
   return [...found];
 }
