@@ -47,6 +47,7 @@ describe("CEL runtime cost", () => {
       ["has(input.testAttr.nestedAttr)", { input: { testAttr: { nestedAttr: "x" } } }, 2],
       ["input.all(x, true)", { input: [] }, 2],
       ["input.matches('[0-9]')", { input: s500 }, 103],
+      ["matches(input, '[0-9]')", { input: s500 }, 103],
       ["'123'.matches('[0-9]')", {}, 2],
       ["false || false", {}, 0],
       ["a || b || c || d", { a: false, b: false, c: false, d: false }, 4],

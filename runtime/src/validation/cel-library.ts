@@ -3,22 +3,42 @@
  * CEL's standard library lacks: regex `find`/`findAll` and the list helpers
  * `isSorted`, `sum`, `min`, `max`, `indexOf`, `lastIndexOf`
  * (k8s.io/apiserver/pkg/cel/library). String extensions come from
- * @bufbuild/cel/ext. Regexes here use JavaScript's engine (RE2 syntax is
- * nearly a subset); `matches` itself is CEL's, on RE2.
+ * @bufbuild/cel/ext. Regexes for find/findAll use JavaScript's engine (RE2
+ * syntax is nearly a subset); `matches` runs on RE2 as CEL's does, but with
+ * compiled patterns cached (CEL's own compiles the pattern at every call,
+ * 20 µs each inside a comprehension over thousands of items).
  */
-import { celMethod, CelScalar, listType, type CelFunc, type CelList } from "@bufbuild/cel";
+import { celFunc, celMethod, CelScalar, listType, type CelFunc, type CelList } from "@bufbuild/cel";
+import { RE2JS } from "@bufbuild/re2";
 
 const STRING = CelScalar.STRING;
 const INT = CelScalar.INT;
 const DYN = CelScalar.DYN;
 const LIST = listType(DYN);
 
+/** Patterns are cached by text, within a bound: a rule may build its pattern from the object. */
+const REGEX_CACHE_LIMIT = 512;
+
+function cached<T>(cache: Map<string, T>, pattern: string, compile: (p: string) => T): T {
+  let r = cache.get(pattern);
+  if (r === undefined) {
+    r = compile(pattern);
+    if (cache.size >= REGEX_CACHE_LIMIT) cache.clear();
+    cache.set(pattern, r);
+  }
+  return r;
+}
+
 const regexCache = new Map<string, RegExp>();
 function regex(pattern: string): RegExp {
-  let r = regexCache.get(pattern);
-  if (!r) regexCache.set(pattern, (r = new RegExp(pattern, "gu")));
+  const r = cached(regexCache, pattern, (p) => new RegExp(p, "gu"));
   r.lastIndex = 0;
   return r;
+}
+
+const re2Cache = new Map<string, RE2JS>();
+function matches(text: string, pattern: string): boolean {
+  return cached(re2Cache, pattern, (p) => RE2JS.compile(p)).test(text);
 }
 
 function items(list: CelList): unknown[] {
@@ -39,6 +59,10 @@ function extreme(list: CelList, sign: 1 | -1): unknown {
 }
 
 export const kubernetesCelLibrary: CelFunc[] = [
+  celMethod("matches", STRING, [STRING], CelScalar.BOOL, function (pattern) {
+    return matches(this, pattern);
+  }),
+  celFunc("matches", [STRING, STRING], CelScalar.BOOL, (text, pattern) => matches(text, pattern)),
   celMethod("find", STRING, [STRING], STRING, function (pattern) {
     return regex(pattern).exec(this)?.[0] ?? "";
   }),
