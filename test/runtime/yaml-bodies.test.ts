@@ -100,7 +100,7 @@ describe("YAML bodies with several documents", () => {
 });
 
 describe("YAML depth with a deep stack (the generated server's serving thread)", () => {
-  it("accepts 9,000 levels and refuses 10,001 with go-yaml's words", async () => {
+  it("accepts 9,000 levels and refuses 10,001, and 3 MiB of nesting at once, with go-yaml's words", async () => {
     // The YAML library recurses: on the main thread it runs out of stack long before 10,000
     // levels (still a 400); with the serving thread's stack the depth check is what refuses.
     const code = `
@@ -109,19 +109,25 @@ describe("YAML depth with a deep stack (the generated server's serving thread)",
         register();
         return import(${JSON.stringify(new URL("../../runtime/src/endpoints/body.ts", import.meta.url).href)});
       }).then(({ decodeBody }) => {
-        const nested = (n) => Buffer.from("x: " + "[".repeat(n) + "]".repeat(n));
-        const outcome = (n) => { try { decodeBody(nested(n), "application/yaml"); return "ok"; } catch (e) { return e.message; } };
-        parentPort.postMessage([outcome(9000), outcome(10001)]);
+        const nested = (n) => "x: " + "[".repeat(n) + "]".repeat(n);
+        const outcome = (text) => { try { decodeBody(Buffer.from(text), "application/yaml"); return "ok"; } catch (e) { return e.message; } };
+        parentPort.postMessage([
+          outcome(nested(9000)),
+          outcome(nested(10001)),
+          // what the YAML library would chew on for minutes: refused before it sees them
+          outcome("x: " + "[".repeat(3 << 20)),
+          outcome("x:\\n" + "- ".repeat(1 << 20) + "1"),
+        ]);
       });
     `;
     const worker = new Worker(code, { eval: true, resourceLimits: { stackSizeMb: 256 } });
     try {
-      const [shallow, deep] = await new Promise<string[]>((resolve, reject) => {
+      const [shallow, ...deep] = await new Promise<string[]>((resolve, reject) => {
         worker.once("message", resolve);
         worker.once("error", reject);
       });
       assert.equal(shallow, "ok");
-      assert.equal(deep, "yaml: exceeded max depth of 10000");
+      assert.deepEqual(deep, Array(3).fill("yaml: exceeded max depth of 10000"));
     } finally {
       await worker.terminate();
     }

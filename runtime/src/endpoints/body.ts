@@ -102,9 +102,11 @@ function yamlMessage(err: unknown): string {
  * YAMLSyntaxError, so a bad body is always a 400.
  */
 function decodeYAML(data: Buffer): Decoded {
+  const text = data.toString("utf8");
+  if (yamlNestingBound(text) > MAX_JSON_DEPTH) throw new YAMLSyntaxError(TOO_DEEP);
   try {
     // go-yaml's Unmarshal reads the first document and nothing after it
-    const [doc] = YAML.parseAllDocuments(data.toString("utf8"), { uniqueKeys: false });
+    const [doc] = YAML.parseAllDocuments(text, { uniqueKeys: false });
     if (!doc) return { value: null, duplicates: [] };
     if (doc.errors.length) throw new YAMLSyntaxError(yamlMessage(doc.errors[0]));
     const duplicates = yamlDuplicates(doc.contents);
@@ -114,6 +116,49 @@ function decodeYAML(data: Buffer): Decoded {
     if (e instanceof YAMLSyntaxError) throw e;
     throw new YAMLSyntaxError(yamlMessage(e));
   }
+}
+
+/**
+ * An upper bound of the nesting of YAML text, in one pass without parsing: the YAML library's
+ * cost grows faster than the depth it is given (on a deep stack, 200,000 flow levels take
+ * seconds), so text that may nest beyond kube's limit never reaches it. Flow levels are the
+ * brackets still open (any `[`/`{` counts, quoted or not); a line's block levels are at most
+ * twice its indentation (a sequence may sit at its parent key's column) plus its compact
+ * entries (`- - - x`), and lines inside a flow collection add none. Only text with thousands of unbalanced brackets inside strings, or
+ * indented by thousands of spaces, is refused without being that deep.
+ */
+function yamlNestingBound(text: string): number {
+  let max = 0;
+  let flow = 0;
+  let lineBlock = 0;
+  let atLineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (atLineStart && flow > 0) {
+      // inside a flow collection lines continue it: their indentation adds no block level
+      atLineStart = false;
+    } else if (atLineStart) {
+      // indentation, then compact sequence entries
+      let indent = 0;
+      while (text.charCodeAt(i) === 0x20) i++, indent++;
+      let compact = 0;
+      while (text.charCodeAt(i) === 0x2d /* - */ && [0x20, 0x0a, 0x0d, 0x09].includes(text.charCodeAt(i + 1))) {
+        compact++;
+        i++;
+        while (text.charCodeAt(i) === 0x20) i++;
+      }
+      lineBlock = 2 * indent + compact + 1;
+      atLineStart = false;
+      i--;
+      continue;
+    }
+    if (c === 0x0a) atLineStart = true;
+    else if (c === 0x5b || c === 0x7b) flow++;
+    else if ((c === 0x5d || c === 0x7d) && flow > 0) flow--;
+    else continue;
+    if (lineBlock + flow > max) max = lineBlock + flow;
+  }
+  return Math.max(max, lineBlock + flow);
 }
 
 /** Paths of repeated mapping keys (strict-decoding errors), walked without recursion; refuses nesting beyond kube's depth. */
