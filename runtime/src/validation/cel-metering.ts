@@ -25,6 +25,7 @@
  * that do not error cost exactly what cel-go charges.
  */
 import { plan, type CelEnv, type CelResult } from "@bufbuild/cel";
+import { ACCUMULATOR, APPEND } from "./cel-accumulator.js";
 import { callCost, LIST_CREATE_BASE_COST, MAP_CREATE_BASE_COST, resultCost, STRUCT_CREATE_BASE_COST, type CostTracker } from "./cel-cost.js";
 
 export type Program = (bindings: Record<string, unknown>) => CelResult;
@@ -224,6 +225,14 @@ class Rewriter {
       // Set membership: free; against an empty list, the constant false.
       if (c.args[1]!.exprKind.value.elements.length === 0) return kind(e, "constExpr", { $typeName: "cel.expr.Constant", constantKind: { case: "boolValue", value: false } });
       return withArgs([this.meter(c.args[0]!), c.args[1]!], "@in" + UNCHARGED);
+    }
+    // A macro's `@result + [x]` (map, filter; exists_one adds ints) appends in place (cel-accumulator.ts); it costs what `_+_` on lists costs.
+    const [lhs, rhs] = c.args;
+    if (c.function === "_+_" && lhs?.exprKind.case === "identExpr" && lhs.exprKind.value.name === ACCUMULATOR && rhs?.exprKind.case === "listExpr") {
+      return withArgs(
+        c.args.map((x) => this.meter(x)),
+        APPEND,
+      );
     }
     let target = c.target;
     if (target) {

@@ -8,12 +8,13 @@
 import { celEnv, celList, celMap, isCelError, parse, type CelInput } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
 import type { StructuralSchema } from "../api/resource.js";
+import { accumulatorFuncs } from "./cel-accumulator.js";
 import { kubernetesCelLibrary } from "./cel-library.js";
 import { meteredEnv, planMetered, type Program } from "./cel-metering.js";
 
 export type { Program } from "./cel-metering.js";
 
-const env = celEnv({ funcs: [...strings, ...kubernetesCelLibrary] });
+const env = celEnv({ funcs: [...strings, ...kubernetesCelLibrary, ...accumulatorFuncs] });
 const metered = meteredEnv(env);
 const programs = new Map<string, Program | Error>();
 
