@@ -19,10 +19,12 @@
  *   constants, conversions of constants and `x in [constants]` before cost
  *   tracking sees them: those cost nothing here either.
  *
- * Approximation (documented, not exact): cel-go also charges a node whose
- * evaluation produced an error; here a charge wrapped around an erroring
- * node is skipped, so a rule that errors may count a few units less. Rules
- * that do not error cost exactly what cel-go charges.
+ * Approximation (not exact): cel-go also charges a node whose evaluation
+ * produced an error, and a call with an erroring argument; @bufbuild/cel
+ * returns the error before any charge wrapped around the node or the call
+ * runs, so an evaluation that meets an error (no such key, a failed
+ * conversion) may count a few units less than cel-go's. Evaluations without
+ * errors cost exactly what cel-go charges.
  */
 import { plan, type CelEnv, type CelResult } from "@bufbuild/cel";
 import { ACCUMULATOR, APPEND } from "./cel-accumulator.js";
