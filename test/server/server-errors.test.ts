@@ -15,8 +15,12 @@ import { call, resources, startServer, userCertificate, type TestServer } from "
 
 /** A storage whose every call fails the way a broken disk would: not a StorageError, so an InternalError. */
 const brokenStorage = new Proxy({} as Storage, {
-  get: (_t, prop) =>
-    prop === "then" ? undefined : () => Promise.reject(new Error(`disk on fire in storage.${String(prop)}`, { cause: new Error("EIO: i/o error, read") })),
+  get: (_t, prop) => {
+    if (prop === "then") return undefined;
+    // a watch starts, then its channel breaks
+    if (prop === "watch") return () => ({ stop() {}, async *[Symbol.asyncIterator]() { throw new Error("watch channel broke"); } });
+    return () => Promise.reject(new Error(`disk on fire in storage.${String(prop)}`, { cause: new Error("EIO: i/o error, read") }));
+  },
 });
 
 const resourceHandler = createVersionedResourceHandler(resources, brokenStorage);
@@ -71,6 +75,19 @@ test("an error thrown out of a handler: 500, logged once with its stack, counted
   assert.match(logs[0], /^server error 500 InternalError: verb="delete" method="DELETE" URI="\/apis\/skai\.io\/v1alpha1\/namespaces\/ns\/notebooks\/crash" user="admin"/);
   assert.match(logs[0], /\nTypeError: handler tripped over undefined\n\s+at /);
   assert.equal(serverErrorCount((await call(server, "/metrics")).body, 500, "InternalError"), before + 1);
+});
+
+test("an internal error inside a watch stream: an ERROR event, and logged once with its stack", async () => {
+  logs.length = 0;
+  const r = await call(server, "/apis/skai.io/v1alpha1/namespaces/ns/notebooks?watch=true");
+  assert.equal(r.status, 200);
+  const event = JSON.parse(r.body.trim());
+  assert.equal(event.type, "ERROR");
+  assert.equal(event.object.code, 500);
+  assert.equal(event.object.message, "Internal error occurred: watch channel broke");
+  assert.equal(logs.length, 1, logs.join("\n---\n"));
+  assert.match(logs[0], /^server error 500 InternalError in a 200 response: verb="watch" method="GET" URI="\/apis\/skai\.io\/v1alpha1\/namespaces\/ns\/notebooks\?watch=true" user="admin" /);
+  assert.match(logs[0], /\nError: watch channel broke\n\s+at /);
 });
 
 test("answers below 500 are neither logged nor counted", async () => {

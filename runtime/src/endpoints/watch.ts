@@ -5,6 +5,7 @@
  * encoded once per encoding through the cache, however many watchers share it.
  */
 import type { RequestContext } from "../api/request.js";
+import { noteFailure } from "../api/failure.js";
 import { errors } from "../api/status.js";
 import { parseFieldSelector } from "../apimachinery/fields.js";
 import { toStatusError } from "../registry/errors.js";
@@ -102,6 +103,7 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
   const writeError = (err: unknown) => {
     if (res.writableEnded || res.destroyed) return;
     const status = toStatus(toStatusError(err, scope, "", "watch"));
+    noteFailure(res, status, err);
     res.write(target.codec ? target.codec.encodeWatchEvent("ERROR", status as unknown as Record<string, unknown>) : `{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
   };
 

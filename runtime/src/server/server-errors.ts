@@ -41,13 +41,18 @@ function stackOf(cause: unknown): string | undefined {
   return parts.length ? parts.join("\nCaused by: ") : undefined;
 }
 
-/** Logs and counts the request's answer when it is a server error. */
+/**
+ * Logs and counts the request's answer when it is a server error; logs (without counting) a
+ * server error sent inside a started response (a watch's ERROR event).
+ */
 export function reportServerError(r: FailedRequest, log: (message: string) => void, metrics: RequestMetrics): void {
   const code = r.res.statusCode;
-  if (code < 500) return;
-  const failure = failureOf(r.res);
-  const reason = failure?.code === code ? failure.reason : "";
-  metrics.observeServerError(code, reason);
+  const noted = failureOf(r.res);
+  // a noted failure describes a 5xx answer only when the codes agree (the timeout filter may have answered instead)
+  const failure = code >= 500 ? (noted?.code === code ? noted : undefined) : noted;
+  if (code < 500 && !failure) return;
+  const reason = failure?.reason ?? "";
+  if (code >= 500) metrics.observeServerError(code, reason);
   const fields = [
     `verb=${JSON.stringify(r.info.verb || r.method)}`,
     `method=${JSON.stringify(r.method)}`,
@@ -56,9 +61,10 @@ export function reportServerError(r: FailedRequest, log: (message: string) => vo
     ...(r.requestor ? [`impersonated-by=${JSON.stringify(r.requestor.name)}`] : []),
     `audit-ID=${JSON.stringify(String(r.res.getHeader("Audit-ID") ?? ""))}`,
   ];
-  let line = `server error ${code}${reason ? ` ${reason}` : ""}: ${fields.join(" ")}`;
-  if (failure?.code === code && failure.message) line += `: ${failure.message}`;
-  const stack = failure?.code === code ? stackOf(failure.cause) : undefined;
+  const where = code >= 500 ? "" : ` in a ${code} response`;
+  let line = `server error ${failure?.code ?? code}${reason ? ` ${reason}` : ""}${where}: ${fields.join(" ")}`;
+  if (failure?.message) line += `: ${failure.message}`;
+  const stack = stackOf(failure?.cause);
   if (stack) line += `\n${stack}`;
   log(line);
 }
