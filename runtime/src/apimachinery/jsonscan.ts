@@ -4,7 +4,8 @@
  * object keys (reported with their field path, as sigs.k8s.io/json does), nesting
  * deeper than the limit (kube's decoder stops at 10000 levels), and numbers a double
  * cannot hold: integers beyond 2^53 that kube's decoder keeps exact as int64 but
- * JSON.parse would round, and numbers out of float64's range (JSON.parse: Infinity).
+ * JavaScript would round or print differently, and numbers out of float64's range
+ * (JSON.parse: Infinity).
  */
 
 export interface JSONScanResult {
@@ -27,16 +28,15 @@ export interface InexactNumber {
 /** Enough to report; an attacker's million numbers are not all listed. */
 const MAX_REPORTED = 10;
 
-/** Largest magnitude with every integer below it exact in a double. */
+/** Largest magnitude an integer may have: beyond it a double rounds some integers, and prints others (2^60) as different digits. */
 export const MAX_EXACT_INTEGER = Number.MAX_SAFE_INTEGER;
 
-/** Whether JSON.parse keeps an integer literal's value exactly. */
+/** Whether an integer literal is within ±(2^53 - 1), so JSON.parse and JSON.stringify keep it digit for digit. */
 export function isExactInteger(literal: string): boolean {
-  // Up to 15 digits every integer is exact; beyond, compare the double's value with the literal's.
   const digits = literal.charCodeAt(0) === 45 ? literal.length - 1 : literal.length;
   if (digits <= 15) return true;
-  const n = Number(literal);
-  return Number.isFinite(n) && BigInt(n) === BigInt(literal);
+  const n = BigInt(literal);
+  return n <= BigInt(MAX_EXACT_INTEGER) && n >= -BigInt(MAX_EXACT_INTEGER);
 }
 
 interface Frame {

@@ -75,10 +75,7 @@ export class ProtoReader {
     const lo = this.raw();
     const hi = this.hi | 0;
     const v = hi * TWO_32 + lo;
-    if (!Number.isSafeInteger(v)) {
-      const exact = (BigInt(hi) << 32n) + BigInt(lo);
-      if (BigInt(v) !== exact && this.inexactIntegers.length < 10) this.inexactIntegers.push(exact.toString());
-    }
+    if (!Number.isSafeInteger(v) && this.inexactIntegers.length < 10) this.inexactIntegers.push(((BigInt(hi) << 32n) + BigInt(lo)).toString());
     return v;
   }
 
