@@ -103,7 +103,8 @@ function evalRules(value: unknown, s: StructuralSchema, old: unknown, hasOld: bo
   };
   if (run.budget <= 0) return stop(fieldError.invalid(here, typeName, OUT_OF_BUDGET));
   const bindings: Record<string, unknown> = { self: toCel(value, s) };
-  if (hasOld) bindings.oldSelf = toCel(old, s);
+  // Only rules (or messages) that mention oldSelf can read it: skip converting the stored value otherwise.
+  if (hasOld && rules.some((r) => isTransitionRule(r.rule) || isTransitionRule(r.messageExpression ?? ""))) bindings.oldSelf = toCel(old, s);
   for (const rule of rules) {
     const program = compileCel(rule.rule);
     if (program instanceof Error) {
