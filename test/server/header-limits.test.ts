@@ -84,6 +84,12 @@ test("headers beyond 1 MiB: 431 with a Status, and a log line", async () => {
   assert.equal((await call(server, "/version")).status, 200);
 });
 
+test("a URL beyond 1 MiB: the same 431 (the request line counts with the headers)", async () => {
+  const answer = await raw(`GET ${NB}?labelSelector=${"a".repeat(1.1 * (1 << 20))} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+  assert.match(answer, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/, answer.slice(0, 200));
+  assert.equal(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)).code, 431);
+});
+
 test("a request the parser cannot read: Go's plain 400", async () => {
   const answer = await raw("GET /version HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n");
   assert.match(answer, /^HTTP\/1\.1 400 Bad Request\r\n/);
