@@ -15,10 +15,12 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { readDefinitions } from "../../generator/src/read/index.js";
 import { buildV3Document } from "../../generator/src/emit/openapi/index.js";
+import { requires } from "../support/requirements.js";
 
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
-const hasKubectl = await run("kubectl", ["version", "--client"]).then(() => true, () => false);
+const kubectlSkip = requires("kubectl");
+const hasKubectl = !kubectlSkip;
 
 let server: Server;
 let base = "";
@@ -78,7 +80,7 @@ after(() => {
 const explain = async (...args: string[]) =>
   (await run("kubectl", ["explain", ...args, "--server", base, "--kubeconfig", join(home, "config"), "--cache-dir", join(home, "cache")], { env: { ...process.env, HOME: home } })).stdout;
 
-describe("kubectl explain on the generated OpenAPI v3", { skip: !hasKubectl && "kubectl not on PATH" }, () => {
+describe("kubectl explain on the generated OpenAPI v3", { skip: kubectlSkip }, () => {
   it("prints a kind's doc comment and fields", async () => {
     const out = await explain("notebooks");
     assert.match(out, /GROUP:\s+skai\.io\nKIND:\s+Notebook\nVERSION:\s+v1alpha1/);
@@ -101,7 +103,7 @@ describe("kubectl explain on the generated OpenAPI v3", { skip: !hasKubectl && "
   });
 });
 
-describe("kubectl writes against the generated OpenAPI v3", { skip: !hasKubectl && "kubectl not on PATH" }, () => {
+describe("kubectl writes against the generated OpenAPI v3", { skip: kubectlSkip }, () => {
   const kubectl = async (args: string[], input: string) => {
     const child = execFile("kubectl", [...args, "--server", base, "--kubeconfig", join(home, "config"), "--cache-dir", join(home, "cache")], { env: { ...process.env, HOME: home } });
     child.stdin!.end(input);

@@ -9,15 +9,8 @@ import { ensureCertificates } from "../../runtime/src/server/certs.js";
 import * as der from "../../runtime/src/server/der.js";
 import { renderKubeconfig } from "../../runtime/src/server/kubeconfig.js";
 import { parse as parseYAML } from "yaml";
+import { requires } from "../support/requirements.js";
 
-const hasOpenSSL = (() => {
-  try {
-    execFileSync("openssl", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 test("DER primitives encode as X.690 says", () => {
   assert.equal(der.oid("1.2.840.10045.2.1").toString("hex"), "06072a8648ce3d0201");
@@ -63,7 +56,7 @@ test("ensureCertificates creates a CA, a serving and an admin certificate that v
   assert.equal(readFileSync(join(dir, "apiserver.crt"), "utf8"), widened.serving.certPem);
 });
 
-test("openssl agrees about chains and extensions", { skip: !hasOpenSSL && "openssl not installed" }, () => {
+test("openssl agrees about chains and extensions", { skip: requires("openssl") }, () => {
   const dir = mkdtempSync(join(tmpdir(), "skai-certs-"));
   ensureCertificates(dir, ["api.skai.svc"]);
   const verify = execFileSync("openssl", ["verify", "-CAfile", join(dir, "ca.crt"), join(dir, "apiserver.crt"), join(dir, "admin.crt")], { encoding: "utf8" });

@@ -11,8 +11,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { runServer, type RunningServer } from "../../runtime/src/server/run.js";
 import { echoHandler, openapi, resources } from "./fixtures.js";
+import { requires } from "../support/requirements.js";
 
-const KUBECTL = "/usr/bin/kubectl";
+const KUBECTL = "kubectl";
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "skai-kubectl-"));
 let server: RunningServer;
@@ -41,7 +42,7 @@ test("runServer writes the kubeconfig and prints how to use it", () => {
   assert.ok(printed.includes(`kubectl --kubeconfig ${join(dir, "kubeconfig")} get notebooks`), printed.join("\n"));
 });
 
-test("kubectl api-resources lists our kinds from aggregated discovery", { skip: !existsSync(KUBECTL) && "no kubectl" }, async () => {
+test("kubectl api-resources lists our kinds from aggregated discovery", { skip: requires("kubectl") }, async () => {
   const { stdout, stderr } = await kubectl("api-resources", "-v=6");
   const lines = stdout.trim().split("\n");
   assert.match(lines[0], /^NAME\s+SHORTNAMES\s+APIVERSION\s+NAMESPACED\s+KIND$/);
@@ -53,14 +54,14 @@ test("kubectl api-resources lists our kinds from aggregated discovery", { skip: 
   assert.doesNotMatch(stderr, /\/apis\/skai\.io\/v1alpha1\?timeout/);
 });
 
-test("kubectl api-resources by category and api-versions", { skip: !existsSync(KUBECTL) && "no kubectl" }, async () => {
+test("kubectl api-resources by category and api-versions", { skip: requires("kubectl") }, async () => {
   const { stdout } = await kubectl("api-resources", "--categories=skai", "-o", "name");
   assert.equal(stdout.trim(), "notebooks.skai.io");
   const versions = await kubectl("api-versions");
   assert.equal(versions.stdout.trim(), "skai.io/v1alpha1");
 });
 
-test("kubectl get --raw /version and /apis", { skip: !existsSync(KUBECTL) && "no kubectl" }, async () => {
+test("kubectl get --raw /version and /apis", { skip: requires("kubectl") }, async () => {
   const version = JSON.parse((await kubectl("get", "--raw", "/version")).stdout);
   assert.equal(version.major, "1");
   assert.equal(version.minor, "32");
@@ -71,13 +72,13 @@ test("kubectl get --raw /version and /apis", { skip: !existsSync(KUBECTL) && "no
   assert.match(health.stdout, /readyz check passed/);
 });
 
-test("kubectl version shows the server version without skew warnings", { skip: !existsSync(KUBECTL) && "no kubectl" }, async () => {
+test("kubectl version shows the server version without skew warnings", { skip: requires("kubectl") }, async () => {
   const { stdout, stderr } = await kubectl("version");
   assert.match(stdout, /Server Version: v1\.32\.0\+skai-gen\./);
   assert.doesNotMatch(stdout + stderr, /WARNING/);
 });
 
-test("kubectl reports an unknown raw path as NotFound", { skip: !existsSync(KUBECTL) && "no kubectl" }, async () => {
+test("kubectl reports an unknown raw path as NotFound", { skip: requires("kubectl") }, async () => {
   await assert.rejects(kubectl("get", "--raw", "/apis/skai.io/v1alpha1/namespaces/default/widgets"), (err: { stderr: string }) => {
     assert.match(err.stderr, /Error from server \(NotFound\): the server could not find the requested resource/);
     return true;

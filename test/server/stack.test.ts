@@ -5,15 +5,16 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { runServer, type RunningServer } from "../../runtime/src/server/run.js";
 import { openapi, resources } from "./fixtures.js";
+import { requires } from "../support/requirements.js";
 
-const KUBECTL = "/usr/bin/kubectl";
-const skip = !existsSync(KUBECTL) && "no kubectl";
+const KUBECTL = "kubectl";
+const skip = requires("kubectl");
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "skai-stack-"));
 let server: RunningServer;

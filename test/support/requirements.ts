@@ -1,5 +1,5 @@
 /**
- * What some suites need from the machine beyond `npm ci` (etcd, tmux, kubectl),
+ * What some suites need from the machine beyond `npm ci` (etcd, tmux, kubectl, openssl, the registry),
  * in one table used twice: by each suite (`{ skip: requires("etcd") }`) and by
  * scripts/run-tests.mjs, which says once, before and after the run, which files
  * are skipped and how to enable them. A suite names its needs literally
@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import path from "node:path";
 
-export type Requirement = "etcd" | "tmux" | "kubectl" | "npm-registry";
+export type Requirement = "etcd" | "tmux" | "kubectl" | "openssl" | "npm-registry";
 
 interface RequirementSpec {
   /** The command looked up on PATH. */
@@ -29,6 +29,7 @@ export const REQUIREMENTS: Record<Requirement, RequirementSpec> = {
   etcd: { command: "etcd", envVar: "ETCD_BIN", enable: "apt-get install etcd-server, or ETCD_BIN=/path/to/etcd" },
   tmux: { command: "tmux", enable: "apt-get install tmux" },
   kubectl: { command: "kubectl", enable: "install kubectl (https://kubernetes.io/docs/tasks/tools/) on PATH" },
+  openssl: { command: "openssl", enable: "apt-get install openssl" },
   "npm-registry": {
     command: "npm",
     enable: "network access to the npm registry (as npm ci has)",
