@@ -88,7 +88,8 @@ const TOO_DEEP = `yaml: exceeded max depth of ${MAX_JSON_DEPTH}`;
 
 /** "<problem> at line 3, column 5:\n\n<excerpt>" as go-yaml's "yaml: line 3: <problem>". */
 function yamlMessage(err: unknown): string {
-  if (err instanceof RangeError || (err instanceof Error && err.message.includes("Maximum call stack size exceeded"))) return TOO_DEEP;
+  // the library's recursion ran out of stack: only nesting does that
+  if (err instanceof Error && err.message.includes("Maximum call stack size exceeded")) return TOO_DEEP;
   if (err instanceof ReferenceError && /alias/i.test(err.message)) return EXCESSIVE_ALIASING;
   const e = err as { message?: string; linePos?: Array<{ line: number }> };
   const problem = String(e?.message ?? err).replace(/ at line \d+, column \d+:[\s\S]*$/, "").trim();
@@ -118,14 +119,20 @@ function decodeYAML(data: Buffer): Decoded {
   }
 }
 
+/** A `-` followed by one of these (or the end) is a sequence entry, not the start of a scalar. */
+function endsIndicator(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || Number.isNaN(c);
+}
+
 /**
  * An upper bound of the nesting of YAML text, in one pass without parsing: the YAML library's
  * cost grows faster than the depth it is given (on a deep stack, 200,000 flow levels take
  * seconds), so text that may nest beyond kube's limit never reaches it. Flow levels are the
  * brackets still open (any `[`/`{` counts, quoted or not); a line's block levels are at most
  * twice its indentation (a sequence may sit at its parent key's column) plus its compact
- * entries (`- - - x`), and lines inside a flow collection add none. Only text with thousands of unbalanced brackets inside strings, or
- * indented by thousands of spaces, is refused without being that deep.
+ * entries (`- - - x`), and lines inside a flow collection add none. Only text with thousands
+ * of unbalanced brackets inside strings, or indented by thousands of spaces, is refused
+ * without being that deep.
  */
 function yamlNestingBound(text: string): number {
   let max = 0;
@@ -142,7 +149,7 @@ function yamlNestingBound(text: string): number {
       let indent = 0;
       while (text.charCodeAt(i) === 0x20) i++, indent++;
       let compact = 0;
-      while (text.charCodeAt(i) === 0x2d /* - */ && [0x20, 0x0a, 0x0d, 0x09].includes(text.charCodeAt(i + 1))) {
+      while (text.charCodeAt(i) === 0x2d /* - */ && endsIndicator(text.charCodeAt(i + 1))) {
         compact++;
         i++;
         while (text.charCodeAt(i) === 0x20) i++;
