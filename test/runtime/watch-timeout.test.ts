@@ -2,7 +2,8 @@
  * timeoutSeconds on a watch as k8s.io/apiserver pkg/endpoints/handlers/get.go handleWatch
  * reads it: absent or 0 takes --min-request-timeout times [1, 2) (here 30-60 minutes); a
  * negative value is a deadline already past (context.WithTimeout, time.NewTimer), so the
- * watch answers 200 and ends at once, instead of staying open for the default.
+ * watch answers 200 and ends at once, instead of staying open for the default. The value is
+ * an int64 (strconv.ParseInt) and becomes time.Duration nanoseconds, wrapping as Go does.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -16,7 +17,8 @@ describe("watch timeoutSeconds", () => {
   });
   after(() => h.close());
 
-  for (const timeout of ["-5", "-1"]) {
+  // 9223372037 s is past int64 nanoseconds: time.Duration wraps it to a negative deadline too
+  for (const timeout of ["-5", "-1", "9223372037"]) {
     it(`timeoutSeconds=${timeout}: 200, and the stream ends without events`, async () => {
       const w = await WatchStream.open(h, `${ns()}?watch=true&timeoutSeconds=${timeout}`);
       try {
@@ -42,6 +44,12 @@ describe("watch timeoutSeconds", () => {
     } finally {
       w.close();
     }
+  });
+
+  it("timeoutSeconds beyond int64: 400 with strconv's words", async () => {
+    const r = await call(h, "GET", `${ns()}?watch=true&timeoutSeconds=99999999999999999999`);
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.body.message, 'strconv.ParseInt: parsing "99999999999999999999": value out of range');
   });
 
   it("a positive timeoutSeconds ends the watch when it expires", async () => {

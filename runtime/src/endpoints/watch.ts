@@ -59,7 +59,8 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
   // get.go handleWatch: no timeoutSeconds (or 0) takes --min-request-timeout times [1, 2); a negative one
   // is a deadline already past, so the watch ends as soon as it has started
   const min = env.opts.minRequestTimeoutSeconds;
-  const timeoutSeconds = lq.timeoutSeconds ? lq.timeoutSeconds : min + Math.random() * min;
+  const requested = lq.timeoutSeconds === undefined ? 0 : watchTimeoutSeconds(ctx.query.get("timeoutSeconds")!);
+  const timeoutSeconds = requested ? requested : min + Math.random() * min;
 
   const res = ctx.res;
   res.statusCode = 200;
@@ -143,6 +144,16 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
     w.stop();
     if (!res.writableEnded && !res.destroyed) res.end();
   }
+}
+
+/**
+ * timeoutSeconds (as written: an int64, checked by parseListQuery) as Go's
+ * time.Duration(s) * time.Second: nanoseconds in an int64, whose overflow wraps (so a huge
+ * value may come out negative, or 0).
+ */
+function watchTimeoutSeconds(written: string): number {
+  const ns = BigInt.asIntN(64, BigInt(written) * 1_000_000_000n);
+  return Number(ns) / 1e9;
 }
 
 function drained(res: RequestContext["res"]): Promise<void> {
