@@ -116,4 +116,5 @@ test("backup without a running server reads the file; restore checks what it is 
   const usage = await command("backup");
   assert.equal(usage.status, 2);
   assert.match(usage.out, /Usage:/);
+  assert.match((await command("--help")).out, /<server> backup <file>/, "--help lists the commands");
 });

@@ -11,7 +11,7 @@ import { type ConnectProviders, createConnectHook } from "../connect/index.js";
 import { createDelegatedAuth, delegatedAuthOptionsFromFlags, type DelegatedAuth } from "../auth/index.js";
 import { openStorage } from "../storage/index.js";
 import { Cacher } from "../storage/cacher/index.js";
-import { runStorageCommand, serveBackups, STORAGE_COMMANDS } from "./backup.js";
+import { runStorageCommand, serveBackups, STORAGE_COMMANDS, STORAGE_COMMANDS_USAGE } from "./backup.js";
 import { ensureCertificates } from "./certs.js";
 import { parseServerFlags, SERVER_USAGE, type ServerFlags } from "./flags.js";
 import { type ApiServer, type ApiServerOptions, createApiServer } from "./index.js";
@@ -66,7 +66,7 @@ export async function runServer(
     return undefined;
   }
   if (flags.help) {
-    out(SERVER_USAGE);
+    out(`${SERVER_USAGE}\n\n${STORAGE_COMMANDS_USAGE}`);
     return undefined;
   }
 
