@@ -67,7 +67,7 @@ describe("conversion: an object that cannot be converted fails alone", () => {
   // v1 objects written by another program with a spec the v2 conversion cannot read.
   const strict: ResourceConversion = {
     ...conversion,
-    fromStorage: (o) => {
+    fromStorage: (o: Obj) => {
       if (typeof o.spec?.image !== "string") throw new TypeError(`spec.image is ${typeof o.spec?.image}`);
       return toV2(o);
     },

@@ -8,9 +8,9 @@ import type { RequestContext } from "../api/request.js";
 import { errors, StatusError } from "../api/status.js";
 import { applyConfig, markApplied, type Scope } from "../fieldmanager/index.js";
 import type { KubeObject } from "../storage/interface.js";
-import { BodySyntaxError, decodeBody, YAMLSyntaxError } from "./body.js";
+import { BodySyntaxError, decodeBody, YAMLSyntaxError, type Decoded } from "./body.js";
 import { writeAdmission } from "./admission.js";
-import { applyFieldValidation } from "./decode.js";
+import { applyFieldValidation, rejectInexactIntegers } from "./decode.js";
 import type { Env } from "./env.js";
 import type { WriteQuery } from "./options.js";
 import { writeObject } from "./output.js";
@@ -20,7 +20,7 @@ export const APPLY_PATCH_TYPE = "application/apply-patch+yaml";
 
 type Obj = Record<string, unknown>;
 
-function decodeConfig(data: Buffer): { config: Obj; duplicates: string[] } {
+function decodeConfig(data: Buffer): { config: Obj; duplicates: string[]; decoded: Decoded } {
   let decoded;
   try {
     decoded = decodeBody(data, "application/yaml");
@@ -35,7 +35,7 @@ function decodeConfig(data: Buffer): { config: Obj; duplicates: string[] } {
     const what = v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
     throw errors.badRequest(`error decoding YAML: json: cannot unmarshal ${what} into Go value of type map[string]interface {}`);
   }
-  return { config: v as Obj, duplicates: decoded.duplicates };
+  return { config: v as Obj, duplicates: decoded.duplicates, decoded };
 }
 
 export async function handleApply(
@@ -46,7 +46,7 @@ export async function handleApply(
   wq: WriteQuery,
   target: Parameters<typeof writeObject>[4],
 ): Promise<void> {
-  const { config, duplicates } = decodeConfig(data);
+  const { config, duplicates, decoded } = decodeConfig(data);
   const meta = config.metadata;
   if (meta !== undefined && (meta === null || typeof meta !== "object" || Array.isArray(meta))) {
     throw errors.badRequest("error decoding YAML: metadata must be an object");
@@ -55,6 +55,7 @@ export async function handleApply(
   const kind = config.kind;
   const apiVersion = config.apiVersion;
   const forValidation = { ...config, metadata: meta ?? {} } as unknown as KubeObject;
+  rejectInexactIntegers(decoded, env, forValidation);
   applyFieldValidation(ctx, env, forValidation, duplicates, wq.fieldValidation);
   const cleaned = forValidation as unknown as Obj;
   if (meta === undefined && Object.keys(cleaned.metadata as Obj).length === 0) delete cleaned.metadata;

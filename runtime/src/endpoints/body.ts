@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import YAML from "yaml";
 import { errors } from "../api/status.js";
-import { type InexactNumber, scanJSON } from "../apimachinery/jsonscan.js";
+import { type InexactNumber, isExactInteger, scanJSON } from "../apimachinery/jsonscan.js";
 
 /** k8s.io/apiserver MaxRequestBodyBytes. */
 export const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -20,9 +20,22 @@ export function contentTypeOf(req: IncomingMessage): string {
   return (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
 }
 
+/** How long a refused body may keep arriving after the answer (net/http's rstAvoidanceDelay). */
+const CLOSE_LINGER_MS = 500;
+
 function tooLarge(res: ServerResponse, limit: number) {
   // The rest of the body is never read: the connection cannot be reused.
   res.setHeader("Connection", "close");
+  // Close as Go's closeWriteAndWait does: half-close after the answer and let the client's
+  // remaining bytes drain for a moment, so it reads the 413 instead of a reset (EPIPE).
+  const socket = res.socket as (NonNullable<ServerResponse["socket"]> & { destroySoon?: () => void }) | null;
+  if (socket) {
+    socket.destroySoon = () => {
+      socket.end();
+      socket.resume();
+      setTimeout(() => socket.destroy(), CLOSE_LINGER_MS).unref();
+    };
+  }
   return errors.requestEntityTooLarge(`limit is ${limit}`);
 }
 
@@ -107,16 +120,49 @@ function decodeYAML(data: Buffer): Decoded {
   if (yamlNestingBound(text) > MAX_JSON_DEPTH) throw new YAMLSyntaxError(TOO_DEEP);
   try {
     // go-yaml's Unmarshal reads the first document and nothing after it
-    const [doc] = YAML.parseAllDocuments(text, { uniqueKeys: false });
+    const [doc] = YAML.parseAllDocuments(text, { uniqueKeys: false, intAsBigInt: true });
     if (!doc) return { value: null, duplicates: [] };
     if (doc.errors.length) throw new YAMLSyntaxError(yamlMessage(doc.errors[0]));
     const duplicates = yamlDuplicates(doc.contents);
-    const value = doc.toJS();
-    return { value: value ?? null, duplicates };
+    const { value, inexact } = exactYAMLNumbers(doc.toJS());
+    return { value: value ?? null, duplicates, inexactIntegers: inexact };
   } catch (e) {
     if (e instanceof YAMLSyntaxError) throw e;
     throw new YAMLSyntaxError(yamlMessage(e));
   }
+}
+
+/**
+ * Integers arrive as BigInt (go-yaml keeps int64 exact): those within ±(2^53-1) become
+ * numbers, the rest are reported as JSON bodies report them. Non-finite floats (.inf, .nan)
+ * have no JSON form: sigs.k8s.io/yaml's json.Marshal refuses them.
+ */
+function exactYAMLNumbers(root: unknown): { value: unknown; inexact: InexactNumber[] } {
+  const inexact: InexactNumber[] = [];
+  const check = (v: unknown, path: string, set: (n: number) => void): unknown => {
+    if (typeof v === "bigint") {
+      if (isExactInteger(v.toString())) set(Number(v));
+      else {
+        if (inexact.length < 10) inexact.push({ path, literal: v.toString() });
+        set(Number(v));
+      }
+    } else if (typeof v === "number" && !Number.isFinite(v)) {
+      throw new YAMLSyntaxError(`json: unsupported value: ${Number.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf"}`);
+    } else if (v !== null && typeof v === "object") pending.push([v, path]);
+    return v;
+  };
+  const pending: [object, string][] = [];
+  let value = root;
+  check(root, "", (n) => (value = n));
+  while (pending.length) {
+    const [node, path] = pending.pop()!;
+    if (Array.isArray(node)) node.forEach((x, i) => check(x, `${path}[${i}]`, (n) => (node[i] = n)));
+    else {
+      const obj = node as Record<string, unknown>;
+      for (const k of Object.keys(obj)) check(obj[k], path ? `${path}.${k}` : k, (n) => (obj[k] = n));
+    }
+  }
+  return { value, inexact };
 }
 
 /** A `-` followed by one of these (or the end) is a sequence entry, not the start of a scalar. */

@@ -54,8 +54,11 @@ function strategicPatchStatus(e: StrategicMergePatchError): StatusError {
     e.kind === "Unprocessable"
       ? // NewGenericServerResponse(422, ...) without a resource or causes
         { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server rejected our request due to an error in our request", reason: "Invalid", details: {}, code: 422 }
-      : // a plain error: code 500, reason Unknown (""), the error's own text
-        { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: e.message, code: 500 };
+      : // kube passes the remaining errors (a directive of the wrong type, a list item without
+        // its merge key) through as plain errors, so its clients see a 500 for their own
+        // malformed patch. The request is what is wrong: answer it as the BadRequest it is,
+        // with kube's text, and keep 5xx for the server's own failures.
+        errors.badRequest(e.message).status;
   return new StatusError(status, { cause: e });
 }
 
