@@ -11,6 +11,8 @@
  * patches and converts objects at the limit). The main thread only forwards
  * signals and the exit code.
  */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { isMainThread, parentPort, Worker } from "node:worker_threads";
 
 /**
@@ -32,7 +34,14 @@ interface SignalMessage {
  * SIGTERM/SIGINT while the server shuts down exits at once, as kube-apiserver does.
  */
 export function runOnServingThread(serveModule: URL): void {
-  const worker = new Worker(serveModule, {
+  const module = sourceOrBuilt(serveModule);
+  if (module.pathname.endsWith(".ts")) {
+    // Run from TypeScript source through a loader (tsx): Node 20 does not hand loaders to
+    // worker threads, so a source run serves on this thread, with Node's default stack.
+    void import(module.href);
+    return;
+  }
+  const worker = new Worker(module, {
     argv: process.argv.slice(2),
     resourceLimits: { stackSizeMb: SERVING_STACK_MB },
   });
@@ -53,6 +62,16 @@ export function runOnServingThread(serveModule: URL): void {
     // Signal listeners would keep nothing alive, but say so plainly: the server is gone.
     for (const signal of SIGNALS) process.removeAllListeners(signal);
   });
+}
+
+/**
+ * The module as it exists: a main run from its TypeScript source (through a loader such
+ * as tsx, which the worker inherits with execArgv) names `serve.js`, but only `serve.ts` is there.
+ */
+function sourceOrBuilt(module: URL): URL {
+  if (module.protocol !== "file:" || existsSync(fileURLToPath(module))) return module;
+  const source = new URL(module.href.replace(/\.js$/, ".ts"));
+  return existsSync(fileURLToPath(source)) ? source : module;
 }
 
 /**
