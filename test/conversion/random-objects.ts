@@ -7,17 +7,7 @@
  */
 import type { StructuralSchema } from "../../runtime/src/api/resource.js";
 
-/** mulberry32: a tiny seeded PRNG, so a failing seed can be replayed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from "../support/prng.js";
 
 const WORDS = ["alpha", "beta", "gpu", "train", "data", "x", "nb-1", "/mnt/a", "2h", "500m"];
 

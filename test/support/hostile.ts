@@ -76,17 +76,9 @@ export function depthOf(value: unknown): number {
   return max;
 }
 
-/** A small deterministic generator (mulberry32), so a failure replays. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, so a failure replays. */
+export { prng as rng } from "./prng.js";
+
 
 /** Up to `n` items of `list`, chosen by `random` but always including the first and last. */
 export function sample<T>(list: T[], n: number, random: () => number): T[] {
