@@ -153,6 +153,11 @@ export function writeRawJSON(w: ProtoWriter, value: unknown): void {
   w.end(at);
 }
 
+/** Kube's nesting limit: text shorter than twice this cannot nest deeper. */
+const MAX_JSON_DEPTH = 10000;
+/** 16 digits in a row, or an exponent of 3 digits: the only ways past ±(2^53-1) or float64's range. */
+const MAY_BREAK_NUMBER_RULES = /\d{16}|\d[eE][+-]?\d{3}/;
+
 export function readRawJSON(r: ProtoReader, end: number): unknown {
   let raw: string | undefined;
   while (r.pos < end) {
@@ -162,6 +167,8 @@ export function readRawJSON(r: ProtoReader, end: number): unknown {
   }
   if (raw === undefined || raw === "") return undefined;
   // The same limits as a JSON body: kube's depth, float64's range, integers kept exact.
+  // Most raw fields (managedFields' fieldsV1) can break none of them: a cheap look first.
+  if (raw.length < 2 * MAX_JSON_DEPTH && !MAY_BREAK_NUMBER_RULES.test(raw)) return JSON.parse(raw);
   const scan = scanJSON(raw);
   if (scan.tooDeep) throw new Error(`json: invalid character '${scan.tooDeepAt}' exceeded max depth`);
   if (scan.outOfRange !== undefined) throw new Error(`json: cannot unmarshal number ${scan.outOfRange} into Go value of type float64`);
