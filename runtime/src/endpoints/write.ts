@@ -58,11 +58,14 @@ export async function handleUpdate(ctx: RequestContext, env: Env, subresource: "
   checkName(obj, name, namespace);
   if (env.scope.def.namespaced) obj.metadata.namespace = namespace;
   else delete obj.metadata.namespace;
+  const uid = obj.metadata.uid;
   const updated = await env.store.update(namespace, name, subresource, () => deepCopyJSON(obj), {
     dryRun: wq.dryRun,
     fieldManager: wq.fieldManager,
     userAgent: ctx.req.headers["user-agent"],
     admission: writeAdmission(ctx, env, "UPDATE"),
+    // rest.DefaultUpdatedObjectInfo: a body uid becomes a storage precondition (409 when it differs)
+    preconditions: uid ? { uid } : undefined,
   });
   writeObject(ctx, env, 200, updated, target);
 }

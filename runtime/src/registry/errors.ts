@@ -41,7 +41,12 @@ export function toStatusError(err: unknown, scope: ResourceScope, name: string, 
       case "Conflict":
         return errors.conflict(scope.gr, name, OPTIMISTIC_LOCK_MESSAGE);
       case "InvalidObj":
-        return errors.conflict(scope.gr, name, err.message);
+        // storeerr.InterpretUpdateError/InterpretDeleteError wrap the whole StorageError.Error() text
+        return errors.conflict(
+          scope.gr,
+          name,
+          `StorageError: invalid object, Code: 4, Key: ${err.key}, ResourceVersion: 0, AdditionalErrorMsg: ${err.message}`,
+        );
       case "Expired":
         return errors.gone(err.message);
       case "TooLargeResourceVersion":

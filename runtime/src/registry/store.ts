@@ -37,6 +37,11 @@ export interface WriteOptions {
   fieldManager?: string;
   userAgent?: string;
   admission?: WriteAdmission;
+  /**
+   * Storage preconditions of an update: a PUT body's `metadata.uid` (rest.DefaultUpdatedObjectInfo
+   * Preconditions), checked against the stored object before anything else (409 when it differs).
+   */
+  preconditions?: { uid: string };
 }
 
 export interface DeleteOptions {
@@ -169,6 +174,8 @@ export class GenericStore {
     const key = this.key(namespace, name);
     const manager = managerName(opts.fieldManager, opts.userAgent);
     const tryUpdate = async (current: KubeObject): Promise<KubeObject> => {
+      // Read with ignoreNotFound (below): a missing object arrives here with empty metadata.
+      if (current.metadata.resourceVersion === undefined) throw errors.notFound(this.scope.gr, name);
       const requested = produce(deepCopyJSON(current));
       const rm = metaOf(requested);
       const rv = rm.resourceVersion;
@@ -192,7 +199,10 @@ export class GenericStore {
       return next;
     };
     try {
-      return await this.storage.guaranteedUpdate(key, tryUpdate);
+      // store.go Update reads with ignoreNotFound, so a uid precondition fails (409) even when
+      // the object is missing; without preconditions a missing object is KeyNotFound (404) either way.
+      const preconditions = opts.preconditions;
+      return await this.storage.guaranteedUpdate(key, tryUpdate, preconditions ? { preconditions, ignoreNotFound: true } : undefined);
     } catch (err) {
       if (err instanceof NoChange) return this.markTransient(err.obj);
       if (err instanceof DeleteDuringUpdate) {
