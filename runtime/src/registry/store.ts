@@ -174,8 +174,6 @@ export class GenericStore {
     const key = this.key(namespace, name);
     const manager = managerName(opts.fieldManager, opts.userAgent);
     const tryUpdate = async (current: KubeObject): Promise<KubeObject> => {
-      // Read with ignoreNotFound (below): a missing object arrives here with empty metadata.
-      if (current.metadata.resourceVersion === undefined) throw errors.notFound(this.scope.gr, name);
       const requested = produce(deepCopyJSON(current));
       const rm = metaOf(requested);
       const rv = rm.resourceVersion;
@@ -199,10 +197,8 @@ export class GenericStore {
       return next;
     };
     try {
-      // store.go Update reads with ignoreNotFound, so a uid precondition fails (409) even when
-      // the object is missing; without preconditions a missing object is KeyNotFound (404) either way.
-      const preconditions = opts.preconditions;
-      return await this.storage.guaranteedUpdate(key, tryUpdate, preconditions ? { preconditions, ignoreNotFound: true } : undefined);
+      // store.go Update: no create on update, so a missing object is 404 before any precondition.
+      return await this.storage.guaranteedUpdate(key, tryUpdate, opts.preconditions ? { preconditions: opts.preconditions } : undefined);
     } catch (err) {
       if (err instanceof NoChange) return this.markTransient(err.obj);
       if (err instanceof DeleteDuringUpdate) {
