@@ -35,7 +35,21 @@ const BLOCKING = new Set<FieldError["type"]>([
   "FieldValueTypeInvalid",
 ]);
 
+/**
+ * cel.NewValidator's hasXValidations: whether the kind has CEL rules at all (properties,
+ * items, additionalProperties; not allOf/anyOf/oneOf/not). Without rules there is no
+ * validator, so no "rules were not checked" line either.
+ */
+function hasCelRules(s: StructuralSchema | undefined): boolean {
+  if (!s) return false;
+  if ((s["x-kubernetes-validations"]?.length ?? 0) > 0) return true;
+  if (hasCelRules(s.items)) return true;
+  if (typeof s.additionalProperties === "object" && hasCelRules(s.additionalProperties)) return true;
+  return Object.values(s.properties ?? {}).some(hasCelRules);
+}
+
 export function createSchemaValidation(schema: StructuralSchema, compiled: CompiledValidator): SchemaValidation {
+  const withRules = hasCelRules(schema);
   return {
     schema,
     applyDefaults(obj) {
@@ -50,8 +64,9 @@ export function createSchemaValidation(schema: StructuralSchema, compiled: Compi
       }
       errs.push(...validateEmbeddedResources(obj, schema));
       errs.push(...validateListTypes(obj, schema));
+      if (!withRules) return errs;
       if (errs.some((e) => BLOCKING.has(e.type))) {
-        // Upstream adds this with a nil path and a nil bad value.
+        // Upstream (strategy.go hasBlockingErr) adds this with a nil path and a nil bad value.
         errs.push(
           fieldError.invalid(NIL_PATH, null, "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"),
         );
