@@ -9,6 +9,7 @@ import type { RequestInfo } from "../../runtime/src/api/request.js";
 import type { FieldError, ResourceDefinition } from "../../runtime/src/api/resource.js";
 import { createResourceHandler, type ResourceHandlerOptions } from "../../runtime/src/endpoints/index.js";
 import { createStorage, type KVStore, type StoreOptions } from "../../runtime/src/storage/index.js";
+import { Cacher } from "../../runtime/src/storage/cacher/index.js";
 
 export const GROUP = "test.skai.io";
 export const GV = `${GROUP}/v1`;
@@ -143,10 +144,13 @@ export async function startHarness(
   opts: ResourceHandlerOptions = {},
   defs = [widgetDef, gadgetDef],
   storageOpts: StoreOptions = {},
+  serving: { watchCache?: boolean } = {},
 ): Promise<Harness> {
   const storage = createStorage("memory:", storageOpts);
+  // --watch-cache: the handlers over kube's cacher in front of the store (closing it closes the store)
+  const served = serving.watchCache ? new Cacher(storage) : storage;
   const observed: Harness["observed"] = [];
-  const handler = createResourceHandler(defs, storage, {
+  const handler = createResourceHandler(defs, served, {
     ...opts,
     observe: (verb, resource, code, seconds) => observed.push([verb, resource, code, seconds]),
   });
@@ -172,7 +176,7 @@ export async function startHarness(
     async close() {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
-      await storage.close();
+      await served.close();
     },
   };
 }

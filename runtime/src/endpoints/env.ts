@@ -10,7 +10,7 @@ import type { ListCache } from "./list-cache.js";
 export interface ResourceHandlerOptions {
   /** Metrics hook, called once per request when it completes (watch: when the stream ends). */
   observe?: (verb: string, resource: string, code: number, seconds: number) => void;
-  /** Interval of BOOKMARK events for allowWatchBookmarks watches (default 60 s). */
+  /** Interval of BOOKMARK events for allowWatchBookmarks watches served by the watch cache (default 60 s, kube's defaultBookmarkFrequency). */
   bookmarkIntervalMs?: number;
   /** Watch timeout without timeoutSeconds is random in [min, 2*min) (default 1800 s). */
   minRequestTimeoutSeconds?: number;

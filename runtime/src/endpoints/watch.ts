@@ -54,13 +54,18 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
   const wopts: WatchOptions = { revision, recursive: true };
   if (sel.predicate) wopts.predicate = sel.predicate;
   if (lq.sendInitialEvents === true) wopts.sendInitialEvents = true;
-  if (lq.allowWatchBookmarks) wopts.bookmarkIntervalMs = env.opts.bookmarkIntervalMs;
 
   // get.go handleWatch: no timeoutSeconds (or 0) takes --min-request-timeout times [1, 2); a negative one
   // is a deadline already past, so the watch ends as soon as it has started
   const min = env.opts.minRequestTimeoutSeconds;
   const requested = lq.timeoutSeconds === undefined ? 0 : watchTimeoutSeconds(ctx.query.get("timeoutSeconds")!);
   const timeoutSeconds = requested ? requested : min + Math.random() * min;
+  // setTimeout fires at once for delays beyond 2^31-1 ms: cap (~24.8 days)
+  const deadline = Date.now() + Math.min(timeoutSeconds * 1000, 2 ** 31 - 1);
+  // The deadline reaches the storage as kube's context deadline reaches the cacher (get.go
+  // context.WithTimeout before rw.Watch): the watch cache sends a bookmark 2 s before it.
+  // Without the cache no bookmarks, as kube's etcd3 watcher (only watch-list's end bookmark).
+  if (lq.allowWatchBookmarks) wopts.clientBookmarks = { frequencyMs: env.opts.bookmarkIntervalMs, deadline };
 
   const res = ctx.res;
   res.statusCode = 200;
@@ -123,8 +128,7 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
   }
   const w = watcher;
   const stop = () => w.stop();
-  // setTimeout fires at once for delays beyond 2^31-1 ms: cap (~24.8 days)
-  const timer = setTimeout(stop, Math.min(timeoutSeconds * 1000, 2 ** 31 - 1));
+  const timer = setTimeout(stop, Math.max(0, deadline - Date.now()));
   timer.unref();
   ctx.signal.addEventListener("abort", stop, { once: true });
   res.once("close", stop);

@@ -87,6 +87,15 @@ export interface WatchOptions {
    * storage so their revision never runs ahead of an undelivered event.
    */
   bookmarkIntervalMs?: number;
+  /**
+   * The client's allowWatchBookmarks, and when the server ends the watch (`deadline`, epoch
+   * ms, from timeoutSeconds). Only the watch cache honours it, as kube's cacher does: a
+   * BOOKMARK at its latest revision about every `frequencyMs` and 2 s before the deadline,
+   * when that revision is newer than the watch's start. Other storages ignore it: kube's
+   * etcd3 watcher sends external clients no bookmarks (progress notifications are for the
+   * cache, as `bookmarkIntervalMs` is here).
+   */
+  clientBookmarks?: { frequencyMs: number; deadline?: number };
 }
 
 /**

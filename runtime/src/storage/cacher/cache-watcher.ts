@@ -9,6 +9,7 @@
 import { watchExpired } from "../errors.js";
 import type { KubeObject, Predicate, WatchEvent, Watcher } from "../interface.js";
 import { INITIAL_EVENTS_END_ANNOTATION } from "../watch-hub.js";
+import { nextBookmarkTime } from "./bookmark-schedule.js";
 import type { CacheEvent, CacheListener, WatchCache } from "./watch-cache.js";
 
 export interface CacheWatchParams {
@@ -18,6 +19,8 @@ export interface CacheWatchParams {
   /** The revision the client asked for (error messages). */
   requested: number;
   bookmarkIntervalMs?: number;
+  /** The client allows bookmarks: kube's cacher schedule (bookmark-schedule.ts) and delivery rule. */
+  clientBookmarks?: { frequencyMs: number; deadline?: number };
   bufferSize: number;
 }
 
@@ -37,6 +40,14 @@ export class CacheWatcher implements Watcher, CacheListener {
   private state: "pending" | "open" | "ending" | "stopped" = "pending";
   private error: unknown = undefined;
   private bookmarkDue = false;
+  /**
+   * The revision the client is known to be at once its watch started (the snapshot's, or
+   * the last replayed event's): kube's cache_watcher.go `process` sends a bookmark only
+   * when it is newer than that, so a quiet watch gets none.
+   */
+  private startRevision = 0;
+  private clientBookmarkDue = false;
+  private clientBookmarkTimer: NodeJS.Timeout | undefined;
   private wakers: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly wakeFn = () => this.signal();
@@ -63,6 +74,7 @@ export class CacheWatcher implements Watcher, CacheListener {
       if (snapshot.initialEventsEnd) this.initial.push(bookmark(from, true));
     }
     this.cursor = from;
+    this.startRevision = from;
     this.liveFrom = c.rev;
     this.state = "open";
     c.watchers.add(this);
@@ -73,7 +85,24 @@ export class CacheWatcher implements Watcher, CacheListener {
       }, this.p.bookmarkIntervalMs);
       this.timer.unref();
     }
+    this.scheduleClientBookmark();
     this.signal();
+  }
+
+  /** Arms the timer of the next client bookmark; each one re-arms it, as kube requeues the watcher after dispatching. */
+  private scheduleClientBookmark(): void {
+    const b = this.p.clientBookmarks;
+    if (!b || !(b.frequencyMs > 0) || this.state !== "open") return;
+    const now = Date.now();
+    const at = nextBookmarkTime(now, b.frequencyMs, b.deadline);
+    if (at === undefined) return;
+    this.clientBookmarkTimer = setTimeout(() => {
+      this.clientBookmarkTimer = undefined;
+      this.clientBookmarkDue = true;
+      this.signal();
+      this.scheduleClientBookmark();
+    }, Math.min(at - now, 2 ** 31 - 1));
+    this.clientBookmarkTimer.unref();
   }
 
   /** The watch cannot start (too old, too large, storage closed): next() rejects with it. */
@@ -120,6 +149,8 @@ export class CacheWatcher implements Watcher, CacheListener {
     this.cache.watchers.delete(this);
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    if (this.clientBookmarkTimer) clearTimeout(this.clientBookmarkTimer);
+    this.clientBookmarkTimer = undefined;
   }
 
   private signal(): void {
@@ -178,6 +209,13 @@ export class CacheWatcher implements Watcher, CacheListener {
         this.cursor = Math.max(this.cursor, this.cache.rev);
         return { value: bookmark(this.cursor), done: false };
       }
+      if (this.clientBookmarkDue) {
+        this.clientBookmarkDue = false;
+        // As above, at the cache's latest revision (kube's lastProcessedResourceVersion).
+        this.cursor = Math.max(this.cursor, this.cache.rev);
+        if (this.cursor > this.startRevision) return { value: bookmark(this.cursor), done: false };
+        continue;
+      }
       await new Promise<void>((resolve) => this.wakers.push(resolve));
     }
   }
@@ -198,6 +236,8 @@ export class CacheWatcher implements Watcher, CacheListener {
         return "gone";
       }
       this.cursor = ce.revision;
+      // kube's processInterval raises the start over every event it replays, matching or not
+      if (ce.revision <= this.liveFrom) this.startRevision = Math.max(this.startRevision, ce.revision);
       if (!this.matches(ce.key)) continue;
       if (ce.revision > this.liveFrom && this.queued > 0) this.queued--;
       const out = transform(ce, this.p.predicate);

@@ -176,6 +176,7 @@ export class Cacher implements Storage {
       predicate: opts.predicate,
       requested: opts.revision,
       bookmarkIntervalMs: opts.bookmarkIntervalMs,
+      clientBookmarks: opts.clientBookmarks,
       bufferSize: this.opts.watchBufferSize,
     });
     if (opts.revision === 0 || opts.sendInitialEvents) {
