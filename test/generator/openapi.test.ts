@@ -148,7 +148,9 @@ describe("OpenAPI v3 document", () => {
     const notebook = schema(name);
     assert.match(notebook.description, /interactive development environment/);
     const spec = notebook.properties.spec;
-    assert.match(spec.description, /desired state of a Notebook/);
+    // The field's own doc, then its type's: kubectl prints both, so they must differ.
+    assert.equal(spec.description, "Specification of the desired behavior of the Notebook.");
+    assert.match(deref(spec).description, /desired state of a Notebook/);
     const image = deref(spec).properties.image;
     assert.equal(image.description, "Container image that runs the notebook server.");
     assert.equal(image.type, "string");

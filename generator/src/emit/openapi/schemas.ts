@@ -122,9 +122,13 @@ export function objectTypeSchema(t: ObjectType): JsonSchema {
   };
 }
 
-function descriptionOf(model: ApiModel, id: string | undefined): string | undefined {
-  return id ? model.types[id]?.description || undefined : undefined;
-}
+/**
+ * The spec and status fields' own docs, in kube's words for its kinds (apps/v1 Deployment).
+ * Never the referenced type's description: kubectl explain prints a field's description
+ * and then its `$ref`'d type's, so a copy would print the same text twice.
+ */
+const specDoc = (kind: string) => `Specification of the desired behavior of the ${kind}.`;
+const statusDoc = (kind: string) => `Most recently observed status of the ${kind}.`;
 
 /** kube defaults spec and status to `{}`; only valid when the type requires no field. */
 function emptyDefault(model: ApiModel, id: string): {} | undefined {
@@ -137,9 +141,9 @@ export function kindSchema(model: ApiModel, group: string, version: string, kind
     apiVersion: { description: API_VERSION_DOC, type: "string" },
     kind: { description: KIND_DOC, type: "string" },
     metadata: refWith(OBJECT_META, { default: {}, description: OBJECT_META_DOC }),
-    spec: refWith(kind.spec, { default: emptyDefault(model, kind.spec), description: descriptionOf(model, kind.spec) }),
+    spec: refWith(kind.spec, { default: emptyDefault(model, kind.spec), description: specDoc(kind.name) }),
   };
-  if (kind.status) properties.status = refWith(kind.status, { default: emptyDefault(model, kind.status), description: descriptionOf(model, kind.status) });
+  if (kind.status) properties.status = refWith(kind.status, { default: emptyDefault(model, kind.status), description: statusDoc(kind.name) });
   const gvk: Gvk = { group, kind: kind.name, version };
   return {
     ...(kind.description ? { description: kind.description } : {}),
