@@ -5,7 +5,7 @@
  * (GuaranteedUpdate with those preconditions; no create on update for a CRD), pkg/storage/interfaces.go
  * (Preconditions.Check), pkg/storage/errors.go (StorageError.Error) and
  * pkg/storage/errors/storage.go (InterpretUpdateError -> NewConflict). So a different uid is
- * 409 Conflict, checked before resourceVersion and validation, for the main resource and /status.
+ * 409 Conflict, checked before resourceVersion and validation, for the main resource, /status and /scale.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -47,6 +47,22 @@ describe("PUT with a metadata.uid: a storage precondition (store.go Update)", ()
     const status = await call(h, "PUT", `${ns()}/u1/status`, body);
     assert.equal(status.status, 409);
     assert.deepEqual(status.body, conflictStatus("u1", preconditionMessage("u1", other, stored)));
+  });
+
+  it("a PUT to /scale uses the Scale's uid the same way (apiextensions etcd.go scaleUpdatedObjectInfo)", async () => {
+    const c = await call(h, "POST", ns(), widget("u4"));
+    const scale = await call(h, "GET", `${ns()}/u4/scale`);
+    assert.equal(scale.body.metadata.uid, c.body.metadata.uid);
+    const body = structuredClone(scale.body);
+    body.metadata.uid = "other";
+    body.spec.replicas = 7;
+    const put = await call(h, "PUT", `${ns()}/u4/scale`, body);
+    assert.equal(put.status, 409);
+    assert.deepEqual(put.body, conflictStatus("u4", preconditionMessage("u4", "other", c.body.metadata.uid)));
+    body.metadata.uid = c.body.metadata.uid;
+    const ok = await call(h, "PUT", `${ns()}/u4/scale`, body);
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body.spec.replicas, 7);
   });
 
   it("the uid is checked before resourceVersion and validation", async () => {

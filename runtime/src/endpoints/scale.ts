@@ -48,6 +48,8 @@ export async function handleUpdateScale(ctx: RequestContext, env: Env): Promise<
       fieldManager: wq.fieldManager,
       userAgent: ctx.req.headers["user-agent"],
       admission: writeAdmission(ctx, env, "UPDATE"),
+      // apiextensions' scaleUpdatedObjectInfo.Preconditions: the Scale body's uid, as for PUT
+      preconditions: scale.metadata.uid ? { uid: scale.metadata.uid } : undefined,
     },
   );
   writeValue(ctx, 200, toScale(def, updated), { ...target, convert: undefined });
