@@ -34,7 +34,8 @@ let defs: ResourceDefinition[];
 
 before(async () => {
   server = await startGeneratedServer();
-  agent = adminAgent(server.dir);
+  // Idle sockets are dropped well before the server's 90 s idle close, so none is reused as it closes.
+  agent = adminAgent(server.dir, { timeout: 30_000 });
   const served = JSON.parse(readFileSync(path.join(repoRoot, "generated/package.json"), "utf8"));
   assert.ok(served.name);
   defs = [];
@@ -76,7 +77,9 @@ let serial = 0;
 const nextName = (def: ResourceDefinition) => `${def.kind.toLowerCase()}-${def.version}-${++serial}`;
 
 const send = (url: string, method: string, body: string, contentType = "application/json") =>
-  request(url, { method, body, agent, headers: { "Content-Type": contentType }, deadlineMs: 120_000 });
+  request(url, { method, body, agent, headers: { "Content-Type": contentType }, deadlineMs: 120_000 }).catch((e: Error) => {
+    throw new Error(`${method} ${url} (${contentType}, ${body.length} bytes): ${e.message}`);
+  });
 
 /** Never a 5xx (nor a dropped connection): a Status when it is an error. */
 function noServerError(r: Reply, what: string): void {
