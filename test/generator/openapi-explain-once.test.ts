@@ -10,26 +10,19 @@
 // not repeat its type's description; kube's own kinds give spec and status field docs of
 // their own (apps/v1 Deployment: "Specification of the desired behavior of the Deployment.").
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { startKubectlStub, type KubectlStub } from "../support/kubectl-stub.js";
 import { encodeOpenAPIv2 } from "../support/openapi-v2-protobuf.js";
 import { requires } from "../support/requirements.js";
 
-const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const kubectlSkip = requires("kubectl");
 const GV = "skai.io/v1alpha1";
 
-let server: Server;
-let base = "";
-let home = "";
+let stub: KubectlStub;
 
 before(async () => {
   if (kubectlSkip) return;
@@ -42,30 +35,26 @@ before(async () => {
     "/openapi/v3": { paths: { [`apis/${GV}`]: { serverRelativeURL: `/openapi/v3/apis/${GV}?hash=0` } } },
     "/version": { major: "1", minor: "32", gitVersion: "v1.32.0" },
   };
-  server = createServer((req, res) => {
-    const path = (req.url ?? "").split("?")[0];
+  stub = await startKubectlStub(routes, (_req, res, path) => {
     if (path === "/openapi/v2") {
       res.writeHead(200, { "Content-Type": "application/com.github.proto-openapi.spec.v2.v1.0+protobuf" });
-      return res.end(v2);
+      res.end(v2);
+      return true;
     }
-    const body = path === `/openapi/v3/apis/${GV}` ? v3 : routes[path] !== undefined ? JSON.stringify(routes[path]) : undefined;
-    // /api 404: client-go then treats the core group as absent.
-    res.writeHead(body === undefined ? 404 : 200, { "Content-Type": "application/json" });
-    res.end(body ?? JSON.stringify({ kind: "Status", apiVersion: "v1", status: "Failure", reason: "NotFound", code: 404 }));
+    if (path !== `/openapi/v3/apis/${GV}`) return false;
+    res.writeHead(200, { "Content-Type": "application/json" });
+    res.end(v3);
+    return true;
   });
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  home = mkdtempSync(join(tmpdir(), "kubectl-explain-once-"));
-  writeFileSync(join(home, "config"), "apiVersion: v1\nkind: Config\n");
 });
 
-after(() => {
-  server?.close();
-  if (home) rmSync(home, { recursive: true, force: true });
-});
+after(() => stub?.close());
 
-const explain = async (...args: string[]) =>
-  (await run("kubectl", ["explain", ...args, "--server", base, "--kubeconfig", join(home, "config"), "--cache-dir", join(home, "cache")], { env: { ...process.env, HOME: home } })).stdout;
+const explain = async (...args: string[]) => {
+  const r = await stub.kubectl(["explain", ...args]);
+  assert.equal(r.code, 0, r.err);
+  return r.out;
+};
 
 const occurrences = (text: string, needle: string) => text.split(needle).length - 1;
 

@@ -4,27 +4,19 @@
 // server-side validation (PATCH op with inline fieldValidation), client-side `apply`
 // sends a strategic merge patch computed from the patch extensions.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { readDefinitions } from "../../generator/src/read/index.js";
 import { buildV3Document } from "../../generator/src/emit/openapi/index.js";
+import { startKubectlStub, type KubectlStub } from "../support/kubectl-stub.js";
 import { requires } from "../support/requirements.js";
 
-const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const kubectlSkip = requires("kubectl");
 const hasKubectl = !kubectlSkip;
 
-let server: Server;
-let base = "";
-let home = "";
+let stub: KubectlStub;
 /** Requests the stub saw, for the write tests. */
 const seen: { method: string; url: string; contentType?: string; body: string }[] = [];
 const NB = "/apis/skai.io/v1alpha1/namespaces/default/notebooks";
@@ -51,34 +43,30 @@ before(async () => {
     "/openapi/v3": { paths: { [`apis/${gv}`]: { serverRelativeURL: `/openapi/v3/apis/${gv}?hash=0` } } },
     "/version": { major: "1", minor: "32", gitVersion: "v1.32.0" },
   };
-  server = createServer(async (req, res) => {
-    const path = (req.url ?? "").split("?")[0];
-    let text = "";
-    for await (const chunk of req) text += chunk;
+  stub = await startKubectlStub(routes, (req, res, path, text) => {
     seen.push({ method: req.method!, url: req.url!, contentType: req.headers["content-type"], body: text });
-    let body = path === `/openapi/v3/apis/${gv}` ? doc : routes[path] !== undefined ? JSON.stringify(routes[path]) : undefined;
-    if (path === `${NB}/nb1` && (req.method === "GET" || req.method === "PATCH")) body = JSON.stringify(live);
     if (path === NB && req.method === "POST") {
       res.writeHead(201, { "Content-Type": "application/json" });
-      return res.end(text);
+      res.end(text);
+      return true;
     }
-    // /api 404: client-go then treats the core group as absent.
-    res.writeHead(body === undefined ? 404 : 200, { "Content-Type": "application/json" });
-    res.end(body ?? JSON.stringify({ kind: "Status", apiVersion: "v1", status: "Failure", reason: "NotFound", code: 404 }));
+    let body: string | undefined;
+    if (path === `/openapi/v3/apis/${gv}`) body = doc;
+    if (path === `${NB}/nb1` && (req.method === "GET" || req.method === "PATCH")) body = JSON.stringify(live);
+    if (body === undefined) return false;
+    res.writeHead(200, { "Content-Type": "application/json" });
+    res.end(body);
+    return true;
   });
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  home = mkdtempSync(join(tmpdir(), "kubectl-explain-"));
-  writeFileSync(join(home, "config"), "apiVersion: v1\nkind: Config\n");
 });
 
-after(() => {
-  server?.close();
-  if (home) rmSync(home, { recursive: true, force: true });
-});
+after(() => stub?.close());
 
-const explain = async (...args: string[]) =>
-  (await run("kubectl", ["explain", ...args, "--server", base, "--kubeconfig", join(home, "config"), "--cache-dir", join(home, "cache")], { env: { ...process.env, HOME: home } })).stdout;
+const explain = async (...args: string[]) => {
+  const r = await stub.kubectl(["explain", ...args]);
+  assert.equal(r.code, 0, r.err);
+  return r.out;
+};
 
 describe("kubectl explain on the generated OpenAPI v3", { skip: kubectlSkip }, () => {
   it("prints a kind's doc comment and fields", async () => {
@@ -104,16 +92,7 @@ describe("kubectl explain on the generated OpenAPI v3", { skip: kubectlSkip }, (
 });
 
 describe("kubectl writes against the generated OpenAPI v3", { skip: kubectlSkip }, () => {
-  const kubectl = async (args: string[], input: string) => {
-    const child = execFile("kubectl", [...args, "--server", base, "--kubeconfig", join(home, "config"), "--cache-dir", join(home, "cache")], { env: { ...process.env, HOME: home } });
-    child.stdin!.end(input);
-    let out = "";
-    let err = "";
-    child.stdout!.on("data", (d) => (out += d));
-    child.stderr!.on("data", (d) => (err += d));
-    const code = await new Promise<number | null>((ok) => child.on("close", ok));
-    return { code, out, err };
-  };
+  const kubectl = (args: string[], input: string) => stub.kubectl(args, input);
 
   it("create --validate=strict trusts server-side validation (no OpenAPI v2 needed)", async () => {
     seen.length = 0;
