@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { startKubectlStub, type KubectlStub } from "../support/kubectl-stub.js";
+import { discoveryRoutes, startKubectlStub, type KubectlStub } from "../support/kubectl-stub.js";
 import { encodeOpenAPIv2 } from "../support/openapi-v2-protobuf.js";
 import { requires } from "../support/requirements.js";
 
@@ -29,12 +29,7 @@ before(async () => {
   const v3 = readFileSync(join(root, "generated/openapi/v3/apis", `${GV}.json`));
   const v2 = encodeOpenAPIv2(JSON.parse(readFileSync(join(root, "generated/openapi/v2.json"), "utf8")));
   const notebooks = { name: "notebooks", singularName: "notebook", namespaced: true, kind: "Notebook", verbs: ["get", "list"], shortNames: ["nb"] };
-  const routes: Record<string, unknown> = {
-    "/apis": { kind: "APIGroupList", groups: [{ name: "skai.io", versions: [{ groupVersion: GV, version: "v1alpha1" }], preferredVersion: { groupVersion: GV, version: "v1alpha1" } }] },
-    [`/apis/${GV}`]: { kind: "APIResourceList", apiVersion: "v1", groupVersion: GV, resources: [notebooks] },
-    "/openapi/v3": { paths: { [`apis/${GV}`]: { serverRelativeURL: `/openapi/v3/apis/${GV}?hash=0` } } },
-    "/version": { major: "1", minor: "32", gitVersion: "v1.32.0" },
-  };
+  const routes = discoveryRoutes("skai.io", "v1alpha1", [notebooks]);
   stub = await startKubectlStub(routes, (_req, res, path) => {
     if (path === "/openapi/v2") {
       res.writeHead(200, { "Content-Type": "application/com.github.proto-openapi.spec.v2.v1.0+protobuf" });
@@ -50,11 +45,7 @@ before(async () => {
 
 after(() => stub?.close());
 
-const explain = async (...args: string[]) => {
-  const r = await stub.kubectl(["explain", ...args]);
-  assert.equal(r.code, 0, r.err);
-  return r.out;
-};
+const explain = (...args: string[]) => stub.explain(...args);
 
 const occurrences = (text: string, needle: string) => text.split(needle).length - 1;
 

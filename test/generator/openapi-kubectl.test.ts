@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { readDefinitions } from "../../generator/src/read/index.js";
 import { buildV3Document } from "../../generator/src/emit/openapi/index.js";
-import { startKubectlStub, type KubectlStub } from "../support/kubectl-stub.js";
+import { discoveryRoutes, startKubectlStub, type KubectlStub } from "../support/kubectl-stub.js";
 import { requires } from "../support/requirements.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -37,12 +37,7 @@ before(async () => {
     name: k.plural, singularName: k.singular, namespaced: k.scope === "Namespaced", kind: k.name,
     verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"], shortNames: k.shortNames,
   }));
-  const routes: Record<string, unknown> = {
-    "/apis": { kind: "APIGroupList", groups: [{ name: group.name, versions: [{ groupVersion: gv, version: version.name }], preferredVersion: { groupVersion: gv, version: version.name } }] },
-    [`/apis/${gv}`]: { kind: "APIResourceList", apiVersion: "v1", groupVersion: gv, resources },
-    "/openapi/v3": { paths: { [`apis/${gv}`]: { serverRelativeURL: `/openapi/v3/apis/${gv}?hash=0` } } },
-    "/version": { major: "1", minor: "32", gitVersion: "v1.32.0" },
-  };
+  const routes = discoveryRoutes(group.name, version.name, resources);
   stub = await startKubectlStub(routes, (req, res, path, text) => {
     seen.push({ method: req.method!, url: req.url!, contentType: req.headers["content-type"], body: text });
     if (path === NB && req.method === "POST") {
@@ -62,11 +57,7 @@ before(async () => {
 
 after(() => stub?.close());
 
-const explain = async (...args: string[]) => {
-  const r = await stub.kubectl(["explain", ...args]);
-  assert.equal(r.code, 0, r.err);
-  return r.out;
-};
+const explain = (...args: string[]) => stub.explain(...args);
 
 describe("kubectl explain on the generated OpenAPI v3", { skip: kubectlSkip }, () => {
   it("prints a kind's doc comment and fields", async () => {

@@ -24,7 +24,24 @@ export interface KubectlResult {
 export interface KubectlStub {
   /** Runs kubectl against the stub, with `input` on its standard input. */
   kubectl(args: string[], input?: string): Promise<KubectlResult>;
+  /** `kubectl explain <args>`'s output; a failing explain fails the test. */
+  explain(...args: string[]): Promise<string>;
   close(): void;
+}
+
+/**
+ * The routes kubectl reads before anything else: one group-version in aggregated-free
+ * discovery, its resources, the OpenAPI v3 index pointing at `/openapi/v3/apis/<gv>`
+ * (the test serves that document), and /version.
+ */
+export function discoveryRoutes(group: string, version: string, resources: object[]): Record<string, unknown> {
+  const gv = `${group}/${version}`;
+  return {
+    "/apis": { kind: "APIGroupList", groups: [{ name: group, versions: [{ groupVersion: gv, version }], preferredVersion: { groupVersion: gv, version } }] },
+    [`/apis/${gv}`]: { kind: "APIResourceList", apiVersion: "v1", groupVersion: gv, resources },
+    "/openapi/v3": { paths: { [`apis/${gv}`]: { serverRelativeURL: `/openapi/v3/apis/${gv}?hash=0` } } },
+    "/version": { major: "1", minor: "32", gitVersion: "v1.32.0" },
+  };
 }
 
 export async function startKubectlStub(routes: Record<string, unknown>, handler: StubHandler = () => false): Promise<KubectlStub> {
@@ -41,7 +58,12 @@ export async function startKubectlStub(routes: Record<string, unknown>, handler:
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const home = mkdtempSync(join(tmpdir(), "kubectl-stub-"));
   writeFileSync(join(home, "config"), "apiVersion: v1\nkind: Config\n");
-  return {
+  const stub: KubectlStub = {
+    async explain(...args) {
+      const r = await stub.kubectl(["explain", ...args]);
+      if (r.code !== 0) throw new Error(`kubectl explain ${args.join(" ")} exited ${r.code}: ${r.err}`);
+      return r.out;
+    },
     async kubectl(args, input = "") {
       const child = execFile("kubectl", [...args, "--server", base, "--kubeconfig", join(home, "config"), "--cache-dir", join(home, "cache")], { env: { ...process.env, HOME: home } });
       child.stdin!.end(input);
@@ -57,4 +79,5 @@ export async function startKubectlStub(routes: Record<string, unknown>, handler:
       rmSync(home, { recursive: true, force: true });
     },
   };
+  return stub;
 }
