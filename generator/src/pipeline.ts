@@ -5,6 +5,7 @@ import { checkModel } from "./check/index.js";
 import { finishFile } from "./codegen/format.js";
 import type { EmittedFile } from "./codegen/file.js";
 import { emitters, type EmitContext } from "./emit/index.js";
+import { loadConfig, outputNames, resolveConfig, type LoadedConfig, type ResolvedConfig } from "./config/index.js";
 import { ensureManifestCertificates, readManifestCertificates } from "./emit/manifests/certs.js";
 import type { ApiModel } from "./model/types.js";
 import { readDefinitions } from "./read/index.js";
@@ -24,6 +25,8 @@ export interface GenerateOptions {
   certs?: { dir: string; create: boolean };
   /** A ts-morph project to reuse across runs (watch mode); see ReadOptions.project. */
   project?: Project;
+  /** The project's configuration as loaded (config/load.ts); absent: the one found from projectRoot upwards. */
+  config?: LoadedConfig;
   /** Called as each step starts, for progress output. */
   onStep?: (step: string) => void;
 }
@@ -35,15 +38,17 @@ export interface GenerateResult {
   files: EmittedFile[];
   /** Milliseconds spent per step. */
   timings: Record<string, number>;
+  /** The configuration with its defaults, once the groups are known. */
+  config?: ResolvedConfig;
   /** `definitions/protobuf.lock.json` as this run numbered it; absent when reading failed. */
   protobufLock?: ProtobufLockFile;
 }
 
-export const DEFAULT_CONTEXT: EmitContext = {
-  runtimeModule: "@skai-gen/runtime",
-  packageName: "@skai/api",
-  generatorVersion: GENERATOR_VERSION,
-};
+/** The emit context for a resolved configuration. */
+export function emitContext(config: ResolvedConfig): EmitContext {
+  const names = outputNames(config);
+  return { runtimeModule: "@skai-gen/runtime", packageName: names.packageName, names, generatorVersion: GENERATOR_VERSION };
+}
 
 /** read -> model -> check -> emit: everything but writing, so `generate`, `verify` and tests share it. */
 export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
@@ -63,14 +68,15 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
   const protobuf = await time("protobuf", () => protobufStep(path.resolve(opts.definitionsDir), projectRoot, read.model));
   // The checks run even when reading found problems: a run reports every mistake, not the first batch.
   const diagnostics = [...read.diagnostics, ...protobuf.diagnostics, ...(await time("check", () => checkModel(read.model, { projectRoot })))];
-  if (diagnostics.length > 0) return { model: read.model, diagnostics, files: [], timings };
+  const config = resolveConfig(opts.config ?? loadConfig(projectRoot), read.model.groups.map((g) => g.name));
+  if (diagnostics.length > 0) return { model: read.model, diagnostics, files: [], timings, config };
 
   const certificates = opts.certs
     ? opts.certs.create
       ? ensureManifestCertificates(opts.certs.dir, read.model)
       : readManifestCertificates(opts.certs.dir)
     : undefined;
-  const ctx: EmitContext = { ...DEFAULT_CONTEXT, ...(certificates ? { certificates } : {}) };
+  const ctx: EmitContext = { ...emitContext(config), ...(certificates ? { certificates } : {}) };
   const emitted = await time("emit", async () => {
     const perEmitter = await Promise.all(emitters.map((e) => e.emit(read.model, ctx)));
     return perEmitter.flat();
@@ -78,7 +84,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
   assertUniquePaths(emitted);
   const files = await time("format", () => Promise.all(emitted.map(finishFile)));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { model: read.model, diagnostics, files, timings, protobufLock: protobuf.lock };
+  return { model: read.model, diagnostics, files, timings, config, protobufLock: protobuf.lock };
 }
 
 function assertUniquePaths(files: EmittedFile[]): void {

@@ -1,6 +1,7 @@
 import { existsSync, watch as fsWatch } from "node:fs";
 import path from "node:path";
 import type { Project } from "ts-morph";
+import type { LoadedConfig } from "../config/index.js";
 import { generate } from "../pipeline.js";
 import { createProject } from "../read/index.js";
 import { writeTree } from "../write/writer.js";
@@ -8,6 +9,7 @@ import { writeLock } from "../write/lock.js";
 import { guard, reportDiagnostics } from "./report.js";
 
 export interface GenerateCommandOptions {
+  config: LoadedConfig;
   definitionsDir: string;
   outDir: string;
   watch: boolean;
@@ -34,6 +36,8 @@ async function runOnce(opts: GenerateCommandOptions, quiet: boolean, project?: P
   const started = performance.now();
   const result = await generate({
     definitionsDir: opts.definitionsDir,
+    projectRoot: opts.config.projectRoot,
+    config: opts.config,
     project,
     certs: opts.certs,
     onStep: (step) => {

@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../check/diagnostic.js";
 import { formatDiagnostic } from "../check/diagnostic.js";
+import { ConfigError } from "../config/index.js";
 
 /** Prints every diagnostic of a run, then a count; the caller exits 1. */
 export function reportDiagnostics(diagnostics: Diagnostic[]): void {
@@ -17,6 +18,10 @@ export async function guard(fn: () => Promise<number>): Promise<number> {
   try {
     return await fn();
   } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`skai-gen: ${err.message}\n`);
+      return 1;
+    }
     const e = err as Error;
     process.stderr.write(`skai-gen: ${e.message}\n`);
     if (process.env.SKAI_GEN_DEBUG) process.stderr.write(`${e.stack}\n`);

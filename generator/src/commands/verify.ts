@@ -1,16 +1,18 @@
 import path from "node:path";
+import type { LoadedConfig } from "../config/index.js";
 import { generate } from "../pipeline.js";
 import { diffTree } from "../write/writer.js";
 import { lockIsCurrent } from "../write/lock.js";
 import { guard, reportDiagnostics } from "./report.js";
 
 export function verifyCommand(opts: {
+  config: LoadedConfig;
   definitionsDir: string;
   outDir: string;
   certs?: { dir: string; create: false };
 }): Promise<number> {
   return guard(async () => {
-    const result = await generate({ definitionsDir: opts.definitionsDir, certs: opts.certs });
+    const result = await generate({ definitionsDir: opts.definitionsDir, projectRoot: opts.config.projectRoot, config: opts.config, certs: opts.certs });
     if (result.diagnostics.length > 0) {
       reportDiagnostics(result.diagnostics);
       return 1;

@@ -1,12 +1,15 @@
 import type { EmittedFile } from "../codegen/file.js";
+import type { OutputNames } from "../config/types.js";
 import type { ApiModel } from "../model/types.js";
 
 /** Settings every emitter may read; they do not change the model. */
 export interface EmitContext {
   /** Package name of the apiserver runtime generated code imports. */
   runtimeModule: string;
-  /** Package name of the generated package. */
+  /** Package name of the generated package (`names.packageName`, kept for brevity). */
   packageName: string;
+  /** Every name the output carries, from the project's configuration (config/resolve.ts). */
+  names: OutputNames;
   /** skai-gen's version, for headers and version info. */
   generatorVersion: string;
   /** CA and serving certificate for the manifests (`generate --certs`, see emit/manifests/certs.ts); absent = placeholders. */ certificates?: { caPem: string; servingCertPem: string; servingKeyPem: string };

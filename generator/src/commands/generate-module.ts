@@ -1,0 +1,43 @@
+import type { CommandModule } from "yargs";
+import { generateCommand } from "./generate.js";
+import { folder, projectConfig, type GlobalArgs } from "./options.js";
+import { guard } from "./report.js";
+
+interface GenerateArgs extends GlobalArgs {
+  definitions?: string;
+  out?: string;
+  watch: boolean;
+  certs: boolean;
+  "cert-dir": string;
+  verbose: boolean;
+}
+
+export const generateModule: CommandModule<GlobalArgs, GenerateArgs> = {
+  command: "generate",
+  describe: "Read the definitions, check them and write every artifact into the generated package",
+  builder: (y) =>
+    y
+      .option("definitions", { type: "string", describe: "Folder of <group>/<version>/*.ts definitions (default: the configuration's, else definitions)" })
+      .option("out", { type: "string", describe: "Output folder, the generated package (default: the configuration's, else generated)" })
+      .option("watch", { type: "boolean", default: false, describe: "Regenerate on every change in the definitions" })
+      .option("certs", {
+        type: "boolean",
+        default: false,
+        describe: "Create (once) a CA and serving certificate in --cert-dir and put them in the manifests",
+      })
+      .option("cert-dir", { type: "string", default: ".skai-gen/certs", describe: "Folder of the manifests' CA and serving certificate" })
+      .option("verbose", { type: "boolean", default: false, describe: "Print each step's timing and every file written" }),
+  handler: async (argv) => {
+    process.exitCode = await guard(async () => {
+      const loaded = projectConfig(argv);
+      return generateCommand({
+        config: loaded,
+        definitionsDir: folder(argv.definitions, loaded.config.definitions, "definitions", loaded),
+        outDir: folder(argv.out, loaded.config.out, "generated", loaded),
+        watch: argv.watch,
+        verbose: argv.verbose,
+        certs: argv.certs ? { dir: folder(argv["cert-dir"], undefined, ".skai-gen/certs", loaded), create: true } : undefined,
+      });
+    });
+  },
+};

@@ -1,0 +1,7 @@
+import type { CommandModule } from "yargs";
+import { generateModule } from "./generate-module.js";
+import { verifyModule } from "./verify-module.js";
+
+/** Every `skai-gen` command; adding one means adding its module here. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const commands: CommandModule<any, any>[] = [generateModule, verifyModule];
