@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../check/diagnostic.js";
 import { formatDiagnostic } from "../check/diagnostic.js";
-import { ConfigError } from "../config/index.js";
+import { UserError } from "../user-error.js";
 
 /** Prints every diagnostic of a run, then a count; the caller exits 1. */
 export function reportDiagnostics(diagnostics: Diagnostic[]): void {
@@ -18,7 +18,7 @@ export async function guard(fn: () => Promise<number>): Promise<number> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof UserError) {
       process.stderr.write(`skai-gen: ${err.message}\n`);
       return 1;
     }

@@ -1,13 +1,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { LoadedConfig } from "./resolve.js";
+import { UserError } from "../user-error.js";
 import type { SkaiGenConfig } from "./types.js";
 
 export const CONFIG_FILE = "skai-gen.config.json";
 const PACKAGE_FIELD = "skai-gen";
 
 /** A mistake in the configuration: reported as one line naming the file, never a stack trace. */
-export class ConfigError extends Error {}
+export class ConfigError extends UserError {}
 
 /**
  * Finds the configuration for a command run in `cwd`: an explicit `--config`

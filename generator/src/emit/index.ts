@@ -3,6 +3,7 @@ import { clientEmitter } from "./client.js";
 import { conversionEmitter } from "./conversion.js";
 import type { Emitter } from "./emitter.js";
 import { docsEmitter } from "./docs.js";
+import { gitattributesEmitter } from "./gitattributes.js";
 import { imageEmitter } from "./image.js";
 import { manifestsEmitter } from "./manifests.js";
 import { openapiEmitter } from "./openapi/index.js";
@@ -18,4 +19,4 @@ import { validatorsEmitter } from "./validators.js";
 export type { Emitter, EmitContext } from "./emitter.js";
 
 /** Every emitter, in the order their files are listed. Adding an artifact means adding one line here. */
-export const emitters: Emitter[] = [packageEmitter, openapiEmitter, clientEmitter, typesEmitter, schemasEmitter, validatorsEmitter, serverEmitter, protobufEmitter, admissionEmitter, conversionEmitter, pluginProvidersEmitter, pluginEmitter, manifestsEmitter, imageEmitter, docsEmitter];
+export const emitters: Emitter[] = [packageEmitter, openapiEmitter, clientEmitter, typesEmitter, schemasEmitter, validatorsEmitter, serverEmitter, protobufEmitter, admissionEmitter, conversionEmitter, pluginProvidersEmitter, pluginEmitter, manifestsEmitter, imageEmitter, docsEmitter, gitattributesEmitter];

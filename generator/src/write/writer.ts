@@ -1,6 +1,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { EmittedFile } from "../codegen/file.js";
+import { assertOwned, withManifest } from "./ownership.js";
 import { listOwnedFiles } from "./tree.js";
 
 export interface TreeDiff {
@@ -12,8 +13,9 @@ export interface TreeDiff {
   removed: string[];
 }
 
-/** Compares emitted files with what is on disk under `outDir`. */
-export async function diffTree(outDir: string, files: EmittedFile[]): Promise<TreeDiff> {
+/** Compares emitted files (and their manifest) with what is on disk under `outDir`. */
+export async function diffTree(outDir: string, emitted: EmittedFile[]): Promise<TreeDiff> {
+  const files = withManifest(emitted);
   const onDisk = new Set(await listOwnedFiles(outDir));
   const diff: TreeDiff = { added: [], changed: [], removed: [] };
   await Promise.all(
@@ -32,10 +34,13 @@ export async function diffTree(outDir: string, files: EmittedFile[]): Promise<Tr
 /**
  * The one place the generator writes: brings `outDir` to exactly `files`,
  * touching only files whose content changed (so watchers and incremental
- * builds see real changes only) and removing stale ones.
+ * builds see real changes only) and removing stale ones. Refuses, writing
+ * nothing, when the folder holds files the generator did not write.
  */
-export async function writeTree(outDir: string, files: EmittedFile[]): Promise<TreeDiff> {
-  const diff = await diffTree(outDir, files);
+export async function writeTree(outDir: string, emitted: EmittedFile[]): Promise<TreeDiff> {
+  await assertOwned(outDir, await listOwnedFiles(outDir));
+  const files = withManifest(emitted);
+  const diff = await diffTree(outDir, emitted);
   const byPath = new Map(files.map((f) => [f.path, f]));
   await Promise.all(
     [...diff.added, ...diff.changed].map(async (p) => {
