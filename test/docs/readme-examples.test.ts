@@ -1,0 +1,129 @@
+/**
+ * The examples of README.md and the docs pages this suite owns are true:
+ * every ```ts block type-checks (with its own imports, against this
+ * repository's built packages: SKAI's `@skai/api`, the skai-gen client and
+ * runtime, the definitions prelude), and every `skai-gen` command and flag a
+ * shell block shows exists. A block that is not meant to compile says so:
+ * ```ts nocheck.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { after, describe, it } from "node:test";
+import ts from "typescript";
+import { codeBlocks, exampleProjects, REPO_ROOT, type CodeBlock } from "./markdown.js";
+
+/** The pages whose examples are checked; a page not written yet is skipped. */
+const PAGES = ["README.md", "docs/getting-started.md", "docs/definitions-language.md", "docs/configuration.md"].filter((p) =>
+  existsSync(path.join(REPO_ROOT, p)),
+);
+const CLI = path.join(REPO_ROOT, "generator/bin/skai-gen.js");
+
+const COMPILER_OPTIONS: ts.CompilerOptions = {
+  strict: true,
+  noEmit: true,
+  skipLibCheck: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  // Examples show a call and leave its result unused; that is not a mistake here.
+  noUnusedLocals: false,
+};
+
+/**
+ * Type errors of every example, by project, with the page's line numbers. One
+ * program compiles them all (each file is a module of its own), so the
+ * declarations of node, kubernetes-types and the packages are read once.
+ */
+function typeErrors(projects: Array<{ root: string; files: Array<{ path: string; block: CodeBlock }> }>): Map<string, string[]> {
+  const byFile = new Map<string, { root: string; block: CodeBlock }>();
+  for (const p of projects) for (const f of p.files) byFile.set(path.join(p.root, f.path), { root: p.root, block: f.block });
+  const program = ts.createProgram([...byFile.keys()], COMPILER_OPTIONS);
+  const errors = new Map<string, string[]>(projects.map((p) => [p.root, []]));
+  for (const d of ts.getPreEmitDiagnostics(program)) {
+    const message = ts.flattenDiagnosticMessageText(d.messageText, "\n");
+    const owner = d.file ? byFile.get(path.resolve(d.file.fileName)) : undefined;
+    if (!owner || d.start === undefined) {
+      // Not in an example (a package's declarations): every example is suspect.
+      for (const list of errors.values()) list.push(`${d.file?.fileName ?? ""}: ${message}`);
+      continue;
+    }
+    const { line } = d.file!.getLineAndCharacterOfPosition(d.start);
+    errors.get(owner.root)!.push(`${owner.block.file}:${owner.block.line + line}: ${message}`);
+  }
+  return errors;
+}
+
+/** `skai-gen <command> [--flag ...]` uses in the shell blocks: command -> flags and where they were shown. */
+function cliUses(blocks: CodeBlock[]): Map<string, Array<{ flags: string[]; at: string }>> {
+  const uses = new Map<string, Array<{ flags: string[]; at: string }>>();
+  for (const b of blocks) {
+    if (!["sh", "bash", "shell", "console"].includes(b.lang)) continue;
+    b.content.split("\n").forEach((raw, i) => {
+      const line = raw.replace(/\s#.*$/, "");
+      const m = /(?:^|\s|\/)skai-gen(?:\.js)?(?=\s|$)((?:\s+[^\s|;&]+)*)/.exec(line);
+      if (!m) return;
+      const words = m[1].trim().split(/\s+/).filter(Boolean);
+      const command = words[0] && !words[0].startsWith("-") ? words[0] : "";
+      const flags = words.filter((w) => w.startsWith("--")).map((w) => w.replace(/=.*$/, ""));
+      const list = uses.get(command) ?? uses.set(command, []).get(command)!;
+      list.push({ flags, at: `${b.file}:${b.line + i}` });
+    });
+  }
+  return uses;
+}
+
+function help(command: string): { status: number | null; text: string } {
+  const r = spawnSync(process.execPath, [CLI, ...(command ? [command] : []), "--help"], { encoding: "utf8", cwd: REPO_ROOT });
+  return { status: r.status, text: `${r.stdout}${r.stderr}` };
+}
+
+describe("docs examples", () => {
+  const scratch = mkdtempSync(path.join(REPO_ROOT, "test", ".scratch-docs-"));
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  const projects = PAGES.flatMap((page) =>
+    exampleProjects(codeBlocks(page), "example.ts").map((project, i) => ({
+      ...project,
+      page,
+      root: path.join(scratch, `${page.replace(/\W+/g, "-")}-${i}`),
+    })),
+  );
+  let errors: Map<string, string[]> | undefined;
+  /** Writes every example, then compiles them all once, on first use. */
+  const errorsOf = (root: string): string[] => {
+    if (!errors) {
+      for (const p of projects)
+        for (const f of p.files) {
+          mkdirSync(path.dirname(path.join(p.root, f.path)), { recursive: true });
+          writeFileSync(path.join(p.root, f.path), f.content);
+        }
+      errors = typeErrors(projects);
+    }
+    return errors.get(root) ?? [];
+  };
+  for (const page of PAGES) {
+    describe(page, () => {
+      for (const project of projects.filter((p) => p.page === page)) {
+        it(`${project.at} type-checks`, () => assert.deepEqual(errorsOf(project.root), []));
+      }
+    });
+  }
+
+  describe("skai-gen commands and flags shown in shell blocks exist", () => {
+    const uses = cliUses(PAGES.flatMap((p) => codeBlocks(p)));
+    const root = help("");
+    it("the CLI answers --help", () => assert.equal(root.status, 0, root.text));
+    const listed = new Set([...root.text.matchAll(/^\s+skai-gen (\S+)/gm)].map((m) => m[1]));
+    for (const [command, shown] of uses) {
+      it(`skai-gen ${command || "(no command)"}`, () => {
+        if (command) assert.ok(listed.has(command), `${shown[0].at}: skai-gen ${command} is not a command (skai-gen --help lists ${[...listed].join(", ")})`);
+        const text = command ? help(command).text : root.text;
+        for (const use of shown)
+          for (const flag of use.flags)
+            assert.ok(new RegExp(`(^|\\s)${flag}(\\s|,|$)`, "m").test(text), `${use.at}: skai-gen ${command} has no flag ${flag}`);
+      });
+    }
+  });
+});
