@@ -69,7 +69,7 @@ tlsServer.keepAliveTimeout = 60_000;
 await new Promise<void>((r) => tlsServer.listen(0, "127.0.0.1", () => r()));
 const tlsPort = (tlsServer.address() as AddressInfo).port;
 const kc = new KubeConfig();
-kc.loadFromString(renderKubeconfig({ server: `https://127.0.0.1:${tlsPort}`, caPem: ca.certPem, clientCertPem: admin.certPem, clientKeyPem: admin.keyPem }));
+kc.loadFromString(renderKubeconfig({ name: "bench", server: `https://127.0.0.1:${tlsPort}`, caPem: ca.certPem, clientCertPem: admin.certPem, clientKeyPem: admin.keyPem }));
 const agent = new https.Agent({ keepAlive: true, ca: ca.certPem, cert: admin.certPem, key: admin.keyPem });
 const rawHttps = () =>
   new Promise((resolve, reject) => {

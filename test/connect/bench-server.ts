@@ -5,11 +5,12 @@
 import { join } from "node:path";
 import { runServer } from "../../runtime/src/server/run.js";
 import { datasets, notebooks, openapi, providers, trainingJobs } from "./fixtures.js";
+import { TEST_SERVER_NAMES } from "../support/server-names.js";
 
 const [kubeconfig, dir] = process.argv.slice(2);
 await runServer(
   [`--kubeconfig=${kubeconfig}`, "--secure-port=0", "--storage=memory:", `--cert-dir=${join(dir!, "certs")}`, `--kubeconfig-out=${join(dir!, "kc")}`],
   [notebooks, trainingJobs, datasets],
   openapi,
-  { connect: { "skai.io/v1alpha1": providers }, server: { log: () => {} } },
+  { names: TEST_SERVER_NAMES, connect: { "skai.io/v1alpha1": providers }, server: { log: () => {} } },
 );

@@ -15,6 +15,7 @@ import { mergeLines } from "../../runtime/src/connect/index.js";
 import { dialExec, type ExecConnection, type ExecStreamsWanted } from "../../runtime/src/connect/exec-client.js";
 import { runServer, type RunningServer } from "../../runtime/src/server/run.js";
 import { aggregatorRequest, FakeKubeApiServer, type SimpleResponse } from "../support/fake-kube-apiserver.js";
+import { TEST_SERVER_NAMES } from "../support/server-names.js";
 
 function definition(partial: Partial<ResourceDefinition> & Pick<ResourceDefinition, "kind" | "plural" | "singular" | "subresources">): ResourceDefinition {
   return {
@@ -101,7 +102,7 @@ export async function startEnv(options: EnvOptions = {}): Promise<Env> {
     [`--kubeconfig=${kube.kubeconfigPath()}`, "--secure-port=0", "--storage=memory:", `--cert-dir=${join(dir, "certs")}`, `--kubeconfig-out=${join(dir, "kc")}`],
     [notebooks, trainingJobs, datasets],
     openapi,
-    { out: (l) => printed.push(l), handleSignals: false, connect: { "skai.io/v1alpha1": providers }, admissionPlugins: options.admissionPlugins, server: { log: () => {} } },
+    { names: TEST_SERVER_NAMES, out: (l) => printed.push(l), handleSignals: false, connect: { "skai.io/v1alpha1": providers }, admissionPlugins: options.admissionPlugins, server: { log: () => {} } },
   );
   if (!server) throw new Error(printed.join("\n"));
   const ca = readFileSync(join(dir, "certs", "ca.crt"), "utf8");

@@ -77,9 +77,10 @@ test("openssl agrees about chains and extensions", { skip: requires("openssl") }
 });
 
 test("the kubeconfig embeds server, CA and client credentials", () => {
-  const text = renderKubeconfig({ server: "https://127.0.0.1:8443", caPem: "CA", clientCertPem: "CERT", clientKeyPem: "KEY" });
+  const text = renderKubeconfig({ name: "shop", server: "https://127.0.0.1:8443", caPem: "CA", clientCertPem: "CERT", clientKeyPem: "KEY" });
   const cfg = parseYAML(text);
-  assert.equal(cfg["current-context"], "skai");
+  assert.equal(cfg["current-context"], "shop");
+  assert.equal(cfg.clusters[0].name, "shop");
   assert.equal(cfg.clusters[0].cluster.server, "https://127.0.0.1:8443");
   assert.equal(Buffer.from(cfg.clusters[0].cluster["certificate-authority-data"], "base64").toString(), "CA");
   assert.equal(Buffer.from(cfg.users[0].user["client-key-data"], "base64").toString(), "KEY");

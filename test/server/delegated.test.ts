@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { runServer, type RunningServer } from "../../runtime/src/server/run.js";
 import { aggregatorRequest, FakeKubeApiServer } from "../support/fake-kube-apiserver.js";
 import { echoHandler, openapi, resources } from "./fixtures.js";
+import { TEST_SERVER_NAMES } from "../support/server-names.js";
 
 const dir = mkdtempSync(join(tmpdir(), "skai-delegated-"));
 let kube: FakeKubeApiServer;
@@ -24,7 +25,7 @@ before(async () => {
     [`--kubeconfig=${kube.kubeconfigPath()}`, "--secure-port=0", "--storage=memory:", `--cert-dir=${join(dir, "certs")}`, `--kubeconfig-out=${join(dir, "kc")}`],
     resources,
     openapi,
-    { out: (l) => printed.push(l), handleSignals: false, server: { resourceHandler: echoHandler, log: () => {} } },
+    { names: TEST_SERVER_NAMES, out: (l) => printed.push(l), handleSignals: false, server: { resourceHandler: echoHandler, log: () => {} } },
   );
   assert.ok(started, printed.join("\n"));
   server = started;

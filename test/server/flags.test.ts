@@ -1,24 +1,27 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseServerFlags } from "../../runtime/src/server/flags.js";
+import { parseServerFlags, serverUsage } from "../../runtime/src/server/flags.js";
 import { parseGoDuration } from "../../runtime/src/server/duration.js";
 
-test("defaults follow kube-apiserver, with local-development bind address and paths", () => {
-  assert.deepEqual(parseServerFlags([]), {
+/** The generated server passes these from its configuration. */
+const DEFAULTS = { stateDir: ".shop", etcdPrefix: "/registry/shop.example.com" };
+
+test("defaults follow kube-apiserver, with local-development bind address and paths in the server's state folder", () => {
+  assert.deepEqual(parseServerFlags([], DEFAULTS), {
     securePort: 8443,
     bindAddress: "127.0.0.1",
     tlsCertFile: undefined,
     tlsPrivateKeyFile: undefined,
     clientCAFile: undefined,
     tlsSANs: [],
-    storage: "sqlite:.skai/data.db",
-    etcdPrefix: "/registry/skai.io",
+    storage: "sqlite:.shop/data.db",
+    etcdPrefix: "/registry/shop.example.com",
     etcdCAFile: undefined,
     etcdCertFile: undefined,
     etcdKeyFile: undefined,
     watchCache: true,
-    certDir: ".skai/certs",
-    kubeconfigOut: ".skai/kubeconfig",
+    certDir: ".shop/certs",
+    kubeconfigOut: ".shop/kubeconfig",
     maxRequestsInflight: 400,
     maxMutatingRequestsInflight: 200,
     requestTimeoutMs: 60_000,
@@ -29,12 +32,12 @@ test("defaults follow kube-apiserver, with local-development bind address and pa
 });
 
 test("delegated auth is on with --delegated-auth or any kube-apiserver connection flag", () => {
-  assert.equal(parseServerFlags(["--delegated-auth"]).delegatedAuth, true);
-  const f = parseServerFlags(["--requestheader-client-ca-file=rh.crt", "--requestheader-allowed-names=front-proxy-client", "--client-ca-file=ca.crt"]);
+  assert.equal(parseServerFlags(["--delegated-auth"], DEFAULTS).delegatedAuth, true);
+  const f = parseServerFlags(["--requestheader-client-ca-file=rh.crt", "--requestheader-allowed-names=front-proxy-client", "--client-ca-file=ca.crt"], DEFAULTS);
   assert.equal(f.delegatedAuth, true);
   assert.deepEqual(f.authFlags, { "requestheader-client-ca-file": "rh.crt", "requestheader-allowed-names": ["front-proxy-client"], "client-ca-file": "ca.crt" });
   // A client CA alone stays standalone.
-  assert.equal(parseServerFlags(["--client-ca-file=ca.crt"]).delegatedAuth, false);
+  assert.equal(parseServerFlags(["--client-ca-file=ca.crt"], DEFAULTS).delegatedAuth, false);
 });
 
 test("flags take --flag value and --flag=value", () => {
@@ -51,7 +54,7 @@ test("flags take --flag value and --flag=value", () => {
     "--tls-san=10.0.0.1",
     "--max-requests-inflight=0",
     "--request-timeout=1m30s",
-  ]);
+  ], DEFAULTS);
   assert.equal(f.securePort, 9443);
   assert.equal(f.bindAddress, "0.0.0.0");
   assert.equal(f.storage, "memory:");
@@ -61,15 +64,15 @@ test("flags take --flag value and --flag=value", () => {
   assert.deepEqual(f.tlsSANs, ["api.skai.svc", "10.0.0.1"]);
   assert.equal(f.maxRequestsInflight, 0);
   assert.equal(f.requestTimeoutMs, 90_000);
-  assert.equal(parseServerFlags(["-h"]).help, true);
+  assert.equal(parseServerFlags(["-h"], DEFAULTS).help, true);
 });
 
 test("bad flags are reported", () => {
-  assert.throws(() => parseServerFlags(["--nope"]), /nope/);
-  assert.throws(() => parseServerFlags(["--secure-port=abc"]), /invalid argument "abc" for "--secure-port" flag/);
-  assert.throws(() => parseServerFlags(["--secure-port=70000"]), /at most 65535/);
-  assert.throws(() => parseServerFlags(["--tls-cert-file=a.crt"]), /given together/);
-  assert.throws(() => parseServerFlags(["--request-timeout=soon"]), /time: invalid duration "soon"/);
+  assert.throws(() => parseServerFlags(["--nope"], DEFAULTS), /nope/);
+  assert.throws(() => parseServerFlags(["--secure-port=abc"], DEFAULTS), /invalid argument "abc" for "--secure-port" flag/);
+  assert.throws(() => parseServerFlags(["--secure-port=70000"], DEFAULTS), /at most 65535/);
+  assert.throws(() => parseServerFlags(["--tls-cert-file=a.crt"], DEFAULTS), /given together/);
+  assert.throws(() => parseServerFlags(["--request-timeout=soon"], DEFAULTS), /time: invalid duration "soon"/);
 });
 
 test("Go durations", () => {
@@ -79,4 +82,13 @@ test("Go durations", () => {
   assert.equal(parseGoDuration("0"), 0);
   assert.throws(() => parseGoDuration("5"), /missing unit/);
   assert.throws(() => parseGoDuration(""), /invalid duration/);
+});
+
+test("--help names the program and the defaults it was given", () => {
+  const usage = serverUsage({ program: "shop-apiserver", kubeconfigContext: "shop", ...DEFAULTS });
+  assert.match(usage, /^Usage: shop-apiserver \[flags\]/);
+  assert.match(usage, /--cert-dir path .*\(default \.shop\/certs\)/);
+  assert.match(usage, /--kubeconfig-out path .*\(default \.shop\/kubeconfig\)/);
+  assert.match(usage, /\(default sqlite:\.shop\/data\.db\)/);
+  assert.match(usage, /--etcd-prefix string .*\(default \/registry\/shop\.example\.com\)/);
 });

@@ -17,6 +17,7 @@ import { writeKubeconfig } from "../../runtime/src/server/kubeconfig.js";
 import { runServer, type RunningServer } from "../../runtime/src/server/run.js";
 import { locate, requires } from "../support/requirements.js";
 import { openapi, resources } from "./fixtures.js";
+import { TEST_SERVER_NAMES } from "../support/server-names.js";
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "skai-impersonation-"));
@@ -44,6 +45,7 @@ describe("kubectl --as against our server", { timeout: 120_000, skip: requires("
       resources,
       openapi,
       {
+        names: TEST_SERVER_NAMES,
         out: () => {},
         handleSignals: false,
         admissionPlugins: [recordUser],
@@ -61,7 +63,7 @@ describe("kubectl --as against our server", { timeout: 120_000, skip: requires("
     const local = ensureCertificates(join(dir, "certs"));
     const carol = createClientCertificate(local.ca, "carol", ["devs"]);
     carolKubeconfig = join(dir, "carol.kubeconfig");
-    writeKubeconfig(carolKubeconfig, { server: server.url, caPem: local.ca.certPem, clientCertPem: carol.certPem, clientKeyPem: carol.keyPem, user: "carol" });
+    writeKubeconfig(carolKubeconfig, { server: server.url, caPem: local.ca.certPem, clientCertPem: carol.certPem, clientKeyPem: carol.keyPem, user: "carol", name: "test" });
   });
   after(() => server?.close());
   beforeEach(() => {

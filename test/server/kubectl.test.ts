@@ -12,6 +12,7 @@ import { promisify } from "node:util";
 import { runServer, type RunningServer } from "../../runtime/src/server/run.js";
 import { echoHandler, openapi, resources } from "./fixtures.js";
 import { requires } from "../support/requirements.js";
+import { TEST_SERVER_NAMES } from "../support/server-names.js";
 
 const KUBECTL = "kubectl";
 const run = promisify(execFile);
@@ -24,7 +25,7 @@ before(async () => {
     ["--secure-port=0", "--storage=memory:", `--cert-dir=${join(dir, "certs")}`, `--kubeconfig-out=${join(dir, "kubeconfig")}`],
     resources,
     openapi,
-    { out: (l) => printed.push(l), handleSignals: false, server: { resourceHandler: echoHandler, log: () => {} } },
+    { names: TEST_SERVER_NAMES, out: (l) => printed.push(l), handleSignals: false, server: { resourceHandler: echoHandler, log: () => {} } },
   );
   assert.ok(started);
   server = started;

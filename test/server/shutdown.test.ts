@@ -33,12 +33,14 @@ test("SIGTERM shuts a runServer process down cleanly", async () => {
   const dir = mkdtempSync(join(tmpdir(), "skai-sigterm-"));
   const fixtures = fileURLToPath(new URL("./fixtures.ts", import.meta.url));
   const run = fileURLToPath(new URL("../../runtime/src/server/run.ts", import.meta.url));
+  const names = fileURLToPath(new URL("../support/server-names.ts", import.meta.url));
   const main = join(dir, "main.mts");
   writeFileSync(
     main,
     `import { runServer } from ${JSON.stringify(run)};
 import { resources, openapi, echoHandler } from ${JSON.stringify(fixtures)};
-await runServer(process.argv.slice(2), resources, openapi, { server: { resourceHandler: echoHandler } });
+import { TEST_SERVER_NAMES } from ${JSON.stringify(names)};
+await runServer(process.argv.slice(2), resources, openapi, { names: TEST_SERVER_NAMES, server: { resourceHandler: echoHandler } });
 `,
   );
   const child = spawn(process.execPath, ["--import", "tsx", main, "--secure-port=0", "--storage=memory:", `--cert-dir=${join(dir, "certs")}`, `--kubeconfig-out=${join(dir, "kc")}`], {

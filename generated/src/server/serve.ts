@@ -16,6 +16,12 @@ const openapi = loadOpenAPIDocuments(new URL("../../", import.meta.url), [
 
 // log/exec: the user's providers (definitions/<group>/<version>/connect.ts), else the built-in pod proxy.
 await runServer(process.argv.slice(2), resources, openapi, {
+  names: {
+    program: "skai-apiserver",
+    stateDir: ".skai",
+    etcdPrefix: "/registry/skai.io",
+    kubeconfigContext: "skai",
+  },
   connect: connectProviders,
   // definitions/admission.ts: run after the built-in plugins (NamespaceLifecycle in a cluster).
   admissionPlugins: userAdmissionPlugins,

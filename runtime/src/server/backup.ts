@@ -16,13 +16,16 @@ import { connect, createServer, type Server } from "node:net";
 import { resolve } from "node:path";
 import { openSqliteBackend } from "../storage/sqlite.js";
 import { parseServerFlags } from "./flags.js";
+import type { ServerNames } from "./names.js";
 
 export const STORAGE_COMMANDS = ["backup", "restore"] as const;
 
-export const STORAGE_COMMANDS_USAGE = `Usage:
-  <server> backup <file> [--storage=sqlite:<path>]    online copy of the SQLite database to <file>
-  <server> restore <file> [--storage=sqlite:<path>]   replace the database with <file> (server stopped)
+export function storageCommandsUsage(program: string): string {
+  return `Usage:
+  ${program} backup <file> [--storage=sqlite:<path>]    online copy of the SQLite database to <file>
+  ${program} restore <file> [--storage=sqlite:<path>]   replace the database with <file> (server stopped)
 For etcd storage use etcdctl snapshot save / restore.`;
+}
 
 const socketPath = (dbPath: string) => `${dbPath}.backup.sock`;
 
@@ -118,13 +121,13 @@ async function restore(dbPath: string, file: string): Promise<string> {
  * Runs `backup <file>` / `restore <file>` (argv[0] is the command); prints one
  * line and sets the exit code (1 on failure, 2 on bad usage).
  */
-export async function runStorageCommand(argv: string[], out: (line: string) => void): Promise<void> {
+export async function runStorageCommand(argv: string[], out: (line: string) => void, names: ServerNames): Promise<void> {
   const [command, file, ...flagArgs] = argv;
   try {
     if (!file || file.startsWith("-")) throw Object.assign(new Error(`${command}: missing <file>`), { usage: true });
     let storage: string;
     try {
-      storage = parseServerFlags(flagArgs).storage;
+      storage = parseServerFlags(flagArgs, names).storage;
     } catch (err) {
       throw Object.assign(err as Error, { usage: true });
     }
@@ -133,7 +136,7 @@ export async function runStorageCommand(argv: string[], out: (line: string) => v
     out(command === "backup" ? await backup(dbPath, target) : await restore(dbPath, target));
   } catch (err) {
     const usage = (err as { usage?: boolean }).usage;
-    out(`Error: ${(err as Error).message}${usage ? `\n\n${STORAGE_COMMANDS_USAGE}` : ""}`);
+    out(`Error: ${(err as Error).message}${usage ? `\n\n${storageCommandsUsage(names.program)}` : ""}`);
     process.exitCode = usage ? 2 : 1;
   }
 }

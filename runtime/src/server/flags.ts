@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { delegatedAuthFlags, type FlagValues } from "../auth/index.js";
 import { parseGoDuration } from "./duration.js";
+import { inStateDir, type FlagDefaults, type ServerNames } from "./names.js";
 
 export interface ServerFlags {
   securePort: number;
@@ -62,19 +63,22 @@ function authUsage(): string {
 
 const AUTH_USAGE = authUsage();
 
-export const SERVER_USAGE = `Usage: <server> [flags]
+/** The server's --help: the program's name and the defaults it runs with. */
+export function serverUsage(names: ServerNames): string {
+  const { program, stateDir, etcdPrefix } = names;
+  return `Usage: ${program} [flags]
 
 Secure serving:
   --secure-port int                     HTTPS port (default 8443; 0 picks a free port)
   --bind-address ip                     address to listen on (default 127.0.0.1; 0.0.0.0 for all interfaces)
   --tls-cert-file path                  serving certificate (PEM); without it a self-signed one is made in --cert-dir
   --tls-private-key-file path           key of --tls-cert-file
-  --cert-dir path                       where generated certificates live (default .skai/certs)
+  --cert-dir path                       where generated certificates live (default ${inStateDir(stateDir, "certs")})
   --tls-san name                        extra hostname or IP for the generated serving certificate (repeatable)
 
 Authentication:
   --client-ca-file path                 CA bundle for client certificates (default: the CA in --cert-dir)
-  --kubeconfig-out path                 where to write the admin kubeconfig (default .skai/kubeconfig)
+  --kubeconfig-out path                 where to write the admin kubeconfig (default ${inStateDir(stateDir, "kubeconfig")})
 
 Delegated authentication and authorization (behind kube-apiserver):
   --delegated-auth                      authenticate and authorize through kube-apiserver (in-cluster config
@@ -82,8 +86,8 @@ Delegated authentication and authorization (behind kube-apiserver):
 ${AUTH_USAGE}
 
 Storage:
-  --storage spec                        sqlite:<path>, memory: or etcd://host:port[,host:port...] (default sqlite:.skai/data.db)
-  --etcd-prefix string                  etcd key prefix (default /registry/skai.io)
+  --storage spec                        sqlite:<path>, memory: or etcd://host:port[,host:port...] (default ${defaultStorage(stateDir)})
+  --etcd-prefix string                  etcd key prefix (default ${etcdPrefix})
   --etcd-cafile path                    CA bundle to verify etcd (https)
   --etcd-certfile path                  client certificate for etcd
   --etcd-keyfile path                   key of --etcd-certfile
@@ -96,6 +100,11 @@ Limits:
 
   -h, --help                            this help
 `;
+}
+
+function defaultStorage(stateDir: string): string {
+  return `sqlite:${inStateDir(stateDir, "data.db")}`;
+}
 
 function integer(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -103,8 +112,11 @@ function integer(flag: string, value: string | undefined, fallback: number): num
   return Number(value);
 }
 
-/** Throws an Error with a user-facing message on unknown flags or bad values. */
-export function parseServerFlags(argv: string[]): ServerFlags {
+/**
+ * Throws an Error with a user-facing message on unknown flags or bad values.
+ * Paths default to files in the server's state folder.
+ */
+export function parseServerFlags(argv: string[], defaults: FlagDefaults): ServerFlags {
   // kube's `--watch-cache=false`: parseArgs booleans take no value, so it is read here.
   let watchCache = true;
   argv = argv.filter((a) => {
@@ -169,14 +181,14 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     tlsPrivateKeyFile: values["tls-private-key-file"],
     clientCAFile: values["client-ca-file"],
     tlsSANs: values["tls-san"] ?? [],
-    storage: values.storage ?? "sqlite:.skai/data.db",
-    etcdPrefix: values["etcd-prefix"] ?? "/registry/skai.io",
+    storage: values.storage ?? defaultStorage(defaults.stateDir),
+    etcdPrefix: values["etcd-prefix"] ?? defaults.etcdPrefix,
     etcdCAFile: values["etcd-cafile"],
     etcdCertFile: values["etcd-certfile"],
     etcdKeyFile: values["etcd-keyfile"],
     watchCache,
-    certDir: values["cert-dir"] ?? ".skai/certs",
-    kubeconfigOut: values["kubeconfig-out"] ?? ".skai/kubeconfig",
+    certDir: values["cert-dir"] ?? inStateDir(defaults.stateDir, "certs"),
+    kubeconfigOut: values["kubeconfig-out"] ?? inStateDir(defaults.stateDir, "kubeconfig"),
     maxRequestsInflight: integer("max-requests-inflight", values["max-requests-inflight"], 400),
     maxMutatingRequestsInflight: integer("max-mutating-requests-inflight", values["max-mutating-requests-inflight"], 200),
     requestTimeoutMs,

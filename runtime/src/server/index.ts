@@ -183,5 +183,6 @@ export { writeStatus, writeError } from "./responses.js";
 export { upgradeHead } from "./pipeline.js";
 export { ensureCertificates, createCA, createServingCertificate, createClientCertificate, type CertificateAndKey, type LocalCertificates } from "./certs.js";
 export { writeKubeconfig, renderKubeconfig, type KubeconfigSpec } from "./kubeconfig.js";
-export { parseServerFlags, SERVER_USAGE, type ServerFlags } from "./flags.js";
+export { parseServerFlags, serverUsage, type ServerFlags } from "./flags.js";
+export type { ServerNames, FlagDefaults } from "./names.js";
 export { runServer, type RunningServer, type RunOptions } from "./run.js";

@@ -11,15 +11,15 @@ export interface KubeconfigSpec {
   clientKeyPem: string;
   /** User entry name; default admin. */
   user?: string;
-  /** Cluster and context name; default skai. */
-  name?: string;
+  /** Cluster and context name (the server's, e.g. `shop`). */
+  name: string;
 }
 
 const b64 = (pem: string) => Buffer.from(pem).toString("base64");
 
 export function renderKubeconfig(spec: KubeconfigSpec): string {
   const user = spec.user ?? "admin";
-  const name = spec.name ?? "skai";
+  const name = spec.name;
   const lines = [
     "apiVersion: v1",
     "kind: Config",

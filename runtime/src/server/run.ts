@@ -11,11 +11,12 @@ import { type ConnectProviders, createConnectHook } from "../connect/index.js";
 import { createDelegatedAuth, delegatedAuthOptionsFromFlags, type DelegatedAuth } from "../auth/index.js";
 import { openStorage } from "../storage/index.js";
 import { Cacher } from "../storage/cacher/index.js";
-import { runStorageCommand, serveBackups, STORAGE_COMMANDS, STORAGE_COMMANDS_USAGE } from "./backup.js";
+import { runStorageCommand, serveBackups, STORAGE_COMMANDS, storageCommandsUsage } from "./backup.js";
 import { ensureCertificates } from "./certs.js";
-import { parseServerFlags, SERVER_USAGE, type ServerFlags } from "./flags.js";
+import { parseServerFlags, serverUsage, type ServerFlags } from "./flags.js";
 import { type ApiServer, type ApiServerOptions, createApiServer } from "./index.js";
 import { writeKubeconfig } from "./kubeconfig.js";
+import type { ServerNames } from "./names.js";
 import { storageReadinessCheck } from "./storage-readiness.js";
 import { onShutdownSignal } from "./serving-thread.js";
 import type { OpenAPIDocuments } from "./openapi.js";
@@ -30,6 +31,8 @@ export interface RunningServer {
 }
 
 export interface RunOptions {
+  /** The server's program name, state folder, default etcd prefix and kubeconfig context (from the generator's configuration). */
+  names: ServerNames;
   out?: (line: string) => void;
   /** Install SIGTERM/SIGINT handlers (default true). */
   handleSignals?: boolean;
@@ -52,21 +55,22 @@ export async function runServer(
   argv: string[],
   resources: ResourceDefinition[],
   openapi: OpenAPIDocuments,
-  opts: RunOptions = {},
+  opts: RunOptions,
 ): Promise<RunningServer | undefined> {
+  const { names } = opts;
   const out = opts.out ?? ((line: string) => console.log(line));
   // `backup <file>` / `restore <file>`: the SQLite store's commands (backup.ts), not a server.
-  if ((STORAGE_COMMANDS as readonly string[]).includes(argv[0] ?? "")) return void (await runStorageCommand(argv, out));
+  if ((STORAGE_COMMANDS as readonly string[]).includes(argv[0] ?? "")) return void (await runStorageCommand(argv, out, names));
   let flags: ServerFlags;
   try {
-    flags = parseServerFlags(argv);
+    flags = parseServerFlags(argv, names);
   } catch (err) {
-    out(`Error: ${(err as Error).message}\n\n${SERVER_USAGE}`);
+    out(`Error: ${(err as Error).message}\n\n${serverUsage(names)}`);
     process.exitCode = 2;
     return undefined;
   }
   if (flags.help) {
-    out(`${SERVER_USAGE}\n\n${STORAGE_COMMANDS_USAGE}`);
+    out(`${serverUsage(names)}\n\n${storageCommandsUsage(names.program)}`);
     return undefined;
   }
 
@@ -160,6 +164,7 @@ export async function runServer(
   if (!flags.clientCAFile && !auth) {
     kubeconfig = flags.kubeconfigOut;
     writeKubeconfig(kubeconfig, {
+      name: names.kubeconfigContext,
       server: url,
       // A user-supplied serving certificate's CA is unknown here; the local CA only vouches for the generated one.
       caPem: flags.tlsCertFile ? undefined : local.ca.certPem,

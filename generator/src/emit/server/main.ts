@@ -40,6 +40,7 @@ export function emitServerServe(model: ApiModel, ctx: EmitContext): EmittedFile 
     "",
     "// log/exec: the user's providers (definitions/<group>/<version>/connect.ts), else the built-in pod proxy.",
     `await ${runServer}(process.argv.slice(2), resources, openapi, {`,
+    `  names: ${JSON.stringify({ program: ctx.names.serverBin, stateDir: ctx.names.stateDir, etcdPrefix: ctx.names.etcdPrefix, kubeconfigContext: ctx.names.kubeconfigContext })},`,
     `  connect: ${f.import("connectProviders", { file: CONNECT_INDEX })},`,
     "  // definitions/admission.ts: run after the built-in plugins (NamespaceLifecycle in a cluster).",
     `  admissionPlugins: ${f.import("userAdmissionPlugins", { file: ADMISSION_FILE })},`,

@@ -1,7 +1,7 @@
 /**
  * Storage keys <-> etcd keys. Registry keys are `/<group>/<resource>/<ns>/<name>`;
  * Kubernetes lays objects out as `<prefix>/<resource>/<ns>/<name>` where the prefix
- * already names the group (`/registry/skai.io`). So the group segment is dropped when
+ * already names the group (`/registry/shop.example.com`). So the group segment is dropped when
  * it equals the prefix's last segment, and kept (as `<prefix>/<group>/...`) otherwise.
  * The mapping is invertible because API groups contain dots and resource names never do.
  */

@@ -29,7 +29,7 @@ import { etcdHistory, toRawEvents } from "./history.js";
 import { KeyMapper } from "./keys.js";
 
 export interface EtcdStoreOptions extends StoreOptions {
-  /** Key prefix (`--etcd-prefix`), default `/registry/skai.io`. */
+  /** Key prefix (`--etcd-prefix`), default kube-apiserver's `/registry`; a generated server passes its own (`/registry/<group>`). */
   prefix?: string;
   /** TLS client material (`--etcd-cafile`, `--etcd-certfile`, `--etcd-keyfile`). */
   credentials?: IOptions["credentials"];
@@ -37,7 +37,8 @@ export interface EtcdStoreOptions extends StoreOptions {
   requestTimeoutMs?: number;
 }
 
-export const DEFAULT_ETCD_PREFIX = "/registry/skai.io";
+/** kube-apiserver's --etcd-prefix default: keys are `/registry/<group>/<resource>/...`. */
+export const DEFAULT_ETCD_PREFIX = "/registry";
 const BATCH = 500;
 /**
  * A cockatiel-shaped policy (etcd3 only calls `execute`) for writes: retries only when
