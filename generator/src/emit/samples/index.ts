@@ -1,0 +1,199 @@
+/**
+ * A sample object of a kind, synthesized from its schema for the generated
+ * smoke test: required fields only (defaults left out, as the server fills
+ * them), each value the simplest that passes its checks: an enum's first
+ * value, numbers within bounds, strings that match their pattern, format and
+ * length, as many items as minItems asks, one member of each exactlyOneOf.
+ * A field's or type's `@example` is taken as given: it is how a user steers
+ * a sample the synthesis cannot find. CEL rules are evaluated on each
+ * candidate where they can be (rules.ts); when no candidate passes, the kind
+ * has no sample and the reason says which field and what to add.
+ */
+import type { ApiModel, Constraints, KindModel, ObjectType, TypeNode } from "../../model/types.js";
+import { unionRules } from "../schema/unions.js";
+import { rulesHold, type RuleInput } from "./rules.js";
+import { matchesPattern, stringCandidates } from "./strings.js";
+
+export type Sample = { ok: true; object: Record<string, unknown> } | { ok: false; reason: string };
+
+/** Deeper than any sensible schema; a recursive type whose recursion is required ends here. */
+const MAX_DEPTH = 24;
+
+class NoSample extends Error {}
+
+/** The sample `<kind>` of `<group>/<version>` named `name` (in `namespace` when namespaced). */
+export function sampleObject(model: ApiModel, group: string, version: string, kind: KindModel, name: string, namespace?: string): Sample {
+  const sampler = new Sampler(model);
+  try {
+    const spec = sampler.object(kind.spec, "spec", 0);
+    const object = {
+      apiVersion: `${group}/${version}`,
+      kind: kind.name,
+      metadata: { name, ...(kind.scope === "Namespaced" && namespace ? { namespace } : {}) },
+      spec: spec.value,
+    };
+    const kindRules = kind.rules.map((r) => ({ rule: r.rule, message: r.message }));
+    const failed = rulesHold(kindRules, { ...object, spec: spec.defaulted } as RuleInput);
+    if (failed) throw new NoSample(`the kind's rule \`${failed}\` does not hold for the sample; give spec's fields an @example`);
+    return { ok: true, object };
+  } catch (err) {
+    if (err instanceof NoSample) return { ok: false, reason: err.message };
+    throw err;
+  }
+}
+
+/** A value, and the value as the server sees it after defaulting (what rules are evaluated on). */
+interface Built {
+  value: unknown;
+  defaulted: unknown;
+}
+
+class Sampler {
+  constructor(private readonly model: ApiModel) {}
+
+  object(ref: string, at: string, depth: number): Built {
+    const t = this.model.types[ref];
+    if (!t) throw new NoSample(`${at}: type ${ref} is not in the model`);
+    if (t.constraints.example !== undefined) return this.given(t.constraints.example, t, ref);
+    if (depth > MAX_DEPTH) throw new NoSample(`${at}: the type ${t.name} requires itself; give it an @example`);
+
+    const required = new Set(t.fields.filter((f) => f.required && f.constraints.default === undefined).map((f) => f.name));
+    // One member of each group that needs one, unless a required field already is.
+    for (const group of [...(t.constraints.exactlyOneOf ?? []), ...(t.constraints.atLeastOneOf ?? [])])
+      if (!group.some((f) => required.has(f)) && group[0]) required.add(group[0]);
+    const optional = t.fields.filter((f) => !required.has(f.name)).map((f) => f.name);
+    const minProps = t.constraints.minProperties ?? 0;
+    while (required.size < minProps && optional.length) required.add(optional.shift()!);
+
+    // Candidate field sets: the required ones, then with one optional field more, then with all.
+    const sets = [[...required], ...optional.map((f) => [...required, f]), [...required, ...optional]];
+    const rules = [...(t.constraints.rules ?? []), ...unionRules(t.constraints)];
+    let lastFailure = "";
+    for (const names of sets) {
+      let built: Built;
+      try {
+        built = this.fields(t, names, at, depth);
+      } catch (err) {
+        // An optional field with no sample only rules out the sets that include it.
+        if (err instanceof NoSample && names.length > required.size) continue;
+        throw err;
+      }
+      const failed = rulesHold(rules, built.defaulted as RuleInput);
+      if (!failed) return built;
+      lastFailure = failed;
+    }
+    throw new NoSample(`${at}: no sample of ${t.name} passes its rule \`${lastFailure}\`; give ${t.name} or its fields an @example`);
+  }
+
+  private fields(t: ObjectType, names: string[], at: string, depth: number): Built {
+    const value: Record<string, unknown> = {};
+    const defaulted: Record<string, unknown> = {};
+    for (const f of t.fields) {
+      if (names.includes(f.name)) {
+        const b = this.value(f.type, f.constraints, `${at}.${f.name}`, depth + 1);
+        value[f.name] = b.value;
+        defaulted[f.name] = b.defaulted;
+      } else if (f.constraints.default !== undefined) defaulted[f.name] = f.constraints.default;
+    }
+    return { value, defaulted };
+  }
+
+  value(type: TypeNode, c: Constraints, at: string, depth: number): Built {
+    if (c.example !== undefined) return { value: c.example, defaulted: c.example };
+    const candidates = this.candidates(type, c, at, depth);
+    const rules = (c.rules ?? []).filter((r) => !/\boldSelf\b/.test(r.rule));
+    let lastFailure = "";
+    for (const candidate of candidates) {
+      const failed = rulesHold(rules, candidate.defaulted as RuleInput, type);
+      if (!failed) return candidate;
+      lastFailure = failed;
+    }
+    if (lastFailure) throw new NoSample(`${at}: no sample passes the rule \`${lastFailure}\`; give the field an @example`);
+    throw new NoSample(`${at}: ${this.why(type, c)}; give the field an @example`);
+  }
+
+  private candidates(type: TypeNode, c: Constraints, at: string, depth: number): Built[] {
+    const plain = (values: unknown[]): Built[] => values.map((v) => ({ value: v, defaulted: v }));
+    switch (type.kind) {
+      case "string":
+        return plain(this.strings(c, type.format));
+      case "enum":
+        return plain(type.values);
+      case "boolean":
+        return plain([false, true]);
+      case "integer":
+      case "number":
+        return plain(numbers(c, type.kind === "integer"));
+      case "intOrString":
+        return plain(type.quantity ? ["1", 1] : [1, "1"]);
+      case "time":
+        return plain([type.micro ? "2024-01-01T00:00:00.000000Z" : "2024-01-01T00:00:00Z"]);
+      case "unknown":
+        return plain([{}]);
+      case "object":
+        return [this.object(type.ref, at, depth)];
+      case "array":
+        return this.arrays(type.items, type.itemConstraints ?? {}, c, at, depth);
+      case "map": {
+        const n = c.minProperties ?? 0;
+        const entries = Array.from({ length: n }, (_, i) => [`key${i + 1}`, this.value(type.values, type.valueConstraints ?? {}, `${at}[key${i + 1}]`, depth + 1)] as const);
+        return [
+          {
+            value: Object.fromEntries(entries.map(([k, b]) => [k, b.value])),
+            defaulted: Object.fromEntries(entries.map(([k, b]) => [k, b.defaulted])),
+          },
+        ];
+      }
+    }
+  }
+
+  private arrays(items: TypeNode, itemC: Constraints, c: Constraints, at: string, depth: number): Built[] {
+    const n = c.minItems ?? 0;
+    if (n === 0) return [{ value: [], defaulted: [] }];
+    const unique = c.uniqueItems || c.listType === "set" || c.listType === "map";
+    if (!unique || n === 1) {
+      const item = this.value(items, itemC, `${at}[0]`, depth + 1);
+      return [{ value: Array(n).fill(item.value), defaulted: Array(n).fill(item.defaulted) }];
+    }
+    // Distinct items: distinct scalars are easy; distinct objects need the user's example.
+    if (items.kind === "object" || items.kind === "array" || items.kind === "map")
+      throw new NoSample(`${at}: needs ${n} distinct items`);
+    const distinct = this.candidates(items, itemC, at, depth).filter((b) => rulesHold(itemC.rules ?? [], b.defaulted as RuleInput, items) === undefined);
+    if (distinct.length < n) throw new NoSample(`${at}: needs ${n} distinct items`);
+    const chosen = distinct.slice(0, n);
+    return [{ value: chosen.map((b) => b.value), defaulted: chosen.map((b) => b.defaulted) }];
+  }
+
+  private strings(c: Constraints, typeFormat: string | undefined): string[] {
+    const format = c.format ?? typeFormat;
+    const all = stringCandidates({ ...c, format });
+    return c.pattern ? all.filter((s) => matchesPattern(c.pattern!, s)) : all;
+  }
+
+  private why(type: TypeNode, c: Constraints): string {
+    if (type.kind === "string" && c.pattern) return `cannot make a string matching ${c.pattern}${c.minLength !== undefined || c.maxLength !== undefined ? " within its length bounds" : ""}`;
+    if (type.kind === "string") return "cannot make a string within its length bounds";
+    if (type.kind === "integer" || type.kind === "number") return "cannot make a number within its bounds";
+    return `no value of ${type.kind} satisfies its constraints`;
+  }
+
+  private given(example: unknown, t: ObjectType, ref: string): Built {
+    if (typeof example !== "object" || example === null) throw new NoSample(`${ref}: the @example of ${t.name} is not an object`);
+    return { value: example, defaulted: example };
+  }
+}
+
+/** Numbers within the bounds, small and round first. */
+function numbers(c: Constraints, integer: boolean): number[] {
+  const step = c.multipleOf ?? (integer ? 1 : 0.5);
+  const lo = c.minimum === undefined ? undefined : c.exclusiveMinimum ? c.minimum + step : c.minimum;
+  const hi = c.maximum === undefined ? undefined : c.exclusiveMaximum ? c.maximum - step : c.maximum;
+  const snap = (v: number) => (c.multipleOf ? Math.ceil(v / c.multipleOf) * c.multipleOf : integer ? Math.ceil(v) : v);
+  const raw = [1, 0, ...(lo !== undefined ? [lo] : []), ...(hi !== undefined ? [hi] : [])].map(snap);
+  return [...new Set(raw)].filter((v) => {
+    if (lo !== undefined && v < lo) return false;
+    if (hi !== undefined && v > hi) return false;
+    if (c.multipleOf && Math.abs(v / c.multipleOf - Math.round(v / c.multipleOf)) > 1e-9) return false;
+    return !integer || Number.isInteger(v);
+  });
+}
