@@ -1,5 +1,6 @@
 /** Parsers for tag values; each reports a `bad-tag-value` diagnostic instead of throwing. */
 import type { DiagnosticBag } from "../check/diagnostic.js";
+import { patternProblem } from "../check/patterns.js";
 import type { SourceLocation, ValidationRule } from "../model/types.js";
 import { celProblem } from "./cel.js";
 import type { DocTag } from "./jsdoc.js";
@@ -66,13 +67,8 @@ export function parseJsonTag(diags: DiagnosticBag, tag: DocTag): { value: unknow
 
 export function parsePatternTag(diags: DiagnosticBag, tag: DocTag): string | undefined {
   if (tag.value === "") return badValue(diags, tag, "@pattern needs a regular expression", "write e.g. @pattern ^[a-z]+$");
-  try {
-    new RegExp(tag.value, "u");
-    return tag.value;
-  } catch (e) {
-    const why = String((e as Error).message).replace(/^Invalid regular expression: /, "");
-    return badValue(diags, tag, `@pattern is not a valid regular expression: ${why}`, "fix the expression; it is not quoted, write it as is");
-  }
+  const problem = patternProblem(tag.value);
+  return problem ? badValue(diags, tag, problem.message, problem.hint) : tag.value;
 }
 
 /** `@rule <CEL> ["message"]`: the message is a JSON string at the end, after whitespace. */

@@ -22,8 +22,8 @@ export const COST_LIMIT_EXCEEDED = "operation cancelled: actual cost limit excee
 export const LIST_CREATE_BASE_COST = 10;
 export const MAP_CREATE_BASE_COST = 30;
 export const STRUCT_CREATE_BASE_COST = 40;
-const STRING_TRAVERSAL_COST_FACTOR = 0.1;
-const REGEX_STRING_LENGTH_COST_FACTOR = 0.25;
+export const STRING_TRAVERSAL_COST_FACTOR = 0.1;
+export const REGEX_STRING_LENGTH_COST_FACTOR = 0.25;
 
 /** Thrown (and caught by the evaluator's caller) when an evaluation passes its limit, as cel-go panics. */
 export class CostLimitExceeded extends Error {

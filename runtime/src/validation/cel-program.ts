@@ -6,15 +6,14 @@
  * values to CEL values typed by the schema.
  */
 import { celEnv, celList, celMap, isCelError, parse, type CelInput } from "@bufbuild/cel";
-import { strings } from "@bufbuild/cel/ext";
 import type { StructuralSchema } from "../api/resource.js";
 import { accumulatorFuncs } from "./cel-accumulator.js";
-import { kubernetesCelLibrary } from "./cel-library.js";
+import { RULE_FUNCTIONS } from "./cel-environment.js";
 import { meteredEnv, planMetered, type Program } from "./cel-metering.js";
 
 export type { Program } from "./cel-metering.js";
 
-const env = celEnv({ funcs: [...strings, ...kubernetesCelLibrary, ...accumulatorFuncs] });
+const env = celEnv({ funcs: [...RULE_FUNCTIONS, ...accumulatorFuncs] });
 const metered = meteredEnv(env);
 const programs = new Map<string, Program | Error>();
 

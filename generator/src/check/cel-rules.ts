@@ -1,0 +1,226 @@
+/**
+ * `@rule`s compiled as kube-apiserver compiles x-kubernetes-validations when
+ * a CRD is installed (apiextensions-apiserver pkg/apis/apiextensions/
+ * validation: cel_validation.go, validation.go; pkg/apiserver/schema/cel/
+ * compilation.go), over each kind's structural schema:
+ *
+ * - each rule type-checks with `self` (and `oldSelf`) typed by the schema
+ *   node it is on, and yields a bool;
+ * - its estimated cost, times the number of times the node can occur in one
+ *   object (the product of the maxItems/maxProperties above it, else as many
+ *   as fit in a 3 MiB request), stays within StaticEstimatedCostLimit;
+ * - the rules of one kind together stay within StaticEstimatedCRDCostLimit.
+ *
+ * Syntax and unknown variables were reported by the reader (read/cel.ts);
+ * rules that do not parse are skipped here.
+ */
+import { parse } from "@bufbuild/cel";
+import type { StructuralSchema } from "@skai-gen/runtime";
+import { OLD_SELF, SELF } from "@skai-gen/runtime/validation/cel-environment";
+import { buildStructuralSchema } from "../emit/schema/structural.js";
+import type { ApiModel, Constraints, KindModel, SourceLocation, TypeNode, ValidationRule } from "../model/types.js";
+import { CelTypeError, checkExpression, type Expr } from "./cel-checker.js";
+import { estimateCost } from "./cel-cost-estimate.js";
+import { MAX_REQUEST_SIZE_BYTES, schemaDeclType } from "./cel-decl.js";
+import { typeName } from "./cel-types.js";
+import type { DiagnosticBag } from "./diagnostic.js";
+
+/** StaticEstimatedCostLimit: the largest estimated cost of one rule. */
+export const STATIC_ESTIMATED_COST_LIMIT = 10_000_000;
+/** StaticEstimatedCRDCostLimit: the largest estimated cost of all the rules of one schema. */
+export const STATIC_ESTIMATED_CRD_COST_LIMIT = 100_000_000;
+const MAX_UINT64 = 2 ** 64;
+/** kube names the type of `self` `selfType<n>`, with a number that changes with every update. */
+const SELF_TYPE = "selfType";
+
+const COST_HINT = "bound what the rule walks: @maxItems on lists, @maxProperties on maps and @maxLength on strings, on the field and on the lists and maps that contain it";
+
+export function checkCelRules(model: ApiModel, diags: DiagnosticBag): void {
+  for (const group of model.groups) {
+    for (const version of group.versions) {
+      for (const kind of version.kinds) {
+        const schema = buildStructuralSchema(model, group.name, version.name, kind.name);
+        new KindRules(model, diags, kind, `${kind.name} ${group.name}/${version.name}`).check(schema);
+      }
+    }
+  }
+}
+
+/** Where the rules of a schema node were written: the model's rules for the node, and a place for generated ones. */
+interface Origin {
+  rules: ValidationRule[];
+  at: SourceLocation;
+  type?: TypeNode;
+}
+
+interface RuleCost {
+  at: SourceLocation;
+  cost: number;
+}
+
+class KindRules {
+  private total = 0;
+  /** The four most expensive rules of at least 1% of the limit, as kube lists them. */
+  private mostExpensive: RuleCost[] = [];
+
+  constructor(
+    private readonly model: ApiModel,
+    private readonly diags: DiagnosticBag,
+    private readonly kind: KindModel,
+    private readonly label: string,
+  ) {}
+
+  check(root: StructuralSchema): void {
+    this.visit(root, { rules: this.kind.rules, at: this.kind.source }, true, 1, (name) => {
+      if (name === "spec") return this.objectOrigin(this.kind.spec, {}, this.kind.source);
+      if (name === "status" && this.kind.status) return this.objectOrigin(this.kind.status, {}, this.kind.source);
+      return undefined;
+    });
+    if (this.total > STATIC_ESTIMATED_CRD_COST_LIMIT) {
+      for (const r of this.mostExpensive) {
+        this.diags.report(r.at, "cel-cost", "contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema", `${this.label}: ${COST_HINT}`);
+      }
+      this.diags.report(
+        this.kind.source,
+        "cel-cost",
+        costMessage("x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema", this.total, STATIC_ESTIMATED_CRD_COST_LIMIT),
+        `${this.label}: ${COST_HINT}`,
+      );
+    }
+  }
+
+  /**
+   * Checks the node's rules, then its children. `cardinality`: how many times
+   * the node can occur in one object, undefined when unbounded.
+   */
+  private visit(s: StructuralSchema, origin: Origin, isRoot: boolean, cardinality: number | undefined, childOrigin: (property: string) => Origin | undefined): void {
+    const rules = s["x-kubernetes-validations"] ?? [];
+    if (rules.length) this.checkRules(s, origin, isRoot, cardinality, rules);
+    const childCardinality = cardinality === undefined ? undefined : times(cardinality, maxElements(s));
+    for (const [name, ps] of Object.entries(s.properties ?? {})) {
+      const o = childOrigin(name) ?? { rules: [], at: origin.at };
+      this.visit(ps, o, false, childCardinality, this.childrenOf(o));
+    }
+    const t = origin.type;
+    if (s.items) {
+      const o = t?.kind === "array" ? this.origin(t.items, t.itemConstraints, origin.at) : { rules: [], at: origin.at };
+      this.visit(s.items, o, false, childCardinality, this.childrenOf(o));
+    }
+    if (typeof s.additionalProperties === "object") {
+      const o = t?.kind === "map" ? this.origin(t.values, t.valueConstraints, origin.at) : { rules: [], at: origin.at };
+      this.visit(s.additionalProperties, o, false, childCardinality, this.childrenOf(o));
+    }
+  }
+
+  private childrenOf(o: Origin): (property: string) => Origin | undefined {
+    const t = o.type;
+    if (t?.kind !== "object") return () => undefined;
+    const fields = this.model.types[t.ref]?.fields ?? [];
+    return (name) => {
+      const f = fields.find((x) => x.name === name);
+      return f && this.origin(f.type, f.constraints, f.source);
+    };
+  }
+
+  private origin(t: TypeNode, c: Constraints | undefined, at: SourceLocation): Origin {
+    if (t.kind === "object") return this.objectOrigin(t.ref, c ?? {}, at);
+    return { rules: [...(c?.rules ?? [])], at, type: t };
+  }
+
+  /** An object's rules: its type's, then the field's (as the schema builder stacks them). */
+  private objectOrigin(ref: string, fieldConstraints: Constraints, at: SourceLocation): Origin {
+    const typeRules = this.model.types[ref]?.constraints.rules ?? [];
+    return { rules: [...typeRules, ...(fieldConstraints.rules ?? [])], at, type: { kind: "object", ref } };
+  }
+
+  private checkRules(s: StructuralSchema, origin: Origin, isRoot: boolean, cardinality: number | undefined, rules: NonNullable<StructuralSchema["x-kubernetes-validations"]>): void {
+    const decl = schemaDeclType(s, isRoot || !!s["x-kubernetes-embedded-resource"], SELF_TYPE);
+    if (!decl) return;
+    const variables = new Map([
+      [SELF, decl.type],
+      [OLD_SELF, decl.type],
+    ]);
+    const unclaimed = [...origin.rules];
+    for (const rule of rules) {
+      // Rules the reader made (unions) have no tag of their own: they are reported at the node.
+      const i = unclaimed.findIndex((r) => r.rule === rule.rule);
+      const written = i >= 0 ? unclaimed.splice(i, 1)[0] : undefined;
+      const tag = written?.source ?? origin.at;
+      let expr: Expr;
+      try {
+        expr = parse(rule.rule).expr as unknown as Expr;
+      } catch {
+        continue;
+      }
+      let checked;
+      try {
+        checked = checkExpression(expr, variables);
+      } catch (e) {
+        if (!(e instanceof CelTypeError)) throw e;
+        const offset = positionOf(rule.rule, e.id);
+        this.diags.report(this.at(tag, rule.rule, offset), "invalid-cel", `@rule does not compile: ${e.message}`, typeHint(rule.rule));
+        continue;
+      }
+      if (checked.type.kind !== "bool") {
+        this.diags.report(tag, "invalid-cel", `@rule does not compile: cel expression must evaluate to a bool, this one is ${typeName(checked.type)}`, "a rule is a condition the value must meet, e.g. self.size() <= 10");
+        continue;
+      }
+      const maxCost = estimateCost(expr, checked, decl);
+      const n = cardinality ?? Math.floor(MAX_REQUEST_SIZE_BYTES / (decl.minSerializedSize + 1));
+      const cost = maxCost === 0 ? 0 : Math.min(MAX_UINT64, maxCost * n);
+      if (cost > STATIC_ESTIMATED_COST_LIMIT) {
+        this.diags.report(tag, "cel-cost", costMessage("estimated rule cost", cost, STATIC_ESTIMATED_COST_LIMIT), `${this.label}: ${COST_HINT}`);
+      }
+      this.observe(tag, cost);
+    }
+  }
+
+  private observe(at: SourceLocation, cost: number): void {
+    this.total = Math.min(MAX_UINT64, this.total + cost);
+    if (cost < STATIC_ESTIMATED_CRD_COST_LIMIT / 100) return;
+    this.mostExpensive.push({ at, cost });
+    this.mostExpensive.sort((a, b) => b.cost - a.cost);
+    this.mostExpensive = this.mostExpensive.slice(0, 4);
+  }
+
+  /** The place of `offset` in the rule, when the rule is written on its tag's line; else the tag. */
+  private at(tag: SourceLocation, rule: string, offset: number): SourceLocation {
+    const line = this.diags.sources.line(tag.file, tag.line);
+    const start = line.indexOf(rule, tag.column - 1);
+    if (start < 0 || rule.slice(0, offset).includes("\n")) return tag;
+    return { ...tag, column: start + offset + 1 };
+  }
+}
+
+/** How many times the children of `s` can occur per occurrence of `s` (extractMaxElements); undefined when unbounded. */
+function maxElements(s: StructuralSchema): number | undefined {
+  if (s.type === "array") return s.maxItems !== undefined ? Math.max(0, s.maxItems) : undefined;
+  if (s.type === "object" && s.additionalProperties !== undefined && s.additionalProperties !== false) {
+    return s.maxProperties !== undefined ? Math.max(0, s.maxProperties) : undefined;
+  }
+  return 1;
+}
+
+function times(a: number, b: number | undefined): number | undefined {
+  return b === undefined ? undefined : Math.min(MAX_UINT64, a * b);
+}
+
+/** The offset of a node in the rule's text, from the parser's source positions. */
+function positionOf(rule: string, id: bigint): number {
+  const positions = (parse(rule).sourceInfo?.positions ?? {}) as Record<string, number>;
+  return positions[String(id)] ?? 0;
+}
+
+function typeHint(rule: string): string {
+  if (/\b(quantity|url|ip|cidr|isQuantity|isURL|isIP|isCIDR|semver|format)\s*\(/.test(rule) || /\b(sets|math|lists)\./.test(rule)) {
+    return "the server runs CEL's standard library, the strings extension and Kubernetes' regex and list functions (find, findAll, isSorted, sum, min, max, indexOf, lastIndexOf)";
+  }
+  return "`self` has the type of the field the rule is on (integer -> int, number -> double, date-time -> timestamp, int-or-string -> dyn)";
+}
+
+/** getCostErrorMessage, with Go's %f and %.1f. */
+export function costMessage(what: string, cost: number, limit: number): string {
+  const factor = cost / limit;
+  const shown = factor > 100 ? "more than 100x" : factor < 1.5 ? `${factor.toFixed(6)}x` : `${factor.toFixed(1)}x`;
+  return `${what} exceeds budget by factor of ${shown} (try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)`;
+}
