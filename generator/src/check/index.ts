@@ -5,6 +5,7 @@
  */
 import { resolve } from "node:path";
 import type { ApiModel } from "../model/types.js";
+import { checkCelRules } from "./cel-rules.js";
 import { checkConstraints } from "./constraints.js";
 import { checkConversions } from "./conversion.js";
 import { checkDefaults } from "./defaults.js";
@@ -31,5 +32,6 @@ export function checkModel(model: ApiModel, opts: CheckOptions = {}): Diagnostic
   checkConstraints(model, diags);
   checkDefaults(model, diags);
   checkConversions(model, diags);
+  checkCelRules(model, diags);
   return diags.list();
 }
