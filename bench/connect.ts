@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { dialExec, type ExecConnection } from "../runtime/src/connect/exec-client.js";
+import { dialExec, type ExecConnection } from "../client/src/connect/exec-client.js";
 import { cpuSeconds, fmt } from "../test/support/bench-procs.js";
 import { aggregatorRequest, FakeKubeApiServer } from "../test/support/fake-kube-apiserver.js";
 

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadAll } from "js-yaml";
-import { KindCodec } from "../runtime/src/protobuf/index.js";
+import { KindCodec } from "../client/src/protobuf/index.js";
 import { TrainingJobProtobuf } from "../generated/src/skai.io/v1alpha1/protobuf.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

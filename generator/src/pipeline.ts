@@ -10,6 +10,7 @@ import { ensureManifestCertificates, readManifestCertificates } from "./emit/man
 import type { ApiModel } from "./model/types.js";
 import { readDefinitions } from "./read/index.js";
 import { protobufStep, type ProtobufLockFile } from "./model/protobuf-step.js";
+import { loadTemplates } from "./templates.js";
 import { GENERATOR_VERSION } from "./version.js";
 
 export interface GenerateOptions {
@@ -47,7 +48,7 @@ export interface GenerateResult {
 /** The emit context for a resolved configuration. */
 export function emitContext(config: ResolvedConfig): EmitContext {
   const names = outputNames(config);
-  return { runtimeModule: "@skai-gen/runtime", packageName: names.packageName, names, generatorVersion: GENERATOR_VERSION };
+  return { runtimeModule: "@skai-gen/runtime", clientModule: "@skai-gen/client", packageName: names.packageName, names, templates: loadTemplates(), generatorVersion: GENERATOR_VERSION };
 }
 
 /** read -> model -> check -> emit: everything but writing, so `generate`, `verify` and tests share it. */

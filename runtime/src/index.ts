@@ -3,7 +3,7 @@ export { deepCopyJSON } from "./apimachinery/deepcopy.js";
 export * from "./validation/index.js";
 export * from "./api/status.js";
 export type * from "./api/resource.js";
-export { KindCodec, PROTOBUF_MEDIA_TYPE, type KindProtobuf, type ProtoTypes } from "./protobuf/index.js";
+export { KindCodec, PROTOBUF_MEDIA_TYPE, type KindProtobuf, type ProtoTypes } from "@skai-gen/client/protobuf";
 export type * from "./api/request.js";
 export { defineResource, type KindValidation, type ResourceMetadata } from "./api/define.js";
 export { withConversion, deprecationWarning, type ResourceConversion } from "./conversion/index.js";

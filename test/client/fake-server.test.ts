@@ -2,7 +2,7 @@
 // resume / relist / no-duplicate logic is tested apart from the real server.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { ClientBase, SharedInformer, isAlreadyExists, isConflict, isNotFound, isTooManyRequests, retryOnConflict, type WatchEvent } from "../../runtime/src/client/index.js";
+import { ClientBase, SharedInformer, isAlreadyExists, isConflict, isNotFound, isTooManyRequests, retryOnConflict, type WatchEvent } from "../../client/src/index.js";
 import { FakeApiServer, widgets, type Obj } from "./helpers/fake-apiserver.js";
 
 let fake: FakeApiServer;

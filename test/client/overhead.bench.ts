@@ -11,7 +11,7 @@ import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
-import { ClientBase } from "../../runtime/src/client/index.js";
+import { ClientBase } from "../../client/src/index.js";
 import { createCA, createClientCertificate, createServingCertificate } from "../../runtime/src/server/certs.js";
 import { renderKubeconfig } from "../../runtime/src/server/kubeconfig.js";
 import { SkaiClient } from "../../generated/src/client/index.js";

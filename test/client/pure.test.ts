@@ -14,9 +14,9 @@ import {
   isInvalid,
   isNotFound,
   retryOnConflict,
-} from "../../runtime/src/client/index.js";
-import { errorFromResponse } from "../../runtime/src/client/errors.js";
-import { listQuery, writeQuery } from "../../runtime/src/client/query.js";
+} from "../../client/src/index.js";
+import { errorFromResponse } from "../../client/src/errors.js";
+import { listQuery, writeQuery } from "../../client/src/query.js";
 
 test("label selectors: string, structured and map forms format and match like apimachinery", () => {
   assert.equal(formatLabelSelector({ app: "x", tier: "web" }), "app=x,tier=web");

@@ -9,7 +9,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { dialExec } from "../../runtime/src/connect/exec-client.js";
+import { dialExec } from "@skai-gen/client/connect";
 import { aggregatorRequest, type RecordedSar } from "../support/fake-kube-apiserver.js";
 import { type Env, startEnv } from "./fixtures.js";
 

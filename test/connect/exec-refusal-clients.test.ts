@@ -14,9 +14,8 @@ import { promisify } from "node:util";
 import { KubeConfig } from "@kubernetes/client-node";
 import { definePlugin } from "../../runtime/src/admission/index.js";
 import { StatusError } from "../../runtime/src/api/status.js";
-import { ClientBase } from "../../runtime/src/client/client-base.js";
-import { ApiError } from "../../runtime/src/client/errors.js";
-import { descriptorOf } from "../../runtime/src/connect/plugin/kinds.js";
+import { ApiError, ClientBase } from "@skai-gen/client";
+import { descriptorOf } from "../../client/src/plugin/kinds.js";
 import type { RecordedSar } from "../support/fake-kube-apiserver.js";
 import { type Env, startEnv } from "./fixtures.js";
 

@@ -12,7 +12,7 @@ import type { AdmissionPlugin } from "../../runtime/src/admission/types.js";
 import type { ResourceDefinition } from "../../runtime/src/api/resource.js";
 import type { ConnectProviders } from "../../runtime/src/connect/index.js";
 import { mergeLines } from "../../runtime/src/connect/index.js";
-import { dialExec, type ExecConnection, type ExecStreamsWanted } from "../../runtime/src/connect/exec-client.js";
+import { dialExec, type ExecConnection, type ExecStreamsWanted } from "@skai-gen/client/connect";
 import { runServer, type RunningServer } from "../../runtime/src/server/run.js";
 import { aggregatorRequest, FakeKubeApiServer, type SimpleResponse } from "../support/fake-kube-apiserver.js";
 import { TEST_SERVER_NAMES } from "../support/server-names.js";
@@ -53,7 +53,7 @@ export const trainingJobs = definition({
 /** Declared but served by nothing: 404 with a hint. */
 export const datasets = definition({ kind: "Dataset", plural: "datasets", singular: "dataset", subresources: { status: false, log: true, exec: false, custom: [] } });
 
-/** The same provider as definitions/skai.io/v1alpha1/connect.ts, against this runtime's sources. */
+/** The same provider as SKAI's apiserver/src/connect.ts, against this runtime's sources. */
 export const providers: ConnectProviders = {
   TrainingJob: {
     async log(ctx, opts) {
@@ -87,7 +87,7 @@ export interface Env {
 }
 
 export interface EnvOptions {
-  /** User admission plugins, as the generated server passes definitions/admission.ts's. */
+  /** User admission plugins, as a project's main passes them to serve(). */
   admissionPlugins?: AdmissionPlugin[];
 }
 

@@ -1,6 +1,6 @@
 // `kubectl-skai` for the tests: the runtime's plugin (built, as the generated bin imports it) with the fixture's kinds.
 // Plain JavaScript so kubectl starts it as fast as the generated bin, without compiling TypeScript first.
-import { runKubectlPlugin } from "@skai-gen/runtime/connect/plugin/index";
+import { runKubectlPlugin } from "@skai-gen/client/plugin";
 
 process.exitCode = await runKubectlPlugin(process.argv.slice(2), {
   name: "skai",

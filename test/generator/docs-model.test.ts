@@ -3,16 +3,19 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { docsEmitter, docsPageView, renderDocsPage } from "../../generator/src/emit/docs.js";
+import { resolveConfig } from "../../generator/src/config/index.js";
+import { emitContext } from "../../generator/src/pipeline.js";
+import { loadTemplates } from "../../generator/src/templates.js";
 import { smallModel } from "./openapi-fixture.js";
 
 const model = smallModel();
 model.groups[0].versions[0].deprecated = "example.com/v1 is deprecated; use v2";
-const page = renderDocsPage(docsPageView(model, "example.com", model.groups[0].versions[0]));
+const page = renderDocsPage(docsPageView(model, "example.com", model.groups[0].versions[0]), loadTemplates());
 const line = (field: string) => page.split("\n").find((l) => l.startsWith(`| \`${field}\``)) ?? "";
 
 describe("docs page of a hand-built model", () => {
   it("writes one page per version, served or not", async () => {
-    const files = await docsEmitter.emit(model, { runtimeModule: "", packageName: "", generatorVersion: "" });
+    const files = await docsEmitter.emit(model, emitContext(resolveConfig({ projectRoot: process.cwd(), config: {} }, ["example.com"])));
     assert.deepEqual(files.map((f) => f.path), ["docs/example.com/v1.md", "docs/example.com/v1beta1.md"]);
     assert.ok(files.every((f) => f.language === "markdown"));
   });

@@ -8,6 +8,8 @@ import type { ApiModel } from "../../generator/src/model/types.js";
 import { readDefinitions } from "../../generator/src/read/index.js";
 import { docsEmitter, docsPageView } from "../../generator/src/emit/docs.js";
 import { finishFile } from "../../generator/src/codegen/format.js";
+import { resolveConfig } from "../../generator/src/config/index.js";
+import { emitContext } from "../../generator/src/pipeline.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 let model: ApiModel;
@@ -17,7 +19,7 @@ before(async () => {
   const r = await readDefinitions(join(root, "definitions"), { projectRoot: root });
   assert.deepEqual(r.diagnostics, []);
   model = r.model;
-  const files = await docsEmitter.emit(model, { runtimeModule: "", packageName: "", generatorVersion: "" });
+  const files = await docsEmitter.emit(model, emitContext(resolveConfig({ projectRoot: root, config: {} }, ["skai.io"])));
   assert.deepEqual(files.map((f) => f.path), ["docs/skai.io/v1beta1.md", "docs/skai.io/v1alpha1.md"]);
   page = (await finishFile(files[1])).content;
 });

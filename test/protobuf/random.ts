@@ -4,7 +4,7 @@
  * nested, repeated, map, embedded) with a seeded generator so failures repeat.
  * Lists and maps are never empty: protobuf cannot tell an empty list from none.
  */
-import type { ProtoTypes } from "../../runtime/src/protobuf/index.js";
+import type { ProtoTypes } from "@skai-gen/client/protobuf";
 
 export function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { BinaryReader } from "@bufbuild/protobuf/wire";
-import { FrameSplitter } from "../../runtime/src/protobuf/index.js";
+import { FrameSplitter } from "@skai-gen/client/protobuf";
 import { randomMessage, rng } from "./random.js";
 import { allKinds, examples, quantitiesAsStrings } from "./support.js";
 

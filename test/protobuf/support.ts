@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { loadAll } from "js-yaml";
-import { KindCodec, type KindProtobuf } from "../../runtime/src/protobuf/index.js";
+import { KindCodec, type KindProtobuf } from "@skai-gen/client/protobuf";
 import { repoRoot } from "../support/generated-server.js";
 
 export interface KindUnderTest {

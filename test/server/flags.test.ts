@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseServerFlags, serverUsage } from "../../runtime/src/server/flags.js";
-import { parseGoDuration } from "../../runtime/src/server/duration.js";
+import { parseGoDuration } from "@skai-gen/client/duration";
 
 /** The generated server passes these from its configuration. */
 const DEFAULTS = { stateDir: ".shop", etcdPrefix: "/registry/shop.example.com" };

@@ -8,7 +8,7 @@
  * Any). Extension and example values go in `Any.yaml` (2) as JSON, which is YAML.
  * A test helper: the server answers v2 in JSON only, as kube's aggregator reads it.
  */
-import { ProtoWriter } from "../../runtime/src/protobuf/writer.js";
+import { ProtoWriter } from "../../client/src/protobuf/writer.js";
 
 type Json = Record<string, unknown>;
 

@@ -47,7 +47,7 @@ import {
   type WatchEvent,
   type WatchOptions,
   WorkQueue,
-} from "@skai-gen/runtime/client/index";
+} from "@skai-gen/client";
 import { SkaiV1alpha1Client, SkaiV1alpha1Informers } from "./skai.io/v1alpha1.js";
 import {
   type DatasetClient,

@@ -84,7 +84,7 @@ export const clientEmitter: Emitter = {
 
 function indexFile(gvs: Array<{ accessor: string; ex: GvExports }>, ctx: EmitContext, model: ApiModel): EmittedFile {
   const f = new TsFile("src/client/index.ts");
-  const rt = { module: `${ctx.runtimeModule}/client/index` };
+  const rt = { module: ctx.clientModule };
   const clientClass = clientClassName(ctx.packageName);
   const informersClass = clientClass.replace(/Client$/, "Informers");
   f.declare(clientClass, informersClass);

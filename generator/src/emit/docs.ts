@@ -4,16 +4,13 @@
  * (every table cell already a Markdown string); the Handlebars templates in
  * `templates/docs/` lay it out, so the page's look changes without code.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
 import type { EmittedFile } from "../codegen/file.js";
 import type { Emitter } from "./emitter.js";
+import { template as templateText, templatesIn, type Templates } from "../templates.js";
 import { deprecationWarning } from "../model/deprecation.js";
 import type { ApiModel, Constraints, Field, KindModel, ObjectType, TypeNode, ValidationRule, VersionModel } from "../model/types.js";
 
-// Resolved from this module (src/emit or dist/emit alike), never from the working directory.
-const TEMPLATES_DIR = fileURLToPath(new URL("../../../templates/docs/", import.meta.url));
 const PAGE_TEMPLATE = "page.md.hbs";
 const K8S_REFERENCE = "https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.32/";
 
@@ -297,36 +294,39 @@ export function docsPageView(model: ApiModel, group: string, version: VersionMod
   };
 }
 
-let compiled: Handlebars.TemplateDelegate<PageView> | undefined;
+const compiled = new WeakMap<Templates, Handlebars.TemplateDelegate<PageView>>();
 
-/** Compiles the page template once, with every other `*.hbs` in the folder as a partial named by its basename. */
-function pageTemplate(): Handlebars.TemplateDelegate<PageView> {
-  if (compiled) return compiled;
+/** Compiles the page template once, with every other `*.hbs` in docs/ as a partial named by its basename. */
+function pageTemplate(templates: Templates): Handlebars.TemplateDelegate<PageView> {
+  const cached = compiled.get(templates);
+  if (cached) return cached;
   const hb = Handlebars.create();
-  for (const file of readdirSync(TEMPLATES_DIR)) {
+  const docs = templatesIn(templates, "docs");
+  for (const [file, text] of docs) {
     if (!file.endsWith(".hbs") || file === PAGE_TEMPLATE) continue;
-    hb.registerPartial(file.replace(/\.md\.hbs$|\.hbs$/, ""), readFileSync(TEMPLATES_DIR + file, "utf8"));
+    hb.registerPartial(file.replace(/\.md\.hbs$|\.hbs$/, ""), text);
   }
   hb.registerHelper("yesNo", (v: unknown) => (v ? "yes" : ""));
   hb.registerHelper("anchorOf", (name: string) => anchorOf(name));
   // Markdown, not HTML: the view already escapes what would break a table.
-  compiled = hb.compile<PageView>(readFileSync(TEMPLATES_DIR + PAGE_TEMPLATE, "utf8"), { noEscape: true, strict: false });
-  return compiled;
+  const page = hb.compile<PageView>(templateText(templates, `docs/${PAGE_TEMPLATE}`), { noEscape: true, strict: false });
+  compiled.set(templates, page);
+  return page;
 }
 
-export function renderDocsPage(view: PageView): string {
+export function renderDocsPage(view: PageView, templates: Templates): string {
   // Collapse the blank lines template blocks leave behind; prettier formats the rest.
-  return pageTemplate()(view).replace(/\n{3,}/g, "\n\n");
+  return pageTemplate(templates)(view).replace(/\n{3,}/g, "\n\n");
 }
 
 export const docsEmitter: Emitter = {
   name: "docs",
   description: "Markdown API reference per group-version from the doc comments",
-  emit(model) {
+  emit(model, ctx) {
     const files: EmittedFile[] = [];
     for (const g of model.groups)
       for (const v of g.versions)
-        files.push({ path: `docs/${g.name}/${v.name}.md`, content: renderDocsPage(docsPageView(model, g.name, v)), language: "markdown",
+        files.push({ path: `docs/${g.name}/${v.name}.md`, content: renderDocsPage(docsPageView(model, g.name, v), ctx.templates), language: "markdown",
           // The templates lay the page out; prettier would only pad table cells, for a second per page.
           preformatted: true });
     return files;

@@ -8,16 +8,12 @@
  * emitter is pure and deterministic): they come in through
  * `EmitContext.certificates`, created once by manifests/certs.ts.
  */
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
 import type { EmittedFile } from "../codegen/file.js";
 import type { ApiModel } from "../model/types.js";
 import type { EmitContext, Emitter } from "./emitter.js";
 import { manifestView } from "./manifests/view.js";
-
-// Resolved from this module (src/emit or dist/emit alike), never from the working directory.
-const TEMPLATES_DIR = fileURLToPath(new URL("../../../templates/manifests/", import.meta.url));
+import { template as templateText, type Templates } from "../templates.js";
 
 const FILES: Array<[template: string, output: string, language: EmittedFile["language"]]> = [
   ["kustomization.yaml.hbs", "kustomization.yaml", "yaml"],
@@ -38,25 +34,25 @@ const FILES: Array<[template: string, output: string, language: EmittedFile["lan
   ["README.md.hbs", "README.md", "markdown"],
 ];
 
-let compiled: Map<string, Handlebars.TemplateDelegate> | undefined;
+const compiled = new WeakMap<Templates, Map<string, Handlebars.TemplateDelegate>>();
 
-function templates(): Map<string, Handlebars.TemplateDelegate> {
-  if (compiled) return compiled;
+function templates(source: Templates): Map<string, Handlebars.TemplateDelegate> {
+  const cached = compiled.get(source);
+  if (cached) return cached;
   const hb = Handlebars.create();
   // A JSON string is a valid YAML scalar: quoting and escaping in one helper.
   hb.registerHelper("json", (value: unknown) => JSON.stringify(value ?? ""));
   hb.registerHelper("concat", (...args: unknown[]) => args.slice(0, -1).join(""));
-  hb.registerPartial("labels", readFileSync(`${TEMPLATES_DIR}labels.hbs`, "utf8"));
-  compiled = new Map(
-    FILES.map(([t]) => [t, hb.compile(readFileSync(`${TEMPLATES_DIR}${t}`, "utf8"), { noEscape: true, strict: false })]),
-  );
-  return compiled;
+  hb.registerPartial("labels", templateText(source, "manifests/labels.hbs"));
+  const byName = new Map(FILES.map(([t]) => [t, hb.compile(templateText(source, `manifests/${t}`), { noEscape: true, strict: false })]));
+  compiled.set(source, byName);
+  return byName;
 }
 
 /** The manifests for `model`; `certificates` fills the Secret and every caBundle. */
 export function emitManifests(model: ApiModel, ctx: EmitContext): EmittedFile[] {
   const view = manifestView(model, ctx.generatorVersion, ctx.certificates);
-  const t = templates();
+  const t = templates(ctx.templates);
   return FILES.map(([template, output, language]) => ({
     path: `manifests/${output}`,
     content: t.get(template)!(view),

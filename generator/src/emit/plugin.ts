@@ -51,7 +51,7 @@ export const pluginEmitter: Emitter = {
   description: "src/plugin/kubectl-<name>.ts: kubectl plugin for the log and exec subresources",
   emit(model, ctx) {
     const f = new TsFile(pluginPath(ctx.packageName), "typescript", { hashbang: true });
-    const run = f.import("runKubectlPlugin", { module: `${ctx.runtimeModule}/connect/plugin/index` });
+    const run = f.import("runKubectlPlugin", { module: `${ctx.clientModule}/plugin` });
     const name = pluginName(ctx.packageName);
     f.print(
       `// kubectl finds kubectl-${name} on the PATH and runs it as \`kubectl ${name} ...\`.`,

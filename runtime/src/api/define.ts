@@ -1,6 +1,6 @@
 import type { ResourceDefinition, StructuralSchema } from "./resource.js";
 import type { FieldError } from "./resource.js";
-import type { KindProtobuf } from "../protobuf/descriptor.js";
+import type { KindProtobuf } from "@skai-gen/client/protobuf";
 
 /** What a kind's generated validation module provides. */
 export interface KindValidation {

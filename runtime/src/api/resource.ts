@@ -4,7 +4,10 @@
  * and hands the list to the runtime; everything else (routing, verbs, storage,
  * discovery) is the runtime's job.
  */
-import type { KindProtobuf } from "../protobuf/descriptor.js";
+import type { FieldError } from "@skai-gen/client/status";
+import type { KindProtobuf } from "@skai-gen/client/protobuf";
+
+export type { CauseType, FieldError } from "@skai-gen/client/status";
 
 /** A Kubernetes structural schema node (the CRD OpenAPI v3 subset with x-kubernetes-* extensions). */
 export interface StructuralSchema {
@@ -50,31 +53,6 @@ export interface StructuralSchema {
     optionalOldSelf?: boolean;
   }>;
   [extension: `x-${string}`]: unknown;
-}
-
-/** Kubernetes validation cause types (metav1.CauseType). */
-export type CauseType =
-  | "FieldValueNotFound"
-  | "FieldValueRequired"
-  | "FieldValueDuplicate"
-  | "FieldValueInvalid"
-  | "FieldValueNotSupported"
-  | "FieldValueForbidden"
-  | "FieldValueTooLong"
-  | "FieldValueTooMany"
-  | "FieldValueTypeInvalid"
-  | "InternalError";
-
-/**
- * One validation error, as k8s.io/apimachinery's field.Error. `message` is the
- * full cause message kube-apiserver puts in details.causes (e.g.
- * `Required value`, `Invalid value: 17: must be less than or equal to 16`).
- */
-export interface FieldError {
-  type: CauseType;
-  /** Kubernetes field path, e.g. `spec.workers.replicas`, `spec.env[0].name`. */
-  field: string;
-  message: string;
 }
 
 export interface PrintColumnDefinition {

@@ -5,6 +5,6 @@ export * from "./jsonpath.js";
 export * from "./jsonpatch.js";
 export * from "./mergepatch.js";
 export * from "./strategicpatch.js";
-export * from "./jsonscan.js";
+export * from "@skai-gen/client/jsonscan";
 export * from "./deepcopy.js";
 export * from "./validation.js";

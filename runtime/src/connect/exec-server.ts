@@ -9,7 +9,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import type { RequestContext } from "../api/request.js";
 import { errors, StatusError } from "../api/status.js";
 import { upgradeHead } from "../server/pipeline.js";
-import { CLOSE, ERROR, exitStatus, failureStatus, frame, RESIZE, STDERR, STDIN, STDOUT, SUPPORTED_PROTOCOLS, V5 } from "./channel.js";
+import { CLOSE, ERROR, exitStatus, failureStatus, frame, RESIZE, STDERR, STDIN, STDOUT, SUPPORTED_PROTOCOLS, V5 } from "@skai-gen/client/connect/channel";
 import type { ExecProcess, TerminalSize } from "./types.js";
 
 /** Above this many queued bytes to the client we stop reading the process's output. */

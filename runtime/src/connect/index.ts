@@ -9,7 +9,6 @@ export { ensureAuthorizedForVerb } from "./authorize.js";
 export { PodBackend, type Pod } from "./pod-backend.js";
 export { podProvider, resolvePod } from "./pod-provider.js";
 export { mergeLines, type LogSource } from "./merge.js";
-export { dialExec, statusErrorFrom, type DialOptions, type ExecConnection, type ExecStreamsWanted } from "./exec-client.js";
-export { parseExecOptions, parseLogOptions, execQuery, logQuery, execOptionsObject } from "./options.js";
-export * as channel from "./channel.js";
-export { splitLines } from "./lines.js";
+export { parseExecOptions, parseLogOptions, execOptionsObject } from "./options.js";
+// The client side, for providers that dial or relay: one implementation, in @skai-gen/client.
+export { channel, dialExec, execQuery, logQuery, splitLines, statusErrorFrom, type DialOptions, type ExecConnection, type ExecStreamsWanted } from "@skai-gen/client/connect";

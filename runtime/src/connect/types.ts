@@ -5,55 +5,14 @@
  * exec client hands back, so the built-in provider is the client pointed at
  * kube-apiserver's pods/exec.
  */
-import type { Readable, Writable } from "node:stream";
+import type { ExecOptions, ExecProcess, LogOptions } from "@skai-gen/client/connect";
 import type { UserInfo } from "../api/request.js";
 import type { ResourceDefinition } from "../api/resource.js";
 import type { ClusterConnection } from "../cluster/connection.js";
 import type { KubeObject } from "../storage/interface.js";
 import type { PodBackend } from "./pod-backend.js";
 
-/** Query options of GET .../log (the subset of core/v1 PodLogOptions that applies to any object). */
-export interface LogOptions {
-  container?: string;
-  follow: boolean;
-  previous: boolean;
-  tailLines?: number;
-  sinceSeconds?: number;
-  sinceTime?: string;
-  timestamps: boolean;
-  limitBytes?: number;
-}
-
-/** Query options of .../exec (core/v1 PodExecOptions). */
-export interface ExecOptions {
-  command: string[];
-  container?: string;
-  stdin: boolean;
-  stdout: boolean;
-  stderr: boolean;
-  tty: boolean;
-}
-
-/** Terminal size as the resize channel carries it (remotecommand.TerminalSize: Go field names). */
-export interface TerminalSize {
-  Width: number;
-  Height: number;
-}
-
-/**
- * A running command. stdin/stdout/stderr are present when asked for (no
- * stderr with a tty: the terminal merges it). `exit` resolves with the exit
- * code (0 = success) or rejects with an Error (a StatusError keeps its Status).
- */
-export interface ExecProcess {
-  stdin?: Writable;
-  stdout?: Readable;
-  stderr?: Readable;
-  resize?(size: TerminalSize): void;
-  exit: Promise<number>;
-  /** Ends the process's connection (the client went away). */
-  close(): void;
-}
+export type { ExecOptions, ExecProcess, LogOptions, TerminalSize } from "@skai-gen/client/connect";
 
 /** What a provider learns about the request. */
 export interface ConnectContext {

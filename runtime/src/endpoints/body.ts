@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import YAML from "yaml";
 import { errors } from "../api/status.js";
-import { type InexactNumber, isExactInteger, scanJSON } from "../apimachinery/jsonscan.js";
+import { type InexactNumber, isExactInteger, scanJSON } from "@skai-gen/client/jsonscan";
 
 /** k8s.io/apiserver MaxRequestBodyBytes. */
 export const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;

@@ -10,7 +10,7 @@ import { dropNulls } from "../registry/nulls.js";
 import type { KubeObject } from "../storage/interface.js";
 import { pruneUnknownFields } from "../validation/prune.js";
 import { BODY_MEDIA_TYPES, BodySyntaxError, contentTypeOf, decodeBody, readBody, summarizeData, YAMLSyntaxError, type Decoded } from "./body.js";
-import { MAX_EXACT_INTEGER } from "../apimachinery/jsonscan.js";
+import { MAX_EXACT_INTEGER } from "@skai-gen/client/jsonscan";
 import { fieldError } from "../validation/field-errors.js";
 import type { Env } from "./env.js";
 import type { FieldValidation } from "./options.js";

@@ -4,7 +4,7 @@
  * with `g=meta.k8s.io` and `v=v1|v1beta1` asks for a conversion. Nothing servable -> 406.
  */
 import { errors } from "../api/status.js";
-import type { KindCodec } from "../protobuf/index.js";
+import type { KindCodec } from "@skai-gen/client/protobuf";
 
 export type MediaType = "application/json" | "application/yaml" | "application/vnd.kubernetes.protobuf";
 export type Conversion = "Table" | "PartialObjectMetadata" | "PartialObjectMetadataList";

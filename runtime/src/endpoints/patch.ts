@@ -15,7 +15,7 @@ import { applyScale, scaleReplicas, toScale } from "../registry/scale.js";
 import { APPLY_PATCH_TYPE, handleApply } from "./apply.js";
 import type { KubeObject } from "../storage/interface.js";
 import { contentTypeOf, MAX_JSON_DEPTH, readBody } from "./body.js";
-import { scanJSON } from "../apimachinery/jsonscan.js";
+import { scanJSON } from "@skai-gen/client/jsonscan";
 import { applyFieldValidation, checkTypeMeta, expectedFor, numberOutOfRange, rejectInexactIntegers } from "./decode.js";
 import type { Env } from "./env.js";
 import { parseWriteQuery } from "./options.js";

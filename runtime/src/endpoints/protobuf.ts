@@ -8,7 +8,7 @@ import type { ServerResponse } from "node:http";
 import type { RequestContext } from "../api/request.js";
 import type { ResourceDefinition } from "../api/resource.js";
 import { errors } from "../api/status.js";
-import { KindCodec, PROTOBUF_MEDIA_TYPE } from "../protobuf/index.js";
+import { KindCodec, PROTOBUF_MEDIA_TYPE } from "@skai-gen/client/protobuf";
 import type { ResourceScope } from "../registry/scope.js";
 import { readBody, summarizeData, type Decoded } from "./body.js";
 import type { WatchEvent } from "../storage/interface.js";
@@ -76,7 +76,7 @@ export function isProtobufBody(ctx: RequestContext): boolean {
   return (ctx.req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase() === PROTOBUF_MEDIA_TYPE;
 }
 
-export { PROTOBUF_WATCH_MEDIA_TYPE } from "../protobuf/index.js";
+export { PROTOBUF_WATCH_MEDIA_TYPE } from "@skai-gen/client/protobuf";
 
 /**
  * One watch event as a length-prefixed protobuf frame. A BOOKMARK carries only

@@ -1,7 +1,7 @@
 /** kube-apiserver-style command-line flags of a generated server. */
 import { parseArgs } from "node:util";
 import { delegatedAuthFlags, type FlagValues } from "../auth/index.js";
-import { parseGoDuration } from "./duration.js";
+import { parseGoDuration } from "@skai-gen/client/duration";
 import { inStateDir, type FlagDefaults, type ServerNames } from "./names.js";
 
 export interface ServerFlags {

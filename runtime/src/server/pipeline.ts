@@ -13,7 +13,7 @@ import type { Handler, RequestInfo } from "../api/request.js";
 import { errors, type Status } from "../api/status.js";
 import { type Authenticator, withAuthenticatedGroup } from "./authentication.js";
 import { type Authorizer, forbidden, PRIVILEGED_GROUP } from "./authorization.js";
-import { parseGoDuration } from "./duration.js";
+import { parseGoDuration } from "@skai-gen/client/duration";
 import { type HealthChecks, type HealthEndpoint, serveHealth } from "./health.js";
 import { actingUser, describeImpersonation } from "./impersonation.js";
 import { InFlightLimiter, TOO_MANY_REQUESTS_MESSAGE, type Release } from "./inflight.js";

@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { librarySourcePaths } from "../../support/source-paths.js";
 import { generatedDir } from "./generated.js";
 import { ROOT } from "./typecheck.js";
 
@@ -59,7 +60,7 @@ export class ServerProcess {
       tsconfig,
       JSON.stringify({
         extends: join(ROOT, "tsconfig.base.json"),
-        compilerOptions: { paths: { "@skai-gen/runtime": [join(ROOT, "runtime/src/index.ts")], "@skai-gen/runtime/*": [join(ROOT, "runtime/src/*.ts")] } },
+        compilerOptions: { paths: librarySourcePaths() },
       }),
     );
     const args = [

@@ -9,6 +9,7 @@ import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { librarySourcePaths } from "../../support/source-paths.js";
 
 export const ROOT = resolve(import.meta.dirname, "../../..");
 
@@ -35,7 +36,7 @@ export async function typecheckFixture(fixture: string, generatedDir = join(ROOT
       paths: {
         "@skai/api/client": [join(generatedDir, "src/client/index.ts")],
         "@skai/api/*": [join(generatedDir, "src/*.ts")],
-        "@skai-gen/runtime/*": [join(ROOT, "runtime/src/*")],
+        ...librarySourcePaths(),
       },
     },
     files: ["fixture.ts"],

@@ -7,7 +7,7 @@ import type {
   ResourceDescriptor,
   SharedInformer,
   SharedInformerFactory,
-} from "@skai-gen/runtime/client/index";
+} from "@skai-gen/client";
 import {
   DatasetProtobuf,
   InferenceServiceProtobuf,

@@ -21,7 +21,7 @@ export interface GvExports {
 export function groupVersionFile(g: GroupModel, v: VersionModel, accessor: string, ctx: EmitContext): { file: EmittedFile; exports: GvExports } {
   const path = gvClientPath(g.name, v.name);
   const f = new TsFile(path);
-  const rt = { module: `${ctx.runtimeModule}/client/index` };
+  const rt = { module: ctx.clientModule };
   const typesFile = { file: `src/${g.name}/${v.name}/types.ts` };
   const gvName = pascal(accessor);
   const clientClass = `${gvName}Client`;

@@ -13,7 +13,7 @@ export function emitDescriptors(group: GroupModel, version: VersionModel, messag
   const dir = groupVersionDir(group, version);
   const pkg = protoPackage(group, version);
   const f = new TsFile(`${dir}/protobuf.ts`);
-  const runtime = { module: ctx.runtimeModule };
+  const runtime = { module: `${ctx.clientModule}/protobuf` };
   const ProtoTypes = f.importType("ProtoTypes", runtime);
   const KindProtobuf = f.importType("KindProtobuf", runtime);
   const entries = messages.map((m) => {

@@ -8,7 +8,7 @@
  */
 import { Ajv, _, type ValidateFunction } from "ajv";
 import standaloneModule from "ajv/dist/standalone/index.js";
-import type { StructuralSchema } from "@skai-gen/runtime/api/resource";
+import type { StructuralSchema } from "@skai-gen/runtime";
 
 /** Where generated validators take format checks from at run time. */
 export const FORMATS_MODULE = "@skai-gen/runtime/validation/formats";

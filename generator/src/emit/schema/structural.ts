@@ -5,7 +5,7 @@
  * prints it, the validators emitter compiles it, and the OpenAPI and server
  * emitters reuse it, so all of them agree on one shape.
  */
-import type { StructuralSchema } from "@skai-gen/runtime/api/resource";
+import type { StructuralSchema } from "@skai-gen/runtime";
 import type { ApiModel, Constraints, Field, KindModel, ObjectType, TypeNode, ValidationRule } from "../../model/types.js";
 import { unionRules } from "./unions.js";
 

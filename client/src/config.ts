@@ -1,5 +1,6 @@
 import type http from "node:http";
 import https from "node:https";
+import path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 
 /** How to build a client; every field is optional and defaults as kubectl does. */
@@ -12,6 +13,7 @@ export interface ClientOptions {
   context?: string;
   /** Timeout of non-streaming requests in milliseconds (default 30 000; 0 = none). */
   timeoutMs?: number;
+  /** User-Agent header; default: the generated client's (`<name>-client`), else the program's name as client-go does. */
   userAgent?: string;
   /** Default `fieldManager` for writes that do not name one. */
   fieldManager?: string;
@@ -23,12 +25,16 @@ export interface ClientOptions {
   contentType?: "json" | "protobuf";
 }
 
-/** `new SkaiClient(x)` accepts a KubeConfig, a kubeconfig path or options. */
+/** A generated client's constructor accepts a KubeConfig, a kubeconfig path or options. */
 export type ClientConfig = KubeConfig | string | ClientOptions;
 
-export function normalizeConfig(config: ClientConfig | undefined): { kc: KubeConfig; opts: ClientOptions } {
-  if (config instanceof KubeConfig) return { kc: config, opts: {} };
-  const opts: ClientOptions = typeof config === "string" ? { kubeconfigPath: config } : (config ?? {});
+/** Defaults a generated client class sets for its API; the caller's options win. */
+export type ClientDefaults = Pick<ClientOptions, "userAgent">;
+
+export function normalizeConfig(config: ClientConfig | undefined, defaults: ClientDefaults = {}): { kc: KubeConfig; opts: ClientOptions } {
+  if (config instanceof KubeConfig) return { kc: config, opts: { ...defaults } };
+  const given: ClientOptions = typeof config === "string" ? { kubeconfigPath: config } : (config ?? {});
+  const opts: ClientOptions = { ...given, userAgent: given.userAgent ?? defaults.userAgent };
   let kc = opts.kubeConfig;
   if (!kc) {
     kc = new KubeConfig();
@@ -65,7 +71,7 @@ export async function resolveConnection(kc: KubeConfig, opts: ClientOptions, pre
     if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : String(v);
   }
   if (o.auth) headers["authorization"] = `Basic ${Buffer.from(o.auth).toString("base64")}`;
-  headers["user-agent"] = opts.userAgent ?? "skai-client/0.1.0";
+  headers["user-agent"] = opts.userAgent ?? programUserAgent();
 
   const tlsKey = [String(o.ca ?? ""), String(o.cert ?? ""), String(o.key ?? ""), String(o.rejectUnauthorized), o.servername ?? ""].join("\0");
   if (previous && previous.tlsKey === tlsKey) return { agent: previous.agent, headers, tlsKey };
@@ -100,6 +106,12 @@ export async function resolveConnection(kc: KubeConfig, opts: ClientOptions, pre
 export function hasDynamicCredentials(kc: KubeConfig): boolean {
   const u = kc.getCurrentUser() as (Record<string, unknown> & { exec?: unknown; authProvider?: unknown }) | null;
   return !!u && (!!u.exec || !!u.authProvider || !!u["tokenFile"]);
+}
+
+/** client-go's DefaultKubernetesUserAgent without a build version: `<program> (<os>/<arch>)`. */
+function programUserAgent(): string {
+  const program = path.basename(process.argv[1] ?? process.argv0).replace(/\.[cm]?[jt]s$/, "") || "node";
+  return `${program} (${process.platform}/${process.arch})`;
 }
 
 function pemString<T>(v: T): T | string {

@@ -4,7 +4,7 @@
  * binary, byte 0 names the channel, the rest is payload. v5 adds the CLOSE
  * signal `[255, channel]` so stdin can be half-closed; v4 has none.
  */
-import type { Status } from "../api/status.js";
+import type { Status } from "../status.js";
 import type { TerminalSize } from "./types.js";
 
 export const V5 = "v5.channel.k8s.io";

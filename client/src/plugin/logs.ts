@@ -1,8 +1,8 @@
 /** `kubectl <name> logs TYPE/NAME [-f] [--tail N] [--since 5m] [--timestamps] [-c C]`: bytes straight to stdout. */
 import { pipeline } from "node:stream/promises";
-import type { ResourceClient } from "../../client/resource-client.js";
-import type { KubeObject } from "../../client/types.js";
-import { parseGoDuration } from "../../server/duration.js";
+import type { ResourceClient } from "../resource-client.js";
+import type { KubeObject } from "../types.js";
+import { parseGoDuration } from "../duration.js";
 import type { PluginArgs } from "./args.js";
 
 export async function runLogs(rc: ResourceClient<KubeObject>, name: string, args: PluginArgs, out: NodeJS.WritableStream): Promise<number> {

@@ -5,8 +5,8 @@
  * exec subresources through the API server (directly or via the aggregator).
  */
 import { KubeConfig } from "@kubernetes/client-node";
-import { ClientBase } from "../../client/client-base.js";
-import { ApiError } from "../../client/errors.js";
+import { ClientBase } from "../client-base.js";
+import { ApiError } from "../errors.js";
 import { parsePluginArgs, type PluginArgs } from "./args.js";
 import { execRefusalHint, runExec } from "./exec.js";
 import { descriptorOf, resolveTarget, type PluginSpec } from "./kinds.js";

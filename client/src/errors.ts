@@ -102,39 +102,43 @@ function statusOf(err: unknown): Status | undefined {
   return err instanceof ApiError ? err.status : undefined;
 }
 
+/*
+ * The predicates are type guards, so `if (isInvalid(err)) err.status.details` compiles
+ * on a caught `unknown`. A false answer says only that it is not that failure.
+ */
 /** Reason `NotFound`, or code 404 when the reason is unknown (apimachinery's IsNotFound). */
-export function isNotFound(err: unknown): boolean {
+export function isNotFound(err: unknown): err is ApiError {
   return reasonOrCode(err, "NotFound", 404);
 }
 /** Reason `Conflict` (a resourceVersion precondition failed), or 409 with no reason. */
-export function isConflict(err: unknown): boolean {
+export function isConflict(err: unknown): err is ApiError {
   return reasonOrCode(err, "Conflict", 409);
 }
 /** Reason `AlreadyExists` only: a 409 alone may be a conflict. */
-export function isAlreadyExists(err: unknown): boolean {
+export function isAlreadyExists(err: unknown): err is ApiError {
   return statusOf(err)?.reason === "AlreadyExists";
 }
-export function isInvalid(err: unknown): boolean {
+export function isInvalid(err: unknown): err is ApiError {
   return reasonOrCode(err, "Invalid", 422);
 }
-export function isForbidden(err: unknown): boolean {
+export function isForbidden(err: unknown): err is ApiError {
   return reasonOrCode(err, "Forbidden", 403);
 }
-export function isUnauthorized(err: unknown): boolean {
+export function isUnauthorized(err: unknown): err is ApiError {
   return reasonOrCode(err, "Unauthorized", 401);
 }
-export function isBadRequest(err: unknown): boolean {
+export function isBadRequest(err: unknown): err is ApiError {
   return reasonOrCode(err, "BadRequest", 400);
 }
 /** 410: `Expired` or `Gone`, what a watch or continue token past the server's history gets. */
-export function isExpired(err: unknown): boolean {
+export function isExpired(err: unknown): err is ApiError {
   const s = statusOf(err);
   return !!s && (s.reason === "Expired" || s.reason === "Gone" || s.code === 410);
 }
-export function isTooManyRequests(err: unknown): boolean {
+export function isTooManyRequests(err: unknown): err is ApiError {
   return reasonOrCode(err, "TooManyRequests", 429);
 }
-export function isTimeout(err: unknown): boolean {
+export function isTimeout(err: unknown): err is ApiError {
   const s = statusOf(err);
   return !!s && (s.reason === "Timeout" || s.reason === "ServerTimeout" || s.code === 504);
 }

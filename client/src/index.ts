@@ -4,7 +4,7 @@
  * util/retry packages).
  */
 export { ClientBase } from "./client-base.js";
-export { type ClientConfig, type ClientOptions } from "./config.js";
+export { type ClientConfig, type ClientDefaults, type ClientOptions } from "./config.js";
 export {
   ApiError,
   TimeoutError,

@@ -1,5 +1,5 @@
 import type { KubeConfig } from "@kubernetes/client-node";
-import { type ClientConfig, normalizeConfig } from "./config.js";
+import { type ClientConfig, type ClientDefaults, normalizeConfig } from "./config.js";
 import { SharedInformerFactory } from "./informer-factory.js";
 import { ResourceClient } from "./resource-client.js";
 import { Transport } from "./transport.js";
@@ -16,8 +16,9 @@ export class ClientBase {
   /** Clients by kind and namespace: accessors are called per request in typical code, so reuse them. */
   private readonly clients = new Map<string, ResourceClient<KubeObject>>();
 
-  constructor(config?: ClientConfig) {
-    const { kc, opts } = normalizeConfig(config);
+  /** `defaults` come from the generated subclass (its user agent); `config` is the caller's and wins. */
+  constructor(config?: ClientConfig, defaults?: ClientDefaults) {
+    const { kc, opts } = normalizeConfig(config, defaults);
     this.transport = new Transport(kc, opts);
     this.informerFactory = new SharedInformerFactory(this.transport);
   }

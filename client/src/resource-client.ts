@@ -1,12 +1,12 @@
 import type http from "node:http";
-import { dialExec, type ExecConnection } from "../connect/exec-client.js";
-import { splitLines } from "../connect/lines.js";
-import { execQuery } from "../connect/options.js";
+import { dialExec, type ExecConnection } from "./connect/exec-client.js";
+import { splitLines } from "./connect/lines.js";
+import { execQuery } from "./connect/query.js";
 import { errorFromResponse, isExpired } from "./errors.js";
 import { deleteCollectionQuery, listQuery, logQuery, watchQuery, writeQuery } from "./query.js";
 import type { Transport } from "./transport.js";
-import { KindCodec } from "../protobuf/codec.js";
-import { protobufRequest } from "../protobuf/client.js";
+import { KindCodec } from "./protobuf/codec.js";
+import { protobufRequest } from "./protobuf/client.js";
 import type {
   CreateOptions,
   DeleteCollectionOptions,

@@ -5,7 +5,7 @@
  * JSON Status bodies (the server writes them so), which the transport turns
  * into ApiError as usual. Watches stay JSON.
  */
-import type { HttpRequest, Transport } from "../client/transport.js";
+import type { HttpRequest, Transport } from "../transport.js";
 import type { KindCodec } from "./codec.js";
 import { PROTOBUF_MEDIA_TYPE } from "./envelope.js";
 

@@ -4,7 +4,7 @@
  * resource.Quantity (`{string}`), intstr.IntOrString (`{type, intVal, strVal}`)
  * and raw JSON (runtime.RawExtension, metav1.FieldsV1: `{bytes raw}`).
  */
-import { scanJSON } from "../apimachinery/jsonscan.js";
+import { scanJSON } from "../jsonscan.js";
 import type { ProtoReader } from "./reader.js";
 import type { ProtoWriter } from "./writer.js";
 

@@ -7,7 +7,7 @@
 import type http from "node:http";
 import { PassThrough, Writable } from "node:stream";
 import WebSocket from "ws";
-import { type Status, StatusError } from "../api/status.js";
+import { type Status, StatusError } from "../status.js";
 import { CLOSE, decodeExitStatus, ERROR, frame, resizeFrame, STDERR, STDIN, STDOUT, SUPPORTED_PROTOCOLS, V5 } from "./channel.js";
 import type { ExecProcess, TerminalSize } from "./types.js";
 

@@ -3,7 +3,7 @@
  * minimal and structural so the generated kind types, kubernetes-types and
  * hand-written objects all fit them.
  */
-import type { KindProtobuf } from "../protobuf/descriptor.js";
+import type { KindProtobuf } from "./protobuf/descriptor.js";
 
 export interface ObjectMeta {
   name?: string;

@@ -4,9 +4,9 @@
  * -t, the terminal size sent at start and on every SIGWINCH, the remote exit
  * code as ours ("command terminated with exit code N").
  */
-import { ApiError } from "../../client/errors.js";
-import type { ResourceClient } from "../../client/resource-client.js";
-import type { KubeObject } from "../../client/types.js";
+import { ApiError } from "../errors.js";
+import type { ResourceClient } from "../resource-client.js";
+import type { KubeObject } from "../types.js";
 import type { PluginArgs } from "./args.js";
 
 export interface Terminal {

@@ -1,5 +1,5 @@
 /** The kinds a generated plugin knows, and `TYPE/NAME` resolution as kubectl resolves resource names. */
-import type { ResourceDescriptor } from "../../client/types.js";
+import type { ResourceDescriptor } from "../types.js";
 
 export interface PluginKind {
   group: string;
