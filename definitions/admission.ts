@@ -3,7 +3,7 @@
  * built-in ones (NamespaceLifecycle when it runs in a cluster), on every
  * create, update and delete, in this order: all mutations, then all checks.
  */
-import { definePlugin, type AdmissionObject, type AdmissionPlugin } from "@skai-gen/runtime/admission/index";
+import { definePlugin, type AdmissionObject, type AdmissionPlugin } from "@skai-gen/runtime/admission";
 
 /** Records who created an object, for the platform's cost reports and the console. */
 const createdBy = definePlugin({

@@ -5,7 +5,7 @@
  * definition types with `import type` from their files.
  */
 import { errors } from "@skai-gen/runtime";
-import { mergeLines, type ConnectProviders } from "@skai-gen/runtime/connect/index";
+import { mergeLines, type ConnectProviders } from "@skai-gen/runtime/connect";
 import type { TrainingJob } from "./trainingjob.js";
 
 export const providers: ConnectProviders = {

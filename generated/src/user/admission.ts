@@ -10,7 +10,7 @@ import {
   definePlugin,
   type AdmissionObject,
   type AdmissionPlugin,
-} from "@skai-gen/runtime/admission/index";
+} from "@skai-gen/runtime/admission";
 
 /** Records who created an object, for the platform's cost reports and the console. */
 const createdBy = definePlugin({

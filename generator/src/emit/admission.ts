@@ -3,7 +3,7 @@
  * for the generated server to put in its admission chain after the built-in
  * ones. The user writes `definitions/admission.ts` exporting `plugins`:
  *
- *   import { definePlugin } from "@skai-gen/runtime/admission/index";
+ *   import { definePlugin } from "@skai-gen/runtime/admission";
  *   export const plugins = [definePlugin({ name: "NoLatestTag", validate(a) { ... } })];
  *
  * The package compiles only its own src/, so the reader carries the file's
@@ -22,7 +22,7 @@ export const USER_ADMISSION_FILE = "src/user/admission.ts";
 
 export function emitAdmission(model: ApiModel, ctx: EmitContext): EmittedFile[] {
   const f = new TsFile(ADMISSION_FILE);
-  const runtime = { module: `${ctx.runtimeModule}/admission/index` };
+  const runtime = { module: `${ctx.runtimeModule}/admission` };
   const pluginType = f.importType("AdmissionPlugin", runtime);
   f.declare("userAdmissionPlugins");
   if (!model.admission) {

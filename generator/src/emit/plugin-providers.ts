@@ -29,7 +29,7 @@ export const pluginProvidersEmitter: Emitter = {
   description: "src/connect.ts: the user's log/exec providers (definitions/<group>/<version>/connect.ts, copied to src/user/)",
   emit(model, ctx) {
     const f = new TsFile(CONNECT_INDEX);
-    const providersT = f.importType("ConnectProviders", { module: `${ctx.runtimeModule}/connect/index` });
+    const providersT = f.importType("ConnectProviders", { module: `${ctx.runtimeModule}/connect` });
     f.declare("connectProviders");
     const modules = model.connectModules ?? [];
     const entries = modules.map((m) => `${JSON.stringify(`${m.group}/${m.version}`)}: ${f.importAs("providers", `${m.group.split(".")[0]}${m.version}Providers`, { file: copyPath(m) })}`);

@@ -8,7 +8,7 @@
  * definition types with `import type` from their files.
  */
 import { errors } from "@skai-gen/runtime";
-import { mergeLines, type ConnectProviders } from "@skai-gen/runtime/connect/index";
+import { mergeLines, type ConnectProviders } from "@skai-gen/runtime/connect";
 import type { TrainingJob } from "../../../skai.io/v1beta1/types.js";
 
 export const providers: ConnectProviders = {
