@@ -1,4 +1,4 @@
-import { existsSync, watch as fsWatch } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Project } from "ts-morph";
 import type { LoadedConfig } from "../config/index.js";
@@ -6,6 +6,7 @@ import { generate } from "../pipeline.js";
 import { createProject } from "../read/index.js";
 import { writeTree } from "../write/writer.js";
 import { writeLock } from "../write/lock.js";
+import { describeChanges, isSourceFile, watchTree } from "../watch/index.js";
 import { guard, reportDiagnostics } from "./report.js";
 
 export interface GenerateCommandOptions {
@@ -73,19 +74,14 @@ async function runOnce(opts: GenerateCommandOptions, quiet: boolean, project?: P
 /** Regenerates on every change under the definitions folder until interrupted. */
 async function watchLoop(opts: GenerateCommandOptions, project: Project): Promise<void> {
   process.stdout.write(`skai-gen: watching ${rel(opts.definitionsDir)} for changes (Ctrl-C to stop)\n`);
-  let timer: NodeJS.Timeout | undefined;
-  // Runs are chained so a change during a run triggers exactly one more run after it.
-  let running: Promise<unknown> = Promise.resolve();
-  const watcher = fsWatch(opts.definitionsDir, { recursive: true }, (_event, file) => {
-    if (file && !String(file).endsWith(".ts")) return;
-    if (file) process.stdout.write(`skai-gen: ${file} changed\n`);
-    clearTimeout(timer);
-    // Editors write a file in several steps; wait for them to settle.
-    timer = setTimeout(() => {
-      running = running.then(() =>
-        runOnce(opts, true, project).catch((err) => process.stderr.write(`skai-gen: ${(err as Error).message}\n`)),
-      );
-    }, 30);
+  const watcher = watchTree([opts.definitionsDir], {
+    include: isSourceFile,
+    skipDir: (dir) => path.basename(dir) === "node_modules",
+    onChange: async (changes) => {
+      process.stdout.write(`skai-gen: ${describeChanges(changes, process.cwd())}\n`);
+      await runOnce(opts, true, project);
+    },
+    onError: (err) => process.stderr.write(`skai-gen: ${(err as Error).message}\n`),
   });
   await new Promise<void>((resolve) => {
     const stop = () => {
