@@ -9,6 +9,7 @@ import type { ApiModel, Field, GroupModel, KindModel, ObjectType, TypeNode, Vers
 import { numberProtobufFields } from "../../model/protobuf-numbers.js";
 import { DiagnosticBag } from "../../check/diagnostic.js";
 import { reverseGroup } from "../../read/naming.js";
+import { OBJECT_META_MESSAGES } from "./object-meta.js";
 import { CORE_V1, META_V1, type UpstreamFields } from "./upstream-numbers.js";
 
 export interface ProtoField {
@@ -162,6 +163,8 @@ export function groupVersionMessages(model: ApiModel, group: GroupModel, version
       for (const m of upstreamMessages(t)) if (!upstream.has(m.name)) upstream.set(m.name, m);
     }
   }
+  // Every kind's metadata is an ObjectMeta, whether or not the model reached that type.
+  for (const m of OBJECT_META_MESSAGES) if (!upstream.has(m.name)) upstream.set(m.name, m);
   return [...local, ...[...upstream.values()].sort((a, b) => (a.name < b.name ? -1 : 1))];
 }
 
