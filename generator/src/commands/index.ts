@@ -6,4 +6,4 @@ import { verifyModule } from "./verify-module.js";
 
 /** Every `skai-gen` command; adding one means adding its module here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [generateModule, verifyModule, initModule];
+export const commands: CommandModule<any, any>[] = [generateModule, verifyModule, initModule, devModule];
