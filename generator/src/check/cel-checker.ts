@@ -9,7 +9,8 @@
  * cel-go's. The result records each node's type and each call's overloads,
  * which cost estimation (cel-cost-estimate.ts) reads.
  */
-import { celEnv, type CelFunc } from "@bufbuild/cel";
+import { celEnv, isCelError, run, type CelFunc } from "@bufbuild/cel";
+import { RE2JS } from "@bufbuild/re2";
 import { RULE_FUNCTIONS } from "@skai-gen/runtime/validation/cel-environment";
 import { assignable, fromCelType, sameType, substitute, T, typeName, type Substitution, type Type } from "./cel-types.js";
 
@@ -211,6 +212,7 @@ class Checker {
   readonly types = new Map<bigint, Type>();
   readonly resolved = new Map<bigint, Overload[]>();
   private scopes: Map<string, Type>[] = [];
+  private formatDepth = 0;
 
   constructor(
     private readonly variables: ReadonlyMap<string, Type>,
@@ -302,7 +304,11 @@ class Checker {
     }
     const candidates = this.overloads.get(name);
     const member = target !== undefined;
+    // Literals inside a string format call may mix types (cel-go exempts them).
+    const exempt = name === "format";
+    if (exempt) this.formatDepth++;
     const argTypes = [...(target ? [this.check(target)] : []), ...c.args.map((a) => this.check(a))];
+    if (exempt) this.formatDepth--;
     if (!candidates) throw new CelTypeError(`undeclared reference to '${name}' (in container '')`, e.id);
     const matched: Overload[] = [];
     const results: Type[] = [];
@@ -319,21 +325,27 @@ class Checker {
       throw new CelTypeError(`found no matching overload for '${name}' applied to '${signature}'`, e.id);
     }
     this.resolved.set(e.id, matched);
+    validateLiteralArgument(name, c.args[0]);
     return results.every((r) => sameType(r, results[0]!)) ? results[0]! : T.dyn;
   }
 
-  /** A literal's element type; kube requires one type for all elements (dyn when there are none). */
+  /**
+   * A literal's element type. Kube requires one type for all the elements
+   * (cel.ValidateHomogeneousAggregateLiterals, which compares the checked
+   * types exactly: dyn and int differ); an empty literal holds dyn.
+   */
   private homogeneous(elements: Expr[]): Type {
     let first: Type | undefined;
+    let mixed = false;
     for (const x of elements) {
       const t = this.check(x);
-      if (t.kind === "error") continue;
       if (!first) first = t;
-      else if (!sameType(first, t) && !(first.kind === "dyn" || t.kind === "dyn")) {
-        throw new CelTypeError(`expected type '${typeName(first)}' but found '${typeName(t)}'`, x.id);
+      else if (!sameType(first, t)) {
+        if (this.formatDepth === 0) throw new CelTypeError(`expected type '${typeName(first)}' but found '${typeName(t)}'`, x.id);
+        mixed = true;
       }
     }
-    return first ?? T.dyn;
+    return !first || mixed ? T.dyn : first;
   }
 
   private comprehension(e: Expr, c: Extract<Expr["exprKind"], { case: "comprehensionExpr" }>["value"]): Type {
@@ -375,6 +387,31 @@ class Checker {
     this.scopes.pop();
     return result;
   }
+}
+
+/**
+ * kube's AST validators for literal arguments (cel.ValidateRegexLiterals,
+ * ValidateDurationLiterals, ValidateTimestampLiterals): a constant first
+ * argument of matches(), duration() or timestamp() must be valid. As in
+ * cel-go, the first argument: the pattern of `s.matches(p)`, the string of `matches(s, p)`.
+ */
+function validateLiteralArgument(fn: string, arg: Expr | undefined): void {
+  if (!arg || arg.exprKind.case !== "constExpr") return;
+  const c = arg.exprKind.value.constantKind;
+  if (c.case !== "stringValue" && c.case !== "int64Value") return;
+  let valid = true;
+  if (fn === "matches" && c.case === "stringValue") {
+    try {
+      RE2JS.compile(c.value as string);
+    } catch {
+      valid = false;
+    }
+  } else if (fn === "duration" || fn === "timestamp") {
+    valid = !isCelError(run(`${fn}(${c.case === "stringValue" ? JSON.stringify(c.value) : String(c.value)})`, {}));
+  } else {
+    return;
+  }
+  if (!valid) throw new CelTypeError(`invalid ${fn} argument`, arg.id);
 }
 
 function isEmptyList(e: Expr): boolean {

@@ -142,7 +142,7 @@ class KindRules {
     ]);
     const unclaimed = [...origin.rules];
     for (const rule of rules) {
-      // Rules the reader made (unions) have no tag of their own: they are reported at the node.
+      // Rules the reader made (unions) have no tag of their own: their cost is reported at the node.
       const i = unclaimed.findIndex((r) => r.rule === rule.rule);
       const written = i >= 0 ? unclaimed.splice(i, 1)[0] : undefined;
       const tag = written?.source ?? origin.at;
@@ -157,6 +157,8 @@ class KindRules {
         checked = checkExpression(expr, variables);
       } catch (e) {
         if (!(e instanceof CelTypeError)) throw e;
+        // A rule the reader made from a union tag fails only where that tag names a missing field, reported by its own check.
+        if (!written) continue;
         const offset = positionOf(rule.rule, e.id);
         this.diags.report(this.at(tag, rule.rule, offset), "invalid-cel", `@rule does not compile: ${e.message}`, typeHint(rule.rule));
         continue;
