@@ -49,9 +49,27 @@ interface Built {
 }
 
 class Sampler {
+  /** Each type's sample (or why there is none), found once: rules make the search retry field sets. */
+  private readonly objects = new Map<string, Built | NoSample>();
+
   constructor(private readonly model: ApiModel) {}
 
   object(ref: string, at: string, depth: number): Built {
+    let found = this.objects.get(ref);
+    if (!found) {
+      try {
+        found = this.search(ref, at, depth);
+      } catch (err) {
+        if (!(err instanceof NoSample)) throw err;
+        found = err;
+      }
+      this.objects.set(ref, found);
+    }
+    if (found instanceof NoSample) throw found;
+    return found;
+  }
+
+  private search(ref: string, at: string, depth: number): Built {
     const t = this.model.types[ref];
     if (!t) throw new NoSample(`${at}: type ${ref} is not in the model`);
     if (t.constraints.example !== undefined) return this.given(t.constraints.example, t, ref);
@@ -70,27 +88,34 @@ class Sampler {
     const rules = [...(t.constraints.rules ?? []), ...unionRules(t.constraints)];
     let lastFailure = "";
     for (const names of sets) {
-      let built: Built;
+      let choices: Map<string, Built[]>;
       try {
-        built = this.fields(t, names, at, depth);
+        choices = new Map(t.fields.filter((f) => names.includes(f.name)).map((f) => [f.name, this.values(f.type, f.constraints, `${at}.${f.name}`, depth + 1)]));
       } catch (err) {
         // An optional field with no sample only rules out the sets that include it.
         if (err instanceof NoSample && names.length > required.size) continue;
         throw err;
       }
-      const failed = rulesHold(rules, built.defaulted as RuleInput);
-      if (!failed) return built;
-      lastFailure = failed;
+      // Each field's first value, then one field at a time through its other values (rules relate a few fields).
+      const picks: Array<Map<string, Built>> = [new Map([...choices].map(([k, v]) => [k, v[0]!]))];
+      for (const [name, values] of choices) for (const alt of values.slice(1)) picks.push(new Map([...picks[0]!, [name, alt]]));
+      for (const pick of picks) {
+        const built = this.assemble(t, pick);
+        const failed = rulesHold(rules, built.defaulted as RuleInput);
+        if (!failed) return built;
+        lastFailure = failed;
+      }
     }
     throw new NoSample(`${at}: no sample of ${t.name} passes its rule \`${lastFailure}\`; give ${t.name} or its fields an @example`);
   }
 
-  private fields(t: ObjectType, names: string[], at: string, depth: number): Built {
+  /** The object of the picked values, and as defaulting leaves it. */
+  private assemble(t: ObjectType, pick: Map<string, Built>): Built {
     const value: Record<string, unknown> = {};
     const defaulted: Record<string, unknown> = {};
     for (const f of t.fields) {
-      if (names.includes(f.name)) {
-        const b = this.value(f.type, f.constraints, `${at}.${f.name}`, depth + 1);
+      const b = pick.get(f.name);
+      if (b) {
         value[f.name] = b.value;
         defaulted[f.name] = b.defaulted;
       } else if (f.constraints.default !== undefined) defaulted[f.name] = f.constraints.default;
@@ -98,16 +123,18 @@ class Sampler {
     return { value, defaulted };
   }
 
-  value(type: TypeNode, c: Constraints, at: string, depth: number): Built {
-    if (c.example !== undefined) return { value: c.example, defaulted: c.example };
-    const candidates = this.candidates(type, c, at, depth);
+  /** The values a field may take, best first, each passing the field's own rules; NoSample when there is none. */
+  values(type: TypeNode, c: Constraints, at: string, depth: number): Built[] {
+    if (c.example !== undefined) return [{ value: c.example, defaulted: c.example }];
     const rules = (c.rules ?? []).filter((r) => !/\boldSelf\b/.test(r.rule));
+    const passing: Built[] = [];
     let lastFailure = "";
-    for (const candidate of candidates) {
+    for (const candidate of this.candidates(type, c, at, depth)) {
       const failed = rulesHold(rules, candidate.defaulted as RuleInput, type);
-      if (!failed) return candidate;
-      lastFailure = failed;
+      if (failed) lastFailure = failed;
+      else passing.push(candidate);
     }
+    if (passing.length) return passing;
     if (lastFailure) throw new NoSample(`${at}: no sample passes the rule \`${lastFailure}\`; give the field an @example`);
     throw new NoSample(`${at}: ${this.why(type, c)}; give the field an @example`);
   }
@@ -136,7 +163,7 @@ class Sampler {
         return this.arrays(type.items, type.itemConstraints ?? {}, c, at, depth);
       case "map": {
         const n = c.minProperties ?? 0;
-        const entries = Array.from({ length: n }, (_, i) => [`key${i + 1}`, this.value(type.values, type.valueConstraints ?? {}, `${at}[key${i + 1}]`, depth + 1)] as const);
+        const entries = Array.from({ length: n }, (_, i) => [`key${i + 1}`, this.values(type.values, type.valueConstraints ?? {}, `${at}[key${i + 1}]`, depth + 1)[0]!] as const);
         return [
           {
             value: Object.fromEntries(entries.map(([k, b]) => [k, b.value])),
@@ -152,13 +179,13 @@ class Sampler {
     if (n === 0) return [{ value: [], defaulted: [] }];
     const unique = c.uniqueItems || c.listType === "set" || c.listType === "map";
     if (!unique || n === 1) {
-      const item = this.value(items, itemC, `${at}[0]`, depth + 1);
+      const item = this.values(items, itemC, `${at}[0]`, depth + 1)[0]!;
       return [{ value: Array(n).fill(item.value), defaulted: Array(n).fill(item.defaulted) }];
     }
     // Distinct items: distinct scalars are easy; distinct objects need the user's example.
     if (items.kind === "object" || items.kind === "array" || items.kind === "map")
       throw new NoSample(`${at}: needs ${n} distinct items`);
-    const distinct = this.candidates(items, itemC, at, depth).filter((b) => rulesHold(itemC.rules ?? [], b.defaulted as RuleInput, items) === undefined);
+    const distinct = this.values(items, itemC, `${at}[0]`, depth + 1);
     if (distinct.length < n) throw new NoSample(`${at}: needs ${n} distinct items`);
     const chosen = distinct.slice(0, n);
     return [{ value: chosen.map((b) => b.value), defaulted: chosen.map((b) => b.defaulted) }];
@@ -185,15 +212,17 @@ class Sampler {
 
 /** Numbers within the bounds, small and round first. */
 function numbers(c: Constraints, integer: boolean): number[] {
-  const step = c.multipleOf ?? (integer ? 1 : 0.5);
-  const lo = c.minimum === undefined ? undefined : c.exclusiveMinimum ? c.minimum + step : c.minimum;
-  const hi = c.maximum === undefined ? undefined : c.exclusiveMaximum ? c.maximum - step : c.maximum;
-  const snap = (v: number) => (c.multipleOf ? Math.ceil(v / c.multipleOf) * c.multipleOf : integer ? Math.ceil(v) : v);
-  const raw = [1, 0, ...(lo !== undefined ? [lo] : []), ...(hi !== undefined ? [hi] : [])].map(snap);
+  const { minimum: min, maximum: max, multipleOf } = c;
+  const unit = integer ? 1 : 0.5;
+  const lo = min === undefined ? undefined : c.exclusiveMinimum ? min + unit : min;
+  const hi = max === undefined ? undefined : c.exclusiveMaximum ? max - unit : max;
+  const mid = min !== undefined && max !== undefined ? (min + max) / 2 : undefined;
+  const snap = (v: number) => (multipleOf ? Math.ceil(v / multipleOf) * multipleOf : integer ? Math.ceil(v) : v);
+  const raw = [1, 0, lo, hi, mid, 10, 100].filter((v): v is number => v !== undefined).map(snap);
   return [...new Set(raw)].filter((v) => {
-    if (lo !== undefined && v < lo) return false;
-    if (hi !== undefined && v > hi) return false;
-    if (c.multipleOf && Math.abs(v / c.multipleOf - Math.round(v / c.multipleOf)) > 1e-9) return false;
+    if (min !== undefined && (c.exclusiveMinimum ? v <= min : v < min)) return false;
+    if (max !== undefined && (c.exclusiveMaximum ? v >= max : v > max)) return false;
+    if (multipleOf && Math.abs(v / multipleOf - Math.round(v / multipleOf)) > 1e-9) return false;
     return !integer || Number.isInteger(v);
   });
 }

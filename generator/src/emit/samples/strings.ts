@@ -4,6 +4,7 @@
  * plain words. Callers keep the candidates that pass every check; a pattern
  * this cannot read (lookaround, back-references) yields none of its own.
  */
+import { RE2JS } from "@bufbuild/re2";
 
 /** Values each Kubernetes string format accepts (runtime/src/validation/formats.ts checks them). */
 const FORMAT_SAMPLES: Record<string, string> = {
@@ -47,14 +48,21 @@ export function stringCandidates(c: { pattern?: string; format?: string; minLeng
   return [...new Set(out)].filter((s) => [...s].length >= min && [...s].length <= max);
 }
 
-/** True when `s` matches the pattern; false when it does not or the pattern is no JavaScript regular expression. */
+/** True when `s` matches the pattern as kube-apiserver matches it (RE2, unanchored); false when it does not or does not compile. */
 export function matchesPattern(pattern: string, s: string): boolean {
-  try {
-    return new RegExp(pattern, "u").test(s);
-  } catch {
-    return false;
+  let re = compiled.get(pattern);
+  if (re === undefined) {
+    try {
+      re = new RE2JS(pattern);
+    } catch {
+      re = null;
+    }
+    compiled.set(pattern, re);
   }
+  return re !== null && re.test(s);
 }
+
+const compiled = new Map<string, RE2JS | null>();
 
 type Node =
   | { t: "text"; s: string }
