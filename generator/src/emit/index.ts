@@ -13,10 +13,11 @@ import { pluginEmitter } from "./plugin.js";
 import { pluginProvidersEmitter } from "./plugin-providers.js";
 import { schemasEmitter } from "./schemas.js";
 import { serverEmitter } from "./server/index.js";
+import { smokeTestEmitter } from "./smoke-test.js";
 import { typesEmitter } from "./types.js";
 import { validatorsEmitter } from "./validators.js";
 
 export type { Emitter, EmitContext } from "./emitter.js";
 
 /** Every emitter, in the order their files are listed. Adding an artifact means adding one line here. */
-export const emitters: Emitter[] = [packageEmitter, openapiEmitter, clientEmitter, typesEmitter, schemasEmitter, validatorsEmitter, serverEmitter, protobufEmitter, admissionEmitter, conversionEmitter, pluginProvidersEmitter, pluginEmitter, manifestsEmitter, imageEmitter, docsEmitter, gitattributesEmitter];
+export const emitters: Emitter[] = [packageEmitter, openapiEmitter, clientEmitter, typesEmitter, schemasEmitter, validatorsEmitter, serverEmitter, protobufEmitter, admissionEmitter, conversionEmitter, pluginProvidersEmitter, pluginEmitter, manifestsEmitter, imageEmitter, docsEmitter, gitattributesEmitter, smokeTestEmitter];
