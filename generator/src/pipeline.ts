@@ -74,7 +74,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
 
   const certificates = opts.certs
     ? opts.certs.create
-      ? ensureManifestCertificates(opts.certs.dir, read.model)
+      ? ensureManifestCertificates(opts.certs.dir, outputNames(config))
       : readManifestCertificates(opts.certs.dir)
     : undefined;
   const ctx: EmitContext = { ...emitContext(config), ...(certificates ? { certificates } : {}) };

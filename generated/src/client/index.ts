@@ -102,7 +102,7 @@ export class SkaiClient extends ClientBase {
   readonly informers: SkaiInformers;
 
   constructor(config?: ClientConfig) {
-    super(config);
+    super(config, { userAgent: "skai-client" });
     this.skaiV1beta1 = new SkaiV1beta1Client(this);
     this.skaiV1alpha1 = new SkaiV1alpha1Client(this);
     this.informers = new SkaiInformers(this.informerFactory);

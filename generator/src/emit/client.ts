@@ -9,7 +9,7 @@ import type { EmittedFile } from "../codegen/file.js";
 import type { ApiModel } from "../model/types.js";
 import type { EmitContext, Emitter } from "./emitter.js";
 import { type GvExports, groupVersionFile } from "./client/group-version.js";
-import { clientClassName, groupAccessors, gvAccessor } from "./client/naming.js";
+import { groupAccessors, gvAccessor } from "./client/naming.js";
 
 /** Runtime names the client module re-exports so users need one import. */
 const RUNTIME_VALUES = [
@@ -85,8 +85,8 @@ export const clientEmitter: Emitter = {
 function indexFile(gvs: Array<{ accessor: string; ex: GvExports }>, ctx: EmitContext, model: ApiModel): EmittedFile {
   const f = new TsFile("src/client/index.ts");
   const rt = { module: ctx.clientModule };
-  const clientClass = clientClassName(ctx.packageName);
-  const informersClass = clientClass.replace(/Client$/, "Informers");
+  const clientClass = ctx.names.clientClass;
+  const informersClass = informersClassFor(clientClass);
   f.declare(clientClass, informersClass);
 
   const base = f.import("ClientBase", rt);
@@ -112,7 +112,7 @@ function indexFile(gvs: Array<{ accessor: string; ex: GvExports }>, ctx: EmitCon
   f.print(`export class ${clientClass} extends ${base} {`);
   for (const { accessor, ex } of gvs) f.print(`  readonly ${accessor}: ${f.import(ex.clientClass, { file: ex.path })};`);
   f.print(`  readonly informers: ${informersClass};`, "");
-  f.print(`  constructor(config?: ${config}) {`, "    super(config);");
+  f.print(`  constructor(config?: ${config}) {`, `    super(config, { userAgent: ${JSON.stringify(ctx.names.clientUserAgent)} });`);
   for (const { accessor, ex } of gvs) f.print(`    this.${accessor} = new ${f.import(ex.clientClass, { file: ex.path })}(this);`);
   f.print(`    this.informers = new ${informersClass}(this.informerFactory);`, "  }", "}", "");
 
@@ -133,4 +133,9 @@ function indexFile(gvs: Array<{ accessor: string; ex: GvExports }>, ctx: EmitCon
   f.print(`export { ${[...new Set(values)].join(", ")} };`);
   f.print(`export type { ${[...new Set(types)].join(", ")} };`);
   return f.toFile();
+}
+
+/** `ShopClient` -> `ShopInformers`; a configured class not ending in Client gets the suffix added. */
+function informersClassFor(clientClass: string): string {
+  return clientClass.endsWith("Client") ? `${clientClass.slice(0, -"Client".length)}Informers` : `${clientClass}Informers`;
 }

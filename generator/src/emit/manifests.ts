@@ -51,7 +51,7 @@ function templates(source: Templates): Map<string, Handlebars.TemplateDelegate> 
 
 /** The manifests for `model`; `certificates` fills the Secret and every caBundle. */
 export function emitManifests(model: ApiModel, ctx: EmitContext): EmittedFile[] {
-  const view = manifestView(model, ctx.generatorVersion, ctx.certificates);
+  const view = manifestView(model, ctx.names, ctx.certificates);
   const t = templates(ctx.templates);
   return FILES.map(([template, output, language]) => ({
     path: `manifests/${output}`,

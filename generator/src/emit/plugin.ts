@@ -9,14 +9,14 @@ import { TsFile } from "../codegen/ts-file.js";
 import type { ApiModel } from "../model/types.js";
 import type { Emitter } from "./emitter.js";
 
-/** `@skai/api` -> `skai`: the plugin is `kubectl-skai`, run as `kubectl skai`. */
-export function pluginName(packageName: string): string {
-  const m = /^@([^/]+)\//.exec(packageName);
-  return (m ? m[1] : packageName).toLowerCase().replace(/[^a-z0-9]+/g, "-");
+/** The plugin's bin file, `src/plugin/kubectl-<name>.ts`, for `ctx.names.kubectlPlugin`. */
+export function pluginPath(name: string): string {
+  return `src/plugin/kubectl-${name}.ts`;
 }
 
-export function pluginPath(packageName: string): string {
-  return `src/plugin/kubectl-${pluginName(packageName)}.ts`;
+/** Whether the API has a kubectl plugin: only kinds with log or exec need one (kubectl's own commands serve the rest). */
+export function hasKubectlPlugin(model: ApiModel): boolean {
+  return pluginKinds(model).length > 0;
 }
 
 /** One entry per kind with log or exec, at the group's most preferred served version. */
@@ -48,14 +48,16 @@ function pluginKinds(model: ApiModel) {
 
 export const pluginEmitter: Emitter = {
   name: "kubectl-plugin",
-  description: "src/plugin/kubectl-<name>.ts: kubectl plugin for the log and exec subresources",
+  description: "src/plugin/kubectl-<name>.ts: kubectl plugin for the log and exec subresources, when some kind has them",
   emit(model, ctx) {
-    const f = new TsFile(pluginPath(ctx.packageName), "typescript", { hashbang: true });
+    const kinds = pluginKinds(model);
+    if (kinds.length === 0) return [];
+    const name = ctx.names.kubectlPlugin;
+    const f = new TsFile(pluginPath(name), "typescript", { hashbang: true });
     const run = f.import("runKubectlPlugin", { module: `${ctx.clientModule}/plugin` });
-    const name = pluginName(ctx.packageName);
     f.print(
       `// kubectl finds kubectl-${name} on the PATH and runs it as \`kubectl ${name} ...\`.`,
-      `process.exitCode = await ${run}(process.argv.slice(2), { name: ${JSON.stringify(name)}, kinds: ${JSON.stringify(pluginKinds(model))} });`,
+      `process.exitCode = await ${run}(process.argv.slice(2), { name: ${JSON.stringify(name)}, kinds: ${JSON.stringify(kinds)} });`,
     );
     return [f.toFile()];
   },

@@ -31,12 +31,6 @@ export function gvAccessor(accessors: Map<string, string>, g: GroupModel, versio
   return `${accessors.get(g.name)!}${pascal(version)}`;
 }
 
-/** `SkaiClient` for `@skai/api`: named after the package's scope (or name), as the issue's users expect. */
-export function clientClassName(packageName: string): string {
-  const m = /^@([^/]+)\//.exec(packageName);
-  return `${pascal(m ? m[1]! : packageName.replace(/[^A-Za-z0-9]+/g, "-"))}Client`;
-}
-
 /** Where the group-version client module goes in the generated package. */
 export function gvClientPath(group: string, version: string): string {
   return `src/client/${group}/${version}.ts`;

@@ -9,7 +9,7 @@ import { X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createCA, createServingCertificate } from "@skai-gen/runtime/server/certs";
-import type { ApiModel } from "../../model/types.js";
+import type { OutputNames } from "../../config/types.js";
 import { manifestNames, type ManifestCertificatesPem } from "./view.js";
 
 const DAY_MS = 86_400_000;
@@ -48,12 +48,12 @@ export function readManifestCertificates(dir: string): ManifestCertificatesPem |
 }
 
 /**
- * The certificates for `model`'s Service, from `dir`, creating what is missing:
+ * The certificates for the installation's Service, from `dir`, creating what is missing:
  * the CA once (kept while valid), the serving certificate when absent, close
  * to expiry, not for the Service's names, or not signed by the CA.
  */
-export function ensureManifestCertificates(dir: string, model: ApiModel): ManifestCertificatesPem {
-  const { hosts, service, namespace } = manifestNames(model);
+export function ensureManifestCertificates(dir: string, names: OutputNames): ManifestCertificatesPem {
+  const { hosts, service, namespace } = manifestNames(names);
   const f = certificateFiles(dir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   let caPem = read(f.caCert);

@@ -3,8 +3,8 @@
  * APIServices, the users' RBAC rules, the server's arguments. Everything
  * a template needs is here, so templates hold layout and comments only.
  */
+import type { OutputNames } from "../../config/types.js";
 import type { ApiModel, GroupModel, KindModel } from "../../model/types.js";
-import { SERVER_BIN } from "../package.js";
 
 export interface ManifestCertificatesPem {
   caPem: string;
@@ -13,16 +13,19 @@ export interface ManifestCertificatesPem {
 }
 
 export interface ManifestNames {
-  /** `<prefix>-apiserver`: StatefulSet, PDB, role-name prefix. */
+  /** The server bin (`shop-apiserver`): StatefulSet, Service, ServiceAccount, PDB, role-name prefix. */
   name: string;
-  /** `skai-system` */
+  /** The configured namespace (`shop-system`). */
   namespace: string;
   serviceAccount: string;
   service: string;
   secretName: string;
   /** cert-manager Certificate whose CA is injected into the APIServices. */
   certificateName: string;
+  /** The configured image without its tag: the StatefulSet's image and kustomize's `images[].name`. */
   imageName: string;
+  /** The configured image's tag (`latest` when it has none): kustomize's `newTag`. */
+  imageTag: string;
   /** DNS names kube-apiserver may dial: the serving certificate's SANs. */
   hosts: string[];
   /** The generated package's server bin: the image's entrypoint. */
@@ -50,7 +53,6 @@ export interface VolumeMount {
 }
 
 export interface ManifestView extends ManifestNames {
-  imageTag: string;
   port: number;
   /** The default install: one replica on SQLite on the PVC. */
   args: string[];
@@ -79,12 +81,10 @@ const PRE_STOP_SECONDS = 10;
 const TERMINATION_GRACE_SECONDS = 30;
 const HA_REPLICAS = 3;
 
-/** `skai.io` -> `skai`: the first DNS label of the first group names the installation. */
-export function manifestNames(model: ApiModel, serverBin = SERVER_BIN): ManifestNames {
-  const group = model.groups[0]?.name ?? "api";
-  const prefix = group.split(".")[0]!.toLowerCase().replace(/[^a-z0-9-]/g, "-");
-  const name = `${prefix}-apiserver`;
-  const namespace = `${prefix}-system`;
+/** The installation's names, from the configuration: every object is named after the server bin. */
+export function manifestNames(names: OutputNames): ManifestNames {
+  const name = names.serverBin;
+  const namespace = names.namespace;
   const service = name;
   return {
     name,
@@ -93,14 +93,21 @@ export function manifestNames(model: ApiModel, serverBin = SERVER_BIN): Manifest
     service,
     secretName: `${name}-serving-cert`,
     certificateName: `${name}-serving-cert`,
-    imageName: name,
+    ...splitImage(names.image),
     hosts: [`${service}.${namespace}.svc`, `${service}.${namespace}.svc.cluster.local`, `${service}.${namespace}`, service],
-    serverBin,
+    serverBin: names.serverBin,
     dataDir: `/var/lib/${name}`,
     etcdClientSecret: `${name}-etcd-client`,
     etcdConfigMap: `${name}-etcd`,
-    etcdPrefix: `/registry/${group}`,
+    etcdPrefix: names.etcdPrefix,
   };
+}
+
+/** `registry:5000/shop/api:1.2` -> name `registry:5000/shop/api`, tag `1.2`; no tag -> `latest`, as docker reads it. */
+export function splitImage(image: string): { imageName: string; imageTag: string } {
+  const colon = image.lastIndexOf(":");
+  if (colon > image.lastIndexOf("/")) return { imageName: image.slice(0, colon), imageTag: image.slice(colon + 1) };
+  return { imageName: image, imageTag: "latest" };
 }
 
 function servedKinds(group: GroupModel): KindModel[] {
@@ -138,8 +145,8 @@ function userRoleRules(model: ApiModel): { edit: RbacRule[]; view: RbacRule[] } 
 
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
 
-export function manifestView(model: ApiModel, generatorVersion: string, certs?: ManifestCertificatesPem): ManifestView {
-  const names = manifestNames(model);
+export function manifestView(model: ApiModel, outputNames: OutputNames, certs?: ManifestCertificatesPem): ManifestView {
+  const names = manifestNames(outputNames);
   const apiServices = model.groups.flatMap((group) => {
     const served = group.versions.filter((v) => v.served);
     // Versions come in Kubernetes priority order; the first gets the highest versionPriority.
@@ -172,7 +179,6 @@ export function manifestView(model: ApiModel, generatorVersion: string, certs?: 
   const podLabels = { "app.kubernetes.io/name": names.name, "app.kubernetes.io/component": "apiserver" };
   return {
     ...names,
-    imageTag: generatorVersion,
     port: PORT,
     // One writer: SQLite lives in this process, so one replica owns the database on its PVC.
     args: [...common, `--storage=sqlite:${names.dataDir}/data.db`],

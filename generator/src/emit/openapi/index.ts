@@ -20,7 +20,7 @@ export const openapiEmitter: Emitter = {
   name: "openapi",
   description: "OpenAPI v3 per group-version and one OpenAPI v2 document (kubectl explain, validation, apply)",
   emit(model, ctx) {
-    const info: DocumentInfo = { title: ctx.packageName, version: ctx.generatorVersion };
+    const info: DocumentInfo = { title: ctx.names.packageName, version: ctx.names.packageVersion };
     const files = [];
     for (const g of model.groups)
       for (const v of g.versions) {
