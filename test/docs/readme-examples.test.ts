@@ -2,17 +2,18 @@
  * The examples of README.md and the docs pages this suite owns are true:
  * every ```ts block type-checks (with its own imports, against this
  * repository's built packages: SKAI's `@skai/api`, the skai-gen client and
- * runtime, the definitions prelude), and every `skai-gen` command and flag a
- * shell block shows exists. A block that is not meant to compile says so:
+ * runtime, the definitions prelude, and the package the README's
+ * `skai-gen init` generates), and every `skai-gen` command and flag a shell
+ * block or commands table shows exists. A block that is not meant to compile says so:
  * ```ts nocheck.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import ts from "typescript";
-import { codeBlocks, exampleProjects, REPO_ROOT, type CodeBlock } from "./markdown.js";
+import { codeBlocks, exampleProjects, readDoc, REPO_ROOT, type CodeBlock } from "./markdown.js";
 
 /** The pages whose examples are checked; a page not written yet is skipped. */
 const PAGES = ["README.md", "docs/getting-started.md", "docs/definitions-language.md", "docs/configuration.md"].filter((p) =>
@@ -36,10 +37,13 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
  * program compiles them all (each file is a module of its own), so the
  * declarations of node, kubernetes-types and the packages are read once.
  */
-function typeErrors(projects: Array<{ root: string; files: Array<{ path: string; block: CodeBlock }> }>): Map<string, string[]> {
+function typeErrors(
+  projects: Array<{ root: string; files: Array<{ path: string; block: CodeBlock }> }>,
+  paths: Record<string, string[]>,
+): Map<string, string[]> {
   const byFile = new Map<string, { root: string; block: CodeBlock }>();
   for (const p of projects) for (const f of p.files) byFile.set(path.join(p.root, f.path), { root: p.root, block: f.block });
-  const program = ts.createProgram([...byFile.keys()], COMPILER_OPTIONS);
+  const program = ts.createProgram([...byFile.keys()], { ...COMPILER_OPTIONS, paths });
   const errors = new Map<string, string[]>(projects.map((p) => [p.root, []]));
   for (const d of ts.getPreEmitDiagnostics(program)) {
     const message = ts.flattenDiagnosticMessageText(d.messageText, "\n");
@@ -55,23 +59,52 @@ function typeErrors(projects: Array<{ root: string; files: Array<{ path: string;
   return errors;
 }
 
-/** `skai-gen <command> [--flag ...]` uses in the shell blocks: command -> flags and where they were shown. */
-function cliUses(blocks: CodeBlock[]): Map<string, Array<{ flags: string[]; at: string }>> {
-  const uses = new Map<string, Array<{ flags: string[]; at: string }>>();
-  for (const b of blocks) {
+type CliUses = Map<string, Array<{ flags: string[]; at: string }>>;
+
+function addUse(uses: CliUses, words: string[], at: string): void {
+  const command = words[0] && !words[0].startsWith("-") ? words[0] : "";
+  const flags = words.filter((w) => w.startsWith("--")).map((w) => w.replace(/[=`),.].*$/, ""));
+  (uses.get(command) ?? uses.set(command, []).get(command)!).push({ flags, at });
+}
+
+/**
+ * `skai-gen <command> [--flag ...]` as shell blocks show it, and the rows of a
+ * commands table (`| \`skai-gen init <dir>\` | ... (\`--group\`, ...) |`):
+ * command -> the flags shown with it and where.
+ */
+function cliUses(page: string): CliUses {
+  const uses: CliUses = new Map();
+  for (const b of codeBlocks(page)) {
     if (!["sh", "bash", "shell", "console"].includes(b.lang)) continue;
     b.content.split("\n").forEach((raw, i) => {
       const line = raw.replace(/\s#.*$/, "");
       const m = /(?:^|\s|\/)skai-gen(?:\.js)?(?=\s|$)((?:\s+[^\s|;&]+)*)/.exec(line);
-      if (!m) return;
-      const words = m[1].trim().split(/\s+/).filter(Boolean);
-      const command = words[0] && !words[0].startsWith("-") ? words[0] : "";
-      const flags = words.filter((w) => w.startsWith("--")).map((w) => w.replace(/=.*$/, ""));
-      const list = uses.get(command) ?? uses.set(command, []).get(command)!;
-      list.push({ flags, at: `${b.file}:${b.line + i}` });
+      if (m) addUse(uses, m[1].trim().split(/\s+/).filter(Boolean), `${b.file}:${b.line + i}`);
     });
   }
+  readDoc(page)
+    .split("\n")
+    .forEach((line, i) => {
+      const row = /^\| `skai-gen ([a-z-]+)[^`]*` \|(.*)\|\s*$/.exec(line);
+      if (row) addUse(uses, [row[1], ...(row[2].match(/--[a-z][a-z-]*/g) ?? [])], `${page}:${i + 1}`);
+    });
   return uses;
+}
+
+/**
+ * The journey's own API: the README's `skai-gen init <dir>` run for real, so
+ * examples that import its generated package (`shop-api/client`) compile
+ * against what init generates. Returns the module paths for the compiler.
+ */
+function scaffoldJourney(scratch: string): Record<string, string[]> {
+  const init = /(?:^|\s)skai-gen init (\S+)/m.exec(codeBlocks("README.md").filter((b) => b.lang === "sh").map((b) => b.content).join("\n"));
+  if (!init) return {};
+  const r = spawnSync(process.execPath, [CLI, "init", init[1]], { cwd: scratch, encoding: "utf8" });
+  assert.equal(r.status, 0, `skai-gen init ${init[1]}: ${r.stdout}${r.stderr}`);
+  const project = path.join(scratch, init[1]);
+  const config = JSON.parse(readFileSync(path.join(project, "skai-gen.config.json"), "utf8")) as { package: { name: string } };
+  const src = path.join(project, "generated/src");
+  return { [config.package.name]: [path.join(src, "index.ts")], [`${config.package.name}/client`]: [path.join(src, "client/index.ts")] };
 }
 
 function help(command: string): { status: number | null; text: string } {
@@ -99,7 +132,7 @@ describe("docs examples", () => {
           mkdirSync(path.dirname(path.join(p.root, f.path)), { recursive: true });
           writeFileSync(path.join(p.root, f.path), f.content);
         }
-      errors = typeErrors(projects);
+      errors = typeErrors(projects, scaffoldJourney(scratch));
     }
     return errors.get(root) ?? [];
   };
@@ -112,7 +145,8 @@ describe("docs examples", () => {
   }
 
   describe("skai-gen commands and flags shown in shell blocks exist", () => {
-    const uses = cliUses(PAGES.flatMap((p) => codeBlocks(p)));
+    const uses: CliUses = new Map();
+    for (const page of PAGES) for (const [command, shown] of cliUses(page)) uses.set(command, [...(uses.get(command) ?? []), ...shown]);
     const root = help("");
     it("the CLI answers --help", () => assert.equal(root.status, 0, root.text));
     const listed = new Set([...root.text.matchAll(/^\s+skai-gen (\S+)/gm)].map((m) => m[1]));
