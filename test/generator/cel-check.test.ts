@@ -222,7 +222,7 @@ async function diagnose(name: string): Promise<Diagnostic[]> {
 const where = (d: Diagnostic) => `${d.file.replace("test/fixtures/cel/", "")}:${d.line}:${d.column}`;
 
 describe("skai-gen generate checks rules and patterns", () => {
-  it("reports each type mistake at the rule, inside the expression, with cel-go's message", async () => {
+  it("reports each mistake at the rule, inside the expression where it can, with cel-go's and kube's messages", async () => {
     const file = "mistakes/cel.example.com/v1/building.ts";
     const got = (await diagnose("mistakes")).map((d) => [d.code, where(d), d.message]);
     assert.deepEqual(got, [
@@ -233,6 +233,8 @@ describe("skai-gen generate checks rules and patterns", () => {
       ["invalid-cel", `${file}:14:26`, "@rule does not compile: found no matching overload for '_==_' applied to '(string, int)'"],
       ["invalid-cel", `${file}:16:35`, "@rule does not compile: found no matching overload for '_<_' applied to '(string, google.protobuf.Timestamp)'"],
       ["invalid-cel", `${file}:18:17`, "@rule does not compile: found no matching overload for 'startsWith' applied to 'int.(string)'"],
+      // @immutable inside the items of an atomic list: kube refuses transition rules where it cannot match old and new.
+      ["invalid-cel", `${file}:27:7`, "@rule uses oldSelf where old and new values cannot be matched: oldSelf cannot be used on the uncorrelatable portion of the schema within .spec.rooms"],
     ]);
   });
 
@@ -258,7 +260,7 @@ describe("skai-gen generate checks rules and patterns", () => {
       apiVersion: "cel.example.com/v1",
       kind: "Tower",
       metadata: { name: "t" },
-      spec: { floors: 3, share: "5%", labels: { a: "x" }, rooms: ["a", "x"], notes: "1,2", ttl: "5m" },
+      spec: { floors: 3, share: "5%", labels: { a: "x" }, rooms: ["a", "x"], notes: "1,2", levels: [{ name: "ground", height: 3 }], ttl: "5m" },
       status: { readyAt: "2024-01-01T00:00:00Z" },
     };
     assert.deepEqual(validateCelRules(tower, schema, tower), []);

@@ -11,7 +11,7 @@
  */
 import { celEnv, isCelError, run, type CelFunc } from "@bufbuild/cel";
 import { RE2JS } from "@bufbuild/re2";
-import { RULE_FUNCTIONS } from "@skai-gen/runtime/validation/cel-environment";
+import { OLD_SELF, RULE_FUNCTIONS } from "@skai-gen/runtime/validation/cel-environment";
 import { assignable, fromCelType, sameType, substitute, T, typeName, type Substitution, type Type } from "./cel-types.js";
 
 /** The parsed expression nodes (cel.expr.Expr), as far as the checker reads them. */
@@ -46,6 +46,8 @@ export interface Checked {
   types: Map<bigint, Type>;
   /** The overloads a call may resolve to at run time (several when an argument is dyn). */
   overloads: Map<bigint, Overload[]>;
+  /** The rule reads `oldSelf`: a transition rule. */
+  usesOldSelf: boolean;
 }
 
 export class CelTypeError extends Error {
@@ -205,7 +207,7 @@ const CONSTANT_TYPES: Record<string, Type> = {
 export function checkExpression(expr: Expr, variables: ReadonlyMap<string, Type>, overloads = ruleOverloads()): Checked {
   const checker = new Checker(variables, overloads);
   const type = checker.check(expr);
-  return { type, types: checker.types, overloads: checker.resolved };
+  return { type, types: checker.types, overloads: checker.resolved, usesOldSelf: checker.usedVariables.has(OLD_SELF) };
 }
 
 class Checker {
@@ -213,6 +215,7 @@ class Checker {
   readonly resolved = new Map<bigint, Overload[]>();
   private scopes: Map<string, Type>[] = [];
   private formatDepth = 0;
+  readonly usedVariables = new Set<string>();
 
   constructor(
     private readonly variables: ReadonlyMap<string, Type>,
@@ -257,7 +260,10 @@ class Checker {
       if (t) return t;
     }
     const v = this.variables.get(name);
-    if (v) return v;
+    if (v) {
+      this.usedVariables.add(name);
+      return v;
+    }
     const typeValue = TYPE_NAMES.get(name);
     if (typeValue) return T.type(typeValue);
     throw new CelTypeError(`undeclared reference to '${name}' (in container '')`, id);

@@ -22,7 +22,7 @@ import type { ApiModel, Constraints, KindModel, SourceLocation, TypeNode, Valida
 import { CelTypeError, checkExpression, type Expr } from "./cel-checker.js";
 import { estimateCost } from "./cel-cost-estimate.js";
 import { MAX_REQUEST_SIZE_BYTES, schemaDeclType } from "./cel-decl.js";
-import { typeName } from "./cel-types.js";
+import { typeName, type Type } from "./cel-types.js";
 import type { DiagnosticBag } from "./diagnostic.js";
 
 /** StaticEstimatedCostLimit: the largest estimated cost of one rule. */
@@ -53,6 +53,14 @@ interface Origin {
   type?: TypeNode;
 }
 
+/** Where a schema node is: its path, how often it can occur in one object (undefined: unbounded), the list that makes oldSelf unusable in it. */
+interface Place {
+  isRoot: boolean;
+  cardinality: number | undefined;
+  path: string;
+  uncorrelatable?: string;
+}
+
 interface RuleCost {
   at: SourceLocation;
   cost: number;
@@ -71,7 +79,7 @@ class KindRules {
   ) {}
 
   check(root: StructuralSchema): void {
-    this.visit(root, { rules: this.kind.rules, at: this.kind.source }, true, 1, (name) => {
+    this.visit(root, { rules: this.kind.rules, at: this.kind.source }, { isRoot: true, cardinality: 1, path: "" }, (name) => {
       if (name === "spec") return this.objectOrigin(this.kind.spec, {}, this.kind.source);
       if (name === "status" && this.kind.status) return this.objectOrigin(this.kind.status, {}, this.kind.source);
       return undefined;
@@ -89,26 +97,26 @@ class KindRules {
     }
   }
 
-  /**
-   * Checks the node's rules, then its children. `cardinality`: how many times
-   * the node can occur in one object, undefined when unbounded.
-   */
-  private visit(s: StructuralSchema, origin: Origin, isRoot: boolean, cardinality: number | undefined, childOrigin: (property: string) => Origin | undefined): void {
+  /** Checks the node's rules, then its children. */
+  private visit(s: StructuralSchema, origin: Origin, place: Place, childOrigin: (property: string) => Origin | undefined): void {
     const rules = s["x-kubernetes-validations"] ?? [];
-    if (rules.length) this.checkRules(s, origin, isRoot, cardinality, rules);
-    const childCardinality = cardinality === undefined ? undefined : times(cardinality, maxElements(s));
+    if (rules.length) this.checkRules(s, origin, place, rules);
+    const cardinality = place.cardinality === undefined ? undefined : times(place.cardinality, maxElements(s));
+    const child = (path: string, uncorrelatable = place.uncorrelatable): Place => ({ isRoot: false, cardinality, path, uncorrelatable });
     for (const [name, ps] of Object.entries(s.properties ?? {})) {
       const o = childOrigin(name) ?? { rules: [], at: origin.at };
-      this.visit(ps, o, false, childCardinality, this.childrenOf(o));
+      this.visit(ps, o, child(`${place.path}.${name}`), this.childrenOf(o));
     }
     const t = origin.type;
     if (s.items) {
       const o = t?.kind === "array" ? this.origin(t.items, t.itemConstraints, origin.at) : { rules: [], at: origin.at };
-      this.visit(s.items, o, false, childCardinality, this.childrenOf(o));
+      // Only the items of `listType: map` lists are matched with the stored ones.
+      const uncorrelatable = place.uncorrelatable ?? (s["x-kubernetes-list-type"] === "map" ? undefined : place.path);
+      this.visit(s.items, o, child(`${place.path}[*]`, uncorrelatable), this.childrenOf(o));
     }
     if (typeof s.additionalProperties === "object") {
       const o = t?.kind === "map" ? this.origin(t.values, t.valueConstraints, origin.at) : { rules: [], at: origin.at };
-      this.visit(s.additionalProperties, o, false, childCardinality, this.childrenOf(o));
+      this.visit(s.additionalProperties, o, child(`${place.path}[*]`), this.childrenOf(o));
     }
   }
 
@@ -133,8 +141,8 @@ class KindRules {
     return { rules: [...typeRules, ...(fieldConstraints.rules ?? [])], at, type: { kind: "object", ref } };
   }
 
-  private checkRules(s: StructuralSchema, origin: Origin, isRoot: boolean, cardinality: number | undefined, rules: NonNullable<StructuralSchema["x-kubernetes-validations"]>): void {
-    const decl = schemaDeclType(s, isRoot || !!s["x-kubernetes-embedded-resource"], SELF_TYPE);
+  private checkRules(s: StructuralSchema, origin: Origin, place: Place, rules: NonNullable<StructuralSchema["x-kubernetes-validations"]>): void {
+    const decl = schemaDeclType(s, place.isRoot || !!s["x-kubernetes-embedded-resource"], SELF_TYPE);
     if (!decl) return;
     const variables = new Map([
       [SELF, decl.type],
@@ -160,7 +168,7 @@ class KindRules {
         // A rule the reader made from a union tag fails only where that tag names a missing field, reported by its own check.
         if (!written) continue;
         const offset = positionOf(rule.rule, e.id);
-        this.diags.report(this.at(tag, rule.rule, offset), "invalid-cel", `@rule does not compile: ${e.message}`, typeHint(rule.rule));
+        this.diags.report(this.at(tag, rule.rule, offset), "invalid-cel", `@rule does not compile: ${e.message}`, typeHint(rule.rule, decl.type));
         continue;
       }
       if (checked.type.kind !== "bool") {
@@ -168,7 +176,15 @@ class KindRules {
         continue;
       }
       const maxCost = estimateCost(expr, checked, decl);
-      const n = cardinality ?? Math.floor(MAX_REQUEST_SIZE_BYTES / (decl.minSerializedSize + 1));
+      if (checked.usesOldSelf && place.uncorrelatable !== undefined) {
+        this.diags.report(
+          tag,
+          "invalid-cel",
+          `@rule uses oldSelf where old and new values cannot be matched: oldSelf cannot be used on the uncorrelatable portion of the schema within ${place.uncorrelatable}`,
+          `the items of ${place.uncorrelatable} are matched with the stored ones only in a @listType map list (with @listMapKey); else put the rule on the list itself`,
+        );
+      }
+      const n = place.cardinality ?? Math.floor(MAX_REQUEST_SIZE_BYTES / (decl.minSerializedSize + 1));
       const cost = maxCost === 0 ? 0 : Math.min(MAX_UINT64, maxCost * n);
       if (cost > STATIC_ESTIMATED_COST_LIMIT) {
         this.diags.report(tag, "cel-cost", costMessage("estimated rule cost", cost, STATIC_ESTIMATED_COST_LIMIT), `${this.label}: ${COST_HINT}`);
@@ -213,11 +229,12 @@ function positionOf(rule: string, id: bigint): number {
   return positions[String(id)] ?? 0;
 }
 
-function typeHint(rule: string): string {
+function typeHint(rule: string, self: Type): string {
   if (/\b(quantity|url|ip|cidr|isQuantity|isURL|isIP|isCIDR|semver|format)\s*\(/.test(rule) || /\b(sets|math|lists)\./.test(rule)) {
     return "the server runs CEL's standard library, the strings extension and Kubernetes' regex and list functions (find, findAll, isSorted, sum, min, max, indexOf, lastIndexOf)";
   }
-  return "`self` has the type of the field the rule is on (integer -> int, number -> double, date-time -> timestamp, int-or-string -> dyn)";
+  const shown = self.kind === "object" ? `an object with ${self.fields.size ? `fields ${[...self.fields.keys()].join(", ")}` : "no fields rules can see"}` : typeName(self);
+  return `here \`self\` is ${shown} (kube types integer as int, number as double, date-time as timestamp, int-or-string as dyn)`;
 }
 
 /** getCostErrorMessage, with Go's %f and %.1f. */
