@@ -44,6 +44,12 @@ describe("README: what the tests need from the machine", () => {
     assert.deepEqual([...rows.keys()].sort(), Object.keys(REQUIREMENTS).sort());
   });
 
+  it("names suites that exist", () => {
+    const files = testFiles();
+    for (const [req, paths] of rows)
+      for (const p of paths) assert.ok(files.some((f) => f.startsWith(`${p}/`) || f === `${p}.test.ts`), `the ${req} row names ${p}, which holds no test`);
+  });
+
   it("names every suite that declares each requirement", () => {
     // test/runner tests the mechanism itself: its requires("...") are data, not needs.
     const files = testFiles().filter((f) => !f.startsWith("test/runner/"));
