@@ -1,5 +1,10 @@
-/** CEL checks for `@rule`, with @bufbuild/cel's parser: syntax, and the variables a rule may use. */
+/**
+ * CEL checks for `@rule` while reading, with @bufbuild/cel's parser: syntax,
+ * and the variables a rule may use. Types, the result and the cost need the
+ * whole schema and are checked with the model (check/cel-rules.ts).
+ */
 import { parse } from "@bufbuild/cel";
+import { OLD_SELF, SELF } from "@skai-gen/runtime/validation/cel-environment";
 import { closest } from "./suggest.js";
 
 export interface CelProblem {
@@ -15,7 +20,7 @@ export interface CelProblem {
  * rules) and CEL's type names and extension namespaces, which parse as identifiers.
  */
 const KNOWN = new Set([
-  "self", "oldSelf",
+  SELF, OLD_SELF,
   "int", "uint", "double", "bool", "string", "bytes", "list", "map", "null_type", "type", "dyn",
   "optional", "math", "strings", "sets", "lists",
 ]);
@@ -41,9 +46,9 @@ export function celProblem(expr: string): CelProblem | undefined {
   const before = expr.slice(0, offset).split("\n");
   return {
     message: `unknown variable ${unknown.name}`,
-    hint: closest(unknown.name, ["self", "oldSelf"])
-      ? `did you mean ${closest(unknown.name, ["self", "oldSelf"])}?`
-      : "a rule sees `self` (the value it is on) and, in transition rules, `oldSelf`",
+    hint: closest(unknown.name, [SELF, OLD_SELF])
+      ? `did you mean ${closest(unknown.name, [SELF, OLD_SELF])}?`
+      : `a rule sees \`${SELF}\` (the value it is on) and, in transition rules, \`${OLD_SELF}\``,
     line: before.length,
     column: before[before.length - 1].length + 1,
   };
