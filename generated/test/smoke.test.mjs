@@ -16,8 +16,12 @@ import { fileURLToPath } from "node:url";
  * in the definitions to choose its value.
  */
 
-/** The package's server bin, as `npm run build` leaves it. */
-const SERVER = [fileURLToPath(new URL("../dist/server/main.js", import.meta.url))];
+/** The project's own server entry (configuration `server.main`), run from source with tsx as `skai-gen dev` runs it. */
+const SERVER = [
+  "--import",
+  import.meta.resolve("tsx"),
+  fileURLToPath(new URL("../../apiserver/src/main.ts", import.meta.url)),
+];
 const NAMESPACE = "default";
 
 describe("@skai/api: every kind is created, read, listed and deleted", () => {

@@ -67,9 +67,9 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
   const projectRoot = path.resolve(opts.projectRoot ?? process.cwd());
   const read = await time("read", () => readDefinitions(path.resolve(opts.definitionsDir), { projectRoot, project: opts.project }));
   const protobuf = await time("protobuf", () => protobufStep(path.resolve(opts.definitionsDir), projectRoot, read.model));
-  // The checks run even when reading found problems: a run reports every mistake, not the first batch.
-  const diagnostics = [...read.diagnostics, ...protobuf.diagnostics, ...(await time("check", () => checkModel(read.model, { projectRoot })))];
   const config = resolveConfig(opts.config ?? loadConfig(projectRoot), read.model.groups.map((g) => g.name));
+  // The checks run even when reading found problems: a run reports every mistake, not the first batch.
+  const diagnostics = [...read.diagnostics, ...protobuf.diagnostics, ...(await time("check", () => checkModel(read.model, { projectRoot, serverMain: config.serverMain })))];
   if (diagnostics.length > 0) return { model: read.model, diagnostics, files: [], timings, config };
 
   const certificates = opts.certs

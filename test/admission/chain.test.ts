@@ -22,7 +22,7 @@ const info: RequestInfo = {
 const attrs = (object: Record<string, unknown>, query = "") =>
   admissionAttributes({ operation: "CREATE", info, user: { name: "alice", groups: ["skai-users"] }, kind: "Notebook", object, query: new URLSearchParams(query) });
 
-// What a user writes in definitions/admission.ts.
+// What a project writes for its main to pass to serve().
 const defaultImage = definePlugin({
   name: "DefaultImage",
   mutate(a) {

@@ -1,7 +1,7 @@
 /**
- * The generated server (generated/dist/server/main.js) wires it all: Notebook
- * logs through the pod named in its status, TrainingJob logs from the copied
- * definitions/skai.io/v1alpha1/connect.ts, and the generated kubectl-skai bin.
+ * SKAI's server (apiserver/dist/main.js) wires it all: Notebook logs through
+ * the pod named in its status, TrainingJob logs from the provider main.ts
+ * passes to serve() (apiserver/src/connect.ts), and the generated kubectl-skai bin.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";

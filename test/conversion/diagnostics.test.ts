@@ -1,8 +1,10 @@
 /**
- * The unmapped-field diagnostic: every field of a served version with no
- * field of the same name and a compatible type in the storage version (and
- * back) is reported at its file:line:col, naming the user function to write,
- * unless definitions/<group>/conversion.ts exports that function.
+ * The unmapped-field diagnostic: without a project server main, every field of
+ * a served version with no field of the same name and a compatible type in the
+ * storage version (and back) is reported at its file:line:col, naming the
+ * function to write and where it goes. With a main, the generated
+ * ServerExtensions type requires the functions instead (the TypeScript build
+ * checks them). A conversion.ts left in definitions/ is reported, not read.
  */
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
@@ -14,9 +16,9 @@ import { readDefinitions } from "../../generator/src/read/index.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 
-async function diagnose(name: string): Promise<Diagnostic[]> {
+async function diagnose(name: string, serverMain?: string): Promise<Diagnostic[]> {
   const { model, diagnostics } = await readDefinitions(join(root, "test/fixtures/bad", name), { projectRoot: root });
-  return [...diagnostics, ...checkModel(model, { projectRoot: root })];
+  return [...diagnostics, ...checkModel(model, { projectRoot: root, serverMain })];
 }
 
 const where = (d: Diagnostic) => `${d.file.replace("test/fixtures/bad/", "")}:${d.line}:${d.column}`;
@@ -35,17 +37,22 @@ describe("conversion diagnostics", () => {
       all.map(formatDiagnostic).join("\n"),
     );
     assert.equal(all[2].message, "field spec.replicas of skai.io/v2 WidgetSpec has no field of the same name and a compatible type in v1 WidgetSpec");
-    assert.match(all[2].hint, /^export function Convert_v2_WidgetSpec_To_v1_WidgetSpec\(src, dst\) from definitions\/skai\.io\/conversion\.ts/);
+    assert.equal(
+      all[2].hint,
+      'write Convert_v2_WidgetSpec_To_v1_WidgetSpec(src, dst) to convert it (the fields that map by name are already copied into dst), set "server": { "main": "<your main.ts>" } in the configuration and, there, pass it to serve() in conversions["skai.io"] (docs/extensions.md)',
+    );
     assert.match(all[1].message, /^field spec\.color of skai\.io\/v1 WidgetSpec .* in v2 WidgetSpec$/);
     assert.match(formatDiagnostic(all[2]), /^test\/fixtures\/bad\/unmapped-field\/skai\.io\/v2\/widget\.ts:7:3: error: field spec\.replicas/);
   });
 
-  it("a user function in conversion.ts covers its type pair and direction only", async () => {
-    const all = await diagnose("unmapped-field-covered");
-    assert.deepEqual(
-      all.map((d) => `${d.code} ${where(d)}`),
-      ["unmapped-field unmapped-field-covered/skai.io/v1/widget.ts:7:3", "unmapped-field unmapped-field-covered/skai.io/v1/widget.ts:8:3"],
-    );
-    assert.match(all[0].hint, /Convert_v1_WidgetSpec_To_v2_WidgetSpec\(src, dst\) from test\/fixtures\/bad\/unmapped-field-covered\/skai\.io\/conversion\.ts/);
+  it("with a server main, the generated ServerExtensions type asks for the functions instead", async () => {
+    assert.deepEqual(await diagnose("unmapped-field", "server/main.ts"), []);
+  });
+
+  it("a conversion.ts left in definitions/ is reported where it is, and not read", async () => {
+    const all = await diagnose("conversion-in-definitions", "server/main.ts");
+    assert.deepEqual(all.map((d) => `${d.code} ${where(d)}`), ["extension-in-definitions conversion-in-definitions/skai.io/conversion.ts:1:1"]);
+    assert.equal(all[0].message, "conversion functions are not read from the definitions folder");
+    assert.match(all[0].hint, /pass its exports to serve\(\) as conversions\["skai\.io"\]/);
   });
 });

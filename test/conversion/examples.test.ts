@@ -8,13 +8,17 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
+import * as skaiConversions from "../../apiserver/src/conversion.js";
+import { withConversions } from "../../generated/src/skai.io/conversion.js";
 import { resources as alpha } from "../../generated/src/skai.io/v1alpha1/resources.js";
-import { resources as beta } from "../../generated/src/skai.io/v1beta1/resources.js";
+import { resources as v1beta1 } from "../../generated/src/skai.io/v1beta1/resources.js";
 import { losslessConversion } from "../../runtime/src/conversion/index.js";
 import "../../runtime/src/conversion/types.js";
 import { repoRoot } from "../support/generated-server.js";
 
 const dir = path.join(repoRoot, "examples/skai.io/v1beta1");
+// v1beta1 as SKAI's server serves it: converting through v1alpha1 with SKAI's conversion functions.
+const beta = withConversions(v1beta1, skaiConversions);
 
 describe("examples/skai.io/v1beta1", () => {
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".yaml"))) {

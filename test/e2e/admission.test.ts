@@ -1,6 +1,6 @@
 /**
- * SKAI's own admission plugins (definitions/admission.ts), wired by the
- * generator into the generated server, seen through the real kubectl.
+ * SKAI's own admission plugins (apiserver/src/admission.ts), passed to the
+ * generated server's serve() by SKAI's main, seen through the real kubectl.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";

@@ -14,7 +14,7 @@ import { after, test } from "node:test";
 import { adminAgent, notebook, request } from "../support/bench-http.js";
 import { repoRoot, startGeneratedServer, type GeneratedServer } from "../support/generated-server.js";
 
-const main = path.join(repoRoot, "generated/dist/server/main.js");
+const main = path.join(repoRoot, "apiserver/dist/main.js");
 const servers: GeneratedServer[] = [];
 const dirs: string[] = [];
 after(async () => {

@@ -1,6 +1,6 @@
 /**
- * Starts the generated SKAI apiserver (generated/dist/server/main.js, built by
- * `npm test`'s build step) as a child process on a free port with its own
+ * Starts SKAI's apiserver (apiserver/dist/main.js: the generated server with
+ * SKAI's extensions, built by `npm test`'s build step) as a child process on a free port with its own
  * temp dir for SQLite, certificates and the admin kubeconfig, and drives the
  * real kubectl against it.
  */
@@ -11,7 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const serverMain = path.join(repoRoot, "generated/dist/server/main.js");
+const serverMain = path.join(repoRoot, "apiserver/dist/main.js");
 
 export interface GeneratedServer {
   url: string;

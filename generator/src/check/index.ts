@@ -21,6 +21,8 @@ export { formatDiagnostic } from "./diagnostic.js";
 export interface CheckOptions {
   /** Root the model's source paths are relative to, to read snippets (default: the working directory). */
   projectRoot?: string;
+  /** The project's server main (configuration `server.main`), which passes the conversion functions to serve(). */
+  serverMain?: string;
 }
 
 export function checkModel(model: ApiModel, opts: CheckOptions = {}): Diagnostic[] {
@@ -31,7 +33,7 @@ export function checkModel(model: ApiModel, opts: CheckOptions = {}): Diagnostic
   checkPaths(model, diags);
   checkConstraints(model, diags);
   checkDefaults(model, diags);
-  checkConversions(model, diags);
+  checkConversions(model, diags, opts.serverMain);
   checkCelRules(model, diags);
   return diags.list();
 }

@@ -1,75 +1,90 @@
 /**
- * `src/<group>/conversion.ts`: for each kind of each served version other than
- * storage, the functions that convert it to and from the storage version
- * (hub and spoke). Fields that map by name are copied by generated code; the
- * user's functions for a type pair (conversion-gen names, see
- * conversion/plan.ts) run after those copies to fill in the rest. The user's
- * `definitions/<group>/conversion.ts` is copied to
- * `src/<group>/user-conversion.ts`: at the same depth under the version
- * folders, its `./v1alpha1/index.js` imports resolve to the generated types,
- * so the TypeScript build checks its signatures against the calls here.
+ * `src/<group>/conversion.ts`: how the kinds of each served version other
+ * than storage convert to and from the storage version (hub and spoke).
+ * Fields that map by name are copied by generated code; the project's
+ * functions for a type pair (conversion-gen's names, see conversion/plan.ts)
+ * run after those copies to fill in the rest. The functions are not imported:
+ * they are the `ConversionFunctions` the project passes to `serve()`, typed
+ * here so that a missing required one is a compile error in the project's
+ * main, as conversion-gen makes it in Go.
  */
 import { TsFile } from "../codegen/ts-file.js";
 import type { EmittedFile } from "../codegen/file.js";
-import { planGroupConversions, type GroupConversionPlan, type TypePair, type ValueConversion } from "../conversion/plan.js";
-import type { ApiModel, GroupModel, KindModel, VersionModel } from "../model/types.js";
+import { planGroupConversions, type GroupConversionPlan, type KindConversion, type TypePair, type ValueConversion } from "../conversion/plan.js";
+import type { ApiModel, GroupModel } from "../model/types.js";
 import type { EmitContext, Emitter } from "./emitter.js";
 
 export const conversionEmitter: Emitter = {
   name: "conversion",
-  description: "conversions between each served version and the storage version",
+  description: "conversions between each served version and the storage version, with the project's conversion functions",
   emit(model, ctx) {
-    return model.groups.flatMap((group) => {
-      const plan = planGroupConversions(model, group);
-      if (!plan || plan.kinds.length === 0) return [];
-      const files = [emitGroupConversion(plan, ctx)];
-      if (group.conversion) files.push(copyUserConversion(group));
-      return files;
-    });
+    return convertingGroups(model).map((plan) => emitGroupConversion(plan, ctx));
   },
 };
+
+/** The plans of the groups that serve a kind in a version other than storage. */
+export function convertingGroups(model: ApiModel): GroupConversionPlan[] {
+  return model.groups.map((group) => planGroupConversions(model, group)).filter((plan): plan is GroupConversionPlan => !!plan && plan.kinds.length > 0);
+}
+
+/** Whether some type pair of the plan has a field that only a project function can convert. */
+export function needsFunctions(plan: GroupConversionPlan): boolean {
+  return [...plan.pairs.values()].some((p) => p.unmapped.length > 0);
+}
 
 export function conversionFile(group: GroupModel): string {
   return `src/${group.name}/conversion.ts`;
 }
 
-function userConversionFile(group: GroupModel): string {
-  return `src/${group.name}/user-conversion.ts`;
-}
+/** The interface of a group's conversion functions, exported by its conversion.ts. */
+export const CONVERSION_FUNCTIONS = "ConversionFunctions";
 
-function copyUserConversion(group: GroupModel): EmittedFile {
-  return { path: userConversionFile(group), content: `// Copied from ${group.conversion!.file}.\n${group.conversion!.text}`, language: "typescript" };
-}
-
-/** The exported name of a kind's conversion in a version, e.g. `v1beta1NotebookConversion`. */
-export function kindConversionName(version: VersionModel, kind: KindModel): string {
-  return `${version.name}${kind.name}Conversion`;
-}
+/** The function of a group's conversion.ts that gives its resources their conversions. */
+export const WITH_CONVERSIONS = "withConversions";
 
 function emitGroupConversion(plan: GroupConversionPlan, ctx: EmitContext): EmittedFile {
-  const { group } = plan;
+  const { group, storage } = plan;
   const f = new TsFile(conversionFile(group));
-  const functions = group.conversion?.functions ?? {};
+  f.declare(CONVERSION_FUNCTIONS, WITH_CONVERSIONS);
+  const runtime = { module: ctx.runtimeModule };
   const typeOf = (version: string, name: string) =>
     f.importAs(name, `${version}_${name}`, { file: `src/${group.name}/${version}/types.ts` }, { typeOnly: true });
+  const pairs = [...plan.pairs.values()];
+  const required = needsFunctions(plan);
+
+  f.jsDoc(
+    [
+      `The conversion functions of ${group.name}, named as conversion-gen names them. Each runs after the`,
+      "fields that map by name are copied into `dst`, to fill in the rest. Required for a type pair with a",
+      "field that has no field of the same name and a compatible type on the other side; optional otherwise.",
+    ].join("\n"),
+  );
+  f.print(`export interface ${CONVERSION_FUNCTIONS} {`);
+  for (const pair of pairs) {
+    const signature = `(src: ${typeOf(pair.fromVersion, pair.from.name)}, dst: ${typeOf(pair.toVersion, pair.to.name)}) => void`;
+    f.print(
+      `  /** ${pair.unmapped.length ? `Converts ${pair.unmapped.map((u) => `${pair.path}.${u.name}`).join(", ")}, which ${pair.toVersion} ${pair.to.name} has no field for.` : `Optional: every field of ${pair.fromVersion} ${pair.from.name} maps by name.`} */`,
+      `  ${pair.user}${pair.unmapped.length ? "" : "?"}: ${signature};`,
+    );
+  }
+  f.print("}", "");
+
   const valueExpr = (c: ValueConversion, v: string): string => {
     switch (c.kind) {
       case "copy":
-        return c.scalar ? v : `${f.import("deepCopyJSON", { module: ctx.runtimeModule })}(${v})`;
+        return c.scalar ? v : `${f.import("deepCopyJSON", runtime)}(${v})`;
       case "object":
-        return `${plan.pairs.get(c.pair)!.generated}(${v})`;
+        return `${plan.pairs.get(c.pair)!.generated}(${v}, fns)`;
       case "array":
         return `${v}.map((x) => ${valueExpr(c.items, "x")})`;
       case "map":
         return `Object.fromEntries(Object.entries(${v}).map(([k, x]) => [k, ${valueExpr(c.values, "x")}]))`;
     }
   };
-  for (const pair of plan.pairs.values()) {
-    const from = typeOf(pair.fromVersion, pair.from.name);
+  for (const pair of pairs) {
     const to = typeOf(pair.toVersion, pair.to.name);
-    const user = pair.user in functions ? f.import(pair.user, { file: userConversionFile(group) }) : undefined;
     f.print(
-      `function ${pair.generated}(src: ${from}): ${to} {`,
+      `function ${pair.generated}(src: ${typeOf(pair.fromVersion, pair.from.name)}, fns: ${CONVERSION_FUNCTIONS}): ${to} {`,
       `  const dst = {} as ${to};`,
       ...pair.mapped.map((m) => {
         const v = `src.${m.name}`;
@@ -78,48 +93,62 @@ function emitGroupConversion(plan: GroupConversionPlan, ctx: EmitContext): Emitt
           ? `  if (${v} !== undefined) dst.${m.name} = ${valueExpr(m.conversion, v)};`
           : `  if (${v} != null) dst.${m.name} = ${valueExpr(m.conversion, v)};`;
       }),
-      ...(user ? [`  ${user}(src, dst);`] : pair.unmapped.length ? [`  // Not converted (kept in an annotation): ${pair.unmapped.map((u) => u.name).join(", ")}.`] : []),
+      `  fns.${pair.user}${pair.unmapped.length ? "" : "?."}(src, dst);`,
       `  return dst;`,
       `}`,
       "",
     );
   }
-  const ResourceConversion = f.importType("ResourceConversion", { module: ctx.runtimeModule });
-  for (const k of plan.kinds) {
-    const kindFn = (dir: "toStorage" | "fromStorage") => {
-      const pairs = k[dir];
-      const target = dir === "toStorage" ? plan.storage.name : k.version.name;
-      const spec = plan.pairs.get(pairs.spec)!;
-      const status = pairs.status ? plan.pairs.get(pairs.status) : undefined;
-      const line = (field: string, p: TypePair) => `if (obj.${field} != null) out.${field} = ${p.generated}(obj.${field} as never);`;
-      return [
-        `(obj) => {`,
-        `  const out: Record<string, unknown> = { ...obj, apiVersion: ${JSON.stringify(`${group.name}/${target}`)}, metadata: ${f.import("deepCopyJSON", { module: ctx.runtimeModule })}(obj.metadata) };`,
-        `  delete out.spec;`,
-        `  delete out.status;`,
-        `  ${line("spec", spec)}`,
-        ...(status ? [`  ${line("status", status)}`] : []),
-        `  return out;`,
-        `}`,
-      ].join("\n");
-    };
-    f.jsDoc(`${k.kind.name} of ${group.name}/${k.version.name}, stored as ${group.name}/${plan.storage.name}.`);
-    f.print(
-      `export const ${kindConversionName(k.version, k.kind)}: ${ResourceConversion} = {`,
-      `  group: ${JSON.stringify(group.name)},`,
-      `  version: ${JSON.stringify(k.version.name)},`,
-      `  storageVersion: ${JSON.stringify(plan.storage.name)},`,
-      `  toStorage: ${kindFn("toStorage")},`,
-      `  fromStorage: ${kindFn("fromStorage")},`,
-      `};`,
-      "",
-    );
-  }
+
+  const ResourceDefinition = f.importType("ResourceDefinition", runtime);
+  const ResourceConversion = f.importType("ResourceConversion", runtime);
+  const withConversion = f.import("withConversion", runtime);
+  f.jsDoc(
+    [
+      `${group.name}'s resources with their conversions: each kind served in a version other than the storage`,
+      `version ${storage.name} converts every request through it, calling \`fns\` for what does not map by name.`,
+    ].join("\n"),
+  );
+  f.print(
+    `export function ${WITH_CONVERSIONS}(resources: readonly ${ResourceDefinition}[], fns: ${CONVERSION_FUNCTIONS}${required ? "" : " = {}"}): ${ResourceDefinition}[] {`,
+    `  const conversions: Record<string, ${ResourceConversion}> = {`,
+    ...plan.kinds.map((k) => `    ${JSON.stringify(`${k.version.name}/${k.kind.name}`)}: ${kindConversion(plan, k, f, ctx)},`),
+    "  };",
+    "  return resources.map((r) => {",
+    "    const conversion = conversions[`${r.version}/${r.kind}`];",
+    `    return conversion ? ${withConversion}(r, conversion) : r;`,
+    "  });",
+    "}",
+  );
   return f.toFile();
 }
 
-/** The kinds of `version` that convert (for the server's resource definitions). */
-export function convertingKinds(model: ApiModel, group: GroupModel, version: VersionModel): Set<string> {
-  const plan = planGroupConversions(model, group);
-  return new Set(plan?.kinds.filter((k) => k.version === version).map((k) => k.kind.name) ?? []);
+function kindConversion(plan: GroupConversionPlan, k: KindConversion, f: TsFile, ctx: EmitContext): string {
+  const { group } = plan;
+  const direction = (dir: "toStorage" | "fromStorage") => {
+    const pairs = k[dir];
+    const target = dir === "toStorage" ? plan.storage.name : k.version.name;
+    const spec = plan.pairs.get(pairs.spec)!;
+    const status = pairs.status ? plan.pairs.get(pairs.status) : undefined;
+    const line = (field: string, p: TypePair) => `if (obj.${field} != null) out.${field} = ${p.generated}(obj.${field} as never, fns);`;
+    return [
+      `(obj) => {`,
+      `  const out: Record<string, unknown> = { ...obj, apiVersion: ${JSON.stringify(`${group.name}/${target}`)}, metadata: ${f.import("deepCopyJSON", { module: ctx.runtimeModule })}(obj.metadata) };`,
+      `  delete out.spec;`,
+      `  delete out.status;`,
+      `  ${line("spec", spec)}`,
+      ...(status ? [`  ${line("status", status)}`] : []),
+      `  return out;`,
+      `}`,
+    ].join("\n");
+  };
+  return [
+    "{",
+    `  group: ${JSON.stringify(group.name)},`,
+    `  version: ${JSON.stringify(k.version.name)},`,
+    `  storageVersion: ${JSON.stringify(plan.storage.name)},`,
+    `  toStorage: ${direction("toStorage")},`,
+    `  fromStorage: ${direction("fromStorage")},`,
+    "}",
+  ].join("\n");
 }

@@ -1,4 +1,3 @@
-import { admissionEmitter } from "./admission.js";
 import { clientEmitter } from "./client.js";
 import { conversionEmitter } from "./conversion.js";
 import type { Emitter } from "./emitter.js";
@@ -10,7 +9,6 @@ import { openapiEmitter } from "./openapi/index.js";
 import { packageEmitter } from "./package.js";
 import { protobufEmitter } from "./protobuf/index.js";
 import { pluginEmitter } from "./plugin.js";
-import { pluginProvidersEmitter } from "./plugin-providers.js";
 import { schemasEmitter } from "./schemas.js";
 import { serverEmitter } from "./server/index.js";
 import { smokeTestEmitter } from "./smoke-test.js";
@@ -20,4 +18,4 @@ import { validatorsEmitter } from "./validators.js";
 export type { Emitter, EmitContext } from "./emitter.js";
 
 /** Every emitter, in the order their files are listed. Adding an artifact means adding one line here. */
-export const emitters: Emitter[] = [packageEmitter, openapiEmitter, clientEmitter, typesEmitter, schemasEmitter, validatorsEmitter, serverEmitter, protobufEmitter, admissionEmitter, conversionEmitter, pluginProvidersEmitter, pluginEmitter, manifestsEmitter, imageEmitter, docsEmitter, gitattributesEmitter, smokeTestEmitter];
+export const emitters: Emitter[] = [packageEmitter, openapiEmitter, clientEmitter, typesEmitter, schemasEmitter, validatorsEmitter, serverEmitter, protobufEmitter, conversionEmitter, pluginEmitter, manifestsEmitter, imageEmitter, docsEmitter, gitattributesEmitter, smokeTestEmitter];

@@ -24,20 +24,6 @@ export interface ApiModel {
   types: Record<string, ObjectType>;
   /** Protobuf field numbers of the definitions' types: the lock file's, plus new fields numbered (model/protobuf-numbers.ts). */
   protobuf?: ProtobufNumbering;
-  /** The user's admission plugins (`definitions/admission.ts`), copied into the generated package (emit/admission.ts). */
-  admission?: AdmissionModule;
-  /** The user's log/exec providers, one `connect.ts` per version folder that has one (read/connect.ts). */
-  connectModules?: ConnectModule[];
-}
-
-/** A version folder's `connect.ts`: providers of log/exec for its kinds, copied into the generated package. */
-export interface ConnectModule {
-  group: string;
-  version: string;
-  /** Project-relative path, for the copy's header. */
-  file: string;
-  /** The file's text (the package compiles its own copy; see emit/plugin-providers.ts). */
-  source: string;
 }
 
 export interface GroupModel {
@@ -45,22 +31,6 @@ export interface GroupModel {
   name: string;
   /** Versions in Kubernetes priority order (v1 > v1beta1 > v1alpha1). */
   versions: VersionModel[];
-  /** The user's conversion functions (`definitions/<group>/conversion.ts`), when the group has that file. */
-  conversion?: ConversionModule;
-}
-
-/**
- * `definitions/<group>/conversion.ts`: functions named as conversion-gen names
- * them (`Convert_v1alpha1_NotebookSpec_To_v1beta1_NotebookSpec(src, dst)`),
- * called after the generated copies of the fields that map by name.
- */
-export interface ConversionModule {
-  /** Project-relative path. */
-  file: string;
-  /** The file's text: the generated package compiles a copy next to its version folders. */
-  text: string;
-  /** Exported function names and where each is declared. */
-  functions: Record<string, SourceLocation>;
 }
 
 export interface VersionModel {
@@ -239,12 +209,4 @@ export interface Constraints {
   exactlyOneOf?: string[][];
   atMostOneOf?: string[][];
   atLeastOneOf?: string[][];
-}
-
-/** `definitions/admission.ts`: the user's admission plugins, exported as `plugins`. */
-export interface AdmissionModule {
-  /** Project-relative path, for the copy's header and messages. */
-  file: string;
-  /** The file's text: the generated package compiles its own copy. */
-  source: string;
 }

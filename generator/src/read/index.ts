@@ -4,13 +4,11 @@
  * invalid CEL). Model-level checks live in ../check.
  */
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { Node, Project } from "ts-morph";
 import { DiagnosticBag, type Diagnostic } from "../check/diagnostic.js";
 import type { ApiModel, GroupModel, KindModel, ObjectType, VersionModel } from "../model/types.js";
-import { readAdmissionModule } from "./admission.js";
-import { readConnectModules } from "./connect.js";
-import { readConversionModule } from "./conversion.js";
+import { reportExtensionFiles } from "./extensions.js";
 import { readKind, resourceClause } from "./kind.js";
 import { fileStart, scanLayout, type GroupDir, type VersionDir } from "./layout.js";
 import { locationOf, relativeFile } from "./location.js";
@@ -62,18 +60,10 @@ export async function readDefinitions(definitionsDir: string, opts: ReadOptions 
     findPreludes(files, places, projectRoot, diags);
     const ctx: Context = { projectRoot, diags, reader: new TypeReader(projectRoot, places, diags), places };
     const groups = layout.map((g) => readGroup(g, ctx));
-    for (const [i, g] of layout.entries()) {
-      const conversion = readConversionModule(join(defsDir, g.group), project, projectRoot);
-      if (conversion) groups[i].conversion = conversion;
-    }
+    reportExtensionFiles(defsDir, layout, projectRoot, diags);
     const types: Record<string, ObjectType> = {};
     for (const id of Object.keys(ctx.reader.types).sort()) types[id] = ctx.reader.types[id];
-    const connectModules = readConnectModules(defsDir, projectRoot);
-    const admission = readAdmissionModule(defsDir, projectRoot);
-    return {
-      model: { groups, types, ...(connectModules.length ? { connectModules } : {}), ...(admission ? { admission } : {}) },
-      diagnostics: diags.list(),
-    };
+    return { model: { groups, types }, diagnostics: diags.list() };
   } catch (e) {
     // Never a stack trace: an unexpected failure is one more diagnostic.
     diags.report(fileStart(projectRoot, defsDir), "internal-error", `skai-gen failed while reading definitions: ${(e as Error)?.message ?? String(e)}`, "this is a bug in skai-gen; please report it");

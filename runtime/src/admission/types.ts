@@ -1,8 +1,8 @@
 /**
  * In-process admission, as k8s.io/apiserver/pkg/admission: every write passes
  * an ordered chain of plugins, first all mutating stages, then all validating
- * ones. Users add plugins from `definitions/admission.ts` (or
- * `definitions/<group>/admission.ts`) exporting `plugins`.
+ * ones. A project adds its plugins through the generated `serve()`'s
+ * `extensions.admission` (docs/extensions.md).
  */
 import type { UserInfo } from "../api/request.js";
 

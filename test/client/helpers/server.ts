@@ -1,6 +1,7 @@
 /**
- * The generated server as a child process on a random port with SQLite in a
- * temp dir, as a user runs it (`generated/src/server/main.ts`), writing the
+ * SKAI's server as a child process on a random port with SQLite in a temp
+ * dir, run from its sources as `skai-gen dev` runs a project's main
+ * (`apiserver/src/main.ts` with tsx), writing the
  * standalone admin kubeconfig the client then follows. `restart()` stops it
  * and starts it again on the same port and database.
  */
@@ -54,19 +55,25 @@ export class ServerProcess {
   }
 
   private async spawn(): Promise<void> {
-    // tsx resolves the runtime from its sources through these paths, so the server is always current.
+    // tsx resolves the libraries and the generated package from their sources through these paths, so the server is always current.
     const tsconfig = join(this.dir, "tsconfig.json");
     writeFileSync(
       tsconfig,
       JSON.stringify({
         extends: join(ROOT, "tsconfig.base.json"),
-        compilerOptions: { paths: librarySourcePaths() },
+        compilerOptions: {
+          paths: {
+            ...librarySourcePaths(),
+            "@skai/api": [join(this.generated, "src/index.ts")],
+            "@skai/api/server": [join(this.generated, "src/server/index.ts")],
+          },
+        },
       }),
     );
     const args = [
       "--import",
       "tsx",
-      join(this.generated, "src/server/main.ts"),
+      join(ROOT, "apiserver/src/main.ts"),
       "--secure-port",
       String(this.port),
       "--cert-dir",

@@ -1,18 +1,23 @@
 import type { Emitter } from "../emitter.js";
-import { emitServerMain, emitServerServe } from "./main.js";
+import { emitServerExtensions } from "./extensions.js";
+import { emitServerBin } from "./main.js";
 import { emitResources } from "./resources.js";
+import { emitServe } from "./serve.js";
 import { servedVersions } from "../naming.js";
-import { convertingKinds } from "../conversion.js";
 
-/** The generated apiserver: resource definitions per group-version and the `skai-apiserver` entry point. */
+/**
+ * The generated apiserver: resource definitions per group-version, `serve()` with its
+ * `ServerExtensions` type, and the server bin when the project has no main of its own.
+ */
 export const serverEmitter: Emitter = {
   name: "server",
-  description: "resource definitions and the skai-apiserver entry point",
+  description: "resource definitions, serve() and ServerExtensions, and the server bin when the project has no server.main",
   emit(model, ctx) {
     return [
-      ...servedVersions(model.groups).map(({ group, version }) => emitResources(group, version, ctx, convertingKinds(model, group, version))),
-      emitServerMain(ctx),
-      emitServerServe(model, ctx),
+      ...servedVersions(model.groups).map(({ group, version }) => emitResources(group, version, ctx)),
+      emitServerExtensions(model, ctx),
+      emitServe(model, ctx),
+      ...(ctx.names.serverMain ? [] : emitServerBin(ctx)),
     ];
   },
 };

@@ -3,15 +3,15 @@ import type { EmittedFile } from "../../codegen/file.js";
 import type { GroupModel, KindModel, VersionModel } from "../../model/types.js";
 import type { EmitContext } from "../emitter.js";
 import { groupVersionDir } from "../naming.js";
-import { conversionFile, kindConversionName } from "../conversion.js";
 import { deprecationWarning } from "../../model/deprecation.js";
 
 /**
  * `src/<group>/<version>/resources.ts`: one ResourceDefinition per kind, the
  * kind's declared behaviour (names, scope, subresources, columns) joined with
- * its generated validation. The server serves exactly this list.
+ * its generated validation. A version other than storage gets its conversions
+ * when the server starts (the group's conversion.ts, with the project's functions).
  */
-export function emitResources(group: GroupModel, version: VersionModel, ctx: EmitContext, converting: Set<string> = new Set()): EmittedFile {
+export function emitResources(group: GroupModel, version: VersionModel, ctx: EmitContext): EmittedFile {
   const dir = groupVersionDir(group, version);
   const f = new TsFile(`${dir}/resources.ts`);
   const runtime = { module: ctx.runtimeModule };
@@ -22,12 +22,7 @@ export function emitResources(group: GroupModel, version: VersionModel, ctx: Emi
     const protobuf = f.import(`${kind.name}Protobuf`, { file: `${dir}/protobuf.ts` });
     f.jsDoc(`${kind.name} as served at /apis/${group.name}/${version.name}/${kind.plural}.`);
     const defined = `${defineResource}(${JSON.stringify(resourceMetadata(group, version, kind))}, ${validation}, ${protobuf})`;
-    // A version other than storage converts every request through the storage version.
-    const conversion = converting.has(kind.name)
-      ? f.import(kindConversionName(version, kind), { file: conversionFile(group) })
-      : undefined;
-    const served = conversion ? `${f.import("withConversion", runtime)}(${defined}, ${conversion})` : defined;
-    f.print(`export const ${kind.name}Resource: ${ResourceDefinition} = ${served};`, "");
+    f.print(`export const ${kind.name}Resource: ${ResourceDefinition} = ${defined};`, "");
   }
   f.jsDoc(`Every kind of ${group.name}/${version.name}.`);
   f.print(`export const resources: ${ResourceDefinition}[] = [${version.kinds.map((k) => `${k.name}Resource`).join(", ")}];`);

@@ -1,5 +1,5 @@
 /**
- * SKAI's admission plugins. They run in the generated server after the
+ * SKAI's admission plugins, which main.ts passes to serve(). They run after the
  * built-in ones (NamespaceLifecycle when it runs in a cluster), on every
  * create, update and delete, in this order: all mutations, then all checks.
  */
