@@ -40,7 +40,7 @@ export function packageJson(model: ApiModel, ctx: EmitContext): Record<string, u
   const bin = bins(model, ctx);
   const libraries = `^${ctx.generatorVersion}`;
   const hasKinds = model.groups.some((g) => g.versions.some((v) => v.kinds.length > 0));
-  // tsc writes files without the executable bit; npm links bins as they are.
+  // tsc writes files without the executable bit, and a workspace's bins are linked before its first build.
   const chmod = Object.keys(bin).length > 0 ? ` && node -e "for (const b of Object.values(require('./package.json').bin)) require('fs').chmodSync(b, 0o755)"` : "";
   return {
     name: ctx.names.packageName,
@@ -57,7 +57,7 @@ export function packageJson(model: ApiModel, ctx: EmitContext): Record<string, u
     // The server reads openapi/ at run time; the manifests, docs and .proto files describe the API.
     files: ["dist", "openapi", "proto", "manifests", "docs"],
     engines: { node: ">=20.19" },
-    scripts: { build: `tsc -p .${chmod}` },
+    scripts: { build: `tsc -b${chmod}` },
     dependencies: {
       [ctx.clientModule]: libraries,
       ajv: THIRD_PARTY.ajv,
