@@ -2,7 +2,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { clientEmitter } from "../../generator/src/emit/client.js";
-import { clientClassName, groupAccessors } from "../../generator/src/emit/client/naming.js";
+import { groupAccessors } from "../../generator/src/emit/client/naming.js";
+import { resolveConfig, type LoadedConfig } from "../../generator/src/config/index.js";
+import { emitContext } from "../../generator/src/pipeline.js";
 import type { ApiModel, GroupModel, KindModel } from "../../generator/src/model/types.js";
 
 const src = { file: "x.ts", line: 1, column: 1 };
@@ -28,16 +30,15 @@ function kind(name: string, over: Partial<KindModel> = {}): KindModel {
 function group(name: string, kinds: KindModel[], versions = ["v1"]): GroupModel {
   return { name, versions: versions.map((v, i) => ({ name: v, served: true, storage: i === 0, description: "", kinds, source: src })) };
 }
-const ctx = { runtimeModule: "@skai-gen/runtime", packageName: "@acme/api", generatorVersion: "0" };
+/** The emit context of a project configured with `config` (names derived as `skai-gen generate` derives them). */
+const contextFor = (config: LoadedConfig["config"], model: ApiModel) => emitContext(resolveConfig({ projectRoot: "/project", config }, model.groups.map((g) => g.name)));
 
-test("accessor names: first label of the group, whole group when first labels clash; client class from the package scope", () => {
+test("accessor names: first label of the group, whole group when first labels clash", () => {
   const model: ApiModel = { groups: [group("batch.acme.io", []), group("batch.other.io", []), group("ml-platform.acme.io", [])], types: {} };
   const acc = groupAccessors(model);
   assert.equal(acc.get("batch.acme.io"), "batchAcmeIo");
   assert.equal(acc.get("batch.other.io"), "batchOtherIo");
   assert.equal(acc.get("ml-platform.acme.io"), "mlPlatform");
-  assert.equal(clientClassName("@skai/api"), "SkaiClient");
-  assert.equal(clientClassName("my-api"), "MyApiClient");
 });
 
 test("emitted client: namespaced vs cluster-scoped accessors, verbs limited to declared subresources, one module per group-version", async () => {
@@ -54,7 +55,7 @@ test("emitted client: namespaced vs cluster-scoped accessors, verbs limited to d
     ],
     types: {},
   };
-  const files = await clientEmitter.emit(model, ctx);
+  const files = await clientEmitter.emit(model, contextFor({ package: { name: "@acme/api" } }, model));
   assert.deepEqual(files.map((f) => f.path), ["src/client/ml.acme.io/v1.ts", "src/client/ml.acme.io/v1beta1.ts", "src/client/index.ts"]);
   const gv = files[0]!.content;
   assert.match(gv, /jobs\(namespace\?: string\): JobClient/);
@@ -62,14 +63,27 @@ test("emitted client: namespaced vs cluster-scoped accessors, verbs limited to d
   assert.match(gv, /export type JobClient = Omit<ResourceClient<Job, JobList>, "exec">;/);
   assert.match(gv, /export type PoolClient = Omit<ResourceClient<Pool, PoolList>, "updateStatus" \| "patchStatus" \| "getScale" \| "updateScale" \| "patchScale" \| "log" \| "logStream" \| "exec">;/);
   assert.match(gv, /from "\.\.\/\.\.\/ml\.acme\.io\/v1\/types\.js"/);
-  assert.match(gv, /from "@skai-gen\/runtime\/client\/index"/);
+  assert.match(gv, /from "@skai-gen\/client"/);
   const index = files[2]!.content;
   assert.match(index, /export class AcmeClient extends ClientBase/);
   assert.match(index, /readonly mlV1: MlV1Client;/);
   assert.match(index, /readonly mlV1beta1: MlV1beta1Client;/);
   assert.match(index, /export class AcmeInformers/);
+  assert.match(index, /super\(config, \{ userAgent: "acme-client" \}\);/);
   // Both versions have Job and Pool: the flat names come from the preferred (first) version, none aliased.
   assert.doesNotMatch(index, /\$1/);
   assert.match(index, /type JobClient,[\s\S]*from "\.\/ml\.acme\.io\/v1\.js"/);
   assert.match(index, /MlV1beta1Client,[\s\S]*from "\.\/ml\.acme\.io\/v1beta1\.js"/);
+});
+
+test("the client class and its user agent are the configuration's", async () => {
+  const model: ApiModel = { groups: [group("shop.example.com", [kind("Widget")])], types: {} };
+  const index = async (config: LoadedConfig["config"]) => (await clientEmitter.emit(model, contextFor(config, model))).find((f) => f.path === "src/client/index.ts")!.content;
+  const configured = await index({ package: { name: "@shop/api" }, client: { className: "Storefront", userAgent: "storefront/2.0" } });
+  assert.match(configured, /export class Storefront extends ClientBase/);
+  assert.match(configured, /export class StorefrontInformers/);
+  assert.match(configured, /super\(config, \{ userAgent: "storefront\/2\.0" \}\);/);
+  const derived = await index({});
+  assert.match(derived, /export class ShopClient extends ClientBase/, "shop.example.com -> shop-api -> ShopClient");
+  assert.match(derived, /userAgent: "shop-client"/);
 });

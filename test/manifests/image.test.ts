@@ -22,14 +22,12 @@ import { promisify } from "node:util";
 import { IMAGE_APP_DIR, IMAGE_INSTALL, imageEntrypoint } from "../../generator/src/emit/image.js";
 import { ensureManifestCertificates } from "../../generator/src/emit/manifests/certs.js";
 import { manifestNames, type ManifestCertificatesPem } from "../../generator/src/emit/manifests/view.js";
-import { SERVER_BIN } from "../../generator/src/emit/package.js";
-import { DEFAULT_CONTEXT } from "../../generator/src/pipeline.js";
 import { createCA, createClientCertificate, createServingCertificate } from "../../runtime/src/server/certs.js";
 import { freePort, startEtcd, type EtcdCluster } from "../support/etcd.js";
 import { FakeKubeApiServer } from "../support/fake-kube-apiserver.js";
 import { repoRoot } from "../support/generated-server.js";
 import { requires } from "../support/requirements.js";
-import { apiModel, byKind, cleanRenders, enable, render, serverStatefulSet, type K8sObject } from "./render.js";
+import { apiContext, byKind, cleanRenders, enable, render, serverStatefulSet, type K8sObject } from "./render.js";
 
 const run = promisify(execFile);
 const generatedPkg = JSON.parse(readFileSync(path.join(repoRoot, "generated/package.json"), "utf8"));
@@ -84,7 +82,7 @@ describe("the server image from the packed packages", { timeout: 20 * 60_000, sk
     const tarballs = readdirSync(contextDir).filter((f) => f.endsWith(".tgz")).map((f) => path.join(contextDir, f));
     await run("npm", [...IMAGE_INSTALL.npmArgs, ...tarballs], { cwd: appDir, timeout: 15 * 60_000, maxBuffer: 64 << 20 });
     kube = await new FakeKubeApiServer().start();
-    certificates = ensureManifestCertificates(tempDir("image-certs-"), await apiModel());
+    certificates = ensureManifestCertificates(tempDir("image-certs-"), (await apiContext()).names);
   });
   after(async () => {
     await kube?.stop();
@@ -118,10 +116,10 @@ describe("the server image from the packed packages", { timeout: 20 * 60_000, sk
     const objs = await render();
     const pod = serverStatefulSet(objs).spec.template.spec;
     assert.ok(final.lines.includes(`USER ${pod.securityContext.runAsUser}:${pod.securityContext.runAsGroup}`), "the image's user is the manifests' user");
-    assert.ok(final.lines.includes(`ENTRYPOINT ["${imageEntrypoint()}"]`));
+    assert.ok(final.lines.includes(`ENTRYPOINT ["${imageEntrypoint((await apiContext()).names.serverBin)}"]`));
     // The bin is the generated package's server bin, and the install resolves it to the server's main.
-    assert.equal(generatedPkg.bin[SERVER_BIN], "./dist/server/main.js");
-    const bin = path.join(appDir, path.relative(IMAGE_APP_DIR, imageEntrypoint()));
+    assert.equal(generatedPkg.bin[(await apiContext()).names.serverBin], "./dist/server/main.js");
+    const bin = path.join(appDir, path.relative(IMAGE_APP_DIR, imageEntrypoint((await apiContext()).names.serverBin)));
     assert.equal(realpathSync(bin), realpathSync(path.join(appDir, "node_modules", generatedPkg.name, "dist/server/main.js")));
     // Production dependencies only.
     for (const dev of [...Object.keys(generatedPkg.devDependencies ?? {}), "typescript", "tsx"]) {
@@ -130,11 +128,11 @@ describe("the server image from the packed packages", { timeout: 20 * 60_000, sk
   });
 
   it("the StatefulSet's command line, from the production install, serves /readyz on SQLite", async () => {
-    const objs = await render({ ...DEFAULT_CONTEXT, certificates });
+    const objs = await render(certificates);
     const pod = await startPod(objs);
     try {
       await pod.ready();
-      const names = manifestNames(await apiModel());
+      const names = manifestNames((await apiContext()).names);
       assert.ok(existsSync(path.join(pod.root, names.dataDir, "data.db")), "the database is on the claim's mount");
     } finally {
       await pod.stop();
@@ -151,8 +149,8 @@ describe("the server image from the packed packages", { timeout: 20 * 60_000, sk
       tls: { caFile: file("ca.crt", ca.certPem), certFile: file("server.crt", serving.certPem), keyFile: file("server.key", serving.keyPem), client: { ca: ca.certPem, cert: client.certPem, key: client.keyPem } },
     });
     try {
-      const names = manifestNames(await apiModel());
-      const objs = await render({ ...DEFAULT_CONTEXT, certificates }, enable("high-availability"));
+      const names = manifestNames((await apiContext()).names);
+      const objs = await render(certificates, enable("high-availability"));
       // What the README asks of the user: the members in the ConfigMap, the client certificate in the Secret.
       byKind(objs, "ConfigMap").find((m) => m.metadata.name === names.etcdConfigMap)!.data.endpoints = etcd.clientUrls.map((u) => u.replace(/^https:\/\//, "")).join(",");
       const secret = { "ca.crt": ca.certPem, "tls.crt": client.certPem, "tls.key": client.keyPem };
@@ -217,14 +215,14 @@ async function startPod(objs: K8sObject[]): Promise<Pod> {
   });
   for (const a of args) assert.doesNotMatch(a, /(=|:)\/(var|tmp)\/(?!.*image-pod-)/, `${a} would write outside the pod's volumes`);
   args.push(`--kubeconfig=${kube.kubeconfigPath()}`);
-  const entrypoint = path.join(appDir, path.relative(IMAGE_APP_DIR, imageEntrypoint()));
+  const entrypoint = path.join(appDir, path.relative(IMAGE_APP_DIR, imageEntrypoint((await apiContext()).names.serverBin)));
   const startedAt = Date.now();
   const child: ChildProcess = spawn(entrypoint, args, { cwd: appDir, env: { PATH: process.env.PATH!, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-  const names = manifestNames(await apiModel());
+  const names = manifestNames((await apiContext()).names);
   const get = (p: string) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = https.get({ host: "127.0.0.1", port, path: p, ca: certificates.caPem, servername: names.hosts[0], timeout: 5000 }, (res) => {

@@ -13,14 +13,16 @@ import { after, before, test } from "node:test";
 import { loadAll } from "js-yaml";
 import { ensureManifestCertificates } from "../../generator/src/emit/manifests/certs.js";
 import { manifestNames, manifestView } from "../../generator/src/emit/manifests/view.js";
+import type { OutputNames } from "../../generator/src/config/types.js";
 import type { ApiModel } from "../../generator/src/model/types.js";
-import { DEFAULT_CONTEXT } from "../../generator/src/pipeline.js";
 import { requires } from "../support/requirements.js";
-import { apiModel, byKind, cleanRenders, enable, render, serverStatefulSet, type K8sObject } from "./render.js";
+import { apiContext, apiModel, byKind, cleanRenders, enable, render, serverStatefulSet, type K8sObject } from "./render.js";
 
 let model: ApiModel;
+let outputNames: OutputNames;
 before(async () => {
   model = await apiModel();
+  outputNames = (await apiContext()).names;
 });
 after(cleanRenders);
 
@@ -54,7 +56,7 @@ test("one APIService per served group-version, pointing at the Service on 443", 
   const served = model.groups.flatMap((g) => g.versions.filter((v) => v.served).map((v) => `${v.name}.${g.name}`));
   const apis = byKind(objs, "APIService");
   assert.deepEqual(apis.map((a) => a.metadata.name).sort(), served.sort());
-  const names = manifestNames(model);
+  const names = manifestNames(outputNames);
   const svc = byKind(objs, "Service")[0]!;
   for (const a of apis) {
     assert.deepEqual(a.spec.service, { namespace: names.namespace, name: svc.metadata.name, port: 443 });
@@ -100,7 +102,7 @@ function assertOneConsistentApi(objs: K8sObject[]): "sqlite" | "etcd" {
 /** Probes, graceful shutdown, non-root and a read-only root filesystem: the same in every variant. */
 function assertPodHygiene(objs: K8sObject[]): void {
   const { pod, c } = server(objs);
-  const view = manifestView(model, DEFAULT_CONTEXT.generatorVersion);
+  const view = manifestView(model, outputNames);
   assert.deepEqual([c.livenessProbe.httpGet.path, c.livenessProbe.httpGet.scheme], ["/livez", "HTTPS"]);
   assert.deepEqual([c.startupProbe.httpGet.path, c.startupProbe.httpGet.scheme], ["/livez", "HTTPS"]);
   // /readyz includes poststarthook/storage-readiness: ready once every watch cache has listed.
@@ -121,8 +123,8 @@ function assertPodHygiene(objs: K8sObject[]): void {
     const value = c.args.find((a: string) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
     assert.ok(value && c.volumeMounts.some((m: any) => value.startsWith(m.mountPath + "/")), `${flag} on a volume`);
   }
-  assert.equal(pod.serviceAccountName, manifestNames(model).serviceAccount);
-  assert.match(c.image, new RegExp(`^${manifestNames(model).imageName}:\\S+$`));
+  assert.equal(pod.serviceAccountName, manifestNames(outputNames).serviceAccount);
+  assert.match(c.image, new RegExp(`^${manifestNames(outputNames).imageName}:\\S+$`));
 }
 
 test("the default: one replica on SQLite on a PersistentVolumeClaim, probes, graceful shutdown, non-root, read-only root", { skip: kubectlSkip }, async () => {
@@ -130,18 +132,18 @@ test("the default: one replica on SQLite on a PersistentVolumeClaim, probes, gra
   assert.equal(assertOneConsistentApi(objs), "sqlite");
   assertPodHygiene(objs);
   const { sts, arg } = server(objs);
-  assert.equal(arg("--storage"), `sqlite:${manifestNames(model).dataDir}/data.db`);
-  assert.equal(sts.spec.serviceName, manifestNames(model).service);
+  assert.equal(arg("--storage"), `sqlite:${manifestNames(outputNames).dataDir}/data.db`);
+  assert.equal(sts.spec.serviceName, manifestNames(outputNames).service);
   // A one-replica PDB would block every node drain: the PDB belongs to the high-availability component.
   assert.equal(byKind(objs, "PodDisruptionBudget").length, 0);
 });
 
 test("the high-availability component: every replica on etcd over TLS, PDB, anti-affinity, valid objects", { skip: kubectlSkip }, async () => {
-  const objs = await render(DEFAULT_CONTEXT, enable("high-availability"));
+  const objs = await render(undefined, enable("high-availability"));
   for (const obj of objs) await validate(obj);
   assert.equal(assertOneConsistentApi(objs), "etcd");
   assertPodHygiene(objs);
-  const names = manifestNames(model);
+  const names = manifestNames(outputNames);
   const { sts, pod, c, arg, volumeOf } = server(objs);
   assert.ok(sts.spec.replicas >= 3);
   assert.equal(arg("--etcd-prefix"), names.etcdPrefix);
@@ -170,7 +172,7 @@ test("the high-availability component: every replica on etcd over TLS, PDB, anti
 });
 
 test("both components together render and validate (high availability with cert-manager)", { skip: kubectlSkip }, async () => {
-  const objs = await render(DEFAULT_CONTEXT, enable("high-availability", "cert-manager"));
+  const objs = await render(undefined, enable("high-availability", "cert-manager"));
   assert.equal(assertOneConsistentApi(objs), "etcd");
   for (const obj of objs.filter((o) => !o.apiVersion.startsWith("cert-manager.io/"))) await validate(obj);
 });
@@ -188,7 +190,7 @@ test("the checks fail on the installs the issue describes: 2 SQLite replicas, da
 });
 
 test("templates name nothing of one API: every name comes from the view", () => {
-  const dir = join(process.cwd(), "templates", "manifests");
+  const dir = join(process.cwd(), "generator", "templates", "manifests");
   const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith(".hbs"));
   assert.ok(files.length > 10);
   for (const f of files) {
@@ -205,12 +207,12 @@ test("the StatefulSet's selector and the Service select the pod template's label
   assert.ok(Object.keys(sts.spec.selector.matchLabels).length > 0);
   assert.ok(selects(sts.spec.selector.matchLabels), "StatefulSet selector");
   assert.ok(selects(byKind(objs, "Service")[0]!.spec.selector), "Service selector");
-  for (const obj of objs) assert.equal((obj.metadata as any).labels?.["app.kubernetes.io/name"], manifestNames(model).name, `${obj.kind} ${obj.metadata.name} labels`);
+  for (const obj of objs) assert.equal((obj.metadata as any).labels?.["app.kubernetes.io/name"], manifestNames(outputNames).name, `${obj.kind} ${obj.metadata.name} labels`);
 });
 
 test("RBAC: auth-delegator, the authentication reader in kube-system, roles aggregated into admin/edit/view", { skip: kubectlSkip }, async () => {
   const objs = await render();
-  const names = manifestNames(model);
+  const names = manifestNames(outputNames);
   const sa = { kind: "ServiceAccount", name: names.serviceAccount, namespace: names.namespace };
   const delegator = byKind(objs, "ClusterRoleBinding").find((b) => b.roleRef.name === "system:auth-delegator");
   assert.deepEqual(delegator?.subjects, [sa]);
@@ -230,12 +232,12 @@ test("RBAC: auth-delegator, the authentication reader in kube-system, roles aggr
 
 test("with --certs: every APIService caBundle verifies the serving certificate, valid for the Service's name", { skip: kubectlSkip }, async () => {
   const certDir = mkdtempSync(join(tmpdir(), "certs-"));
-  const certificates = ensureManifestCertificates(certDir, model);
-  const again = ensureManifestCertificates(certDir, model);
+  const certificates = ensureManifestCertificates(certDir, outputNames);
+  const again = ensureManifestCertificates(certDir, outputNames);
   assert.deepEqual(again, certificates, "created once, then reused: generation stays deterministic");
-  const objs = await render({ ...DEFAULT_CONTEXT, certificates });
+  const objs = await render(certificates);
   for (const obj of objs) await validate(obj);
-  const names = manifestNames(model);
+  const names = manifestNames(outputNames);
   const secret = byKind(objs, "Secret").find((s) => s.metadata.name === names.secretName)!;
   assert.equal(secret.type, "kubernetes.io/tls");
   const serving = new X509Certificate(Buffer.from(secret.data["tls.crt"], "base64"));
@@ -256,8 +258,8 @@ test("with --certs: every APIService caBundle verifies the serving certificate, 
 });
 
 test("the cert-manager component renders: Issuer/Certificate, CA injection annotation, no placeholder Secret", { skip: kubectlSkip }, async () => {
-  const objs = await render(DEFAULT_CONTEXT, enable("cert-manager"));
-  const names = manifestNames(model);
+  const objs = await render(undefined, enable("cert-manager"));
+  const names = manifestNames(outputNames);
   assert.equal(byKind(objs, "Secret").length, 0);
   const cert = byKind(objs, "Certificate").find((c) => c.metadata.name === names.certificateName);
   assert.equal(cert?.spec.secretName, names.secretName);

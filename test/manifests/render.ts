@@ -11,9 +11,10 @@ import { dirname, join } from "node:path";
 import { loadAll } from "js-yaml";
 import { finishFile } from "../../generator/src/codegen/format.js";
 import { emitManifests } from "../../generator/src/emit/manifests.js";
+import type { EmitContext } from "../../generator/src/emit/emitter.js";
 import type { ApiModel } from "../../generator/src/model/types.js";
-import { DEFAULT_CONTEXT } from "../../generator/src/pipeline.js";
 import { readDefinitions } from "../../generator/src/read/index.js";
+import { skaiEmitContext } from "../support/skai-context.js";
 
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; [k: string]: any };
 
@@ -34,9 +35,16 @@ export function cleanRenders(): void {
   for (const d of scratch.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
-export async function render(ctx = DEFAULT_CONTEXT, edit?: (dir: string) => void): Promise<K8sObject[]> {
+/** SKAI's emit context (names from this repository's configuration). */
+export async function apiContext(): Promise<EmitContext> {
+  return skaiEmitContext(await apiModel());
+}
+
+/** The manifests of `ctx` (default: SKAI's, with `certificates` when given), rendered by kustomize. */
+export async function render(certificates?: EmitContext["certificates"], edit?: (dir: string) => void): Promise<K8sObject[]> {
   const dir = mkdtempSync(join(tmpdir(), "manifests-"));
   scratch.push(dir);
+  const ctx = { ...(await apiContext()), ...(certificates ? { certificates } : {}) };
   for (const file of await Promise.all(emitManifests(await apiModel(), ctx).map(finishFile))) {
     mkdirSync(dirname(join(dir, file.path)), { recursive: true });
     writeFileSync(join(dir, file.path), file.content);
