@@ -6,7 +6,7 @@
  * one every controller has: informer -> work queue -> reconcile from the lister.
  */
 import { SkaiClient, WorkQueue, isNotFound, retryOnConflict, type SharedInformer } from "@skai/api/client";
-import type { Notebook, NotebookStatus } from "@skai/api/skai.io/v1alpha1/types";
+import type { skaiV1alpha1 } from "@skai/api";
 
 export interface ControllerOptions {
   /** Watch one namespace (default: all). */
@@ -15,6 +15,8 @@ export interface ControllerOptions {
   log?: (line: string) => void;
 }
 
+type Notebook = skaiV1alpha1.Notebook;
+type NotebookStatus = skaiV1alpha1.NotebookStatus;
 type Condition = NonNullable<NotebookStatus["conditions"]>[number];
 
 /** The status a Notebook should have; keeps lastTransitionTime when the condition's status is unchanged. */
