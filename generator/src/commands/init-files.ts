@@ -212,8 +212,10 @@ the manifests' namespace and image) are set in \`skai-gen.config.json\`.
 
 - \`${OUT_DIR}/docs/\`: this API's reference, generated from the doc comments.
 - \`${OUT_DIR}/manifests/\`: deploying the server into a cluster (\`kubectl apply -k ${OUT_DIR}/manifests\`).
-- The definitions language (types, tags, rules): skai-gen's README and
+- The definitions language (types, tags, rules): \`docs/definitions-language.md\`
+  in skai-gen's repository; the types a definition imports are in
   \`node_modules/skai-gen/definitions.d.ts\`.
+- \`npx skai-gen --help\`: every command and flag.
 `;
 }
 

@@ -18,7 +18,7 @@ export const initModule: CommandModule<GlobalArgs, InitArgs> = {
   builder: (y) =>
     y
       .positional("dir", { type: "string", demandOption: true, describe: "New (or empty) folder to create the repository in" })
-      .option("group", { type: "string", describe: "API group (default: <dir>.example.com)" })
+      .option("group", { type: "string", describe: "API group (default: <dir>.example.com, less a trailing -api)" })
       // yargs' own --version is the tool's version; init's flag means the API version.
       .version(false)
       .option("version", { type: "string", describe: "API version (default: v1alpha1)" })
