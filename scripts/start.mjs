@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start -- <flags>`: regenerate if the definitions changed, build, and serve
-// the SKAI API with the given kube-apiserver-style flags.
+// the SKAI API (SKAI's server, apiserver/: the generated server with SKAI's
+// extensions) with the given kube-apiserver-style flags.
 import { spawnSync, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,9 +15,9 @@ if (verify.status !== 0) {
   if (run(process.execPath, ["generator/bin/skai-gen.js", "generate"]).status !== 0) process.exit(1);
 }
 const tsc = path.join(root, "node_modules/typescript/bin/tsc");
-if (run(process.execPath, [tsc, "-b", "generated"]).status !== 0) process.exit(1);
+if (run(process.execPath, [tsc, "-b", "generated", "apiserver"]).status !== 0) process.exit(1);
 
-const server = spawn(process.execPath, ["generated/dist/server/main.js", ...process.argv.slice(2)], {
+const server = spawn(process.execPath, ["apiserver/dist/main.js", ...process.argv.slice(2)], {
   cwd: root,
   stdio: "inherit",
 });
