@@ -19,6 +19,7 @@ const sections: Record<string, (report: (line: string) => void) => Promise<void>
   protobuf: (report) => import("./protobuf.js").then((m) => m.benchProtobuf(report)),
   cacher: (report) => import("./cacher.js").then((m) => m.benchCacher(report)),
   etcd: benchEtcd,
+  dev: (report) => import("./dev-loop.js").then((m) => m.benchDevLoop(report)),
 };
 
 const wanted = process.argv.slice(2);

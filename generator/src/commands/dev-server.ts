@@ -55,6 +55,10 @@ export class DevServer {
     // server once (a second SIGINT would make it exit at once instead of closing cleanly).
     const child = spawn(process.execPath, command.args, { cwd: command.cwd, stdio: ["ignore", "pipe", "pipe"], detached: true });
     this.child = child;
+    // Not in skai-gen's process group, so not stopped with it: if skai-gen exits without stopping it, kill it.
+    const orphaned = () => child.kill("SIGKILL");
+    process.once("exit", orphaned);
+    child.once("exit", () => process.off("exit", orphaned));
     const exited = new Promise<number | string>((resolve) => {
       child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown"));
       child.once("error", (err) => resolve(err.message));
