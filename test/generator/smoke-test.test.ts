@@ -13,7 +13,9 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { sampleObject } from "../../generator/src/emit/samples/index.js";
 import { matchesPattern, patternSamples, stringCandidates } from "../../generator/src/emit/samples/strings.js";
-import { SMOKE_TEST_PATH } from "../../generator/src/emit/smoke-test.js";
+import { SMOKE_TEST_PATH, smokeTestEmitter } from "../../generator/src/emit/smoke-test.js";
+import { resolveConfig } from "../../generator/src/config/index.js";
+import { emitContext } from "../../generator/src/pipeline.js";
 import type { ApiModel } from "../../generator/src/model/types.js";
 import { readDefinitions } from "../../generator/src/read/index.js";
 import { repoRoot } from "../support/generated-server.js";
@@ -131,6 +133,16 @@ describe("object samples", { timeout: 120_000 }, () => {
     const s = sample("Never");
     assert.equal(s.ok, false);
     assert.match(s.ok ? "" : s.reason, /passes its rule `self\.a > self\.b && self\.b > self\.a`/);
+  });
+
+  it("becomes a skipped case in the emitted test, with the reason, when there is none", async () => {
+    const ctx = emitContext(resolveConfig({ projectRoot: scratch, config: { package: { name: "@parts/api" } } }, ["parts.example.com"]));
+    const [file] = await smokeTestEmitter.emit(model, ctx);
+    assert.equal(file!.path, SMOKE_TEST_PATH);
+    assert.match(file!.content, /import \{[^}]*\bPartsClient\b[^}]*\} from "@parts\/api\/client";/);
+    assert.match(file!.content, /it\("parts\.example\.com\/v1 Part", \(\) => roundTrip\(client\.partsV1\.parts\(NAMESPACE\), \{/);
+    assert.match(file!.content, /it\("parts\.example\.com\/v1 Bin", \(\) => roundTrip\(client\.partsV1\.bins\(\), \{/);
+    assert.ok(file!.content.includes(`it("parts.example.com/v1 Odd", { skip: "no sample: spec.name: cannot make a string matching ^[a-z]{3}$ within its length bounds; give the field an @example" }, () => {});`));
   });
 });
 

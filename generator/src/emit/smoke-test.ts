@@ -29,6 +29,7 @@ export const smokeTestEmitter: Emitter = {
 
 function smokeTest(model: ApiModel, ctx: EmitContext) {
   const f = new TsFile(SMOKE_TEST_PATH, "javascript");
+  f.declare("SERVER", "NAMESPACE", "roundTrip", "startServer");
   const n = ctx.names;
   const imp = (name: string, module: string) => f.import(name, { module });
   const client = imp(n.clientClass, `${n.packageName}/client`);

@@ -32,8 +32,7 @@ export function sampleObject(model: ApiModel, group: string, version: string, ki
       metadata: { name, ...(kind.scope === "Namespaced" && namespace ? { namespace } : {}) },
       spec: spec.value,
     };
-    const kindRules = kind.rules.map((r) => ({ rule: r.rule, message: r.message }));
-    const failed = rulesHold(kindRules, { ...object, spec: spec.defaulted } as RuleInput);
+    const failed = rulesHold(kind.rules, { ...object, spec: spec.defaulted } as RuleInput);
     if (failed) throw new NoSample(`the kind's rule \`${failed}\` does not hold for the sample; give spec's fields an @example`);
     return { ok: true, object };
   } catch (err) {
@@ -184,9 +183,9 @@ class Sampler {
     }
     // Distinct items: distinct scalars are easy; distinct objects need the user's example.
     if (items.kind === "object" || items.kind === "array" || items.kind === "map")
-      throw new NoSample(`${at}: needs ${n} distinct items`);
+      throw new NoSample(`${at}: needs ${n} distinct items; give the field an @example`);
     const distinct = this.values(items, itemC, `${at}[0]`, depth + 1);
-    if (distinct.length < n) throw new NoSample(`${at}: needs ${n} distinct items`);
+    if (distinct.length < n) throw new NoSample(`${at}: needs ${n} distinct items; give the field an @example`);
     const chosen = distinct.slice(0, n);
     return [{ value: chosen.map((b) => b.value), defaulted: chosen.map((b) => b.defaulted) }];
   }
@@ -217,7 +216,8 @@ function numbers(c: Constraints, integer: boolean): number[] {
   const lo = min === undefined ? undefined : c.exclusiveMinimum ? min + unit : min;
   const hi = max === undefined ? undefined : c.exclusiveMaximum ? max - unit : max;
   const mid = min !== undefined && max !== undefined ? (min + max) / 2 : undefined;
-  const snap = (v: number) => (multipleOf ? Math.ceil(v / multipleOf) * multipleOf : integer ? Math.ceil(v) : v);
+  // toPrecision drops binary noise (3 * 0.1), which a server's multipleOf check may not forgive.
+  const snap = (v: number) => (multipleOf ? Number((Math.ceil(v / multipleOf) * multipleOf).toPrecision(12)) : integer ? Math.ceil(v) : v);
   const raw = [1, 0, lo, hi, mid, 10, 100].filter((v): v is number => v !== undefined).map(snap);
   return [...new Set(raw)].filter((v) => {
     if (min !== undefined && (c.exclusiveMinimum ? v <= min : v < min)) return false;
