@@ -1,7 +1,8 @@
 /**
  * The CHECK step: model-level rules that need the whole model (names across
- * kinds, storage versions, list keys, JSON paths, defaults). Reader-time
- * problems (types, tags, CEL) are reported by readDefinitions.
+ * kinds, storage versions, list keys, JSON paths, defaults, CEL rules' types
+ * and cost). Reader-time problems (types, tags, CEL syntax) are reported by
+ * readDefinitions.
  */
 import { resolve } from "node:path";
 import type { ApiModel } from "../model/types.js";
