@@ -164,7 +164,8 @@ class KindRules {
       try {
         checked = checkExpression(expr, variables);
       } catch (e) {
-        if (!(e instanceof CelTypeError)) throw e;
+        // A checker without an answer (a construct it does not know) must not block generation: the server still judges the rule.
+        if (!(e instanceof CelTypeError)) continue;
         // A rule the reader made from a union tag fails only where that tag names a missing field, reported by its own check.
         if (!written) continue;
         const offset = positionOf(rule.rule, e.id);
