@@ -38,6 +38,10 @@ after(async () => {
 
 const NB = "/apis/skai.io/v1alpha1/namespaces/ns/notebooks/x";
 
+test("requests to kube-apiserver name the server's program as their User-Agent", () => {
+  assert.deepEqual([...kube.userAgents], [TEST_SERVER_NAMES.program]);
+});
+
 test("--kubeconfig switches to delegated auth and writes no admin kubeconfig", () => {
   assert.equal(server.kubeconfig, undefined);
   assert.ok(printed.some((l) => /Delegated authentication/.test(l)));

@@ -77,6 +77,8 @@ export class FakeKubeApiServer {
   authorize: (spec: RecordedSar) => SarAnswer = () => ({ allowed: false });
   readonly tokenReviews: Array<{ token: string; audiences?: string[] }> = [];
   readonly subjectAccessReviews: RecordedSar[] = [];
+  /** The User-Agent headers of every request, as a kube-apiserver audit log would show them. */
+  readonly userAgents = new Set<string>();
   /** Requests without the client token the kubeconfig carries (should stay empty). */
   readonly unauthenticatedCalls: string[] = [];
   /** Pods with their logs and a toy exec (pods/log, pods/exec). */
@@ -99,6 +101,7 @@ export class FakeKubeApiServer {
     });
     this.frontProxyClient = this.newFrontProxyClient();
     this.server = https.createServer({ cert: this.serving.certPem, key: this.serving.keyPem }, (req, res) => {
+      this.userAgents.add(String(req.headers["user-agent"]));
       void this.handle(req, res).catch((err) => {
         if (!res.headersSent) res.writeHead(500);
         res.end(String(err));

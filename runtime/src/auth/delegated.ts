@@ -44,6 +44,8 @@ export interface DelegatedAuthOptions {
   fileReloadMs?: number;
   /** Background errors (ConfigMap watch, file reloads); default: console.warn. */
   onError?: (err: unknown) => void;
+  /** User-Agent of the requests to kube-apiserver (the server's program); default: the process's file name. */
+  userAgent?: string;
 }
 
 export interface DelegatedAuth {
@@ -75,7 +77,7 @@ async function connections(options: DelegatedAuthOptions) {
   const loaded = new Map<string, Promise<ClusterConnection | null>>();
   const load = (path: string | undefined) => {
     const key = path ?? "";
-    if (!loaded.has(key)) loaded.set(key, ClusterConnection.load(path));
+    if (!loaded.has(key)) loaded.set(key, ClusterConnection.load(path, options.userAgent));
     return loaded.get(key)!;
   };
   return {

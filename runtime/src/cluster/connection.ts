@@ -6,6 +6,7 @@
  * the request path.
  */
 import https from "node:https";
+import { basename } from "node:path";
 import { createHash } from "node:crypto";
 import type { KubeConfig } from "@kubernetes/client-node";
 
@@ -27,6 +28,8 @@ export class ClusterConnection {
     private readonly kubeconfig: KubeConfig,
     /** `https://host:port` plus any path prefix, without a trailing slash. */
     readonly server: string,
+    /** The User-Agent of every request: the server's program, as client-go's default names the binary. */
+    private readonly userAgent: string,
   ) {}
 
   /**
@@ -34,7 +37,7 @@ export class ClusterConnection {
    * in a pod, else null (no cluster: delegated features stay off, as kube's
    * generic apiserver does with a warning).
    */
-  static async load(path?: string): Promise<ClusterConnection | null> {
+  static async load(path?: string, userAgent = defaultUserAgent()): Promise<ClusterConnection | null> {
     // Loaded lazily: the client library is large and standalone mode never needs it.
     const { KubeConfig } = await import("@kubernetes/client-node");
     const kc = new KubeConfig();
@@ -43,7 +46,7 @@ export class ClusterConnection {
     else return null;
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error(`kubeconfig ${path ?? "(in-cluster)"} has no current cluster`);
-    return new ClusterConnection(kc, cluster.server.replace(/\/+$/, ""));
+    return new ClusterConnection(kc, cluster.server.replace(/\/+$/, ""), userAgent);
   }
 
   /**
@@ -94,7 +97,7 @@ export class ClusterConnection {
    */
   async dialOptions(): Promise<{ headers: Record<string, string>; agent: https.Agent }> {
     const base = await this.requestOptions();
-    const headers: Record<string, string> = { "User-Agent": "skai-gen-apiserver" };
+    const headers: Record<string, string> = { "User-Agent": this.userAgent };
     for (const [k, v] of Object.entries(base.headers ?? {})) if (v !== undefined) headers[k] = String(v);
     if (base.auth) headers.Authorization = `Basic ${Buffer.from(base.auth).toString("base64")}`;
     return { headers, agent: base.agent as https.Agent };
@@ -111,7 +114,7 @@ export class ClusterConnection {
     const headers: Record<string, string | number> = {
       ...(base.headers as Record<string, string>),
       Accept: "application/json",
-      "User-Agent": "skai-gen-apiserver",
+      "User-Agent": this.userAgent,
     };
     if (payload) {
       headers["Content-Type"] = "application/json";
@@ -127,4 +130,9 @@ export class ClusterConnection {
       req.end(payload);
     });
   }
+}
+
+/** client-go's default when none is given: the program's file name and the platform. */
+function defaultUserAgent(): string {
+  return `${basename(process.argv[1] ?? process.argv0)} (${process.platform}/${process.arch})`;
 }

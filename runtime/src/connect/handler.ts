@@ -29,7 +29,7 @@ export type ConnectAdmission = (options: AdmissionObject & { kind: string }) => 
 export type ConnectHook = (ctx: RequestContext, def: ResourceDefinition, load: () => Promise<KubeObject>, admit?: ConnectAdmission) => Promise<void>;
 
 export interface ConnectConfig {
-  /** User providers by group-version (`skai.io/v1alpha1`), then kind. */
+  /** User providers by group-version (`shop.example.com/v1alpha1`), then kind. */
   providers?: Record<string, ConnectProviders>;
   /** kube-apiserver for the built-in pod provider (and ctx.pods of user providers). */
   cluster?: ClusterConnection | null;

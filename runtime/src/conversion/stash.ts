@@ -51,7 +51,7 @@ export function restoreFields(obj: Obj, kept: Obj): void {
   }
 }
 
-/** `skai.io/v1beta1-fields`: fields of a v1beta1 object with no home in the version it is held in. */
+/** `shop.example.com/v1beta1-fields`: fields of a v1beta1 object with no home in the version it is held in. */
 export function stashAnnotation(group: string, version: string): string {
   return `${group}/${version}-fields`;
 }

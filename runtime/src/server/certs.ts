@@ -174,7 +174,7 @@ function issuerFrom(ca: CertificateAndKey): Issuer {
   return { subject: subjectOf(ca.certPem), key, keyId: keyIdentifier(createPublicKey(key)) };
 }
 
-export function createCA(commonName = "skai-gen-ca", days = 3650): CertificateAndKey {
+export function createCA(commonName = "localhost-ca", days = 3650): CertificateAndKey {
   const { privateKey, publicKey } = newKey();
   const certPem = createCertificate({ subject: { commonName }, publicKey, signingKey: privateKey, days, isCA: true });
   return { certPem, keyPem: keyPEM(privateKey) };
@@ -183,7 +183,7 @@ export function createCA(commonName = "skai-gen-ca", days = 3650): CertificateAn
 /** Default SANs of a serving certificate for local use. */
 export const LOCAL_HOSTS = ["localhost", "127.0.0.1", "::1"];
 
-export function createServingCertificate(ca: CertificateAndKey, hosts: string[], days = 365, commonName = "skai-gen-apiserver"): CertificateAndKey {
+export function createServingCertificate(ca: CertificateAndKey, hosts: string[], days = 365, commonName = "localhost"): CertificateAndKey {
   const issuer = issuerFrom(ca);
   const { privateKey, publicKey } = newKey();
   const all = [...new Set([...LOCAL_HOSTS, ...hosts])];

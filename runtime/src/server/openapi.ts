@@ -24,7 +24,7 @@ interface HashedDocument extends PreparedBody {
 export interface OpenAPIBodies {
   v2: HashedDocument;
   v3Root: PreparedBody;
-  /** Keyed by request path, e.g. /openapi/v3/apis/skai.io/v1alpha1. */
+  /** Keyed by request path, e.g. /openapi/v3/apis/shop.example.com/v1alpha1. */
   v3: Map<string, HashedDocument>;
 }
 

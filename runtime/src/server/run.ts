@@ -84,7 +84,7 @@ export async function runServer(
   let delegated: DelegatedAuth | undefined;
   if (flags.delegatedAuth) {
     try {
-      delegated = await createDelegatedAuth(delegatedAuthOptionsFromFlags(flags.authFlags));
+      delegated = await createDelegatedAuth({ ...delegatedAuthOptionsFromFlags(flags.authFlags), userAgent: names.program });
     } catch (err) {
       out(`Error: delegated authentication: ${(err as Error).message}`);
       process.exitCode = 1;
