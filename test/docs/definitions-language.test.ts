@@ -65,7 +65,10 @@ describe("docs/definitions-language.md", () => {
   });
 
   it("shows every tag in an example", () => {
-    const examples = blocks.filter((b) => b.lang === "ts").map((b) => b.content).join("\n");
+    const examples = blocks
+      .filter((b) => b.lang === "ts")
+      .map((b) => b.content)
+      .join("\n");
     const unshown = [...accepted.keys()].filter((t) => !new RegExp(`@${t}(\\s|\\*|$)`, "m").test(examples)).sort();
     assert.deepEqual(unshown, [], `tags without an example on the page: ${unshown.map((t) => `@${t}`).join(", ")}`);
   });
@@ -79,7 +82,11 @@ describe("docs/definitions-language.md", () => {
       it(`${project.at} (${project.files.map((f) => path.basename(f.path)).join(", ")})`, async () => {
         const root = path.join(scratch, `p${i}`);
         for (const f of project.files) {
-          assert.match(f.path, /^definitions\/[^/]+\/[^/]+\/[^/]+\.ts$/, `${f.block.file}:${f.block.line}: an example names its file definitions/<group>/<version>/<name>.ts`);
+          assert.match(
+            f.path,
+            /^definitions\/[^/]+\/[^/]+\/[^/]+\.ts$/,
+            `${f.block.file}:${f.block.line}: an example names its file definitions/<group>/<version>/<name>.ts`,
+          );
           mkdirSync(path.dirname(path.join(root, f.path)), { recursive: true });
           writeFileSync(path.join(root, f.path), f.content);
         }

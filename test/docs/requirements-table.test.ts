@@ -32,7 +32,10 @@ function tableRows(): Map<string, string[]> {
     if (!line.startsWith("|")) break;
     const m = /^\| ([a-z-]+) \| (.*?) \| .* \|$/.exec(line);
     assert.ok(m, `a row of the requirements table: ${line}`);
-    rows.set(m[1], [...m[2].matchAll(/`(test\/[^`\s]+)`/g)].map((x) => x[1]));
+    rows.set(
+      m[1],
+      [...m[2].matchAll(/`(test\/[^`\s]+)`/g)].map((x) => x[1]),
+    );
   }
   return rows;
 }
@@ -47,7 +50,11 @@ describe("README: what the tests need from the machine", () => {
   it("names suites that exist", () => {
     const files = testFiles();
     for (const [req, paths] of rows)
-      for (const p of paths) assert.ok(files.some((f) => f.startsWith(`${p}/`) || f === `${p}.test.ts`), `the ${req} row names ${p}, which holds no test`);
+      for (const p of paths)
+        assert.ok(
+          files.some((f) => f.startsWith(`${p}/`) || f === `${p}.test.ts`),
+          `the ${req} row names ${p}, which holds no test`,
+        );
   });
 
   it("names every suite that declares each requirement", () => {
