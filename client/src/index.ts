@@ -1,5 +1,5 @@
 /**
- * The client runtime: what a generated `@skai/api/client` is a thin typed
+ * The client runtime: what a generated `<package>/client` is a thin typed
  * layer over (the counterpart of client-go's rest, tools/cache and
  * util/retry packages).
  */

@@ -2,7 +2,7 @@
  * The client side of exec over WebSocket: dials a `.../exec?command=...` URL
  * offering v5 then v4 of the channel protocol and returns the remote command
  * as an ExecProcess. The built-in provider uses it against kube-apiserver's
- * pods/exec; the typed client and kubectl-skai use it against our server.
+ * pods/exec; the typed client and the kubectl plugin use it against our server.
  */
 import type http from "node:http";
 import { PassThrough, Writable } from "node:stream";

@@ -1,6 +1,6 @@
 /**
  * The kubectl plugin's command line, in kubectl's own flag spellings so
- * `kubectl skai logs` and `kubectl skai exec` read like `kubectl logs`/`exec`.
+ * `kubectl <plugin> logs` and `kubectl <plugin> exec` read like `kubectl logs`/`exec`.
  */
 export interface PluginArgs {
   command: "logs" | "exec" | "help";

@@ -9,28 +9,25 @@ import { ClientBase } from "../client-base.js";
 import { ApiError } from "../errors.js";
 import { parsePluginArgs, type PluginArgs } from "./args.js";
 import { execRefusalHint, runExec } from "./exec.js";
-import { descriptorOf, resolveTarget, type PluginSpec } from "./kinds.js";
+import { descriptorOf, resolveTarget, type PluginKind, type PluginSpec } from "./kinds.js";
 import { runLogs } from "./logs.js";
 
 export type { PluginKind, PluginSpec } from "./kinds.js";
 export { parsePluginArgs, type PluginArgs } from "./args.js";
 
-function usage(spec: PluginSpec): string {
-  const k = spec.kinds.find((x) => x.log)?.singular ?? "kind";
-  const e = spec.kinds.find((x) => x.exec)?.singular ?? "kind";
-  return [
-    `Logs and shells of ${spec.kinds.map((x) => x.plural).join(", ")} through their log and exec subresources.`,
-    "",
-    "Usage:",
-    `  kubectl ${spec.name} logs TYPE/NAME [-f] [--tail=N] [--since=5m] [--timestamps] [-c CONTAINER]`,
-    `  kubectl ${spec.name} exec [-i] [-t] TYPE/NAME [-c CONTAINER] -- COMMAND [ARGS...]`,
-    "",
-    "Examples:",
-    `  kubectl ${spec.name} logs ${k}/my-${k} -f`,
-    `  kubectl ${spec.name} exec -it ${e}/my-${e} -- bash`,
-    "",
-    "Global flags: -n/--namespace, --kubeconfig, --context",
-  ].join("\n");
+/** The help: only the commands some kind supports, with the kinds that support each. */
+export function pluginUsage(spec: PluginSpec): string {
+  const logs = spec.kinds.filter((k) => k.log);
+  const execs = spec.kinds.filter((k) => k.exec);
+  const names = (kinds: PluginKind[]) => kinds.map((k) => k.plural).join(", ");
+  const lines = [`kubectl ${spec.name}: the log and exec subresources of ${names(spec.kinds)}, as kubectl logs and exec are for pods.`, "", "Usage:"];
+  if (logs.length) lines.push(`  kubectl ${spec.name} logs TYPE/NAME [-f] [--tail=N] [--since=5m] [--timestamps] [-c CONTAINER]    (${names(logs)})`);
+  if (execs.length) lines.push(`  kubectl ${spec.name} exec [-i] [-t] TYPE/NAME [-c CONTAINER] -- COMMAND [ARGS...]    (${names(execs)})`);
+  lines.push("", "Examples:");
+  if (logs[0]) lines.push(`  kubectl ${spec.name} logs ${logs[0].singular}/my-${logs[0].singular} -f`);
+  if (execs[0]) lines.push(`  kubectl ${spec.name} exec -it ${execs[0].singular}/my-${execs[0].singular} -- sh`);
+  lines.push("", "Global flags: -n/--namespace, --kubeconfig, --context");
+  return lines.join("\n");
 }
 
 function loadConfig(args: PluginArgs): { kc: KubeConfig; namespace: string } {
@@ -48,11 +45,11 @@ export async function runKubectlPlugin(argv: string[], spec: PluginSpec): Promis
   try {
     args = parsePluginArgs(argv);
   } catch (err) {
-    process.stderr.write(`error: ${(err as Error).message}\n\n${usage(spec)}\n`);
+    process.stderr.write(`error: ${(err as Error).message}\n\n${pluginUsage(spec)}\n`);
     return 1;
   }
   if (args.command === "help") {
-    process.stdout.write(usage(spec) + "\n");
+    process.stdout.write(pluginUsage(spec) + "\n");
     return 0;
   }
   let client: ClientBase | undefined;

@@ -14,12 +14,12 @@ export interface PluginKind {
 }
 
 export interface PluginSpec {
-  /** `skai` for kubectl-skai. */
+  /** `shop` for kubectl-shop. */
   name: string;
   kinds: PluginKind[];
 }
 
-/** `notebook/nb1`, `notebooks nb1`, `nb/nb1`, `notebooks.skai.io/nb1` -> kind and name. */
+/** `widget/w1`, `widgets w1`, `wd/w1`, `widgets.shop.example.com/w1` -> kind and name. */
 export function resolveTarget(spec: PluginSpec, target: string[]): { kind: PluginKind; name: string } {
   let type: string | undefined;
   let name: string | undefined;

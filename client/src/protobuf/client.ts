@@ -1,5 +1,5 @@
 /**
- * The typed client's protobuf path (`new SkaiClient({ contentType: "protobuf" })`):
+ * The typed client's protobuf path (`new ShopClient({ contentType: "protobuf" })`):
  * get, list, create and update send and accept application/vnd.kubernetes.protobuf
  * for kinds whose descriptor carries protobuf messages. Errors still arrive as
  * JSON Status bodies (the server writes them so), which the transport turns

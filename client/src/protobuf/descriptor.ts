@@ -17,14 +17,14 @@
  */
 export type ProtoFieldDescriptor = [number: number, name: string, type: string, ref?: string];
 
-/** Messages by full proto name (`io.skai.v1alpha1.NotebookSpec`, `k8s.io.api.core.v1.Container`). */
+/** Messages by full proto name (`com.example.shop.v1alpha1.WidgetSpec`, `k8s.io.api.core.v1.Container`). */
 export type ProtoTypes = Record<string, ProtoFieldDescriptor[]>;
 
 /** What a served kind needs to speak protobuf: its messages and the names of the kind and list messages. */
 export interface KindProtobuf {
-  /** Full name of the kind's message, e.g. `io.skai.v1alpha1.Notebook`. */
+  /** Full name of the kind's message, e.g. `com.example.shop.v1alpha1.Widget`. */
   kind: string;
-  /** Full name of the list message, e.g. `io.skai.v1alpha1.NotebookList`. */
+  /** Full name of the list message, e.g. `com.example.shop.v1alpha1.WidgetList`. */
   list: string;
   /** Every message reachable from the kind (shared by all kinds of a group-version). */
   types: ProtoTypes;

@@ -96,7 +96,7 @@ export const packageEmitter: Emitter = {
   name: "package",
   description: "package.json, tsconfig.json and the root index of the generated package",
   emit(model, ctx) {
-    // The root exports each group-version's types as a namespace: `import type { skaiV1alpha1 } from "@skai/api"`.
+    // The root exports each group-version's types as a namespace: `import type { shopV1alpha1 } from "@shop/api"`.
     // Types only: the group-version index also holds validation, which is server code.
     const index = new TsFile("src/index.ts");
     for (const { group, version } of servedVersions(model.groups)) {
@@ -109,6 +109,3 @@ export const packageEmitter: Emitter = {
     ];
   },
 };
-
-/** @deprecated SKAI's server bin, until emit/image.ts and emit/manifests/view.ts read `ctx.names.serverBin`. */
-export const SERVER_BIN = "skai-apiserver";
