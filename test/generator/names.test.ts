@@ -11,6 +11,7 @@ import { readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { resolveConfig } from "../../generator/src/config/index.js";
+import { pluginUsage, type PluginKind } from "../../client/src/plugin/index.js";
 import { pluginEmitter } from "../../generator/src/emit/plugin.js";
 import { emitContext } from "../../generator/src/pipeline.js";
 import { readDefinitions } from "../../generator/src/read/index.js";
@@ -98,5 +99,18 @@ describe("the kubectl plugin", () => {
     assert.deepEqual(files.map((f) => f.path), ["src/plugin/kubectl-ml.ts"]);
     assert.match(files[0]!.content, /runKubectlPlugin\(process\.argv\.slice\(2\), \{ name: "ml", kinds: \[/);
     assert.match(files[0]!.content, /"log":true/);
+  });
+
+  it("helps with the commands its kinds have, naming them", () => {
+    const kind = (name: string, log: boolean, exec: boolean): PluginKind => ({ group: "shop.example.com", version: "v1", kind: name, plural: `${name.toLowerCase()}s`, singular: name.toLowerCase(), shortNames: [], namespaced: true, log, exec });
+    const logsOnly = pluginUsage({ name: "shop", kinds: [kind("Job", true, false)] });
+    assert.match(logsOnly, /^kubectl shop: the log and exec subresources of jobs/);
+    assert.match(logsOnly, /kubectl shop logs TYPE\/NAME .*\(jobs\)/);
+    assert.match(logsOnly, /kubectl shop logs job\/my-job -f/);
+    assert.doesNotMatch(logsOnly, /kubectl shop exec/);
+    const both = pluginUsage({ name: "shop", kinds: [kind("Job", true, false), kind("Box", true, true)] });
+    assert.match(both, /logs TYPE\/NAME .*\(jobs, boxs\)/);
+    assert.match(both, /exec \[-i\] \[-t\] TYPE\/NAME .*\(boxs\)/);
+    assert.match(both, /kubectl shop exec -it box\/my-box -- sh/);
   });
 });
