@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
+import { initCommand, type InitOptions } from "../../generator/src/commands/init.js";
 import { GENERATOR_VERSION } from "../../generator/src/version.js";
 import { repoRoot } from "../support/generated-server.js";
 
@@ -17,6 +18,18 @@ const cli = path.join(repoRoot, "generator/bin/skai-gen.js");
 function skaiGen(args: string[], cwd: string) {
   const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: "utf8", timeout: 120_000 });
   return { status: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** The command in this process, for mistakes caught before anything is generated (a CLI start costs seconds). */
+async function initHere(opts: InitOptions): Promise<{ status: number; err: string }> {
+  const write = process.stderr.write;
+  let err = "";
+  process.stderr.write = ((chunk: string | Uint8Array) => ((err += String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    return { status: await initCommand(opts), err };
+  } finally {
+    process.stderr.write = write;
+  }
 }
 
 /** Every file under `dir` but node_modules and the generated package, relative to it. */
@@ -104,25 +117,26 @@ describe("skai-gen init", { timeout: 300_000 }, () => {
     }
   });
 
-  it("refuses a folder that is not empty, in one line, writing nothing", () => {
+  it("refuses a folder that is not empty, in one line, writing nothing", async () => {
     const dir = path.join(outside, "taken");
     mkdirSync(dir);
     writeFileSync(path.join(dir, "notes.txt"), "mine\n");
-    const r = skaiGen(["init", "taken"], outside);
+    const r = await initHere({ dir });
     assert.equal(r.status, 1);
     assert.equal(r.err.trim().split("\n").length, 1, r.err);
-    assert.match(r.err, /^skai-gen init: taken is not empty \(it has notes\.txt\)/);
+    assert.ok(r.err.startsWith(`skai-gen init: ${dir} is not empty (it has notes.txt)`), r.err);
     assert.deepEqual(readdirSync(dir), ["notes.txt"]);
   });
 
-  it("rejects a malformed flag in one line with exit 1", () => {
+  it("rejects a malformed flag in one line with exit 1", async () => {
     for (const [flag, value, message] of [
-      ["--group", "nodot", /an API group is a DNS subdomain with at least one dot/],
-      ["--version", "1.0", /a Kubernetes version looks like v1/],
-      ["--kind", "widget", /a kind is a PascalCase name/],
-      ["--package", "Not A Name", /not a valid npm package name/],
+      ["group", "nodot", /^skai-gen init: --group nodot: an API group is a DNS subdomain with at least one dot/],
+      ["version", "1.0", /^skai-gen init: --version 1\.0: a Kubernetes version looks like v1/],
+      ["kind", "widget", /^skai-gen init: --kind widget: a kind is a PascalCase name/],
+      ["scope", "Global", /^skai-gen init: --scope Global: Namespaced or Cluster/],
+      ["package", "Not A Name", /^skai-gen init: --package Not A Name: not a valid npm package name/],
     ] as const) {
-      const r = skaiGen(["init", "bad", flag, value], outside);
+      const r = await initHere({ dir: path.join(outside, "bad"), [flag]: value });
       assert.equal(r.status, 1, `${flag} ${value}`);
       assert.match(r.err, message);
       assert.equal(r.err.trim().split("\n").length, 1, r.err);
