@@ -56,6 +56,9 @@ class DevSession {
   private resolved: ResolvedConfig | undefined;
   /** True once the output was built without errors, so there is something to serve. */
   private built = false;
+  /** The cycle running or last run; cycles never overlap. */
+  private queue: Promise<void> = Promise.resolve();
+  private stopping = false;
 
   constructor(private readonly opts: DevCommandOptions) {
     const main = resolveConfig(opts.config, []).serverMain;
@@ -63,6 +66,16 @@ class DevSession {
   }
 
   async run(): Promise<number> {
+    const stopped = new Promise<void>((resolve) => {
+      let signals = 0;
+      const onSignal = () => {
+        // A second Ctrl-C does not wait for the server to close (the exit kills it).
+        if (++signals > 1) process.exit(130);
+        resolve();
+      };
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+    });
     const roots = [this.opts.definitionsDir, ...(this.userDir ? [this.userDir] : [])];
     say(`watching ${roots.map((r) => rel(r) + "/").join(" and ")} (Ctrl-C to stop)`);
     // Watching starts before the first generate, so an edit made meanwhile is not lost.
@@ -72,22 +85,27 @@ class DevSession {
       onChange: (changes) => this.changed(changes),
       onError: (err) => say((err as Error).message),
     });
-    await this.cycle("first run", { regenerate: true });
-    await new Promise<void>((resolve) => {
-      process.once("SIGINT", resolve);
-      process.once("SIGTERM", resolve);
-    });
+    void this.serially("first run", true);
+    await stopped;
+    this.stopping = true;
     watcher.close();
     say("stopping");
+    await this.queue;
     await this.server?.stop("SIGINT");
     this.build?.close();
     return 0;
   }
 
+  /** Cycles run one at a time, in order (the first one and the watcher's), and none once stopping. */
+  private serially(what: string, regenerate: boolean): Promise<void> {
+    this.queue = this.queue.then(() => (this.stopping ? undefined : this.cycle(what, { regenerate })));
+    return this.queue;
+  }
+
   private async changed(changes: FileChange[]): Promise<void> {
     const what = describeChanges(changes, process.cwd());
     const inDefinitions = changes.some((c) => isInside(this.opts.definitionsDir, c.file));
-    await this.cycle(what, { regenerate: inDefinitions });
+    await this.serially(what, inDefinitions);
   }
 
   /** One change: generate and build when the definitions changed, then restart; one line says how it went. */
