@@ -133,6 +133,7 @@ describe("skai-gen init", { timeout: 300_000 }, () => {
       ["group", "nodot", /^skai-gen init: --group nodot: an API group is a DNS subdomain with at least one dot/],
       ["version", "1.0", /^skai-gen init: --version 1\.0: a Kubernetes version looks like v1/],
       ["kind", "widget", /^skai-gen init: --kind widget: a kind is a PascalCase name/],
+      ["kind", "Condition", /^skai-gen init: --kind Condition: the example imports a type of that name/],
       ["scope", "Global", /^skai-gen init: --scope Global: Namespaced or Cluster/],
       ["package", "Not A Name", /^skai-gen init: --package Not A Name: not a valid npm package name/],
     ] as const) {

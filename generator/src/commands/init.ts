@@ -5,8 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfig } from "../config/index.js";
-import { defaultPackageName } from "../config/index.js";
+import { defaultPackageName, loadConfig } from "../config/index.js";
 import { generate } from "../pipeline.js";
 import { createProject } from "../read/index.js";
 import { writeLock } from "../write/lock.js";
@@ -22,6 +21,9 @@ export interface InitOptions {
   scope?: string;
   package?: string;
 }
+
+/** Names the example kind's file imports (init-files.ts), which the kind cannot take. */
+const IMPORTED_TYPES = ["Resource", "Condition"];
 
 /** A mistake in the command line: printed as one line, exit 1. */
 class InitError extends Error {}
@@ -53,7 +55,7 @@ export async function initCommand(opts: InitOptions): Promise<number> {
   const loaded = loadConfig(dir);
   const result = await generate({ definitionsDir: path.join(dir, "definitions"), projectRoot: dir, config: loaded, project });
   if (result.diagnostics.length > 0) {
-    // The scaffold is this generator's own text: a diagnostic here is a skai-gen bug, but the user still gets it readable.
+    // From a flag the generator refuses (a kind name it reserves), or a skai-gen bug: shown as generate shows it.
     reportDiagnostics(result.diagnostics);
     return 1;
   }
@@ -87,6 +89,7 @@ function resolveChoices(dir: string, opts: InitOptions): ScaffoldChoices {
     throw new InitError(`--version ${version}: a Kubernetes version looks like v1, v1beta1 or v1alpha1`);
   const kind = opts.kind ?? "Widget";
   if (!/^[A-Z][A-Za-z0-9]*$/.test(kind) || kind.length > 63) throw new InitError(`--kind ${kind}: a kind is a PascalCase name, e.g. Widget`);
+  if (IMPORTED_TYPES.includes(kind)) throw new InitError(`--kind ${kind}: the example imports a type of that name from skai-gen/definitions; choose another`);
   const scope = opts.scope ?? "Namespaced";
   if (scope !== "Namespaced" && scope !== "Cluster") throw new InitError(`--scope ${scope}: Namespaced or Cluster`);
   const packageName = opts.package ?? defaultPackageName([group]);
