@@ -8,6 +8,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { adminAgent, request } from "../test/support/bench-http.js";
@@ -52,6 +53,8 @@ export async function benchDevLoop(report: (line: string) => void): Promise<void
     }
     const sorted = [...loops].sort((a, b) => a - b);
     report(`dev: one-field change, save to serving: median ${Math.round(sorted[Math.floor(sorted.length / 2)]!)} ms of ${CHANGES} (target < 3000 ms)`);
+    // Wall-clock figures stretch with whatever else the machine runs: say how busy it was.
+    report(`  load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
   } finally {
     await stop(dev);
     rmSync(work, { recursive: true, force: true });
