@@ -59,7 +59,6 @@ describe("skai-gen init", { timeout: 300_000 }, () => {
     const read = (f: string) => readFileSync(path.join(dir, f), "utf8");
 
     assert.deepEqual(scaffoldFiles(dir).sort(), [
-      ".gitattributes",
       ".gitignore",
       "README.md",
       "definitions/protobuf.lock.json",

@@ -39,8 +39,6 @@ export function scaffoldFiles(c: ScaffoldChoices): ScaffoldFile[] {
     { path: kindFile, content: kindDefinition(c) },
     { path: "definitions/tsconfig.json", content: json(definitionsTsconfig()) },
     { path: ".gitignore", content: ["node_modules/", `${OUT_DIR}/dist/`, `${OUT_DIR}/*.tsbuildinfo`, `${names.stateDir}/`, ""].join("\n") },
-    // Reviews and diffs fold the generated package away, as for kube's generated code.
-    { path: ".gitattributes", content: `${OUT_DIR}/** linguist-generated=true\n` },
     { path: "README.md", content: readme(c, names, kindFile) },
   ];
 }
