@@ -14,6 +14,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import ts from "typescript";
+import { serverUsage } from "../../runtime/src/server/flags.js";
 import { codeBlocks, exampleProjects, readDoc, REPO_ROOT, type CodeBlock } from "./markdown.js";
 
 /** The pages whose examples are checked; a page not written yet is skipped. */
@@ -128,6 +129,26 @@ function scaffoldJourney(scratch: string): Record<string, string[]> {
   };
 }
 
+/**
+ * Flags passed to the server in shell blocks: `<name>-apiserver --flag ...`,
+ * `npm start -- --flag ...`, `skai-gen dev -- --flag ...` (continuation lines joined).
+ */
+function serverFlagUses(page: string): Array<{ flag: string; at: string }> {
+  const uses: Array<{ flag: string; at: string }> = [];
+  for (const b of codeBlocks(page)) {
+    if (!["sh", "bash", "shell", "console"].includes(b.lang)) continue;
+    const lines = b.content.split("\n");
+    for (let i = 0; i < lines.length; i++) {
+      let line = lines[i].replace(/\s#.*$/, "");
+      const at = `${b.file}:${b.line + i}`;
+      while (line.endsWith("\\") && i + 1 < lines.length) line = `${line.slice(0, -1)} ${lines[++i].replace(/\s#.*$/, "")}`;
+      const m = /(?:^|\s)(?:[a-z0-9-]+-apiserver|npm start --|skai-gen dev --)\s(.*)$/.exec(line);
+      if (m) for (const flag of m[1].match(/(?<=^|\s)--[a-z][a-z0-9-]*/g) ?? []) uses.push({ flag, at });
+    }
+  }
+  return uses;
+}
+
 const execFileAsync = promisify(execFile);
 
 /** `skai-gen [command] --help`, through the real bin. */
@@ -177,6 +198,16 @@ describe("docs examples", () => {
       }
     });
   }
+
+  it("flags passed to the server in shell blocks are the server's", () => {
+    const usage = serverUsage({ program: "server", stateDir: ".state", etcdPrefix: "/registry/example.com", kubeconfigContext: "example" });
+    const unknown = PAGES.flatMap(serverFlagUses).filter((u) => u.flag !== "--help" && !new RegExp(`^\\s+${u.flag}\\s`, "m").test(usage));
+    assert.deepEqual(
+      unknown.map((u) => `${u.at}: ${u.flag}`),
+      [],
+      "flags the server's --help does not list",
+    );
+  });
 
   describe("skai-gen commands and flags shown in shell blocks exist", () => {
     const uses: CliUses = new Map();
