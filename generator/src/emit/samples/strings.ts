@@ -40,8 +40,9 @@ const WORDS = ["example", "a", "1", "example-1", "1s", "EXAMPLE", "/example", "h
 /** Candidates for a string with these constraints, best first; each still has to be checked. */
 export function stringCandidates(c: { pattern?: string; format?: string; minLength?: number; maxLength?: number }): string[] {
   const out: string[] = [];
-  if (c.pattern) out.push(...patternSamples(c.pattern));
+  // The format's own value first: a string made for the pattern alone may not be of the format.
   if (c.format && FORMAT_SAMPLES[c.format]) out.push(FORMAT_SAMPLES[c.format]!);
+  if (c.pattern) out.push(...patternSamples(c.pattern));
   const min = c.minLength ?? 0;
   const max = c.maxLength ?? Infinity;
   for (const w of WORDS) out.push(w.length >= min ? w : w + "x".repeat(min - w.length));
