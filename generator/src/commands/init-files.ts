@@ -117,7 +117,7 @@ export interface ${k}Spec {
    */
   size?: int32;
   /**
-   * Colour of the ${k.toLowerCase()}.
+   * Color of the ${k.toLowerCase()}.
    * @default "Blue"
    */
   color?: "Red" | "Green" | "Blue";
