@@ -11,7 +11,9 @@
  * install of the same packages is served from the cache.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -49,6 +51,8 @@ export interface LocalRegistry {
   npmEnv: NodeJS.ProcessEnv;
   /** Runs npm with `npmEnv` in `cwd`. */
   npm(args: string[], cwd: string, opts?: RunOptions): CommandResult;
+  /** Runs `command` (npx, a project's bin, ...) with `npmEnv` in `cwd`. */
+  exec(command: string, args: string[], cwd: string, opts?: RunOptions): CommandResult;
   /** Publishes the package in `packageDir` (its files as `npm pack` selects them). */
   publish(packageDir: string): PublishedPackage;
   /** What the registry logged (warnings and errors). */
@@ -171,7 +175,7 @@ function configuredNodedir(): string | undefined {
 }
 
 export async function startRegistry(): Promise<LocalRegistry> {
-  const dir = mkdtempSync(path.join(tmpdir(), "skai-registry-"));
+  const dir = mkdtempSync(path.join(tmpdir(), "npm-registry-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
   const configFile = path.join(dir, "config.yaml");
@@ -215,14 +219,15 @@ export async function startRegistry(): Promise<LocalRegistry> {
       npm_config_cache: path.join(dir, "npm-cache"),
       npm_config_registry: url,
     });
-    const npm = (args: string[], cwd: string, opts: RunOptions = {}) => run("npm", args, cwd, { ...opts, baseEnv: npmEnv });
+    const exec = (command: string, args: string[], cwd: string, opts: RunOptions = {}) => run(command, args, cwd, { ...opts, baseEnv: npmEnv });
+    const npm = (args: string[], cwd: string, opts: RunOptions = {}) => exec("npm", args, cwd, opts);
     const publish = (packageDir: string): PublishedPackage => {
       const manifest = JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8")) as { name: string; version: string };
       const r = npm(["publish", "--registry", url, "--tag", "latest", "--ignore-scripts"], packageDir, { timeoutMs: 120_000 });
       if (r.status !== 0) throw new Error(describeResult(`npm publish ${manifest.name}`, r));
       return { name: manifest.name, version: manifest.version, dir: packageDir };
     };
-    return { url, dir, npmEnv, npm, publish, log: () => readFileSync(logFile, "utf8"), stop };
+    return { url, dir, npmEnv, npm, exec, publish, log: () => readFileSync(logFile, "utf8"), stop };
   } catch (e) {
     await stop({ keep: true });
     throw e;
@@ -253,4 +258,34 @@ export function publishablePackages(): string[] {
   };
   for (const name of [...found.keys()].sort()) visit(name);
   return ordered;
+}
+
+/**
+ * Puts this checkout's compiled better-sqlite3 into `registry`'s npm cache as
+ * the prebuilt binary prebuild-install would download from the package's
+ * releases, so an install from the registry unpacks it instead of compiling
+ * SQLite (minutes on 2 cores): what a user's machine with internet access
+ * gets. Only when the checkout has the same version the registry serves
+ * (otherwise the install builds from source, slower but the same result).
+ * Returns the version seeded, or undefined.
+ */
+export function seedPrebuiltSqlite(registry: LocalRegistry): string | undefined {
+  const pkgDir = path.join(repoRoot, "node_modules/better-sqlite3");
+  const binary = "build/Release/better_sqlite3.node";
+  if (!existsSync(path.join(pkgDir, binary))) return undefined;
+  const pkg = JSON.parse(readFileSync(path.join(pkgDir, "package.json"), "utf8")) as { name: string; version: string };
+  const served = registry.npm(["view", `better-sqlite3@${pkg.version}`, "version"], registry.dir, { timeoutMs: 60_000 });
+  if (served.status !== 0 || served.stdout.trim() !== pkg.version) return undefined;
+  // prebuild-install's own naming: the download URL, and the cache file named after its digest.
+  const require = createRequire(path.join(repoRoot, "node_modules/prebuild-install/package.json"));
+  const util = require("./util.js") as { getDownloadUrl(opts: object): string };
+  const rc = require("./rc.js") as (pkg: object) => object;
+  const url = util.getDownloadUrl({ ...rc(pkg), pkg });
+  const digest = createHash("sha512").update(url).digest("hex").slice(0, 6);
+  const cacheDir = path.join(String(registry.npmEnv.npm_config_cache), "_prebuilds");
+  mkdirSync(cacheDir, { recursive: true });
+  const file = path.join(cacheDir, `${digest}-${path.basename(url).replace(/[^a-zA-Z0-9.]+/g, "-")}`);
+  const tar = run("tar", ["-czf", file, "-C", pkgDir, binary], repoRoot);
+  if (tar.status !== 0) throw new Error(describeResult("tar of the prebuilt better-sqlite3", tar));
+  return pkg.version;
 }
