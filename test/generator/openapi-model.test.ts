@@ -6,6 +6,7 @@ import { buildV2Document, buildV3Document, openapiEmitter } from "../../generato
 import { openapi3Validator, swagger2Validator } from "./openapi-meta-schemas.js";
 import { structuralProblems } from "./openapi-structural.js";
 import { smallModel } from "./openapi-fixture.js";
+import { emitContextFor } from "../support/skai-context.js";
 
 type Json = Record<string, any>;
 const INFO = { title: "t", version: "0" };
@@ -26,7 +27,7 @@ describe("OpenAPI from a hand-built model", () => {
   });
 
   it("publishes only served versions, cluster paths without namespaces", async () => {
-    const files = await openapiEmitter.emit(model, { runtimeModule: "", packageName: "", generatorVersion: "" });
+    const files = await openapiEmitter.emit(model, emitContextFor(model));
     assert.deepEqual(files.map((f) => f.path), ["openapi/v3/apis/example.com/v1.json", "openapi/v2.json"]);
     assert.deepEqual(Object.keys(v3.paths), [
       "/apis/example.com/v1/gadgets", "/apis/example.com/v1/gadgets/{name}", "/apis/example.com/v1/watch/gadgets", "/apis/example.com/v1/watch/gadgets/{name}",

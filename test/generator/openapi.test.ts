@@ -11,6 +11,7 @@ import { buildV2Document, buildV3Document, collectDefinitions, openapiEmitter } 
 import { finishFile } from "../../generator/src/codegen/format.js";
 import { openapi3Validator, swagger2Validator } from "./openapi-meta-schemas.js";
 import { structuralProblems } from "./openapi-structural.js";
+import { skaiEmitContext } from "../support/skai-context.js";
 
 type Json = Record<string, any>;
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -241,7 +242,7 @@ describe("meta-schema validators", () => {
 
 describe("openapi emitter", () => {
   it("writes one v3 document per served group-version and one v2 document, laid out by JSON.stringify", async () => {
-    const files = await openapiEmitter.emit(model, { runtimeModule: "@skai-gen/runtime", packageName: "@skai/api", generatorVersion: "0.1.0" });
+    const files = await openapiEmitter.emit(model, skaiEmitContext(model));
     assert.deepEqual(files.map((f) => f.path), ["openapi/v3/apis/skai.io/v1beta1.json", "openapi/v3/apis/skai.io/v1alpha1.json", "openapi/v2.json"]);
     for (const f of files) {
       assert.equal(f.language, "json");

@@ -14,6 +14,7 @@ import { findUnknownFields, KUBERNETES_FORMATS as RUNTIME_FORMATS } from "../../
 import { KUBERNETES_FORMATS } from "../../generator/src/emit/schema/ajv.js";
 import { readSkai, SKAI_KINDS } from "../fixtures/samples/skai.js";
 import { WIDGET_MODEL } from "../fixtures/samples/widget-model.js";
+import { emitContextFor } from "../support/skai-context.js";
 
 let skai: ApiModel;
 before(async () => {
@@ -114,11 +115,7 @@ describe("emitted validators", () => {
   });
 
   it("are ES modules: no require(), imports that resolve from the generated package", async () => {
-    const files = await validatorsEmitter.emit(WIDGET_MODEL, {
-      runtimeModule: "@skai-gen/runtime",
-      packageName: "@skai/api",
-      generatorVersion: "test",
-    });
+    const files = await validatorsEmitter.emit(WIDGET_MODEL, emitContextFor(WIDGET_MODEL));
     assert.deepEqual(
       files.map((f) => f.path).sort(),
       ["src/test.skai.io/v1/validate/widget.d.ts", "src/test.skai.io/v1/validate/widget.js", "src/test.skai.io/v1/validation.ts"],

@@ -4,7 +4,7 @@
  * tests that call one emitter directly.
  */
 import path from "node:path";
-import { loadConfig, resolveConfig } from "../../generator/src/config/index.js";
+import { loadConfig, resolveConfig, type SkaiGenConfig } from "../../generator/src/config/index.js";
 import type { EmitContext } from "../../generator/src/emit/emitter.js";
 import type { ApiModel } from "../../generator/src/model/types.js";
 import { emitContext } from "../../generator/src/pipeline.js";
@@ -14,4 +14,9 @@ const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 export function skaiEmitContext(model: ApiModel): EmitContext {
   const config = loadConfig(REPO_ROOT, path.join(REPO_ROOT, "skai-gen.config.json"));
   return emitContext(resolveConfig(config, model.groups.map((g) => g.name)));
+}
+
+/** The emit context of a project with `config` (default: none, every name derived from the model's groups). */
+export function emitContextFor(model: ApiModel, config: SkaiGenConfig = {}): EmitContext {
+  return emitContext(resolveConfig({ projectRoot: REPO_ROOT, config }, model.groups.map((g) => g.name)));
 }
