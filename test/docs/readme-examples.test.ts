@@ -102,31 +102,46 @@ function cliUses(page: string): CliUses {
   return uses;
 }
 
+/** The README's section whose commands run in the project `skai-gen init` makes (the others run in this repository). */
+const JOURNEY_SECTION = "Your own API";
+
 /**
- * The journey's own API: the README's `skai-gen init <dir>` run for real, so
- * examples that import its generated package (`shop-api/client`) compile
- * against what init generates. Returns the module paths for the compiler.
+ * The journey's own API: the README's `skai-gen init <dir>` run for real (once),
+ * so examples that import its generated package (`shop-api/client`) compile
+ * against what init generates, and its npm scripts are the ones init writes.
  */
-function scaffoldJourney(scratch: string): Record<string, string[]> {
+function journeyProject(scratch: string): { dir: string; paths: Record<string, string[]> } | undefined {
   const init = /(?:^|\s)skai-gen init (\S+)/m.exec(
     codeBlocks("README.md")
       .filter((b) => b.lang === "sh")
       .map((b) => b.content)
       .join("\n"),
   );
-  if (!init) return {};
-  const r = spawnSync(process.execPath, [CLI, "init", init[1]], {
-    cwd: scratch,
-    encoding: "utf8",
-  });
-  assert.equal(r.status, 0, `skai-gen init ${init[1]}: ${r.stdout}${r.stderr}`);
-  const project = path.join(scratch, init[1]);
-  const config = JSON.parse(readFileSync(path.join(project, "skai-gen.config.json"), "utf8")) as { package: { name: string } };
-  const src = path.join(project, "generated/src");
+  if (!init) return undefined;
+  const dir = path.join(scratch, init[1]);
+  if (!existsSync(dir)) {
+    const r = spawnSync(process.execPath, [CLI, "init", init[1]], { cwd: scratch, encoding: "utf8" });
+    assert.equal(r.status, 0, `skai-gen init ${init[1]}: ${r.stdout}${r.stderr}`);
+  }
+  const config = JSON.parse(readFileSync(path.join(dir, "skai-gen.config.json"), "utf8")) as { package: { name: string } };
+  const src = path.join(dir, "generated/src");
   return {
-    [config.package.name]: [path.join(src, "index.ts")],
-    [`${config.package.name}/client`]: [path.join(src, "client/index.ts")],
+    dir,
+    paths: { [config.package.name]: [path.join(src, "index.ts")], [`${config.package.name}/client`]: [path.join(src, "client/index.ts")] },
   };
+}
+
+/** `npm start`, `npm test`, `npm run <script>` in the README's shell blocks, with the section they are in. */
+function npmScriptUses(): Array<{ script: string; section: string; at: string }> {
+  const uses: Array<{ script: string; section: string; at: string }> = [];
+  for (const b of codeBlocks("README.md")) {
+    if (b.lang !== "sh") continue;
+    b.content.split("\n").forEach((line, i) => {
+      const m = /(?:^|\s)npm (?:run (\S+)|(start|test))(?=\s|$)/.exec(line.replace(/\s#.*$/, ""));
+      if (m) uses.push({ script: m[1] ?? m[2], section: b.section, at: `${b.file}:${b.line + i}` });
+    });
+  }
+  return uses;
 }
 
 /**
@@ -187,7 +202,7 @@ describe("docs examples", () => {
           });
           writeFileSync(path.join(p.root, f.path), f.content);
         }
-      errors = typeErrors(projects, scaffoldJourney(scratch));
+      errors = typeErrors(projects, journeyProject(scratch)?.paths ?? {});
     }
     return errors.get(root) ?? [];
   };
@@ -198,6 +213,19 @@ describe("docs examples", () => {
       }
     });
   }
+
+  it("npm scripts in the README's shell blocks exist: the journey's in the project init makes, the others in this repository", () => {
+    const scripts = (dir: string) => Object.keys((JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { scripts?: object }).scripts ?? {});
+    const journey = journeyProject(scratch);
+    const missing = npmScriptUses().filter((u) => {
+      const dir = u.section === JOURNEY_SECTION ? journey?.dir : REPO_ROOT;
+      return !dir || !scripts(dir).includes(u.script);
+    });
+    assert.deepEqual(
+      missing.map((u) => `${u.at}: npm ${u.script} (${u.section === JOURNEY_SECTION ? "the project init makes" : "this repository"})`),
+      [],
+    );
+  });
 
   it("flags passed to the server in shell blocks are the server's", () => {
     const usage = serverUsage({ program: "server", stateDir: ".state", etcdPrefix: "/registry/example.com", kubeconfigContext: "example" });
