@@ -16,6 +16,7 @@ import { manifestNames, manifestView } from "../../generator/src/emit/manifests/
 import type { OutputNames } from "../../generator/src/config/types.js";
 import type { ApiModel } from "../../generator/src/model/types.js";
 import { requires } from "../support/requirements.js";
+import { emitContextFor } from "../support/skai-context.js";
 import { apiContext, apiModel, byKind, cleanRenders, enable, render, serverStatefulSet, type K8sObject } from "./render.js";
 
 let model: ApiModel;
@@ -273,4 +274,15 @@ test("the cert-manager component renders: Issuer/Certificate, CA injection annot
 test("the committed generated/manifests pass kubectl kustomize", { skip: kubectlSkip }, () => {
   const out = execFileSync("kubectl", ["kustomize", join(process.cwd(), "generated", "manifests")], { encoding: "utf8" });
   assert.ok((loadAll(out) as K8sObject[]).some((o) => o.kind === "APIService"));
+});
+
+test("the configured image: name and tag, or a digest, as kustomize sets them", { skip: kubectlSkip }, async () => {
+  const image = async (ref: string) => {
+    const ctx = emitContextFor(model, { package: { name: "@shop/api" }, deployment: { image: ref } });
+    return serverStatefulSet(await render(undefined, undefined, ctx)).spec.template.spec.containers[0].image;
+  };
+  assert.equal(await image("registry.example.com:5000/shop/apiserver:1.2.3"), "registry.example.com:5000/shop/apiserver:1.2.3");
+  assert.equal(await image("shop-apiserver"), "shop-apiserver:latest");
+  const digest = `sha256:${"a".repeat(64)}`;
+  assert.equal(await image(`ghcr.io/shop/apiserver@${digest}`), `ghcr.io/shop/apiserver@${digest}`);
 });

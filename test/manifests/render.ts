@@ -40,11 +40,11 @@ export async function apiContext(): Promise<EmitContext> {
   return skaiEmitContext(await apiModel());
 }
 
-/** The manifests of `ctx` (default: SKAI's, with `certificates` when given), rendered by kustomize. */
-export async function render(certificates?: EmitContext["certificates"], edit?: (dir: string) => void): Promise<K8sObject[]> {
+/** SKAI's manifests (with `certificates` when given; `context` instead of SKAI's), rendered by kustomize. */
+export async function render(certificates?: EmitContext["certificates"], edit?: (dir: string) => void, context?: EmitContext): Promise<K8sObject[]> {
   const dir = mkdtempSync(join(tmpdir(), "manifests-"));
   scratch.push(dir);
-  const ctx = { ...(await apiContext()), ...(certificates ? { certificates } : {}) };
+  const ctx = { ...(context ?? (await apiContext())), ...(certificates ? { certificates } : {}) };
   for (const file of await Promise.all(emitManifests(await apiModel(), ctx).map(finishFile))) {
     mkdirSync(dirname(join(dir, file.path)), { recursive: true });
     writeFileSync(join(dir, file.path), file.content);

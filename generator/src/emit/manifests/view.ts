@@ -26,6 +26,8 @@ export interface ManifestNames {
   imageName: string;
   /** The configured image's tag (`latest` when it has none): kustomize's `newTag`. */
   imageTag: string;
+  /** The configured image's digest (`sha256:...`) when it names one: kustomize's `digest`, instead of the tag. */
+  imageDigest?: string;
   /** DNS names kube-apiserver may dial: the serving certificate's SANs. */
   hosts: string[];
   /** The generated package's server bin: the image's entrypoint. */
@@ -103,8 +105,13 @@ export function manifestNames(names: OutputNames): ManifestNames {
   };
 }
 
-/** `registry:5000/shop/api:1.2` -> name `registry:5000/shop/api`, tag `1.2`; no tag -> `latest`, as docker reads it. */
-export function splitImage(image: string): { imageName: string; imageTag: string } {
+/**
+ * `registry:5000/shop/api:1.2` -> name `registry:5000/shop/api`, tag `1.2`; no tag -> `latest`, as docker
+ * reads it; `shop/api@sha256:...` -> name and digest (a digest pins the image, the tag is then moot).
+ */
+export function splitImage(image: string): { imageName: string; imageTag: string; imageDigest?: string } {
+  const at = image.indexOf("@");
+  if (at >= 0) return { ...splitImage(image.slice(0, at)), imageDigest: image.slice(at + 1) };
   const colon = image.lastIndexOf(":");
   if (colon > image.lastIndexOf("/")) return { imageName: image.slice(0, colon), imageTag: image.slice(colon + 1) };
   return { imageName: image, imageTag: "latest" };
