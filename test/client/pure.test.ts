@@ -15,6 +15,8 @@ import {
   isNotFound,
   retryOnConflict,
 } from "../../client/src/index.js";
+import { KubeConfig } from "@kubernetes/client-node";
+import { normalizeConfig, resolveConnection } from "../../client/src/config.js";
 import { errorFromResponse } from "../../client/src/errors.js";
 import { listQuery, writeQuery } from "../../client/src/query.js";
 
@@ -74,6 +76,34 @@ test("errors: Status bodies become ApiError with reason helpers; other bodies ar
   assert.equal(isForbidden(errorFromResponse(403, "", {})), true);
   assert.equal(isExpired(new ApiError({ status: "Failure", reason: "Gone", code: 410 })), true);
   assert.equal(isNotFound(new Error("x")), false);
+});
+
+test("errors: the predicates are type guards, so a caught value's Status is at hand", () => {
+  const status = { kind: "Status", status: "Failure", reason: "Invalid", code: 422, details: { causes: [{ reason: "FieldValueRequired", field: "spec.image" }] } };
+  const caught: unknown = errorFromResponse(422, JSON.stringify(status), {});
+  // `caught.status` compiles only because isInvalid narrows unknown to ApiError (npm run typecheck).
+  assert.deepEqual(isInvalid(caught) ? caught.status.details?.causes?.map((c) => c.field) : undefined, ["spec.image"]);
+});
+
+test("user agent: a generated client's default, the caller's option over it, else the program's name as client-go", async () => {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: "c", server: "http://127.0.0.1:1", skipTLSVerify: true }],
+    users: [{ name: "u" }],
+    contexts: [{ name: "x", cluster: "c", user: "u" }],
+    currentContext: "x",
+  });
+  const userAgent = async (config: Parameters<typeof normalizeConfig>[0], defaults?: Parameters<typeof normalizeConfig>[1]) => {
+    const { kc: resolved, opts } = normalizeConfig(config, defaults);
+    const connection = await resolveConnection(resolved, opts);
+    connection.agent.destroy();
+    return connection.headers["user-agent"];
+  };
+  assert.equal(await userAgent(kc, { userAgent: "shop-client" }), "shop-client");
+  assert.equal(await userAgent({ kubeConfig: kc, userAgent: "my-controller/1.0" }, { userAgent: "shop-client" }), "my-controller/1.0");
+  // No product name in the library: client-go's `<program> (<os>/<arch>)`.
+  const fallback = await userAgent({ kubeConfig: kc });
+  assert.ok(fallback?.endsWith(` (${process.platform}/${process.arch})`) && !/skai/i.test(fallback), fallback);
 });
 
 test("retryOnConflict retries 409 Conflict only, then gives up", async () => {
