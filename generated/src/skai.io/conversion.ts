@@ -161,7 +161,7 @@ export interface ConversionFunctions {
     src: v1alpha1_ModelStatus,
     dst: v1beta1_ModelStatus,
   ) => void;
-  /** Required: spec.template map to no field of the same name and a compatible type in v1alpha1 NotebookSpec. */
+  /** Required for spec.template: v1alpha1 NotebookSpec has no field of the same name and a compatible type. */
   Convert_v1beta1_NotebookSpec_To_v1alpha1_NotebookSpec: (
     src: v1beta1_NotebookSpec,
     dst: v1alpha1_NotebookSpec,
@@ -178,7 +178,7 @@ export interface ConversionFunctions {
     src: v1beta1_NotebookStatus,
     dst: v1alpha1_NotebookStatus,
   ) => void;
-  /** Required: spec.image, spec.resources map to no field of the same name and a compatible type in v1beta1 NotebookSpec. */
+  /** Required for spec.image, spec.resources: v1beta1 NotebookSpec has no field of the same name and a compatible type. */
   Convert_v1alpha1_NotebookSpec_To_v1beta1_NotebookSpec: (
     src: v1alpha1_NotebookSpec,
     dst: v1beta1_NotebookSpec,

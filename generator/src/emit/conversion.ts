@@ -63,7 +63,7 @@ function emitGroupConversion(plan: GroupConversionPlan, ctx: EmitContext): Emitt
   for (const pair of pairs) {
     const signature = `(src: ${typeOf(pair.fromVersion, pair.from.name)}, dst: ${typeOf(pair.toVersion, pair.to.name)}) => void`;
     f.print(
-      `  /** ${pair.unmapped.length ? `Required: ${pair.unmapped.map((u) => `${pair.path}.${u.name}`).join(", ")} map to no field of the same name and a compatible type in ${pair.toVersion} ${pair.to.name}.` : `Optional: every field of ${pair.fromVersion} ${pair.from.name} maps by name.`} */`,
+      `  /** ${pair.unmapped.length ? `Required for ${pair.unmapped.map((u) => `${pair.path}.${u.name}`).join(", ")}: ${pair.toVersion} ${pair.to.name} has no field of the same name and a compatible type.` : `Optional: every field of ${pair.fromVersion} ${pair.from.name} maps by name.`} */`,
       `  ${pair.user}${pair.unmapped.length ? "" : "?"}: ${signature};`,
     );
   }
