@@ -11,6 +11,7 @@ import { TsFile } from "../codegen/ts-file.js";
 import type { ApiModel } from "../model/types.js";
 import type { EmitContext, Emitter } from "./emitter.js";
 import { groupVersionDir, groupVersionIdentifier, servedVersions } from "./naming.js";
+import { hasKubectlPlugin } from "./plugin.js";
 
 /** Versions of the third-party packages generated code imports, as this skai-gen release is tested with. */
 const THIRD_PARTY = {
@@ -31,8 +32,7 @@ function entry(module: string): { types: string; default: string } {
 function bins(model: ApiModel, ctx: EmitContext): Record<string, string> {
   const bin: Record<string, string> = {};
   if (!ctx.names.serverMain) bin[ctx.names.serverBin] = "./dist/server/main.js";
-  const hasConnect = model.groups.some((g) => g.versions.some((v) => v.kinds.some((k) => k.subresources.log || k.subresources.exec)));
-  if (hasConnect) bin[`kubectl-${ctx.names.kubectlPlugin}`] = `./dist/plugin/kubectl-${ctx.names.kubectlPlugin}.js`;
+  if (hasKubectlPlugin(model)) bin[`kubectl-${ctx.names.kubectlPlugin}`] = `./dist/plugin/kubectl-${ctx.names.kubectlPlugin}.js`;
   return bin;
 }
 
