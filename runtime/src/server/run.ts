@@ -4,6 +4,7 @@
  * SIGTERM/SIGINT close the server and the storage gracefully.
  */
 import { createAdmission } from "../admission/setup.js";
+import { pluginsFrom } from "../admission/chain.js";
 import type { AdmissionPlugin } from "../admission/types.js";
 import { readFileSync } from "node:fs";
 import type { ResourceDefinition } from "../api/resource.js";
@@ -38,9 +39,9 @@ export interface RunOptions {
   handleSignals?: boolean;
   /** Passed through to createApiServer (e.g. a resourceHandler or authorizer). */
   server?: Partial<ApiServerOptions>;
-  /** The generated package's user admission plugins (definitions/admission.ts); they run after the built-in ones. */
+  /** The project's admission plugins (serve()'s `extensions.admission`); they run after the built-in ones. */
   admissionPlugins?: readonly AdmissionPlugin[];
-  /** User providers of log/exec by group-version then kind (the generated server passes connect.ts's exports). */
+  /** The project's log/exec providers by group-version then kind (serve()'s `extensions.connect`). */
   connect?: Record<string, ConnectProviders>;
 }
 
@@ -73,6 +74,15 @@ export async function runServer(
     out(`${serverUsage(names)}\n\n${storageCommandsUsage(names.program)}`);
     return undefined;
   }
+  // The project's own code: a run from TypeScript source (tsx) is not type-checked, so its shape is checked here.
+  let plugins: AdmissionPlugin[];
+  try {
+    plugins = pluginsFrom(opts.admissionPlugins ?? [], "serve()'s extensions.admission");
+  } catch (err) {
+    out(`Error: ${(err as Error).message}`);
+    process.exitCode = 1;
+    return undefined;
+  }
 
   const local = ensureCertificates(flags.certDir, flags.tlsSANs);
   const cert = flags.tlsCertFile ? readFileSync(flags.tlsCertFile, "utf8") : local.serving.certPem;
@@ -95,7 +105,7 @@ export async function runServer(
   const auth = delegated;
 
   // NamespaceLifecycle when there is a cluster to ask about namespaces, then the user's plugins.
-  const admission = createAdmission({ cluster: auth?.cluster ?? null, plugins: opts.admissionPlugins, onError: (err) => out(`admission: ${(err as Error).message}`) });
+  const admission = createAdmission({ cluster: auth?.cluster ?? null, plugins, onError: (err) => out(`admission: ${(err as Error).message}`) });
   const backend = await openStorage(flags.storage, {
     etcd: { prefix: flags.etcdPrefix, tls: { caFile: flags.etcdCAFile, certFile: flags.etcdCertFile, keyFile: flags.etcdKeyFile } },
   });
