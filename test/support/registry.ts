@@ -208,6 +208,8 @@ export async function startRegistry(): Promise<LocalRegistry> {
         `registry=${url}`,
         `//127.0.0.1:${port}/:_authToken=${token}`,
         ...(nodedir ? [`nodedir=${nodedir}`] : []),
+        // What the cache holds was fetched from this registry in this run: no need to revalidate it on every install.
+        "prefer-offline=true",
         "fund=false",
         "audit=false",
         "update-notifier=false",
