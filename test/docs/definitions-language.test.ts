@@ -1,10 +1,12 @@
 /**
  * docs/definitions-language.md against the reader: its tag index lists exactly
  * the tags the reader accepts, each in the places the reader accepts it; every
- * tag is shown in an example; and every example generates without a
- * diagnostic, run through the real pipeline as a project of its own.
+ * tag is shown in an example; every example generates without a diagnostic,
+ * run through the real pipeline as a project of its own; and the page's
+ * mistake prints, through the CLI, exactly the output the page shows.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, describe, it } from "node:test";
@@ -76,7 +78,7 @@ describe("docs/definitions-language.md", () => {
   describe("every example generates without a diagnostic", () => {
     const scratch = mkdtempSync(path.join(REPO_ROOT, "test", ".scratch-docs-"));
     after(() => rmSync(scratch, { recursive: true, force: true }));
-    const projects = exampleProjects(blocks, "definitions/example.com/v1/example.ts");
+    const projects = exampleProjects(blocks, "definitions/example.com/v1/example.ts").filter((p) => !p.files.some((f) => f.block.flags.includes("mistake")));
     it("has examples", () => assert.ok(projects.length >= 8, `${projects.length} example projects`));
     for (const [i, project] of projects.entries()) {
       it(`${project.at} (${project.files.map((f) => path.basename(f.path)).join(", ")})`, async () => {
@@ -97,6 +99,25 @@ describe("docs/definitions-language.md", () => {
         });
         assert.deepEqual(result.diagnostics.map(formatDiagnostic), [], `the example at ${project.at} generates cleanly`);
         assert.ok(result.files.length > 0);
+      });
+    }
+  });
+
+  describe("a mistake prints what the page says", () => {
+    const scratch = mkdtempSync(path.join(REPO_ROOT, "test", ".scratch-docs-"));
+    after(() => rmSync(scratch, { recursive: true, force: true }));
+    const mistakes = blocks.filter((b) => b.lang === "ts" && b.flags.includes("mistake"));
+    it("has one", () => assert.ok(mistakes.length > 0));
+    for (const block of mistakes) {
+      it(`${block.file}:${block.line}`, () => {
+        const output = blocks.find((b) => b.line > block.line && b.lang === "");
+        assert.ok(output && block.path, "a ```ts mistake block names its file and is followed by a plain block with the output");
+        writeFileSync(path.join(scratch, "skai-gen.config.json"), "{}\n");
+        mkdirSync(path.dirname(path.join(scratch, block.path)), { recursive: true });
+        writeFileSync(path.join(scratch, block.path), block.content);
+        const r = spawnSync(process.execPath, [path.join(REPO_ROOT, "generator/bin/skai-gen.js"), "generate"], { cwd: scratch, encoding: "utf8" });
+        assert.equal(r.status, 1);
+        assert.equal(`${r.stdout}${r.stderr}`.trim(), output.content.trim());
       });
     }
   });
