@@ -63,6 +63,7 @@ const SHAPE: Record<string, "string" | Record<string, "string" | "boolean">> = {
   server: { bin: "string", main: "string", stateDir: "string", etcdPrefix: "string", kubeconfigContext: "string" },
   kubectlPlugin: { name: "string" },
   deployment: { namespace: "string", image: "string" },
+  compat: { against: "string", alphaMayBreak: "boolean" },
 };
 
 /** Checks the shape (unknown keys are mistakes: a misspelt name would silently fall back to a default). */

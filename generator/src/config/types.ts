@@ -52,6 +52,12 @@ export interface SkaiGenConfig {
     /** Image reference in the manifests. Default `<base>-apiserver:<package version>`. */
     image?: string;
   };
+  compat?: {
+    /** Baseline of `skai-gen compat` (a git ref such as `origin/main`); `generate` then prints a one-line summary. */
+    against?: string;
+    /** true: breaking changes in alpha versions pass (Kubernetes' rules: alpha may break). Default false. */
+    alphaMayBreak?: boolean;
+  };
 }
 
 /** The configuration with every default filled in; absolute paths. */

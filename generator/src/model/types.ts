@@ -26,6 +26,16 @@ export interface ApiModel {
   protobuf?: ProtobufNumbering;
 }
 
+/**
+ * `@breakingChange <rule> <reason>` on a field, kind or version: a breaking
+ * change (a `skai-gen compat` rule) the API's owners accept, with why.
+ */
+export interface BreakingChangeAck {
+  rule: string;
+  reason: string;
+  source: SourceLocation;
+}
+
 export interface GroupModel {
   /** `skai.io` */
   name: string;
@@ -45,6 +55,8 @@ export interface VersionModel {
   description: string;
   /** Kinds sorted by name. */
   kinds: KindModel[];
+  /** Breaking changes accepted for everything in this version (`skai-gen compat`). */
+  breakingChanges?: BreakingChangeAck[];
   source: SourceLocation;
 }
 
@@ -73,6 +85,8 @@ export interface KindModel {
   selectableFields: string[];
   /** `x-kubernetes-validations` on the whole object (from `@rule` on the kind). */
   rules: ValidationRule[];
+  /** Breaking changes accepted for this kind (`skai-gen compat`). */
+  breakingChanges?: BreakingChangeAck[];
   source: SourceLocation;
 }
 
@@ -141,6 +155,8 @@ export interface ObjectType {
   /** Fields in declaration order. */
   fields: Field[];
   constraints: Constraints;
+  /** Breaking changes accepted for this type's fields (`skai-gen compat`). */
+  breakingChanges?: BreakingChangeAck[];
   source: SourceLocation;
 }
 
@@ -153,6 +169,8 @@ export interface Field {
   constraints: Constraints;
   /** Pinned protobuf field number (`@protobuf`). */
   protobuf?: number;
+  /** Breaking changes accepted for this field (`skai-gen compat`). */
+  breakingChanges?: BreakingChangeAck[];
   source: SourceLocation;
 }
 

@@ -113,6 +113,7 @@ function readVersion(group: string, v: VersionDir, ctx: Context): { version: Ver
     ...(tags.deprecated !== undefined ? { deprecated: tags.deprecated } : {}),
     description: tags.description,
     kinds,
+    ...(tags.breakingChanges ? { breakingChanges: tags.breakingChanges } : {}),
     source: tags.source,
   };
   return { version, explicit: tags.storage !== undefined };

@@ -7,6 +7,7 @@ import { readNodeDoc } from "./jsdoc.js";
 import { locationOf } from "./location.js";
 import { pluralize } from "./naming.js";
 import type { Places } from "./places.js";
+import { parseBreakingChangeTag } from "../compat/acknowledge.js";
 import { KIND_TAGS, reportUnknownTag } from "./tags.js";
 import { badValue, parseEnumTag, parseKeyValues, parseRuleTag } from "./tag-values.js";
 import type { TypeReader } from "./type-reader.js";
@@ -116,6 +117,11 @@ function applyKindTag(kind: KindModel, tag: DocTag, diags: DiagnosticBag): void 
     case "rule": {
       const r: ValidationRule | undefined = parseRuleTag(diags, tag);
       if (r) kind.rules.push(r);
+      return;
+    }
+    case "breakingChange": {
+      const ack = parseBreakingChangeTag(diags, tag);
+      if (ack) (kind.breakingChanges ??= []).push(ack);
       return;
     }
     default:

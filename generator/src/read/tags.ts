@@ -4,7 +4,8 @@
  * they are listed here too so that "unknown tag" and "did you mean" know them.
  */
 import type { DiagnosticBag } from "../check/diagnostic.js";
-import type { Constraints } from "../model/types.js";
+import { parseBreakingChangeTag } from "../compat/acknowledge.js";
+import type { BreakingChangeAck, Constraints } from "../model/types.js";
 import type { DocTag } from "./jsdoc.js";
 import { closest } from "./suggest.js";
 import {
@@ -23,14 +24,14 @@ export const CONSTRAINT_TAGS = [
   "minLength", "maxLength", "pattern", "format", "minItems", "maxItems", "uniqueItems",
   "minProperties", "maxProperties", "default", "example", "title", "deprecated", "nullable",
   "rule", "immutable", "listType", "listMapKey", "mapType", "structType",
-  "preserveUnknownFields", "embeddedResource", "protobuf",
+  "preserveUnknownFields", "embeddedResource", "protobuf", "breakingChange",
 ] as const;
 export const TYPE_ONLY_TAGS = ["exactlyOneOf", "atMostOneOf", "atLeastOneOf"] as const;
 export const KIND_TAGS = [
   "scope", "plural", "singular", "shortName", "category", "printColumn",
-  "subresource", "selectableField", "rule",
+  "subresource", "selectableField", "rule", "breakingChange",
 ] as const;
-export const VERSION_TAGS = ["storageVersion", "served", "deprecated"] as const;
+export const VERSION_TAGS = ["storageVersion", "served", "deprecated", "breakingChange"] as const;
 
 const ALL_TAGS = [...new Set<string>([...CONSTRAINT_TAGS, ...TYPE_ONLY_TAGS, ...KIND_TAGS, ...VERSION_TAGS])];
 
@@ -70,6 +71,8 @@ export interface ConstraintTagResult {
   protobuf?: number;
   /** `@deprecated <text>`: appended to the description by the caller. */
   deprecationNote?: string;
+  /** `@breakingChange <rule> <reason>` tags (skai-gen compat). */
+  breakingChanges?: BreakingChangeAck[];
 }
 
 /**
@@ -110,6 +113,11 @@ export function readConstraintTags(diags: DiagnosticBag, tags: DocTag[], onType:
       case "maxProperties": {
         const n = parseCountTag(diags, tag);
         if (n !== undefined) c[tag.name] = n;
+        break;
+      }
+      case "breakingChange": {
+        const ack = parseBreakingChangeTag(diags, tag);
+        if (ack) (out.breakingChanges ??= []).push(ack);
         break;
       }
       case "protobuf": {

@@ -346,6 +346,7 @@ export class TypeReader {
       type.fields = shape ? this.fieldsOf(shape, typeScope) ?? [] : [];
       type.constraints = tagged.constraints;
     }
+    if ("breakingChanges" in tagged && tagged.breakingChanges) type.breakingChanges = tagged.breakingChanges;
     return id;
   }
 
@@ -448,6 +449,7 @@ export class TypeReader {
       type,
       constraints,
       ...("protobuf" in tagged && tagged.protobuf !== undefined ? { protobuf: tagged.protobuf } : {}),
+      ...("breakingChanges" in tagged && tagged.breakingChanges ? { breakingChanges: tagged.breakingChanges } : {}),
       source,
     };
   }

@@ -1,7 +1,8 @@
 /** Version tags from the doc comment at the top of `<version>/index.ts`. */
 import type { SourceFile } from "ts-morph";
 import type { DiagnosticBag } from "../check/diagnostic.js";
-import type { SourceLocation } from "../model/types.js";
+import { parseBreakingChangeTag } from "../compat/acknowledge.js";
+import type { BreakingChangeAck, SourceLocation } from "../model/types.js";
 import { readFileHeaderDoc } from "./jsdoc.js";
 import { VERSION_TAGS, reportUnknownTag } from "./tags.js";
 import { badValue, parseFlagTag } from "./tag-values.js";
@@ -12,6 +13,8 @@ export interface VersionTags {
   /** Undefined when not tagged; the group decides the default. */
   storage?: boolean;
   deprecated?: string;
+  /** `@breakingChange <rule> <reason>` tags (skai-gen compat). */
+  breakingChanges?: BreakingChangeAck[];
   source: SourceLocation;
 }
 
@@ -40,6 +43,11 @@ export function readVersionTags(index: SourceFile | undefined, fallback: SourceL
         const text = tag.value.replace(/^"(.*)"$/, "$1");
         // Empty: the group decides the text (model/deprecation.ts), as kube's default names the replacement.
         out.deprecated = text;
+        break;
+      }
+      case "breakingChange": {
+        const ack = parseBreakingChangeTag(diags, tag);
+        if (ack) (out.breakingChanges ??= []).push(ack);
         break;
       }
       default:

@@ -1,0 +1,65 @@
+/**
+ * `skai-gen compat` without the CLI: read the definitions now and at the
+ * baseline, compare them. Used by the compat command and by generate's
+ * one-line summary.
+ */
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
+import type { Diagnostic } from "../check/diagnostic.js";
+import { protobufStep } from "../model/protobuf-step.js";
+import { readDefinitions } from "../read/index.js";
+import { fileStart } from "../read/layout.js";
+import { UserError } from "../user-error.js";
+import { readBaselineAtRef } from "./baseline.js";
+import { compareApis } from "./compare.js";
+import type { Finding } from "./findings.js";
+
+export { compareApis, type CompareOptions } from "./compare.js";
+export type { Finding, FindingLevel } from "./findings.js";
+export { BREAKING_RULES, COMPATIBLE_RULES, type CompatRule } from "./rules.js";
+
+export interface CompatOptions {
+  definitionsDir: string;
+  projectRoot: string;
+  /** A git ref. */
+  against: string;
+  alphaMayBreak: boolean;
+}
+
+export interface CompatResult {
+  findings: Finding[];
+  /** Problems reading the definitions now: no comparison is made then. */
+  diagnostics: Diagnostic[];
+  /**
+   * Problems today's reader finds in the baseline (rules added since): the
+   * baseline is still compared, as far as it could be read.
+   */
+  baselineProblems: Diagnostic[];
+}
+
+export async function runCompat(opts: CompatOptions): Promise<CompatResult> {
+  const definitionsDir = path.resolve(opts.definitionsDir);
+  const baseline = await readBaselineAtRef(opts.against, definitionsDir, opts.projectRoot).catch((err: unknown) => {
+    const folder = path.resolve(opts.against);
+    if (err instanceof UserError && existsSync(folder) && statSync(folder).isDirectory())
+      throw new UserError(`--against ${opts.against} is a folder, not a git ref: compat compares with the definitions at a branch, tag or commit (docs/compat.md)`);
+    throw err;
+  });
+  const now = await readDefinitions(definitionsDir, { projectRoot: opts.projectRoot });
+  const numbered = protobufStep(definitionsDir, opts.projectRoot, now.model);
+  const diagnostics = [...now.diagnostics, ...numbered.diagnostics];
+  const baselineProblems = baseline.diagnostics;
+  if (diagnostics.length > 0) return { findings: [], diagnostics, baselineProblems };
+  if (baseline.model.groups.length === 0 && baselineProblems.length > 0) return { findings: [], diagnostics: baselineProblems, baselineProblems };
+  const findings = compareApis(baseline.model, now.model, { alphaMayBreak: opts.alphaMayBreak, root: fileStart(opts.projectRoot, definitionsDir) });
+  return { findings, diagnostics: [], baselineProblems };
+}
+
+/** `2 breaking, 1 acknowledged, 4 compatible`: the counts that are not zero. */
+export function summarize(findings: readonly Finding[]): string {
+  const order = ["breaking", "acknowledged", "allowed", "ratcheted", "compatible"] as const;
+  const label = { breaking: "breaking", acknowledged: "acknowledged", allowed: "allowed in alpha", ratcheted: "ratcheted", compatible: "compatible" };
+  const parts = order.map((l) => [l, findings.filter((f) => f.level === l).length] as const).filter(([, n]) => n > 0);
+  if (parts.length === 0) return "no API changes";
+  return parts.map(([l, n]) => `${n} ${label[l]}`).join(", ");
+}
