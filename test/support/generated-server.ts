@@ -64,7 +64,11 @@ export async function startGeneratedServer(opts: StartOptions = {}): Promise<Gen
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${out}`)), 20_000);
+    const timer = setTimeout(() => {
+      // A server that never said it serves must not outlive the test (nor keep its process alive).
+      child.kill("SIGKILL");
+      reject(new Error(`server did not start in 60 s:\n${out}`));
+    }, 60_000);
     const check = () => {
       const m = /Serving on (https:\/\/\S+)/.exec(out);
       if (m) {
