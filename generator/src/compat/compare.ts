@@ -19,14 +19,14 @@ export interface CompareOptions {
 
 export function compareApis(old: ApiModel, now: ApiModel, opts: CompareOptions): Finding[] {
   const findings: Finding[] = [];
-  const reached = new Map<string, FindingScope>();
+  const reached = new Map<string, { subject: string; scope: FindingScope }>();
   const sink: SchemaSink = {
-    add(rule, at, path, message, scope, ratcheted) {
+    add(rule, at, subject, message, scope, ratcheted) {
       const { level, reason } = levelOf(rule, scope, ratcheted);
-      findings.push({ rule, level, at, subject: path, message, hint: level === "compatible" ? "" : hintFor(rule), ...(reason ? { reason } : {}) });
+      findings.push({ rule, level, at, subject, message, hint: level === "compatible" ? "" : hintFor(rule), ...(reason ? { reason } : {}) });
     },
-    reached(typeId, scope) {
-      if (!reached.has(typeId)) reached.set(typeId, scope);
+    reached(typeId, subject, scope) {
+      if (!reached.has(typeId)) reached.set(typeId, { subject, scope });
     },
   };
   const scopeOf = (version: string, acks: readonly BreakingChangeAck[]): FindingScope => ({ stability: stabilityOf(version), acks, alphaMayBreak: opts.alphaMayBreak });
@@ -114,8 +114,8 @@ export function compareApis(old: ApiModel, now: ApiModel, opts: CompareOptions):
  * The lock file guarantees both unless it is edited by hand or `@protobuf` pins
  * a clash, so this is the check that catches those.
  */
-function protobufNumbers(old: ApiModel, now: ApiModel, reached: Map<string, FindingScope>, sink: SchemaSink): void {
-  for (const [id, scope] of reached) {
+function protobufNumbers(old: ApiModel, now: ApiModel, reached: Map<string, { subject: string; scope: FindingScope }>, sink: SchemaSink): void {
+  for (const [id, { subject, scope }] of reached) {
     const before = old.protobuf?.messages[id];
     const after = now.protobuf?.messages[id];
     const type = now.types[id];
@@ -127,9 +127,9 @@ function protobufNumbers(old: ApiModel, now: ApiModel, reached: Map<string, Find
       const at = field?.source ?? type.source;
       const fieldScope = field ? withAcks(scope, field) : scope;
       const was = before.fields[name];
-      if (was !== undefined && was !== n) sink.add("protobuf-number-changed", at, `${type.name}.${name}`, `protobuf field ${type.name}.${name} changed number from ${was} to ${n}`, fieldScope);
+      if (was !== undefined && was !== n) sink.add("protobuf-number-changed", at, subject, `protobuf field ${type.name}.${name} changed number from ${was} to ${n}`, fieldScope);
       else if (was === undefined && owner.has(n))
-        sink.add("protobuf-number-changed", at, `${type.name}.${name}`, `protobuf field ${type.name}.${name} reuses number ${n} of the old field ${owner.get(n)}`, fieldScope);
+        sink.add("protobuf-number-changed", at, subject, `protobuf field ${type.name}.${name} reuses number ${n} of the old field ${owner.get(n)}`, fieldScope);
     }
   }
 }

@@ -9,9 +9,9 @@ import type { FindingScope } from "./findings.js";
 import type { CompatRule } from "./rules.js";
 
 export interface SchemaSink {
-  add(rule: CompatRule, at: SourceLocation, path: string, message: string, scope: FindingScope, ratcheted?: boolean): void;
-  /** Records where a new type was reached from, for the protobuf numbers. */
-  reached(typeId: string, scope: FindingScope): void;
+  add(rule: CompatRule, at: SourceLocation, subject: string, message: string, scope: FindingScope, ratcheted?: boolean): void;
+  /** Records where a new type was first reached (its kind, its scope), for the protobuf numbers. */
+  reached(typeId: string, subject: string, scope: FindingScope): void;
 }
 
 export class SchemaComparison {
@@ -39,7 +39,7 @@ export class SchemaComparison {
     if (this.seen.has(key)) return;
     this.seen.add(key);
     const inType: FindingScope = { ...scope, acks: [...scope.acks, ...(b.breakingChanges ?? [])] };
-    this.sink.reached(newId, inType);
+    this.sink.reached(newId, this.kind, inType);
     for (const f of a.fields) {
       const g = b.fields.find((x) => x.name === f.name);
       if (g) this.field(f, g, `${path}.${f.name}`, inType);
