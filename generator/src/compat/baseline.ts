@@ -28,7 +28,9 @@ export async function readBaselineAtRef(ref: string, definitionsDir: string, pro
   const files = git("ls-tree", "-r", "-z", "--name-only", ref, "--", inRepo).split("\0").filter(Boolean);
   const shown = path.relative(projectRoot, definitionsDir).split(path.sep).join("/") || ".";
   if (files.length === 0) throw new UserError(`${ref} has no ${shown} folder: nothing to compare with`);
-  const scratch = mkdtempSync(path.join(projectRoot, ".skai-gen-compat-"));
+  // Under .skai-gen/ (skai-gen's own scratch space, git-ignored like its certificates).
+  mkdirSync(path.join(projectRoot, ".skai-gen"), { recursive: true });
+  const scratch = mkdtempSync(path.join(projectRoot, ".skai-gen", "compat-"));
   try {
     const copy = path.join(scratch, path.basename(definitionsDir));
     for (const file of files) {
