@@ -49,8 +49,8 @@ export async function startIncrementalBuild(packageDir: string): Promise<{ build
       return { close: () => void w.callbacks.delete(callback) };
     },
     watchDirectory(dir, callback, recursive) {
-      // Only the package's own folders change under dev; node_modules and type roots are left alone.
-      if (!isInside(packageDir, dir)) return { close() {} };
+      // Only the package's own folders change under dev; installed packages and type roots are left alone.
+      if (!isInside(packageDir, dir) || dir.split(/[\\/]/).includes("node_modules")) return { close() {} };
       const folder: WatchedFolder = { dir, recursive: !!recursive, callback, entries: listing(dir, !!recursive) };
       folders.add(folder);
       return { close: () => void folders.delete(folder) };
