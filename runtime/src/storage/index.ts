@@ -2,7 +2,8 @@
 import { createMemoryStorage } from "./memory.js";
 import { createSqliteStorage } from "./sqlite.js";
 import { DEFAULT_COMPACTION, type KVStore, type StoreOptions } from "./kv-store.js";
-import { createEtcdStorage, type EtcdStorage, type EtcdStoreOptions, type EtcdTLSFiles } from "./etcd/index.js";
+// Types only: etcd3 (and its gRPC stack) loads when a server is given an etcd:// spec, not on every SQLite start.
+import type { EtcdStorage, EtcdStoreOptions, EtcdTLSFiles } from "./etcd/index.js";
 
 export * from "./interface.js";
 export * from "./errors.js";
@@ -12,7 +13,7 @@ export { KVStore, DEFAULT_COMPACTION, type StoreOptions, type CompactionOptions 
 export { WatchHub, changeToEvent, INITIAL_EVENTS_END_ANNOTATION, type BacklogItem, type BacklogSource } from "./watch-hub.js";
 export { MemoryBackend, createMemoryStorage } from "./memory.js";
 export { SqliteBackend, createSqliteStorage, type SqliteStoreOptions } from "./sqlite.js";
-export { EtcdStorage, createEtcdStorage, parseEtcdSpec, DEFAULT_ETCD_PREFIX, type EtcdStoreOptions, type EtcdTLSFiles } from "./etcd/index.js";
+export type { EtcdStorage, EtcdStoreOptions, EtcdTLSFiles } from "./etcd/index.js";
 export { benchCreates, benchRawSqliteInserts, type BenchResult } from "./bench-helpers.js";
 
 /**
@@ -40,6 +41,9 @@ export async function openStorage(
   options: StoreOptions & { etcd?: EtcdStoreOptions & { tls?: EtcdTLSFiles } } = {},
 ): Promise<KVStore | EtcdStorage> {
   const { etcd, ...rest } = options;
-  if (spec.startsWith("etcd://")) return createEtcdStorage(spec, { compaction: DEFAULT_COMPACTION, ...rest, ...etcd });
+  if (spec.startsWith("etcd://")) {
+    const { createEtcdStorage } = await import("./etcd/index.js");
+    return createEtcdStorage(spec, { compaction: DEFAULT_COMPACTION, ...rest, ...etcd });
+  }
   return createStorage(spec, rest);
 }
