@@ -55,7 +55,7 @@ describe("a new team's journey from packages on a local npm registry", { skip: r
     await registry?.stop({ keep });
   });
 
-  it("serves skai-gen and @skai-gen/* only as published here, never from the public registry", () => {
+  it("the registry serves skai-gen, @skai-gen/runtime and @skai-gen/client as published from this checkout", () => {
     assert.deepEqual([...published.keys()].sort(), ["@skai-gen/client", "@skai-gen/runtime", "skai-gen"]);
     for (const [name, version] of published) {
       const r = check(`npm view ${name}`, registry.npm(["view", name, "versions", "--json"], root));
