@@ -69,4 +69,27 @@ describe("compat --against a git ref", { timeout: 300_000 }, () => {
     assert.match(r.stderr, /^skai-gen compat: no baseline: pass --against <git ref>/);
     assert.ok(!existsSync(path.join(work, ".skai-gen")) || readdirSync(path.join(work, ".skai-gen")).length === 0);
   });
+
+});
+
+describe("generate with compat.against", { timeout: 300_000 }, () => {
+  let work: string;
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: work, encoding: "utf8" });
+  before(() => {
+    work = mkdtempSync(path.join(REPO_ROOT, "test", ".scratch-compat-gen-"));
+    cpSync(path.join(REPO_ROOT, "test/fixtures/apis/minimal/definitions"), path.join(work, "definitions"), { recursive: true });
+    writeFileSync(path.join(work, "skai-gen.config.json"), JSON.stringify({ compat: { against: "main" } }));
+    git("init", "-q", "-b", "main");
+    git("add", ".");
+    git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "first");
+  });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  it("prints a one-line summary after writing", () => {
+    const file = path.join(work, "definitions/tiny.example.org/v1alpha1/greeting.ts");
+    writeFileSync(file, readFileSync(file, "utf8").replace("  times?: int32;\n", "  times?: int32;\n  /** Who it is for. */\n  audience?: string;\n"));
+    const r = spawnSync(process.execPath, [CLI, "generate"], { cwd: work, encoding: "utf8", timeout: 240_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^skai-gen compat: against main: 1 compatible$/m);
+  });
 });

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Project } from "ts-morph";
 import type { LoadedConfig } from "../config/index.js";
+import { compatSummary } from "../compat/index.js";
 import { generate } from "../pipeline.js";
 import { createProject } from "../read/index.js";
 import { writeTree } from "../write/writer.js";
@@ -63,6 +64,11 @@ async function runOnce(opts: GenerateCommandOptions, quiet: boolean, project?: P
     for (const p of diff.added) process.stdout.write(`  + ${p}\n`);
     for (const p of diff.changed) process.stdout.write(`  ~ ${p}\n`);
     for (const p of diff.removed) process.stdout.write(`  - ${p}\n`);
+  }
+  const against = opts.config.config.compat?.against;
+  if (against && !quiet) {
+    const alphaMayBreak = opts.config.config.compat?.alphaMayBreak ?? false;
+    process.stdout.write(await compatSummary({ definitionsDir: opts.definitionsDir, projectRoot: opts.config.projectRoot, against, alphaMayBreak, now: result.model }));
   }
   if (opts.verbose) {
     const steps = Object.entries(result.timings).map(([s, t]) => `${s} ${t} ms`);

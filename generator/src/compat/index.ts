@@ -6,6 +6,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Diagnostic } from "../check/diagnostic.js";
+import type { ApiModel } from "../model/types.js";
 import { protobufStep } from "../model/protobuf-step.js";
 import { readDefinitions } from "../read/index.js";
 import { fileStart } from "../read/layout.js";
@@ -24,6 +25,8 @@ export interface CompatOptions {
   /** A git ref. */
   against: string;
   alphaMayBreak: boolean;
+  /** The definitions as already read (and protobuf-numbered) by the caller, e.g. generate; absent: read here. */
+  now?: ApiModel;
 }
 
 export interface CompatResult {
@@ -45,8 +48,8 @@ export async function runCompat(opts: CompatOptions): Promise<CompatResult> {
       throw new UserError(`--against ${opts.against} is a folder, not a git ref: compat compares with the definitions at a branch, tag or commit (docs/compat.md)`);
     throw err;
   });
-  const now = await readDefinitions(definitionsDir, { projectRoot: opts.projectRoot });
-  const numbered = protobufStep(definitionsDir, opts.projectRoot, now.model);
+  const now = opts.now ? { model: opts.now, diagnostics: [] } : await readDefinitions(definitionsDir, { projectRoot: opts.projectRoot });
+  const numbered = opts.now ? { diagnostics: [] } : protobufStep(definitionsDir, opts.projectRoot, now.model);
   const diagnostics = [...now.diagnostics, ...numbered.diagnostics];
   const baselineProblems = baseline.diagnostics;
   if (diagnostics.length > 0) return { findings: [], diagnostics, baselineProblems };
@@ -62,4 +65,19 @@ export function summarize(findings: readonly Finding[]): string {
   const parts = order.map((l) => [l, findings.filter((f) => f.level === l).length] as const).filter(([, n]) => n > 0);
   if (parts.length === 0) return "no API changes";
   return parts.map(([l, n]) => `${n} ${label[l]}`).join(", ");
+}
+
+/**
+ * generate's one line when the configuration names a baseline. It never fails
+ * generate: a baseline that cannot be read is said in the line.
+ */
+export async function compatSummary(opts: CompatOptions): Promise<string> {
+  try {
+    const r = await runCompat(opts);
+    if (r.diagnostics.length > 0) return `skai-gen compat: the definitions at ${opts.against} do not read; run skai-gen compat for details\n`;
+    const breaking = r.findings.some((f) => f.level === "breaking");
+    return `skai-gen compat: against ${opts.against}: ${summarize(r.findings)}${breaking ? " (run skai-gen compat for details)" : ""}\n`;
+  } catch (err) {
+    return `skai-gen compat: not compared with ${opts.against}: ${(err as Error).message}\n`;
+  }
 }
