@@ -149,7 +149,7 @@ describe("defaults derive from the package name and the groups", () => {
           clientUserAgent: `${base}-client`,
           serverBin: `${base}-apiserver`,
           stateDir: `.${base}`,
-          etcdPrefix: `/registry/${groups[0]}`,
+          etcdPrefix: groups.length === 1 ? `/registry/${groups[0]}` : "/registry",
           kubeconfigContext: base,
           kubectlPlugin: base,
           namespace: `${base}-system`,

@@ -42,7 +42,7 @@ function skaiMentions(dir: string): string[] {
 const EXPECTED: Record<FixtureApi, { packageName: string; client: string; bin: string; namespace: string; stateDir: string; etcdPrefix: string }> = {
   minimal: { packageName: "tiny-api", client: "TinyClient", bin: "tiny-apiserver", namespace: "tiny-system", stateDir: ".tiny", etcdPrefix: "/registry/tiny.example.org" },
   shop: { packageName: "@shop/api", client: "ShopClient", bin: "shop-apiserver", namespace: "shop-system", stateDir: ".shop", etcdPrefix: "/registry/shop.example.com" },
-  fleet: { packageName: "fleet-api", client: "FleetClient", bin: "fleet-apiserver", namespace: "fleet-system", stateDir: ".fleet", etcdPrefix: "/registry/ports.fleet.example.net" },
+  fleet: { packageName: "fleet-api", client: "FleetClient", bin: "fleet-apiserver", namespace: "fleet-system", stateDir: ".fleet", etcdPrefix: "/registry" },
 };
 
 describe("generated trees of APIs unlike SKAI", { timeout: 300_000 }, () => {

@@ -43,7 +43,8 @@ export function resolveConfig(loaded: LoadedConfig, groups: readonly string[]): 
     serverBin,
     ...(c.server?.main ? { serverMain: path.resolve(root, c.server.main) } : {}),
     stateDir: c.server?.stateDir ?? `.${base}`,
-    etcdPrefix: c.server?.etcdPrefix ?? `/registry/${groups[0] ?? base}`,
+    // One group: its keys under /registry/<group>, as kube keeps a group's. Several: kube's own /registry layout (/<group>/<resource>/...).
+    etcdPrefix: c.server?.etcdPrefix ?? (groups.length === 1 ? `/registry/${groups[0]}` : "/registry"),
     kubeconfigContext: c.server?.kubeconfigContext ?? base,
     kubectlPlugin: c.kubectlPlugin?.name ?? base,
     namespace: c.deployment?.namespace ?? `${base}-system`,

@@ -37,7 +37,7 @@ export interface SkaiGenConfig {
     main?: string;
     /** Folder of local state (SQLite, certificates, kubeconfig) when run outside a cluster. Default `.<base>`. */
     stateDir?: string;
-    /** Default `--etcd-prefix`. Default `/registry/<first group>`. */
+    /** Default `--etcd-prefix`. Default `/registry/<group>` for one group, `/registry` for several. */
     etcdPrefix?: string;
     /** Context and cluster name in the admin kubeconfig the server writes. Default `<base>`. */
     kubeconfigContext?: string;
