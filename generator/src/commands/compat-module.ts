@@ -11,10 +11,10 @@ interface CompatArgs extends GlobalArgs {
 
 export const compatModule: CommandModule<GlobalArgs, CompatArgs> = {
   command: "compat",
-  describe: "Compare the API with a baseline (a git ref) and exit 1 on a change that breaks its clients",
+  describe: "Compare the API with a baseline (a git ref or a generated package) and exit 1 on a change that breaks its clients",
   builder: (y) =>
     y
-      .option("against", { type: "string", describe: "Git ref holding the previous definitions, e.g. origin/main or v1.2.0 (default: the configuration's compat.against)" })
+      .option("against", { type: "string", describe: "Baseline: a git ref holding the previous definitions (origin/main, v1.2.0) or the folder of a previously generated package (default: the configuration's compat.against)" })
       .option("definitions", { type: "string", describe: "Folder of <group>/<version>/*.ts definitions (default: the configuration's, else definitions)" })
       .option("alpha-may-break", { type: "boolean", describe: "Let breaking changes in alpha versions pass (default: the configuration's compat.alphaMayBreak, else false)" }),
   handler: async (argv) => {

@@ -15,6 +15,12 @@ export interface CompareOptions {
   alphaMayBreak: boolean;
   /** Where findings with no place in the new definitions point: the definitions folder. */
   root: SourceLocation;
+  /**
+   * Kubernetes' own types (kubernetes-types, the prelude) are compared by name
+   * only: a generated package describes them with upstream's schemas, not as
+   * the definitions read them.
+   */
+  kubernetesTypesByName?: boolean;
 }
 
 export function compareApis(old: ApiModel, now: ApiModel, opts: CompareOptions): Finding[] {
@@ -68,7 +74,7 @@ export function compareApis(old: ApiModel, now: ApiModel, opts: CompareOptions):
 
   function compareVersion(g: GroupModel, ov: VersionModel, nv: VersionModel, scope: FindingScope): void {
     const gv = `${g.name}/${ov.name}`;
-    const schema = new SchemaComparison(old, now, sink, gv);
+    const schema = new SchemaComparison(old, now, sink, gv, opts.kubernetesTypesByName ?? false);
     for (const ok of ov.kinds) {
       const nk = nv.kinds.find((k) => k.name === ok.name);
       if (!nk) add("removed-kind", nv.source, `${gv} ${ok.name}`, `kind ${ok.name} was removed from ${gv} (it was at ${where(ok.source)})`, scope);

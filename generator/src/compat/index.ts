@@ -12,6 +12,7 @@ import { readDefinitions } from "../read/index.js";
 import { fileStart } from "../read/layout.js";
 import { UserError } from "../user-error.js";
 import { readBaselineAtRef } from "./baseline.js";
+import { isGeneratedPackage, projectLikePackage, readBaselinePackage } from "./package-baseline.js";
 import { compareApis } from "./compare.js";
 import type { Finding } from "./findings.js";
 
@@ -22,7 +23,7 @@ export { BREAKING_RULES, COMPATIBLE_RULES, type CompatRule } from "./rules.js";
 export interface CompatOptions {
   definitionsDir: string;
   projectRoot: string;
-  /** A git ref. */
+  /** A git ref, or the folder of a previously generated package (relative to the project root). */
   against: string;
   alphaMayBreak: boolean;
   /** The definitions as already read (and protobuf-numbered) by the caller, e.g. generate; absent: read here. */
@@ -42,19 +43,22 @@ export interface CompatResult {
 
 export async function runCompat(opts: CompatOptions): Promise<CompatResult> {
   const definitionsDir = path.resolve(opts.definitionsDir);
-  const baseline = await readBaselineAtRef(opts.against, definitionsDir, opts.projectRoot).catch((err: unknown) => {
-    const folder = path.resolve(opts.against);
-    if (err instanceof UserError && existsSync(folder) && statSync(folder).isDirectory())
-      throw new UserError(`--against ${opts.against} is a folder, not a git ref: compat compares with the definitions at a branch, tag or commit (docs/compat.md)`);
-    throw err;
-  });
+  const folder = path.resolve(opts.projectRoot, opts.against);
+  const fromPackage = existsSync(folder) && statSync(folder).isDirectory();
+  if (fromPackage && !isGeneratedPackage(folder))
+    throw new UserError(`--against ${opts.against} is a folder without a generated package (no openapi/v3/apis): pass a git ref or a generated package's folder`);
+  const baseline = fromPackage
+    ? { model: readBaselinePackage(folder, opts.projectRoot), diagnostics: [] }
+    : await readBaselineAtRef(opts.against, definitionsDir, opts.projectRoot);
   const now = opts.now ? { model: opts.now, diagnostics: [] } : await readDefinitions(definitionsDir, { projectRoot: opts.projectRoot });
   const numbered = opts.now ? { diagnostics: [] } : protobufStep(definitionsDir, opts.projectRoot, now.model);
   const diagnostics = [...now.diagnostics, ...numbered.diagnostics];
   const baselineProblems = baseline.diagnostics;
   if (diagnostics.length > 0) return { findings: [], diagnostics, baselineProblems };
   if (baseline.model.groups.length === 0 && baselineProblems.length > 0) return { findings: [], diagnostics: baselineProblems, baselineProblems };
-  const findings = compareApis(baseline.model, now.model, { alphaMayBreak: opts.alphaMayBreak, root: fileStart(opts.projectRoot, definitionsDir) });
+  // A package describes less than definitions do: compare like for like.
+  const current = fromPackage ? projectLikePackage(now.model) : now.model;
+  const findings = compareApis(baseline.model, current, { kubernetesTypesByName: fromPackage, alphaMayBreak: opts.alphaMayBreak, root: fileStart(opts.projectRoot, definitionsDir) });
   return { findings, diagnostics: [], baselineProblems };
 }
 

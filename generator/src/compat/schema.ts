@@ -25,6 +25,7 @@ export class SchemaComparison {
     private readonly sink: SchemaSink,
     /** Distinguishes versions, so a type shared across versions is judged in each. */
     private readonly unit: string,
+    private readonly kubernetesTypesByName = false,
   ) {}
 
   private report(rule: CompatRule, at: SourceLocation, path: string, message: string, scope: FindingScope, ratcheted = false): void {
@@ -35,6 +36,7 @@ export class SchemaComparison {
     const a = this.old.types[oldId];
     const b = this.now.types[newId];
     if (!a || !b) return;
+    if (this.kubernetesTypesByName && oldId === newId && b.origin === "kubernetes") return;
     const key = `${this.unit}|${oldId}|${newId}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
