@@ -18,7 +18,7 @@ export function compatCommand(opts: CompatCommandOptions): Promise<number> {
     const settings = opts.config.config.compat ?? {};
     const against = opts.against ?? settings.against;
     if (!against) {
-      process.stderr.write('skai-gen compat: no baseline: pass --against <git ref> (e.g. origin/main) or a generated package's folder, or set "compat": { "against": ... } in the configuration\n');
+      process.stderr.write(`skai-gen compat: no baseline: pass --against <git ref> (e.g. origin/main) or a generated package's folder, or set "compat": { "against": ... } in the configuration\n`);
       return 1;
     }
     const result = await runCompat({
