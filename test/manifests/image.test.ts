@@ -1,9 +1,10 @@
 /**
  * The image, tested without a container engine (none runs here): the build context
- * (`npm pack` of the runtime and the generated package, with the generated Dockerfile
- * and .dockerignore) holds every file the Dockerfile copies; the Dockerfile's own
- * production install (`npm install --omit=dev` of the tarballs, IMAGE_INSTALL) is
- * repeated in a temp dir; its entrypoint is the generated bin; and the StatefulSet's
+ * (`npm pack` of the client, the runtime, the generated package and SKAI's server
+ * package, apiserver/, whose bin is the server: SKAI has a server.main; with the
+ * generated Dockerfile and .dockerignore) holds every file the Dockerfile copies;
+ * the Dockerfile's own production install (`npm install --omit=dev` of the tarballs,
+ * IMAGE_INSTALL) is repeated in a temp dir; its entrypoint is the server bin; and the StatefulSet's
  * exact arguments and environment start the server from that install and serve
  * /readyz, on SQLite and, with the high-availability component, on a real etcd with
  * TLS client certificates. What stands in for the pod: each volume mount is a temp
@@ -31,7 +32,8 @@ import { apiContext, byKind, cleanRenders, enable, render, serverStatefulSet, ty
 
 const run = promisify(execFile);
 const generatedPkg = JSON.parse(readFileSync(path.join(repoRoot, "generated/package.json"), "utf8"));
-const runtimePkg = JSON.parse(readFileSync(path.join(repoRoot, "runtime/package.json"), "utf8"));
+const packages = ["client", "runtime", "generated", "apiserver"].map((dir) => JSON.parse(readFileSync(path.join(repoRoot, dir, "package.json"), "utf8")));
+const serverPkg = packages.at(-1);
 const dockerfile = readFileSync(path.join(repoRoot, "generated/Dockerfile"), "utf8");
 
 const temp: string[] = [];
@@ -74,7 +76,7 @@ let certificates: ManifestCertificatesPem;
 describe("the server image from the packed packages", { timeout: 20 * 60_000, skip: requires("kubectl", "npm-registry") }, () => {
   before(async () => {
     contextDir = tempDir("image-context-");
-    await run("npm", ["pack", "--silent", "-w", runtimePkg.name, "-w", generatedPkg.name, "--pack-destination", contextDir], { cwd: repoRoot, timeout: 5 * 60_000 });
+    await run("npm", ["pack", "--silent", ...packages.flatMap((p) => ["-w", p.name]), "--pack-destination", contextDir], { cwd: repoRoot, timeout: 5 * 60_000 });
     for (const f of ["Dockerfile", ".dockerignore"]) copyFileSync(path.join(repoRoot, "generated", f), path.join(contextDir, f));
     // The Dockerfile's install stage, as it runs there: WORKDIR, package.json, npm install of the tarballs.
     appDir = tempDir("image-app-");
@@ -105,24 +107,28 @@ describe("the server image from the packed packages", { timeout: 20 * 60_000, sk
         assert.ok(matched.length > 0, `COPY ${src}: nothing in the context`);
       }
     }
-    // Exactly the two packages enter the build; nothing else is sent.
+    // Exactly the packages enter the build; nothing else is sent.
     assert.deepEqual(context.filter((f) => sentToBuild(f, dockerignore)).sort(), context.filter((f) => f.endsWith(".tgz")).sort());
-    assert.equal(context.filter((f) => f.endsWith(".tgz")).length, 2);
+    assert.equal(context.filter((f) => f.endsWith(".tgz")).length, packages.length);
   });
 
-  it("the final stage: production install copied, non-root as the manifests, the generated bin as entrypoint", async () => {
+  it("the final stage: production install copied, non-root as the manifests, the server bin as entrypoint", async () => {
     const final = stages(dockerfile)[1]!;
     assert.ok(final.lines.includes(`COPY --from=install ${IMAGE_APP_DIR} ${IMAGE_APP_DIR}`));
     const objs = await render();
     const pod = serverStatefulSet(objs).spec.template.spec;
     assert.ok(final.lines.includes(`USER ${pod.securityContext.runAsUser}:${pod.securityContext.runAsGroup}`), "the image's user is the manifests' user");
     assert.ok(final.lines.includes(`ENTRYPOINT ["${imageEntrypoint((await apiContext()).names.serverBin)}"]`));
-    // The bin is the generated package's server bin, and the install resolves it to the server's main.
-    assert.equal(generatedPkg.bin[(await apiContext()).names.serverBin], "./dist/server/main.js");
-    const bin = path.join(appDir, path.relative(IMAGE_APP_DIR, imageEntrypoint((await apiContext()).names.serverBin)));
-    assert.equal(realpathSync(bin), realpathSync(path.join(appDir, "node_modules", generatedPkg.name, "dist/server/main.js")));
+    // The bin is SKAI's server package's (server.main), not the generated package's, and the install resolves it to its main.
+    const { serverBin } = (await apiContext()).names;
+    assert.equal(generatedPkg.bin?.[serverBin], undefined);
+    assert.equal(serverPkg.bin[serverBin], "./dist/main.js");
+    const bin = path.join(appDir, path.relative(IMAGE_APP_DIR, imageEntrypoint(serverBin)));
+    assert.equal(realpathSync(bin), realpathSync(path.join(appDir, "node_modules", serverPkg.name, "dist/main.js")));
     // Production dependencies only.
-    for (const dev of [...Object.keys(generatedPkg.devDependencies ?? {}), "typescript", "tsx"]) {
+    // (@types/node is left out: the runtime's @types/better-sqlite3, a production dependency, brings it.)
+    const devOnly = packages.flatMap((p) => Object.keys(p.devDependencies ?? {})).filter((d) => d !== "@types/node");
+    for (const dev of [...devOnly, "typescript", "tsx"]) {
       assert.ok(!existsSync(path.join(appDir, "node_modules", dev)), `${dev} is a dev dependency`);
     }
   });
