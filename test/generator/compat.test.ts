@@ -157,3 +157,19 @@ describe("compat: compatible changes", () => {
     assert.deepEqual(compare(old), []);
   });
 });
+
+describe("compat: reading @breakingChange", () => {
+  it("reports a missing reason, a misspelt rule (with the closest name) and a tag on a scalar alias", async () => {
+    const r = await readDefinitions(path.join(REPO_ROOT, FIXTURES, "bad-tags/definitions"), { projectRoot: REPO_ROOT });
+    const at = (file: string) => file.replace(`${FIXTURES}/bad-tags/definitions/shop.example.com/v1/`, "");
+    assert.deepEqual(
+      r.diagnostics.map((d) => [`${at(d.file)}:${d.line}`, d.code, d.message, d.hint]),
+      [
+        ["index.ts:3", "bad-tag-value", "@breakingChange removed-version needs a reason after the rule", "write e.g. @breakingChange removed-field nothing ever set it (see #123)"],
+        ["widget.ts:5", "bad-tag-value", '@breakingChange names no breaking rule: "scope-change"', "did you mean scope-changed?"],
+        ["widget.ts:9", "misplaced-tag", "@breakingChange is not allowed on an alias of a scalar type", "put it on the field that uses the alias, or on its kind"],
+        ["widget.ts:13", "bad-tag-value", '@breakingChange names no breaking rule: "no-such-rule"', `the rules are ${Object.keys(BREAKING_RULES).join(", ")}`],
+      ],
+    );
+  });
+});

@@ -267,7 +267,11 @@ export class TypeReader {
     const r = this.resolve(target, { ...inner, field: scope.field });
     if (!r) return undefined;
     const doc = readNodeDoc(this.projectRoot, decl, inner.readTags);
-    const own = inner.readTags ? readConstraintTags(this.diags, doc.tags, true).constraints : {};
+    const tagged = inner.readTags ? readConstraintTags(this.diags, doc.tags, true) : undefined;
+    const own = tagged?.constraints ?? {};
+    // An alias of a scalar is no place in the API's tree: say where the acknowledgement goes instead.
+    for (const ack of tagged?.breakingChanges ?? [])
+      this.diags.report(ack.source, "misplaced-tag", "@breakingChange is not allowed on an alias of a scalar type", "put it on the field that uses the alias, or on its kind");
     const type: TypeNode = r.type.kind === "enum" ? { ...r.type, name: decl.getName() } : r.type;
     const description = doc.description || r.description;
     return { type, constraints: mergeConstraints(r.constraints, own), ...(description ? { description } : {}) };
