@@ -173,3 +173,19 @@ describe("compat: reading @breakingChange", () => {
     );
   });
 });
+
+describe("compat: the storage version", () => {
+  it("a previous storage version kept but no longer served is breaking too", () => {
+    const now = structuredClone(old);
+    const versions = now.groups[0]!.versions;
+    const beta = versions.find((v) => v.name === "v1beta1")!;
+    beta.served = false;
+    beta.storage = false;
+    versions.find((v) => v.name === "v1")!.storage = true;
+    const f = find(compare(now), "storage-version-unserved", "no longer served");
+    assert.equal(f.level, "breaking");
+    const served = structuredClone(now);
+    served.groups[0]!.versions.find((v) => v.name === "v1beta1")!.served = true;
+    assert.deepEqual(compare(served).filter((x) => x.rule === "storage-version-unserved"), []);
+  });
+});

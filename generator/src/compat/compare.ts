@@ -48,12 +48,14 @@ export function compareApis(old: ApiModel, now: ApiModel, opts: CompareOptions):
     const groupAcks = (ng?.versions ?? []).flatMap((v) => v.breakingChanges ?? []);
     const groupAt = ng?.versions.find((v) => v.storage)?.source ?? ng?.versions[0]?.source ?? opts.root;
     const oldStorage = og.versions.find((v) => v.storage);
-    if (oldStorage && !ng?.versions.some((v) => v.name === oldStorage.name)) {
+    // Objects stay stored in the previous storage version until migrated: it must stay served (as kube keeps it in storedVersions).
+    const stillThere = oldStorage && ng?.versions.find((v) => v.name === oldStorage.name);
+    if (oldStorage && (!stillThere || (!stillThere.served && !stillThere.storage))) {
       add(
         "storage-version-unserved",
         groupAt,
         `${og.name}/${oldStorage.name}`,
-        `${og.name}/${oldStorage.name} was the storage version and is gone: objects stored in it can no longer be read`,
+        `${og.name}/${oldStorage.name} was the storage version and is ${stillThere ? "no longer served" : "gone"}: objects stored in it can no longer be read until migrated`,
         scopeOf(oldStorage.name, groupAcks),
       );
     }

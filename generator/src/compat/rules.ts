@@ -19,7 +19,7 @@ export const BREAKING_RULES = {
   "list-type-changed": "keep the list's @listType; change it in a new version",
   "list-map-keys-changed": "keep the list's @listMapKey fields; change them in a new version",
   "scope-changed": "keep the kind's @scope; a different scope needs a new kind or group",
-  "storage-version-unserved": "keep the previous storage version in the definitions until stored objects are migrated",
+  "storage-version-unserved": "keep serving the previous storage version until stored objects are migrated",
   "protobuf-number-changed": "keep the field's number (definitions/protobuf.lock.json); never reuse a removed one",
   "default-changed": "keep the @default; a new default silently changes what existing clients get",
   "validation-tightened": "keep the rule loose, or make it a rule without oldSelf so stored values are ratcheted",
