@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { before, describe, it } from "node:test";
 import { compareApis, type Finding } from "../../generator/src/compat/index.js";
+import { unusedAcknowledgements } from "../../generator/src/compat/findings.js";
 import { BREAKING_RULES, COMPATIBLE_RULES } from "../../generator/src/compat/rules.js";
 import { protobufStep } from "../../generator/src/model/protobuf-step.js";
 import type { ApiModel } from "../../generator/src/model/types.js";
@@ -187,5 +188,15 @@ describe("compat: the storage version", () => {
     const served = structuredClone(now);
     served.groups[0]!.versions.find((v) => v.name === "v1beta1")!.served = true;
     assert.deepEqual(compare(served).filter((x) => x.rule === "storage-version-unserved"), []);
+  });
+});
+
+describe("compat: acknowledgements that acknowledge nothing", () => {
+  it("are found, so a tag can go once the baseline has the change", () => {
+    assert.deepEqual(unusedAcknowledgements(breaking, compare(breaking)), []);
+    const now = structuredClone(old);
+    const stale = { rule: "removed-field", reason: "done long ago", source: { file: "x.ts", line: 3, column: 4 } };
+    now.types["com.example.shop.v1.WidgetSpec"]!.fields[0]!.breakingChanges = [stale];
+    assert.deepEqual(unusedAcknowledgements(now, compare(now)), [stale]);
   });
 });

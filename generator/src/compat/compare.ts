@@ -28,8 +28,8 @@ export function compareApis(old: ApiModel, now: ApiModel, opts: CompareOptions):
   const reached = new Map<string, { subject: string; scope: FindingScope }>();
   const sink: SchemaSink = {
     add(rule, at, subject, message, scope, ratcheted) {
-      const { level, reason } = levelOf(rule, scope, ratcheted);
-      findings.push({ rule, level, at, subject, message, hint: level === "compatible" ? "" : hintFor(rule), ...(reason ? { reason } : {}) });
+      const { level, reason, acknowledgedAt } = levelOf(rule, scope, ratcheted);
+      findings.push({ rule, level, at, subject, message, hint: level === "compatible" ? "" : hintFor(rule), ...(reason ? { reason, acknowledgedAt } : {}) });
     },
     reached(typeId, subject, scope) {
       if (!reached.has(typeId)) reached.set(typeId, { subject, scope });

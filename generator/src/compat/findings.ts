@@ -1,5 +1,5 @@
 /** What `skai-gen compat` reports: one finding per change, placed in the new definitions. */
-import type { BreakingChangeAck, SourceLocation } from "../model/types.js";
+import type { ApiModel, BreakingChangeAck, SourceLocation } from "../model/types.js";
 import { BREAKING_RULES, isBreakingRule, type CompatRule } from "./rules.js";
 
 /**
@@ -22,6 +22,8 @@ export interface Finding {
   hint: string;
   /** The `@breakingChange` reason, when acknowledged. */
   reason?: string;
+  /** Where that `@breakingChange` tag is. */
+  acknowledgedAt?: SourceLocation;
 }
 
 export type Stability = "alpha" | "beta" | "stable";
@@ -38,11 +40,11 @@ export interface FindingScope {
 }
 
 /** The level of a change under a rule, given where it is. */
-export function levelOf(rule: CompatRule, scope: FindingScope, ratcheted = false): { level: FindingLevel; reason?: string } {
+export function levelOf(rule: CompatRule, scope: FindingScope, ratcheted = false): { level: FindingLevel; reason?: string; acknowledgedAt?: SourceLocation } {
   if (!isBreakingRule(rule)) return { level: "compatible" };
   if (ratcheted) return { level: "ratcheted" };
   const ack = scope.acks.find((a) => a.rule === rule);
-  if (ack) return { level: "acknowledged", reason: ack.reason };
+  if (ack) return { level: "acknowledged", reason: ack.reason, acknowledgedAt: ack.source };
   if (scope.stability === "alpha" && scope.alphaMayBreak) return { level: "allowed" };
   return { level: "breaking" };
 }
@@ -60,4 +62,33 @@ export function compareFindings(a: Finding, b: Finding): number {
     (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0) ||
     (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
   );
+}
+
+/**
+ * `@breakingChange` tags that acknowledge nothing against this baseline: once
+ * the baseline has the change, the tag has done its job and can go.
+ */
+export function unusedAcknowledgements(now: ApiModel, findings: readonly Finding[]): BreakingChangeAck[] {
+  const used = new Set(findings.flatMap((f) => (f.acknowledgedAt ? [placeKey(f.acknowledgedAt)] : [])));
+  const all: BreakingChangeAck[] = [];
+  for (const g of now.groups)
+    for (const v of g.versions) {
+      all.push(...(v.breakingChanges ?? []));
+      for (const k of v.kinds) all.push(...(k.breakingChanges ?? []));
+    }
+  for (const t of Object.values(now.types)) {
+    all.push(...(t.breakingChanges ?? []));
+    for (const f of t.fields) all.push(...(f.breakingChanges ?? []));
+  }
+  const seen = new Set<string>();
+  return all.filter((a) => {
+    const key = placeKey(a.source);
+    if (used.has(key) || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function placeKey(s: SourceLocation): string {
+  return `${s.file}:${s.line}:${s.column}`;
 }

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Diagnostic } from "../check/diagnostic.js";
-import type { ApiModel } from "../model/types.js";
+import type { ApiModel, BreakingChangeAck } from "../model/types.js";
 import { protobufStep } from "../model/protobuf-step.js";
 import { readDefinitions } from "../read/index.js";
 import { fileStart } from "../read/layout.js";
@@ -14,7 +14,7 @@ import { UserError } from "../user-error.js";
 import { readBaselineAtRef } from "./baseline.js";
 import { isGeneratedPackage, projectLikePackage, readBaselinePackage } from "./package-baseline.js";
 import { compareApis } from "./compare.js";
-import type { Finding } from "./findings.js";
+import { unusedAcknowledgements, type Finding } from "./findings.js";
 
 export { compareApis, type CompareOptions } from "./compare.js";
 export type { Finding, FindingLevel } from "./findings.js";
@@ -34,6 +34,8 @@ export interface CompatResult {
   findings: Finding[];
   /** Problems reading the definitions now: no comparison is made then. */
   diagnostics: Diagnostic[];
+  /** `@breakingChange` tags that acknowledge nothing against this baseline. */
+  unusedAcknowledgements: BreakingChangeAck[];
   /**
    * Problems today's reader finds in the baseline (rules added since): the
    * baseline is still compared, as far as it could be read.
@@ -54,12 +56,12 @@ export async function runCompat(opts: CompatOptions): Promise<CompatResult> {
   const numbered = opts.now ? { diagnostics: [] } : protobufStep(definitionsDir, opts.projectRoot, now.model);
   const diagnostics = [...now.diagnostics, ...numbered.diagnostics];
   const baselineProblems = baseline.diagnostics;
-  if (diagnostics.length > 0) return { findings: [], diagnostics, baselineProblems };
-  if (baseline.model.groups.length === 0 && baselineProblems.length > 0) return { findings: [], diagnostics: baselineProblems, baselineProblems };
+  if (diagnostics.length > 0) return { findings: [], diagnostics, baselineProblems, unusedAcknowledgements: [] };
+  if (baseline.model.groups.length === 0 && baselineProblems.length > 0) return { findings: [], diagnostics: baselineProblems, baselineProblems, unusedAcknowledgements: [] };
   // A package describes less than definitions do: compare like for like.
   const current = fromPackage ? projectLikePackage(now.model) : now.model;
   const findings = compareApis(baseline.model, current, { kubernetesTypesByName: fromPackage, alphaMayBreak: opts.alphaMayBreak, root: fileStart(opts.projectRoot, definitionsDir) });
-  return { findings, diagnostics: [], baselineProblems };
+  return { findings, diagnostics: [], baselineProblems, unusedAcknowledgements: unusedAcknowledgements(now.model, findings) };
 }
 
 /** `2 breaking, 1 acknowledged, 4 compatible`: the counts that are not zero. */
