@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import type { LoadedConfig } from "../config/index.js";
 import { runCompat, summarize } from "../compat/index.js";
@@ -16,7 +17,9 @@ export interface CompatCommandOptions {
 export function compatCommand(opts: CompatCommandOptions): Promise<number> {
   return guard(async () => {
     const settings = opts.config.config.compat ?? {};
-    const against = opts.against ?? settings.against;
+    // A folder on the command line is relative to where the command runs; in the configuration, to the project.
+    const flag = opts.against !== undefined && existsSync(path.resolve(opts.against)) ? path.resolve(opts.against) : opts.against;
+    const against = flag ?? settings.against;
     if (!against) {
       process.stderr.write(`skai-gen compat: no baseline: pass --against <git ref> (e.g. origin/main) or a generated package's folder, or set "compat": { "against": ... } in the configuration\n`);
       return 1;
