@@ -43,7 +43,7 @@ export function compatCommand(opts: CompatCommandOptions): Promise<number> {
     const defs = path.relative(process.cwd(), opts.definitionsDir) || ".";
     for (const a of result.unusedAcknowledgements)
       process.stderr.write(`${a.source.file}:${a.source.line}:${a.source.column}: note: @breakingChange ${a.rule} acknowledges nothing against ${against}; remove it once the baseline has the change\n`);
-    const line = `skai-gen compat: ${defs} against ${against}: ${summarize(result.findings)}\n`;
+    const line = `skai-gen compat: ${defs} against ${opts.against ?? against}: ${summarize(result.findings)}\n`;
     (breaking ? process.stderr : process.stdout).write(line);
     return breaking ? 1 : 0;
   });
