@@ -20,6 +20,7 @@ export function compatCommand(opts: CompatCommandOptions): Promise<number> {
     // A folder on the command line is relative to where the command runs; in the configuration, to the project.
     const flag = opts.against !== undefined && existsSync(path.resolve(opts.against)) ? path.resolve(opts.against) : opts.against;
     const against = flag ?? settings.against;
+    const shown = opts.against ?? against;
     if (!against) {
       process.stderr.write(`skai-gen compat: no baseline: pass --against <git ref> (e.g. origin/main) or a generated package's folder, or set "compat": { "against": ... } in the configuration\n`);
       return 1;
@@ -36,14 +37,14 @@ export function compatCommand(opts: CompatCommandOptions): Promise<number> {
     }
     const problems = result.baselineProblems.length;
     if (problems > 0)
-      process.stderr.write(`skai-gen compat: note: this skai-gen finds ${problems} problem${problems === 1 ? "" : "s"} in the definitions at ${against} (first: ${result.baselineProblems[0].file}:${result.baselineProblems[0].line}: ${result.baselineProblems[0].message}); compared as read\n`);
+      process.stderr.write(`skai-gen compat: note: this skai-gen finds ${problems} problem${problems === 1 ? "" : "s"} in the definitions at ${shown} (first: ${result.baselineProblems[0].file}:${result.baselineProblems[0].line}: ${result.baselineProblems[0].message}); compared as read\n`);
     const text = formatFindings(result.findings, opts.config.projectRoot);
     const breaking = result.findings.some((f) => f.level === "breaking");
     (breaking ? process.stderr : process.stdout).write(text);
     const defs = path.relative(process.cwd(), opts.definitionsDir) || ".";
     for (const a of result.unusedAcknowledgements)
-      process.stderr.write(`${a.source.file}:${a.source.line}:${a.source.column}: note: @breakingChange ${a.rule} acknowledges nothing against ${against}; remove it once the baseline has the change\n`);
-    const line = `skai-gen compat: ${defs} against ${opts.against ?? against}: ${summarize(result.findings)}\n`;
+      process.stderr.write(`${a.source.file}:${a.source.line}:${a.source.column}: note: @breakingChange ${a.rule} acknowledges nothing against ${shown}; remove it once the baseline has the change\n`);
+    const line = `skai-gen compat: ${defs} against ${shown}: ${summarize(result.findings)}\n`;
     (breaking ? process.stderr : process.stdout).write(line);
     return breaking ? 1 : 0;
   });
