@@ -6,7 +6,9 @@
  * apiserver pkg/cel/common/equality.go for correlation): on update, a schema
  * error or a CEL rule failure in a value equal to the stored one is not
  * reported; a changed value is judged by the current schema; transition rules
- * (oldSelf) are never ratcheted.
+ * (oldSelf) are never ratcheted. List-type invariants (set items unique, map
+ * keys unique) are ratcheted as a whole: checked on update only when the stored
+ * object satisfies them (registry/customresource/strategy.go ValidateUpdate).
  *
  * The test stores an object under a loose schema, then serves the same storage
  * under a tighter one, as after an upgrade of the server.
@@ -29,6 +31,7 @@ const loose = kindSchema({
     code: { type: "string" },
     replicas: { type: "integer" },
     labels: { type: "object", additionalProperties: { type: "string" } },
+    tags: { type: "array", items: { type: "string" } },
   },
 });
 
@@ -39,6 +42,7 @@ const tight = kindSchema({
     code: { type: "string", "x-kubernetes-validations": [{ rule: "self.startsWith('c-')", message: "code must start with c-" }] },
     replicas: { type: "integer", maximum: 3 },
     labels: { type: "object", additionalProperties: { type: "string", pattern: "^[a-z]+$" } },
+    tags: { type: "array", items: { type: "string" }, "x-kubernetes-list-type": "set" },
   },
 });
 
@@ -66,7 +70,7 @@ describe("validation ratcheting on update (KEP-4008), over HTTP", () => {
       apiVersion: GV,
       kind: "Widget",
       metadata: { name: "w" },
-      spec: { title: "a long title", code: "x", replicas: 10, labels: { team: "Blue Team" } },
+      spec: { title: "a long title", code: "x", replicas: 10, labels: { team: "Blue Team" }, tags: ["a", "a"] },
     });
     assert.equal(created.status, 201, created.text);
     current = compile(tight); // the server now serves the tighter schema over the same storage
@@ -122,5 +126,18 @@ describe("validation ratcheting on update (KEP-4008), over HTTP", () => {
     );
     const fixed = await update((spec) => (spec.replicas = 2));
     assert.equal(fixed.status, 200, fixed.text);
+  });
+
+  it("list-type invariants are checked on update only when the stored object satisfies them", async () => {
+    const kept = await update((spec) => (spec.tags = ["a", "a", "b"]));
+    assert.equal(kept.status, 200, kept.text);
+    const fixed = await update((spec) => (spec.tags = ["a", "b"]));
+    assert.equal(fixed.status, 200, fixed.text);
+    const again = await update((spec) => (spec.tags = ["b", "b"]));
+    assert.equal(again.status, 422, again.text);
+    assert.deepEqual(
+      again.body.details.causes.map((c: { field: string; reason: string }) => [c.field, c.reason]),
+      [["spec.tags[1]", "FieldValueDuplicate"]],
+    );
   });
 });

@@ -63,7 +63,9 @@ export function createSchemaValidation(schema: StructuralSchema, compiled: Compi
         errs.push(...schemaErrorsToFieldErrors(raw, obj));
       }
       errs.push(...validateEmbeddedResources(obj, schema));
-      errs.push(...validateListTypes(obj, schema));
+      // Ratcheted as a whole, as upstream does: on update the list-type invariants are
+      // checked only when the stored object satisfies them (strategy.go ValidateUpdate).
+      if (!old || validateListTypes(old, schema).length === 0) errs.push(...validateListTypes(obj, schema));
       if (!withRules) return errs;
       if (errs.some((e) => BLOCKING.has(e.type))) {
         // Upstream (strategy.go hasBlockingErr) adds this with a nil path and a nil bad value.
