@@ -142,7 +142,7 @@ describe("CEL type checking, as cel-go in kube-apiserver", () => {
 
 type Gen = (max?: number) => StructuralSchema;
 const scalar = (t: string): StructuralSchema =>
-  t === "int-or-string" ? { "x-kubernetes-int-or-string": true } : ["date", "date-time", "duration"].includes(t) ? { type: "string", format: t } : { type: t };
+  t === "int-or-string" ? { "x-kubernetes-int-or-string": true } : ["date", "date-time", "duration"].includes(t) ? { type: "string", format: t } : { type: t as StructuralSchema["type"] };
 const withRule = (s: StructuralSchema, rule: string): StructuralSchema => ({ ...s, "x-kubernetes-validations": [{ rule }] });
 const array = (t: string, rule: string): Gen => (max) => withRule({ type: "array", items: scalar(t), ...(max !== undefined ? { maxItems: max } : {}) }, rule);
 const arrayOfArrays = (t: string, rule: string): Gen => (max) => withRule({ type: "array", items: { type: "array", items: scalar(t) }, ...(max !== undefined ? { maxItems: max } : {}) }, rule);
