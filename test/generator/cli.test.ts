@@ -25,7 +25,7 @@ describe("skai-gen CLI", { timeout: 300_000 }, () => {
     work = mkdtempSync(path.join(repoRoot, "bench/out/cli-"));
     cpSync(path.join(repoRoot, "definitions"), path.join(work, "definitions"), { recursive: true });
     // The work folder's own configuration, so the search upwards stops here and not at the repository's.
-    writeFileSync(path.join(work, "skai-gen.config.json"), JSON.stringify({ package: { name: "@skai/api" } }));
+    writeFileSync(path.join(work, "skai-gen.config.json"), JSON.stringify({ package: { name: "@skai/api" }, server: { main: "apiserver/src/main.ts" } }));
   });
   after(() => rmSync(work, { recursive: true, force: true }));
 
