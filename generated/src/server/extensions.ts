@@ -5,8 +5,8 @@ import type { ConnectProvider } from "@skai-gen/runtime/connect";
 import type { ConversionFunctions as SkaiIoConversionFunctions } from "../skai.io/conversion.js";
 
 /**
- * What a project adds to the skai.io server; its own main passes it to `serve()`
- * (configuration `server.main`).
+ * What a project adds to the server of skai.io; its own main passes it
+ * to `serve()` (configuration `server.main`).
  */
 export interface ServerExtensions {
   /** Admission plugins, run in this order after the built-in ones (NamespaceLifecycle in a cluster): every mutation, then every validation. */

@@ -40,5 +40,4 @@ export async function serve(
   });
 }
 
-export type { ServerExtensions };
-export type { SkaiIoConversionFunctions };
+export type { ServerExtensions, SkaiIoConversionFunctions };

@@ -70,8 +70,8 @@ export function emitServerExtensions(model: ApiModel, ctx: EmitContext): Emitted
 
   f.jsDoc(
     [
-      `What a project adds to the ${model.groups.map((g) => g.name).join(", ")} server; its own main passes it to \`serve()\``,
-      `(configuration \`server.main\`).`,
+      `What a project adds to the server of ${model.groups.map((g) => g.name).join(", ")}; its own main passes it`,
+      "to `serve()` (configuration `server.main`).",
     ].join("\n"),
   );
   f.print(`export interface ${SERVER_EXTENSIONS} {`, ...members, "}");

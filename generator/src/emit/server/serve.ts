@@ -54,14 +54,12 @@ export function emitServe(model: ApiModel, ctx: EmitContext): EmittedFile {
     ...(model.groups.some((g) => g.versions.some((v) => v.served && v.kinds.some((k) => k.subresources.log || k.subresources.exec))) ? ["    connect: extensions.connect,"] : []),
     "  });",
     "}",
-    "",
-    `export type { ${Extensions} };`,
   );
-  // Each group's conversion functions by name, for a project's module of them to declare its type.
-  for (const plan of converting.values()) {
-    const local = f.importAs(CONVERSION_FUNCTIONS, `${groupTypePrefix(plan.group)}${CONVERSION_FUNCTIONS}`, { file: conversionFile(plan.group) }, { typeOnly: true });
-    f.print(`export type { ${local} };`);
-  }
+  // With each group's conversion functions by name, for a project's module of them to declare its type.
+  const functionTypes = [...converting.values()].map((plan) =>
+    f.importAs(CONVERSION_FUNCTIONS, `${groupTypePrefix(plan.group)}${CONVERSION_FUNCTIONS}`, { file: conversionFile(plan.group) }, { typeOnly: true }),
+  );
+  f.print("", `export type { ${[Extensions, ...functionTypes].join(", ")} };`);
   return f.toFile();
 }
 
