@@ -39,6 +39,17 @@ export interface JourneyApi {
   groups: string[];
   packageName: string;
   kinds: JourneyKind[];
+  /** A schema change made while `skai-gen dev` runs (a field with a default), and a mistake saved after it. */
+  dev?: {
+    file: string;
+    after: string;
+    field: string;
+    insert: string;
+    defaultValue: string;
+    /** The generated package's export of this version's types. */
+    typesNamespace: string;
+    mistake: { after: string; insert: string; message: RegExp };
+  };
   /** The typed client program's view of one kind. */
   client: { className: string; accessor: string; kind: JourneyKind; object: object; otherVersionAccessor?: string };
 }
@@ -68,6 +79,16 @@ export const minimal: JourneyApi = {
   groups: ["tiny.example.org"],
   packageName: "tiny-api",
   kinds: [greeting],
+  dev: {
+    file: "definitions/tiny.example.org/v1alpha1/greeting.ts",
+    after: "  times?: int32;\n",
+    field: "tone",
+    insert: '  /** How the greeting sounds. @default "warm" */\n  tone?: "warm" | "formal";\n',
+    defaultValue: "warm",
+    typesNamespace: "tinyV1alpha1",
+    // A bound that is not a number: a diagnostic at the tag, not a crash.
+    mistake: { after: "  times?: int32;\n", insert: "  /** Words per line. @minimum many */\n  words?: int32;\n", message: /greeting\.ts:\d+:\d+: error/ },
+  },
   client: {
     className: "TinyClient",
     accessor: "tinyV1alpha1.greetings()",

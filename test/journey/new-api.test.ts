@@ -11,11 +11,12 @@
  *
  * Each step is a test; a step the later ones need (init, install, generate,
  * build, serve) skips those after it when it fails. JOURNEY_KEEP=1 keeps the
- * temp folders (registry, npm cache, projects) and prints where they are.
+ * temp folders (registry, npm cache, projects) and prints where they are;
+ * JOURNEY_APIS=minimal runs one API.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it, type TestContext } from "node:test";
@@ -63,7 +64,9 @@ describe("a new team's journey from packages on a local npm registry", { skip: r
     }
   });
 
-  for (const api of [minimal, fleet]) journey(api);
+  // JOURNEY_APIS=minimal runs one of them (while working on a step).
+  const only = process.env.JOURNEY_APIS?.split(",");
+  for (const api of [minimal, fleet]) if (!only || only.includes(api.name)) journey(api);
 
   function journey(api: JourneyApi): void {
     describe(`the ${api.name} API (${api.groups.join(", ")})`, () => {
@@ -267,6 +270,75 @@ describe("a new team's journey from packages on a local npm registry", { skip: r
         }
       });
 
+      step("npm test runs the generated smoke test", () => {
+        check("npm test", project.npm(["test"]));
+      });
+
+      if (api.dev) {
+        const dev = api.dev;
+        it("skai-gen dev serves a schema change saved by rename, keeps the objects, and keeps serving through a mistake", async (t) => {
+          if (blocked || !server) return t.skip(`blocked: ${blocked ?? "no server"}`);
+          await server.stop();
+          server = undefined;
+          const k = api.kinds[0]!;
+          const log = path.join(project.dir, "dev.log");
+          const fd = openSync(log, "w");
+          // The bin `npm run dev` runs, in its own process group so that stopping it stops its server too.
+          const child = spawn(path.join(project.dir, "node_modules/.bin/skai-gen"), ["dev", "--", "--secure-port", "0"], {
+            cwd: project.dir,
+            stdio: ["ignore", fd, fd],
+            env: registry.npmEnv,
+            detached: true,
+          });
+          closeSync(fd);
+          const output = () => readFileSync(log, "utf8");
+          const restarts = () => output().match(/restarted in \d+ ms/g)?.length ?? 0;
+          const kubeconfig = () => /kubectl --kubeconfig (\S+)/.exec(output())?.[1];
+          const k8s = (args: string[], input?: string) => kubectl({ kubeconfig: path.resolve(project.dir, kubeconfig()!) } as RunningServer, args, input);
+          const saveByRename = (text: string) => {
+            const file = path.join(project.dir, dev.file);
+            writeFileSync(`${file}.swp`, text);
+            renameSync(`${file}.swp`, file);
+          };
+          try {
+            await waitUntil(`skai-gen dev to serve:\n${output()}`, () => restarts() === 1 && !!kubeconfig(), 180_000);
+            check("kubectl create (before the change)", k8s(["create", "-f", "-"], k.yaml));
+
+            const original = readFileSync(path.join(project.dir, dev.file), "utf8");
+            assert.ok(original.includes(dev.after), `${dev.file} has the line the edit follows`);
+            saveByRename(original.replace(dev.after, dev.after + dev.insert));
+            await waitUntil(`the change to be served:\n${output()}`, () => restarts() === 2, 180_000);
+            const explained = check("kubectl explain", k8s(["explain", `${k.resource}.spec`])).stdout;
+            assert.match(explained, new RegExp(`^\\s+${dev.field}\\s`, "m"), explained);
+            assert.equal(check("kubectl get (kept object)", k8s(["get", k.resource, k.name, ...ns(k), "-o", "jsonpath={.metadata.name}"])).stdout, k.name);
+            const second = k.yaml.replace(`name: ${k.name}`, "name: after-change");
+            check("kubectl create (after the change)", k8s(["create", "-f", "-"], second));
+            assert.equal(check("kubectl get", k8s(["get", k.resource, "after-change", ...ns(k), "-o", `jsonpath={.spec.${dev.field}}`])).stdout, dev.defaultValue);
+
+            // The rebuilt client's type has the field: a program that sets it type-checks.
+            const src = path.join(project.dir, "src");
+            mkdirSync(src, { recursive: true });
+            writeFileSync(
+              path.join(src, "dev-field.ts"),
+              `import type { ${dev.typesNamespace} } from "${api.packageName}";\nexport const spec: Partial<${dev.typesNamespace}.${k.kind}Spec> = { ${dev.field}: ${JSON.stringify(dev.defaultValue)} };\n`,
+            );
+            check("tsc (the new field in the client type)", registry.exec(path.join(project.dir, "node_modules/.bin/tsc"), ["--noEmit", "--module", "NodeNext", "--moduleResolution", "NodeNext", "--strict", "--skipLibCheck", "src/dev-field.ts"], project.dir));
+
+            const before = output().length;
+            saveByRename(readFileSync(path.join(project.dir, dev.file), "utf8").replace(dev.mistake.after, dev.mistake.after + dev.mistake.insert));
+            await waitUntil(`the mistake's diagnostic:\n${output()}`, () => /keeps serving/.test(output().slice(before)), 120_000);
+            assert.match(output().slice(before), dev.mistake.message);
+            assert.equal(restarts(), 2, "no restart for a mistake");
+            assert.equal(check("kubectl get (through the mistake)", k8s(["get", k.resource, k.name, ...ns(k), "-o", "jsonpath={.metadata.name}"])).stdout, k.name);
+          } finally {
+            if (child.exitCode === null) process.kill(-child.pid!, "SIGTERM");
+            await new Promise((r) => (child.exitCode === null ? child.once("exit", r) : r(undefined)));
+            // dev's own one line per change (with its generate, build and restart times), for the record.
+            for (const line of output().split("\n").filter((l) => l.startsWith("skai-gen: "))) t.diagnostic(line);
+          }
+        });
+      }
+
       it("nothing in the project names SKAI beyond skai-gen's header and package names", (t) => {
         if (!project) return t.skip("blocked: no project");
         // npm's lockfile lists the dependencies' tarballs; node_modules holds the dependencies themselves.
@@ -274,9 +346,6 @@ describe("a new team's journey from packages on a local npm registry", { skip: r
         assert.deepEqual(found, []);
       });
 
-      step("npm test runs the generated smoke test", () => {
-        check("npm test", project.npm(["test"]));
-      });
     });
   }
 });
