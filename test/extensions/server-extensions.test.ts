@@ -5,10 +5,11 @@
  * a server that leaves one out does not compile, naming it, and the generated
  * package has no bin of its own. An API whose versions convert by field name
  * (test/fixtures/apis/fleet, no `server.main`) gets the generated bin, whose
- * serve() takes no extensions.
+ * serve() takes no extensions. A run from source (tsx) is not type-checked:
+ * there the server refuses to start, naming what is missing.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -77,6 +78,20 @@ describe("ServerExtensions", { timeout: 300_000 }, () => {
   it("with a server main, the generated package has serve() and no bin of its own", () => {
     assert.ok(unmapped.includes("src/server/index.ts") && unmapped.includes("src/server/extensions.ts"));
     assert.ok(!unmapped.some((f) => f.startsWith("src/server/main") || f.startsWith("src/server/standalone")), unmapped.join(" "));
+  });
+
+  it("run from source without the functions, the server says which are missing and does not start", () => {
+    const run = path.join(dir, "unmapped", "untyped.ts");
+    writeFileSync(run, `import { serve } from "./generated/src/server/index.js";\nawait serve(process.argv.slice(2), {} as never);\n`);
+    const state = path.join(dir, "unmapped", "state");
+    const argv = ["--secure-port=0", "--storage=memory:", `--cert-dir=${state}/certs`, `--kubeconfig-out=${state}/kubeconfig`];
+    const r = spawnSync(process.execPath, ["--import", "tsx", run, ...argv], { cwd: dir, encoding: "utf8", timeout: 120_000 });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.equal(
+      r.stdout,
+      `Error: serve()'s extensions.conversions["skai.io"] lacks Convert_v2_WidgetSpec_To_v1_WidgetSpec, Convert_v1_WidgetSpec_To_v2_WidgetSpec (docs/extensions.md)\n`,
+    );
+    assert.equal(r.stderr, "");
   });
 
   it("without one, the generated bin serves with no extensions", () => {

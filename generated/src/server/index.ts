@@ -3,6 +3,7 @@
 import { loadOpenAPIDocuments, type RunningServer, runServer } from "@skai-gen/runtime";
 import {
   type ConversionFunctions as SkaiIoConversionFunctions,
+  requiredFunctions as skaiIoRequiredFunctions,
   withConversions as withSkaiIoConversions,
 } from "../skai.io/conversion.js";
 import { resources as skaiV1alpha1Resources } from "../skai.io/v1alpha1/resources.js";
@@ -21,7 +22,7 @@ export async function serve(
 ): Promise<RunningServer | undefined> {
   const resources = withSkaiIoConversions(
     [...skaiV1beta1Resources, ...skaiV1alpha1Resources],
-    extensions.conversions["skai.io"],
+    extensions.conversions?.["skai.io"],
   );
   // The OpenAPI documents are files of this package.
   const openapi = loadOpenAPIDocuments(new URL("../../", import.meta.url), [
@@ -36,6 +37,13 @@ export async function serve(
       kubeconfigContext: "skai",
     },
     admissionPlugins: extensions.admission,
+    conversionFunctions: [
+      {
+        group: "skai.io",
+        functions: extensions.conversions?.["skai.io"],
+        required: skaiIoRequiredFunctions,
+      },
+    ],
     connect: extensions.connect,
   });
 }

@@ -277,6 +277,14 @@ export interface ConversionFunctions {
   ) => void;
 }
 
+/**
+ * The required members of ConversionFunctions: the server checks them when it starts (a run from source is not type-checked).
+ */
+export const requiredFunctions: readonly string[] = [
+  "Convert_v1beta1_NotebookSpec_To_v1alpha1_NotebookSpec",
+  "Convert_v1alpha1_NotebookSpec_To_v1beta1_NotebookSpec",
+];
+
 function convert_v1beta1_DatasetSpec_To_v1alpha1_DatasetSpec(
   src: v1beta1_DatasetSpec,
   fns: ConversionFunctions,

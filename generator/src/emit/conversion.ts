@@ -42,10 +42,13 @@ export const CONVERSION_FUNCTIONS = "ConversionFunctions";
 /** The function of a group's conversion.ts that gives its resources their conversions. */
 export const WITH_CONVERSIONS = "withConversions";
 
+/** The list, in a group's conversion.ts, of the functions its schema needs (when it needs some). */
+export const REQUIRED_FUNCTIONS = "requiredFunctions";
+
 function emitGroupConversion(plan: GroupConversionPlan, ctx: EmitContext): EmittedFile {
   const { group, storage } = plan;
   const f = new TsFile(conversionFile(group));
-  f.declare(CONVERSION_FUNCTIONS, WITH_CONVERSIONS);
+  f.declare(CONVERSION_FUNCTIONS, WITH_CONVERSIONS, REQUIRED_FUNCTIONS);
   const runtime = { module: ctx.runtimeModule };
   const typeOf = (version: string, name: string) =>
     f.importAs(name, `${version}_${name}`, { file: `src/${group.name}/${version}/types.ts` }, { typeOnly: true });
@@ -68,6 +71,10 @@ function emitGroupConversion(plan: GroupConversionPlan, ctx: EmitContext): Emitt
     );
   }
   f.print("}", "");
+  if (required) {
+    f.jsDoc("The required members of ConversionFunctions: the server checks them when it starts (a run from source is not type-checked).");
+    f.print(`export const ${REQUIRED_FUNCTIONS}: readonly string[] = ${JSON.stringify(pairs.filter((p) => p.unmapped.length).map((p) => p.user))};`, "");
+  }
 
   const valueExpr = (c: ValueConversion, v: string): string => {
     switch (c.kind) {

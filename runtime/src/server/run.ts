@@ -43,6 +43,16 @@ export interface RunOptions {
   admissionPlugins?: readonly AdmissionPlugin[];
   /** The project's log/exec providers by group-version then kind (serve()'s `extensions.connect`). */
   connect?: Record<string, ConnectProviders>;
+  /** Per group, the conversion functions the schema needs and those the project passed (serve()'s `extensions.conversions`). */
+  conversionFunctions?: readonly RequiredConversionFunctions[];
+}
+
+export interface RequiredConversionFunctions {
+  group: string;
+  /** What the project passed for the group. */
+  functions: object | undefined;
+  /** The functions the group's versions need (conversion-gen's names). */
+  required: readonly string[];
 }
 
 /** The host clients should dial for a bind address: loopback for the wildcard addresses. */
@@ -80,6 +90,15 @@ export async function runServer(
     plugins = pluginsFrom(opts.admissionPlugins ?? [], "serve()'s extensions.admission");
   } catch (err) {
     out(`Error: ${(err as Error).message}`);
+    process.exitCode = 1;
+    return undefined;
+  }
+  const lacking = (opts.conversionFunctions ?? []).flatMap(({ group, functions, required }) => {
+    const missing = required.filter((name) => typeof (functions as Record<string, unknown> | undefined)?.[name] !== "function");
+    return missing.length ? [`Error: serve()'s extensions.conversions[${JSON.stringify(group)}] lacks ${missing.join(", ")} (docs/extensions.md)`] : [];
+  });
+  if (lacking.length) {
+    for (const line of lacking) out(line);
     process.exitCode = 1;
     return undefined;
   }

@@ -8,7 +8,7 @@ import { TsFile } from "../../codegen/ts-file.js";
 import type { EmittedFile } from "../../codegen/file.js";
 import type { ApiModel } from "../../model/types.js";
 import type { EmitContext } from "../emitter.js";
-import { CONVERSION_FUNCTIONS, conversionFile, convertingGroups, needsFunctions, WITH_CONVERSIONS } from "../conversion.js";
+import { CONVERSION_FUNCTIONS, conversionFile, convertingGroups, needsFunctions, REQUIRED_FUNCTIONS, WITH_CONVERSIONS } from "../conversion.js";
 import { groupVersionDir, groupVersionIdentifier, servedVersions } from "../naming.js";
 import { EXTENSIONS_FILE, extensionsOptional, groupTypePrefix, SERVER_EXTENSIONS } from "./extensions.js";
 
@@ -30,9 +30,17 @@ export function emitServe(model: ApiModel, ctx: EmitContext): EmittedFile {
     const plan = converting.get(group);
     if (!plan || own.length === 0) return own;
     const withConversions = f.importAs(WITH_CONVERSIONS, `with${groupTypePrefix(group)}Conversions`, { file: conversionFile(group) });
-    const fns = `extensions.conversions${needsFunctions(plan) ? "" : "?."}[${JSON.stringify(group.name)}]`;
+    // `?.` even where the type requires them: a run from source is not type-checked, and the server says what is missing.
+    const fns = `extensions.conversions?.[${JSON.stringify(group.name)}]`;
     return [`${withConversions}(${spread(own)}, ${fns})`];
   });
+  // The functions each group needs, checked by the server before it serves.
+  const required = [...converting.values()]
+    .filter(needsFunctions)
+    .map(({ group }) => {
+      const list = f.importAs(REQUIRED_FUNCTIONS, `${groupTypePrefix(group)[0].toLowerCase()}${groupTypePrefix(group).slice(1)}RequiredFunctions`, { file: conversionFile(group) });
+      return `{ group: ${JSON.stringify(group.name)}, functions: extensions.conversions?.[${JSON.stringify(group.name)}], required: ${list} }`;
+    });
   const names = { program: ctx.names.serverBin, stateDir: ctx.names.stateDir, etcdPrefix: ctx.names.etcdPrefix, kubeconfigContext: ctx.names.kubeconfigContext };
 
   f.jsDoc(
@@ -51,6 +59,7 @@ export function emitServe(model: ApiModel, ctx: EmitContext): EmittedFile {
     `  return ${f.import("runServer", runtime)}(argv, resources, openapi, {`,
     `    names: ${JSON.stringify(names)},`,
     "    admissionPlugins: extensions.admission,",
+    ...(required.length ? [`    conversionFunctions: [${required.join(", ")}],`] : []),
     ...(model.groups.some((g) => g.versions.some((v) => v.served && v.kinds.some((k) => k.subresources.log || k.subresources.exec))) ? ["    connect: extensions.connect,"] : []),
     "  });",
     "}",
