@@ -1,6 +1,6 @@
 /**
  * Issue 3's speed targets, measured side by side in one run against the built
- * generated server (generated/dist, `npm run build` first) on SQLite:
+ * SKAI server (apiserver/dist over generated/dist, `npm run build` first) on SQLite:
  * - GET of one object over HTTPS keep-alive vs a bare node https server answering
  *   the same bytes (same load generator in its own process, same connections);
  * - CREATE with 16 concurrent clients (objects/s) vs raw better-sqlite3 inserts with

@@ -31,8 +31,9 @@ export interface SkaiGenConfig {
     /**
      * The project's own server entry (TypeScript), relative to the project root,
      * for an API with extensions (admission plugins, log/exec providers,
-     * conversion functions): it imports `serve` from the generated package's
-     * `./server` and passes them. Absent: the generated package's bin is the server.
+     * conversion functions): it starts the serving thread on a module that calls
+     * `serve` from the generated package's `./server` with them (docs/extensions.md).
+     * Absent: the generated package's bin is the server.
      */
     main?: string;
     /** Folder of local state (SQLite, certificates, kubeconfig) when run outside a cluster. Default `.<base>`. */
