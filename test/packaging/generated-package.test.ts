@@ -53,7 +53,7 @@ describe("the generated package", { timeout: 10 * 60_000 }, () => {
     assert.deepEqual(pkg.peerDependenciesMeta, { "@skai-gen/runtime": { optional: true } });
     assert.ok(pkg.devDependencies?.typescript, "typescript is a devDependency");
     // No kind of the shop API has log or exec: no kubectl plugin.
-    assert.deepEqual(pkg.bin, { "shop-apiserver": "./dist/server/main.js" });
+    assert.deepEqual(pkg.bin, { "shop-apiserver": "./bin/shop-apiserver.js" });
     assert.deepEqual(Object.keys(pkg.exports!), [".", "./client", "./server"]);
   });
 

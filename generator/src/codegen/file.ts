@@ -14,4 +14,6 @@ export interface EmittedFile {
    * megabytes of data for no reader's benefit.
    */
   preformatted?: boolean;
+  /** Written with the executable bit (a bin), so a build that sets it leaves the tree unchanged. */
+  executable?: boolean;
 }

@@ -7,6 +7,7 @@
  * client installs no storage drivers, while the project that runs the server
  * depends on the runtime itself.
  */
+import type { EmittedFile } from "../codegen/file.js";
 import { TsFile } from "../codegen/ts-file.js";
 import type { ApiModel } from "../model/types.js";
 import type { EmitContext, Emitter } from "./emitter.js";
@@ -28,19 +29,38 @@ function entry(module: string): { types: string; default: string } {
   return { types: `./dist/${module}.d.ts`, default: `./dist/${module}.js` };
 }
 
-/** The bins: the server unless the project brings its own main (config `server.main`), the kubectl plugin when emitted. */
-function bins(model: ApiModel, ctx: EmitContext): Record<string, string> {
+/**
+ * The bins, by name, with the built program each starts: the server unless the
+ * project brings its own main (config `server.main`), the kubectl plugin when emitted.
+ */
+function programs(model: ApiModel, ctx: EmitContext): Record<string, string> {
   const bin: Record<string, string> = {};
-  if (!ctx.names.serverMain) bin[ctx.names.serverBin] = "./dist/server/main.js";
-  if (hasKubectlPlugin(model)) bin[`kubectl-${ctx.names.kubectlPlugin}`] = `./dist/plugin/kubectl-${ctx.names.kubectlPlugin}.js`;
+  if (!ctx.names.serverMain) bin[ctx.names.serverBin] = "dist/server/main.js";
+  if (hasKubectlPlugin(model)) bin[`kubectl-${ctx.names.kubectlPlugin}`] = `dist/plugin/kubectl-${ctx.names.kubectlPlugin}.js`;
   return bin;
+}
+
+/** package.json `bin`: a file under bin/ per program (see binShim). */
+function bins(model: ApiModel, ctx: EmitContext): Record<string, string> {
+  return Object.fromEntries(Object.keys(programs(model, ctx)).map((name) => [name, `./bin/${name}.js`]));
+}
+
+/**
+ * A bin is a file of the package from the start, not a build output: npm links
+ * a workspace's bins at install time, before the first build, and skips those
+ * whose file does not exist yet. The shim starts the built program.
+ */
+function binShim(name: string, program: string): EmittedFile {
+  const f = new TsFile(`bin/${name}.js`, "javascript", { hashbang: true });
+  f.print(`await import(new URL(${JSON.stringify(`../${program}`)}, import.meta.url).href);`);
+  return { ...f.toFile(), executable: true };
 }
 
 export function packageJson(model: ApiModel, ctx: EmitContext): Record<string, unknown> {
   const bin = bins(model, ctx);
   const libraries = `^${ctx.generatorVersion}`;
   const hasKinds = model.groups.some((g) => g.versions.some((v) => v.kinds.length > 0));
-  // tsc writes files without the executable bit, and a workspace's bins are linked before its first build.
+  // npm makes a bin executable when it links it; a package used in place (a workspace) gets the bit from its build.
   const chmod = Object.keys(bin).length > 0 ? ` && node -e "for (const b of Object.values(require('./package.json').bin)) require('fs').chmodSync(b, 0o755)"` : "";
   return {
     name: ctx.names.packageName,
@@ -55,7 +75,7 @@ export function packageJson(model: ApiModel, ctx: EmitContext): Record<string, u
       "./server": entry("server/index"),
     },
     // The server reads openapi/ at run time; the manifests, docs and .proto files describe the API.
-    files: ["dist", "openapi", "proto", "manifests", "docs"],
+    files: ["bin", "dist", "openapi", "proto", "manifests", "docs"],
     engines: { node: ">=20.19" },
     scripts: { build: `tsc -b${chmod}` },
     dependencies: {
@@ -104,6 +124,7 @@ export const packageEmitter: Emitter = {
     }
     return [
       index.toFile(),
+      ...Object.entries(programs(model, ctx)).map(([name, program]) => binShim(name, program)),
       { path: "package.json", content: JSON.stringify(packageJson(model, ctx), null, 2), language: "json" },
       { path: "tsconfig.json", content: JSON.stringify(TSCONFIG, null, 2), language: "json" },
     ];

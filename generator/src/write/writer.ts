@@ -49,6 +49,7 @@ export async function writeTree(outDir: string, emitted: EmittedFile[]): Promise
       await fs.writeFile(target, byPath.get(p)!.content);
     }),
   );
+  await Promise.all(files.filter((f) => f.executable).map((f) => fs.chmod(path.join(outDir, f.path), 0o755)));
   await Promise.all(diff.removed.map((p) => fs.rm(path.join(outDir, p), { force: true })));
   await removeEmptyDirs(outDir, true);
   return diff;
