@@ -4,6 +4,7 @@
  * hand-written objects all fit them.
  */
 import type { KindProtobuf } from "./protobuf/descriptor.js";
+import type { StatusDetails } from "./status.js";
 
 export interface ObjectMeta {
   name?: string;
@@ -40,20 +41,8 @@ export interface KubeList<T> {
   items: T[];
 }
 
-export interface StatusCause {
-  reason?: string;
-  message?: string;
-  field?: string;
-}
-
-export interface StatusDetails {
-  name?: string;
-  group?: string;
-  kind?: string;
-  uid?: string;
-  causes?: StatusCause[];
-  retryAfterSeconds?: number;
-}
+// One definition of a Status's details for client and server (status.ts).
+export type { StatusCause, StatusDetails } from "./status.js";
 
 /** metav1.Status: the body of every error response and of some deletes. */
 export interface Status {
