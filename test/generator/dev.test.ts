@@ -9,11 +9,11 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { adminAgent, type Reply, request } from "../support/bench-http.js";
 import { repoRoot } from "../support/generated-server.js";
+import { freePort } from "../support/ports.js";
 
 const cli = path.join(repoRoot, "generator/bin/skai-gen.js");
 const GREETINGS = "/apis/tiny.example.org/v1alpha1/greetings";
@@ -29,15 +29,6 @@ async function until<T>(probe: () => T | undefined | Promise<T | undefined>, wha
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 /** A running `skai-gen dev` on a copy of a fixture API, and HTTPS to its server. */
 interface DevRun {

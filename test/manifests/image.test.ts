@@ -24,7 +24,8 @@ import { IMAGE_APP_DIR, IMAGE_INSTALL, imageEntrypoint } from "../../generator/s
 import { ensureManifestCertificates } from "../../generator/src/emit/manifests/certs.js";
 import { manifestNames, type ManifestCertificatesPem } from "../../generator/src/emit/manifests/view.js";
 import { createCA, createClientCertificate, createServingCertificate } from "../../runtime/src/server/certs.js";
-import { freePort, startEtcd, type EtcdCluster } from "../support/etcd.js";
+import { startEtcd, type EtcdCluster } from "../support/etcd.js";
+import { freePort } from "../support/ports.js";
 import { FakeKubeApiServer } from "../support/fake-kube-apiserver.js";
 import { repoRoot } from "../support/generated-server.js";
 import { requires } from "../support/requirements.js";

@@ -6,9 +6,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import https from "node:https";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { freePort } from "./ports.js";
 
 export const ETCD_BIN = process.env.ETCD_BIN || "etcd";
 
@@ -30,17 +30,6 @@ export interface EtcdCluster {
   stop(): Promise<void>;
 }
 
-/** A free loopback TCP port (closed again before etcd binds it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** PEM files for a TLS member: serving cert/key, and the CA clients must be signed by. */
 export interface EtcdTLS {
