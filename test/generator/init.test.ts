@@ -59,6 +59,7 @@ describe("skai-gen init", { timeout: 300_000 }, () => {
     const read = (f: string) => readFileSync(path.join(dir, f), "utf8");
 
     assert.deepEqual(scaffoldFiles(dir).sort(), [
+      ".github/workflows/ci.yml",
       ".gitignore",
       "README.md",
       "definitions/protobuf.lock.json",
@@ -69,6 +70,7 @@ describe("skai-gen init", { timeout: 300_000 }, () => {
       "skai-gen.config.json",
     ]);
 
+    assert.match(read(".github/workflows/ci.yml"), /^ {6}- run: npx skai-gen compat --against origin\/main$/m);
     const pkg = JSON.parse(read("package.json"));
     assert.equal(pkg.private, true);
     assert.deepEqual(pkg.workspaces, ["generated"]);

@@ -40,7 +40,34 @@ export function scaffoldFiles(c: ScaffoldChoices): ScaffoldFile[] {
     { path: "definitions/tsconfig.json", content: json(definitionsTsconfig()) },
     { path: ".gitignore", content: ["node_modules/", `${OUT_DIR}/dist/`, `${OUT_DIR}/*.tsbuildinfo`, `${names.stateDir}/`, ""].join("\n") },
     { path: "README.md", content: readme(c, names, kindFile) },
+    { path: ".github/workflows/ci.yml", content: ciWorkflow(c) },
   ];
+}
+
+/** CI: the generated package is current, builds and passes its smoke test, and no change breaks the API's clients. */
+function ciWorkflow(c: ScaffoldChoices): string {
+  return `# The ${c.group} API's checks on every push and pull request.
+name: ci
+on:
+  push:
+    branches: [main]
+  pull_request:
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0 # skai-gen compat reads the definitions at origin/main
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+      - run: npm install
+      - run: npx skai-gen verify
+      - run: npx skai-gen compat --against origin/main
+      - run: npm run build
+      - run: npm test
+`;
 }
 
 function packageJson(c: ScaffoldChoices, serverBin: string): Record<string, unknown> {
