@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { resolveConfig } from "../../generator/src/config/resolve.js";
-import type { ResolvedConfig, SkaiGenConfig } from "../../generator/src/config/types.js";
+import type { ResolvedConfig, ProjectConfig } from "../../generator/src/config/types.js";
 import { codeBlocks, readDoc, REPO_ROOT } from "./markdown.js";
 
 const PAGE = "docs/configuration.md";
@@ -42,7 +42,7 @@ function documentedSettings(): Map<string, string> {
 }
 
 /** The configuration a resolved one is equivalent to, spelled out (what the page shows). */
-function spelledOut(r: ResolvedConfig): SkaiGenConfig {
+function spelledOut(r: ResolvedConfig): ProjectConfig {
   const rel = (p: string) => path.relative(r.projectRoot, p);
   return {
     definitions: rel(r.definitionsDir),
@@ -76,8 +76,8 @@ describe("docs/configuration.md", () => {
     assert.ok(start >= 0);
     const json = codeBlocks(PAGE, text).filter((b) => b.lang === "json" && b.section === "Defaults, worked out");
     assert.equal(json.length, 2, "a configuration and what it spells out");
-    const given = JSON.parse(json[0].content) as SkaiGenConfig;
-    const shown = JSON.parse(json[1].content) as SkaiGenConfig;
+    const given = JSON.parse(json[0].content) as ProjectConfig;
+    const shown = JSON.parse(json[1].content) as ProjectConfig;
     const group = /the group `([^`]+)`/.exec(text.slice(start))?.[1];
     assert.ok(group, "the example names its group");
     const resolved = resolveConfig({ projectRoot: "/project", config: given }, [group]);

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import type { SkaiGenConfig } from "../../generator/src/config/types.js";
+import type { ProjectConfig } from "../../generator/src/config/types.js";
 import { generate } from "../../generator/src/pipeline.js";
 import { repoRoot } from "../support/generated-server.js";
 
@@ -23,7 +23,7 @@ const dir = mkdtempSync(path.join(tmpdir(), "skai-extensions-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Generates `definitions` into `<dir>/<name>/generated` and returns the emitted paths. */
-async function generateInto(name: string, definitions: string, config: SkaiGenConfig): Promise<string[]> {
+async function generateInto(name: string, definitions: string, config: ProjectConfig): Promise<string[]> {
   const res = await generate({ definitionsDir: path.join(repoRoot, definitions), projectRoot: repoRoot, config: { projectRoot: repoRoot, config } });
   assert.deepEqual(res.diagnostics, []);
   for (const f of res.files) {

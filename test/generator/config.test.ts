@@ -2,7 +2,7 @@
  * The project configuration: where it is found (skai-gen.config.json, the
  * package.json field, --config), how mistakes are reported (one line naming
  * the file, never a stack), how the defaults derive from the package name and
- * the groups, and generator/config.schema.json in step with SkaiGenConfig.
+ * the groups, and generator/config.schema.json in step with ProjectConfig.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -12,7 +12,7 @@ import path from "node:path";
 import { after, describe, it } from "node:test";
 import { Ajv } from "ajv";
 import { Project, type Type } from "ts-morph";
-import { ConfigError, loadConfig, outputNames, resolveConfig, type SkaiGenConfig } from "../../generator/src/config/index.js";
+import { ConfigError, loadConfig, outputNames, resolveConfig, type ProjectConfig } from "../../generator/src/config/index.js";
 import { FIXTURE_APIS, fixtureRoot } from "../support/fixture-apis.js";
 import { repoRoot } from "../support/generated-server.js";
 
@@ -114,10 +114,10 @@ describe("finding the configuration", () => {
 });
 
 describe("defaults derive from the package name and the groups", () => {
-  const names = (config: SkaiGenConfig, groups = ["shop.example.com"]) => outputNames(resolveConfig({ projectRoot: "/p", config }, groups));
+  const names = (config: ProjectConfig, groups = ["shop.example.com"]) => outputNames(resolveConfig({ projectRoot: "/p", config }, groups));
 
   it("derives every name from the base name", () => {
-    const table: Array<[config: SkaiGenConfig, groups: string[], base: string, packageName: string, clientClass: string]> = [
+    const table: Array<[config: ProjectConfig, groups: string[], base: string, packageName: string, clientClass: string]> = [
       [{ package: { name: "@shop/api" } }, ["shop.example.com"], "shop", "@shop/api", "ShopClient"],
       [{ package: { name: "shop-api" } }, ["shop.example.com"], "shop", "shop-api", "ShopClient"],
       [{ package: { name: "widgets" } }, ["shop.example.com"], "widgets", "widgets", "WidgetsClient"],
@@ -205,7 +205,7 @@ describe("config.schema.json", () => {
     return out;
   }
 
-  /** Property paths and their JSON types, from SkaiGenConfig in generator/src/config/types.ts. */
+  /** Property paths and their JSON types, from ProjectConfig in generator/src/config/types.ts. */
   function typePaths(): Map<string, string> {
     const file = new Project({ skipAddingFilesFromTsConfig: true }).addSourceFileAtPath(TYPES_FILE);
     const out = new Map<string, string>();
@@ -217,11 +217,11 @@ describe("config.schema.json", () => {
         if (json === "object") walk(t, `${prefix}${prop.getName()}.`);
       }
     };
-    walk(file.getInterfaceOrThrow("SkaiGenConfig").getType(), "");
+    walk(file.getInterfaceOrThrow("ProjectConfig").getType(), "");
     return out;
   }
 
-  it("has every setting of SkaiGenConfig, with its type, and nothing else", () => {
+  it("has every setting of ProjectConfig, with its type, and nothing else", () => {
     const fromTypes = [...typePaths()].sort();
     assert.ok(fromTypes.length > 15, "the types were read");
     assert.deepEqual([...schemaPaths(schema)].sort(), fromTypes);

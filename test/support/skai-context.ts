@@ -4,7 +4,7 @@
  * tests that call one emitter directly.
  */
 import path from "node:path";
-import { loadConfig, resolveConfig, type SkaiGenConfig } from "../../generator/src/config/index.js";
+import { loadConfig, resolveConfig, type ProjectConfig } from "../../generator/src/config/index.js";
 import type { EmitContext } from "../../generator/src/emit/emitter.js";
 import type { ApiModel } from "../../generator/src/model/types.js";
 import { emitContext } from "../../generator/src/pipeline.js";
@@ -17,6 +17,6 @@ export function skaiEmitContext(model: ApiModel): EmitContext {
 }
 
 /** The emit context of a project with `config` (default: none, every name derived from the model's groups). */
-export function emitContextFor(model: ApiModel, config: SkaiGenConfig = {}): EmitContext {
+export function emitContextFor(model: ApiModel, config: ProjectConfig = {}): EmitContext {
   return emitContext(resolveConfig({ projectRoot: REPO_ROOT, config }, model.groups.map((g) => g.name)));
 }

@@ -24,7 +24,7 @@ export interface ScaffoldFile {
 }
 
 /** The version range the scaffold depends on skai-gen and its runtime at: this generator's own minor. */
-export const SKAI_GEN_RANGE = `^${GENERATOR_VERSION}`;
+export const TOOL_RANGE = `^${GENERATOR_VERSION}`;
 const TYPESCRIPT_RANGE = "^5.9.3";
 const OUT_DIR = "generated";
 
@@ -88,8 +88,8 @@ function packageJson(c: ScaffoldChoices, serverBin: string): Record<string, unkn
       start: `npm run build && ${serverBin}`,
       test: `npm run build && node --test ${smokeTest}`,
     },
-    dependencies: { "@skai-gen/runtime": SKAI_GEN_RANGE },
-    devDependencies: { "skai-gen": SKAI_GEN_RANGE, typescript: TYPESCRIPT_RANGE },
+    dependencies: { "@skai-gen/runtime": TOOL_RANGE },
+    devDependencies: { "skai-gen": TOOL_RANGE, typescript: TYPESCRIPT_RANGE },
   };
 }
 

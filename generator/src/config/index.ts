@@ -1,3 +1,3 @@
-export type { SkaiGenConfig, ResolvedConfig, OutputNames } from "./types.js";
+export type { ProjectConfig, ResolvedConfig, OutputNames } from "./types.js";
 export { loadConfig, ConfigError, CONFIG_FILE } from "./load.js";
 export { resolveConfig, outputNames, baseNameOf, defaultPackageName, type LoadedConfig } from "./resolve.js";

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { LoadedConfig } from "./resolve.js";
 import { UserError } from "../user-error.js";
-import type { SkaiGenConfig } from "./types.js";
+import type { ProjectConfig } from "./types.js";
 
 export const CONFIG_FILE = "skai-gen.config.json";
 const PACKAGE_FIELD = "skai-gen";
@@ -67,7 +67,7 @@ const SHAPE: Record<string, "string" | Record<string, "string" | "boolean">> = {
 };
 
 /** Checks the shape (unknown keys are mistakes: a misspelt name would silently fall back to a default). */
-function check(value: unknown, file: string): SkaiGenConfig {
+function check(value: unknown, file: string): ProjectConfig {
   const where = (key: string) => `${file}: ${key}`;
   if (!isObject(value)) throw new ConfigError(`${file}: the configuration must be an object`);
   for (const [key, v] of Object.entries(value)) {
@@ -84,7 +84,7 @@ function check(value: unknown, file: string): SkaiGenConfig {
       if (typeof sv !== type || (type === "string" && sv === "")) throw new ConfigError(`${where(`${key}.${sub}`)}: must be a non-empty ${type}`);
     }
   }
-  return value as SkaiGenConfig;
+  return value as ProjectConfig;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -1,11 +1,11 @@
 import path from "node:path";
-import type { OutputNames, ResolvedConfig, SkaiGenConfig } from "./types.js";
+import type { OutputNames, ResolvedConfig, ProjectConfig } from "./types.js";
 
 /** A configuration as found on disk, before the API's groups are known. */
 export interface LoadedConfig {
   projectRoot: string;
   source?: string;
-  config: SkaiGenConfig;
+  config: ProjectConfig;
 }
 
 /** `shop.example.com` -> `shop-api`: the default package name. */

@@ -6,7 +6,7 @@
  * from a fixed product name. The JSON schema users' editors read is
  * generator/config.schema.json; a test keeps it and these types in step.
  */
-export interface SkaiGenConfig {
+export interface ProjectConfig {
   /** Folder of `<group>/<version>/*.ts` definitions, relative to the project root. Default `definitions`. */
   definitions?: string;
   /** Folder of the generated package, relative to the project root. Default `generated`. */
