@@ -53,6 +53,17 @@ export function protoName(id: string): string {
   return id.startsWith("io.k8s.") ? `k8s.io.${id.slice("io.k8s.".length)}` : id;
 }
 
+/**
+ * Whether a message's field numbers are known: our own types are numbered by
+ * the lock, upstream ones only where tabled (core/v1, meta/v1). A field of an
+ * upstream type from another group (apps/v1, networking/v1, ...) travels as
+ * raw JSON inside the protobuf, as lists of lists do, rather than with numbers
+ * we would have to guess.
+ */
+function numbered(id: string): boolean {
+  return !id.startsWith("io.k8s.") || id.startsWith("io.k8s.api.core.v1.") || id.startsWith("io.k8s.apimachinery.pkg.apis.meta.v1.");
+}
+
 function upstreamTable(id: string): { table: Record<string, UpstreamFields>; pkg: string } {
   if (id.startsWith("io.k8s.api.core.v1.")) return { table: CORE_V1, pkg: CORE_PKG };
   if (id.startsWith("io.k8s.apimachinery.pkg.apis.meta.v1.")) return { table: META_V1, pkg: META_PKG };
@@ -77,7 +88,7 @@ function typeOf(t: TypeNode): { type: string; ref?: string; proto: string } {
       case "time":
         return n.micro ? { type: "microtime", proto: MICRO_TIME } : { type: "time", proto: TIME };
       case "object":
-        return { type: "msg", ref: protoName(n.ref), proto: protoName(n.ref) };
+        return numbered(n.ref) ? { type: "msg", ref: protoName(n.ref), proto: protoName(n.ref) } : { type: "json", proto: RAW_EXTENSION };
       case "unknown":
         return { type: "json", proto: RAW_EXTENSION };
       default:
@@ -110,8 +121,9 @@ function reachable(model: ApiModel, kinds: KindModel[]): ObjectType[] {
     for (const f of t.fields) walk(f.type);
   };
   const walk = (n: TypeNode): void => {
-    if (n.kind === "object") visit(n.ref);
-    else if (n.kind === "array") walk(n.items);
+    if (n.kind === "object") {
+      if (numbered(n.ref)) visit(n.ref);
+    } else if (n.kind === "array") walk(n.items);
     else if (n.kind === "map") walk(n.values);
   };
   visit("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta");
