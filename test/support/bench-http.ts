@@ -53,20 +53,29 @@ export function request(url: string, opts: RequestOptions): Promise<Reply> {
   if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) headers["Content-Type"] = "application/json";
   // Explicit framing: node sends a DELETE's body without Content-Length or chunking otherwise.
   if (body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(body));
-  return new Promise((resolve, reject) => {
-    const req = https.request(url, { method: opts.method ?? "GET", agent: opts.agent, headers, timeout: opts.deadlineMs ?? 30_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("error", reject);
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
+  const send = (retried: boolean): Promise<Reply> =>
+    new Promise((resolve, reject) => {
+      let answered = false;
+      const req = https.request(url, { method: opts.method ?? "GET", agent: opts.agent, headers, timeout: opts.deadlineMs ?? 30_000 }, (res) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("error", reject);
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
+        });
       });
+      req.on("timeout", () => req.destroy(new Error(`no answer to ${opts.method ?? "GET"} ${url} within ${opts.deadlineMs ?? 30_000} ms`)));
+      req.on("error", (err: NodeJS.ErrnoException) => {
+        // A kept-alive socket can be closed by the peer just as it is reused; Node's docs
+        // (http.ClientRequest reusedSocket) advise one retry on a fresh send. Once only.
+        if (!answered && !retried && req.reusedSocket && err.code === "ECONNRESET") resolve(send(true));
+        else reject(err);
+      });
+      req.end(body);
     });
-    req.on("timeout", () => req.destroy(new Error(`no answer to ${opts.method ?? "GET"} ${url} within ${opts.deadlineMs ?? 30_000} ms`)));
-    req.on("error", reject);
-    req.end(body);
-  });
+  return send(false);
 }
 
 export interface WatchStream {
