@@ -39,7 +39,7 @@ export function scanLayout(defsDir: string, project: Project, projectRoot: strin
   const layout: GroupDir[] = [];
   for (const group of subdirs(defsDir)) {
     if (!GROUP_NAME.test(group))
-      diags.report(fileStart(projectRoot, join(defsDir, group)), "bad-group-name", `API group ${group} is not a DNS subdomain with a dot`, "name the folder like skai.io or ml.example.com");
+      diags.report(fileStart(projectRoot, join(defsDir, group)), "bad-group-name", `API group ${group} is not a DNS subdomain with a dot`, "name the folder like shop.example.com or ml.example.com");
     const versions: VersionDir[] = [];
     for (const version of subdirs(join(defsDir, group))) {
       const dir = join(defsDir, group, version);
