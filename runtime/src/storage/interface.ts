@@ -6,18 +6,11 @@
  * `metadata.resourceVersion` is the revision of its last write, as a string.
  */
 
-export type KubeObject = {
-  apiVersion?: string;
-  kind?: string;
-  metadata: {
-    name?: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    [k: string]: unknown;
-  };
-  [k: string]: unknown;
-};
+import type { KubeObject } from "../apimachinery/object.js";
+import type { WatchEvent, Watcher } from "../apimachinery/watch.js";
+
+export type { KubeObject } from "../apimachinery/object.js";
+export type { WatchEvent, WatchEventType, Watcher } from "../apimachinery/watch.js";
 
 export interface Preconditions {
   uid?: string;
@@ -57,18 +50,6 @@ export interface ListResult {
   remainingItemCount?: number;
 }
 
-export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
-
-export interface WatchEvent {
-  type: WatchEventType;
-  /** For DELETED, the last state with the deletion's revision as resourceVersion. */
-  object: KubeObject;
-  /** Revision of the change. */
-  revision: number;
-  /** For MODIFIED/DELETED, the previous state (so predicates can turn MODIFIED into ADDED/DELETED). */
-  prevObject?: KubeObject;
-}
-
 export interface WatchOptions {
   /** Send only changes after this revision. 0: start from "now" after sending the current state as ADDED. */
   revision: number;
@@ -96,17 +77,6 @@ export interface WatchOptions {
    * cache, as `bookmarkIntervalMs` is here).
    */
   clientBookmarks?: { frequencyMs: number; deadline?: number };
-}
-
-/**
- * A running watch. Events arrive in revision order; `stop` ends it. `next()` may reject
- * with a StorageError (e.g. `Expired` when history is compacted during a replay): the
- * handler sends it as an ERROR event. The iteration simply ends when the watcher fell too
- * far behind (bounded buffer) or the storage closed: the client re-watches from the last
- * resourceVersion it saw, as with Kubernetes' cacher.
- */
-export interface Watcher extends AsyncIterable<WatchEvent> {
-  stop(): void;
 }
 
 /** The function given to guaranteedUpdate: returns the new object, or throws to abort. */
