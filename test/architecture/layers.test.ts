@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
-import { importGraph, layerViolations, parseRules, readPackages } from "./layer-check.ts";
+import { importGraph, layerViolations, parseRules, readPackages } from "./layer-check.js";
 
 const repo = path.resolve(import.meta.dirname, "../..");
 
