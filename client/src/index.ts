@@ -25,7 +25,7 @@ export { objectKey } from "./keys.js";
 export { Lister, NamespaceLister } from "./lister.js";
 export { ResourceClient, DEFAULT_PAGE_SIZE, type CreateInput } from "./resource-client.js";
 export { DEFAULT_RETRY, retryOn, retryOnConflict, type Backoff } from "./retry.js";
-export { compileLabelSelector, formatFieldSelector, formatLabelSelector } from "./selectors.js";
+export { compileLabelSelector, formatFieldSelector, formatLabelSelector } from "./selectors/options.js";
 export { Indexer, NAMESPACE_INDEX, type IndexFunc, type Indexers } from "./store.js";
 export { compactManagedFields, stripManagedFields, type TransformFunc } from "./transform.js";
 export { Transport, type HttpRequest, type HttpResponse } from "./transport.js";

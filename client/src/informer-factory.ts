@@ -1,4 +1,4 @@
-import { formatFieldSelector, formatLabelSelector } from "./selectors.js";
+import { formatFieldSelector, formatLabelSelector } from "./selectors/options.js";
 import { ResourceClient } from "./resource-client.js";
 import { SharedInformer, type InformerOptions } from "./informer.js";
 import type { Transport } from "./transport.js";

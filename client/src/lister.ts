@@ -1,4 +1,4 @@
-import { compileLabelSelector } from "./selectors.js";
+import { compileLabelSelector } from "./selectors/options.js";
 import { NAMESPACE_INDEX, type Indexer } from "./store.js";
 import type { KubeObject, LabelSelector } from "./types.js";
 

@@ -1,5 +1,5 @@
-import { formatFieldSelector, formatLabelSelector } from "./selectors.js";
-import type { DeleteCollectionOptions, ListOptions, LogOptions, PatchOptions, WatchOptions, WriteOptions } from "./types.js";
+import { fieldSelectorParam, labelSelectorParam } from "./selectors/options.js";
+import type { DeleteCollectionOptions, FieldSelector, LabelSelector, ListOptions, LogOptions, PatchOptions, WatchOptions, WriteOptions } from "./types.js";
 
 /** Appends `k=v` pairs to a query string under construction; skips undefined values. */
 class Query {
@@ -7,6 +7,12 @@ class Query {
   add(k: string, v: string | number | boolean | undefined): this {
     if (v === undefined || v === "") return this;
     this.s += `${this.s ? "&" : "?"}${k}=${encodeURIComponent(String(v))}`;
+    return this;
+  }
+  /** The selectors, checked as the server checks them (an invalid one throws its 400). */
+  selectors(o: { labelSelector?: LabelSelector; fieldSelector?: FieldSelector }): this {
+    if (o.labelSelector !== undefined) this.add("labelSelector", labelSelectorParam(o.labelSelector));
+    if (o.fieldSelector !== undefined) this.add("fieldSelector", fieldSelectorParam(o.fieldSelector));
     return this;
   }
   toString(): string {
@@ -17,8 +23,7 @@ class Query {
 export function listQuery(o: ListOptions | undefined): string {
   if (!o) return "";
   return new Query()
-    .add("labelSelector", o.labelSelector === undefined ? undefined : formatLabelSelector(o.labelSelector))
-    .add("fieldSelector", o.fieldSelector === undefined ? undefined : formatFieldSelector(o.fieldSelector))
+    .selectors(o)
     .add("limit", o.limit)
     .add("continue", o.continue)
     .add("resourceVersion", o.resourceVersion)
@@ -29,8 +34,7 @@ export function listQuery(o: ListOptions | undefined): string {
 export function watchQuery(o: WatchOptions, resourceVersion: string | undefined, timeoutSeconds: number): string {
   return new Query()
     .add("watch", "1")
-    .add("labelSelector", o.labelSelector === undefined ? undefined : formatLabelSelector(o.labelSelector))
-    .add("fieldSelector", o.fieldSelector === undefined ? undefined : formatFieldSelector(o.fieldSelector))
+    .selectors(o)
     .add("resourceVersion", resourceVersion)
     .add("allowWatchBookmarks", o.allowWatchBookmarks ?? true)
     .add("timeoutSeconds", timeoutSeconds)

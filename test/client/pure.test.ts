@@ -39,8 +39,10 @@ test("label selectors: string, structured and map forms format and match like ap
 });
 
 test("query strings carry list and write options, encoded", () => {
-  assert.equal(listQuery({ labelSelector: { app: "a b" }, limit: 100, continue: "tok", resourceVersion: "5" }), "?labelSelector=app%3Da%20b&limit=100&continue=tok&resourceVersion=5");
+  assert.equal(listQuery({ labelSelector: "app in (a, b)", limit: 100, continue: "tok", resourceVersion: "5" }), "?labelSelector=app%20in%20(a%2C%20b)&limit=100&continue=tok&resourceVersion=5");
   assert.equal(listQuery({ fieldSelector: { "status.phase": "Running" } }), "?fieldSelector=status.phase%3DRunning");
+  // map values are escaped as fields.Set writes them, so `,` and `=` stay inside the value
+  assert.equal(listQuery({ fieldSelector: { "metadata.name": "a,b=c\\d" } }), "?fieldSelector=" + encodeURIComponent("metadata.name=a\\,b\\=c\\\\d"));
   assert.equal(writeQuery({ dryRun: "All", fieldValidation: "Strict" }, "me"), "?dryRun=All&fieldManager=me&fieldValidation=Strict");
   assert.equal(writeQuery(undefined, undefined), "");
 });
