@@ -1,9 +1,31 @@
 /**
  * Go's fmt of decoded JSON values (map[string]interface{}, []interface{}, int64 or
  * float64, string, bool, nil), for error texts that embed a patch the way
- * k8s.io/apimachinery's mergepatch errors do (`%v`, `%s`, reflect type names).
+ * k8s.io/apimachinery's mergepatch errors do (`%v`, `%s`, reflect type names), and for
+ * field errors' values (validation/go-format.ts). JSON integers decode as int64 in
+ * Kubernetes, so integral numbers print as integers and the rest as Go float64 `%v`.
  */
-import { goNumber } from "../validation/go-format.js";
+
+/** Go `%v` of a float64. */
+export function goFloat(n: number): string {
+  if (Number.isNaN(n)) return "NaN";
+  if (!Number.isFinite(n)) return n > 0 ? "+Inf" : "-Inf";
+  if (n === 0) return Object.is(n, -0) ? "-0" : "0";
+  // %v is %g with the shortest precision: an exponent below 1e-4 and from 1e6 up (`1e+06`).
+  const exp = Number(n.toExponential().split("e")[1]);
+  if (exp < -4 || exp >= 6) {
+    const [mant, e] = n.toExponential().split("e");
+    const sign = e!.startsWith("-") ? "-" : "+";
+    const digits = e!.replace(/^[+-]/, "").padStart(2, "0");
+    return `${mant}e${sign}${digits}`;
+  }
+  return String(n);
+}
+
+/** A number as Kubernetes decoded it: int64 when integral, float64 otherwise. */
+export function goNumber(n: number): string {
+  return Number.isInteger(n) && Math.abs(n) < 2 ** 63 ? BigInt(n).toString() : goFloat(n);
+}
 
 /** `%v`: maps as `map[k:v ...]` with sorted keys, slices as `[a b]`, nil as `<nil>`. */
 export function goSprint(v: unknown): string {

@@ -8,7 +8,8 @@
  */
 import type { FieldError } from "../api/resource.js";
 import { fieldError } from "./field-errors.js";
-import { goFloat, goNumber, goQuote } from "./go-format.js";
+import { goFloat, goNumber } from "../apimachinery/go-sprint.js";
+import { goQuote } from "./go-format.js";
 import { NIL_PATH } from "./paths.js";
 
 /** The part of an Ajv ErrorObject this file reads (what standalone code produces). */
