@@ -1,15 +1,16 @@
 import path from "node:path";
 import type { Project } from "ts-morph";
-import type { Diagnostic } from "./check/diagnostic.js";
+import type { Diagnostic } from "./model/diagnostic.js";
 import { checkModel } from "./check/index.js";
 import { finishFile } from "./codegen/format.js";
 import type { EmittedFile } from "./codegen/file.js";
 import { emitters, type EmitContext } from "./emit/index.js";
 import { loadConfig, outputNames, resolveConfig, type LoadedConfig, type ResolvedConfig } from "./config/index.js";
 import { ensureManifestCertificates, readManifestCertificates } from "./emit/manifests/certs.js";
+import type { ProtobufLockFile } from "./model/protobuf.js";
 import type { ApiModel } from "./model/types.js";
 import { readDefinitions } from "./read/index.js";
-import { protobufStep, type ProtobufLockFile } from "./model/protobuf-step.js";
+import { protobufStep } from "./read/protobuf-step.js";
 import { loadTemplates } from "./templates.js";
 import { GENERATOR_VERSION } from "./version.js";
 

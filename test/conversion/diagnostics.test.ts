@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { checkModel } from "../../generator/src/check/index.js";
-import { formatDiagnostic, type Diagnostic } from "../../generator/src/check/diagnostic.js";
+import { formatDiagnostic, type Diagnostic } from "../../generator/src/model/diagnostic.js";
 import { readDefinitions } from "../../generator/src/read/index.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");

@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { formatDiagnostic } from "../../generator/src/check/diagnostic.js";
+import { formatDiagnostic } from "../../generator/src/model/diagnostic.js";
 import { generate } from "../../generator/src/pipeline.js";
 import { CONSTRAINT_TAGS, KIND_TAGS, TYPE_ONLY_TAGS, VERSION_TAGS } from "../../generator/src/read/tags.js";
 import { codeBlocks, exampleProjects, readDoc, REPO_ROOT } from "./markdown.js";

@@ -7,7 +7,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { compareApis } from "../../generator/src/compat/index.js";
-import { protobufStep } from "../../generator/src/model/protobuf-step.js";
+import { protobufStep } from "../../generator/src/read/protobuf-step.js";
 import type { ApiModel } from "../../generator/src/model/types.js";
 import { readDefinitions } from "../../generator/src/read/index.js";
 

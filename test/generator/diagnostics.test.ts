@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { checkModel } from "../../generator/src/check/index.js";
-import { formatDiagnostic, type Diagnostic } from "../../generator/src/check/diagnostic.js";
+import { formatDiagnostic, type Diagnostic } from "../../generator/src/model/diagnostic.js";
 import type { ApiModel } from "../../generator/src/model/types.js";
 import { readDefinitions } from "../../generator/src/read/index.js";
 

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { patternProblem } from "../../generator/src/check/patterns.js";
+import { patternProblem } from "../../generator/src/read/patterns.js";
 
 describe("@pattern", () => {
   it("accepts the patterns both engines read alike", () => {

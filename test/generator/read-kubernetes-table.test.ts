@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, it } from "node:test";
 import { KUBERNETES_FIELDS, KUBERNETES_SCALARS, kubernetesFieldFacts } from "../../generator/src/read/kubernetes-table.js";
-import { compareVersions, kubernetesPrefix, pluralize, reverseGroup } from "../../generator/src/read/naming.js";
+import { compareVersions, kubernetesPrefix, pluralize, reverseGroup } from "../../generator/src/model/naming.js";
 
 const require = createRequire(import.meta.url);
 const source = ["core/v1", "meta/v1"].map((m) => readFileSync(require.resolve(`kubernetes-types/${m}.d.ts`), "utf8")).join("\n");

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import type { ApiModel } from "../../generator/src/model/types.js";
 import { validatorsEmitter } from "../../generator/src/emit/validators.js";
-import { buildStructuralSchema, QUANTITY_PATTERN } from "../../generator/src/emit/schema/structural.js";
+import { buildStructuralSchema, QUANTITY_PATTERN } from "../../generator/src/model/structural-schema.js";
 import type { StructuralSchema } from "../../runtime/src/api/resource.js";
 import { findUnknownFields, KUBERNETES_FORMATS as RUNTIME_FORMATS } from "../../runtime/src/validation/index.js";
 import { KUBERNETES_FORMATS } from "../../generator/src/emit/schema/ajv.js";

@@ -17,13 +17,13 @@
 import { parse } from "@bufbuild/cel";
 import type { StructuralSchema } from "@skai-gen/runtime";
 import { OLD_SELF, SELF } from "@skai-gen/runtime/validation/cel-environment";
-import { buildStructuralSchema } from "../emit/schema/structural.js";
+import { buildStructuralSchema } from "../model/structural-schema.js";
 import type { ApiModel, Constraints, KindModel, SourceLocation, TypeNode, ValidationRule } from "../model/types.js";
 import { CelTypeError, checkExpression, type Expr } from "./cel-checker.js";
 import { estimateCost } from "./cel-cost-estimate.js";
 import { MAX_REQUEST_SIZE_BYTES, schemaDeclType } from "./cel-decl.js";
 import { typeName, type Type } from "./cel-types.js";
-import type { DiagnosticBag } from "./diagnostic.js";
+import type { DiagnosticBag } from "../model/diagnostic.js";
 
 /** StaticEstimatedCostLimit: the largest estimated cost of one rule. */
 export const STATIC_ESTIMATED_COST_LIMIT = 10_000_000;

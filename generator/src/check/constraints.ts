@@ -4,7 +4,7 @@
  * and union tags must name optional fields of their type.
  */
 import type { ApiModel, Constraints, SourceLocation, TypeNode } from "../model/types.js";
-import type { DiagnosticBag } from "./diagnostic.js";
+import type { DiagnosticBag } from "../model/diagnostic.js";
 import { allFields } from "./walk.js";
 
 type Kind = TypeNode["kind"];

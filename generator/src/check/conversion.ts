@@ -9,7 +9,7 @@
  */
 import { planGroupConversions } from "../conversion/plan.js";
 import type { ApiModel } from "../model/types.js";
-import type { DiagnosticBag } from "./diagnostic.js";
+import type { DiagnosticBag } from "../model/diagnostic.js";
 
 export function checkConversions(model: ApiModel, diags: DiagnosticBag, serverMain: string | undefined): void {
   if (serverMain) return;

@@ -1,6 +1,6 @@
 /** A @default (or @example) must satisfy the schema of the field it sits on. */
 import type { ApiModel } from "../model/types.js";
-import type { DiagnosticBag } from "./diagnostic.js";
+import type { DiagnosticBag } from "../model/diagnostic.js";
 import { valueProblem } from "./values.js";
 import { allFields } from "./walk.js";
 

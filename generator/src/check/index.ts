@@ -5,19 +5,16 @@
  * readDefinitions.
  */
 import { resolve } from "node:path";
+import { DiagnosticBag, type Diagnostic } from "../model/diagnostic.js";
 import type { ApiModel } from "../model/types.js";
 import { checkCelRules } from "./cel-rules.js";
 import { checkConstraints } from "./constraints.js";
 import { checkConversions } from "./conversion.js";
 import { checkDefaults } from "./defaults.js";
-import { DiagnosticBag, type Diagnostic } from "./diagnostic.js";
 import { checkLists } from "./lists.js";
 import { checkNames } from "./names.js";
 import { checkPaths } from "./paths.js";
 import { checkVersions } from "./versions.js";
-
-export type { Diagnostic } from "./diagnostic.js";
-export { formatDiagnostic } from "./diagnostic.js";
 
 export interface CheckOptions {
   /** Root the model's source paths are relative to, to read snippets (default: the working directory). */

@@ -1,6 +1,6 @@
 /** List semantics: @listType fits the list, @listMapKey names required (or defaulted) fields of the items. */
 import type { ApiModel } from "../model/types.js";
-import type { DiagnosticBag } from "./diagnostic.js";
+import type { DiagnosticBag } from "../model/diagnostic.js";
 import { allFields } from "./walk.js";
 
 export function checkLists(model: ApiModel, diags: DiagnosticBag): void {

@@ -1,6 +1,6 @@
 /** Plurals and short names must be unique among the kinds of a group (they are URL and CLI names). */
 import type { ApiModel, KindModel } from "../model/types.js";
-import type { DiagnosticBag } from "./diagnostic.js";
+import type { DiagnosticBag } from "../model/diagnostic.js";
 
 export function checkNames(model: ApiModel, diags: DiagnosticBag): void {
   for (const group of model.groups) {

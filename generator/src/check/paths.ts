@@ -3,7 +3,7 @@
  * lead to fields that exist, and scale replicas must be int32.
  */
 import type { ApiModel, Field, KindModel, ObjectType, SourceLocation, TypeNode } from "../model/types.js";
-import type { DiagnosticBag } from "./diagnostic.js";
+import type { DiagnosticBag } from "../model/diagnostic.js";
 
 /** Metadata fields every object has, so paths into `.metadata` work without the ObjectMeta type. */
 const METADATA: Record<string, TypeNode> = {

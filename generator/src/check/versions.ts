@@ -1,6 +1,6 @@
 /** A group has exactly one storage version; every kind has a spec type that exists. */
 import type { ApiModel, GroupModel, KindModel, VersionModel } from "../model/types.js";
-import type { DiagnosticBag } from "./diagnostic.js";
+import type { DiagnosticBag } from "../model/diagnostic.js";
 
 export function checkVersions(model: ApiModel, diags: DiagnosticBag): void {
   for (const group of model.groups) {

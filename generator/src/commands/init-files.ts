@@ -4,7 +4,7 @@
  * examples. A pure function of the choices, so tests read it without a disk.
  */
 import { resolveConfig, type ResolvedConfig } from "../config/index.js";
-import { pluralize } from "../read/naming.js";
+import { pluralize } from "../model/naming.js";
 import { GENERATOR_VERSION } from "../version.js";
 
 export interface ScaffoldChoices {

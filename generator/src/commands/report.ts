@@ -1,5 +1,5 @@
-import type { Diagnostic } from "../check/diagnostic.js";
-import { formatDiagnostic } from "../check/diagnostic.js";
+import type { Diagnostic } from "../model/diagnostic.js";
+import { formatDiagnostic } from "../model/diagnostic.js";
 import { UserError } from "../user-error.js";
 
 /** Prints every diagnostic of a run, then a count; the caller exits 1. */

@@ -8,10 +8,10 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Diagnostic } from "../check/diagnostic.js";
-import { protobufStep } from "../model/protobuf-step.js";
+import type { Diagnostic } from "../model/diagnostic.js";
 import type { ApiModel } from "../model/types.js";
 import { readDefinitions } from "../read/index.js";
+import { protobufStep } from "../read/protobuf-step.js";
 import { UserError } from "../user-error.js";
 
 export interface Baseline {

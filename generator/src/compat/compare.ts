@@ -7,7 +7,7 @@
  */
 import type { ApiModel, BreakingChangeAck, GroupModel, KindModel, SourceLocation, VersionModel } from "../model/types.js";
 import { compareFindings, hintFor, levelOf, stabilityOf, type Finding, type FindingScope } from "./findings.js";
-import type { CompatRule } from "./rules.js";
+import type { CompatRule } from "../model/compat-rules.js";
 import { SchemaComparison, where, withAcks, type SchemaSink } from "./schema.js";
 
 export interface CompareOptions {

@@ -1,6 +1,6 @@
 /** What `skai-gen compat` reports: one finding per change, placed in the new definitions. */
 import type { ApiModel, BreakingChangeAck, SourceLocation } from "../model/types.js";
-import { BREAKING_RULES, isBreakingRule, type CompatRule } from "./rules.js";
+import { BREAKING_RULES, isBreakingRule, type CompatRule } from "../model/compat-rules.js";
 
 /**
  * - breaking: fails the check;

@@ -5,11 +5,11 @@
  */
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import type { Diagnostic } from "../check/diagnostic.js";
+import type { Diagnostic } from "../model/diagnostic.js";
 import type { ApiModel, BreakingChangeAck } from "../model/types.js";
-import { protobufStep } from "../model/protobuf-step.js";
 import { readDefinitions } from "../read/index.js";
 import { fileStart } from "../read/layout.js";
+import { protobufStep } from "../read/protobuf-step.js";
 import { UserError } from "../user-error.js";
 import { readBaselineAtRef } from "./baseline.js";
 import { isGeneratedPackage, projectLikePackage, readBaselinePackage } from "./package-baseline.js";
@@ -18,7 +18,6 @@ import { unusedAcknowledgements, type Finding } from "./findings.js";
 
 export { compareApis, type CompareOptions } from "./compare.js";
 export type { Finding, FindingLevel } from "./findings.js";
-export { BREAKING_RULES, COMPATIBLE_RULES, type CompatRule } from "./rules.js";
 
 export interface CompatOptions {
   definitionsDir: string;

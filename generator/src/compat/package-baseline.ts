@@ -12,11 +12,11 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { unionRules } from "../emit/schema/unions.js";
-import { QUANTITY_PATTERN } from "../emit/schema/structural.js";
+import { unionRules } from "../model/union-rules.js";
+import { QUANTITY_PATTERN } from "../model/structural-schema.js";
 import type { MessageNumbers } from "../model/protobuf.js";
 import type { ApiModel, Constraints, Field, GroupModel, KindModel, ObjectType, SourceLocation, TypeNode, ValidationRule, VersionModel } from "../model/types.js";
-import { compareVersions } from "../read/naming.js";
+import { compareVersions } from "../model/naming.js";
 import { UserError } from "../user-error.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,5 +1,5 @@
 /** Printing compat findings: breaking ones as file:line:col errors with the source line, the rest as one line each. */
-import { formatDiagnostic, SourceLines } from "../check/diagnostic.js";
+import { formatDiagnostic, SourceLines } from "../model/diagnostic.js";
 import type { Finding, FindingLevel } from "./findings.js";
 
 const HEADINGS: Record<Exclude<FindingLevel, "breaking">, string> = {

@@ -6,7 +6,7 @@
 import type { ApiModel, Constraints, Field, ObjectType, SourceLocation, TypeNode } from "../model/types.js";
 import { sameValue, validationChanges } from "./constraints.js";
 import type { FindingScope } from "./findings.js";
-import type { CompatRule } from "./rules.js";
+import type { CompatRule } from "../model/compat-rules.js";
 
 export interface SchemaSink {
   add(rule: CompatRule, at: SourceLocation, subject: string, message: string, scope: FindingScope, ratcheted?: boolean): void;

@@ -7,9 +7,9 @@
  */
 import { TsFile } from "../codegen/ts-file.js";
 import type { EmittedFile } from "../codegen/file.js";
+import { buildStructuralSchema } from "../model/structural-schema.js";
 import type { Emitter } from "./emitter.js";
-import { buildStructuralSchema } from "./schema/structural.js";
-import { gvDir } from "./types.js";
+import { groupVersionDir } from "./naming.js";
 
 export const schemasEmitter: Emitter = {
   name: "schemas",
@@ -18,7 +18,7 @@ export const schemasEmitter: Emitter = {
     const files: EmittedFile[] = [];
     for (const g of model.groups)
       for (const v of g.versions) {
-        const path = `${gvDir(g.name, v.name)}/schemas.js`;
+        const path = `${groupVersionDir(g, v)}/schemas.js`;
         const js = v.kinds.map((k) => {
           const schema = JSON.stringify(buildStructuralSchema(model, g.name, v.name, k.name), null, 2);
           return `/** Structural schema of ${k.name} (${g.name}/${v.name}), as a CustomResourceDefinition would carry it. */\nexport const ${k.name}Schema = ${schema};\n`;

@@ -9,6 +9,7 @@ import { TsFile } from "../codegen/ts-file.js";
 import type { EmittedFile } from "../codegen/file.js";
 import type { ApiModel, Constraints, GroupModel, KindModel, ObjectType, TypeNode, VersionModel } from "../model/types.js";
 import type { Emitter } from "./emitter.js";
+import { groupVersionDir } from "./naming.js";
 import { reachedTypes } from "./schema/reach.js";
 
 const META = { module: "kubernetes-types/meta/v1.js" };
@@ -24,12 +25,8 @@ export const typesEmitter: Emitter = {
   },
 };
 
-export function gvDir(group: string, version: string): string {
-  return `src/${group}/${version}`;
-}
-
 function typesFile(model: ApiModel, g: GroupModel, v: VersionModel): EmittedFile {
-  const f = new TsFile(`${gvDir(g.name, v.name)}/types.ts`);
+  const f = new TsFile(`${groupVersionDir(g, v)}/types.ts`);
   const reached = reachedTypes(model, v);
   // Declare every local name first so imports that clash get aliased, not shadow.
   f.declare(...v.kinds.flatMap((k) => [k.name, k.listKind, `${k.name}GVK`]));
@@ -69,7 +66,7 @@ function typesFile(model: ApiModel, g: GroupModel, v: VersionModel): EmittedFile
 }
 
 function indexFile(g: GroupModel, v: VersionModel): EmittedFile {
-  const f = new TsFile(`${gvDir(g.name, v.name)}/index.ts`);
+  const f = new TsFile(`${groupVersionDir(g, v)}/index.ts`);
   f.print(`export * from "./types.js";`, `export * from "./schemas.js";`, `export * from "./validation.js";`);
   return f.toFile();
 }

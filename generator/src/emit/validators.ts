@@ -7,13 +7,14 @@
  */
 import { TsFile } from "../codegen/ts-file.js";
 import type { EmittedFile } from "../codegen/file.js";
+import { buildStructuralSchema } from "../model/structural-schema.js";
+import type { GroupModel, VersionModel } from "../model/types.js";
 import type { Emitter } from "./emitter.js";
+import { groupVersionDir } from "./naming.js";
 import { compileStandalone, newAjv } from "./schema/ajv.js";
-import { buildStructuralSchema } from "./schema/structural.js";
-import { gvDir } from "./types.js";
 
-export function validatorPath(group: string, version: string, kind: string): string {
-  return `${gvDir(group, version)}/validate/${kind.toLowerCase()}.js`;
+export function validatorPath(group: GroupModel, version: VersionModel, kind: string): string {
+  return `${groupVersionDir(group, version)}/validate/${kind.toLowerCase()}.js`;
 }
 
 export const validatorsEmitter: Emitter = {
@@ -23,12 +24,12 @@ export const validatorsEmitter: Emitter = {
     const files: EmittedFile[] = [];
     for (const g of model.groups)
       for (const v of g.versions) {
-        const wiring = new TsFile(`${gvDir(g.name, v.name)}/validation.ts`);
+        const wiring = new TsFile(`${groupVersionDir(g, v)}/validation.ts`);
         wiring.declare(...v.kinds.map((k) => `${k.name}Validation`), "validations");
         const create = wiring.import("createSchemaValidation", { module: ctx.runtimeModule });
         const validationType = wiring.importType("SchemaValidation", { module: ctx.runtimeModule });
         for (const k of v.kinds) {
-          const js = validatorPath(g.name, v.name, k.name);
+          const js = validatorPath(g, v, k.name);
           const fn = `validate${k.name}`;
           // One Ajv per schema: standalone code of an instance holds every schema it compiled.
           const code = compileStandalone(buildStructuralSchema(model, g.name, v.name, k.name), newAjv());
@@ -44,7 +45,7 @@ export const validatorsEmitter: Emitter = {
           );
           files.push(dts.toFile());
 
-          const schema = wiring.import(`${k.name}Schema`, { file: `${gvDir(g.name, v.name)}/schemas.ts` });
+          const schema = wiring.import(`${k.name}Schema`, { file: `${groupVersionDir(g, v)}/schemas.ts` });
           const validator = wiring.import(fn, { file: js });
           wiring.jsDoc(`Defaulting and validation of ${k.name}, as the API server runs them.`);
           wiring.print(`export const ${k.name}Validation: ${validationType} = ${create}(${schema}, ${validator});`, "");

@@ -5,7 +5,7 @@
  * number the message ever used (declaration order), so reordering or adding
  * fields never renumbers one and a removed number is never given out again.
  */
-import type { DiagnosticBag } from "../check/diagnostic.js";
+import type { DiagnosticBag } from "./diagnostic.js";
 import type { MessageNumbers, ProtobufNumbering } from "./protobuf.js";
 import { PROTOBUF_LOCK_FILE } from "./protobuf.js";
 import type { ApiModel, Field, ObjectType } from "./types.js";

@@ -21,6 +21,13 @@ export interface ProtobufNumbering {
 
 export const PROTOBUF_LOCK_FILE = "protobuf.lock.json";
 
+/** The lock as one run numbered it: generate writes it, verify compares it. */
+export interface ProtobufLockFile {
+  /** Absolute path of `protobuf.lock.json` in the definitions folder. */
+  path: string;
+  content: string;
+}
+
 const LOCK_NOTE =
   "Protobuf field numbers of the definitions, fixed forever. Written by `skai-gen generate`: new fields get the next free number, removed ones are reserved. Commit this file; never renumber by hand (pin a number with @protobuf instead).";
 

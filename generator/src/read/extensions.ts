@@ -7,7 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { DiagnosticBag } from "../check/diagnostic.js";
+import type { DiagnosticBag } from "../model/diagnostic.js";
 import { fileStart, type GroupDir } from "./layout.js";
 
 export function reportExtensionFiles(defsDir: string, layout: GroupDir[], projectRoot: string, diags: DiagnosticBag): void {

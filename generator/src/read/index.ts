@@ -6,13 +6,13 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Node, Project } from "ts-morph";
-import { DiagnosticBag, type Diagnostic } from "../check/diagnostic.js";
+import { DiagnosticBag, type Diagnostic } from "../model/diagnostic.js";
 import type { ApiModel, GroupModel, KindModel, ObjectType, VersionModel } from "../model/types.js";
 import { reportExtensionFiles } from "./extensions.js";
 import { readKind, resourceClause } from "./kind.js";
 import { fileStart, scanLayout, type GroupDir, type VersionDir } from "./layout.js";
 import { locationOf, relativeFile } from "./location.js";
-import { compareVersions } from "./naming.js";
+import { compareVersions } from "../model/naming.js";
 import { Places } from "./places.js";
 import { createProject } from "./project.js";
 import { findPreludes, reportSyntaxErrors } from "./sources.js";

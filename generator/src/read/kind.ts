@@ -1,13 +1,13 @@
 /** A kind: an exported interface extending `Resource<Spec, Status?>`, with its kind tags. */
 import { Node, type ExpressionWithTypeArguments, type InterfaceDeclaration, type TypeNode as TsTypeNode } from "ts-morph";
-import type { DiagnosticBag } from "../check/diagnostic.js";
+import type { DiagnosticBag } from "../model/diagnostic.js";
 import type { KindModel, PrintColumn, Scope as KindScope, Subresources, ValidationRule } from "../model/types.js";
 import type { DocTag } from "./jsdoc.js";
 import { readNodeDoc } from "./jsdoc.js";
 import { locationOf } from "./location.js";
-import { pluralize } from "./naming.js";
+import { pluralize } from "../model/naming.js";
 import type { Places } from "./places.js";
-import { parseBreakingChangeTag } from "../compat/acknowledge.js";
+import { parseBreakingChangeTag } from "./breaking-change-tag.js";
 import { KIND_TAGS, reportUnknownTag } from "./tags.js";
 import { badValue, parseEnumTag, parseKeyValues, parseRuleTag } from "./tag-values.js";
 import type { TypeReader } from "./type-reader.js";

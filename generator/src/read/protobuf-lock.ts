@@ -1,7 +1,7 @@
 /** Reads `definitions/protobuf.lock.json` (absent: nothing numbered yet). */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { DiagnosticBag } from "../check/diagnostic.js";
+import type { DiagnosticBag } from "../model/diagnostic.js";
 import { PROTOBUF_LOCK_FILE, type MessageNumbers, type ProtobufNumbering } from "../model/protobuf.js";
 import { relativeFile } from "./location.js";
 

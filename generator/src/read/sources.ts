@@ -4,7 +4,7 @@
  * `skai-gen/definitions` prelude resolves to.
  */
 import type { Project, SourceFile } from "ts-morph";
-import type { DiagnosticBag } from "../check/diagnostic.js";
+import type { DiagnosticBag } from "../model/diagnostic.js";
 import { locationAt } from "./location.js";
 import type { Places } from "./places.js";
 

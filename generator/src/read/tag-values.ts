@@ -1,9 +1,9 @@
 /** Parsers for tag values; each reports a `bad-tag-value` diagnostic instead of throwing. */
-import type { DiagnosticBag } from "../check/diagnostic.js";
-import { patternProblem } from "../check/patterns.js";
+import type { DiagnosticBag } from "../model/diagnostic.js";
 import type { SourceLocation, ValidationRule } from "../model/types.js";
 import { celProblem } from "./cel.js";
 import type { DocTag } from "./jsdoc.js";
+import { patternProblem } from "./patterns.js";
 
 export function badValue(diags: DiagnosticBag, tag: DocTag, message: string, hint: string): undefined {
   diags.report(tag.valueSource.line === tag.source.line ? tag.valueSource : tag.source, "bad-tag-value", message, hint);

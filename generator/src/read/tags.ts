@@ -3,8 +3,8 @@
  * become `Constraints`. Kind and version tags are read in kind.ts/version.ts;
  * they are listed here too so that "unknown tag" and "did you mean" know them.
  */
-import type { DiagnosticBag } from "../check/diagnostic.js";
-import { parseBreakingChangeTag } from "../compat/acknowledge.js";
+import type { DiagnosticBag } from "../model/diagnostic.js";
+import { parseBreakingChangeTag } from "./breaking-change-tag.js";
 import type { BreakingChangeAck, Constraints } from "../model/types.js";
 import type { DocTag } from "./jsdoc.js";
 import { closest } from "./suggest.js";

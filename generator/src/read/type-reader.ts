@@ -13,12 +13,12 @@ import {
   type TypeAliasDeclaration,
   type TypeNode as TsTypeNode,
 } from "ts-morph";
-import type { DiagnosticBag } from "../check/diagnostic.js";
+import type { DiagnosticBag } from "../model/diagnostic.js";
 import type { Constraints, Field, ObjectType, TypeNode } from "../model/types.js";
 import { readNodeDoc } from "./jsdoc.js";
 import { KUBERNETES_SCALARS, kubernetesFieldFacts } from "./kubernetes-table.js";
 import { locationOf } from "./location.js";
-import { kubernetesPrefix, pascal, userTypeId } from "./naming.js";
+import { kubernetesPrefix, pascal, userTypeId } from "../model/naming.js";
 import { PRELUDE_OBJECTS, PRELUDE_SCALARS, type Place, type Places } from "./places.js";
 import { readConstraintTags } from "./tags.js";
 import { fieldsOfUnion, mergeConstraints, stringLiterals } from "./unions.js";
@@ -343,7 +343,7 @@ export class TypeReader {
     const tagged = opts.parseTags ? readConstraintTags(this.diags, doc.tags, true) : { constraints: {} };
     const shape = Node.isTypeAliasDeclaration(node) ? node.getTypeNode() : node;
     if (Node.isTypeAliasDeclaration(node) && shape && Node.isUnionTypeNode(shape)) {
-      const merged = fieldsOfUnion(this, shape, typeScope, tagged.constraints, this.diags, this.projectRoot);
+      const merged = fieldsOfUnion(shape, (member) => this.fieldsOf(member, typeScope), tagged.constraints, this.diags, this.projectRoot);
       type.fields = merged.fields;
       type.constraints = mergeConstraints(merged.constraints, tagged.constraints);
     } else {

@@ -4,10 +4,9 @@
  * honest by a discriminator field or @exactlyOneOf.
  */
 import { Node, type TypeNode as TsTypeNode, type UnionTypeNode } from "ts-morph";
-import type { DiagnosticBag } from "../check/diagnostic.js";
+import type { DiagnosticBag } from "../model/diagnostic.js";
 import type { Constraints, Field, ValidationRule } from "../model/types.js";
 import { locationOf } from "./location.js";
-import type { Scope, TypeReader } from "./type-reader.js";
 
 /** Later constraints win; rules accumulate. */
 export function mergeConstraints(a: Constraints, b: Constraints): Constraints {
@@ -44,15 +43,15 @@ function literalsOf(n: TsTypeNode, declarationOf: (n: Node) => Node | undefined,
   return undefined;
 }
 
+/** `fieldsOf` reads one member's fields (the type reader, in the union's scope). */
 export function fieldsOfUnion(
-  reader: TypeReader,
   union: UnionTypeNode,
-  scope: Scope,
+  fieldsOf: (member: TsTypeNode) => Field[] | undefined,
   tagged: Constraints,
   diags: DiagnosticBag,
   projectRoot: string,
 ): { fields: Field[]; constraints: Constraints } {
-  const members = union.getTypeNodes().map((m) => ({ node: m, fields: reader.fieldsOf(m, scope) ?? [] }));
+  const members = union.getTypeNodes().map((m) => ({ node: m, fields: fieldsOf(m) ?? [] }));
   const discriminator = findDiscriminator(members.map((m) => m.fields));
   if (!discriminator && !tagged.exactlyOneOf) {
     diags.report(

@@ -1,7 +1,7 @@
 /** Version tags from the doc comment at the top of `<version>/index.ts`. */
 import type { SourceFile } from "ts-morph";
-import type { DiagnosticBag } from "../check/diagnostic.js";
-import { parseBreakingChangeTag } from "../compat/acknowledge.js";
+import type { DiagnosticBag } from "../model/diagnostic.js";
+import { parseBreakingChangeTag } from "./breaking-change-tag.js";
 import type { BreakingChangeAck, SourceLocation } from "../model/types.js";
 import { readFileHeaderDoc } from "./jsdoc.js";
 import { VERSION_TAGS, reportUnknownTag } from "./tags.js";

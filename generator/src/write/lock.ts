@@ -4,7 +4,7 @@
  * later run. Written only when its content changed.
  */
 import { promises as fs } from "node:fs";
-import type { ProtobufLockFile } from "../model/protobuf-step.js";
+import type { ProtobufLockFile } from "../model/protobuf.js";
 
 /** True when the lock on disk already has this content. */
 export async function lockIsCurrent(lock: ProtobufLockFile): Promise<boolean> {

@@ -6,7 +6,7 @@
 import type { ApiModel, Constraints, Field, KindModel, ObjectType, TypeNode, ValidationRule } from "../../model/types.js";
 import { ref, refTarget, refWith, type Gvk, type JsonSchema } from "./json-schema.js";
 import { kindDefinition } from "./naming.js";
-import { unionRules } from "../schema/unions.js";
+import { unionRules } from "../../model/union-rules.js";
 
 const META = "io.k8s.apimachinery.pkg.apis.meta.v1.";
 export const OBJECT_META = `${META}ObjectMeta`;

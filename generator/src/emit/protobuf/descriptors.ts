@@ -7,7 +7,8 @@ import { TsFile } from "../../codegen/ts-file.js";
 import type { GroupModel, VersionModel } from "../../model/types.js";
 import type { EmitContext } from "../emitter.js";
 import { groupVersionDir } from "../naming.js";
-import { protoPackage, type ProtoMessage } from "./messages.js";
+import type { ProtoMessage } from "./message-types.js";
+import { protoPackage } from "./messages.js";
 
 export function emitDescriptors(group: GroupModel, version: VersionModel, messages: ProtoMessage[], ctx: EmitContext): EmittedFile {
   const dir = groupVersionDir(group, version);

@@ -7,33 +7,11 @@
  */
 import type { ApiModel, Field, GroupModel, KindModel, ObjectType, TypeNode, VersionModel } from "../../model/types.js";
 import { numberProtobufFields } from "../../model/protobuf-numbers.js";
-import { DiagnosticBag } from "../../check/diagnostic.js";
-import { reverseGroup } from "../../read/naming.js";
+import { DiagnosticBag } from "../../model/diagnostic.js";
+import { reverseGroup } from "../../model/naming.js";
 import { OBJECT_META_MESSAGES } from "./object-meta.js";
+import type { ProtoField, ProtoMessage } from "./message-types.js";
 import { CORE_V1, META_V1, type UpstreamFields } from "./upstream-numbers.js";
-
-export interface ProtoField {
-  number: number;
-  /** JSON name; empty for an embedded (inline) message. */
-  name: string;
-  /** Descriptor type (see runtime/src/protobuf/descriptor.ts), e.g. `[]msg`, `{}quantity`. */
-  type: string;
-  /** Message full name for `msg`/`inline` types. */
-  ref?: string;
-  /** The .proto type, e.g. `repeated k8s.io.api.core.v1.Container`, `map<string, string>`. */
-  proto: string;
-  description: string;
-}
-
-export interface ProtoMessage {
-  /** Full name, e.g. `io.skai.v1alpha1.NotebookSpec`. */
-  name: string;
-  description: string;
-  fields: ProtoField[];
-  reserved: Array<{ name: string; number: number }>;
-  /** True for messages of this group-version (written into its .proto); upstream ones are imported. */
-  local: boolean;
-}
 
 export const META_PKG = "k8s.io.apimachinery.pkg.apis.meta.v1";
 export const CORE_PKG = "k8s.io.api.core.v1";

@@ -6,7 +6,7 @@
  * (what the reader makes of meta/v1), with Kubernetes' field numbers; a test
  * keeps the two equal (test/protobuf/object-meta.test.ts).
  */
-import type { ProtoField, ProtoMessage } from "./messages.js";
+import type { ProtoField, ProtoMessage } from "./message-types.js";
 import { META_V1 } from "./upstream-numbers.js";
 
 const META_PKG = "k8s.io.apimachinery.pkg.apis.meta.v1";

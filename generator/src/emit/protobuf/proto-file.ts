@@ -5,7 +5,8 @@
  */
 import type { EmittedFile } from "../../codegen/file.js";
 import type { GroupModel, VersionModel } from "../../model/types.js";
-import { protoPackage, type ProtoField, type ProtoMessage } from "./messages.js";
+import type { ProtoField, ProtoMessage } from "./message-types.js";
+import { protoPackage } from "./messages.js";
 
 const IMPORTS: Array<[prefix: string, file: string]> = [
   ["k8s.io.api.core.v1.", "k8s.io/api/core/v1/generated.proto"],

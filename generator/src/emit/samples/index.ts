@@ -10,7 +10,7 @@
  * has no sample and the reason says which field and what to add.
  */
 import type { ApiModel, Constraints, KindModel, ObjectType, TypeNode } from "../../model/types.js";
-import { unionRules } from "../schema/unions.js";
+import { unionRules } from "../../model/union-rules.js";
 import { rulesHold, type RuleInput } from "./rules.js";
 import { matchesPattern, stringCandidates } from "./strings.js";
 

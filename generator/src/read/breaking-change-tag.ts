@@ -3,12 +3,12 @@
  * change that `skai-gen compat` reports. The reader parses the tag on a field,
  * a kind or a version (index.ts); the comparison honours it there and below.
  */
-import type { DiagnosticBag } from "../check/diagnostic.js";
+import { BREAKING_RULE_NAMES, isBreakingRule } from "../model/compat-rules.js";
+import type { DiagnosticBag } from "../model/diagnostic.js";
 import type { BreakingChangeAck } from "../model/types.js";
-import type { DocTag } from "../read/jsdoc.js";
-import { closest } from "../read/suggest.js";
-import { badValue } from "../read/tag-values.js";
-import { BREAKING_RULE_NAMES, isBreakingRule } from "./rules.js";
+import type { DocTag } from "./jsdoc.js";
+import { closest } from "./suggest.js";
+import { badValue } from "./tag-values.js";
 
 const EXAMPLE = "@breakingChange removed-field nothing ever set it (see #123)";
 

@@ -4,17 +4,11 @@
  * for the writer (generate writes it, verify compares it).
  */
 import path from "node:path";
-import { DiagnosticBag, type Diagnostic } from "../check/diagnostic.js";
-import { readProtobufLock } from "../read/protobuf-lock.js";
-import { PROTOBUF_LOCK_FILE, serializeProtobufLock } from "./protobuf.js";
-import { numberProtobufFields } from "./protobuf-numbers.js";
-import type { ApiModel } from "./types.js";
-
-export interface ProtobufLockFile {
-  /** Absolute path of `protobuf.lock.json` in the definitions folder. */
-  path: string;
-  content: string;
-}
+import { DiagnosticBag, type Diagnostic } from "../model/diagnostic.js";
+import { PROTOBUF_LOCK_FILE, serializeProtobufLock, type ProtobufLockFile } from "../model/protobuf.js";
+import { numberProtobufFields } from "../model/protobuf-numbers.js";
+import type { ApiModel } from "../model/types.js";
+import { readProtobufLock } from "./protobuf-lock.js";
 
 export function protobufStep(definitionsDir: string, projectRoot: string, model: ApiModel): { diagnostics: Diagnostic[]; lock: ProtobufLockFile } {
   const diags = new DiagnosticBag(projectRoot);

@@ -2,12 +2,13 @@
  * Builds a kind's Kubernetes structural schema (the CRD OpenAPI v3 subset) from
  * the API model: every named type inlined, no $ref, every node typed except the
  * ones Kubernetes itself leaves untyped (int-or-string). The schemas emitter
- * prints it, the validators emitter compiles it, and the OpenAPI and server
- * emitters reuse it, so all of them agree on one shape.
+ * prints it, the validators emitter compiles it, the OpenAPI and server
+ * emitters reuse it and the CEL checks type rules against it, so all of them
+ * agree on one shape; it lives with the model because every step reads it.
  */
 import type { StructuralSchema } from "@skai-gen/runtime";
-import type { ApiModel, Constraints, Field, KindModel, ObjectType, TypeNode, ValidationRule } from "../../model/types.js";
-import { unionRules } from "./unions.js";
+import type { ApiModel, Constraints, Field, KindModel, ObjectType, TypeNode, ValidationRule } from "./types.js";
+import { unionRules } from "./union-rules.js";
 
 /** Kubernetes' resource.Quantity pattern, as controller-gen and the apiextensions docs spell it. */
 export const QUANTITY_PATTERN =

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { SourceLocation } from "../model/types.js";
+import type { SourceLocation } from "./types.js";
 
 export interface Diagnostic {
   /** Path relative to the project root. */

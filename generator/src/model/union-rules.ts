@@ -3,7 +3,7 @@
  * controller-gen's ExactlyOneOf / AtMostOneOf / AtLeastOneOf markers word them,
  * so the API server enforces them like any other `x-kubernetes-validations` rule.
  */
-import type { Constraints } from "../../model/types.js";
+import type { Constraints } from "./types.js";
 
 export function unionRules(c: Constraints): Array<{ rule: string; message: string }> {
   const out: Array<{ rule: string; message: string }> = [];
