@@ -29,6 +29,24 @@ describe("label selectors", () => {
     assert.throws(() => parseLabelSelector("a=-b"), /values\[0\]\[a\]: Invalid value: "-b": a valid label must be/);
     assert.throws(() => parseLabelSelector("h>x"), /the value must be an integer/);
   });
+  it("reads and reports as kube's parser where hand parsers slip", () => {
+    // `!key` ends its requirement; what follows must be ',' or the end
+    assert.throws(() => parseLabelSelector("!a=b"), { message: "found '=', expected: ',' or 'end of string'" });
+    // the key is checked against a nil field path
+    assert.throws(() => parseLabelSelector("-x"), { message: /^unable to parse requirement: <nil>: Invalid value: "-x": name part must consist of/ });
+    // every bad value is reported, as utilerrors.Aggregate prints several
+    assert.throws(() => parseLabelSelector("a in (-y,-x)"), {
+      message: /^unable to parse requirement: \[values\[0\]\[a\]: Invalid value: "-x": a valid label .*, values\[1\]\[a\]: Invalid value: "-y": a valid label .*\]$/,
+    });
+    // gt/lt compare int64s
+    assert.ok(parseLabelSelector("n<9223372036854775807").matches({ n: "-9223372036854775808" }));
+    assert.throws(() => parseLabelSelector("n<9223372036854775808"), { message: /values\[0\]: Invalid value: "9223372036854775808": for 'Gt', 'Lt' operators, the value must be an integer/ });
+    assert.ok(!parseLabelSelector("n>1").matches({ n: "9223372036854775808" }));
+    assert.deepEqual(parseLabelSelector("b notin (y,x,y),a").requirements, [
+      { key: "a", operator: "exists", values: [] },
+      { key: "b", operator: "notin", values: ["x", "y"] },
+    ]);
+  });
 });
 
 describe("field selectors", () => {
@@ -36,6 +54,16 @@ describe("field selectors", () => {
     const s = parseFieldSelector("metadata.name=a\\,b,status.phase!=Done");
     assert.ok(s.matches((f) => (f === "metadata.name" ? "a,b" : "Running")));
     assert.throws(() => parseFieldSelector("nonsense"), /invalid selector: 'nonsense'; can't understand 'nonsense'/);
+  });
+  it("splits at the first operator and unescapes values with fields.UnescapeValue's texts", () => {
+    assert.deepEqual(parseFieldSelector("b==x\\=y,a!=\\\\").requirements, [
+      { field: "a", operator: "!=", value: "\\" },
+      { field: "b", operator: "=", value: "x=y" },
+    ]);
+    // a field cannot escape an operator: `a\` is the field, `b=c` an invalid value (Go prints the rune's code)
+    assert.throws(() => parseFieldSelector("a\\=b=c"), { message: "invalid field selector: unescaped character in value: 61" });
+    assert.throws(() => parseFieldSelector("a=b\\"), { message: "invalid field selector: invalid escape sequence: \\" });
+    assert.throws(() => parseFieldSelector("a=b\\n"), { message: "invalid field selector: invalid escape sequence: \\n" });
   });
 });
 
