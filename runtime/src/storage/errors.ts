@@ -6,10 +6,10 @@
 import { StorageError } from "./interface.js";
 
 /** `interpretListError` text for an exact list below the compacted revision. */
-export const LIST_EXPIRED_MESSAGE = "The resourceVersion for the provided list is too old.";
+const LIST_EXPIRED_MESSAGE = "The resourceVersion for the provided list is too old.";
 
 /** `handleCompactedErrorForPaging` text for a continue token whose snapshot was compacted. */
-export const INCONSISTENT_CONTINUE_MESSAGE =
+const INCONSISTENT_CONTINUE_MESSAGE =
   "The provided continue parameter is too old to display a consistent list result. " +
   "You can start a new list without the continue parameter, or use the continue token in this response to " +
   "retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - " +

@@ -1,20 +1,14 @@
-/** The storage layer: the interface, the memory and SQLite backends, and the factory. */
+/** The storage layer: the interface, the shared store over the memory, SQLite and etcd backends, and the factory. */
 import { createMemoryStorage } from "./memory.js";
 import { createSqliteStorage } from "./sqlite.js";
 import { DEFAULT_COMPACTION, type KVStore, type StoreOptions } from "./kv-store.js";
 // Types only: etcd3 (and its gRPC stack) loads when a server is given an etcd:// spec, not on every SQLite start.
-import type { EtcdStorage, EtcdStoreOptions, EtcdTLSFiles } from "./etcd/index.js";
+import type { EtcdStoreOptions, EtcdTLSFiles } from "./etcd/index.js";
 
 export * from "./interface.js";
-export * from "./errors.js";
-export { encode, decode, checkPreconditions } from "./codec.js";
-export type { Backend, RawEvent, Row, WriteOp, WriteResult, KeyRange, CommitListener } from "./backend.js";
-export { KVStore, DEFAULT_COMPACTION, type StoreOptions, type CompactionOptions } from "./kv-store.js";
-export { WatchHub, changeToEvent, INITIAL_EVENTS_END_ANNOTATION, type BacklogItem, type BacklogSource } from "./watch-hub.js";
-export { MemoryBackend, createMemoryStorage } from "./memory.js";
-export { SqliteBackend, createSqliteStorage, type SqliteStoreOptions } from "./sqlite.js";
-export type { EtcdStorage, EtcdStoreOptions, EtcdTLSFiles } from "./etcd/index.js";
-export { benchCreates, benchRawSqliteInserts, type BenchResult } from "./bench-helpers.js";
+export { KVStore, type StoreOptions } from "./kv-store.js";
+export { createMemoryStorage } from "./memory.js";
+export { createSqliteStorage } from "./sqlite.js";
 
 /**
  * Opens a storage from a spec: `memory:` or `sqlite:<path>` (parent directories are
@@ -39,7 +33,7 @@ export function createStorage(spec: string, options: StoreOptions = {}): KVStore
 export async function openStorage(
   spec: string,
   options: StoreOptions & { etcd?: EtcdStoreOptions & { tls?: EtcdTLSFiles } } = {},
-): Promise<KVStore | EtcdStorage> {
+): Promise<KVStore> {
   const { etcd, ...rest } = options;
   if (spec.startsWith("etcd://")) {
     const { createEtcdStorage } = await import("./etcd/index.js");

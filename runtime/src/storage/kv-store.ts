@@ -1,9 +1,10 @@
 /**
- * The Storage implementation shared by every backend: Kubernetes semantics
- * (resourceVersion rules, preconditions, guaranteed-update retries, paging with
- * predicates, watch start points) over the small CAS contract of backend.ts.
+ * The Storage implementation shared by every backend (memory, SQLite, etcd): Kubernetes
+ * semantics (resourceVersion rules, preconditions, guaranteed-update retries, paging with
+ * predicates, watch start points, 410 and TooLargeResourceVersion errors) over the CAS
+ * contract of backend.ts, as k8s.io/apiserver's etcd3 store is over etcd.
  */
-import type { Backend, CommitListener, RawEvent } from "./backend.js";
+import { FutureRevision, RevisionCompacted, type Backend, type Row } from "./backend.js";
 import { checkPreconditions, decode, encode } from "./codec.js";
 import { keyExists, keyNotFound, listExpired, tooLargeResourceVersion, watchExpired } from "./errors.js";
 import {
@@ -17,7 +18,7 @@ import {
   type WatchOptions,
   type Watcher,
 } from "./interface.js";
-import { WatchHub, type BacklogItem, type HubWatchParams } from "./watch-hub.js";
+import type { BacklogItem, BacklogSource, HubWatchParams, WatchHub } from "./watch-hub.js";
 
 export interface StoreOptions {
   /** How long a not-older-than read waits for a future revision before TooLargeResourceVersion (ms). */
@@ -40,81 +41,94 @@ export interface CompactionOptions {
   retainRevisions: number;
 }
 
-/** Rows fetched per backend call when replaying or paging internally. */
+/** Rows fetched per backend call when paging internally or sending initial state. */
 const BATCH = 500;
 
 export class KVStore implements Storage {
-  readonly hub: WatchHub;
-  private readonly backend: Backend;
+  /** Present only where the backend answers it without I/O (see Backend.revisionOf). */
+  readonly revisionOf?: (key: string) => Promise<number | undefined>;
   private readonly waitMs: number;
   private compactTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
-  constructor(makeBackend: (onCommit: CommitListener) => Backend, opts: StoreOptions = {}) {
-    // The backend publishes synchronously after each commit, so a watch registered
-    // in the same tick as it reads history can never miss or repeat an event.
-    let hub: WatchHub | undefined;
-    this.backend = makeBackend((events: RawEvent[]) => hub!.publish(events));
-    hub = new WatchHub(this.backend.currentRevision(), opts.watchBufferSize);
-    this.hub = hub;
+  constructor(
+    private readonly backend: Backend,
+    opts: StoreOptions = {},
+  ) {
     this.waitMs = opts.waitForRevisionMs ?? 3000;
+    if (backend.revisionOf) {
+      const peek = backend.revisionOf.bind(backend);
+      this.revisionOf = async (key) => {
+        this.checkOpen(key);
+        return peek(key);
+      };
+    }
     if (opts.compaction) this.startCompaction(opts.compaction);
+  }
+
+  /** The backend's watch fan-out (tests read `hub.watcherCount`). */
+  get hub(): WatchHub {
+    return this.backend.hub;
   }
 
   async create(key: string, obj: KubeObject): Promise<KubeObject> {
     this.checkOpen(key);
     const value = encode(obj);
     const res = await this.backend.write({ key, value, expect: 0 });
-    if (!res.ok) throw keyExists(key, res.current);
+    if (!res.ok) throw keyExists(key, res.current?.revision ?? res.revision);
     return decode(value, res.revision);
-  }
-
-  async revisionOf(key: string): Promise<number | undefined> {
-    this.checkOpen(key);
-    return this.backend.get(key)?.revision;
   }
 
   async get(key: string, opts?: { revision?: number }): Promise<KubeObject> {
     this.checkOpen(key);
     // A get's resourceVersion means "not older than": wait briefly for it, then 504-style error.
-    if (opts?.revision && opts.revision > this.backend.currentRevision()) await this.waitFor(key, opts.revision);
-    const row = this.backend.get(key);
-    if (!row) throw keyNotFound(key, this.backend.currentRevision());
+    if (opts?.revision) await this.waitFor(key, opts.revision);
+    const { row, revision } = await this.backend.get(key);
+    if (!row) throw keyNotFound(key, revision);
     return decode(row.value, row.revision);
   }
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
     this.checkOpen(prefix);
     const paging = opts.continueAfter !== undefined;
-    let rev = this.backend.currentRevision();
+    // A 410 on a continued list names the continue key, so the registry can hand out a fresh token.
+    const expiredKey = paging ? opts.continueAfter! : prefix;
+    let rev: number | undefined; // undefined: the latest, as the first read sees it
     if (opts.revision && opts.revision > 0) {
       if (opts.exact || paging) {
         const compacted = this.backend.compactedRevision();
-        if (opts.revision < compacted) throw listExpired(paging ? opts.continueAfter! : prefix, compacted, paging);
-        if (opts.revision > rev) throw tooLargeResourceVersion(prefix, opts.revision, rev);
+        if (opts.revision < compacted) throw listExpired(expiredKey, compacted, paging);
         rev = opts.revision;
-      } else {
-        if (opts.revision > rev) await this.waitFor(prefix, opts.revision);
-        rev = this.backend.currentRevision();
-      }
+      } else await this.waitFor(prefix, opts.revision);
     }
+    try {
+      return await this.listAt(prefix, rev, opts);
+    } catch (err) {
+      if (err instanceof RevisionCompacted) throw listExpired(expiredKey, err.compacted, paging);
+      if (err instanceof FutureRevision) throw tooLargeResourceVersion(prefix, rev!, err.current);
+      throw err;
+    }
+  }
+
+  private async listAt(prefix: string, rev: number | undefined, opts: ListOptions): Promise<ListResult> {
     const pred = opts.predicate;
     if (opts.recursive === false) {
-      const row = this.backend.get(prefix, rev);
+      const { row, revision } = await this.backend.get(prefix, rev);
       const obj = row && decode(row.value, row.revision);
-      return { items: obj && (!pred || pred(obj)) ? [obj] : [], revision: rev };
+      return { items: obj && (!pred || pred(obj)) ? [obj] : [], revision };
     }
     const dir = prefix.endsWith("/") ? prefix : prefix + "/";
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
     const items: KubeObject[] = [];
     let after = opts.continueAfter;
     let more = false;
-    // Scan in batches until the page is full; one extra row tells whether more follow.
+    // Scan in batches at one revision (the first read's) until the page is full; one extra row tells whether more follow.
     outer: for (;;) {
       const want = limit ? limit - items.length + 1 : BATCH;
       const batch = pred ? Math.max(want, BATCH) : want;
-      const rows = this.backend.range(dir, rev, after, batch);
-      for (const row of rows) {
+      const page = await this.backend.range(dir, rev, after, batch);
+      rev = page.revision;
+      for (const row of page.rows) {
         if (limit && items.length >= limit) {
           more = true;
           break outer;
@@ -123,12 +137,12 @@ export class KVStore implements Storage {
         const obj = decode(row.value, row.revision);
         if (!pred || pred(obj)) items.push(obj);
       }
-      if (rows.length < batch) break;
+      if (page.rows.length < batch) break;
     }
-    const result: ListResult = { items, revision: rev };
+    const result: ListResult = { items, revision: rev! };
     if (more) {
       result.continueKey = after;
-      if (!pred) result.remainingItemCount = this.backend.countRange(dir, rev, after);
+      if (!pred) result.remainingItemCount = await this.backend.count(dir, rev, after);
     }
     return result;
   }
@@ -139,9 +153,9 @@ export class KVStore implements Storage {
     opts: { preconditions?: Preconditions; ignoreNotFound?: boolean } = {},
   ): Promise<KubeObject> {
     this.checkOpen(key);
+    let { row, revision } = await this.backend.get(key);
     for (;;) {
-      const row = this.backend.get(key);
-      if (!row && !opts.ignoreNotFound) throw keyNotFound(key, this.backend.currentRevision());
+      if (!row && !opts.ignoreNotFound) throw keyNotFound(key, revision);
       const current: KubeObject = row ? decode(row.value, row.revision) : { metadata: {} };
       checkPreconditions(key, opts.preconditions, current);
       const value = encode(await tryUpdate(current));
@@ -149,7 +163,8 @@ export class KVStore implements Storage {
       if (row && value === row.value) return decode(row.value, row.revision);
       const res = await this.backend.write({ key, value, expect: row?.revision ?? 0 });
       if (res.ok) return decode(value, res.revision);
-      // Someone wrote in between: re-read and call tryUpdate again on the fresh object.
+      // Someone wrote in between: call tryUpdate again on the fresh state the failed write returned.
+      ({ current: row, revision } = res);
     }
   }
 
@@ -158,15 +173,16 @@ export class KVStore implements Storage {
     opts: { preconditions?: Preconditions; validateDeletion?: (current: KubeObject) => void | Promise<void> } = {},
   ): Promise<KubeObject> {
     this.checkOpen(key);
+    let { row, revision } = await this.backend.get(key);
     for (;;) {
-      const row = this.backend.get(key);
-      if (!row) throw keyNotFound(key, this.backend.currentRevision());
+      if (!row) throw keyNotFound(key, revision);
       const current = decode(row.value, row.revision);
       checkPreconditions(key, opts.preconditions, current);
       if (opts.validateDeletion) await opts.validateDeletion(current);
       const res = await this.backend.write({ key, value: null, expect: row.revision });
       // The last state, stamped with the deletion's revision (as etcd3's conditionalDelete returns).
       if (res.ok) return decode(row.value, res.revision);
+      ({ current: row, revision } = res);
     }
   }
 
@@ -174,7 +190,8 @@ export class KVStore implements Storage {
     this.checkOpen(key);
     const recursive = opts.recursive;
     const k = recursive && !key.endsWith("/") ? key + "/" : key;
-    const current = this.backend.currentRevision();
+    const hub = this.backend.hub;
+    const current = hub.revision;
     const params: HubWatchParams = {
       key: k,
       recursive,
@@ -191,7 +208,7 @@ export class KVStore implements Storage {
       else params.backlog = this.replayBacklog(key, k, recursive, opts.revision, current);
     }
     // Registered in the same tick as `current` was read: live events are exactly those after it.
-    return this.hub.watch(params);
+    return hub.watch(params);
   }
 
   /** Synthetic ADDED for the state at the start revision, then (for watch-list) the end bookmark. */
@@ -201,8 +218,7 @@ export class KVStore implements Storage {
     recursive: boolean,
     opts: WatchOptions,
     params: HubWatchParams,
-  ): () => Promise<BacklogItem[]> {
-    let at = params.liveAfter;
+  ): BacklogSource {
     let after: string | undefined;
     let started = false;
     let finished = false;
@@ -210,18 +226,27 @@ export class KVStore implements Storage {
       if (finished || this.closed) return [];
       if (!started) {
         started = true;
-        // Not older than the requested revision: wait for it, then snapshot the newest state.
-        if (opts.revision > at) {
+        if (opts.revision > params.liveAfter) {
+          // Not older than the requested revision: once the store has reached it (on etcd, writes
+          // outside this store's root may take it past the feed), a snapshot at it is consistent.
           await this.waitFor(key, opts.revision);
-          at = params.liveAfter = this.backend.currentRevision();
+          params.liveAfter = Math.max(this.backend.hub.revision, opts.revision);
         }
         if (this.closed) return [];
       }
+      const at = params.liveAfter;
       const compacted = this.backend.compactedRevision();
       if (at < compacted) throw watchExpired(key, at, compacted);
-      const rows = recursive
-        ? this.backend.range(k, at, after, BATCH)
-        : [this.backend.get(k, at)].filter((r) => r !== undefined);
+      let rows: Row[];
+      try {
+        if (recursive) rows = (await this.backend.range(k, at, after, BATCH)).rows;
+        else {
+          const { row } = await this.backend.get(k, at);
+          rows = row ? [row] : [];
+        }
+      } catch (err) {
+        throw err instanceof RevisionCompacted ? watchExpired(key, at, err.compacted) : err;
+      }
       const items: BacklogItem[] = rows.map((r) => ({ kind: "initial", key: r.key, value: r.value, revision: r.revision }));
       if (rows.length > 0) after = rows[rows.length - 1]!.key;
       if (!recursive || rows.length < BATCH) {
@@ -232,22 +257,16 @@ export class KVStore implements Storage {
     };
   }
 
-  /** History after `from` up to `upto` (the revision live delivery starts after), in batches. */
-  private replayBacklog(
-    key: string,
-    k: string,
-    recursive: boolean,
-    from: number,
-    upto: number,
-  ): () => BacklogItem[] {
-    let after = from;
-    return () => {
+  /** History after `from` up to `upto` (the revision live delivery starts after). */
+  private replayBacklog(key: string, k: string, recursive: boolean, from: number, upto: number): BacklogSource {
+    const changes = this.backend.history({ key: k, recursive }, from, upto);
+    return async () => {
       if (this.closed) return [];
-      const compacted = this.backend.compactedRevision();
-      if (after < compacted) throw watchExpired(key, from, compacted);
-      const events = this.backend.history({ key: k, recursive }, after, upto, BATCH);
-      if (events.length > 0) after = events[events.length - 1]!.revision;
-      return events.map((event) => ({ kind: "change", event }));
+      try {
+        return (await changes()).map((event) => ({ kind: "change", event }));
+      } catch (err) {
+        throw err instanceof RevisionCompacted ? watchExpired(key, from, err.compacted) : err;
+      }
     };
   }
 
@@ -257,8 +276,7 @@ export class KVStore implements Storage {
 
   async compact(revision: number): Promise<void> {
     this.checkOpen("");
-    const target = Math.min(revision, this.backend.currentRevision());
-    if (target > this.backend.compactedRevision()) this.backend.compact(target);
+    await this.compactTo(Math.min(revision, await this.backend.currentRevision()));
   }
 
   async compactedRevision(): Promise<number> {
@@ -268,15 +286,23 @@ export class KVStore implements Storage {
   async count(prefix: string): Promise<number> {
     this.checkOpen(prefix);
     const dir = prefix.endsWith("/") ? prefix : prefix + "/";
-    return this.backend.countRange(dir, this.backend.currentRevision(), undefined);
+    return this.backend.count(dir, undefined, undefined);
   }
 
-  /** Compacts every `compactionIntervalMs`, keeping the last `retainRevisions` revisions readable. */
+  /**
+   * Compacts every `compactionIntervalMs` keeping the last `retainRevisions` revisions readable,
+   * like kube-apiserver's compactor. Every etcd replica may run it: an already-compacted revision is done.
+   */
   startCompaction(opts: CompactionOptions): void {
     this.stopCompaction();
+    let running = false;
     this.compactTimer = setInterval(() => {
-      const target = this.backend.currentRevision() - opts.retainRevisions;
-      if (target > this.backend.compactedRevision()) this.backend.compact(target);
+      // One compaction at a time; a slow backend must not pile up ticks.
+      if (running || this.closed) return;
+      running = true;
+      void (async () => this.compactTo((await this.backend.currentRevision()) - opts.retainRevisions))()
+        .catch(() => undefined)
+        .finally(() => (running = false));
     }, opts.compactionIntervalMs);
     this.compactTimer.unref();
   }
@@ -290,14 +316,18 @@ export class KVStore implements Storage {
     if (this.closed) return;
     this.closed = true;
     this.stopCompaction();
-    this.hub.stop();
-    this.backend.close();
+    await this.backend.close();
   }
 
+  private async compactTo(target: number): Promise<void> {
+    if (target > this.backend.compactedRevision()) await this.backend.compact(target);
+  }
+
+  /** Not older than `revision`: waits briefly for the store to reach it, else TooLargeResourceVersion. */
   private async waitFor(key: string, revision: number): Promise<void> {
-    if (!(await this.hub.waitForRevision(revision, this.waitMs))) {
-      throw tooLargeResourceVersion(key, revision, this.backend.currentRevision());
-    }
+    if (revision <= this.backend.hub.revision) return;
+    const reached = await this.backend.waitForRevision(revision, this.waitMs);
+    if (reached < revision) throw tooLargeResourceVersion(key, revision, reached);
   }
 
   private checkOpen(key: string): void {

@@ -3,8 +3,9 @@
  * array, so list can read a consistent snapshot at any uncompacted revision and
  * watch can replay history. Everything is synchronous; nothing survives a restart.
  */
-import type { Backend, CommitListener, KeyRange, RawEvent, Row, WriteOp, WriteResult } from "./backend.js";
+import { localHistory, readableRevision, type Backend, type ChangeSource, type KeyRange, type RawEvent, type Row, type WriteOp, type WriteResult } from "./backend.js";
 import { KVStore, type StoreOptions } from "./kv-store.js";
+import { WatchHub } from "./watch-hub.js";
 
 interface Version {
   revision: number;
@@ -12,7 +13,7 @@ interface Version {
   value: string | null;
 }
 
-export class MemoryBackend implements Backend {
+class MemoryBackend implements Backend {
   /** etcd starts at revision 1; so do we, so an empty list never reports resourceVersion "0". */
   private rev = 1;
   private compacted = 0;
@@ -21,8 +22,11 @@ export class MemoryBackend implements Backend {
   private sorted: string[] = [];
   /** Every change after the compacted revision, in revision order (for watch replay). */
   private log: RawEvent[] = [];
+  readonly hub: WatchHub;
 
-  constructor(private readonly onCommit: CommitListener) {}
+  constructor(watchBufferSize?: number) {
+    this.hub = new WatchHub(this.rev, watchBufferSize);
+  }
 
   currentRevision(): number {
     return this.rev;
@@ -32,36 +36,49 @@ export class MemoryBackend implements Backend {
     return this.compacted;
   }
 
-  get(key: string, revision?: number): Row | undefined {
-    const chain = this.versions.get(key);
-    if (!chain) return undefined;
-    const v = revision === undefined ? chain[chain.length - 1] : versionAt(chain, revision);
-    return v && v.value !== null ? { key, revision: v.revision, value: v.value } : undefined;
+  get(key: string, revision?: number): { row: Row | undefined; revision: number } {
+    const at = readableRevision(revision, this.rev, this.compacted);
+    return { row: this.rowAt(key, revision), revision: at };
   }
 
-  range(prefix: string, revision: number, after: string | undefined, limit: number): Row[] {
+  revisionOf(key: string): number | undefined {
+    return this.rowAt(key, undefined)?.revision;
+  }
+
+  range(prefix: string, revision: number | undefined, after: string | undefined, limit: number): { rows: Row[]; revision: number } {
+    const at = readableRevision(revision, this.rev, this.compacted);
     const rows: Row[] = [];
     for (let i = this.startIndex(prefix, after); i < this.sorted.length && rows.length < limit; i++) {
       const key = this.sorted[i]!;
       if (!key.startsWith(prefix)) break;
-      const row = this.get(key, revision);
+      const row = this.rowAt(key, at);
       if (row) rows.push(row);
     }
-    return rows;
+    return { rows, revision: at };
   }
 
-  countRange(prefix: string, revision: number, after: string | undefined): number {
+  count(prefix: string, revision: number | undefined, after: string | undefined): number {
+    const at = readableRevision(revision, this.rev, this.compacted);
     let n = 0;
     for (let i = this.startIndex(prefix, after); i < this.sorted.length; i++) {
       const key = this.sorted[i]!;
       if (!key.startsWith(prefix)) break;
-      const v = versionAt(this.versions.get(key)!, revision);
+      const v = versionAt(this.versions.get(key)!, at);
       if (v && v.value !== null) n++;
     }
     return n;
   }
 
-  history(range: KeyRange, afterRev: number, uptoRev: number, limit: number): RawEvent[] {
+  history(range: KeyRange, from: number, upto: number): ChangeSource {
+    return localHistory((afterRev, uptoRev, limit) => this.changes(range, afterRev, uptoRev, limit), () => this.compacted, from, upto);
+  }
+
+  async waitForRevision(revision: number, timeoutMs: number): Promise<number> {
+    await this.hub.waitForRevision(revision, timeoutMs);
+    return this.rev;
+  }
+
+  private changes(range: KeyRange, afterRev: number, uptoRev: number, limit: number): RawEvent[] {
     const out: RawEvent[] = [];
     // The log is sorted by revision: binary-search the first entry after afterRev.
     let lo = 0;
@@ -85,7 +102,8 @@ export class MemoryBackend implements Backend {
     const live = last && last.value !== null ? last : undefined;
     const liveRev = live?.revision ?? 0;
     if (liveRev !== op.expect || (op.value === null && !live)) {
-      return Promise.resolve({ ok: false, current: liveRev });
+      const current = live ? { key: op.key, revision: liveRev, value: live.value! } : undefined;
+      return Promise.resolve({ ok: false, current, revision: this.rev });
     }
     const revision = ++this.rev;
     const ev: RawEvent = {
@@ -102,7 +120,7 @@ export class MemoryBackend implements Backend {
     }
     chain.push({ revision, value: op.value });
     this.log.push(ev);
-    this.onCommit([ev]);
+    this.hub.publish([ev]);
     return Promise.resolve({ ok: true, revision });
   }
 
@@ -130,9 +148,17 @@ export class MemoryBackend implements Backend {
   }
 
   close(): void {
+    this.hub.stop();
     this.versions.clear();
     this.sorted = [];
     this.log = [];
+  }
+
+  private rowAt(key: string, revision: number | undefined): Row | undefined {
+    const chain = this.versions.get(key);
+    if (!chain) return undefined;
+    const v = revision === undefined ? chain[chain.length - 1] : versionAt(chain, revision);
+    return v && v.value !== null ? { key, revision: v.revision, value: v.value } : undefined;
   }
 
   /** Index of the first key >= prefix and > after. */
@@ -168,5 +194,5 @@ function lowerBound(arr: string[], x: string): number {
 }
 
 export function createMemoryStorage(opts: StoreOptions = {}): KVStore {
-  return new KVStore((onCommit) => new MemoryBackend(onCommit), opts);
+  return new KVStore(new MemoryBackend(opts.watchBufferSize), opts);
 }

@@ -11,9 +11,10 @@
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import type { Backend, CommitListener, KeyRange, RawEvent, Row, WriteOp, WriteResult } from "./backend.js";
+import { localHistory, readableRevision, type Backend, type ChangeSource, type KeyRange, type RawEvent, type Row, type WriteOp, type WriteResult } from "./backend.js";
 import { prefixEnd } from "./codec.js";
 import { KVStore, type StoreOptions } from "./kv-store.js";
+import { WatchHub } from "./watch-hub.js";
 
 /** kine's bookkeeping row: its prev_revision holds the compacted revision. Real keys start with "/". */
 const COMPACT_KEY = "compact_rev_key";
@@ -53,13 +54,11 @@ export class SqliteBackend implements Backend {
   private scheduled = false;
   private readonly stmt;
   private readonly applyBatch: (ops: WriteOp[], events: RawEvent[]) => WriteResult[];
+  readonly hub: WatchHub;
 
   private readonly path: string;
 
-  constructor(
-    path: string,
-    private readonly onCommit: CommitListener,
-  ) {
+  constructor(path: string, watchBufferSize?: number) {
     if (path !== ":memory:" && path !== "") mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.path = resolve(path);
@@ -121,6 +120,7 @@ export class SqliteBackend implements Backend {
     };
     this.rev = this.stmt.seq.get()?.seq ?? 0;
     this.compacted = this.stmt.compactedRev.get(COMPACT_KEY)?.prev_revision ?? 0;
+    this.hub = new WatchHub(this.rev, watchBufferSize);
     this.applyBatch = db.transaction((ops: WriteOp[], events: RawEvent[]) => ops.map((op) => this.apply(op, events)));
   }
 
@@ -132,22 +132,40 @@ export class SqliteBackend implements Backend {
     return this.compacted;
   }
 
-  get(key: string, revision?: number): Row | undefined {
+  get(key: string, revision?: number): { row: Row | undefined; revision: number } {
+    const at = readableRevision(revision, this.rev, this.compacted);
     const r = revision === undefined ? this.stmt.latest.get(key) : this.stmt.at.get(key, revision);
-    return r && !r.deleted ? { key, revision: r.id, value: r.value } : undefined;
+    return { row: r && !r.deleted ? { key, revision: r.id, value: r.value } : undefined, revision: at };
   }
 
-  range(prefix: string, revision: number, after: string | undefined, limit: number): Row[] {
-    return this.stmt.range
-      .all({ lo: prefix, hi: prefixEnd(prefix), after: after ?? "", rev: revision, limit })
+  revisionOf(key: string): number | undefined {
+    const r = this.stmt.latest.get(key);
+    return r && !r.deleted ? r.id : undefined;
+  }
+
+  range(prefix: string, revision: number | undefined, after: string | undefined, limit: number): { rows: Row[]; revision: number } {
+    const at = readableRevision(revision, this.rev, this.compacted);
+    const rows = this.stmt.range
+      .all({ lo: prefix, hi: prefixEnd(prefix), after: after ?? "", rev: at, limit })
       .map((r) => ({ key: r.name, revision: r.id, value: r.value }));
+    return { rows, revision: at };
   }
 
-  countRange(prefix: string, revision: number, after: string | undefined): number {
-    return this.stmt.count.get({ lo: prefix, hi: prefixEnd(prefix), after: after ?? "", rev: revision })!.n;
+  count(prefix: string, revision: number | undefined, after: string | undefined): number {
+    const rev = readableRevision(revision, this.rev, this.compacted);
+    return this.stmt.count.get({ lo: prefix, hi: prefixEnd(prefix), after: after ?? "", rev })!.n;
   }
 
-  history(range: KeyRange, afterRev: number, uptoRev: number, limit: number): RawEvent[] {
+  history(range: KeyRange, from: number, upto: number): ChangeSource {
+    return localHistory((afterRev, uptoRev, limit) => this.changes(range, afterRev, uptoRev, limit), () => this.compacted, from, upto);
+  }
+
+  async waitForRevision(revision: number, timeoutMs: number): Promise<number> {
+    await this.hub.waitForRevision(revision, timeoutMs);
+    return this.rev;
+  }
+
+  private changes(range: KeyRange, afterRev: number, uptoRev: number, limit: number): RawEvent[] {
     const lo = range.key;
     const hi = range.recursive ? prefixEnd(range.key) : range.key + "\0";
     return this.stmt.history.all({ after: afterRev, upto: uptoRev, lo, hi, limit }).map((r) => {
@@ -191,7 +209,7 @@ export class SqliteBackend implements Backend {
       return;
     }
     if (events.length > 0) this.rev = events[events.length - 1]!.revision;
-    this.onCommit(events);
+    this.hub.publish(events);
     for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
   }
 
@@ -200,7 +218,9 @@ export class SqliteBackend implements Backend {
     const cur = this.stmt.latest.get(op.key);
     const live = cur && !cur.deleted ? cur : undefined;
     const liveRev = live?.id ?? 0;
-    if (liveRev !== op.expect || (op.value === null && !live)) return { ok: false, current: liveRev };
+    if (liveRev !== op.expect || (op.value === null && !live)) {
+      return { ok: false, current: live && { key: op.key, revision: liveRev, value: live.value }, revision: events.at(-1)?.revision ?? this.rev };
+    }
     let ev: RawEvent;
     if (op.value === null) {
       // kine-style tombstone: keeps the last value so DELETED events need no join.
@@ -224,6 +244,7 @@ export class SqliteBackend implements Backend {
   }
 
   close(): void {
+    this.hub.stop();
     // Commit what is queued so no acknowledged-to-be write is silently dropped.
     this.flush();
     openBackends.delete(this.path);
@@ -248,9 +269,7 @@ export function openSqliteBackend(path: string): SqliteBackend | undefined {
   return openBackends.get(resolve(path));
 }
 
-export interface SqliteStoreOptions extends StoreOptions {}
-
 /** Opens (creating parent directories) a SQLite-backed Storage at `path`. */
-export function createSqliteStorage(path: string, opts: SqliteStoreOptions = {}): KVStore {
-  return new KVStore((onCommit) => new SqliteBackend(path, onCommit), opts);
+export function createSqliteStorage(path: string, opts: StoreOptions = {}): KVStore {
+  return new KVStore(new SqliteBackend(path, opts.watchBufferSize), opts);
 }

@@ -67,11 +67,24 @@ export class WatchHub {
       for (const w of this.watchers) if (w.matches(ev.key)) w.pushLive(ev);
     }
     this.revision = events[events.length - 1]!.revision;
-    if (this.waiters.length > 0) {
-      const ready = this.waiters.filter((w) => w.revision <= this.revision);
-      this.waiters = this.waiters.filter((w) => w.revision > this.revision);
-      for (const w of ready) w.resolve(true);
-    }
+    this.wakeWaiters();
+  }
+
+  /**
+   * The feed resumed at `revision` after a gap (etcd's watch could not resume): ends every
+   * watcher, whose clients re-watch from the last revision they saw, and goes on from there.
+   */
+  restart(revision: number): void {
+    for (const w of [...this.watchers]) w.stop();
+    this.revision = revision;
+    this.wakeWaiters();
+  }
+
+  private wakeWaiters(): void {
+    if (this.waiters.length === 0) return;
+    const ready = this.waiters.filter((w) => w.revision <= this.revision);
+    this.waiters = this.waiters.filter((w) => w.revision > this.revision);
+    for (const w of ready) w.resolve(true);
   }
 
   watch(params: HubWatchParams): Watcher {
@@ -271,7 +284,7 @@ function bookmark(revision: number, initialEventsEnd = false): WatchEvent {
  * with a predicate, a MODIFIED that starts matching becomes ADDED and one that stops
  * matching becomes DELETED; DELETED objects carry the deletion's revision.
  */
-export function changeToEvent(e: RawEvent, predicate?: Predicate): WatchEvent | null {
+function changeToEvent(e: RawEvent, predicate?: Predicate): WatchEvent | null {
   if (e.value === null) {
     const object = decode(e.prevValue!, e.revision);
     if (predicate && !predicate(object)) return null;

@@ -1,5 +1,4 @@
 /** etcd client failures -> StorageError, so the handlers answer with Kubernetes' Status. */
-import { listExpired, watchExpired } from "../errors.js";
 import { StorageError } from "../interface.js";
 
 /** etcd's text when a read or watch asks for a compacted revision. */
@@ -20,5 +19,3 @@ export function unreachable(key: string, err: unknown): StorageError {
   if (err instanceof StorageError) return err;
   return new StorageError("Unreachable", key, `etcd unreachable: ${(err as Error)?.message ?? String(err)}`);
 }
-
-export { listExpired, watchExpired };

@@ -6,9 +6,8 @@
  * is guaranteed to arrive and mark the end of the replay.
  */
 import type { Etcd3, IKeyValue, IWatchResponse, Watcher as EtcdWatcher } from "etcd3";
-import type { RawEvent } from "../backend.js";
-import type { BacklogItem, BacklogSource } from "../watch-hub.js";
-import { isCompacted, unreachable, watchExpired } from "./errors.js";
+import { RevisionCompacted, type ChangeSource, type KeyRange, type RawEvent } from "../backend.js";
+import { isCompacted, unreachable } from "./errors.js";
 import type { KeyMapper } from "./keys.js";
 
 /** Converts an etcd watch response's events to the hub's RawEvents (storage keys). */
@@ -27,12 +26,11 @@ export function toRawEvents(res: IWatchResponse, keys: KeyMapper): RawEvent[] {
   });
 }
 
-export interface HistoryParams {
+interface HistoryParams {
   client: Etcd3;
   keys: KeyMapper;
-  /** Storage key (or prefix) the watcher wants, and whether it is a prefix. */
-  key: string;
-  recursive: boolean;
+  /** Storage key (or prefix) the watcher wants. */
+  range: KeyRange;
   from: number;
   upto: number;
   /**
@@ -46,9 +44,10 @@ export interface HistoryParams {
 
 const BATCH = 500;
 
-export function etcdHistory(p: HistoryParams): BacklogSource {
+export function etcdHistory(p: HistoryParams): ChangeSource {
+  const { key, recursive } = p.range;
   let watcher: EtcdWatcher | undefined;
-  let buffered: BacklogItem[] = [];
+  let buffered: RawEvent[] = [];
   let done = false;
   let failure: unknown;
   let wake: (() => void) | undefined;
@@ -64,7 +63,7 @@ export function etcdHistory(p: HistoryParams): BacklogSource {
     if (idle) clearTimeout(idle);
     idle = setTimeout(finish, p.idleEndMs);
   };
-  const matches = (k: string) => (p.recursive ? k.startsWith(p.key) : k === p.key);
+  const matches = (k: string) => (recursive ? k.startsWith(key) : k === key);
   const start = async () => {
     watcher = await p.client
       .watch()
@@ -77,7 +76,7 @@ export function etcdHistory(p: HistoryParams): BacklogSource {
       if (done) return;
       for (const ev of toRawEvents(res, p.keys)) {
         if (ev.revision > p.upto) return finish();
-        if (matches(ev.key)) buffered.push({ kind: "change", event: ev });
+        if (matches(ev.key)) buffered.push(ev);
         if (ev.revision === p.upto) return finish();
       }
       armIdle();
@@ -85,36 +84,35 @@ export function etcdHistory(p: HistoryParams): BacklogSource {
     });
     watcher.on("error", (err) => {
       if (!isCompacted(err)) {
-        failure = unreachable(p.key, err);
+        failure = unreachable(key, err);
         return finish();
       }
       // Compacted by another replica: learn the revision so the 410 text names it.
       void p.learnCompacted(p.from).then((c) => {
-        failure = watchExpired(p.key, p.from, c);
+        failure = new RevisionCompacted(c);
         finish();
       });
     });
   };
   let started: Promise<void> | undefined;
-  /** Last revision handed out: like kv-store's replay, a compaction past it ends the replay with Expired. */
+  /** Last revision handed out: as for the local backends' history, a compaction past it ends the replay. */
   let after = p.from;
   return async () => {
     if (after < p.compacted()) {
       finish();
-      throw watchExpired(p.key, p.from, p.compacted());
+      throw new RevisionCompacted(p.compacted());
     }
     if (!started) started = start().catch((err) => {
-      failure = unreachable(p.key, err);
+      failure = unreachable(key, err);
       finish();
     });
     await started;
     while (buffered.length === 0 && !done) await new Promise<void>((r) => (wake = r));
     wake = undefined;
     if (buffered.length > 0) {
-      // Batches like kv-store's replay, so a compaction between pulls is noticed.
+      // In batches, so a compaction between pulls is noticed.
       const out = buffered.splice(0, BATCH);
-      const last = out[out.length - 1]!;
-      if (last.kind === "change") after = last.event.revision;
+      after = out[out.length - 1]!.revision;
       return out;
     }
     if (failure) throw failure;

@@ -1,9 +1,11 @@
 /** The etcd backend: `etcd://host:port[,host:port...]` specs. */
 import { readFileSync } from "node:fs";
-import { EtcdStorage, type EtcdStoreOptions } from "./store.js";
+import { KVStore, type StoreOptions } from "../kv-store.js";
+import { EtcdBackend, type EtcdBackendOptions } from "./backend.js";
 
-export { EtcdStorage, DEFAULT_ETCD_PREFIX, type EtcdStoreOptions } from "./store.js";
 export { KeyMapper } from "./keys.js";
+
+export type EtcdStoreOptions = StoreOptions & Pick<EtcdBackendOptions, "prefix" | "requestTimeoutMs">;
 
 export interface EtcdTLSFiles {
   caFile?: string;
@@ -19,8 +21,9 @@ export function parseEtcdSpec(spec: string, tls: boolean): string[] {
   return hosts.map((h) => (/^https?:\/\//.test(h) ? h : `${tls ? "https" : "http"}://${h}`));
 }
 
-export async function createEtcdStorage(spec: string, opts: EtcdStoreOptions & { tls?: EtcdTLSFiles } = {}): Promise<EtcdStorage> {
-  const { tls, ...rest } = opts;
+/** The shared store over an etcd backend, connected. */
+export async function createEtcdStorage(spec: string, opts: EtcdStoreOptions & { tls?: EtcdTLSFiles } = {}): Promise<KVStore> {
+  const { tls, prefix, requestTimeoutMs, ...storeOptions } = opts;
   const credentials = tls?.caFile
     ? {
         rootCertificate: readFileSync(tls.caFile),
@@ -28,5 +31,11 @@ export async function createEtcdStorage(spec: string, opts: EtcdStoreOptions & {
         ...(tls.keyFile ? { privateKey: readFileSync(tls.keyFile) } : {}),
       }
     : undefined;
-  return EtcdStorage.open(parseEtcdSpec(spec, !!credentials), { ...rest, credentials });
+  const backend = await EtcdBackend.open(parseEtcdSpec(spec, !!credentials), {
+    prefix,
+    requestTimeoutMs,
+    credentials,
+    watchBufferSize: storeOptions.watchBufferSize,
+  });
+  return new KVStore(backend, storeOptions);
 }

@@ -1,37 +1,15 @@
 /**
- * Micro-benchmarks for the storage layer: creates/s through a Storage with N
- * concurrent callers, and the raw better-sqlite3 baseline with the same
+ * The storage rows' baseline: raw better-sqlite3 inserts with the SQLite backend's
  * durability (WAL, synchronous=FULL, one transaction per insert).
  */
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import type { Storage } from "./interface.js";
 
-export interface BenchResult {
+interface BenchResult {
   ops: number;
   seconds: number;
   opsPerSecond: number;
-}
-
-/** `total` creates spread over `concurrency` callers, each awaiting its previous create. */
-export async function benchCreates(store: Storage, total = 5000, concurrency = 16, prefix = "/bench.example.com/things/default/"): Promise<BenchResult> {
-  let next = 0;
-  const t0 = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i < total; i = next++) {
-        const name = `obj-${i}`;
-        await store.create(prefix + name, {
-          apiVersion: "bench.example.com/v1",
-          kind: "Thing",
-          metadata: { name, namespace: "default", uid: `uid-${i}`, labels: { app: "bench" } },
-          spec: { replicas: i % 7, image: "registry.example.com/app:1.0" },
-        });
-      }
-    }),
-  );
-  return result(total, t0);
 }
 
 /** Raw inserts into a kine-shaped table, one durable transaction each (the ceiling without grouping). */

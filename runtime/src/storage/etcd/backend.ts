@@ -1,0 +1,273 @@
+/**
+ * The etcd backend, as k8s.io/apiserver's etcd3 store uses etcd: resourceVersion is the key's
+ * mod_revision, writes are transactions comparing mod_revision (0: absent), reads at a
+ * revision are etcd ranges at that revision, compaction is etcd's and is driven from here.
+ * The Kubernetes semantics on top are kv-store.ts's, as for every backend.
+ *
+ * One etcd watch on the store's root (the feed) publishes into the hub, so watchers get the
+ * hub's bounded queues, predicates and bookmarks; the hub's revision is the feed's. History
+ * before it is replayed through a temporary etcd watch (history.ts).
+ */
+import { Etcd3, type IKeyValue, type IOptions, type Watcher as EtcdWatcher } from "etcd3";
+import { FutureRevision, RevisionCompacted, type Backend, type ChangeSource, type KeyRange, type Row, type WriteOp, type WriteResult } from "../backend.js";
+import { prefixEnd } from "../codec.js";
+import { WatchHub } from "../watch-hub.js";
+import { isCompacted, isFutureRevision, unreachable } from "./errors.js";
+import { etcdHistory, toRawEvents } from "./history.js";
+import { KeyMapper } from "./keys.js";
+
+export interface EtcdBackendOptions {
+  /** Key prefix (`--etcd-prefix`), default kube-apiserver's `/registry`; a generated server passes its own (`/registry/<group>`). */
+  prefix?: string;
+  /** TLS client material (`--etcd-cafile`, `--etcd-certfile`, `--etcd-keyfile`). */
+  credentials?: IOptions["credentials"];
+  /** Deadline of each etcd call; past it the request fails as Unreachable (504). */
+  requestTimeoutMs?: number;
+  /** Live events a watcher may have queued before it is ended as too slow. */
+  watchBufferSize?: number;
+}
+
+/** kube-apiserver's --etcd-prefix default: keys are `/registry/<group>/<resource>/...`. */
+export const DEFAULT_ETCD_PREFIX = "/registry";
+/**
+ * A cockatiel-shaped policy (etcd3 only calls `execute`) for writes: retries only when
+ * the request provably never left (no connection to that member), so it cannot have
+ * committed; anything else is returned to the caller.
+ */
+const NO_RETRY = {
+  async execute<T>(fn: (ctx: { signal: AbortSignal }) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn({ signal: new AbortController().signal });
+      } catch (err) {
+        if (attempt >= 3 || !/No connection established|ECONNREFUSED/.test(String((err as Error)?.message))) throw err;
+      }
+    }
+  },
+} as unknown as NonNullable<NonNullable<IOptions["faultHandling"]>["global"]>;
+const buf = (s: string) => Buffer.from(s);
+
+export class EtcdBackend implements Backend {
+  readonly hub: WatchHub;
+  private compacted = 0;
+  /** The revision the current feed started after: a replay up to it may not end on an event of the root. */
+  private feedFrom: number;
+  private feed: EtcdWatcher | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly client: Etcd3,
+    private readonly writer: Etcd3,
+    private readonly keys: KeyMapper,
+    revision: number,
+    watchBufferSize: number | undefined,
+  ) {
+    this.feedFrom = revision;
+    this.hub = new WatchHub(revision, watchBufferSize);
+  }
+
+  /** Connects, reads the current revision and starts the watch feed. */
+  static async open(hosts: string[], opts: EtcdBackendOptions = {}): Promise<EtcdBackend> {
+    const timeout = opts.requestTimeoutMs ?? 5000;
+    const client = new Etcd3({
+      hosts,
+      credentials: opts.credentials,
+      dialTimeout: Math.min(timeout, 3000),
+      // Unary calls get a deadline so a cluster without quorum answers 504 instead of hanging.
+      defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
+    });
+    // Writes go through a client that never retries on its own: a txn whose answer was lost
+    // (member killed) may have committed, and a blind retry would turn a successful create
+    // into "already exists". The caller gets a retryable 504 instead, as with kube's etcd client.
+    const writer = new Etcd3({
+      hosts,
+      credentials: opts.credentials,
+      dialTimeout: Math.min(timeout, 3000),
+      defaultCallOptions: () => ({ deadline: Date.now() + timeout }),
+      faultHandling: { global: NO_RETRY },
+    });
+    const keys = new KeyMapper(opts.prefix ?? DEFAULT_ETCD_PREFIX);
+    let revision: number;
+    try {
+      revision = Number((await client.kv.range({ key: buf(keys.root), range_end: buf(prefixEnd(keys.root)), count_only: true })).header.revision);
+    } catch (err) {
+      client.close();
+      writer.close();
+      throw new Error(`etcd ${hosts.join(",")}: ${(err as Error).message}`, { cause: err });
+    }
+    const backend = new EtcdBackend(client, writer, keys, revision, opts.watchBufferSize);
+    await backend.startFeed(revision);
+    return backend;
+  }
+
+  /** One etcd watch on the whole root, from just after `revision`, publishing into the hub in order. */
+  private async startFeed(revision: number): Promise<void> {
+    const w = await this.client.watch().prefix(this.keys.root).startRevision(String(revision + 1)).withPreviousKV().create();
+    this.feed = w;
+    this.feedFrom = revision;
+    w.on("data", (res) => {
+      if (this.feed !== w) return;
+      this.hub.publish(toRawEvents(res, this.keys));
+    });
+    // The feed cannot resume (its position was compacted while disconnected): end every
+    // watcher so clients re-watch (and get 410 if they are too old), then restart from now.
+    w.on("error", (err) => {
+      if (this.closed || this.feed !== w) return;
+      if (isCompacted(err)) this.compacted = Math.max(this.compacted, this.hub.revision);
+      void this.etcdRevision()
+        .then((rev) => {
+          if (this.closed) return;
+          this.hub.restart(rev);
+          return this.startFeed(rev);
+        })
+        .catch(() => setTimeout(() => w.emit("error", err), 1000).unref());
+    });
+  }
+
+  /** etcd's current revision (a linearizable read). */
+  currentRevision(): Promise<number> {
+    return this.etcdRevision();
+  }
+
+  compactedRevision(): number {
+    return this.compacted;
+  }
+
+  async get(key: string, revision?: number): Promise<{ row: Row | undefined; revision: number }> {
+    const res = await this.read(key, revision, () => this.client.kv.range({ key: buf(this.keys.toEtcd(key)), revision }));
+    const kv = res.kvs[0];
+    return { row: kv && this.row(kv), revision: revision ?? Number(res.header.revision) };
+  }
+
+  async range(prefix: string, revision: number | undefined, after: string | undefined, limit: number): Promise<{ rows: Row[]; revision: number }> {
+    const res = await this.read(prefix, revision, () => this.client.kv.range({ ...this.span(prefix, after), limit, revision }));
+    return { rows: res.kvs.map((kv) => this.row(kv)), revision: revision ?? Number(res.header.revision) };
+  }
+
+  async count(prefix: string, revision: number | undefined, after: string | undefined): Promise<number> {
+    const res = await this.read(prefix, revision, () => this.client.kv.range({ ...this.span(prefix, after), revision, count_only: true }));
+    return Number(res.count);
+  }
+
+  history(range: KeyRange, from: number, upto: number): ChangeSource {
+    return etcdHistory({
+      client: this.client,
+      keys: this.keys,
+      range,
+      from,
+      upto,
+      idleEndMs: upto === this.feedFrom ? 300 : undefined,
+      compacted: () => this.compacted,
+      learnCompacted: (rev) => this.learnCompacted(rev),
+    });
+  }
+
+  /** A compare-and-swap on the key's mod_revision; a failed txn also reads the key, in the same round trip. */
+  async write(op: WriteOp): Promise<WriteResult> {
+    const ek = buf(this.keys.toEtcd(op.key));
+    try {
+      const res = await this.writer.kv.txn({
+        compare: [{ key: ek, target: "Mod", result: "Equal", mod_revision: String(op.expect) }],
+        success: [op.value === null ? { request_delete_range: { key: ek } } : { request_put: { key: ek, value: buf(op.value) } }],
+        failure: [{ request_range: { key: ek } }],
+      });
+      if (res.succeeded) return { ok: true, revision: Number(res.header.revision) };
+      const kv = res.responses[0]?.response_range.kvs[0];
+      return { ok: false, current: kv && this.row(kv), revision: Number(res.header.revision) };
+    } catch (err) {
+      throw unreachable(op.key, err);
+    }
+  }
+
+  /**
+   * Until etcd reaches `revision`: the feed reaching it wakes the wait at once; etcd may also
+   * get there through writes outside this store's root, which only polling sees.
+   */
+  async waitForRevision(revision: number, timeoutMs: number): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const current = await this.etcdRevision();
+      if (current >= revision || Date.now() >= deadline || this.closed) return current;
+      if (await this.hub.waitForRevision(revision, 20)) return this.hub.revision;
+    }
+  }
+
+  /** Compacts etcd at `revision`. */
+  async compact(revision: number): Promise<void> {
+    try {
+      await this.client.kv.compact({ revision: String(revision), physical: true });
+    } catch (err) {
+      // Another replica compacted at or past it already: fine, that is the same history.
+      if (!isCompacted(err)) throw unreachable("", err);
+    }
+    this.compacted = Math.max(this.compacted, revision);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.hub.stop();
+    const feed = this.feed;
+    this.feed = undefined;
+    await feed?.cancel().catch(() => undefined);
+    this.client.close();
+    this.writer.close();
+  }
+
+  /** The etcd range of the keys under `prefix` after `after`. */
+  private span(prefix: string, after: string | undefined): { key: Buffer; range_end: Buffer } {
+    const edir = this.keys.toEtcd(prefix);
+    return { key: buf(after === undefined ? edir : this.keys.toEtcd(after) + "\0"), range_end: buf(prefixEnd(edir)) };
+  }
+
+  private row(kv: IKeyValue): Row {
+    return { key: this.keys.fromEtcd(kv.key.toString()), revision: Number(kv.mod_revision), value: kv.value.toString() };
+  }
+
+  /** Runs a read at `revision`, turning etcd's compacted / future-revision answers into the backend contract's errors. */
+  private async read<T>(key: string, revision: number | undefined, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      if (revision !== undefined && isCompacted(err)) throw new RevisionCompacted(await this.learnCompacted(revision));
+      if (revision !== undefined && isFutureRevision(err)) throw new FutureRevision(await this.etcdRevision());
+      throw unreachable(key, err);
+    }
+  }
+
+  private async etcdRevision(): Promise<number> {
+    try {
+      const res = await this.client.kv.range({ key: buf(this.keys.root), range_end: buf(prefixEnd(this.keys.root)), count_only: true });
+      return Number(res.header.revision);
+    } catch (err) {
+      throw unreachable("", err);
+    }
+  }
+
+  /**
+   * After etcd said `rev` is compacted (another replica's compactor ran): finds etcd's
+   * compacted revision, the oldest readable one, by bisecting with cheap count-only
+   * reads, so 410 texts carry the real number as kube's do. Rare, so a few reads are fine.
+   */
+  private async learnCompacted(rev: number): Promise<number> {
+    let lo = Math.max(rev, this.compacted); // unreadable (or already known)
+    let hi: number;
+    try {
+      hi = await this.etcdRevision(); // readable
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        try {
+          await this.client.kv.range({ key: buf(this.keys.root), revision: String(mid), count_only: true, limit: 1 });
+          hi = mid;
+        } catch (err) {
+          if (!isCompacted(err)) throw err;
+          lo = mid;
+        }
+      }
+    } catch {
+      hi = rev + 1;
+    }
+    this.compacted = Math.max(this.compacted, hi);
+    return this.compacted;
+  }
+}
