@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { clientEmitter } from "../../generator/src/emit/client.js";
-import { groupAccessors } from "../../generator/src/emit/client/naming.js";
+import { groupVersionNamer } from "../../generator/src/emit/naming.js";
 import { resolveConfig, type LoadedConfig } from "../../generator/src/config/index.js";
 import { emitContext } from "../../generator/src/pipeline.js";
 import type { ApiModel, GroupModel, KindModel } from "../../generator/src/model/types.js";
@@ -35,10 +35,11 @@ const contextFor = (config: LoadedConfig["config"], model: ApiModel) => emitCont
 
 test("accessor names: first label of the group, whole group when first labels clash", () => {
   const model: ApiModel = { groups: [group("batch.acme.io", []), group("batch.other.io", []), group("ml-platform.acme.io", [])], types: {} };
-  const acc = groupAccessors(model);
-  assert.equal(acc.get("batch.acme.io"), "batchAcmeIo");
-  assert.equal(acc.get("batch.other.io"), "batchOtherIo");
-  assert.equal(acc.get("ml-platform.acme.io"), "mlPlatform");
+  const accessorOf = groupVersionNamer(model.groups);
+  const [batchAcme, batchOther, mlPlatform] = model.groups.map((g) => accessorOf(g, g.versions[0]!));
+  assert.equal(batchAcme, "batchAcmeIoV1");
+  assert.equal(batchOther, "batchOtherIoV1");
+  assert.equal(mlPlatform, "mlPlatformV1");
 });
 
 test("emitted client: namespaced vs cluster-scoped accessors, verbs limited to declared subresources, one module per group-version", async () => {

@@ -9,7 +9,7 @@ import type { EmittedFile } from "../codegen/file.js";
 import type { ApiModel } from "../model/types.js";
 import type { EmitContext, Emitter } from "./emitter.js";
 import { type GvExports, groupVersionFile } from "./client/group-version.js";
-import { groupAccessors, gvAccessor } from "./client/naming.js";
+import { groupVersionNamer } from "./naming.js";
 
 /** Runtime names the client module re-exports so users need one import. */
 const RUNTIME_VALUES = [
@@ -65,13 +65,13 @@ export const clientEmitter: Emitter = {
   name: "client",
   description: "typed client (src/client): per group-version clients and informers over the runtime's client",
   emit(model, ctx) {
-    const accessors = groupAccessors(model);
+    const accessorOf = groupVersionNamer(model.groups);
     const files: EmittedFile[] = [];
     const gvs: Array<{ accessor: string; ex: GvExports }> = [];
     for (const g of model.groups) {
       for (const v of g.versions) {
         if (!v.served) continue;
-        const accessor = gvAccessor(accessors, g, v.name);
+        const accessor = accessorOf(g, v);
         const { file, exports } = groupVersionFile(g, v, accessor, ctx);
         files.push(file);
         gvs.push({ accessor, ex: exports });

@@ -11,7 +11,7 @@ import type { EmittedFile } from "../codegen/file.js";
 import { TsFile } from "../codegen/ts-file.js";
 import type { ApiModel } from "../model/types.js";
 import type { EmitContext, Emitter } from "./emitter.js";
-import { groupVersionDir, groupVersionIdentifier, servedVersions } from "./naming.js";
+import { groupVersionDir, groupVersionNamer, servedVersions } from "./naming.js";
 import { hasKubectlPlugin } from "./plugin.js";
 
 /** Versions of the third-party packages generated code imports, as this skai-gen release is tested with. */
@@ -119,8 +119,9 @@ export const packageEmitter: Emitter = {
     // The root exports each group-version's types as a namespace: `import type { shopV1alpha1 } from "@shop/api"`.
     // Types only: the group-version index also holds validation, which is server code.
     const index = new TsFile("src/index.ts");
+    const namespaceOf = groupVersionNamer(model.groups);
     for (const { group, version } of servedVersions(model.groups)) {
-      index.print(`export * as ${groupVersionIdentifier(group, version)} from "./${groupVersionDir(group, version).slice("src/".length)}/types.js";`);
+      index.print(`export * as ${namespaceOf(group, version)} from "./${groupVersionDir(group, version).slice("src/".length)}/types.js";`);
     }
     return [
       index.toFile(),

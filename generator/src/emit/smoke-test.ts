@@ -14,7 +14,7 @@ import path from "node:path";
 import { TsFile } from "../codegen/ts-file.js";
 import type { ApiModel } from "../model/types.js";
 import type { Emitter, EmitContext } from "./emitter.js";
-import { groupAccessors, gvAccessor } from "./client/naming.js";
+import { groupVersionNamer } from "./naming.js";
 import { sampleObject } from "./samples/index.js";
 
 export const SMOKE_TEST_PATH = "test/smoke.test.mjs";
@@ -60,7 +60,7 @@ function smokeTest(model: ApiModel, ctx: EmitContext) {
   f.print(`  ${before}(async () => {`, "    server = await startServer();", `    client = new ${client}(server.kubeconfig);`, "  });", "");
   f.print(`  ${after}(async () => {`, "    client?.close();", "    await server?.stop();", "  });");
 
-  const accessors = groupAccessors(model);
+  const accessorOf = groupVersionNamer(model.groups);
   for (const g of model.groups)
     for (const v of g.versions.filter((v) => v.served))
       for (const k of v.kinds) {
@@ -71,7 +71,7 @@ function smokeTest(model: ApiModel, ctx: EmitContext) {
           f.print(`  ${it}(${title}, { skip: ${JSON.stringify(`no sample: ${sample.reason}`)} }, () => {});`);
           continue;
         }
-        const resource = `client.${gvAccessor(accessors, g, v.name)}.${k.plural}(${k.scope === "Namespaced" ? "NAMESPACE" : ""})`;
+        const resource = `client.${accessorOf(g, v)}.${k.plural}(${k.scope === "Namespaced" ? "NAMESPACE" : ""})`;
         f.print(`  ${it}(${title}, () => roundTrip(${resource}, ${JSON.stringify(sample.object)}));`);
       }
   f.print("});", "");

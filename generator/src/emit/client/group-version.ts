@@ -1,8 +1,9 @@
 import { TsFile } from "../../codegen/ts-file.js";
 import type { EmittedFile } from "../../codegen/file.js";
+import { pascal } from "../../model/naming.js";
 import type { GroupModel, KindModel, VersionModel } from "../../model/types.js";
 import type { EmitContext } from "../emitter.js";
-import { gvClientPath, pascal } from "./naming.js";
+import { groupVersionDir } from "../naming.js";
 
 /** The names a group-version module exports, for the index to re-export. */
 export interface GvExports {
@@ -19,10 +20,10 @@ export interface GvExports {
  * informers. Everything is a typed alias or a one-line call into the runtime.
  */
 export function groupVersionFile(g: GroupModel, v: VersionModel, accessor: string, ctx: EmitContext): { file: EmittedFile; exports: GvExports } {
-  const path = gvClientPath(g.name, v.name);
+  const path = `src/client/${g.name}/${v.name}.ts`;
   const f = new TsFile(path);
   const rt = { module: ctx.clientModule };
-  const typesFile = { file: `src/${g.name}/${v.name}/types.ts` };
+  const typesFile = { file: `${groupVersionDir(g, v)}/types.ts` };
   const gvName = pascal(accessor);
   const clientClass = `${gvName}Client`;
   const informersClass = `${gvName}Informers`;

@@ -9,7 +9,7 @@ import type { EmittedFile } from "../../codegen/file.js";
 import type { ApiModel } from "../../model/types.js";
 import type { EmitContext } from "../emitter.js";
 import { CONVERSION_FUNCTIONS, conversionFile, convertingGroups, needsFunctions, REQUIRED_FUNCTIONS, WITH_CONVERSIONS } from "../conversion.js";
-import { groupVersionDir, groupVersionIdentifier, servedVersions } from "../naming.js";
+import { groupVersionDir, groupVersionNamer, servedVersions } from "../naming.js";
 import { EXTENSIONS_FILE, extensionsOptional, groupTypePrefix, SERVER_EXTENSIONS } from "./extensions.js";
 
 export const SERVE_FILE = "src/server/index.ts";
@@ -19,6 +19,7 @@ export function emitServe(model: ApiModel, ctx: EmitContext): EmittedFile {
   f.declare("serve");
   const runtime = { module: ctx.runtimeModule };
   const served = servedVersions(model.groups);
+  const gvName = groupVersionNamer(model.groups);
   const converting = new Map(convertingGroups(model).map((plan) => [plan.group, plan]));
   const Extensions = f.importType(SERVER_EXTENSIONS, { file: EXTENSIONS_FILE });
 
@@ -26,7 +27,7 @@ export function emitServe(model: ApiModel, ctx: EmitContext): EmittedFile {
   const lists = model.groups.flatMap((group) => {
     const own = served
       .filter((s) => s.group === group)
-      .map(({ version }) => f.importAs("resources", `${groupVersionIdentifier(group, version)}Resources`, { file: `${groupVersionDir(group, version)}/resources.ts` }));
+      .map(({ version }) => f.importAs("resources", `${gvName(group, version)}Resources`, { file: `${groupVersionDir(group, version)}/resources.ts` }));
     const plan = converting.get(group);
     if (!plan || own.length === 0) return own;
     const withConversions = f.importAs(WITH_CONVERSIONS, `with${groupTypePrefix(group)}Conversions`, { file: conversionFile(group) });
