@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, type TLSSocket } from "node:tls";
 import type { Handler } from "../../runtime/src/api/request.js";
-import { upgradeHead } from "../../runtime/src/server/index.js";
+import { upgradeHead } from "../../runtime/src/api/upgrade.js";
 import { startServer, type TestServer } from "./fixtures.js";
 
 /** Switches to a toy protocol that echoes bytes upper-cased. */

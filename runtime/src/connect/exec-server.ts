@@ -8,7 +8,7 @@ import type { Readable } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { RequestContext } from "../api/request.js";
 import { errors, StatusError } from "../api/status.js";
-import { upgradeHead } from "../server/pipeline.js";
+import { upgradeHead } from "../api/upgrade.js";
 import { CLOSE, ERROR, exitStatus, failureStatus, frame, RESIZE, STDERR, STDIN, STDOUT, SUPPORTED_PROTOCOLS, V5 } from "@skai-gen/client/connect/channel";
 import type { ExecProcess, TerminalSize } from "./types.js";
 

@@ -9,35 +9,28 @@ import { randomUUID } from "node:crypto";
 import { type IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import type { Handler, RequestInfo } from "../api/request.js";
+import type { RequestInfo } from "../api/request.js";
 import { errors, type Status } from "../api/status.js";
+import { keepUpgradeHead } from "../api/upgrade.js";
 import { type Authenticator, withAuthenticatedGroup } from "./authentication.js";
 import { type Authorizer, forbidden, PRIVILEGED_GROUP } from "./authorization.js";
 import { parseGoDuration } from "@skai-gen/client/duration";
 import { type HealthChecks, type HealthEndpoint, serveHealth } from "./health.js";
 import { actingUser, describeImpersonation } from "./impersonation.js";
 import { InFlightLimiter, TOO_MANY_REQUESTS_MESSAGE, type Release } from "./inflight.js";
-import { healthLabels, type RequestMetrics, requestLabels } from "./metrics.js";
+import { healthLabels, requestLabels } from "./metrics.js";
 import { isLongRunning, parseRequestInfo } from "./request-info.js";
 import { ServingContext } from "./request-context.js";
-import { ResourceRouter } from "./resource-routes.js";
 import { ignoreFurtherWrites, writeError, writePlainError, writeStatus } from "./responses.js";
-import { route } from "./routing.js";
+import { route, type Routes } from "./routing.js";
 import { reportServerError } from "./server-errors.js";
-import type { DiscoveryDocuments } from "./discovery.js";
-import type { OpenAPIBodies } from "./openapi.js";
 import type { VersionInfo } from "./version.js";
 
-export interface PipelineConfig {
-  discovery: DiscoveryDocuments;
-  openapi: OpenAPIBodies;
+export interface PipelineConfig extends Routes {
   version: VersionInfo;
-  router: ResourceRouter;
-  resourceHandler: Handler;
   authenticate: Authenticator;
   authorize: Authorizer;
   limiter: InFlightLimiter;
-  metrics: RequestMetrics;
   health: HealthChecks;
   /** Default and maximum timeout of non-long-running requests. */
   requestTimeoutMs: number;
@@ -55,16 +48,9 @@ export interface RequestListeners {
    * same pipeline. The handler gets a ServerResponse bound to the raw socket,
    * so refusals are ordinary Status responses; to switch protocols it writes
    * the 101 itself on `req.socket`. Bytes that arrived after the headers are in
-   * `upgradeHead(req)`.
+   * `upgradeHead(req)` (api/upgrade.ts).
    */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
-}
-
-const UPGRADE_HEAD = Symbol("upgradeHead");
-
-/** Bytes the client sent after an upgrade request's headers (usually none: clients wait for the 101). */
-export function upgradeHead(req: IncomingMessage): Buffer {
-  return (req as IncomingMessage & { [UPGRADE_HEAD]?: Buffer })[UPGRADE_HEAD] ?? Buffer.alloc(0);
 }
 
 export function createRequestListeners(cfg: PipelineConfig): RequestListeners {
@@ -74,7 +60,7 @@ export function createRequestListeners(cfg: PipelineConfig): RequestListeners {
       void handle(cfg, versionBody, req, res);
     },
     upgrade(req, socket, head) {
-      (req as IncomingMessage & { [UPGRADE_HEAD]?: Buffer })[UPGRADE_HEAD] = head;
+      keepUpgradeHead(req, head);
       const res = new ServerResponse(req);
       res.shouldKeepAlive = false;
       res.assignSocket(socket as Socket);

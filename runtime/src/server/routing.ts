@@ -4,15 +4,25 @@
  * everything else to discovery, OpenAPI, /version or /metrics; unknown paths
  * get Go's plain 404 as kube's notfoundhandler writes it.
  */
+import type { Handler } from "../api/request.js";
 import { isImplicitNamespaceGet, serveImplicitNamespace } from "./implicit-namespaces.js";
-import { serveApi, serveApis, serveLegacyDocument } from "./discovery.js";
-import { METRICS_CONTENT_TYPE } from "./metrics.js";
-import { serveOpenAPIV2, serveOpenAPIV3Document, serveOpenAPIV3Root } from "./openapi.js";
-import type { PipelineConfig } from "./pipeline.js";
+import { type DiscoveryDocuments, serveApi, serveApis, serveLegacyDocument } from "./discovery.js";
+import { METRICS_CONTENT_TYPE, type RequestMetrics } from "./metrics.js";
+import { type OpenAPIBodies, serveOpenAPIV2, serveOpenAPIV3Document, serveOpenAPIV3Root } from "./openapi.js";
 import type { ServingContext } from "./request-context.js";
+import type { ResourceRouter } from "./resource-routes.js";
 import { routeMethodNotAllowed, routeNotFound, writePlainError, writeStatus } from "./responses.js";
 
-export async function route(cfg: PipelineConfig, ctx: ServingContext, path: string, versionBody: Buffer, method: string): Promise<void> {
+/** What requests are routed to. */
+export interface Routes {
+  discovery: DiscoveryDocuments;
+  openapi: OpenAPIBodies;
+  router: ResourceRouter;
+  resourceHandler: Handler;
+  metrics: RequestMetrics;
+}
+
+export async function route(cfg: Routes, ctx: ServingContext, path: string, versionBody: Buffer, method: string): Promise<void> {
   const { req, res, info } = ctx;
   if (info.isResourceRequest) {
     if (info.apiPrefix === "apis" && cfg.router.servesGroupVersion(info.apiGroup, info.apiVersion)) {

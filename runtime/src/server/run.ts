@@ -15,7 +15,7 @@ import { Cacher } from "../storage/cacher/index.js";
 import { runStorageCommand, serveBackups, STORAGE_COMMANDS, storageCommandsUsage } from "./backup.js";
 import { ensureCertificates } from "./certs.js";
 import { parseServerFlags, serverUsage, type ServerFlags } from "./flags.js";
-import { type ApiServer, type ApiServerOptions, createApiServer } from "./index.js";
+import { type ApiServer, type ApiServerOptions, createApiServer } from "./apiserver.js";
 import { writeKubeconfig } from "./kubeconfig.js";
 import type { ServerNames } from "./names.js";
 import { storageReadinessCheck } from "./storage-readiness.js";
