@@ -7,8 +7,7 @@
 import type { Readable } from "node:stream";
 import { errors } from "../api/status.js";
 import type { ClusterConnection } from "../cluster/connection.js";
-import { dialExec, execQuery, logQuery, statusErrorFrom } from "@skai-gen/client/connect";
-import type { ExecOptions, ExecProcess, LogOptions } from "./types.js";
+import { dialExec, type ExecOptions, type ExecProcess, execQuery, type LogOptions, logQuery, statusErrorFrom } from "@skai-gen/client/connect";
 
 /** The fields of a core/v1 Pod providers look at. */
 export interface Pod {
