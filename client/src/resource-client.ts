@@ -6,7 +6,7 @@ import { errorFromResponse, isExpired } from "./errors.js";
 import { deleteCollectionQuery, listQuery, logQuery, watchQuery, writeQuery } from "./query.js";
 import type { Transport } from "./transport.js";
 import { KindCodec } from "./protobuf/codec.js";
-import { protobufRequest } from "./protobuf/client.js";
+import { protobufRequest } from "./protobuf-request.js";
 import type {
   CreateOptions,
   DeleteCollectionOptions,

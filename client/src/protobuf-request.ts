@@ -5,9 +5,9 @@
  * JSON Status bodies (the server writes them so), which the transport turns
  * into ApiError as usual. Watches stay JSON.
  */
-import type { HttpRequest, Transport } from "../transport.js";
-import type { KindCodec } from "./codec.js";
-import { PROTOBUF_MEDIA_TYPE } from "./envelope.js";
+import type { KindCodec } from "./protobuf/codec.js";
+import { PROTOBUF_MEDIA_TYPE } from "./protobuf/envelope.js";
+import type { HttpRequest, Transport } from "./transport.js";
 
 export async function protobufRequest<T>(transport: Transport, codec: KindCodec, req: HttpRequest, body?: Record<string, unknown>): Promise<T> {
   const res = await transport.stream({
