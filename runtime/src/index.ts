@@ -1,4 +1,3 @@
-export {};
 export { deepCopyJSON } from "./apimachinery/deepcopy.js";
 export * from "./validation/index.js";
 export * from "./api/status.js";
@@ -6,8 +5,8 @@ export type * from "./api/resource.js";
 export { KindCodec, PROTOBUF_MEDIA_TYPE, type KindProtobuf, type ProtoTypes } from "@skai-gen/client/protobuf";
 export type * from "./api/request.js";
 export { defineResource, type KindValidation, type ResourceMetadata } from "./api/define.js";
-export { withConversion, deprecationWarning, type ResourceConversion } from "./conversion/index.js";
+export { withConversion, type ResourceConversion } from "./conversion/index.js";
 export { loadOpenAPIDocuments } from "./api/openapi-files.js";
 export { runServer, type RunningServer, type RunOptions } from "./server/run.js";
-export { createApiServer, type ApiServer, type ApiServerOptions } from "./server/index.js";
+export { createApiServer, type ApiServer, type ApiServerOptions } from "./server/apiserver.js";
 export { createStorage } from "./storage/index.js";

@@ -3,5 +3,5 @@ export type { ConvertFunc, ResourceConversion } from "./types.js";
 export { convertingStorage } from "./storage.js";
 export { losslessConversion } from "./lossless.js";
 export { lostFields, restoreFields, stashAnnotation } from "./stash.js";
-export { withConversion, deprecationWarning } from "./define.js";
+export { withConversion } from "./define.js";
 export { createVersionedResourceHandler } from "./handler.js";

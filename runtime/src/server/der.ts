@@ -19,7 +19,6 @@ export const set = (...items: Buffer[]) => tlv(0x31, Buffer.concat(items));
 export const boolean = (v: boolean) => tlv(0x01, Buffer.from([v ? 0xff : 0x00]));
 export const octetString = (b: Buffer) => tlv(0x04, b);
 export const utf8String = (s: string) => tlv(0x0c, Buffer.from(s, "utf8"));
-export const ia5String = (s: string) => tlv(0x16, Buffer.from(s, "ascii"));
 
 /** [n] EXPLICIT: a constructed context tag around a complete TLV. */
 export const explicit = (n: number, inner: Buffer) => tlv(0xa0 | n, inner);

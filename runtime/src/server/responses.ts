@@ -87,10 +87,6 @@ export interface PreparedBody {
   etag?: string;
 }
 
-export function prepareJSON(value: unknown, contentType = "application/json"): PreparedBody {
-  return { body: Buffer.from(JSON.stringify(value)), contentType };
-}
-
 export function writePrepared(res: ServerResponse, p: PreparedBody, head: boolean, extraHeaders?: Record<string, string>): void {
   const headers: Record<string, string | number> = { "Content-Type": p.contentType, "Content-Length": p.body.length };
   if (extraHeaders) Object.assign(headers, extraHeaders);
