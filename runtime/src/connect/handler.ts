@@ -12,7 +12,7 @@ import type { RequestContext } from "../api/request.js";
 import type { ResourceDefinition } from "../api/resource.js";
 import { errors } from "../api/status.js";
 import type { ClusterConnection } from "../cluster/connection.js";
-import type { KubeObject } from "../storage/interface.js";
+import type { KubeObject } from "../apimachinery/object.js";
 import { negotiate, serveExec } from "./exec-server.js";
 import { serveLog } from "./log-server.js";
 import { ensureAuthorizedForVerb } from "./authorize.js";

@@ -9,7 +9,7 @@ import type { ExecOptions, ExecProcess, LogOptions } from "@skai-gen/client/conn
 import type { UserInfo } from "../api/request.js";
 import type { ResourceDefinition } from "../api/resource.js";
 import type { ClusterConnection } from "../cluster/connection.js";
-import type { KubeObject } from "../storage/interface.js";
+import type { KubeObject } from "../apimachinery/object.js";
 import type { PodBackend } from "./pod-backend.js";
 
 export type { ExecOptions, ExecProcess, LogOptions, TerminalSize } from "@skai-gen/client/connect";

@@ -7,7 +7,7 @@ import { admissionAttributes } from "../admission/attributes.js";
 import type { AdmissionObject, Operation } from "../admission/types.js";
 import type { RequestContext } from "../api/request.js";
 import type { WriteAdmission } from "../registry/store.js";
-import type { KubeObject } from "../storage/interface.js";
+import type { KubeObject } from "../apimachinery/object.js";
 import type { Env } from "./env.js";
 
 export function writeAdmission(ctx: RequestContext, env: Env, operation: Operation): WriteAdmission | undefined {

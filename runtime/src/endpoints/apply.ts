@@ -6,8 +6,9 @@
  */
 import type { RequestContext } from "../api/request.js";
 import { errors, StatusError } from "../api/status.js";
-import { applyConfig, markApplied, type Scope } from "../fieldmanager/index.js";
-import type { KubeObject } from "../storage/interface.js";
+import type { KubeObject } from "../apimachinery/object.js";
+import { applyConfig } from "../fieldmanager/index.js";
+import { fieldManagerScope } from "../registry/managedfields.js";
 import { BodySyntaxError, decodeBody, YAMLSyntaxError, type Decoded } from "./body.js";
 import { writeAdmission } from "./admission.js";
 import { applyFieldValidation, rejectInexactIntegers } from "./decode.js";
@@ -64,26 +65,20 @@ export async function handleApply(
 
   const { name, namespace } = ctx.info;
   const def = env.scope.def;
-  const scope: Scope = {
-    schema: def.schema,
-    apiVersion: env.scope.apiVersion,
-    kind: def.kind,
-    subresource,
-    hasStatus: def.subresources.status,
-  };
+  const scope = fieldManagerScope(env.scope, subresource);
   const wopts = (operation: "CREATE" | "UPDATE") => ({
     dryRun: wq.dryRun,
     fieldManager: wq.fieldManager,
     userAgent: ctx.req.headers["user-agent"],
     // an apply that creates is admitted as a CREATE, as kube's patch handler does
     admission: writeAdmission(ctx, env, operation),
+    applied: true,
   });
   const finish = (obj: Obj): KubeObject => {
     const o = obj as KubeObject;
     if (!o.metadata) o.metadata = {};
     checkName(o, name, namespace);
     if (def.namespaced) o.metadata.namespace = namespace;
-    markApplied(obj);
     return o;
   };
   try {

@@ -7,7 +7,7 @@ import type { RequestContext } from "../api/request.js";
 import { errors } from "../api/status.js";
 import { pruneObjectMeta } from "../registry/meta.js";
 import { dropNulls } from "../registry/nulls.js";
-import type { KubeObject } from "../storage/interface.js";
+import type { KubeObject } from "../apimachinery/object.js";
 import { pruneUnknownFields } from "../validation/prune.js";
 import { BODY_MEDIA_TYPES, BodySyntaxError, contentTypeOf, decodeBody, readBody, summarizeData, YAMLSyntaxError, type Decoded } from "./body.js";
 import { MAX_EXACT_INTEGER } from "@skai-gen/client/jsonscan";

@@ -2,10 +2,7 @@
 import { deleteAdmission } from "./admission.js";
 import type { RequestContext } from "../api/request.js";
 import { errors, type Status } from "../api/status.js";
-import { toStatusError } from "../registry/errors.js";
-import { listPrefix } from "../registry/scope.js";
-import { parseSelection } from "../registry/selection.js";
-import type { KubeObject } from "../storage/interface.js";
+import type { KubeObject } from "../apimachinery/object.js";
 import { BodySyntaxError, contentTypeOf, decodeBody, readBody } from "./body.js";
 import type { Env } from "./env.js";
 import { parseDeleteOptions, parseListQuery, type DeleteQuery } from "./options.js";
@@ -49,22 +46,7 @@ export async function handleDelete(ctx: RequestContext, env: Env): Promise<void>
 export async function handleDeleteCollection(ctx: RequestContext, env: Env): Promise<void> {
   const target = outputFor(ctx, false, env.scope);
   const lq = parseListQuery(ctx.query, false);
-  const sel = parseSelection(env.scope, lq.labelSelector, lq.fieldSelector);
   const opts = await deleteOptions(ctx, env);
-  const prefix = listPrefix(env.scope, ctx.info.namespace);
-  let listed;
-  try {
-    listed = await env.storage.list(prefix, sel.predicate ? { predicate: sel.predicate } : {});
-  } catch (err) {
-    throw toStatusError(err, env.scope, "", "list");
-  }
-  for (const item of listed.items) {
-    try {
-      await env.store.delete(item.metadata.namespace ?? "", item.metadata.name ?? "", { ...opts, admission: deleteAdmission(ctx, env) });
-    } catch (err) {
-      // deleted meanwhile: fine (store.go DeleteCollection ignores NotFound)
-      if ((err as { code?: number }).code !== 404) throw err;
-    }
-  }
-  writeList(ctx, env, listed.items, { resourceVersion: String(listed.revision) }, target);
+  const deleted = await env.store.deleteCollection(ctx.info.namespace, lq, { ...opts, admission: deleteAdmission(ctx, env) });
+  writeList(ctx, env, deleted.items, deleted.metadata, target);
 }

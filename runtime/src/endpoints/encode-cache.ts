@@ -5,7 +5,7 @@
  * list, and watch events are encoded once however many watchers receive them.
  * Bounded by total characters; the oldest entries go first.
  */
-import type { KubeObject } from "../storage/interface.js";
+import type { KubeObject } from "../apimachinery/object.js";
 
 export class EncodeCache {
   private readonly map = new Map<string, string>();

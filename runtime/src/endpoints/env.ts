@@ -3,7 +3,6 @@ import type { AdmissionChain } from "../admission/chain.js";
 import type { GenericStore } from "../registry/store.js";
 import type { ResourceScope } from "../registry/scope.js";
 import type { ConnectHook } from "../connect/handler.js";
-import type { Storage } from "../storage/interface.js";
 import type { EncodeCache } from "./encode-cache.js";
 import type { ListCache } from "./list-cache.js";
 
@@ -33,10 +32,9 @@ export interface ResourceHandlerOptions {
 export interface Env {
   scope: ResourceScope;
   store: GenericStore;
-  storage: Storage;
   cache: EncodeCache;
   lists: ListCache;
-  opts: Required<Omit<ResourceHandlerOptions, "observe" | "connect" | "admission" | "log">>;
+  opts: Required<Omit<ResourceHandlerOptions, "observe" | "connect" | "admission" | "log" | "bookmarkIntervalMs">>;
   admission?: AdmissionChain;
   connect?: ConnectHook;
 }

@@ -5,9 +5,9 @@
 import type { Handler, RequestContext } from "../api/request.js";
 import type { ResourceDefinition } from "../api/resource.js";
 import { errors, StatusError } from "../api/status.js";
+import { ServedVersions } from "../fieldmanager/index.js";
 import { createScope } from "../registry/scope.js";
-import { GenericStore } from "../registry/store.js";
-import type { Storage } from "../storage/interface.js";
+import { GenericStore, type Storage } from "../registry/store.js";
 import { connectAdmission } from "./admission.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./body.js";
 import { handleDelete, handleDeleteCollection } from "./delete.js";
@@ -23,9 +23,6 @@ import { handleWatch } from "./watch.js";
 import { handleCreate, handleUpdate } from "./write.js";
 
 export type { ResourceHandlerOptions } from "./env.js";
-export { writeJSON, writeStatusError, toStatus, addWarnings, warningHeader } from "./responses.js";
-export { negotiateOutput, SUPPORTED_MEDIA_TYPES, type OutputTarget } from "./negotiation.js";
-export { EncodeCache } from "./encode-cache.js";
 
 function notFound(): StatusError {
   const e = errors.notFound({ group: "", resource: "" }, "");
@@ -87,12 +84,20 @@ async function dispatch(ctx: RequestContext, env: Env): Promise<void> {
   }
 }
 
-/** Serves get/list/watch/create/update/patch/delete/deletecollection and /status, /scale for `defs`. */
-export function createResourceHandler(defs: ResourceDefinition[], storage: Storage, opts: ResourceHandlerOptions = {}): Handler {
+/**
+ * Serves get/list/watch/create/update/patch/delete/deletecollection and /status, /scale for
+ * `defs`, each through a registry store over `storage`. `versions` are every version the
+ * server serves of these kinds (some may be served by another handler).
+ */
+export function createResourceHandler(
+  defs: ResourceDefinition[],
+  storage: Storage,
+  opts: ResourceHandlerOptions = {},
+  versions = new ServedVersions(defs),
+): Handler {
   const cache = new EncodeCache(opts.encodeCacheChars);
   const lists = new ListCache();
   const resolved: Env["opts"] = {
-    bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000,
     minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds ?? 1800,
     maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     dateCells: opts.dateCells ?? "human",
@@ -101,11 +106,10 @@ export function createResourceHandler(defs: ResourceDefinition[], storage: Stora
   };
   const envs = new Map<string, Env>();
   for (const def of defs) {
-    const scope = createScope(def);
+    const scope = createScope(def, versions);
     envs.set(`${def.group}/${def.version}/${def.plural}`, {
       scope,
-      store: new GenericStore(scope, storage, resolved.now),
-      storage,
+      store: new GenericStore(scope, storage, { clock: resolved.now, bookmarkFrequencyMs: opts.bookmarkIntervalMs }),
       cache,
       lists,
       opts: resolved,

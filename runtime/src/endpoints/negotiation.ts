@@ -20,7 +20,7 @@ export interface OutputTarget {
 }
 
 /** What this server can serialise (the 406 text lists these). */
-export const SUPPORTED_MEDIA_TYPES = ["application/json", "application/yaml"];
+const SUPPORTED_MEDIA_TYPES = ["application/json", "application/yaml"];
 
 interface Clause {
   type: string;

@@ -5,6 +5,7 @@
  */
 import type { FieldError } from "../api/resource.js";
 import { errors } from "../api/status.js";
+import type { ListOptions } from "../registry/options.js";
 import { fieldError } from "../validation/field-errors.js";
 import { goQuote } from "../validation/go-format.js";
 
@@ -88,17 +89,10 @@ function parseBool(q: URLSearchParams, name: string): boolean | undefined {
   throw errors.badRequest(`strconv.ParseBool: parsing ${goQuote(v)}: invalid syntax`);
 }
 
-export interface ListQuery {
+/** The list and watch options of the query: what the registry takes, and how to serve a watch. */
+export interface ListQuery extends ListOptions {
   watch: boolean;
-  labelSelector: string;
-  fieldSelector: string;
-  resourceVersion: string;
-  resourceVersionMatch: string;
-  limit: number;
-  continue: string;
   timeoutSeconds?: number;
-  allowWatchBookmarks: boolean;
-  sendInitialEvents?: boolean;
 }
 
 /** metainternalversion.ListOptions from the query, validated (422 on ListOptions). */
@@ -145,13 +139,6 @@ export function parseListQuery(q: URLSearchParams, watchVerb: boolean): ListQuer
   }
   if (errs.length) throw invalidOptions("ListOptions", errs);
   return lq;
-}
-
-/** A resourceVersion as a revision; 400 when it is not a number. */
-export function parseResourceVersion(rv: string): number {
-  if (rv === "") return 0;
-  if (!/^\d+$/.test(rv)) throw errors.badRequest(`invalid resource version: strconv.ParseUint: parsing ${goQuote(rv)}: invalid syntax`);
-  return Number(rv);
 }
 
 export interface DeleteQuery {

@@ -2,7 +2,7 @@
 import YAML from "yaml";
 import type { RequestContext } from "../api/request.js";
 import { errors, StatusError } from "../api/status.js";
-import type { KubeObject } from "../storage/interface.js";
+import type { KubeObject } from "../apimachinery/object.js";
 import type { Env } from "./env.js";
 import type { OutputTarget } from "./negotiation.js";
 import { writeJSON } from "./responses.js";
@@ -70,7 +70,7 @@ function listMetaJSON(meta: ListMeta): string {
 }
 
 /** A plain list's JSON, concatenated from each item's cached JSON. */
-export function listJSON(env: Env, items: KubeObject[], meta: ListMeta): string {
+function listJSON(env: Env, items: KubeObject[], meta: ListMeta): string {
   const { scope } = env;
   const parts = new Array<string>(items.length);
   for (let i = 0; i < items.length; i++) parts[i] = env.cache.json(scope.root, items[i]);

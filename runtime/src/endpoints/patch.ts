@@ -13,7 +13,7 @@ import { applyMergePatch } from "../apimachinery/mergepatch.js";
 import { applyStrategicMergePatch, StrategicMergePatchError } from "../apimachinery/strategicpatch.js";
 import { applyScale, scaleReplicas, toScale } from "../registry/scale.js";
 import { APPLY_PATCH_TYPE, handleApply } from "./apply.js";
-import type { KubeObject } from "../storage/interface.js";
+import type { KubeObject } from "../apimachinery/object.js";
 import { contentTypeOf, MAX_JSON_DEPTH, readBody } from "./body.js";
 import { scanJSON } from "@skai-gen/client/jsonscan";
 import { applyFieldValidation, checkTypeMeta, expectedFor, numberOutOfRange, rejectInexactIntegers } from "./decode.js";
@@ -23,7 +23,7 @@ import { writeObject, writeValue } from "./output.js";
 import { outputFor } from "./read.js";
 import { checkName } from "./write.js";
 
-export const PATCH_TYPES = [
+const PATCH_TYPES = [
   "application/json-patch+json",
   "application/merge-patch+json",
   "application/strategic-merge-patch+json",

@@ -11,7 +11,7 @@ import { errors } from "../api/status.js";
 import { KindCodec, PROTOBUF_MEDIA_TYPE } from "@skai-gen/client/protobuf";
 import type { ResourceScope } from "../registry/scope.js";
 import { readBody, summarizeData, type Decoded } from "./body.js";
-import type { WatchEvent } from "../storage/interface.js";
+import type { WatchEvent } from "../apimachinery/watch.js";
 
 export { PROTOBUF_MEDIA_TYPE };
 

@@ -5,7 +5,6 @@
 import type { ServerResponse } from "node:http";
 import { noteFailure } from "../api/failure.js";
 import { StatusError, errors, type Status } from "../api/status.js";
-import { StorageError } from "../storage/interface.js";
 
 const JSON_TYPE = "application/json";
 
@@ -49,10 +48,6 @@ function omitEmpty(status: Status): Status {
 /** Any error -> the Status kube-apiserver would send (non-Status errors become 500 InternalError). */
 export function toStatus(err: unknown): Status {
   if (err instanceof StatusError) return omitEmpty(err.status);
-  // Storage down outside a registry call (e.g. the list cache's revision check): retryable 504, not a 500.
-  if (err instanceof StorageError && err.code === "Unreachable") {
-    return omitEmpty(errors.timeout("The request could not be completed at this time, please try again.", 2).status);
-  }
   return omitEmpty(errors.internal(err).status);
 }
 
@@ -71,7 +66,7 @@ export function writeStatusError(res: ServerResponse, err: unknown): void {
 }
 
 /** A `Warning: 299 - "<text>"` header value (k8s.io/apimachinery/pkg/util/net NewWarningHeader). */
-export function warningHeader(text: string): string {
+function warningHeader(text: string): string {
   return `299 - "${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
 

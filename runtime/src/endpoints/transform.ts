@@ -7,7 +7,7 @@ import type { PrintColumnDefinition } from "../api/resource.js";
 import { errors } from "../api/status.js";
 import { compileJSONPath } from "../apimachinery/jsonpath.js";
 import type { ResourceScope } from "../registry/scope.js";
-import type { KubeObject } from "../storage/interface.js";
+import type { KubeObject } from "../apimachinery/object.js";
 
 export interface ListMeta {
   resourceVersion: string;

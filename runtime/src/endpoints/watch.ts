@@ -7,14 +7,11 @@
 import type { RequestContext } from "../api/request.js";
 import { noteFailure } from "../api/failure.js";
 import { errors } from "../api/status.js";
-import { parseFieldSelector } from "../apimachinery/fields.js";
-import { toStatusError } from "../registry/errors.js";
-import { listPrefix } from "../registry/scope.js";
-import { parseSelection } from "../registry/selection.js";
-import type { KubeObject, WatchEvent, WatchOptions } from "../storage/interface.js";
+import type { KubeObject } from "../apimachinery/object.js";
+import type { WatchEvent } from "../apimachinery/watch.js";
 import { EncodeCache } from "./encode-cache.js";
 import type { Env } from "./env.js";
-import { parseResourceVersion, type ListQuery } from "./options.js";
+import type { ListQuery } from "./options.js";
 import { outputFor } from "./read.js";
 import { toStatus } from "./responses.js";
 import { protobufWatchFrame, PROTOBUF_WATCH_MEDIA_TYPE } from "./protobuf.js";
@@ -32,7 +29,7 @@ function encodingName(e: Encoding, header: boolean): string {
 }
 
 export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery): Promise<void> {
-  const { scope, storage, cache } = env;
+  const { scope, cache } = env;
   const target = outputFor(ctx, true, scope);
   let encoding: Encoding;
   if (target.convert === "Table") encoding = { kind: "table", version: target.convertVersion!, includeObject: parseIncludeObject(ctx.query) };
@@ -41,19 +38,13 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
     throw errors.notAcceptable(["application/json"]);
   } else encoding = { kind: "json" };
 
-  // A watch on /<resource>/<name> (legacy path form) watches that name only.
+  // A watch on /<resource>/<name> (legacy path form) watches that name only
+  // (get.go: fields.OneTermEqualSelector, its value escaped as fields.EscapeValue does).
   let fieldSelector = lq.fieldSelector;
   if (ctx.info.name) {
-    const byName = `metadata.name=${ctx.info.name}`;
+    const byName = `metadata.name=${ctx.info.name.replace(/[\\,=]/g, (c) => `\\${c}`)}`;
     fieldSelector = fieldSelector ? `${fieldSelector},${byName}` : byName;
-    parseFieldSelector(fieldSelector);
   }
-  const sel = parseSelection(scope, lq.labelSelector, fieldSelector);
-  let revision = parseResourceVersion(lq.resourceVersion);
-  if (lq.sendInitialEvents === false && revision === 0) revision = await storage.currentRevision();
-  const wopts: WatchOptions = { revision, recursive: true };
-  if (sel.predicate) wopts.predicate = sel.predicate;
-  if (lq.sendInitialEvents === true) wopts.sendInitialEvents = true;
 
   // get.go handleWatch: no timeoutSeconds (or 0) takes --min-request-timeout times [1, 2); a negative one
   // is a deadline already past, so the watch ends as soon as it has started
@@ -62,10 +53,8 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
   const timeoutSeconds = requested ? requested : min + Math.random() * min;
   // setTimeout fires at once for delays beyond 2^31-1 ms: cap (~24.8 days)
   const deadline = Date.now() + Math.min(timeoutSeconds * 1000, 2 ** 31 - 1);
-  // The deadline reaches the storage as kube's context deadline reaches the cacher (get.go
-  // context.WithTimeout before rw.Watch): the watch cache sends a bookmark 2 s before it.
-  // Without the cache no bookmarks, as kube's etcd3 watcher (only watch-list's end bookmark).
-  if (lq.allowWatchBookmarks) wopts.clientBookmarks = { frequencyMs: env.opts.bookmarkIntervalMs, deadline };
+  // options that do not parse are an HTTP error; what fails later is an ERROR event
+  const w = await env.store.watch(ctx.info.namespace, { ...lq, fieldSelector }, deadline);
 
   const res = ctx.res;
   res.statusCode = 200;
@@ -108,25 +97,17 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
 
   const writeError = (err: unknown) => {
     if (res.writableEnded || res.destroyed) return;
-    const status = toStatus(toStatusError(err, scope, "", "watch"));
+    const status = toStatus(err);
     noteFailure(res, status, err);
     res.write(target.codec ? target.codec.encodeWatchEvent("ERROR", status as unknown as Record<string, unknown>) : `{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
   };
 
   if (timeoutSeconds < 0) {
+    w.stop();
     res.end();
     return;
   }
 
-  let watcher;
-  try {
-    watcher = storage.watch(listPrefix(scope, ctx.info.namespace), wopts);
-  } catch (err) {
-    writeError(err);
-    res.end();
-    return;
-  }
-  const w = watcher;
   const stop = () => w.stop();
   const timer = setTimeout(stop, Math.max(0, deadline - Date.now()));
   timer.unref();

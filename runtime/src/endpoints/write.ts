@@ -3,7 +3,7 @@ import { deepCopyJSON } from "../apimachinery/deepcopy.js";
 import { writeAdmission } from "./admission.js";
 import type { RequestContext } from "../api/request.js";
 import { errors } from "../api/status.js";
-import type { KubeObject } from "../storage/interface.js";
+import type { KubeObject } from "../apimachinery/object.js";
 import { applyFieldValidation, checkTypeMeta, expectedFor, readDecoded, rejectInexactIntegers } from "./decode.js";
 import type { Env } from "./env.js";
 import { parseWriteQuery, type WriteQuery } from "./options.js";

@@ -18,14 +18,14 @@ export class ConflictsError extends Error {
 }
 
 /** printManager: applier by name; updaters with their version (identities carry no time). */
-export function printManager(m: ManagerSet): string {
+function printManager(m: ManagerSet): string {
   let s = JSON.stringify(m.manager);
   if (m.subresource) s += ` with subresource ${JSON.stringify(m.subresource)}`;
   if (m.operation === "Update") s += ` using ${m.apiVersion}`;
   return s;
 }
 
-export function conflictMessage(conflicts: Conflict[]): string {
+function conflictMessage(conflicts: Conflict[]): string {
   if (conflicts.length === 1) {
     return `Apply failed with 1 conflict: conflict with ${printManager(conflicts[0].manager)}: ${pathString(conflicts[0].path)}`;
   }

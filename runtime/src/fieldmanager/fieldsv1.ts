@@ -23,7 +23,7 @@ export function encodeFieldsV1(s: FieldSet): FieldsV1 {
   return out;
 }
 
-export class FieldsV1Error extends Error {}
+class FieldsV1Error extends Error {}
 
 /** Parses FieldsV1; throws FieldsV1Error on anything else. */
 export function decodeFieldsV1(v: unknown): FieldSet {

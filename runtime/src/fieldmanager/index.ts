@@ -4,24 +4,22 @@
  * create, update and non-apply patches; the PATCH handler calls `applyConfig`.
  */
 import { deepCopyJSON } from "../apimachinery/deepcopy.js";
+import { rfc3339 } from "../apimachinery/time.js";
 import type { StructuralSchema } from "../api/resource.js";
 import { errors } from "../api/status.js";
-import { unknownError } from "../registry/errors.js";
-import { rfc3339 } from "../registry/meta.js";
 import { conflictStatusError, ConflictsError } from "./conflict.js";
 import { allowedConflicts, buildLastApplied, hasLastApplied, KUBECTL_MANAGER, LAST_APPLIED } from "./last-applied.js";
 import { decodeManagedFields, encodeManagedFields, ManagedFieldsError, type ManagerSet } from "./managers.js";
 import { objectSchema } from "./schema.js";
 import { FieldSet } from "./set.js";
 import { recordApply, recordUpdate, type Context } from "./updater.js";
-import { versionView } from "./versions.js";
+import type { ServedVersions } from "./versions.js";
 
 export { FieldSet } from "./set.js";
 export { decodeFieldsV1, encodeFieldsV1, type FieldsV1 } from "./fieldsv1.js";
 export { compare, merge, removeItems, toFieldSet } from "./typed.js";
-export { conflictMessage, conflictStatusError, ConflictsError } from "./conflict.js";
-export { registerDefinition } from "./versions.js";
-export { decodeManagedFields, encodeManagedFields, type ManagedFieldsEntry } from "./managers.js";
+export { ManagedFieldsError } from "./managers.js";
+export { ServedVersions } from "./versions.js";
 
 type Obj = Record<string, unknown>;
 
@@ -35,6 +33,8 @@ export interface Scope {
   subresource: string;
   /** The kind has a /status subresource (the main resource then resets status). */
   hasStatus: boolean;
+  /** The served versions, to compare managers that wrote through another version in theirs. */
+  versions?: ServedVersions;
 }
 
 /** GetResetFields of the custom-resource strategies. */
@@ -50,7 +50,7 @@ function context(scope: Scope, now: Date): Context {
     subresource: scope.subresource,
     ignored: resetFields(scope),
     now: rfc3339(now),
-    viewIn: (apiVersion) => versionView(scope.kind, scope.apiVersion, apiVersion),
+    viewIn: (apiVersion) => scope.versions?.view(scope.kind, scope.apiVersion, apiVersion),
   };
 }
 
@@ -140,7 +140,8 @@ export function applyConfig(
     try {
       return decodeManagedFields(live ? metaOf(live).managedFields : undefined);
     } catch (e) {
-      if (e instanceof ManagedFieldsError) throw unknownError(`failed to decode managed fields: ${e.message}`);
+      // a plain error in kube: the registry sends it as a 500 without a reason
+      if (e instanceof ManagedFieldsError) throw new ManagedFieldsError(`failed to decode managed fields: ${e.message}`);
       throw e;
     }
   };
@@ -164,23 +165,4 @@ export function applyConfig(
   }
   setManagedFields(obj, managers);
   return obj;
-}
-
-/**
- * managedFields arrays that an apply produced: the registry must not record that
- * write again as an Update (kube's apply path never runs the Update field manager).
- * Keyed by the array so the mark survives the strategy copying metadata around.
- */
-const applied = new WeakSet<object>();
-
-export function markApplied(obj: Obj): void {
-  const meta = metaOf(obj);
-  if (!Array.isArray(meta.managedFields)) meta.managedFields = [];
-  applied.add(meta.managedFields as object);
-  obj.metadata = meta;
-}
-
-export function wasApplied(obj: Obj): boolean {
-  const mf = metaOf(obj).managedFields;
-  return Array.isArray(mf) && applied.has(mf);
 }

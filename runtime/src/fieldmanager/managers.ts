@@ -95,7 +95,7 @@ function cmp(a: string, b: string): number {
 }
 
 /** DefaultMaxUpdateManagers of capmanagers.go. */
-export const MAX_UPDATE_MANAGERS = 10;
+const MAX_UPDATE_MANAGERS = 10;
 const ANCIENT = "ancient-changes";
 
 /**

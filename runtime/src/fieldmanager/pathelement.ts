@@ -61,7 +61,7 @@ function valueString(v: unknown): string {
 }
 
 /** PathElement.String(), the form conflict messages print: `.spec`, `[name="a"]`, `[="x"]`, `[0]`. */
-export function peString(pe: string): string {
+function peString(pe: string): string {
   const rest = pe.slice(2);
   switch (pe.slice(0, 2)) {
     case "f:":

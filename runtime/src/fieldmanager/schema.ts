@@ -64,15 +64,13 @@ export function itemPE(s: Schema, item: unknown, index: number): string {
   return indexPE(index);
 }
 
-export const mapPE = fieldPE;
-
 /**
  * ObjectMeta as the fieldmanager types it (apimachinery's ObjectMeta tags): labels and
  * annotations granular maps, finalizers a set, ownerReferences a map by uid,
  * managedFields atomic. Kind schemas leave metadata opaque.
  */
 const str: StructuralSchema = { type: "string" };
-export const OBJECT_META_SCHEMA: StructuralSchema = {
+const OBJECT_META_SCHEMA: StructuralSchema = {
   type: "object",
   properties: {
     name: str,

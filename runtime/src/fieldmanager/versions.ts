@@ -1,8 +1,9 @@
 /**
  * Managers that wrote through another served version own paths of that version: their
  * sets are compared against the change converted to their version, as merge.Updater
- * does with its converter. Definitions register here (from createScope) so a write in
- * one version can find the conversions and schema of the others.
+ * does with its converter. ServedVersions knows the definitions of every served version
+ * of every kind (what kube's field manager learns from the Scheme), so a write in one
+ * version can find the conversions and schema of the others.
  */
 import type { ResourceDefinition, StructuralSchema } from "../api/resource.js";
 import { losslessConversion } from "../conversion/lossless.js";
@@ -11,37 +12,42 @@ import { objectSchema } from "./schema.js";
 
 type Obj = Record<string, unknown>;
 
-const defs = new Map<string, Map<string, ResourceDefinition>>();
-
-const apiVersionOf = (def: ResourceDefinition): string => (def.group ? `${def.group}/${def.version}` : def.version);
-
-export function registerDefinition(def: ResourceDefinition): void {
-  const key = `${def.group}/${def.kind}`;
-  let m = defs.get(key);
-  if (!m) defs.set(key, (m = new Map()));
-  m.set(apiVersionOf(def), def);
-}
-
 export interface VersionView {
   schema: StructuralSchema;
   convert: ConvertFunc;
 }
 
-/** How to see an object of `from` in `to`; undefined when either version is unknown. */
-export function versionView(kind: string, from: string, to: string): VersionView | undefined {
-  const group = from.includes("/") ? from.split("/")[0] : "";
-  const m = defs.get(`${group}/${kind}`);
-  const src = m?.get(from);
-  const dst = m?.get(to);
-  if (!src || !dst) return undefined;
-  const storage = src.conversion?.storageVersion ?? src.version;
-  if ((dst.conversion?.storageVersion ?? dst.version) !== storage) return undefined;
-  // hub and spoke through the storage version, keeping fields with no home as storage.ts does
-  const up: ConvertFunc = src.conversion
-    ? losslessConversion(group, src.version, storage, src.conversion.toStorage, src.conversion.fromStorage)
-    : (o) => o;
-  const down: ConvertFunc = dst.conversion
-    ? losslessConversion(group, storage, dst.version, dst.conversion.fromStorage, dst.conversion.toStorage)
-    : (o) => o;
-  return { schema: objectSchema(dst.schema), convert: (o: Obj) => down(up(o)) };
+const apiVersionOf = (def: ResourceDefinition): string => (def.group ? `${def.group}/${def.version}` : def.version);
+
+export class ServedVersions {
+  /** `group/kind` -> apiVersion -> definition. */
+  private readonly kinds = new Map<string, Map<string, ResourceDefinition>>();
+
+  constructor(defs: readonly ResourceDefinition[]) {
+    for (const def of defs) {
+      const key = `${def.group}/${def.kind}`;
+      let versions = this.kinds.get(key);
+      if (!versions) this.kinds.set(key, (versions = new Map()));
+      versions.set(apiVersionOf(def), def);
+    }
+  }
+
+  /** How to see an object of `from` in `to`; undefined when either version is not served. */
+  view(kind: string, from: string, to: string): VersionView | undefined {
+    const group = from.includes("/") ? from.split("/")[0] : "";
+    const versions = this.kinds.get(`${group}/${kind}`);
+    const src = versions?.get(from);
+    const dst = versions?.get(to);
+    if (!src || !dst) return undefined;
+    const storage = src.conversion?.storageVersion ?? src.version;
+    if ((dst.conversion?.storageVersion ?? dst.version) !== storage) return undefined;
+    // hub and spoke through the storage version, keeping fields with no home as storage.ts does
+    const up: ConvertFunc = src.conversion
+      ? losslessConversion(group, src.version, storage, src.conversion.toStorage, src.conversion.fromStorage)
+      : (o) => o;
+    const down: ConvertFunc = dst.conversion
+      ? losslessConversion(group, storage, dst.version, dst.conversion.fromStorage, dst.conversion.toStorage)
+      : (o) => o;
+    return { schema: objectSchema(dst.schema), convert: (o: Obj) => down(up(o)) };
+  }
 }

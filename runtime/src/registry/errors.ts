@@ -3,13 +3,14 @@
  * storeerr.Interpret*Error does.
  */
 import { StatusError, errors, type Status } from "../api/status.js";
+import { ManagedFieldsError } from "../fieldmanager/index.js";
 import { StorageError } from "../storage/interface.js";
 import type { ResourceScope } from "./scope.js";
 
 export const OPTIMISTIC_LOCK_MESSAGE =
   "the object has been modified; please apply your changes to the latest version and try again";
 
-export function serverTimeout(scope: ResourceScope, operation: string, retryAfterSeconds: number): StatusError {
+function serverTimeout(scope: ResourceScope, operation: string, retryAfterSeconds: number): StatusError {
   const qualified = scope.gr.group ? `${scope.gr.resource}.${scope.gr.group}` : scope.gr.resource;
   const status: Status = {
     kind: "Status",
@@ -32,6 +33,7 @@ export function unknownError(message: string, code = 500): StatusError {
 /** Maps anything thrown below the handlers to a StatusError. */
 export function toStatusError(err: unknown, scope: ResourceScope, name: string, operation = "get"): StatusError {
   if (err instanceof StatusError) return err;
+  if (err instanceof ManagedFieldsError) return unknownError(err.message);
   if (err instanceof StorageError) {
     switch (err.code) {
       case "KeyNotFound":

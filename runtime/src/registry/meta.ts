@@ -24,11 +24,6 @@ export type Meta = Record<string, unknown> & {
   managedFields?: unknown[];
 };
 
-/** metav1.Time: RFC3339 with second precision, UTC. */
-export function rfc3339(d = new Date()): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
 export const newUID = (): string => randomUUID();
 
 /** k8s.io/apiserver/pkg/storage/names SimpleNameGenerator. */
@@ -41,7 +36,7 @@ export function generateName(base: string): string {
 }
 
 /** The ObjectMeta fields a client may send; others are unknown (pruned, reported by fieldValidation). */
-export const OBJECT_META_FIELDS = new Set([
+const OBJECT_META_FIELDS = new Set([
   "name",
   "generateName",
   "namespace",

@@ -4,7 +4,7 @@
  */
 import type { ScaleDefinition } from "../api/resource.js";
 import { errors } from "../api/status.js";
-import type { KubeObject } from "../storage/interface.js";
+import type { KubeObject } from "../apimachinery/object.js";
 import { fieldError } from "../validation/field-errors.js";
 
 type Obj = Record<string, unknown>;

@@ -1,7 +1,7 @@
 /** Per-kind facts every layer needs: names, storage keys, the GroupResource for errors. */
 import type { ResourceDefinition } from "../api/resource.js";
 import type { GroupResource } from "../api/status.js";
-import { registerDefinition } from "../fieldmanager/versions.js";
+import type { ServedVersions } from "../fieldmanager/index.js";
 
 export interface ResourceScope {
   def: ResourceDefinition;
@@ -10,13 +10,14 @@ export interface ResourceScope {
   apiVersion: string;
   /** `/<group>/<plural>/` */
   root: string;
+  /** Every served version of every kind: field management compares other versions' managers in their own version. */
+  versions: ServedVersions;
 }
 
-export function createScope(def: ResourceDefinition): ResourceScope {
-  // field management compares other versions' managers in their own version
-  registerDefinition(def);
+export function createScope(def: ResourceDefinition, versions: ServedVersions): ResourceScope {
   return {
     def,
+    versions,
     gr: { group: def.group, resource: def.plural },
     apiVersion: def.group ? `${def.group}/${def.version}` : def.version,
     root: `/${def.group}/${def.plural}/`,

@@ -7,7 +7,8 @@ import { errors } from "../api/status.js";
 import { parseFieldSelector, type FieldSelector } from "../apimachinery/fields.js";
 import { compileJSONPath } from "../apimachinery/jsonpath.js";
 import { parseLabelSelector, type LabelSelector } from "../apimachinery/labels.js";
-import type { KubeObject, Predicate } from "../storage/interface.js";
+import type { KubeObject } from "../apimachinery/object.js";
+import type { Predicate } from "../storage/interface.js";
 import type { ResourceScope } from "./scope.js";
 
 export interface Selection {

@@ -1,16 +1,24 @@
 /**
  * The generic registry store (k8s.io/apiserver pkg/registry/generic/registry/store.go)
- * for one kind over the Storage interface: create, get, update (PUT/PATCH, main and
- * /status), delete with finalizers and garbage-collection finalizers, deletecollection.
- * Handlers decode and negotiate; this layer owns object semantics.
+ * for one kind over the Storage interface: get, list, watch, create, update (PUT/PATCH,
+ * main and /status), delete with finalizers and garbage-collection finalizers,
+ * deletecollection. Storage errors become API errors here and nowhere else
+ * (storeerr.Interpret*Error). Handlers decode and negotiate; this layer owns object
+ * semantics.
  */
 import { deepCopyJSON } from "../apimachinery/deepcopy.js";
-import { errors, successStatus, type Status } from "../api/status.js";
-import { StorageError, type KubeObject, type Storage } from "../storage/interface.js";
+import type { KubeObject } from "../apimachinery/object.js";
+import { rfc3339 } from "../apimachinery/time.js";
+import type { Watcher } from "../apimachinery/watch.js";
+import { errors, StatusError, successStatus, type Status } from "../api/status.js";
+import { StorageError, type Storage, type WatchOptions as StorageWatchOptions } from "../storage/interface.js";
 import { OPTIMISTIC_LOCK_MESSAGE, toStatusError, unknownError } from "./errors.js";
+import { objectList, storageListOptions, withCompactedContinue, type ObjectList } from "./list.js";
 import { managerName, updateManagedFields } from "./managedfields.js";
-import { generateName, newUID, rfc3339 } from "./meta.js";
-import { objectKey, type ResourceScope } from "./scope.js";
+import { generateName, newUID } from "./meta.js";
+import { parseResourceVersion, type GetOptions, type ListOptions } from "./options.js";
+import { listPrefix, objectKey, type ResourceScope } from "./scope.js";
+import { parseSelection } from "./selection.js";
 import {
   metaOf,
   omitEmptyMeta,
@@ -20,6 +28,17 @@ import {
   validateCreate,
   validateUpdate,
 } from "./strategy.js";
+import { failedWatcher, interpretingWatcher } from "./watch.js";
+
+/** The storage a store is built over. Handlers only pass it through to the registry. */
+export type { Storage } from "../storage/interface.js";
+
+export interface StoreOptions {
+  /** Clock of timestamps (creation, deletion, managedFields), for tests. */
+  clock?: () => Date;
+  /** How often a watch that allows bookmarks gets one from the watch cache (kube's defaultBookmarkFrequency: 60 s). */
+  bookmarkFrequencyMs?: number;
+}
 
 /**
  * Admission for one write, built by the handler from the request's user and
@@ -37,6 +56,11 @@ export interface WriteOptions {
   fieldManager?: string;
   userAgent?: string;
   admission?: WriteAdmission;
+  /**
+   * The object is the result of a server-side apply, which recorded its managedFields:
+   * kube's apply path never runs the Update field manager.
+   */
+  applied?: boolean;
   /**
    * Storage preconditions of an update: a PUT body's `metadata.uid` (rest.DefaultUpdatedObjectInfo
    * Preconditions), checked against the stored object before anything else (409 when it differs).
@@ -92,22 +116,97 @@ export class GenericStore {
    * cache their serialisation under that resourceVersion.
    */
   readonly transient = new WeakSet<KubeObject>();
+  private readonly clock: () => Date;
+  private readonly bookmarkFrequencyMs: number;
 
   constructor(
     readonly scope: ResourceScope,
-    readonly storage: Storage,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
+    private readonly storage: Storage,
+    opts: StoreOptions = {},
+  ) {
+    this.clock = opts.clock ?? (() => new Date());
+    this.bookmarkFrequencyMs = opts.bookmarkFrequencyMs ?? 60_000;
+  }
 
+  /** Storage key of one object: what serialisations of its revisions are cached under. */
   key(namespace: string, name: string): string {
     return objectKey(this.scope, namespace, name);
   }
 
-  async get(namespace: string, name: string, revision?: number): Promise<KubeObject> {
+  /** Storage key prefix of a namespace (every namespace when ""). */
+  prefix(namespace: string): string {
+    return listPrefix(this.scope, namespace);
+  }
+
+  async get(namespace: string, name: string, opts: GetOptions = { resourceVersion: "" }): Promise<KubeObject> {
+    const revision = parseResourceVersion(opts.resourceVersion);
     try {
       return await this.storage.get(this.key(namespace, name), revision ? { revision } : undefined);
     } catch (err) {
       throw toStatusError(err, this.scope, name, "get");
+    }
+  }
+
+  /**
+   * The revision a GET with `opts` would return, when the storage can tell without
+   * reading the object (so a handler may answer from bytes it keeps for that revision);
+   * undefined for a read at an older revision, a missing object, or when not known cheaply.
+   */
+  async revisionOf(namespace: string, name: string, opts: GetOptions): Promise<number | undefined> {
+    if (parseResourceVersion(opts.resourceVersion) || !this.storage.revisionOf) return undefined;
+    try {
+      return await this.storage.revisionOf(this.key(namespace, name));
+    } catch (err) {
+      throw toStatusError(err, this.scope, name, "get");
+    }
+  }
+
+  /** The storage's latest revision: a list at the latest revision is the same while it is. */
+  currentRevision(): Promise<number> {
+    return this.latestRevision("list");
+  }
+
+  private async latestRevision(operation: string): Promise<number> {
+    try {
+      return await this.storage.currentRevision();
+    } catch (err) {
+      throw toStatusError(err, this.scope, "", operation);
+    }
+  }
+
+  async list(namespace: string, opts: ListOptions): Promise<ObjectList> {
+    const { predicate } = parseSelection(this.scope, opts.labelSelector, opts.fieldSelector);
+    const prefix = this.prefix(namespace);
+    const read = storageListOptions(opts, prefix, predicate);
+    try {
+      return objectList(await this.storage.list(prefix, read), prefix);
+    } catch (err) {
+      throw withCompactedContinue(toStatusError(err, this.scope, "", "list"), err, read, prefix);
+    }
+  }
+
+  /**
+   * A watch of a namespace (every namespace when "") until `deadline` (epoch ms), when
+   * the server ends it. Options that do not parse throw; the storage's errors, also
+   * when it cannot start the watch, come from the iteration.
+   */
+  async watch(namespace: string, opts: ListOptions, deadline: number): Promise<Watcher> {
+    const { predicate } = parseSelection(this.scope, opts.labelSelector, opts.fieldSelector);
+    const interpret = (err: unknown) => toStatusError(err, this.scope, "", "watch");
+    let revision = parseResourceVersion(opts.resourceVersion);
+    // only changes, from now
+    if (opts.sendInitialEvents === false && revision === 0) revision = await this.latestRevision("watch");
+    const watch: StorageWatchOptions = { revision, recursive: true };
+    if (predicate) watch.predicate = predicate;
+    if (opts.sendInitialEvents === true) watch.sendInitialEvents = true;
+    // The deadline reaches the storage as kube's context deadline reaches the cacher (get.go
+    // context.WithTimeout before rw.Watch): the watch cache sends a bookmark 2 s before it.
+    // Without the cache no bookmarks, as kube's etcd3 watcher (only watch-list's end bookmark).
+    if (opts.allowWatchBookmarks) watch.clientBookmarks = { frequencyMs: this.bookmarkFrequencyMs, deadline };
+    try {
+      return interpretingWatcher(this.storage.watch(this.prefix(namespace), watch), interpret);
+    } catch (err) {
+      return failedWatcher(interpret(err));
     }
   }
 
@@ -126,7 +225,7 @@ export class GenericStore {
     if (generated) m.name = generateName(m.generateName!);
     validateCreate(this.scope, obj);
     await opts.admission?.validate(obj);
-    updateManagedFields(obj, undefined, managerName(opts.fieldManager, opts.userAgent), this.scope.apiVersion, "", this.clock(), this.scope);
+    if (!opts.applied) updateManagedFields(obj, undefined, managerName(opts.fieldManager, opts.userAgent), "", this.clock(), this.scope);
     omitEmptyMeta(obj);
     if (m.resourceVersion) throw unknownError("resourceVersion should not be set on objects to be created");
     for (let attempt = 1; ; attempt++) {
@@ -190,7 +289,7 @@ export class GenericStore {
       const next = prepareForUpdate(this.scope, requested, current, subresource);
       validateUpdate(this.scope, next, current);
       await opts.admission?.validate(next, current);
-      updateManagedFields(next, current, manager, this.scope.apiVersion, subresource, this.clock(), this.scope);
+      if (!opts.applied) updateManagedFields(next, current, manager, subresource, this.clock(), this.scope);
       omitEmptyMeta(next);
       if (shouldDeleteDuringUpdate(next, current)) throw new DeleteDuringUpdate(next, current.metadata.uid);
       if (opts.dryRun) throw new NoChange(next);
@@ -261,6 +360,33 @@ export class GenericStore {
     } catch (err) {
       throw toStatusError(err, this.scope, name, "delete");
     }
+  }
+
+  /**
+   * store.go DeleteCollection: deletes each selected object as `delete` does (one deleted
+   * meanwhile is skipped) and returns the selected objects.
+   */
+  async deleteCollection(
+    namespace: string,
+    selectors: Pick<ListOptions, "labelSelector" | "fieldSelector">,
+    opts: DeleteOptions,
+  ): Promise<ObjectList> {
+    const { predicate } = parseSelection(this.scope, selectors.labelSelector, selectors.fieldSelector);
+    let listed;
+    try {
+      listed = await this.storage.list(this.prefix(namespace), predicate ? { predicate } : {});
+    } catch (err) {
+      throw toStatusError(err, this.scope, "", "list");
+    }
+    for (const item of listed.items) {
+      try {
+        await this.delete(item.metadata.namespace ?? "", item.metadata.name ?? "", opts);
+      } catch (err) {
+        // deleted meanwhile: fine (DeleteCollection ignores NotFound)
+        if (!(err instanceof StatusError && err.code === 404)) throw err;
+      }
+    }
+    return { items: listed.items, metadata: { resourceVersion: String(listed.revision) } };
   }
 
   private markTransient(obj: KubeObject): KubeObject {

@@ -7,7 +7,7 @@ import { deepCopyJSON } from "../apimachinery/deepcopy.js";
 import type { FieldError } from "../api/resource.js";
 import { errors } from "../api/status.js";
 import { deepEqual } from "../apimachinery/jsonpatch.js";
-import type { KubeObject } from "../storage/interface.js";
+import type { KubeObject } from "../apimachinery/object.js";
 import { validateObjectMeta, validateObjectMetaUpdate, type Meta } from "./meta.js";
 import type { ResourceScope } from "./scope.js";
 
