@@ -7,6 +7,7 @@ import { test } from "node:test";
 import { createDelegatedAuth, delegatedAuthFlags, delegatedAuthOptionsFromFlags, parseDuration } from "../../runtime/src/auth/index.js";
 import { fieldSelectorRequirements, labelSelectorRequirements } from "../../runtime/src/auth/selectors.js";
 import { aggregatorRequest, FakeKubeApiServer } from "../support/fake-kube-apiserver.js";
+import { createCA, createClientCertificate } from "../../runtime/src/server/certs.js";
 import { startHarness } from "./harness.js";
 
 test("every kube delegated-auth flag is defined", () => {
@@ -58,10 +59,9 @@ test("--requestheader-client-ca-file overrides the ConfigMap, with kube's defaul
   const dir = mkdtempSync(join(tmpdir(), "rh-"));
   const file = join(dir, "front-proxy-ca.crt");
   // A CA the ConfigMap does not know.
-  const { createCA, createCertificate } = await import("./pki/certificate.js");
   const ownCA = createCA("own-front-proxy-ca");
   writeFileSync(file, ownCA.certPem);
-  const proxy = createCertificate({ subject: { commonName: "my-proxy" }, issuer: ownCA, extKeyUsages: ["clientAuth"] });
+  const proxy = createClientCertificate(ownCA, "my-proxy", []);
   const h = await startHarness({ authentication: { requestheaderClientCAFile: file, requestheaderAllowedNames: ["my-proxy"] } }, kube);
   try {
     kube.authorize = () => ({ allowed: true });
@@ -92,7 +92,6 @@ test("without the ConfigMap startup fails unless lookup failure is tolerated", a
 });
 
 test("outside a cluster, file flags alone authenticate; without an authorization kubeconfig only system:masters and health pass", async () => {
-  const { createCA } = await import("./pki/certificate.js");
   const dir = mkdtempSync(join(tmpdir(), "nocluster-"));
   const ca = createCA("front-proxy-ca");
   writeFileSync(join(dir, "rh.crt"), ca.certPem);

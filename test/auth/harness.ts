@@ -7,7 +7,7 @@
  */
 import https from "node:https";
 import type { AddressInfo } from "node:net";
-import { createCA, createCertificate, type CertificateAndKey } from "./pki/certificate.js";
+import { type CertificateAndKey, createCA, createServingCertificate } from "../../runtime/src/server/certs.js";
 import { createDelegatedAuth, type DelegatedAuth, type DelegatedAuthOptions } from "../../runtime/src/auth/index.js";
 import { StatusError, errors } from "../../runtime/src/api/status.js";
 import { parseRequestInfo } from "../../runtime/src/server/request-info.js";
@@ -31,7 +31,7 @@ export async function startHarness(options: Partial<DelegatedAuthOptions> = {}, 
     ...options,
   });
   const servingCA: CertificateAndKey = createCA("harness-ca");
-  const serving = createCertificate({ subject: { commonName: "api" }, issuer: servingCA, extKeyUsages: ["serverAuth"], hosts: ["127.0.0.1"] });
+  const serving = createServingCertificate(servingCA, ["127.0.0.1"], 365, "api");
   const tlsOptions = () => ({ cert: serving.certPem, key: serving.keyPem, ca: auth.clientCABundle() || undefined, requestCert: true, rejectUnauthorized: false });
   const server = https.createServer(tlsOptions(), async (req, res) => {
     try {

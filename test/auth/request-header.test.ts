@@ -1,7 +1,7 @@
 // Front-proxy authentication: X-Remote-* is believed only with the front-proxy certificate.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { createCA, createCertificate } from "./pki/certificate.js";
+import { createCA, createClientCertificate, createServingCertificate } from "../../runtime/src/server/certs.js";
 import { aggregatorRequest } from "../support/fake-kube-apiserver.js";
 import { startHarness, type Harness } from "./harness.js";
 
@@ -42,7 +42,7 @@ test("without a client certificate the headers are ignored: 401", async () => {
 
 test("a certificate from another CA is not the front proxy: 401", async () => {
   const rogueCA = createCA("front-proxy-ca");
-  const rogue = createCertificate({ subject: { commonName: "front-proxy-client" }, issuer: rogueCA, extKeyUsages: ["clientAuth"] });
+  const rogue = createClientCertificate(rogueCA, "front-proxy-client", []);
   const res = await aggregatorRequest({ port: h.port, ca: h.ca, path, clientCert: rogue, ...alice });
   assert.equal(res.status, 401);
 });
@@ -54,19 +54,13 @@ test("a CN outside requestheader-allowed-names: 401", async () => {
 });
 
 test("a front-proxy CA certificate without clientAuth usage is refused", async () => {
-  const serverOnly = createCertificate({ subject: { commonName: "front-proxy-client" }, issuer: h.kube.frontProxyCA, extKeyUsages: ["serverAuth"] });
+  const serverOnly = createServingCertificate(h.kube.frontProxyCA, [], 365, "front-proxy-client");
   const res = await aggregatorRequest({ port: h.port, ca: h.ca, path, clientCert: serverOnly, ...alice });
   assert.equal(res.status, 401);
 });
 
 test("an expired front-proxy certificate is refused", async () => {
-  const expired = createCertificate({
-    subject: { commonName: "front-proxy-client" },
-    issuer: h.kube.frontProxyCA,
-    extKeyUsages: ["clientAuth"],
-    notBefore: new Date(Date.now() - 3 * 86_400_000),
-    validDays: 1,
-  });
+  const expired = createClientCertificate(h.kube.frontProxyCA, "front-proxy-client", [], 1, new Date(Date.now() - 3 * 86_400_000));
   const res = await aggregatorRequest({ port: h.port, ca: h.ca, path, clientCert: expired, ...alice });
   assert.equal(res.status, 401);
 });

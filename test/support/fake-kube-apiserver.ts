@@ -18,7 +18,7 @@ import type { AddressInfo } from "node:net";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCA, createCertificate, type CertificateAndKey } from "../auth/pki/certificate.js";
+import { type CertificateAndKey, createCA, createClientCertificate, createServingCertificate } from "../../runtime/src/server/certs.js";
 import { FakePods } from "./fake-pods.js";
 
 export interface FakeUser {
@@ -93,12 +93,7 @@ export class FakeKubeApiServer {
   private port = 0;
 
   constructor() {
-    this.serving = createCertificate({
-      subject: { commonName: "kube-apiserver" },
-      issuer: this.servingCA,
-      extKeyUsages: ["serverAuth"],
-      hosts: ["127.0.0.1", "localhost"],
-    });
+    this.serving = createServingCertificate(this.servingCA, ["127.0.0.1", "localhost"], 365, "kube-apiserver");
     this.frontProxyClient = this.newFrontProxyClient();
     this.server = https.createServer({ cert: this.serving.certPem, key: this.serving.keyPem }, (req, res) => {
       this.userAgents.add(String(req.headers["user-agent"]));
@@ -164,12 +159,12 @@ export class FakeKubeApiServer {
   }
 
   newFrontProxyClient(cn = FRONT_PROXY_CN, ca: CertificateAndKey = this.frontProxyCA): CertificateAndKey {
-    return createCertificate({ subject: { commonName: cn }, issuer: ca, extKeyUsages: ["clientAuth"] });
+    return createClientCertificate(ca, cn, []);
   }
 
   /** A client certificate from the cluster's client CA (kubectl with a cert user). */
   newClientCertificate(user: string, groups: string[] = []): CertificateAndKey {
-    return createCertificate({ subject: { commonName: user, organizations: groups }, issuer: this.clientCA, extKeyUsages: ["clientAuth"] });
+    return createClientCertificate(this.clientCA, user, groups);
   }
 
   /** What kube-apiserver publishes (cluster_authentication_trust_controller.go getConfigMapDataFor). */

@@ -200,8 +200,11 @@ export function createServingCertificate(ca: CertificateAndKey, hosts: string[],
   return { certPem, keyPem: keyPEM(privateKey) };
 }
 
-/** A client certificate: CN is the user, each O a group (kube's x509 authenticator). */
-export function createClientCertificate(ca: CertificateAndKey, user: string, groups: string[], days = 365): CertificateAndKey {
+/**
+ * A client certificate: CN is the user, each O a group (kube's x509 authenticator); valid for
+ * `days` from `issuedAt` (an hour before, for clock skew), so a test can make one already expired.
+ */
+export function createClientCertificate(ca: CertificateAndKey, user: string, groups: string[], days = 365, issuedAt = new Date()): CertificateAndKey {
   const issuer = issuerFrom(ca);
   const { privateKey, publicKey } = newKey();
   const certPem = createCertificate({
@@ -212,6 +215,7 @@ export function createClientCertificate(ca: CertificateAndKey, user: string, gro
     days,
     isCA: false,
     extKeyUsage: [OID.clientAuth],
+    now: issuedAt,
   });
   return { certPem, keyPem: keyPEM(privateKey) };
 }
