@@ -8,6 +8,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
+import { parseLabelSelector } from "../../../client/src/selectors/index.js";
 
 export interface Obj {
   apiVersion?: string;
@@ -127,7 +128,9 @@ export class FakeApiServer {
     req.on("end", () => {
       const q = url.searchParams;
       const sel = q.get("labelSelector");
-      const selector = sel ? (o: Obj) => sel.split(",").every((p) => o.metadata.labels?.[p.split("=")[0]!] === p.split("=")[1]) : undefined;
+      // the client sends only selectors this parser accepts
+      const labels = sel ? parseLabelSelector(sel) : undefined;
+      const selector = labels ? (o: Obj) => labels.matches(o.metadata.labels) : undefined;
       const inNs = (o: Obj) => !ns || o.metadata.namespace === ns;
       if (req.method === "GET" && !name && (q.get("watch") === "1" || q.get("watch") === "true")) return this.watch(res, q, (o) => inNs(o) && (!selector || selector(o)));
       if (req.method === "GET" && !name) {
