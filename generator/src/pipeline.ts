@@ -6,7 +6,7 @@ import { finishFile } from "./codegen/format.js";
 import type { EmittedFile } from "./codegen/file.js";
 import { emitters, type EmitContext } from "./emit/index.js";
 import { loadConfig, outputNames, resolveConfig, type LoadedConfig, type ResolvedConfig } from "./config/index.js";
-import { ensureManifestCertificates, readManifestCertificates } from "./emit/manifests/certs.js";
+import { certificateSubject, type CertificateSubject, type ManifestCertificatesPem } from "./emit/manifests/view.js";
 import type { ProtobufLockFile } from "./model/protobuf.js";
 import type { ApiModel } from "./model/types.js";
 import { readDefinitions } from "./read/index.js";
@@ -14,17 +14,21 @@ import { protobufStep } from "./read/protobuf-step.js";
 import { loadTemplates } from "./templates.js";
 import { GENERATOR_VERSION } from "./version.js";
 
+export type { CertificateSubject, ManifestCertificatesPem };
+
 export interface GenerateOptions {
   /** Folder holding `<group>/<version>/*.ts`. */
   definitionsDir: string;
   /** Root the diagnostics' file paths are relative to (default: the working directory). */
   projectRoot?: string;
   /**
-   * Where the manifests' CA and serving certificate live (`generate --certs`).
-   * With `create` they are made when missing; otherwise only read. Absent: the
-   * manifests carry placeholders for cert-manager.
+   * The manifests' CA and serving certificate (`generate --certs`, `verify
+   * --cert-dir`), asked for once the Service's names are known; the command
+   * reads or makes them (commands/certificates.ts), so this pipeline writes
+   * nothing. Absent, or undefined returned: the manifests carry placeholders
+   * for cert-manager.
    */
-  certs?: { dir: string; create: boolean };
+  certificates?: (subject: CertificateSubject) => ManifestCertificatesPem | undefined;
   /** A ts-morph project to reuse across runs (watch mode); see ReadOptions.project. */
   project?: Project;
   /** The project's configuration as loaded (config/load.ts); absent: the one found from projectRoot upwards. */
@@ -73,11 +77,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
   const diagnostics = [...read.diagnostics, ...protobuf.diagnostics, ...(await time("check", () => checkModel(read.model, { projectRoot, serverMain: config.serverMain })))];
   if (diagnostics.length > 0) return { model: read.model, diagnostics, files: [], timings, config };
 
-  const certificates = opts.certs
-    ? opts.certs.create
-      ? ensureManifestCertificates(opts.certs.dir, outputNames(config))
-      : readManifestCertificates(opts.certs.dir)
-    : undefined;
+  const certificates = opts.certificates?.(certificateSubject(outputNames(config)));
   const ctx: EmitContext = { ...emitContext(config), ...(certificates ? { certificates } : {}) };
   const emitted = await time("emit", async () => {
     const perEmitter = await Promise.all(emitters.map((e) => e.emit(read.model, ctx)));

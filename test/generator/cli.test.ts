@@ -56,6 +56,22 @@ describe("skai-gen CLI", { timeout: 300_000 }, () => {
     assert.equal(skaiGen(["verify"], work).status, 0);
   });
 
+  it("with --certs makes the manifests' certificates once, outside the output, and verify --cert-dir compares with them", () => {
+    const certDir = path.join(work, "certs");
+    const servingCert = () => readFileSync(path.join(work, "generated/manifests/serving-cert.yaml"), "utf8");
+    const placeholders = servingCert();
+    assert.equal(skaiGen(["generate", "--certs", "--cert-dir", certDir], work).status, 0);
+    assert.deepEqual(readdirSync(certDir).sort(), ["ca.crt", "ca.key", "tls.crt", "tls.key"]);
+    const tlsCrt = readFileSync(path.join(certDir, "tls.crt"), "utf8");
+    assert.ok(servingCert().includes(Buffer.from(tlsCrt).toString("base64")), "the Secret carries the serving certificate");
+    const again = skaiGen(["generate", "--certs", "--cert-dir", certDir], work);
+    assert.match(again.out, /\(no changes\)/, "the certificates are reused, so the output is stable");
+    assert.equal(skaiGen(["verify", "--cert-dir", certDir], work).status, 0);
+    assert.match(skaiGen(["verify"], work).err, /stale: {3}generated\/manifests\/serving-cert\.yaml/);
+    assert.equal(skaiGen(["generate"], work).status, 0);
+    assert.equal(servingCert(), placeholders);
+  });
+
   it("removes only files it wrote, and refuses an output folder holding someone else's", () => {
     const out = path.join(work, "generated");
     // A file of the previous run without room for the notice (JSON) is known from the manifest.

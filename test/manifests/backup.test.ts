@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
-import { adminAgent, notebook, request } from "../support/bench-http.js";
+import { adminAgent, notebook, request } from "../support/admin-http.js";
 import { repoRoot, startGeneratedServer, type GeneratedServer } from "../support/generated-server.js";
 
 const main = path.join(repoRoot, "apiserver/dist/main.js");

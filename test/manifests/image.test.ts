@@ -21,8 +21,8 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { IMAGE_APP_DIR, IMAGE_INSTALL, imageEntrypoint } from "../../generator/src/emit/image.js";
-import { ensureManifestCertificates } from "../../generator/src/emit/manifests/certs.js";
-import { manifestNames, type ManifestCertificatesPem } from "../../generator/src/emit/manifests/view.js";
+import { ensureManifestCertificates } from "../../generator/src/commands/certificates.js";
+import { certificateSubject, manifestNames, type ManifestCertificatesPem } from "../../generator/src/emit/manifests/view.js";
 import { createCA, createClientCertificate, createServingCertificate } from "../../runtime/src/server/certs.js";
 import { startEtcd, type EtcdCluster } from "../support/etcd.js";
 import { freePort } from "../support/ports.js";
@@ -85,7 +85,7 @@ describe("the server image from the packed packages", { timeout: 20 * 60_000, sk
     const tarballs = readdirSync(contextDir).filter((f) => f.endsWith(".tgz")).map((f) => path.join(contextDir, f));
     await run("npm", [...IMAGE_INSTALL.npmArgs, ...tarballs], { cwd: appDir, timeout: 15 * 60_000, maxBuffer: 64 << 20 });
     kube = await new FakeKubeApiServer().start();
-    certificates = ensureManifestCertificates(tempDir("image-certs-"), (await apiContext()).names);
+    certificates = ensureManifestCertificates(tempDir("image-certs-"), certificateSubject((await apiContext()).names));
   });
   after(async () => {
     await kube?.stop();

@@ -11,8 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { loadAll } from "js-yaml";
-import { ensureManifestCertificates } from "../../generator/src/emit/manifests/certs.js";
-import { manifestNames, manifestView } from "../../generator/src/emit/manifests/view.js";
+import { ensureManifestCertificates } from "../../generator/src/commands/certificates.js";
+import { certificateSubject, manifestNames, manifestView } from "../../generator/src/emit/manifests/view.js";
 import type { OutputNames } from "../../generator/src/config/types.js";
 import type { ApiModel } from "../../generator/src/model/types.js";
 import { requires } from "../support/requirements.js";
@@ -233,8 +233,8 @@ test("RBAC: auth-delegator, the authentication reader in kube-system, roles aggr
 
 test("with --certs: every APIService caBundle verifies the serving certificate, valid for the Service's name", { skip: kubectlSkip }, async () => {
   const certDir = mkdtempSync(join(tmpdir(), "certs-"));
-  const certificates = ensureManifestCertificates(certDir, outputNames);
-  const again = ensureManifestCertificates(certDir, outputNames);
+  const certificates = ensureManifestCertificates(certDir, certificateSubject(outputNames));
+  const again = ensureManifestCertificates(certDir, certificateSubject(outputNames));
   assert.deepEqual(again, certificates, "created once, then reused: generation stays deterministic");
   const objs = await render(certificates);
   for (const obj of objs) await validate(obj);

@@ -36,7 +36,7 @@ export const generateModule: CommandModule<GlobalArgs, GenerateArgs> = {
         outDir: folder(argv.out, loaded.config.out, "generated", loaded),
         watch: argv.watch,
         verbose: argv.verbose,
-        certs: argv.certs ? { dir: folder(argv["cert-dir"], undefined, ".skai-gen/certs", loaded), create: true } : undefined,
+        certDir: argv.certs ? folder(argv["cert-dir"], undefined, ".skai-gen/certs", loaded) : undefined,
       });
     });
   },

@@ -8,6 +8,7 @@ import { createProject } from "../read/index.js";
 import { writeTree } from "../write/writer.js";
 import { writeLock } from "../write/lock.js";
 import { describeChanges, isSourceFile, watchTree } from "../watch/index.js";
+import { ensureManifestCertificates } from "./certificates.js";
 import { guard, reportDiagnostics } from "./report.js";
 
 export interface GenerateCommandOptions {
@@ -16,7 +17,8 @@ export interface GenerateCommandOptions {
   outDir: string;
   watch: boolean;
   verbose: boolean;
-  certs?: { dir: string; create: boolean };
+  /** `--certs`: the manifests' certificates, made in this folder when missing. */
+  certDir?: string;
 }
 
 export function generateCommand(opts: GenerateCommandOptions): Promise<number> {
@@ -36,12 +38,13 @@ export function generateCommand(opts: GenerateCommandOptions): Promise<number> {
 
 async function runOnce(opts: GenerateCommandOptions, quiet: boolean, project?: Project): Promise<number> {
   const started = performance.now();
+  const { certDir } = opts;
   const result = await generate({
     definitionsDir: opts.definitionsDir,
     projectRoot: opts.config.projectRoot,
     config: opts.config,
     project,
-    certs: opts.certs,
+    certificates: certDir ? (subject) => ensureManifestCertificates(certDir, subject) : undefined,
     onStep: (step) => {
       if (!quiet && process.stderr.isTTY) process.stderr.write(`\r\x1b[K${step}...`);
     },

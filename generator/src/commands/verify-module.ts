@@ -28,7 +28,7 @@ export const verifyModule: CommandModule<GlobalArgs, VerifyArgs> = {
         config: loaded,
         definitionsDir: folder(argv.definitions, loaded.config.definitions, "definitions", loaded),
         outDir: folder(argv.out, loaded.config.out, "generated", loaded),
-        certs: argv["cert-dir"] ? { dir: path.resolve(argv["cert-dir"]), create: false } : undefined,
+        certDir: argv["cert-dir"] ? path.resolve(argv["cert-dir"]) : undefined,
       });
     });
   },

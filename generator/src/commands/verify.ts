@@ -3,16 +3,20 @@ import type { LoadedConfig } from "../config/index.js";
 import { generate } from "../pipeline.js";
 import { diffTree } from "../write/writer.js";
 import { lockIsCurrent } from "../write/lock.js";
+import { readManifestCertificates } from "./certificates.js";
 import { guard, reportDiagnostics } from "./report.js";
 
 export function verifyCommand(opts: {
   config: LoadedConfig;
   definitionsDir: string;
   outDir: string;
-  certs?: { dir: string; create: false };
+  /** `--cert-dir`: compare with manifests carrying the certificates in this folder (only read). */
+  certDir?: string;
 }): Promise<number> {
   return guard(async () => {
-    const result = await generate({ definitionsDir: opts.definitionsDir, projectRoot: opts.config.projectRoot, config: opts.config, certs: opts.certs });
+    const certDir = opts.certDir;
+    const certificates = certDir ? () => readManifestCertificates(certDir) : undefined;
+    const result = await generate({ definitionsDir: opts.definitionsDir, projectRoot: opts.config.projectRoot, config: opts.config, certificates });
     if (result.diagnostics.length > 0) {
       reportDiagnostics(result.diagnostics);
       return 1;

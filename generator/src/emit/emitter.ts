@@ -2,6 +2,7 @@ import type { EmittedFile } from "../codegen/file.js";
 import type { OutputNames } from "../config/types.js";
 import type { ApiModel } from "../model/types.js";
 import type { Templates } from "../templates.js";
+import type { ManifestCertificatesPem } from "./manifests/view.js";
 
 /** Settings every emitter may read; they do not change the model. */
 export interface EmitContext {
@@ -17,7 +18,8 @@ export interface EmitContext {
   templates: Templates;
   /** skai-gen's version, for headers and version info. */
   generatorVersion: string;
-  /** CA and serving certificate for the manifests (`generate --certs`, see emit/manifests/certs.ts); absent = placeholders. */ certificates?: { caPem: string; servingCertPem: string; servingKeyPem: string };
+  /** CA and serving certificate for the manifests (`generate --certs`, made by commands/certificates.ts); absent = placeholders. */
+  certificates?: ManifestCertificatesPem;
 }
 
 /** An emitter is a pure function from the model to files; it never touches the disk. */

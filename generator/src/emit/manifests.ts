@@ -6,7 +6,7 @@
  * The view is computed in manifests/view.ts; the Handlebars templates in
  * `templates/manifests/` lay it out. Certificates cannot be made here (the
  * emitter is pure and deterministic): they come in through
- * `EmitContext.certificates`, created once by manifests/certs.ts.
+ * `EmitContext.certificates`, read or made by the command (commands/certificates.ts).
  */
 import Handlebars from "handlebars";
 import type { EmittedFile } from "../codegen/file.js";

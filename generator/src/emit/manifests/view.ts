@@ -12,6 +12,12 @@ export interface ManifestCertificatesPem {
   servingKeyPem: string;
 }
 
+/** Whom the serving certificate is for: the Service's DNS names, and the name of the CA that signs it. */
+export interface CertificateSubject {
+  hosts: string[];
+  caName: string;
+}
+
 export interface ManifestNames {
   /** The server bin (`shop-apiserver`): StatefulSet, Service, ServiceAccount, PDB, role-name prefix. */
   name: string;
@@ -84,6 +90,11 @@ const TERMINATION_GRACE_SECONDS = 30;
 const HA_REPLICAS = 3;
 
 /** The installation's names, from the configuration: every object is named after the server bin. */
+export function certificateSubject(names: OutputNames): CertificateSubject {
+  const { hosts, service, namespace } = manifestNames(names);
+  return { hosts, caName: `${service}.${namespace}-ca` };
+}
+
 export function manifestNames(names: OutputNames): ManifestNames {
   const name = names.serverBin;
   const namespace = names.namespace;

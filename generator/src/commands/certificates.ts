@@ -1,16 +1,17 @@
 /**
  * The CA and serving certificate behind the manifests, created once by
- * `skai-gen generate --certs` and reused on every later run, so generating
- * stays deterministic. Files in `dir`: ca.crt, ca.key, tls.crt, tls.key. The
- * CA key stays here and never enters the manifests. Certificates are made by
- * the runtime's PKI (node:crypto keys, ECDSA P-256).
+ * `skai-gen generate --certs` and reused on every later run (`verify
+ * --cert-dir` only reads them), so generating stays deterministic. A command
+ * step: the pipeline asks for them once it knows the Service's names, and the
+ * emitters get their text, never the folder. Files in `dir`: ca.crt, ca.key,
+ * tls.crt, tls.key. The CA key stays here and never enters the manifests.
+ * Certificates are made by the runtime's PKI (node:crypto keys, ECDSA P-256).
  */
 import { X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createCA, createServingCertificate } from "@skai-gen/runtime/server/certs";
-import type { OutputNames } from "../../config/types.js";
-import { manifestNames, type ManifestCertificatesPem } from "./view.js";
+import type { CertificateSubject, ManifestCertificatesPem } from "../pipeline.js";
 
 const DAY_MS = 86_400_000;
 /** Renew a serving certificate with less than this left, as cert-manager's default renewBefore. */
@@ -52,14 +53,13 @@ export function readManifestCertificates(dir: string): ManifestCertificatesPem |
  * the CA once (kept while valid), the serving certificate when absent, close
  * to expiry, not for the Service's names, or not signed by the CA.
  */
-export function ensureManifestCertificates(dir: string, names: OutputNames): ManifestCertificatesPem {
-  const { hosts, service, namespace } = manifestNames(names);
+export function ensureManifestCertificates(dir: string, { hosts, caName }: CertificateSubject): ManifestCertificatesPem {
   const f = certificateFiles(dir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   let caPem = read(f.caCert);
   let caKeyPem = read(f.caKey);
   if (!caPem || !caKeyPem || Date.parse(new X509Certificate(caPem).validTo) < Date.now() + 365 * DAY_MS) {
-    const ca = createCA(`${service}.${namespace}-ca`);
+    const ca = createCA(caName);
     caPem = ca.certPem;
     caKeyPem = ca.keyPem;
     writeFileSync(f.caCert, caPem, { mode: 0o644 });
