@@ -11,8 +11,8 @@ import { readFileSync } from "node:fs";
 import https from "node:https";
 import path from "node:path";
 import { createClientCertificate } from "../runtime/src/server/certs.js";
-import { notebook, request } from "../test/support/bench-http.js";
-import { fmt, loadWithServerCpu } from "../test/support/bench-procs.js";
+import { notebook, request } from "../test/support/admin-http.js";
+import { fmt, loadWithServerCpu } from "./support/procs.js";
 import { FakeKubeApiServer } from "../test/support/fake-kube-apiserver.js";
 import { startGeneratedServer, type GeneratedServer } from "../test/support/generated-server.js";
 

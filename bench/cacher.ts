@@ -15,8 +15,8 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Cacher } from "../runtime/src/storage/cacher/index.js";
 import { createSqliteStorage, type KubeObject, type Storage } from "../runtime/src/storage/index.js";
-import { adminAgent, adminCredentials, notebook, request } from "../test/support/bench-http.js";
-import { fmt, startWatchers } from "../test/support/bench-procs.js";
+import { adminAgent, adminCredentials, notebook, request } from "../test/support/admin-http.js";
+import { fmt, startWatchers } from "./support/procs.js";
 import { startGeneratedServer } from "../test/support/generated-server.js";
 
 const GROUP = "/apis/skai.io/v1alpha1";

@@ -14,8 +14,8 @@ import { performance } from "node:perf_hooks";
 import v8 from "node:v8";
 import { runInNewContext } from "node:vm";
 import { SkaiClient } from "@skai/api/client";
-import { adminAgent, adminCredentials, notebook, request } from "../test/support/bench-http.js";
-import { fmt, runLoadProcess } from "../test/support/bench-procs.js";
+import { adminAgent, adminCredentials, notebook, request } from "../test/support/admin-http.js";
+import { fmt, runLoadProcess } from "./support/procs.js";
 import { startGeneratedServer, type GeneratedServer } from "../test/support/generated-server.js";
 
 export async function benchClient(report: (line: string) => void): Promise<void> {

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { dialExec, type ExecConnection } from "../client/src/connect/exec-client.js";
-import { cpuSeconds, fmt } from "../test/support/bench-procs.js";
+import { cpuSeconds, fmt } from "./support/procs.js";
 import { aggregatorRequest, FakeKubeApiServer } from "../test/support/fake-kube-apiserver.js";
 
 const RATE = 10 * 1024 * 1024;
@@ -100,11 +100,11 @@ export async function benchConnect(report: (line: string) => void): Promise<void
   const token = /token: (\S+)/.exec(readFileSync(kubeconfig, "utf8"))![1]!;
   const children: ChildProcess[] = [];
   try {
-    const ours = await startChild([path.join(root, "test/connect/bench-server.ts"), kubeconfig, dir]);
+    const ours = await startChild([path.join(root, "bench/support/connect-server.ts"), kubeconfig, dir]);
     children.push(ours.child);
     const caFile = path.join(dir, "kube-ca.crt");
     (await import("node:fs")).writeFileSync(caFile, kube.servingCA.certPem);
-    const pipe = await startChild([path.join(root, "test/connect/bench-pipe.ts"), kube.url, token, caFile, path.join(dir, "certs")]);
+    const pipe = await startChild([path.join(root, "bench/support/connect-pipe.ts"), kube.url, token, caFile, path.join(dir, "certs")]);
     children.push(pipe.child);
     const ca = readFileSync(path.join(dir, "certs", "ca.crt"), "utf8");
     const port = Number(new URL(ours.url).port);

@@ -10,7 +10,7 @@ import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } fr
 import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { adminAgent, request } from "../test/support/bench-http.js";
+import { adminAgent, request } from "../test/support/admin-http.js";
 import { freePort } from "../test/support/ports.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -7,8 +7,8 @@
  */
 import { performance } from "node:perf_hooks";
 import { Etcd3 } from "etcd3";
-import { adminCredentials, notebook } from "../test/support/bench-http.js";
-import { fmt, runLoadProcess } from "../test/support/bench-procs.js";
+import { adminCredentials, notebook } from "../test/support/admin-http.js";
+import { fmt, runLoadProcess } from "./support/procs.js";
 import { startEtcd } from "../test/support/etcd.js";
 import { startGeneratedServer } from "../test/support/generated-server.js";
 

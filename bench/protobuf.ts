@@ -57,7 +57,7 @@ export async function benchProtobuf(report: (line: string) => void): Promise<voi
   const list = { apiVersion: "skai.io/v1alpha1", kind: "TrainingJobList", metadata: { resourceVersion: "105000" }, items: trainingJobs(5000) };
 
   let jsonBytes = Buffer.alloc(0);
-  let pbBytes = Buffer.alloc(0);
+  let pbBytes: Buffer = Buffer.alloc(0);
   // warm both paths so the JIT has compiled them before the timed runs
   for (let i = 0; i < 3; i++) {
     JSON.parse(Buffer.from(JSON.stringify(list)).toString());

@@ -16,8 +16,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { benchRawSqliteInserts } from "./storage-helpers.js";
-import { adminAgent, adminCredentials, notebook, request } from "../test/support/bench-http.js";
-import { encodeCounterNodeOptions, fmt, loadWithServerCpu, runLoadProcess, startBareServer, startWatchers } from "../test/support/bench-procs.js";
+import { adminAgent, adminCredentials, notebook, request } from "../test/support/admin-http.js";
+import { encodeCounterNodeOptions, fmt, loadWithServerCpu, runLoadProcess, startBareServer, startWatchers } from "./support/procs.js";
 import { startGeneratedServer, type GeneratedServer } from "../test/support/generated-server.js";
 import { readFileSync } from "node:fs";
 

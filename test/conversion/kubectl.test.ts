@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import type https from "node:https";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { adminAgent, openWatch, request } from "../support/bench-http.js";
+import { adminAgent, openWatch, request } from "../support/admin-http.js";
 import { repoRoot, startGeneratedServer, type GeneratedServer } from "../support/generated-server.js";
 
 const WARNING = 'skai.io/v1alpha1 Notebook is deprecated; use skai.io/v1beta1 Notebook';

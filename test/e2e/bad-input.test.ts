@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import tls from "node:tls";
 import { after, before, describe, it } from "node:test";
 import { startGeneratedServer, type GeneratedServer } from "../support/generated-server.js";
-import { adminAgent, adminCredentials, notebook, request, type Reply } from "../support/bench-http.js";
+import { adminAgent, adminCredentials, notebook, request, type Reply } from "../support/admin-http.js";
 import type https from "node:https";
 
 let server: GeneratedServer;

@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import type https from "node:https";
 import { after, before, describe, it } from "node:test";
-import { adminAgent, notebook, request } from "../support/bench-http.js";
+import { adminAgent, notebook, request } from "../support/admin-http.js";
 import { startGeneratedServer, type GeneratedServer } from "../support/generated-server.js";
 
 let server: GeneratedServer;

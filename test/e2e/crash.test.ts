@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { startGeneratedServer, type GeneratedServer } from "../support/generated-server.js";
-import { adminAgent, notebook, openWatch, request } from "../support/bench-http.js";
+import { adminAgent, notebook, openWatch, request } from "../support/admin-http.js";
 
 const NS = "crash";
 const WORKERS = 16;

@@ -20,7 +20,7 @@ import { pathToFileURL } from "node:url";
 import { after, before, describe, it } from "node:test";
 import YAML from "yaml";
 import type { ResourceDefinition } from "@skai-gen/runtime";
-import { adminAgent, openWatch, request, type Reply } from "../support/bench-http.js";
+import { adminAgent, openWatch, request, type Reply } from "../support/admin-http.js";
 import { repoRoot, startGeneratedServer, type GeneratedServer } from "../support/generated-server.js";
 import { depthOf, fieldPath, MAX_DEPTH, nestedLists, nestedObjects, pointsOf, rng, sample, withRaw, type Point } from "../support/hostile.js";
 

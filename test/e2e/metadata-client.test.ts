@@ -16,7 +16,7 @@ import https from "node:https";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createClientCertificate } from "../../runtime/src/server/certs.js";
-import { adminAgent, adminCredentials, notebook, openWatch, request, type WatchStream } from "../support/bench-http.js";
+import { adminAgent, adminCredentials, notebook, openWatch, request, type WatchStream } from "../support/admin-http.js";
 
 const POM = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1";
 const POML = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";

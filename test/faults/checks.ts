@@ -4,7 +4,7 @@
  * history checker over recorded watch streams.
  */
 import assert from "node:assert/strict";
-import type { Reply } from "../support/bench-http.js";
+import type { Reply } from "../support/admin-http.js";
 import type { Replica } from "../replicas/harness.js";
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

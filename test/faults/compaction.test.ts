@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Etcd3 } from "etcd3";
-import { openWatch } from "../support/bench-http.js";
+import { openWatch } from "../support/admin-http.js";
 import { notebook, startReplicas, type ReplicaSet } from "../replicas/harness.js";
 import { requires } from "../support/requirements.js";
 

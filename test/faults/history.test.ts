@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { openWatch, type WatchStream } from "../support/bench-http.js";
+import { openWatch, type WatchStream } from "../support/admin-http.js";
 import { notebook, startReplicas, type Replica, type ReplicaSet } from "../replicas/harness.js";
 import { requires } from "../support/requirements.js";
 import { checkStream, sleep, toRecorded, type RecordedEvent } from "./checks.js";

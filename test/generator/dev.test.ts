@@ -11,7 +11,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { adminAgent, type Reply, request } from "../support/bench-http.js";
+import { adminAgent, type Reply, request } from "../support/admin-http.js";
 import { repoRoot } from "../support/generated-server.js";
 import { freePort } from "../support/ports.js";
 

@@ -9,7 +9,7 @@ import https from "node:https";
 import { after, before, describe, it } from "node:test";
 import { FrameSplitter, KindCodec, PROTOBUF_MEDIA_TYPE } from "@skai-gen/client/protobuf";
 import { TrainingJobProtobuf } from "../../generated/src/skai.io/v1alpha1/protobuf.js";
-import { adminAgent, request } from "../support/bench-http.js";
+import { adminAgent, request } from "../support/admin-http.js";
 import { startGeneratedServer, type GeneratedServer } from "../support/generated-server.js";
 import { examples, quantitiesAsStrings } from "./support.js";
 

@@ -5,7 +5,7 @@
  */
 import type https from "node:https";
 import { startEtcd, type EtcdCluster } from "../support/etcd.js";
-import { adminAgent, notebook, request, type Reply } from "../support/bench-http.js";
+import { adminAgent, notebook, request, type Reply } from "../support/admin-http.js";
 import { startGeneratedServer, type GeneratedServer } from "../support/generated-server.js";
 
 export interface Replica {

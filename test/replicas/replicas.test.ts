@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { openWatch } from "../support/bench-http.js";
+import { openWatch } from "../support/admin-http.js";
 import { notebook, startReplicas, type ReplicaSet } from "./harness.js";
 import { requires } from "../support/requirements.js";
 

@@ -2,7 +2,7 @@
  * The baseline of the GET benchmark: a bare node `https` server (same serving
  * certificate, same client-certificate verification) answering every request
  * with fixed bytes (the generated server's answer to the same GET). Run as its
- * own process: `node --import tsx test/support/bench-bare-server.ts '<json>'`;
+ * own process: `node --import tsx bench/support/bare-server.ts '<json>'`;
  * prints `PORT <n>` when listening.
  */
 import https from "node:https";

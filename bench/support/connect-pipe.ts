@@ -1,7 +1,7 @@
 /**
  * The baseline of the log benchmark: the least an HTTPS hop can do, one
  * request piped to the backend's response (`backend.pipe(res)`), no
- * authentication, routing or object lookup. `node bench-pipe.ts <backend-url> <token> <ca-file> <cert-dir>`.
+ * authentication, routing or object lookup. `node --import tsx bench/support/connect-pipe.ts <backend-url> <token> <ca-file> <cert-dir>`.
  */
 import https from "node:https";
 import { readFileSync } from "node:fs";

@@ -2,7 +2,7 @@
  * A small autocannon-like HTTPS load generator, run as its own process by the
  * benchmarks so the client does not share the server's CPU time:
  *
- *   node --import tsx test/support/bench-load.ts '<json LoadConfig>'
+ *   node --import tsx bench/support/load.ts '<json LoadConfig>'
  *
  * `connections` TLS sockets (client certificate optional), each with one
  * request in flight at a time (keep-alive, no pipelining), written as raw

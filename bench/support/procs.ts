@@ -8,12 +8,12 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { repoRoot } from "./generated-server.js";
-import type { LoadConfig, LoadResult } from "./bench-load.js";
-import type { BareServerConfig } from "./bench-bare-server.js";
-import type { WatchersConfig, WatchersResult } from "./bench-watchers.js";
+import { repoRoot } from "../../test/support/generated-server.js";
+import type { LoadConfig, LoadResult } from "./load.js";
+import type { BareServerConfig } from "./bare-server.js";
+import type { WatchersConfig, WatchersResult } from "./watchers.js";
 
-const support = path.join(repoRoot, "test/support");
+const support = path.join(repoRoot, "bench/support");
 
 function tsChild(file: string, arg: unknown): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", path.join(support, file), JSON.stringify(arg)], { cwd: repoRoot, stdio: ["pipe", "pipe", "pipe"] });
@@ -28,7 +28,7 @@ function collect(child: ChildProcess): { out: () => string; exited: Promise<numb
 
 /** Runs the load generator in its own process and returns its result. */
 export async function runLoadProcess(cfg: LoadConfig): Promise<LoadResult> {
-  const child = tsChild("bench-load.ts", cfg);
+  const child = tsChild("load.ts", cfg);
   const { out, exited } = collect(child);
   const code = await exited;
   const line = out().trim().split("\n").at(-1) ?? "";
@@ -44,7 +44,7 @@ export interface ChildServer {
 
 /** The bare https server answering fixed bytes, in its own process. */
 export async function startBareServer(cfg: BareServerConfig): Promise<ChildServer> {
-  const child = tsChild("bench-bare-server.ts", cfg);
+  const child = tsChild("bare-server.ts", cfg);
   const { out, exited } = collect(child);
   const port = await waitForLine(child, out, /^PORT (\d+)$/m, 20_000).then((m) => Number(m[1]));
   return {
@@ -65,7 +65,7 @@ export interface Watchers {
 
 /** Opens the watchers in their own process; resolves once every stream is open. */
 export async function startWatchers(cfg: WatchersConfig): Promise<Watchers> {
-  const child = tsChild("bench-watchers.ts", cfg);
+  const child = tsChild("watchers.ts", cfg);
   const { out, exited } = collect(child);
   await waitForLine(child, out, /^READY$/m, 60_000);
   return {

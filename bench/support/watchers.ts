@@ -1,7 +1,7 @@
 /**
  * Many watchers in their own process, for the watch fan-out benchmark:
  *
- *   node --import tsx test/support/bench-watchers.ts '<json WatchersConfig>'
+ *   node --import tsx bench/support/watchers.ts '<json WatchersConfig>'
  *
  * Opens `watchers` watch streams (one TLS connection each), prints `READY`
  * once every stream has its 200, and records the wall-clock arrival time of
