@@ -26,7 +26,7 @@ const dns1123SubdomainErrMsg =
 const dns1123SubdomainRe = new RegExp(`^${dns1123SubdomainFmt}$`);
 
 /** validation.RegexError: `msg (e.g. 'a', or 'b', regex used for validation is '...')`. */
-export function regexError(msg: string, fmt: string, ...examples: string[]): string {
+function regexError(msg: string, fmt: string, ...examples: string[]): string {
   if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
   let s = msg + " (e.g. ";
   examples.forEach((e, i) => {
@@ -36,7 +36,7 @@ export function regexError(msg: string, fmt: string, ...examples: string[]): str
   return s + `regex used for validation is '${fmt}')`;
 }
 
-export const maxLenError = (n: number) => `must be no more than ${n} characters`;
+const maxLenError = (n: number) => `must be no more than ${n} characters`;
 const emptyError = () => "must be non-empty";
 
 export function isDNS1123Subdomain(value: string): string[] {

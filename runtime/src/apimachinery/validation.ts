@@ -5,7 +5,7 @@
  */
 import { isDNS1123Subdomain } from "@skai-gen/client/validation";
 
-export { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue, maxLenError, quote, regexError } from "@skai-gen/client/validation";
+export { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from "@skai-gen/client/validation";
 
 /** path.IsValidPathSegmentName: names used as URL path segments. */
 export function isValidPathSegmentName(name: string): string[] {
