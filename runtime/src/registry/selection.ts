@@ -3,19 +3,16 @@
  * supports (metadata.name, metadata.namespace and its selectableFields) and the
  * predicate the storage evaluates.
  */
+import type { ResourceDefinition } from "../api/resource.js";
 import { errors } from "../api/status.js";
 import { parseFieldSelector, type FieldSelector } from "../apimachinery/fields.js";
 import { compileJSONPath } from "../apimachinery/jsonpath.js";
 import { parseLabelSelector, type LabelSelector } from "../apimachinery/labels.js";
 import type { KubeObject } from "../apimachinery/object.js";
 import type { Predicate } from "../storage/interface.js";
-import type { ResourceScope } from "./scope.js";
 
-export interface Selection {
-  labels?: LabelSelector;
-  fields?: FieldSelector;
-  predicate?: Predicate;
-}
+/** Field label -> its value in an object, for one kind. */
+export type FieldLabels = ReadonlyMap<string, (o: KubeObject) => string>;
 
 function fieldValue(v: unknown): string {
   if (v === undefined || v === null) return "";
@@ -24,12 +21,12 @@ function fieldValue(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** Field label -> getter, for this kind. */
-function fieldGetters(scope: ResourceScope): Map<string, (o: KubeObject) => string> {
+/** The field labels of a kind: metadata.name, metadata.namespace and its selectableFields. */
+export function fieldLabels(def: ResourceDefinition): FieldLabels {
   const m = new Map<string, (o: KubeObject) => string>();
   m.set("metadata.name", (o) => o.metadata.name ?? "");
   m.set("metadata.namespace", (o) => o.metadata.namespace ?? "");
-  for (const path of scope.def.selectableFields) {
+  for (const path of def.selectableFields) {
     const label = path.replace(/^\./, "");
     const fn = compileJSONPath(path.startsWith(".") ? path : "." + path);
     m.set(label, (o) => fieldValue(fn(o)[0]));
@@ -37,38 +34,31 @@ function fieldGetters(scope: ResourceScope): Map<string, (o: KubeObject) => stri
   return m;
 }
 
-const gettersCache = new WeakMap<ResourceScope, Map<string, (o: KubeObject) => string>>();
-
-/** Parses selectors from query values; 400 with kube's texts when invalid. */
-export function parseSelection(scope: ResourceScope, labelSelector: string | null, fieldSelector: string | null): Selection {
-  const sel: Selection = {};
+/** What selectors as written in a query select (undefined: everything); 400 with kube's texts when invalid. */
+export function selectionPredicate(fields: FieldLabels, labelSelector: string, fieldSelector: string): Predicate | undefined {
+  let labels: LabelSelector | undefined;
   if (labelSelector) {
     try {
-      sel.labels = parseLabelSelector(labelSelector);
+      labels = parseLabelSelector(labelSelector);
     } catch (e) {
       throw errors.badRequest((e as Error).message);
     }
-    if (sel.labels.empty) sel.labels = undefined;
+    if (labels.empty) labels = undefined;
   }
-  let getters = gettersCache.get(scope);
-  if (!getters) gettersCache.set(scope, (getters = fieldGetters(scope)));
+  let selected: FieldSelector | undefined;
   if (fieldSelector) {
     try {
-      sel.fields = parseFieldSelector(fieldSelector);
+      selected = parseFieldSelector(fieldSelector);
     } catch (e) {
       throw errors.badRequest((e as Error).message);
     }
-    for (const r of sel.fields.requirements) {
-      if (!getters.has(r.field)) throw errors.badRequest(`field label not supported: ${r.field}`);
+    for (const r of selected.requirements) {
+      if (!fields.has(r.field)) throw errors.badRequest(`field label not supported: ${r.field}`);
     }
-    if (sel.fields.empty) sel.fields = undefined;
+    if (selected.empty) selected = undefined;
   }
-  const { labels, fields } = sel;
-  if (labels || fields) {
-    const g = getters;
-    sel.predicate = (o) =>
-      (!labels || labels.matches(o.metadata.labels as Record<string, string> | undefined)) &&
-      (!fields || fields.matches((f) => g.get(f)!(o)));
-  }
-  return sel;
+  if (!labels && !selected) return undefined;
+  return (o) =>
+    (!labels || labels.matches(o.metadata.labels as Record<string, string> | undefined)) &&
+    (!selected || selected.matches((f) => fields.get(f)!(o)));
 }

@@ -18,7 +18,7 @@ import { managerName, updateManagedFields } from "./managedfields.js";
 import { generateName, newUID } from "./meta.js";
 import { parseResourceVersion, type GetOptions, type ListOptions } from "./options.js";
 import { listPrefix, objectKey, type ResourceScope } from "./scope.js";
-import { parseSelection } from "./selection.js";
+import { fieldLabels, selectionPredicate, type FieldLabels } from "./selection.js";
 import {
   metaOf,
   omitEmptyMeta,
@@ -118,6 +118,7 @@ export class GenericStore {
   readonly transient = new WeakSet<KubeObject>();
   private readonly clock: () => Date;
   private readonly bookmarkFrequencyMs: number;
+  private readonly fieldLabels: FieldLabels;
 
   constructor(
     readonly scope: ResourceScope,
@@ -126,6 +127,7 @@ export class GenericStore {
   ) {
     this.clock = opts.clock ?? (() => new Date());
     this.bookmarkFrequencyMs = opts.bookmarkFrequencyMs ?? 60_000;
+    this.fieldLabels = fieldLabels(scope.def);
   }
 
   /** Storage key of one object: what serialisations of its revisions are cached under. */
@@ -175,7 +177,7 @@ export class GenericStore {
   }
 
   async list(namespace: string, opts: ListOptions): Promise<ObjectList> {
-    const { predicate } = parseSelection(this.scope, opts.labelSelector, opts.fieldSelector);
+    const predicate = selectionPredicate(this.fieldLabels, opts.labelSelector, opts.fieldSelector);
     const prefix = this.prefix(namespace);
     const read = storageListOptions(opts, prefix, predicate);
     try {
@@ -191,7 +193,7 @@ export class GenericStore {
    * when it cannot start the watch, come from the iteration.
    */
   async watch(namespace: string, opts: ListOptions, deadline: number): Promise<Watcher> {
-    const { predicate } = parseSelection(this.scope, opts.labelSelector, opts.fieldSelector);
+    const predicate = selectionPredicate(this.fieldLabels, opts.labelSelector, opts.fieldSelector);
     const interpret = (err: unknown) => toStatusError(err, this.scope, "", "watch");
     let revision = parseResourceVersion(opts.resourceVersion);
     // only changes, from now
@@ -371,7 +373,7 @@ export class GenericStore {
     selectors: Pick<ListOptions, "labelSelector" | "fieldSelector">,
     opts: DeleteOptions,
   ): Promise<ObjectList> {
-    const { predicate } = parseSelection(this.scope, selectors.labelSelector, selectors.fieldSelector);
+    const predicate = selectionPredicate(this.fieldLabels, selectors.labelSelector, selectors.fieldSelector);
     let listed;
     try {
       listed = await this.storage.list(this.prefix(namespace), predicate ? { predicate } : {});
