@@ -48,7 +48,7 @@ export interface InformerOptions<T> {
   pageSize?: number;
 }
 
-export const DEFAULT_INFORMER_PAGE_SIZE = 5_000;
+const DEFAULT_INFORMER_PAGE_SIZE = 5_000;
 
 export interface HandlerRegistration {
   remove(): void;

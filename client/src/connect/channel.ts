@@ -8,7 +8,7 @@ import type { Status } from "../status.js";
 import type { TerminalSize } from "./types.js";
 
 export const V5 = "v5.channel.k8s.io";
-export const V4 = "v4.channel.k8s.io";
+const V4 = "v4.channel.k8s.io";
 /** Preference order: the first one the peer offers wins. */
 export const SUPPORTED_PROTOCOLS = [V5, V4];
 

@@ -12,7 +12,7 @@ import type { ProtoWriter } from "./writer.js";
 
 type JSONObject = Record<string, unknown>;
 
-export function encodeMessage(w: ProtoWriter, msg: CompiledMessage, obj: JSONObject): void {
+function encodeMessage(w: ProtoWriter, msg: CompiledMessage, obj: JSONObject): void {
   for (let i = 0; i < msg.inlines.length; i++) {
     const f = msg.inlines[i];
     const tagAt = w.pos;
@@ -87,7 +87,7 @@ function writeValue(w: ProtoWriter, f: CompiledField, tag: number, v: unknown): 
   }
 }
 
-export function decodeMessage(r: ProtoReader, msg: CompiledMessage, end: number, obj: JSONObject = {}): JSONObject {
+function decodeMessage(r: ProtoReader, msg: CompiledMessage, end: number, obj: JSONObject = {}): JSONObject {
   while (r.pos < end) decodeField(r, msg, r.uint32(), obj);
   r.pos = end;
   return obj;

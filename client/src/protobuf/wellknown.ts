@@ -51,7 +51,7 @@ export function readTime(r: ProtoReader, end: number, micro: boolean): string | 
 const pad2 = (n: number) => (n < 10 ? "0" + n : "" + n);
 
 /** `YYYY-MM-DDTHH:MM:SS` (no zone) of Unix seconds, UTC. */
-export function formatRFC3339Seconds(seconds: number): string {
+function formatRFC3339Seconds(seconds: number): string {
   const days = Math.floor(seconds / 86400);
   let rem = seconds - days * 86400;
   const hh = Math.floor(rem / 3600);
@@ -82,7 +82,7 @@ function digits(s: string, a: number, b: number): number {
 }
 
 /** Unix seconds of `YYYY-MM-DDTHH:MM:SS[.frac]Z`; undefined for any other shape (Date.parse takes those). */
-export function parseRFC3339Seconds(s: string): number | undefined {
+function parseRFC3339Seconds(s: string): number | undefined {
   if (s.length < 20 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
   const last = s.charCodeAt(s.length - 1);
   if (last !== 90 || (s.length > 20 && s.charCodeAt(19) !== 46)) return undefined;

@@ -181,7 +181,7 @@ export function createCA(commonName = "localhost-ca", days = 3650): CertificateA
 }
 
 /** Default SANs of a serving certificate for local use. */
-export const LOCAL_HOSTS = ["localhost", "127.0.0.1", "::1"];
+const LOCAL_HOSTS = ["localhost", "127.0.0.1", "::1"];
 
 export function createServingCertificate(ca: CertificateAndKey, hosts: string[], days = 365, commonName = "localhost"): CertificateAndKey {
   const issuer = issuerFrom(ca);
@@ -227,8 +227,8 @@ export interface LocalCertificates {
   paths: { caCert: string; servingCert: string; servingKey: string; adminCert: string; adminKey: string };
 }
 
-export const ADMIN_USER = "admin";
-export const ADMIN_GROUPS = ["system:masters"];
+const ADMIN_USER = "admin";
+const ADMIN_GROUPS = ["system:masters"];
 
 /** Usable for at least another day. */
 function fresh(certPem: string, now = Date.now()): boolean {

@@ -102,7 +102,7 @@ type Choice = "json" | "yaml" | AggregatedVersion;
  * clause wins; clauses asking for a conversion (as/g/v) are only accepted for
  * the aggregated list and only where it is served; protobuf is not offered.
  */
-export function negotiateDiscovery(accept: string | undefined, aggregatedAllowed: boolean): Choice | undefined {
+function negotiateDiscovery(accept: string | undefined, aggregatedAllowed: boolean): Choice | undefined {
   if (!accept) return "json";
   for (const c of parseAccept(accept)) {
     if (c.q <= 0) continue;

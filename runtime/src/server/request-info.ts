@@ -112,7 +112,7 @@ function splitPath(path: string): string[] {
  * Query booleans as apimachinery decodes them (Convert_Slice_string_To_bool):
  * absent, "0" and "false" (any case) are false, anything else, even "", is true.
  */
-export function isTrueParam(value: string | null): boolean {
+function isTrueParam(value: string | null): boolean {
   if (value === null) return false;
   return value !== "0" && value.toLowerCase() !== "false";
 }

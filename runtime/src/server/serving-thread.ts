@@ -20,7 +20,7 @@ import { isMainThread, parentPort, Worker } from "node:worker_threads";
  * field sets, at 10,000 levels) uses a few MB; the rest is headroom. Pages are
  * touched only as deep as a request goes.
  */
-export const SERVING_STACK_MB = 256;
+const SERVING_STACK_MB = 256;
 
 const SIGNALS: NodeJS.Signals[] = ["SIGTERM", "SIGINT"];
 

@@ -26,7 +26,7 @@ export const STRING_TRAVERSAL_COST_FACTOR = 0.1;
 export const REGEX_STRING_LENGTH_COST_FACTOR = 0.25;
 
 /** Thrown (and caught by the evaluator's caller) when an evaluation passes its limit, as cel-go panics. */
-export class CostLimitExceeded extends Error {
+class CostLimitExceeded extends Error {
   constructor() {
     super(COST_LIMIT_EXCEEDED);
   }
@@ -48,7 +48,7 @@ export class CostTracker {
 }
 
 /** Unicode code points, as cel-go sizes a string (utf8.RuneCountInString; a lone surrogate is one U+FFFD). */
-export function codePointLength(s: string): number {
+function codePointLength(s: string): number {
   let n = s.length;
   for (let i = 0; i < s.length - 1; i++) {
     const c = s.charCodeAt(i);
@@ -64,7 +64,7 @@ export function codePointLength(s: string): number {
 }
 
 /** cel-go's actualSize: the size of strings, bytes, lists and maps; 1 for every other value. */
-export function actualSize(v: unknown): number {
+function actualSize(v: unknown): number {
   if (typeof v === "string") return codePointLength(v);
   if (v instanceof Uint8Array) return v.length;
   if (Array.isArray(v)) return v.length;
@@ -73,7 +73,7 @@ export function actualSize(v: unknown): number {
 }
 
 /** Kubernetes' traversalCost (library/cost.go): a walk of the value, strings by UTF-8 length. */
-export function traversalCost(v: unknown): number {
+function traversalCost(v: unknown): number {
   if (typeof v === "string") return Math.trunc(Buffer.byteLength(v, "utf8") * STRING_TRAVERSAL_COST_FACTOR);
   if (v instanceof Uint8Array) return Math.trunc(v.length * STRING_TRAVERSAL_COST_FACTOR);
   if (Array.isArray(v) || isCelList(v)) {

@@ -294,7 +294,7 @@ class Rewriter {
 }
 
 /** A parsed expression (an Expr), rewritten so that evaluating it charges its cost. */
-export function meterExpression(expr: unknown, env: CelEnv): unknown {
+function meterExpression(expr: unknown, env: CelEnv): unknown {
   const funcs = env.funcs as unknown as FuncResolver;
   return new Rewriter((name) => funcs.find(name) !== undefined).meter(expr as Node);
 }

@@ -31,7 +31,7 @@ function make(type: CauseType, field: string, badValue: unknown, detail: string)
 }
 
 /** Marks a bad value that the body leaves out (Go's `omitValue`). */
-export const OMIT: unique symbol = Symbol("omit");
+const OMIT: unique symbol = Symbol("omit");
 
 export const fieldError = {
   required: (field: string, detail = "") => make("FieldValueRequired", field, "", detail),
