@@ -96,7 +96,7 @@ const OPERATOR_OF_TOKEN = new Map<Tok, LabelOperator>([
 ]);
 
 /** Parser contexts: where values are read, the keywords `in` and `notin` are plain identifiers. */
-const enum Context {
+enum Context {
   KeyAndOperator,
   Values,
 }
