@@ -8,7 +8,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Etcd3 } from "etcd3";
-import type { KVStore } from "../../runtime/src/storage/index.js";
 import { createEtcdStorage, KeyMapper, parseEtcdSpec } from "../../runtime/src/storage/etcd/index.js";
 import { createCA, createClientCertificate, createServingCertificate } from "../../runtime/src/server/certs.js";
 import { startEtcd, type EtcdCluster } from "../support/etcd.js";
@@ -27,11 +26,8 @@ describe("etcd storage", { skip: requires("etcd") }, () => {
   });
   let n = 0;
 
-  // Each store gets its own prefix on the one etcd; the suite only needs the Storage
-  // surface plus `hub` and `stopCompaction`, which EtcdStorage has (hence the cast).
-  runStorageSuite("etcd", async (opts) =>
-    (await createEtcdStorage(etcd.spec, { ...opts, prefix: `/registry/suite-${n++}.skai.io` })) as unknown as KVStore,
-  );
+  // Each store gets its own prefix on the one etcd.
+  runStorageSuite("etcd", (opts) => createEtcdStorage(etcd.spec, { ...opts, prefix: `/registry/suite-${n++}.skai.io` }));
 
   describe("etcd specifics", () => {
     it("lays keys out as <prefix>/<resource>/<namespace>/<name>", async () => {

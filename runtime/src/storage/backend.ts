@@ -110,20 +110,20 @@ export interface Backend {
 /** Rows per history batch of the local backends. */
 const HISTORY_BATCH = 500;
 
-/**
- * History for backends that hold it locally (memory, SQLite): reads `from` < revision <= `upto`
- * in batches, and fails once compaction passes the last revision handed out.
- */
-export function localHistory(
-  read: (afterRev: number, uptoRev: number, limit: number) => RawEvent[],
-  compacted: () => number,
-  from: number,
-  upto: number,
-): ChangeSource {
+/** A backend that holds its history locally (memory, SQLite) and reads it synchronously. */
+export interface LocalHistory {
+  compactedRevision(): number;
+  /** Changes to `range` with afterRev < revision <= uptoRev in revision order, at most `limit`. */
+  changes(range: KeyRange, afterRev: number, uptoRev: number, limit: number): RawEvent[];
+}
+
+/** Backend.history over LocalHistory: batches, failing once compaction passes the last revision handed out. */
+export function localHistory(backend: LocalHistory, range: KeyRange, from: number, upto: number): ChangeSource {
   let after = from;
   return () => {
-    if (after < compacted()) throw new RevisionCompacted(compacted());
-    const events = read(after, upto, HISTORY_BATCH);
+    const compacted = backend.compactedRevision();
+    if (after < compacted) throw new RevisionCompacted(compacted);
+    const events = backend.changes(range, after, upto, HISTORY_BATCH);
     if (events.length > 0) after = events[events.length - 1]!.revision;
     return events;
   };

@@ -3,7 +3,7 @@
  * array, so list can read a consistent snapshot at any uncompacted revision and
  * watch can replay history. Everything is synchronous; nothing survives a restart.
  */
-import { localHistory, readableRevision, type Backend, type ChangeSource, type KeyRange, type RawEvent, type Row, type WriteOp, type WriteResult } from "./backend.js";
+import { localHistory, readableRevision, type Backend, type LocalHistory, type ChangeSource, type KeyRange, type RawEvent, type Row, type WriteOp, type WriteResult } from "./backend.js";
 import { KVStore, type StoreOptions } from "./kv-store.js";
 import { WatchHub } from "./watch-hub.js";
 
@@ -13,7 +13,7 @@ interface Version {
   value: string | null;
 }
 
-class MemoryBackend implements Backend {
+class MemoryBackend implements Backend, LocalHistory {
   /** etcd starts at revision 1; so do we, so an empty list never reports resourceVersion "0". */
   private rev = 1;
   private compacted = 0;
@@ -70,15 +70,14 @@ class MemoryBackend implements Backend {
   }
 
   history(range: KeyRange, from: number, upto: number): ChangeSource {
-    return localHistory((afterRev, uptoRev, limit) => this.changes(range, afterRev, uptoRev, limit), () => this.compacted, from, upto);
+    return localHistory(this, range, from, upto);
   }
 
-  async waitForRevision(revision: number, timeoutMs: number): Promise<number> {
-    await this.hub.waitForRevision(revision, timeoutMs);
-    return this.rev;
+  waitForRevision(revision: number, timeoutMs: number): Promise<number> {
+    return this.hub.waitForRevision(revision, timeoutMs);
   }
 
-  private changes(range: KeyRange, afterRev: number, uptoRev: number, limit: number): RawEvent[] {
+  changes(range: KeyRange, afterRev: number, uptoRev: number, limit: number): RawEvent[] {
     const out: RawEvent[] = [];
     // The log is sorted by revision: binary-search the first entry after afterRev.
     let lo = 0;

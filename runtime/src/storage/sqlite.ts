@@ -11,7 +11,7 @@
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { localHistory, readableRevision, type Backend, type ChangeSource, type KeyRange, type RawEvent, type Row, type WriteOp, type WriteResult } from "./backend.js";
+import { localHistory, readableRevision, type Backend, type LocalHistory, type ChangeSource, type KeyRange, type RawEvent, type Row, type WriteOp, type WriteResult } from "./backend.js";
 import { prefixEnd } from "./codec.js";
 import { KVStore, type StoreOptions } from "./kv-store.js";
 import { WatchHub } from "./watch-hub.js";
@@ -46,7 +46,7 @@ interface LatestRow {
   value: string;
 }
 
-export class SqliteBackend implements Backend {
+export class SqliteBackend implements Backend, LocalHistory {
   private readonly db: Database.Database;
   private rev: number;
   private compacted: number;
@@ -157,15 +157,14 @@ export class SqliteBackend implements Backend {
   }
 
   history(range: KeyRange, from: number, upto: number): ChangeSource {
-    return localHistory((afterRev, uptoRev, limit) => this.changes(range, afterRev, uptoRev, limit), () => this.compacted, from, upto);
+    return localHistory(this, range, from, upto);
   }
 
-  async waitForRevision(revision: number, timeoutMs: number): Promise<number> {
-    await this.hub.waitForRevision(revision, timeoutMs);
-    return this.rev;
+  waitForRevision(revision: number, timeoutMs: number): Promise<number> {
+    return this.hub.waitForRevision(revision, timeoutMs);
   }
 
-  private changes(range: KeyRange, afterRev: number, uptoRev: number, limit: number): RawEvent[] {
+  changes(range: KeyRange, afterRev: number, uptoRev: number, limit: number): RawEvent[] {
     const lo = range.key;
     const hi = range.recursive ? prefixEnd(range.key) : range.key + "\0";
     return this.stmt.history.all({ after: afterRev, upto: uptoRev, lo, hi, limit }).map((r) => {

@@ -44,7 +44,7 @@ const DONE: IteratorResult<WatchEvent> = { value: undefined, done: true };
 
 export class WatchHub {
   private readonly watchers = new Set<HubWatcher>();
-  private waiters: { revision: number; resolve: (ok: boolean) => void }[] = [];
+  private waiters: { revision: number; resolve: () => void }[] = [];
   private stopped = false;
 
   /**
@@ -84,7 +84,7 @@ export class WatchHub {
     if (this.waiters.length === 0) return;
     const ready = this.waiters.filter((w) => w.revision <= this.revision);
     this.waiters = this.waiters.filter((w) => w.revision > this.revision);
-    for (const w of ready) w.resolve(true);
+    for (const w of ready) w.resolve();
   }
 
   watch(params: HubWatchParams): Watcher {
@@ -94,21 +94,20 @@ export class WatchHub {
     return w;
   }
 
-  /** Resolves true once the revision reaches `revision`, false after `timeoutMs`. */
-  waitForRevision(revision: number, timeoutMs: number): Promise<boolean> {
-    if (this.revision >= revision) return Promise.resolve(true);
-    if (this.stopped || timeoutMs <= 0) return Promise.resolve(false);
+  /** Resolves with the hub's revision once it reaches `revision`, or with the lower one it has after `timeoutMs`. */
+  waitForRevision(revision: number, timeoutMs: number): Promise<number> {
+    if (this.revision >= revision || this.stopped || timeoutMs <= 0) return Promise.resolve(this.revision);
     return new Promise((resolve) => {
       const waiter = {
         revision,
-        resolve: (ok: boolean) => {
+        resolve: () => {
           clearTimeout(timer);
-          resolve(ok);
+          resolve(this.revision);
         },
       };
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve(false);
+        resolve(this.revision);
       }, timeoutMs);
       this.waiters.push(waiter);
     });
@@ -123,7 +122,7 @@ export class WatchHub {
   stop(): void {
     this.stopped = true;
     for (const w of [...this.watchers]) w.stop();
-    for (const w of this.waiters) w.resolve(false);
+    for (const w of this.waiters) w.resolve();
     this.waiters = [];
   }
 }

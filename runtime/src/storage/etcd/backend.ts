@@ -188,7 +188,8 @@ export class EtcdBackend implements Backend {
     for (;;) {
       const current = await this.etcdRevision();
       if (current >= revision || Date.now() >= deadline || this.closed) return current;
-      if (await this.hub.waitForRevision(revision, 20)) return this.hub.revision;
+      const published = await this.hub.waitForRevision(revision, 20);
+      if (published >= revision) return published;
     }
   }
 
