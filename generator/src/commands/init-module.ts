@@ -1,16 +1,9 @@
 import type { CommandModule } from "yargs";
-import { initCommand } from "./init.js";
+import { initCommand, type InitOptions } from "./init.js";
 import type { GlobalArgs } from "./options.js";
 import { guard } from "./report.js";
 
-interface InitArgs extends GlobalArgs {
-  dir: string;
-  group?: string;
-  version?: string;
-  kind?: string;
-  scope?: string;
-  package?: string;
-}
+interface InitArgs extends GlobalArgs, InitOptions {}
 
 export const initModule: CommandModule<GlobalArgs, InitArgs> = {
   command: "init <dir>",

@@ -178,6 +178,7 @@ function applyConstraints(s: StructuralSchema, c: Constraints, t: TypeNode): voi
   if (rules.length) s["x-kubernetes-validations"] = [...(s["x-kubernetes-validations"] ?? []), ...rules];
 }
 
+/** A `@rule` as an `x-kubernetes-validations` entry (the OpenAPI documents print the same). */
 export function toValidation(r: ValidationRule): Validation {
   const v: Validation = { rule: r.rule };
   if (r.message) v.message = r.message;

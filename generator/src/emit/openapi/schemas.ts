@@ -3,10 +3,11 @@
  * (unlike the CRD-style structural schema, which inlines everything). The v2
  * writer derives its definitions from these.
  */
-import type { ApiModel, Constraints, Field, KindModel, ObjectType, TypeNode, ValidationRule } from "../../model/types.js";
+import { toValidation } from "../../model/structural-schema.js";
+import type { ApiModel, Constraints, Field, KindModel, ObjectType, TypeNode } from "../../model/types.js";
+import { unionRules } from "../../model/union-rules.js";
 import { ref, refTarget, refWith, type Gvk, type JsonSchema } from "./json-schema.js";
 import { kindDefinition } from "./naming.js";
-import { unionRules } from "../../model/union-rules.js";
 
 const META = "io.k8s.apimachinery.pkg.apis.meta.v1.";
 export const OBJECT_META = `${META}ObjectMeta`;
@@ -91,16 +92,8 @@ export function constraintKeywords(c: Constraints, node?: TypeNode): JsonSchema 
   if (c.preserveUnknownFields && node?.kind !== "unknown") s["x-kubernetes-preserve-unknown-fields"] = true;
   if (c.embeddedResource) s["x-kubernetes-embedded-resource"] = true;
   // Union tags as the same CEL rules the server's structural schema enforces.
-  const rules = [...(c.rules ?? []).map(ruleSchema), ...unionRules(c)];
+  const rules = [...(c.rules ?? []).map(toValidation), ...unionRules(c)];
   if (rules.length) s["x-kubernetes-validations"] = rules;
-  return s;
-}
-
-export function ruleSchema(r: ValidationRule): JsonSchema {
-  const s: JsonSchema = { rule: r.rule };
-  if (r.message) s.message = r.message;
-  if (r.reason) s.reason = r.reason;
-  if (r.fieldPath) s.fieldPath = r.fieldPath;
   return s;
 }
 
@@ -151,7 +144,7 @@ export function kindSchema(model: ApiModel, group: string, version: string, kind
     properties,
     // Resource<Spec, Status> declares spec required.
     required: ["spec"],
-    ...(kind.rules.length ? { "x-kubernetes-validations": kind.rules.map(ruleSchema) } : {}),
+    ...(kind.rules.length ? { "x-kubernetes-validations": kind.rules.map(toValidation) } : {}),
     "x-kubernetes-group-version-kind": [gvk],
   };
 }
