@@ -12,15 +12,13 @@ import { widgetDef } from "../runtime/harness.js";
 
 type Obj = Record<string, any>;
 
-// v1 (storage): spec.image; v2: spec.template.image
-const toV1 = (o: Obj): Obj => {
-  const { template, ...spec } = o.spec ?? {};
-  return { ...o, apiVersion: "g.io/v1", metadata: structuredClone(o.metadata), spec: { ...spec, ...(template?.image !== undefined ? { image: template.image } : {}) } };
+// v1 (storage) calls it spec.image, v2 spec.imageRef
+const renamed = (apiVersion: string, from: string, to: string) => (o: Obj): Obj => {
+  const { [from]: value, ...spec } = o.spec ?? {};
+  return { ...o, apiVersion, spec: value === undefined ? spec : { ...spec, [to]: value } };
 };
-const toV2 = (o: Obj): Obj => {
-  const { image, ...spec } = o.spec ?? {};
-  return { ...o, apiVersion: "g.io/v2", metadata: structuredClone(o.metadata), spec: { ...spec, ...(image !== undefined ? { template: { image } } : {}) } };
-};
+const toV1 = renamed("g.io/v1", "imageRef", "image");
+const toV2 = renamed("g.io/v2", "image", "imageRef");
 const conversion: ResourceConversion = { group: "g.io", version: "v2", storageVersion: "v1", toStorage: toV1, fromStorage: toV2 };
 
 const v1: ResourceDefinition = {
@@ -34,10 +32,7 @@ const v1: ResourceDefinition = {
 const v2: ResourceDefinition = {
   ...v1,
   version: "v2",
-  schema: {
-    type: "object",
-    properties: { spec: { type: "object", properties: { template: { type: "object", properties: { image: { type: "string" } } } } } },
-  },
+  schema: { type: "object", properties: { spec: { type: "object", properties: { imageRef: { type: "string" } } } } },
   conversion,
 };
 
@@ -57,7 +52,7 @@ function v1WriterFieldsAfterWrites(versions?: ServedVersions): Obj {
   recordWrite(created, undefined, "v1-writer", scopeOf(v1, versions), T0);
   const live = toV2(created);
   const next = structuredClone(live);
-  next.spec.template.image = "b";
+  next.spec.imageRef = "b";
   recordWrite(next, live, "v2-writer", scopeOf(v2, versions), T0);
   return (next.metadata.managedFields as Obj[]).find((e) => e.manager === "v1-writer")!.fieldsV1;
 }
@@ -79,7 +74,7 @@ describe("fieldmanager: served versions", () => {
 
   it("a view converts through the storage version and types by the target's schema", () => {
     const view = new ServedVersions([v1, v2]).view("Thing", "g.io/v2", "g.io/v1")!;
-    assert.deepEqual(view.convert({ apiVersion: "g.io/v2", kind: "Thing", metadata: {}, spec: { template: { image: "x" } } }).spec, { image: "x" });
+    assert.deepEqual(view.convert({ apiVersion: "g.io/v2", kind: "Thing", metadata: {}, spec: { imageRef: "x" } }).spec, { image: "x" });
     assert.deepEqual(Object.keys(view.schema.properties ?? {}).includes("spec"), true);
   });
 });
