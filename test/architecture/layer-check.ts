@@ -24,7 +24,7 @@ export interface ImportEdge {
 }
 
 /** `<package>/<folder>` or `<package>/<root file>.ts`, for a file under `<package>/src/`. */
-export function unitOf(file: string): string {
+function unitOf(file: string): string {
   const [pkg, src, first] = file.split("/");
   if (src !== "src" || first === undefined) throw new Error(`${file} is not under a package's src/`);
   return `${pkg}/${first}`;
@@ -50,7 +50,7 @@ function exportSource(folder: string, target: unknown): string | undefined {
  * workspace package's export; null for a workspace subpath the package does not export; undefined
  * for anything else (node:, other packages, JSON, .js files).
  */
-export function resolveImport(files: Set<string>, packages: SourcePackage[], from: string, spec: string): string | null | undefined {
+function resolveImport(files: Set<string>, packages: SourcePackage[], from: string, spec: string): string | null | undefined {
   if (spec.startsWith(".")) {
     const base = path.posix.join(path.posix.dirname(from), spec);
     const candidates = [base.replace(/\.js$/, ".ts"), `${base}.ts`, `${base}/index.ts`];
@@ -65,7 +65,7 @@ export function resolveImport(files: Set<string>, packages: SourcePackage[], fro
   return undefined;
 }
 
-/** The packages' source files and every import between them, with the line it is on. */
+/** The packages' source files and the imports between them. */
 export interface ImportGraph {
   files: string[];
   edges: ImportEdge[];
@@ -73,6 +73,7 @@ export interface ImportGraph {
   unexported: ImportEdge[];
 }
 
+/** Reads every source file of the packages and resolves its imports, each with the line it is on. */
 export function importGraph(root: string, packages: SourcePackage[]): ImportGraph {
   const files = new Set(packages.flatMap((pkg) => sourceFiles(root, `${pkg.folder}/src`)));
   const edges: ImportEdge[] = [];
@@ -133,7 +134,7 @@ function ruleFor(rules: LayerRules, unit: string): [string, string[]] | undefine
 }
 
 /** Strongly connected components with more than one node (Tarjan), each sorted, as cycles. */
-export function findCycles(edges: Iterable<[string, string]>): string[][] {
+function findCycles(edges: Iterable<[string, string]>): string[][] {
   const next = new Map<string, Set<string>>();
   for (const [a, b] of edges) {
     if (a === b) continue;
