@@ -11,27 +11,24 @@ import type { ResourceDefinition } from "../api/resource.js";
 import { addWarnings } from "../endpoints/responses.js";
 import { createResourceHandler } from "../endpoints/index.js";
 import type { ResourceHandlerOptions } from "../endpoints/env.js";
-import { ServedVersions } from "../fieldmanager/index.js";
-import type { Storage } from "../registry/store.js";
+import type { Storage } from "../storage/interface.js";
 import { convertingStorage } from "./storage.js";
 import "./types.js";
 
 const keyOf = (group: string, version: string, plural: string) => `${group}/${version}/${plural}`;
 
 export function createVersionedResourceHandler(defs: ResourceDefinition[], storage: Storage, opts?: ResourceHandlerOptions): Handler {
-  // field management of a write in one version compares managers of the others in theirs
-  const versions = new ServedVersions(defs);
   const stored = createResourceHandler(
     defs.filter((d) => !d.conversion),
     storage,
     opts,
-    versions,
+    defs,
   );
   const converted = new Map<string, Handler>();
   const warnings = new Map<string, string>();
   for (const d of defs) {
     const key = keyOf(d.group, d.version, d.plural);
-    if (d.conversion) converted.set(key, createResourceHandler([d], convertingStorage(storage, d.conversion, opts?.log), opts, versions));
+    if (d.conversion) converted.set(key, createResourceHandler([d], convertingStorage(storage, d.conversion, opts?.log), opts, defs));
     if (d.deprecationWarning) warnings.set(key, d.deprecationWarning);
   }
   if (converted.size === 0 && warnings.size === 0) return stored;

@@ -86,15 +86,17 @@ async function dispatch(ctx: RequestContext, env: Env): Promise<void> {
 
 /**
  * Serves get/list/watch/create/update/patch/delete/deletecollection and /status, /scale for
- * `defs`, each through a registry store over `storage`. `versions` are every version the
- * server serves of these kinds (some may be served by another handler).
+ * `defs`, each through a registry store over `storage`. `served` is every definition the
+ * server serves (other versions of these kinds may be served by another handler): field
+ * management compares the managers of another version in theirs.
  */
 export function createResourceHandler(
   defs: ResourceDefinition[],
   storage: Storage,
   opts: ResourceHandlerOptions = {},
-  versions = new ServedVersions(defs),
+  served: ResourceDefinition[] = defs,
 ): Handler {
+  const versions = new ServedVersions(served);
   const cache = new EncodeCache(opts.encodeCacheChars);
   const lists = new ListCache();
   const resolved: Env["opts"] = {
