@@ -40,6 +40,20 @@ describe("etcd storage", { skip: requires("etcd") }, () => {
       await s.close();
     });
 
+    it("reports the requested revision for an exact get-as-list, as kube's GetList does", async () => {
+      const s = await createEtcdStorage(etcd.spec, { prefix: "/registry/exact-get.skai.io" });
+      try {
+        const a = await s.create(key("ns1", "a"), flunder("a", {}, "ns1"));
+        const snap = Number(a.metadata.resourceVersion);
+        await s.create(key("ns1", "b"), flunder("b", {}, "ns1"));
+        const one = await s.list(key("ns1", "a"), { recursive: false, revision: snap, exact: true });
+        assert.equal(one.revision, snap);
+        assert.deepEqual(one.items, [a]);
+      } finally {
+        await s.close();
+      }
+    });
+
     it("maps keys of other groups under the prefix and back", () => {
       const m = new KeyMapper("/registry/skai.io/");
       assert.equal(m.toEtcd("/skai.io/notebooks/ns/x"), "/registry/skai.io/notebooks/ns/x");
