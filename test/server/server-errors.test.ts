@@ -9,7 +9,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Handler } from "../../runtime/src/api/request.js";
-import { createVersionedResourceHandler } from "../../runtime/src/conversion/handler.js";
+import { createVersionedResourceHandler } from "../../runtime/src/server/versioned-handler.js";
 import type { Storage } from "../../runtime/src/storage/interface.js";
 import { call, resources, startServer, userCertificate, type TestServer } from "./fixtures.js";
 

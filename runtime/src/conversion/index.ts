@@ -4,4 +4,3 @@ export { convertingStorage } from "./storage.js";
 export { losslessConversion } from "./lossless.js";
 export { lostFields, restoreFields, stashAnnotation } from "./stash.js";
 export { withConversion } from "./define.js";
-export { createVersionedResourceHandler } from "./handler.js";

@@ -6,7 +6,7 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Handler } from "../api/request.js";
 import type { ResourceDefinition } from "../api/resource.js";
-import { createVersionedResourceHandler } from "../conversion/handler.js";
+import { createVersionedResourceHandler } from "./versioned-handler.js";
 import type { ResourceHandlerOptions } from "../endpoints/index.js";
 import type { Storage } from "../storage/interface.js";
 import { type Authenticator, x509Authenticator } from "./authentication.js";

@@ -4,7 +4,8 @@
  * converting view of the shared storage (so also its own encode and list
  * caches, which are keyed by storage key and would otherwise mix versions);
  * the storage versions share one. Deprecated versions get their warning header
- * on every request, before any handler can fail.
+ * on every request, before any handler can fail. As apiextensions-apiserver's
+ * crdHandler, this is serving: it picks the handler a request's version needs.
  */
 import type { Handler } from "../api/request.js";
 import type { ResourceDefinition } from "../api/resource.js";
@@ -12,8 +13,8 @@ import { addWarnings } from "../endpoints/responses.js";
 import { createResourceHandler } from "../endpoints/index.js";
 import type { ResourceHandlerOptions } from "../endpoints/env.js";
 import type { Storage } from "../storage/interface.js";
-import { convertingStorage } from "./storage.js";
-import "./types.js";
+import { convertingStorage } from "../conversion/storage.js";
+import "../conversion/types.js";
 
 const keyOf = (group: string, version: string, plural: string) => `${group}/${version}/${plural}`;
 
