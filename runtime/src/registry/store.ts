@@ -196,7 +196,7 @@ export class GenericStore {
     const predicate = selectionPredicate(this.fieldLabels, opts.labelSelector, opts.fieldSelector);
     const interpret = (err: unknown) => toStatusError(err, this.scope, "", "watch");
     let revision = parseResourceVersion(opts.resourceVersion);
-    // only changes, from now
+    // sendInitialEvents=false without a resourceVersion: only the changes from now on
     if (opts.sendInitialEvents === false && revision === 0) revision = await this.latestRevision("watch");
     const watch: StorageWatchOptions = { revision, recursive: true };
     if (predicate) watch.predicate = predicate;
