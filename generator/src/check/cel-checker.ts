@@ -187,7 +187,7 @@ function buildOverloads(funcs: Iterable<CelFunc>): Map<string, Overload[]> {
 let environment: Map<string, Overload[]> | undefined;
 
 /** The overloads of the server's rule environment (built once). */
-export function ruleOverloads(): Map<string, Overload[]> {
+function ruleOverloads(): Map<string, Overload[]> {
   return (environment ??= buildOverloads(celEnv({ funcs: [...RULE_FUNCTIONS] }).funcs));
 }
 

@@ -147,7 +147,7 @@ const RESERVED = new Set([
 ]);
 
 /** A property name as rules spell it (kube's cel.Escape), or undefined when rules cannot name it. */
-export function escapeName(name: string): string | undefined {
+function escapeName(name: string): string | undefined {
   if (name === "" || /^[0-9]/.test(name)) return undefined;
   if (RESERVED.has(name)) return `__${name}__`;
   if (!/^[a-zA-Z0-9_./-]+$/.test(name)) return undefined;

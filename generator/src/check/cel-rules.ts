@@ -26,9 +26,9 @@ import { typeName, type Type } from "./cel-types.js";
 import type { DiagnosticBag } from "../model/diagnostic.js";
 
 /** StaticEstimatedCostLimit: the largest estimated cost of one rule. */
-export const STATIC_ESTIMATED_COST_LIMIT = 10_000_000;
+const STATIC_ESTIMATED_COST_LIMIT = 10_000_000;
 /** StaticEstimatedCRDCostLimit: the largest estimated cost of all the rules of one schema. */
-export const STATIC_ESTIMATED_CRD_COST_LIMIT = 100_000_000;
+const STATIC_ESTIMATED_CRD_COST_LIMIT = 100_000_000;
 const MAX_UINT64 = 2 ** 64;
 /** kube names the type of `self` `selfType<n>`, with a number that changes with every update. */
 const SELF_TYPE = "selfType";

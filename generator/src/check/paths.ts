@@ -26,7 +26,7 @@ const METADATA: Record<string, TypeNode> = {
 export type PathResult = { type: TypeNode } | { error: string };
 
 /** Follows `.a.b[0].c` / `[*]` / `[?(filter)]` / `['key']` through a kind's object. */
-export function resolveJsonPath(model: ApiModel, kind: KindModel, path: string): PathResult {
+function resolveJsonPath(model: ApiModel, kind: KindModel, path: string): PathResult {
   const segments: string[] = [];
   // Filters (`[?(@.type=="Ready")]`) select list items like `[*]`; common in print columns.
   const re = /\.([A-Za-z_$][A-Za-z0-9_$-]*)|\[(\d+|\*|\?\(.*?\))\]|\['([^']*)'\]|\["([^"]*)"\]/y;

@@ -24,7 +24,7 @@ export interface CertificateFiles {
   servingKey: string;
 }
 
-export function certificateFiles(dir: string): CertificateFiles {
+function certificateFiles(dir: string): CertificateFiles {
   return { caCert: join(dir, "ca.crt"), caKey: join(dir, "ca.key"), servingCert: join(dir, "tls.crt"), servingKey: join(dir, "tls.key") };
 }
 

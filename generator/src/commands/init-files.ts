@@ -24,7 +24,7 @@ export interface ScaffoldFile {
 }
 
 /** The version range the scaffold depends on skai-gen and its runtime at: this generator's own minor. */
-export const TOOL_RANGE = `^${GENERATOR_VERSION}`;
+const TOOL_RANGE = `^${GENERATOR_VERSION}`;
 const TYPESCRIPT_RANGE = "^5.9.3";
 const OUT_DIR = "generated";
 

@@ -59,7 +59,7 @@ export interface GroupConversionPlan {
 }
 
 /** conversion-gen's function name: `Convert_v1alpha1_NotebookSpec_To_v1beta1_NotebookSpec`. */
-export function userFunctionName(fromVersion: string, from: string, toVersion: string, to: string): string {
+function userFunctionName(fromVersion: string, from: string, toVersion: string, to: string): string {
   return `Convert_${fromVersion}_${from}_To_${toVersion}_${to}`;
 }
 

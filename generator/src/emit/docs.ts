@@ -70,7 +70,7 @@ export interface PageView {
 }
 
 /** `NotebookSpec` -> `notebookspec`: GitHub's heading anchor, also written as an explicit `<a id>`. */
-export const anchorOf = (name: string) => name.toLowerCase().replace(/[^a-z0-9-]/g, "");
+const anchorOf = (name: string) => name.toLowerCase().replace(/[^a-z0-9-]/g, "");
 
 /** A cell may not break the table: pipes escaped, newlines as <br>. */
 function cell(text: string): string {
@@ -226,7 +226,7 @@ function ruleText(r: ValidationRule): string {
 }
 
 /** Human-readable constraints of a value, one sentence each. */
-export function constraintFacts(c: Constraints, node?: TypeNode): string[] {
+function constraintFacts(c: Constraints, node?: TypeNode): string[] {
   const f: string[] = [];
   const bound = (word: string, v: number | undefined, exclusive?: boolean) =>
     v !== undefined && f.push(`${word}${exclusive ? " (exclusive)" : ""}: ${v}.`);

@@ -90,7 +90,7 @@ export function packageJson(model: ApiModel, ctx: EmitContext): Record<string, u
 }
 
 /** Every compiler option inline: the package builds outside the repository it was generated in. */
-export const TSCONFIG = {
+const TSCONFIG = {
   compilerOptions: {
     target: "ES2022",
     module: "NodeNext",

@@ -10,7 +10,7 @@ import type { ApiModel } from "../model/types.js";
 import type { Emitter } from "./emitter.js";
 
 /** The plugin's bin file, `src/plugin/kubectl-<name>.ts`, for `ctx.names.kubectlPlugin`. */
-export function pluginPath(name: string): string {
+function pluginPath(name: string): string {
   return `src/plugin/kubectl-${name}.ts`;
 }
 

@@ -160,7 +160,7 @@ function ruleTag(rule: string, message?: string): string {
 }
 
 /** Constraints as the definitions language's JSDoc tags, so readers see what the server enforces. */
-export function constraintTags(c: Constraints): string[] {
+function constraintTags(c: Constraints): string[] {
   const tags: string[] = [];
   const json = (v: unknown) => JSON.stringify(v);
   if (c.minimum !== undefined) tags.push(c.exclusiveMinimum ? `@exclusiveMinimum ${c.minimum}` : `@minimum ${c.minimum}`);

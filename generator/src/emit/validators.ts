@@ -13,7 +13,7 @@ import type { Emitter } from "./emitter.js";
 import { groupVersionDir } from "./naming.js";
 import { compileStandalone, newAjv } from "./schema/ajv.js";
 
-export function validatorPath(group: GroupModel, version: VersionModel, kind: string): string {
+function validatorPath(group: GroupModel, version: VersionModel, kind: string): string {
   return `${groupVersionDir(group, version)}/validate/${kind.toLowerCase()}.js`;
 }
 

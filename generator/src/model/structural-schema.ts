@@ -17,7 +17,7 @@ export const QUANTITY_PATTERN =
 type Validation = NonNullable<StructuralSchema["x-kubernetes-validations"]>[number];
 
 /** Finds a kind of a group-version, or throws: callers pass names taken from the model. */
-export function findKind(model: ApiModel, group: string, version: string, kind: string): KindModel {
+function findKind(model: ApiModel, group: string, version: string, kind: string): KindModel {
   const k = model.groups
     .find((g) => g.name === group)
     ?.versions.find((v) => v.name === version)

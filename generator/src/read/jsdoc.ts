@@ -52,7 +52,7 @@ interface Piece {
   lineStart: boolean;
 }
 
-export function parseDocComment(
+function parseDocComment(
   projectRoot: string,
   sf: SourceFile,
   start: number,

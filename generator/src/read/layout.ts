@@ -21,7 +21,7 @@ const GROUP_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9]
 const VERSION_NAME = /^v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?$/;
 
 /** Files of a version folder that hold definitions (a leftover connect.ts or conversion.ts holds functions: read/extensions.ts reports it). */
-export function isDefinitionFile(name: string): boolean {
+function isDefinitionFile(name: string): boolean {
   return name.endsWith(".ts") && !name.endsWith(".d.ts") && !name.endsWith(".test.ts") && name !== "conversion.ts" && name !== "connect.ts";
 }
 

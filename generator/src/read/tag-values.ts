@@ -89,7 +89,7 @@ export function parseRuleTag(diags: DiagnosticBag, tag: DocTag): ValidationRule 
   return { rule, ...(message !== undefined ? { message } : {}), source: tag.source };
 }
 
-export function splitRule(value: string): { rule: string; message?: string } {
+function splitRule(value: string): { rule: string; message?: string } {
   const text = value.trim();
   if (!text.endsWith('"')) return { rule: text };
   for (let i = 1; i < text.length; i++) {

@@ -39,7 +39,7 @@ const ALL_TAGS = [...new Set<string>([...CONSTRAINT_TAGS, ...TYPE_ONLY_TAGS, ...
 const IGNORED_TAGS = new Set(["see", "link", "remarks", "since", "internal", "privateRemarks", "todo"]);
 
 /** The closest known tag, if it is close enough to be a typo. */
-export function suggestTag(name: string, candidates: readonly string[] = ALL_TAGS): string | undefined {
+function suggestTag(name: string, candidates: readonly string[] = ALL_TAGS): string | undefined {
   return closest(name, candidates);
 }
 

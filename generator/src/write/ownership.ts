@@ -12,7 +12,7 @@ import { GENERATED_NOTICE } from "../codegen/preamble.js";
 import { UserError } from "../user-error.js";
 
 /** The manifest of a run: every file it wrote, so the next run knows what it may remove (JSON has no room for a notice). */
-export const MANIFEST_FILE = ".generated-files";
+const MANIFEST_FILE = ".generated-files";
 
 /** How far into a file the notice may be (after a hashbang and a blank line). */
 const NOTICE_WINDOW = 512;

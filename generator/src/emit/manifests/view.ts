@@ -120,7 +120,7 @@ export function manifestNames(names: OutputNames): ManifestNames {
  * `registry:5000/shop/api:1.2` -> name `registry:5000/shop/api`, tag `1.2`; no tag -> `latest`, as docker
  * reads it; `shop/api@sha256:...` -> name and digest (a digest pins the image, the tag is then moot).
  */
-export function splitImage(image: string): { imageName: string; imageTag: string; imageDigest?: string } {
+function splitImage(image: string): { imageName: string; imageTag: string; imageDigest?: string } {
   const at = image.indexOf("@");
   if (at >= 0) return { ...splitImage(image.slice(0, at)), imageDigest: image.slice(at + 1) };
   const colon = image.lastIndexOf(":");

@@ -77,7 +77,7 @@ function withGroupVersions(name: string, std: JsonSchema, gvs: GroupVersionRef[]
 }
 
 /** Calls `fn` with the definition name of every `$ref` inside a schema (any depth). */
-export function forEachRef(node: unknown, fn: (target: string) => void): void {
+function forEachRef(node: unknown, fn: (target: string) => void): void {
   if (Array.isArray(node)) {
     for (const n of node) forEachRef(n, fn);
   } else if (node && typeof node === "object") {

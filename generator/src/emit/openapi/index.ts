@@ -9,8 +9,8 @@ export { collectDefinitions } from "./definitions.js";
 export { groupVersionPaths } from "./operations.js";
 
 /** Output paths, relative to the generated package; the server serves these files. */
-export const v3DocumentPath = (group: string, version: string) => `openapi/v3/apis/${group}/${version}.json`;
-export const V2_DOCUMENT_PATH = "openapi/v2.json";
+const v3DocumentPath = (group: string, version: string) => `openapi/v3/apis/${group}/${version}.json`;
+const V2_DOCUMENT_PATH = "openapi/v2.json";
 
 // The documents are JSON.stringify output, already canonical; as `raw` the pipeline
 // writes them as given instead of spending seconds in prettier on ~800 kB each.

@@ -1,7 +1,7 @@
 import type { KindModel } from "../../model/types.js";
 
 /** `skai.io` + `v1alpha1` -> `io.skai.v1alpha1`: the definition-name prefix kube uses for CRD-style groups. */
-export function definitionPrefix(group: string, version: string): string {
+function definitionPrefix(group: string, version: string): string {
   return `${group.split(".").reverse().join(".")}.${version}`;
 }
 
@@ -14,7 +14,7 @@ export function kindDefinition(group: string, version: string, kind: string): st
  * characters that are not letters, `_` or non-leading digits, and capitalises
  * the letter after each dropped one.
  */
-export function toValidOperationId(s: string, capitalizeFirst: boolean): string {
+function toValidOperationId(s: string, capitalizeFirst: boolean): string {
   let out = "";
   let capitalize = capitalizeFirst;
   [...s].forEach((ch, i) => {

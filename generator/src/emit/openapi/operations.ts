@@ -36,8 +36,8 @@ export interface ApiPath {
   operations: ApiOperation[];
 }
 
-export const OBJECT_MEDIA = ["application/json", "application/yaml"];
-export const STREAM_MEDIA = ["application/json", "application/yaml", "application/json;stream=watch"];
+const OBJECT_MEDIA = ["application/json", "application/yaml"];
+const STREAM_MEDIA = ["application/json", "application/yaml", "application/json;stream=watch"];
 /**
  * Patch types the server accepts. kubectl's client-side apply sends a
  * strategic merge patch only when the PATCH operation lists it here, computed
@@ -45,7 +45,7 @@ export const STREAM_MEDIA = ["application/json", "application/yaml", "applicatio
  * NOTE: `application/apply-patch+yaml` (server-side apply) is listed as kube
  * lists it, but the server may answer 415 until apply lands.
  */
-export const PATCH_MEDIA = [
+const PATCH_MEDIA = [
   "application/json-patch+json",
   "application/merge-patch+json",
   "application/strategic-merge-patch+json",
@@ -78,7 +78,7 @@ export function groupVersionPaths(group: string, version: VersionModel): ApiPath
   return paths.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-export function kindPaths(group: string, version: string, kind: KindModel): ApiPath[] {
+function kindPaths(group: string, version: string, kind: KindModel): ApiPath[] {
   const base = `/apis/${group}/${version}`;
   const ns = kind.scope === "Namespaced";
   const scope = ns ? "/namespaces/{namespace}" : "";

@@ -10,7 +10,7 @@ import { ref, refTarget, refWith, type Gvk, type JsonSchema } from "./json-schem
 import { kindDefinition } from "./naming.js";
 
 const META = "io.k8s.apimachinery.pkg.apis.meta.v1.";
-export const OBJECT_META = `${META}ObjectMeta`;
+const OBJECT_META = `${META}ObjectMeta`;
 export const LIST_META = `${META}ListMeta`;
 export const QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity";
 export const INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString";
@@ -28,7 +28,7 @@ const LIST_META_DOC =
   "Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds";
 
 /** A node's schema without description or constraints. */
-export function typeSchema(node: TypeNode): JsonSchema {
+function typeSchema(node: TypeNode): JsonSchema {
   switch (node.kind) {
     case "string":
       return node.format ? { type: "string", format: node.format } : { type: "string" };
@@ -62,7 +62,7 @@ function unreachable(node: never): never {
 }
 
 /** Schema of a value with its own constraints (array items, map values, fields). */
-export function valueSchema(node: TypeNode, constraints: Constraints | undefined, description?: string): JsonSchema {
+function valueSchema(node: TypeNode, constraints: Constraints | undefined, description?: string): JsonSchema {
   const base = typeSchema(node);
   const extra: JsonSchema = { ...(description ? { description } : {}), ...constraintKeywords(constraints ?? {}, node) };
   const target = refTarget(base);
@@ -71,7 +71,7 @@ export function valueSchema(node: TypeNode, constraints: Constraints | undefined
 }
 
 /** JSON Schema keywords and Kubernetes extensions for a node's constraints. */
-export function constraintKeywords(c: Constraints, node?: TypeNode): JsonSchema {
+function constraintKeywords(c: Constraints, node?: TypeNode): JsonSchema {
   const s: JsonSchema = {};
   const copy = [
     "default", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength",

@@ -35,7 +35,7 @@ function v3PathItem(p: ApiPath): JsonSchema {
 }
 
 // kube marks every parameter schema uniqueItems (a quirk of its builder); kept for fidelity.
-export function v3Param(p: ApiParam): JsonSchema {
+function v3Param(p: ApiParam): JsonSchema {
   return {
     description: p.description,
     in: p.in,

@@ -14,7 +14,7 @@ import type { ProtoField, ProtoMessage } from "./message-types.js";
 import { CORE_V1, META_V1, type UpstreamFields } from "./upstream-numbers.js";
 
 export const META_PKG = "k8s.io.apimachinery.pkg.apis.meta.v1";
-export const CORE_PKG = "k8s.io.api.core.v1";
+const CORE_PKG = "k8s.io.api.core.v1";
 const TIME = `${META_PKG}.Time`;
 const MICRO_TIME = `${META_PKG}.MicroTime`;
 const QUANTITY = "k8s.io.apimachinery.pkg.api.resource.Quantity";
@@ -27,7 +27,7 @@ export function protoPackage(group: GroupModel, version: VersionModel): string {
 }
 
 /** Definition id -> proto full name (`io.k8s.api.core.v1.X` -> `k8s.io.api.core.v1.X`). */
-export function protoName(id: string): string {
+function protoName(id: string): string {
   return id.startsWith("io.k8s.") ? `k8s.io.${id.slice("io.k8s.".length)}` : id;
 }
 

@@ -11,9 +11,9 @@ import standaloneModule from "ajv/dist/standalone/index.js";
 import type { StructuralSchema } from "@skai-gen/runtime";
 
 /** Where generated validators take format checks from at run time. */
-export const FORMATS_MODULE = "@skai-gen/runtime/validation/formats";
+const FORMATS_MODULE = "@skai-gen/runtime/validation/formats";
 /** Where generated validators take their (RE2) `pattern` engine from at run time. */
-export const RE2_MODULE = "@skai-gen/runtime/validation/re2";
+const RE2_MODULE = "@skai-gen/runtime/validation/re2";
 
 /**
  * Ajv's regular-expression engine: at generation time JavaScript's (the
@@ -95,7 +95,7 @@ export function toAjvSchema(s: StructuralSchema): JsonSchema {
  * inlining it at every use: the pod template alone would otherwise be
  * megabytes of code. Validation and error paths are unchanged.
  */
-export function shareRepeatedSchemas(root: JsonSchema, minChars = 300): JsonSchema {
+function shareRepeatedSchemas(root: JsonSchema, minChars = 300): JsonSchema {
   const counts = new Map<string, number>();
   const count = (node: unknown): void => {
     if (!node || typeof node !== "object") return;
@@ -177,7 +177,7 @@ export function compileStandalone(schema: StructuralSchema, ajv?: Ajv): string {
  * import. Ajv's helpers are CommonJS (default import = module.exports); the
  * formats module is ESM (namespace import).
  */
-export function esmImports(code: string): string {
+function esmImports(code: string): string {
   const names = new Map<string, string>();
   const body = code.replace(/require\(("[^"]+")\)/g, (_m, spec: string) => {
     const specifier = JSON.parse(spec) as string;
