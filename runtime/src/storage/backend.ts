@@ -8,7 +8,10 @@
  * awaits each call once and reads rows in batches, so a synchronous backend pays one
  * microtask per batch, never one per row.
  */
+import type { RawEvent } from "./change.js";
 import type { WatchHub } from "./watch-hub.js";
+
+export type { RawEvent } from "./change.js";
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -17,18 +20,6 @@ export interface Row {
   key: string;
   revision: number;
   value: string;
-}
-
-/**
- * One committed change, as kept in history and fanned out to watchers.
- * `value` null means a deletion; `prevValue` null means a creation.
- */
-export interface RawEvent {
-  revision: number;
-  key: string;
-  value: string | null;
-  prevValue: string | null;
-  prevRevision: number;
 }
 
 /** A compare-and-swap write: applied only if the key's live revision equals `expect` (0: absent). */

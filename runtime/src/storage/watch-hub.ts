@@ -12,7 +12,7 @@
  * state as ADDED) pulled in batches; live events at or below `liveAfter` are the
  * backlog's and are skipped, so the switch to live has neither gaps nor duplicates.
  */
-import type { RawEvent } from "./backend.js";
+import type { RawEvent } from "./change.js";
 import { decode } from "./codec.js";
 import type { KubeObject, Predicate, WatchEvent, Watcher } from "./interface.js";
 
