@@ -49,17 +49,16 @@ export function writeObject(ctx: RequestContext, env: Env, code: number, obj: Ku
       writeValue(
         ctx,
         code,
-        toTable(env.scope, [obj], { resourceVersion: obj.metadata.resourceVersion ?? "" }, {
-          includeObject: parseIncludeObject(ctx.query),
-          version: target.convertVersion!,
-          withHeader: true,
-          dateCells: env.opts.dateCells,
-          now: env.opts.now(),
-        }),
+        toTable(env.scope, [obj], { resourceVersion: obj.metadata.resourceVersion ?? "" }, tableOptions(ctx, env, target)),
         target,
       );
       return;
   }
+}
+
+/** How a Table response is built for this request: its includeObject, version and the server's date cells. */
+function tableOptions(ctx: RequestContext, env: Env, target: OutputTarget): Parameters<typeof toTable>[3] {
+  return { includeObject: parseIncludeObject(ctx.query), version: target.convertVersion!, withHeader: true, dateCells: env.opts.dateCells, now: env.opts.now() };
 }
 
 function listMetaJSON(meta: ListMeta): string {
@@ -112,13 +111,7 @@ export function writeList(ctx: RequestContext, env: Env, items: KubeObject[], me
       writeValue(
         ctx,
         200,
-        toTable(scope, items, meta, {
-          includeObject: parseIncludeObject(ctx.query),
-          version: target.convertVersion!,
-          withHeader: true,
-          dateCells: env.opts.dateCells,
-          now: env.opts.now(),
-        }),
+        toTable(scope, items, meta, tableOptions(ctx, env, target)),
         target,
       );
       return undefined;

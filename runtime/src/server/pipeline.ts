@@ -19,7 +19,7 @@ import { type HealthChecks, type HealthEndpoint, serveHealth } from "./health.js
 import { actingUser, describeImpersonation } from "./impersonation.js";
 import { InFlightLimiter, TOO_MANY_REQUESTS_MESSAGE, type Release } from "./inflight.js";
 import { healthLabels, requestLabels } from "./metrics.js";
-import { isLongRunning, parseRequestInfo } from "./request-info.js";
+import { isLongRunning, nonResourceInfo, parseRequestInfo } from "./request-info.js";
 import { ServingContext } from "./request-context.js";
 import { ignoreFurtherWrites, writeError, writePlainError, writeStatus } from "./responses.js";
 import { route, type Routes } from "./routing.js";
@@ -102,19 +102,7 @@ function hasDotSegment(path: string): boolean {
   return path.includes("/./") || path.includes("/../") || path.endsWith("/.") || path.endsWith("/..");
 }
 
-const EMPTY_INFO: RequestInfo = {
-  isResourceRequest: false,
-  path: "",
-  verb: "",
-  apiPrefix: "",
-  apiGroup: "",
-  apiVersion: "",
-  namespace: "",
-  resource: "",
-  subresource: "",
-  name: "",
-  parts: [],
-};
+const EMPTY_INFO: RequestInfo = nonResourceInfo("", "");
 
 async function handle(cfg: PipelineConfig, versionBody: Buffer, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = performance.now();

@@ -24,24 +24,17 @@ const METHOD_VERBS: Record<string, string> = {
   DELETE: "delete",
 };
 
+/** The RequestInfo of a request that names no resource (also what a request has before it is parsed). */
+export function nonResourceInfo(path: string, verb: string): RequestInfo {
+  return { isResourceRequest: false, path, verb, apiPrefix: "", apiGroup: "", apiVersion: "", namespace: "", resource: "", subresource: "", name: "", parts: [] };
+}
+
 /**
  * `path` is the decoded path (no query); `query` the parsed query string.
  * Never throws: malformed paths just become non-resource requests.
  */
 export function parseRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
-  const info: RequestInfo = {
-    isResourceRequest: false,
-    path,
-    verb: method.toLowerCase(),
-    apiPrefix: "",
-    apiGroup: "",
-    apiVersion: "",
-    namespace: "",
-    resource: "",
-    subresource: "",
-    name: "",
-    parts: [],
-  };
+  const info = nonResourceInfo(path, method.toLowerCase());
 
   let parts = splitPath(path);
   if (parts.length < 3 || !API_PREFIXES.has(parts[0])) return info;

@@ -5,6 +5,7 @@
  */
 import { localHistory, readableRevision, type Backend, type LocalHistory, type ChangeSource, type KeyRange, type RawEvent, type Row, type WriteOp, type WriteResult } from "./backend.js";
 import { KVStore, type StoreOptions } from "./kv-store.js";
+import { lowerBound } from "./sorted-keys.js";
 import { WatchHub } from "./watch-hub.js";
 
 interface Version {
@@ -179,17 +180,6 @@ function versionAt(chain: Version[], revision: number): Version | undefined {
     else hi = mid;
   }
   return lo > 0 ? chain[lo - 1] : undefined;
-}
-
-function lowerBound(arr: string[], x: string): number {
-  let lo = 0;
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (arr[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 export function createMemoryStorage(opts: StoreOptions = {}): KVStore {

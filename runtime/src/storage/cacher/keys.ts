@@ -4,6 +4,7 @@
  * segments name the kind: the unit that gets one backend watch and one cache.
  */
 import type { KubeObject } from "../interface.js";
+import { lowerBound } from "../sorted-keys.js";
 
 const KIND = /^\/[^/]+\/[^/]+\//;
 
@@ -25,18 +26,6 @@ export function asDir(prefix: string): string {
 export function objectKey(kind: string, obj: KubeObject): string {
   const m = obj.metadata;
   return m.namespace ? `${kind}${m.namespace}/${m.name ?? ""}` : `${kind}${m.name ?? ""}`;
-}
-
-/** Index of the first element >= x in a sorted array. */
-export function lowerBound(arr: readonly string[], x: string): number {
-  let lo = 0;
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (arr[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Keys kept sorted for paging and prefix scans; inserts and deletes are binary search + splice. */
