@@ -1,6 +1,6 @@
 import type { CommandModule } from "yargs";
 import { devCommand } from "./dev.js";
-import { folder, projectConfig, type GlobalArgs } from "./options.js";
+import { DEFINITIONS_OPTION, definitionsFolder, outputFolder, projectConfig, type GlobalArgs } from "./options.js";
 import { guard } from "./report.js";
 
 interface DevArgs extends GlobalArgs {
@@ -16,7 +16,7 @@ export const devModule: CommandModule<GlobalArgs, DevArgs> = {
     y
       .usage("$0 dev [options] [-- <server flags>]\n\nServe the API while you edit it: regenerate, rebuild and restart the server on every change.")
       .parserConfiguration({ "populate--": true })
-      .option("definitions", { type: "string", describe: "Folder of <group>/<version>/*.ts definitions (default: the configuration's, else definitions)" })
+      .option("definitions", DEFINITIONS_OPTION)
       .option("out", { type: "string", describe: "Output folder, the generated package (default: the configuration's, else generated)" })
       .example("$0 dev", "serve on https://127.0.0.1:8443, data and kubeconfig in the project's state folder")
       .example("$0 dev -- --secure-port 9443", "pass flags to the server"),
@@ -25,8 +25,8 @@ export const devModule: CommandModule<GlobalArgs, DevArgs> = {
       const loaded = projectConfig(argv);
       return devCommand({
         config: loaded,
-        definitionsDir: folder(argv.definitions, loaded.config.definitions, "definitions", loaded),
-        outDir: folder(argv.out, loaded.config.out, "generated", loaded),
+        definitionsDir: definitionsFolder(argv, loaded),
+        outDir: outputFolder(argv, loaded),
         serverArgs: (argv["--"] ?? []).map(String),
       });
     });

@@ -1,6 +1,6 @@
 import type { CommandModule } from "yargs";
 import { generateCommand } from "./generate.js";
-import { folder, projectConfig, type GlobalArgs } from "./options.js";
+import { DEFINITIONS_OPTION, definitionsFolder, folder, outputFolder, projectConfig, type GlobalArgs } from "./options.js";
 import { guard } from "./report.js";
 
 interface GenerateArgs extends GlobalArgs {
@@ -17,7 +17,7 @@ export const generateModule: CommandModule<GlobalArgs, GenerateArgs> = {
   describe: "Read the definitions, check them and write every artifact into the generated package",
   builder: (y) =>
     y
-      .option("definitions", { type: "string", describe: "Folder of <group>/<version>/*.ts definitions (default: the configuration's, else definitions)" })
+      .option("definitions", DEFINITIONS_OPTION)
       .option("out", { type: "string", describe: "Output folder, the generated package (default: the configuration's, else generated)" })
       .option("watch", { type: "boolean", default: false, describe: "Regenerate on every change in the definitions" })
       .option("certs", {
@@ -32,8 +32,8 @@ export const generateModule: CommandModule<GlobalArgs, GenerateArgs> = {
       const loaded = projectConfig(argv);
       return generateCommand({
         config: loaded,
-        definitionsDir: folder(argv.definitions, loaded.config.definitions, "definitions", loaded),
-        outDir: folder(argv.out, loaded.config.out, "generated", loaded),
+        definitionsDir: definitionsFolder(argv, loaded),
+        outDir: outputFolder(argv, loaded),
         watch: argv.watch,
         verbose: argv.verbose,
         certDir: argv.certs ? folder(argv["cert-dir"], undefined, ".skai-gen/certs", loaded) : undefined,

@@ -19,3 +19,19 @@ export function folder(flag: string | undefined, configured: string | undefined,
   if (flag !== undefined) return path.resolve(flag);
   return path.resolve(loaded.projectRoot, configured ?? fallback);
 }
+
+/** `--definitions`, which every command that reads the API takes. */
+export const DEFINITIONS_OPTION = {
+  type: "string",
+  describe: "Folder of <group>/<version>/*.ts definitions (default: the configuration's, else definitions)",
+} as const;
+
+/** The definitions folder: `--definitions`, else the configuration's, else `definitions`. */
+export function definitionsFolder(argv: { definitions?: string }, loaded: LoadedConfig): string {
+  return folder(argv.definitions, loaded.config.definitions, "definitions", loaded);
+}
+
+/** The output folder: `--out`, else the configuration's, else `generated`. */
+export function outputFolder(argv: { out?: string }, loaded: LoadedConfig): string {
+  return folder(argv.out, loaded.config.out, "generated", loaded);
+}

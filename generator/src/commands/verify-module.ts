@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { CommandModule } from "yargs";
-import { folder, projectConfig, type GlobalArgs } from "./options.js";
+import { DEFINITIONS_OPTION, definitionsFolder, outputFolder, projectConfig, type GlobalArgs } from "./options.js";
 import { guard } from "./report.js";
 import { verifyCommand } from "./verify.js";
 
@@ -15,7 +15,7 @@ export const verifyModule: CommandModule<GlobalArgs, VerifyArgs> = {
   describe: "Exit 1, listing stale files, when the output differs from what generate would write",
   builder: (y) =>
     y
-      .option("definitions", { type: "string", describe: "Folder of <group>/<version>/*.ts definitions (default: the configuration's, else definitions)" })
+      .option("definitions", DEFINITIONS_OPTION)
       .option("out", { type: "string", describe: "Output folder to compare (default: the configuration's, else generated)" })
       .option("cert-dir", {
         type: "string",
@@ -26,8 +26,8 @@ export const verifyModule: CommandModule<GlobalArgs, VerifyArgs> = {
       const loaded = projectConfig(argv);
       return verifyCommand({
         config: loaded,
-        definitionsDir: folder(argv.definitions, loaded.config.definitions, "definitions", loaded),
-        outDir: folder(argv.out, loaded.config.out, "generated", loaded),
+        definitionsDir: definitionsFolder(argv, loaded),
+        outDir: outputFolder(argv, loaded),
         certDir: argv["cert-dir"] ? path.resolve(argv["cert-dir"]) : undefined,
       });
     });
