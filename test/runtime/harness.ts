@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import type { RequestInfo } from "../../runtime/src/api/request.js";
 import type { FieldError, ResourceDefinition } from "../../runtime/src/api/resource.js";
 import { createResourceHandler, type ResourceHandlerOptions } from "../../runtime/src/endpoints/index.js";
+import { createStores } from "../../runtime/src/registry/stores.js";
 import { createStorage, type KVStore, type StoreOptions } from "../../runtime/src/storage/index.js";
 import { Cacher } from "../../runtime/src/storage/cacher/index.js";
 
@@ -150,7 +151,8 @@ export async function startHarness(
   // --watch-cache: the handlers over kube's cacher in front of the store (closing it closes the store)
   const served = serving.watchCache ? new Cacher(storage) : storage;
   const observed: Harness["observed"] = [];
-  const handler = createResourceHandler(defs, served, {
+  const stores = createStores(defs, served, { clock: opts.now, bookmarkFrequencyMs: opts.bookmarkIntervalMs });
+  const handler = createResourceHandler(stores, {
     ...opts,
     observe: (verb, resource, code, seconds) => observed.push([verb, resource, code, seconds]),
   });

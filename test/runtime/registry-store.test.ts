@@ -9,9 +9,9 @@ import assert from "node:assert/strict";
 import { StatusError } from "../../runtime/src/api/status.js";
 import { decodeContinue } from "../../runtime/src/registry/continue.js";
 import type { ListOptions } from "../../runtime/src/registry/options.js";
-import { createScope } from "../../runtime/src/registry/scope.js";
-import { GenericStore, type Storage } from "../../runtime/src/registry/store.js";
-import { ServedVersions } from "../../runtime/src/fieldmanager/index.js";
+import type { GenericStore } from "../../runtime/src/registry/store.js";
+import { createStores } from "../../runtime/src/registry/stores.js";
+import type { Storage } from "../../runtime/src/storage/interface.js";
 import { createStorage } from "../../runtime/src/storage/index.js";
 import { StorageError } from "../../runtime/src/storage/interface.js";
 import { widgetDef } from "./harness.js";
@@ -28,7 +28,7 @@ const LIST: ListOptions = {
 const FAR = Date.now() + 60_000;
 
 function storeOver(storage: Storage): GenericStore {
-  return new GenericStore(createScope(widgetDef, new ServedVersions([widgetDef])), storage);
+  return createStores([widgetDef], storage)[0]!;
 }
 
 async function withWidgets(n: number, test: (store: GenericStore, storage: Storage) => Promise<void>): Promise<void> {

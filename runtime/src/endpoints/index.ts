@@ -3,11 +3,8 @@
  * routes here (verb, group, version, namespace, resource, subresource, name filled in).
  */
 import type { Handler, RequestContext } from "../api/request.js";
-import type { ResourceDefinition } from "../api/resource.js";
 import { errors, StatusError } from "../api/status.js";
-import { ServedVersions } from "../fieldmanager/index.js";
-import { createScope } from "../registry/scope.js";
-import { GenericStore, type Storage } from "../registry/store.js";
+import type { GenericStore } from "../registry/store.js";
 import { connectAdmission } from "./admission.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./body.js";
 import { handleDelete, handleDeleteCollection } from "./delete.js";
@@ -85,18 +82,10 @@ async function dispatch(ctx: RequestContext, env: Env): Promise<void> {
 }
 
 /**
- * Serves get/list/watch/create/update/patch/delete/deletecollection and /status, /scale for
- * `defs`, each through a registry store over `storage`. `served` is every definition the
- * server serves (other versions of these kinds may be served by another handler): field
- * management compares the managers of another version in theirs.
+ * Serves get/list/watch/create/update/patch/delete/deletecollection and /status, /scale
+ * for the kinds of `stores` (the registry's, built by the serving layer).
  */
-export function createResourceHandler(
-  defs: ResourceDefinition[],
-  storage: Storage,
-  opts: ResourceHandlerOptions = {},
-  served: ResourceDefinition[] = defs,
-): Handler {
-  const versions = new ServedVersions(served);
+export function createResourceHandler(stores: GenericStore[], opts: ResourceHandlerOptions = {}): Handler {
   const cache = new EncodeCache(opts.encodeCacheChars);
   const lists = new ListCache();
   const resolved: Env["opts"] = {
@@ -107,11 +96,11 @@ export function createResourceHandler(
     now: opts.now ?? (() => new Date()),
   };
   const envs = new Map<string, Env>();
-  for (const def of defs) {
-    const scope = createScope(def, versions);
+  for (const store of stores) {
+    const { def } = store.scope;
     envs.set(`${def.group}/${def.version}/${def.plural}`, {
-      scope,
-      store: new GenericStore(scope, storage, { clock: resolved.now, bookmarkFrequencyMs: opts.bookmarkIntervalMs }),
+      scope: store.scope,
+      store,
       cache,
       lists,
       opts: resolved,

@@ -30,9 +30,6 @@ import {
 } from "./strategy.js";
 import { failedWatcher, interpretingWatcher } from "./watch.js";
 
-/** The storage a store is built over. Handlers only pass it through to the registry. */
-export type { Storage } from "../storage/interface.js";
-
 export interface StoreOptions {
   /** Clock of timestamps (creation, deletion, managedFields), for tests. */
   clock?: () => Date;

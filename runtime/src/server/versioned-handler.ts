@@ -14,22 +14,21 @@ import { createResourceHandler } from "../endpoints/index.js";
 import type { ResourceHandlerOptions } from "../endpoints/env.js";
 import type { Storage } from "../storage/interface.js";
 import { convertingStorage } from "../conversion/storage.js";
+import { createStores } from "../registry/stores.js";
 import "../conversion/types.js";
 
-const keyOf = (group: string, version: string, plural: string) => `${group}/${version}/${plural}`;
+const keyOf = (group: string, version: string, plural: string) =>
+  `${group}/${version}/${plural}`;
 
-export function createVersionedResourceHandler(defs: ResourceDefinition[], storage: Storage, opts?: ResourceHandlerOptions): Handler {
-  const stored = createResourceHandler(
-    defs.filter((d) => !d.conversion),
-    storage,
-    opts,
-    defs,
-  );
+export function createVersionedResourceHandler(defs: ResourceDefinition[], storage: Storage, opts: ResourceHandlerOptions = {}): Handler {
+  // Every store sees all served versions: field management compares managers in theirs.
+  const storeOptions = { served: defs, clock: opts.now, bookmarkFrequencyMs: opts.bookmarkIntervalMs };
+  const stored = createResourceHandler(createStores(defs.filter((d) => !d.conversion), storage, storeOptions), opts);
   const converted = new Map<string, Handler>();
   const warnings = new Map<string, string>();
   for (const d of defs) {
     const key = keyOf(d.group, d.version, d.plural);
-    if (d.conversion) converted.set(key, createResourceHandler([d], convertingStorage(storage, d.conversion, opts?.log), opts, defs));
+    if (d.conversion) converted.set(key, createResourceHandler(createStores([d], convertingStorage(storage, d.conversion, opts.log), storeOptions), opts));
     if (d.deprecationWarning) warnings.set(key, d.deprecationWarning);
   }
   if (converted.size === 0 && warnings.size === 0) return stored;
