@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { benchRawSqliteInserts } from "./storage-helpers.js";
+import { benchRawSqliteInserts } from "./support/storage-helpers.js";
 import { adminAgent, adminCredentials, notebook, request } from "../test/support/admin-http.js";
 import { encodeCounterNodeOptions, fmt, loadWithServerCpu, runLoadProcess, startBareServer, startWatchers } from "./support/procs.js";
 import { startGeneratedServer, type GeneratedServer } from "../test/support/generated-server.js";
