@@ -15,6 +15,7 @@
 import type { RawEvent } from "./change.js";
 import { decode } from "./codec.js";
 import type { KubeObject, Predicate, WatchEvent, Watcher } from "./interface.js";
+import { WakeSignal } from "./wake-signal.js";
 
 /** Annotation on the bookmark that ends the initial events of a watch-list (sendInitialEvents). */
 export const INITIAL_EVENTS_END_ANNOTATION = "k8s.io/initial-events-end";
@@ -137,7 +138,7 @@ class HubWatcher implements Watcher {
   private state: "open" | "ending" | "stopped" = "open";
   private error: unknown = undefined;
   /** Pending next() calls (normally one; several if a consumer does not await each). */
-  private wakers: (() => void)[] = [];
+  private readonly wake = new WakeSignal();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -162,7 +163,7 @@ class HubWatcher implements Watcher {
       return;
     }
     this.live.push(item);
-    this.signal();
+    this.wake.notify();
   }
 
   /** A bookmark is only truthful when every event up to the hub's revision is already queued. */
@@ -175,7 +176,7 @@ class HubWatcher implements Watcher {
     if (this.state !== "open") return;
     this.state = "ending";
     this.detach();
-    this.signal();
+    this.wake.notify();
   }
 
   stop(): void {
@@ -184,19 +185,13 @@ class HubWatcher implements Watcher {
     this.live = [];
     this.head = 0;
     this.batch = [];
-    this.signal();
+    this.wake.notify();
   }
 
   private detach(): void {
     this.hub.remove(this);
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-  }
-
-  private signal(): void {
-    const wakers = this.wakers;
-    this.wakers = [];
-    for (const w of wakers) w();
   }
 
   private async next(): Promise<IteratorResult<WatchEvent>> {
@@ -243,7 +238,7 @@ class HubWatcher implements Watcher {
         this.stop();
         return DONE;
       }
-      await new Promise<void>((resolve) => this.wakers.push(resolve));
+      await this.wake.wait();
     }
   }
 

@@ -11,6 +11,7 @@ import type { KubeObject, Predicate, WatchEvent, Watcher } from "../interface.js
 import { INITIAL_EVENTS_END_ANNOTATION } from "../watch-hub.js";
 import { nextBookmarkTime } from "./bookmark-schedule.js";
 import type { CacheEvent, CacheListener, WatchCache } from "./watch-cache.js";
+import { WakeSignal } from "../wake-signal.js";
 
 export interface CacheWatchParams {
   key: string;
@@ -48,9 +49,9 @@ export class CacheWatcher implements Watcher, CacheListener {
   private startRevision = 0;
   private clientBookmarkDue = false;
   private clientBookmarkTimer: NodeJS.Timeout | undefined;
-  private wakers: (() => void)[] = [];
+  private readonly wake = new WakeSignal();
   private timer: NodeJS.Timeout | undefined;
-  private readonly wakeFn = () => this.signal();
+  private readonly wakeFn = () => this.wake.notify();
 
   constructor(
     private readonly cache: WatchCache,
@@ -81,12 +82,12 @@ export class CacheWatcher implements Watcher, CacheListener {
     if (this.p.bookmarkIntervalMs && this.p.bookmarkIntervalMs > 0) {
       this.timer = setInterval(() => {
         this.bookmarkDue = true;
-        this.signal();
+        this.wake.notify();
       }, this.p.bookmarkIntervalMs);
       this.timer.unref();
     }
     this.scheduleClientBookmark();
-    this.signal();
+    this.wake.notify();
   }
 
   /** Arms the timer of the next client bookmark; each one re-arms it, as kube requeues the watcher after dispatching. */
@@ -99,7 +100,7 @@ export class CacheWatcher implements Watcher, CacheListener {
     this.clientBookmarkTimer = setTimeout(() => {
       this.clientBookmarkTimer = undefined;
       this.clientBookmarkDue = true;
-      this.signal();
+      this.wake.notify();
       this.scheduleClientBookmark();
     }, Math.min(at - now, 2 ** 31 - 1));
     this.clientBookmarkTimer.unref();
@@ -109,7 +110,7 @@ export class CacheWatcher implements Watcher, CacheListener {
   fail(err: unknown): void {
     if (this.state === "stopped") return;
     this.error = err;
-    this.signal();
+    this.wake.notify();
   }
 
   notify(ev: CacheEvent): void {
@@ -122,7 +123,7 @@ export class CacheWatcher implements Watcher, CacheListener {
     }
     this.queued++;
     this.lastQueued = ev.revision;
-    if (this.wakers.length > 0) this.cache.wake(this.wakeFn);
+    if (this.wake.waiting) this.cache.wake(this.wakeFn);
   }
 
   terminate(): void {
@@ -135,14 +136,14 @@ export class CacheWatcher implements Watcher, CacheListener {
     this.state = "stopped";
     this.detach();
     this.initial = [];
-    this.signal();
+    this.wake.notify();
   }
 
   private end(): void {
     if (this.state === "stopped" || this.state === "ending") return;
     this.state = "ending";
     this.detach();
-    this.signal();
+    this.wake.notify();
   }
 
   private detach(): void {
@@ -151,12 +152,6 @@ export class CacheWatcher implements Watcher, CacheListener {
     this.timer = undefined;
     if (this.clientBookmarkTimer) clearTimeout(this.clientBookmarkTimer);
     this.clientBookmarkTimer = undefined;
-  }
-
-  private signal(): void {
-    const wakers = this.wakers;
-    this.wakers = [];
-    for (const w of wakers) w();
   }
 
   private matches(key: string): boolean {
@@ -185,7 +180,7 @@ export class CacheWatcher implements Watcher, CacheListener {
         throw err;
       }
       if (this.state === "pending") {
-        await new Promise<void>((resolve) => this.wakers.push(resolve));
+        await this.wake.wait();
         continue;
       }
       if (this.initialPos < this.initial.length) {
@@ -216,7 +211,7 @@ export class CacheWatcher implements Watcher, CacheListener {
         if (this.cursor > this.startRevision) return { value: bookmark(this.cursor), done: false };
         continue;
       }
-      await new Promise<void>((resolve) => this.wakers.push(resolve));
+      await this.wake.wait();
     }
   }
 
