@@ -22,6 +22,12 @@ const rows: Row[] = [
   { method: "GET", url: "/apis/skai.io/v1alpha1/namespaces/ns/notebooks?fieldSelector=metadata.name%3D%3Dnb1&watch=true", want: { verb: "watch", name: "nb1" } },
   { method: "GET", url: "/apis/skai.io/v1alpha1/namespaces/ns/notebooks?fieldSelector=metadata.name!%3Dnb1", want: { verb: "list", name: "" } },
   { method: "GET", url: "/apis/skai.io/v1alpha1/namespaces/ns/notebooks?fieldSelector=metadata.name%3D..", want: { verb: "list", name: "" } },
+  // fields.ParseSelector sorts the terms and RequiresExactMatch takes the first pinning one
+  { method: "GET", url: "/apis/skai.io/v1alpha1/namespaces/ns/notebooks?fieldSelector=status.phase%3DRunning,metadata.name%3Dnb2", want: { verb: "list", name: "nb2" } },
+  { method: "GET", url: "/apis/skai.io/v1alpha1/namespaces/ns/notebooks?fieldSelector=metadata.name%3Db,metadata.name%3Da", want: { verb: "list", name: "a" } },
+  // an escaped comma belongs to the value; a selector that does not parse pins nothing
+  { method: "GET", url: "/apis/skai.io/v1alpha1/namespaces/ns/notebooks?fieldSelector=metadata.name%3Da%5C%2Cb", want: { verb: "list", name: "a,b" } },
+  { method: "GET", url: "/apis/skai.io/v1alpha1/namespaces/ns/notebooks?fieldSelector=metadata.name%3Dnb1,garbage", want: { verb: "list", name: "" } },
   { method: "POST", url: "/apis/skai.io/v1alpha1/namespaces/ns/notebooks", want: { verb: "create", resource: "notebooks" } },
   { method: "PUT", url: "/apis/skai.io/v1alpha1/namespaces/ns/notebooks/nb1", want: { verb: "update", name: "nb1" } },
   { method: "PATCH", url: "/apis/skai.io/v1alpha1/namespaces/ns/notebooks/nb1", want: { verb: "patch", name: "nb1" } },

@@ -4,6 +4,8 @@
  * by step, so authorization and metrics see the same attributes kube would.
  */
 import type { RequestInfo } from "../api/request.js";
+import { parseFieldSelector } from "../apimachinery/fields.js";
+import { isValidPathSegmentName } from "../apimachinery/validation.js";
 
 const API_PREFIXES = new Set(["api", "apis"]);
 /** `api` has no group segment: /api/v1/... */
@@ -84,7 +86,7 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
     const fieldSelector = query.get("fieldSelector");
     if (fieldSelector) {
       const name = exactMetadataName(fieldSelector);
-      if (name !== undefined && isValidPathSegmentName(name)) info.name = name;
+      if (name !== undefined && isValidPathSegmentName(name).length === 0) info.name = name;
     }
   }
   if (info.name === "" && info.verb === "delete") info.verb = "deletecollection";
@@ -112,54 +114,18 @@ function isTrueParam(value: string | null): boolean {
 
 /**
  * The name a field selector pins with `metadata.name=x` or `metadata.name==x`
- * (fields.Selector.RequiresExactMatch): undefined when it does not, or when the
- * selector is ambiguous (the same field twice).
+ * (fields.Selector.RequiresExactMatch: the first such term in the parser's sorted
+ * order); undefined when it pins none or does not parse, as kube's request info
+ * then sets no name.
  */
 function exactMetadataName(selector: string): string | undefined {
-  let found: string | undefined;
-  for (const term of splitSelectorTerms(selector)) {
-    const t = term.trim();
-    let op = t.indexOf("==");
-    let valueAt = op + 2;
-    if (op < 0) {
-      op = t.indexOf("=");
-      valueAt = op + 1;
-      if (op > 0 && t[op - 1] === "!") continue;
-    }
-    if (op < 0) continue;
-    if (t.slice(0, op).trim() !== "metadata.name") continue;
-    if (found !== undefined) return undefined;
-    found = unescapeSelectorValue(t.slice(valueAt).trim());
+  let parsed;
+  try {
+    parsed = parseFieldSelector(selector);
+  } catch {
+    return undefined;
   }
-  return found;
-}
-
-/** Splits on commas not escaped with a backslash (fields selector syntax). */
-function splitSelectorTerms(selector: string): string[] {
-  const terms: string[] = [];
-  let current = "";
-  for (let i = 0; i < selector.length; i++) {
-    const c = selector[i];
-    if (c === "\\" && i + 1 < selector.length) {
-      current += c + selector[i + 1];
-      i++;
-    } else if (c === ",") {
-      terms.push(current);
-      current = "";
-    } else current += c;
-  }
-  terms.push(current);
-  return terms;
-}
-
-function unescapeSelectorValue(v: string): string {
-  return v.replace(/\\([\\,=])/g, "$1");
-}
-
-/** k8s.io/apimachinery/pkg/api/validation/path.IsValidPathSegmentName. */
-export function isValidPathSegmentName(name: string): boolean {
-  if (name === "." || name === "..") return false;
-  return !name.includes("/") && !name.includes("%");
+  return parsed.requirements.find((r) => r.field === "metadata.name" && r.operator === "=")?.value;
 }
 
 /** Long-running requests (watch, connect-like subresources) are exempt from timeouts and in-flight limits, as kube's BasicLongRunningRequestCheck. */
