@@ -1,7 +1,6 @@
 import type { CommandModule } from "yargs";
 import { devCommand } from "./dev.js";
-import { DEFINITIONS_OPTION, definitionsFolder, outputFolder, projectConfig, type GlobalArgs } from "./options.js";
-import { guard } from "./report.js";
+import { DEFINITIONS_OPTION, definitionsFolder, outputFolder, runInProject, type GlobalArgs } from "./options.js";
 
 interface DevArgs extends GlobalArgs {
   definitions?: string;
@@ -20,15 +19,13 @@ export const devModule: CommandModule<GlobalArgs, DevArgs> = {
       .option("out", { type: "string", describe: "Output folder, the generated package (default: the configuration's, else generated)" })
       .example("$0 dev", "serve on https://127.0.0.1:8443, data and kubeconfig in the project's state folder")
       .example("$0 dev -- --secure-port 9443", "pass flags to the server"),
-  handler: async (argv) => {
-    process.exitCode = await guard(async () => {
-      const loaded = projectConfig(argv);
-      return devCommand({
+  handler: (argv) =>
+    runInProject(argv, (loaded) =>
+      devCommand({
         config: loaded,
         definitionsDir: definitionsFolder(argv, loaded),
         outDir: outputFolder(argv, loaded),
         serverArgs: (argv["--"] ?? []).map(String),
-      });
-    });
-  },
+      }),
+    ),
 };

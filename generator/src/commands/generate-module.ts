@@ -1,7 +1,6 @@
 import type { CommandModule } from "yargs";
 import { generateCommand } from "./generate.js";
-import { DEFINITIONS_OPTION, definitionsFolder, folder, outputFolder, projectConfig, type GlobalArgs } from "./options.js";
-import { guard } from "./report.js";
+import { DEFINITIONS_OPTION, definitionsFolder, folder, outputFolder, runInProject, type GlobalArgs } from "./options.js";
 
 interface GenerateArgs extends GlobalArgs {
   definitions?: string;
@@ -27,17 +26,15 @@ export const generateModule: CommandModule<GlobalArgs, GenerateArgs> = {
       })
       .option("cert-dir", { type: "string", default: ".skai-gen/certs", describe: "Folder of the manifests' CA and serving certificate" })
       .option("verbose", { type: "boolean", default: false, describe: "Print each step's timing and every file written" }),
-  handler: async (argv) => {
-    process.exitCode = await guard(async () => {
-      const loaded = projectConfig(argv);
-      return generateCommand({
+  handler: (argv) =>
+    runInProject(argv, (loaded) =>
+      generateCommand({
         config: loaded,
         definitionsDir: definitionsFolder(argv, loaded),
         outDir: outputFolder(argv, loaded),
         watch: argv.watch,
         verbose: argv.verbose,
         certDir: argv.certs ? folder(argv["cert-dir"], undefined, ".skai-gen/certs", loaded) : undefined,
-      });
-    });
-  },
+      }),
+    ),
 };

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { loadConfig, type LoadedConfig } from "../config/index.js";
+import { guard } from "./report.js";
 
 /** Options every command takes. */
 export interface GlobalArgs {
@@ -34,4 +35,9 @@ export function definitionsFolder(argv: { definitions?: string }, loaded: Loaded
 /** The output folder: `--out`, else the configuration's, else `generated`. */
 export function outputFolder(argv: { out?: string }, loaded: LoadedConfig): string {
   return folder(argv.out, loaded.config.out, "generated", loaded);
+}
+
+/** A command's handler body: the project's configuration loaded, mistakes reported in one line, the exit code set. */
+export async function runInProject(argv: GlobalArgs, run: (loaded: LoadedConfig) => Promise<number>): Promise<void> {
+  process.exitCode = await guard(() => run(projectConfig(argv)));
 }

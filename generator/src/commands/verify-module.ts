@@ -1,7 +1,6 @@
 import path from "node:path";
 import type { CommandModule } from "yargs";
-import { DEFINITIONS_OPTION, definitionsFolder, outputFolder, projectConfig, type GlobalArgs } from "./options.js";
-import { guard } from "./report.js";
+import { DEFINITIONS_OPTION, definitionsFolder, outputFolder, runInProject, type GlobalArgs } from "./options.js";
 import { verifyCommand } from "./verify.js";
 
 interface VerifyArgs extends GlobalArgs {
@@ -21,15 +20,13 @@ export const verifyModule: CommandModule<GlobalArgs, VerifyArgs> = {
         type: "string",
         describe: "Compare with manifests made from the certificates in this folder (as `generate --certs` wrote them)",
       }),
-  handler: async (argv) => {
-    process.exitCode = await guard(async () => {
-      const loaded = projectConfig(argv);
-      return verifyCommand({
+  handler: (argv) =>
+    runInProject(argv, (loaded) =>
+      verifyCommand({
         config: loaded,
         definitionsDir: definitionsFolder(argv, loaded),
         outDir: outputFolder(argv, loaded),
         certDir: argv["cert-dir"] ? path.resolve(argv["cert-dir"]) : undefined,
-      });
-    });
-  },
+      }),
+    ),
 };
