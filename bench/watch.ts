@@ -1,0 +1,128 @@
+/**
+ * Watch fan-out: 500 watchers on one kind while 200 writes/s flow: acknowledgement-to-arrival
+ * latency, how many times each event was encoded (an instrumented EncodeCache), and the same
+ * writes and watchers against a bare node https server as the baseline.
+ */
+import type { Agent } from "node:https";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { readFileSync } from "node:fs";
+import { adminAgent, adminCredentials, notebook, request } from "../test/support/admin-http.js";
+import { encodeCounterNodeOptions, fmt, startBareServer, startWatchers } from "./support/procs.js";
+import { startGeneratedServer, type GeneratedServer } from "../test/support/generated-server.js";
+
+const GROUP = "/apis/skai.io/v1alpha1";
+
+/** 500 watchers on one kind (own process) while 200 writes/s flow from this process; then the same against a bare node https server. */
+export async function benchWatchers(report: (line: string) => void, watchers = 500, rate = 200, seconds = 5): Promise<void> {
+  const server = await withNodeOptions(encodeCounterNodeOptions(), () => startGeneratedServer());
+  try {
+    const creds = adminCredentials(server.dir);
+    const agent = adminAgent(server.dir, { maxSockets: 64 });
+    const collection = `${GROUP}/namespaces/watch/notebooks`;
+    const warm = await request(`${server.url}${collection}`, { method: "POST", body: notebook("warm", "watch"), agent });
+    const rv = warm.json().metadata.resourceVersion;
+    const w = await startWatchers({ host: "127.0.0.1", port: server.port, ...creds, path: `${collection}?watch=1&resourceVersion=${rv}`, watchers });
+    const before = await encodes(server);
+    const writes = await driveWrites(`${server.url}${collection}`, agent, rate, rate * seconds);
+    const total = rate * seconds;
+    // Let the last events go out: until the server has written every (watcher, event) pair, or nothing moved for 2 s.
+    let after = await encodes(server);
+    for (let last = after?.calls ?? 0, still = 0, waited = 0; before && after && after.calls - before.calls < total * watchers && still < 2000 && waited < 30_000; ) {
+      await new Promise((r) => setTimeout(r, 250));
+      waited += 250;
+      after = await encodes(server);
+      if ((after?.calls ?? 0) === last) still += 250;
+      else (still = 0), (last = after?.calls ?? 0);
+    }
+    await new Promise((r) => setTimeout(r, 500)); // socket to watcher
+    const result = await w.finish(writes.acks);
+    agent.destroy();
+    report(
+      `WATCH ${watchers} watchers, ${total} creates at ${fmt(total / writes.seconds)} writes/s (${writes.late} sent > 50 ms late): ack -> arrival p50 ${fmt(result.p50ms, 1)} ms, p99 ${fmt(result.p99ms, 1)} ms, max ${fmt(result.maxms, 1)} ms (target p99 < 50 ms)`,
+    );
+    report(
+      `  delivered ${fmt(result.received)} of ${fmt(result.expected)} (watcher, event) pairs; ${fmt(result.beforeAck)} arrived before the 201; watchers' process used ${fmt(result.clientCpu * 100)}% of a core`,
+    );
+    if (before && after) {
+      const made = after.made - before.made;
+      const calls = after.calls - before.calls;
+      report(`  encodings: ${fmt(made)} event encodings for ${fmt(calls)} event deliveries of ${fmt(total)} writes = ${fmt(made / total, 2)} per event (target 1, not ${watchers})`);
+    } else {
+      report("  encodings: the instrumentation counter did not answer (no metric exposes it)");
+    }
+    const bare = await bareFanOut(server, watchers, rate, total, collection);
+    report(
+      `  baseline: bare node https writing the same event lines to ${watchers} streams at ${fmt(total / bare.seconds)} writes/s: p50 ${fmt(bare.result.p50ms, 1)} ms, p99 ${fmt(bare.result.p99ms, 1)} ms (delivered ${fmt(bare.result.received)} of ${fmt(bare.result.expected)}); generated p99 = ${fmt(result.p99ms / Math.max(bare.result.p99ms, 0.001), 1)}x bare`,
+    );
+  } finally {
+    await server.stop({ cleanup: true });
+  }
+}
+
+/** POSTs `total` objects at `rate` per second; records when each was acknowledged (wall clock, by name). */
+async function driveWrites(url: string, agent: Agent, rate: number, total: number): Promise<{ acks: Record<string, number>; seconds: number; late: number }> {
+  const acks: Record<string, number> = {};
+  const t0 = performance.now();
+  const pending: Promise<void>[] = [];
+  let late = 0;
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    else if (wait < -50) late++;
+    pending.push(
+      request(url, { method: "POST", body: JSON.stringify(notebook(`w-${i}`, "watch")), agent }).then((r) => {
+        if (r.status !== 201) throw new Error(`write: ${r.status} ${r.text}`);
+        acks[`w-${i}`] = performance.timeOrigin + performance.now();
+      }),
+    );
+  }
+  await Promise.all(pending);
+  return { acks, seconds: (performance.now() - t0) / 1000, late };
+}
+
+/** The same watchers and writes against a bare node https server with the generated server's certificates. */
+async function bareFanOut(server: GeneratedServer, watchers: number, rate: number, total: number, collection: string) {
+  const creds = adminCredentials(server.dir);
+  const certs = path.join(server.dir, "certs");
+  const bare = await startBareServer({
+    cert: readFileSync(path.join(certs, "apiserver.crt"), "utf8"),
+    key: readFileSync(path.join(certs, "apiserver.key"), "utf8"),
+    ca: creds.ca,
+    body: "{}",
+    headers: { "Content-Type": "application/json", "Cache-Control": "no-cache, private" },
+  });
+  const agent = adminAgent(server.dir, { maxSockets: 64 });
+  try {
+    const w = await startWatchers({ host: "127.0.0.1", port: bare.port, ...creds, path: `${collection}?watch=1`, watchers });
+    const writes = await driveWrites(`https://127.0.0.1:${bare.port}${collection}`, agent, rate, total);
+    await new Promise((r) => setTimeout(r, 500)); // socket to watcher
+    return { result: await w.finish(writes.acks), seconds: writes.seconds };
+  } finally {
+    agent.destroy();
+    await bare.stop();
+  }
+}
+
+async function encodes(server: GeneratedServer): Promise<{ made: number; calls: number } | undefined> {
+  const seen = server.output().length;
+  server.child.kill("SIGUSR2");
+  for (let i = 0; i < 100; i++) {
+    const m = /BENCH-ENCODES (\{.*\})/.exec(server.output().slice(seen));
+    if (m) return JSON.parse(m[1]!);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return undefined;
+}
+
+async function withNodeOptions<T>(opts: string, fn: () => Promise<T>): Promise<T> {
+  const prev = process.env.NODE_OPTIONS;
+  process.env.NODE_OPTIONS = [prev, opts].filter(Boolean).join(" ");
+  try {
+    return await fn();
+  } finally {
+    if (prev === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = prev;
+  }
+}
