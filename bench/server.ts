@@ -17,7 +17,6 @@ import { benchCreateAndList } from "./create-list.js";
 import { benchWatchers } from "./watch.js";
 
 const GROUP = "/apis/skai.io/v1alpha1";
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function benchServer(report: (line: string) => void): Promise<void> {
   const started = performance.now();
