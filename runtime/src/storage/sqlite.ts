@@ -3,10 +3,12 @@
  * the revision. Every write appends a row (a delete appends a tombstone carrying the
  * last value); the state at revision R is the latest row per key with id <= R.
  *
- * Durability: WAL + synchronous=FULL, and a write's promise resolves only after its
- * transaction committed. Throughput: writes issued in the same event-loop turn are
- * grouped into one transaction (one fsync), each still a compare-and-swap on the
- * key's latest row. Watchers are fed by the in-process hub right after commit.
+ * Durability: a write's promise resolves only after its transaction is on disk. Writes
+ * issued in the same event-loop turn share one transaction, each still a compare-and-swap
+ * on the key's latest row with its own revision; the WAL is flushed off the event loop
+ * (wal-sync.ts), one flush covering every transaction committed while the previous one ran.
+ * Until its flush ends a transaction is invisible outside the writer: reads, revisions and
+ * watchers (fed by the in-process hub) see only what is on disk.
  */
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
@@ -14,6 +16,7 @@ import { dirname, resolve } from "node:path";
 import { localHistory, readableRevision, type Backend, type LocalHistory, type ChangeSource, type KeyRange, type RawEvent, type Row, type WriteOp, type WriteResult } from "./backend.js";
 import { prefixEnd } from "./codec.js";
 import { KVStore, type StoreOptions } from "./kv-store.js";
+import { WalSync, type Settle } from "./wal-sync.js";
 import { WatchHub } from "./watch-hub.js";
 
 /** kine's bookkeeping row: its prev_revision holds the compacted revision. Real keys start with "/". */
@@ -48,7 +51,14 @@ interface LatestRow {
 
 export class SqliteBackend implements Backend, LocalHistory {
   private readonly db: Database.Database;
+  /** The newest revision on disk: what reads, watchers and currentRevision see. */
   private rev: number;
+  /** The newest revision committed, on disk or not: what compare-and-swap sees. */
+  private written: number;
+  /** Flushes the WAL; absent for an in-memory database, whose commits are final at once. */
+  private readonly walSync: WalSync | undefined;
+  /** Set when a flush failed: what is on disk is unknown, so no write is acknowledged again. */
+  private broken: Error | undefined;
   private compacted: number;
   private pending: Pending[] = [];
   private scheduled = false;
@@ -75,8 +85,10 @@ export class SqliteBackend implements Backend, LocalHistory {
       }
       throw err;
     }
-    // FULL: the WAL is fsynced at every commit, so an acknowledged write survives a crash.
-    this.db.pragma("synchronous = FULL");
+    // NORMAL: a commit leaves the WAL unsynced and walSync flushes it before any write is
+    // acknowledged, which is FULL's guarantee without the event loop waiting for the disk.
+    this.db.pragma("synchronous = NORMAL");
+    this.walSync = this.db.memory ? undefined : new WalSync(`${this.path}-wal`);
     if (path !== ":memory:" && path !== "") openBackends.set(this.path, this);
     this.db
       .prepare(
@@ -119,6 +131,7 @@ export class SqliteBackend implements Backend, LocalHistory {
       setCompacted: db.prepare(`UPDATE kv SET prev_revision = ? WHERE name = ?`),
     };
     this.rev = this.stmt.seq.get()?.seq ?? 0;
+    this.written = this.rev;
     this.compacted = this.stmt.compactedRev.get(COMPACT_KEY)?.prev_revision ?? 0;
     this.hub = new WatchHub(this.rev, watchBufferSize);
     this.applyBatch = db.transaction((ops: WriteOp[], events: RawEvent[]) => ops.map((op) => this.apply(op, events)));
@@ -134,12 +147,12 @@ export class SqliteBackend implements Backend, LocalHistory {
 
   get(key: string, revision?: number): { row: Row | undefined; revision: number } {
     const at = readableRevision(revision, this.rev, this.compacted);
-    const r = revision === undefined ? this.stmt.latest.get(key) : this.stmt.at.get(key, revision);
+    const r = this.stmt.at.get(key, at);
     return { row: r && !r.deleted ? { key, revision: r.id, value: r.value } : undefined, revision: at };
   }
 
   revisionOf(key: string): number | undefined {
-    const r = this.stmt.latest.get(key);
+    const r = this.stmt.at.get(key, this.rev);
     return r && !r.deleted ? r.id : undefined;
   }
 
@@ -189,12 +202,16 @@ export class SqliteBackend implements Backend, LocalHistory {
     });
   }
 
-  /** Commits the queued writes in one transaction, then publishes and resolves them. */
+  /** Commits the queued writes in one transaction; once it is on disk, publishes and resolves them. */
   private flush(): void {
     this.scheduled = false;
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
+    if (this.broken) {
+      for (const p of batch) p.reject(this.broken);
+      return;
+    }
     const events: RawEvent[] = [];
     let results: WriteResult[];
     try {
@@ -207,9 +224,20 @@ export class SqliteBackend implements Backend, LocalHistory {
       for (const p of batch) p.reject(err);
       return;
     }
-    if (events.length > 0) this.rev = events[events.length - 1]!.revision;
-    this.hub.publish(events);
-    for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
+    if (events.length > 0) this.written = events[events.length - 1]!.revision;
+    // A failed compare-and-swap is answered after the flush too: the state it saw must be on disk.
+    const settle: Settle = (err) => {
+      if (err) {
+        this.broken ??= new Error(`sqlite storage ${this.path}: the write-ahead log could not be flushed to disk`, { cause: err });
+        for (const p of batch) p.reject(this.broken);
+        return;
+      }
+      if (events.length > 0) this.rev = events[events.length - 1]!.revision;
+      this.hub.publish(events);
+      for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
+    };
+    if (this.walSync) this.walSync.afterCommit(settle);
+    else settle(undefined);
   }
 
   /** One CAS inside the batch transaction. */
@@ -218,7 +246,7 @@ export class SqliteBackend implements Backend, LocalHistory {
     const live = cur && !cur.deleted ? cur : undefined;
     const liveRev = live?.id ?? 0;
     if (liveRev !== op.expect || (op.value === null && !live)) {
-      return { ok: false, current: live && { key: op.key, revision: liveRev, value: live.value }, revision: events.at(-1)?.revision ?? this.rev };
+      return { ok: false, current: live && { key: op.key, revision: liveRev, value: live.value }, revision: events.at(-1)?.revision ?? this.written };
     }
     let ev: RawEvent;
     if (op.value === null) {
@@ -242,10 +270,11 @@ export class SqliteBackend implements Backend, LocalHistory {
     this.compacted = revision;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.hub.stop();
     // Commit what is queued so no acknowledged-to-be write is silently dropped.
     this.flush();
+    await this.walSync?.close();
     openBackends.delete(this.path);
     this.db.close();
   }
