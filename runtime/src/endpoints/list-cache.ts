@@ -3,10 +3,12 @@
  * all keys, so a list of the same query at the same current revision is byte-for-byte
  * the same: repeated lists (informer relists, polling) skip reading and joining 5,000
  * items. Only deterministic encodings are kept (not Table: its ages depend on the clock).
+ * Bodies are kept as their UTF-8 bytes: encoding megabytes of JSON again for every
+ * repeat, and collecting the garbage it leaves, would cost more than sending them.
  */
 export interface CachedList {
   revision: number;
-  body: string;
+  body: Buffer;
 }
 
 export class ListCache {
@@ -14,11 +16,11 @@ export class ListCache {
   private size = 0;
 
   constructor(
-    private readonly maxChars = 64 * 1024 * 1024,
+    private readonly maxBytes = 64 * 1024 * 1024,
     private readonly maxEntries = 16,
   ) {}
 
-  get(key: string, revision: number): string | undefined {
+  get(key: string, revision: number): Buffer | undefined {
     const hit = this.map.get(key);
     if (!hit) return undefined;
     if (hit.revision !== revision) {
@@ -31,14 +33,14 @@ export class ListCache {
     return hit.body;
   }
 
-  set(key: string, revision: number, body: string): void {
-    if (body.length > this.maxChars / 2) return;
+  set(key: string, revision: number, body: Buffer): void {
+    if (body.length > this.maxBytes / 2) return;
     const old = this.map.get(key);
     if (old) this.delete(key, old);
     this.map.set(key, { revision, body });
     this.size += body.length;
     for (const [k, v] of this.map) {
-      if (this.size <= this.maxChars && this.map.size <= this.maxEntries) break;
+      if (this.size <= this.maxBytes && this.map.size <= this.maxEntries) break;
       this.delete(k, v);
     }
   }

@@ -15,14 +15,14 @@ function notAcceptable(message: string): StatusError {
   return e;
 }
 
-/** Writes an already-serialised JSON body in the target media type. */
-export function writeSerialized(ctx: RequestContext, code: number, json: string, target: OutputTarget): void {
-  if (target.codec) return writeProtobuf(ctx.res, code, encodeJSONValue(target.codec, JSON.parse(json)));
+/** Writes an already-serialised JSON body (a string or its UTF-8 bytes) in the target media type. */
+export function writeSerialized(ctx: RequestContext, code: number, json: string | Buffer, target: OutputTarget): void {
+  if (target.codec) return writeProtobuf(ctx.res, code, encodeJSONValue(target.codec, JSON.parse(json.toString())));
   if (target.mediaType === "application/yaml") {
-    writeJSON(ctx.res, code, YAML.stringify(JSON.parse(json)), "application/yaml");
+    writeJSON(ctx.res, code, YAML.stringify(JSON.parse(json.toString())), "application/yaml");
     return;
   }
-  writeJSON(ctx.res, code, target.pretty ? JSON.stringify(JSON.parse(json), null, 2) + "\n" : json);
+  writeJSON(ctx.res, code, target.pretty ? JSON.stringify(JSON.parse(json.toString()), null, 2) + "\n" : json);
 }
 
 export function writeValue(ctx: RequestContext, code: number, value: unknown, target: OutputTarget): void {
@@ -68,19 +68,20 @@ function listMetaJSON(meta: ListMeta): string {
   return JSON.stringify(m);
 }
 
-/** A plain list's JSON, concatenated from each item's cached JSON. */
-function listJSON(env: Env, items: KubeObject[], meta: ListMeta): string {
+/** A plain list's JSON bytes, concatenated from each item's cached JSON. */
+function listJSON(env: Env, items: KubeObject[], meta: ListMeta): Buffer {
   const { scope } = env;
   const parts = new Array<string>(items.length);
   for (let i = 0; i < items.length; i++) parts[i] = env.cache.json(scope.root, items[i]);
-  return (
+  return Buffer.from(
     `{"kind":${JSON.stringify(scope.def.listKind)},"apiVersion":${JSON.stringify(scope.apiVersion)},` +
-    `"metadata":${listMetaJSON(meta)},"items":[${parts.join(",")}]}`
+      `"metadata":${listMetaJSON(meta)},"items":[${parts.join(",")}]}`,
+    "utf8",
   );
 }
 
-/** A list in the negotiated form. Returns the JSON written for plain lists (for the list cache). */
-export function writeList(ctx: RequestContext, env: Env, items: KubeObject[], meta: ListMeta, target: OutputTarget): string | undefined {
+/** A list in the negotiated form. Returns the JSON bytes of plain lists (for the list cache). */
+export function writeList(ctx: RequestContext, env: Env, items: KubeObject[], meta: ListMeta, target: OutputTarget): Buffer | undefined {
   const { scope } = env;
   switch (target.convert) {
     case undefined: {

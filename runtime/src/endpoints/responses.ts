@@ -14,10 +14,10 @@ function commonHeaders(res: ServerResponse, contentType: string): void {
   if (!res.hasHeader("Cache-Control")) res.setHeader("Cache-Control", "no-cache, private");
 }
 
-/** Writes a complete body (already serialised, or an object to stringify). */
+/** Writes a complete body (its UTF-8 bytes, already serialised, or an object to stringify). */
 export function writeJSON(res: ServerResponse, code: number, body: unknown, contentType = JSON_TYPE): void {
   // encode once: the same bytes give Content-Length and the body
-  const bytes = Buffer.from(typeof body === "string" ? body : JSON.stringify(body), "utf8");
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === "string" ? body : JSON.stringify(body), "utf8");
   commonHeaders(res, contentType);
   res.setHeader("Content-Length", bytes.length);
   res.statusCode = code;
