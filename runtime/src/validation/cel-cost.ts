@@ -4,12 +4,16 @@
  * and the cost of each function call as cel-go's interpreter/runtimecost.go
  * (costCall) and Kubernetes' library estimator
  * (k8s.io/apiserver/pkg/cel/library/cost.go, CallCost) compute it: O(1) calls
- * cost 1, string and list operations cost by the size of their arguments,
- * regex matching by string length times pattern length. The arithmetic is
+ * cost 1, string and list operations (and parsing a quantity, URL, IP or
+ * CIDR) cost by the size of their arguments, regex matching (and format
+ * validation) by string length times pattern length, the sets extension by
+ * the product of the lists' sizes. The arithmetic is
  * the same float64 arithmetic as Go's (`math.Ceil(float64(n) * 0.1)`), so
  * the same values cost the same.
  */
 import { isCelList, isCelMap } from "@bufbuild/cel";
+import { CelFormat } from "./cel-format.js";
+import { CelCIDR } from "./cel-ip.js";
 
 /** Cost limit of one rule evaluation (PerCallLimit). */
 export const PER_CALL_LIMIT = 1_000_000;
@@ -131,6 +135,29 @@ export function callCost(fn: string, args: unknown[]): number {
     case "find":
     case "findAll":
       return args.length >= 2 ? regexCost(a, b) : 1;
+    case "url":
+    case "quantity":
+    case "isQuantity":
+    case "cidr":
+    case "isIP":
+    case "isCIDR":
+      return traversal(actualSize(a));
+    case "ip":
+      return a instanceof CelCIDR ? 1 : traversal(actualSize(a));
+    case "ip.isCanonical":
+      return Math.ceil(actualSize(a) * 2 * STRING_TRAVERSAL_COST_FACTOR);
+    case "containsIP":
+      return traversal(actualSize(a) * 2) + (typeof b === "string" ? traversal(actualSize(b)) : 0);
+    case "containsCIDR":
+      return traversal(actualSize(a) * 2) + traversal(actualSize(a)) + 1 + (typeof b === "string" ? traversal(actualSize(b)) : 0);
+    case "validate":
+      return a instanceof CelFormat ? traversal(1 + actualSize(b)) * Math.ceil(a.maxRegexSize * REGEX_STRING_LENGTH_COST_FACTOR) : 1;
+    // cel-go's sets extension (ext/sets.go trackSetsCost).
+    case "sets.contains":
+    case "sets.intersects":
+      return 1 + actualSize(a) * actualSize(b);
+    case "sets.equivalent":
+      return 1 + actualSize(a) * actualSize(b) * 2;
     // cel-go's standard library (interpreter/runtimecost.go costCall).
     case "startsWith":
     case "endsWith":

@@ -4,7 +4,9 @@
  * pkg/apiserver/schema/cel/validation.go). Rules bind `self` to the value at
  * their node and, for transition rules, `oldSelf` to the stored value at the
  * same place: a transition rule runs only on update and only where the old
- * value exists.
+ * value exists, unless the rule sets optionalOldSelf: then it runs on create
+ * too, with `oldSelf` a CEL optional (optional.none() where there is no old
+ * value).
  *
  * Cost: every rule runs under the per-call limit and all rules of one object
  * share the per-object budget (k8s.io/apiserver/pkg/apis/cel/config.go); a
@@ -20,6 +22,7 @@ import { isCelError } from "@bufbuild/cel";
 import type { FieldError, StructuralSchema } from "../api/resource.js";
 import { COST_LIMIT_EXCEEDED, CostTracker, PER_CALL_LIMIT, RUNTIME_CEL_COST_BUDGET } from "./cel-cost.js";
 import { evaluateMetered } from "./cel-metering.js";
+import { CelOptional } from "./cel-optional.js";
 import { compileCel, isTransitionRule, toCel } from "./cel-program.js";
 import { fieldError } from "./field-errors.js";
 import { goQuote } from "./go-format.js";
@@ -102,9 +105,9 @@ function evalRules(value: unknown, s: StructuralSchema, old: unknown, hasOld: bo
     run.budget = -1;
   };
   if (run.budget <= 0) return stop(fieldError.invalid(here, typeName, OUT_OF_BUDGET));
-  const bindings: Record<string, unknown> = { self: toCel(value, s) };
+  const self = toCel(value, s);
   // Only rules (or messages) that mention oldSelf can read it: skip converting the stored value otherwise.
-  if (hasOld && rules.some((r) => isTransitionRule(r.rule) || isTransitionRule(r.messageExpression ?? ""))) bindings.oldSelf = toCel(old, s);
+  const oldSelf = hasOld && rules.some((r) => isTransitionRule(r.rule) || isTransitionRule(r.messageExpression ?? "")) ? toCel(old, s) : undefined;
   for (const rule of rules) {
     const program = compileCel(rule.rule);
     if (program instanceof Error) {
@@ -112,10 +115,9 @@ function evalRules(value: unknown, s: StructuralSchema, old: unknown, hasOld: bo
       continue;
     }
     const transition = isTransitionRule(rule.rule);
-    if (transition && !hasOld) continue;
-    // optionalOldSelf binds oldSelf as a CEL optional, which @bufbuild/cel 0.6 does not have:
-    // such rules are not evaluated rather than misjudged.
-    if (rule.optionalOldSelf) continue;
+    // A transition rule runs where there is an old value; with optionalOldSelf, everywhere (oldSelf is then optional.none()).
+    if (transition && !hasOld && !rule.optionalOldSelf) continue;
+    const bindings = { self, oldSelf: rule.optionalOldSelf ? (hasOld ? CelOptional.of(oldSelf) : CelOptional.none) : oldSelf };
     const tracker = new CostTracker(PER_CALL_LIMIT);
     const result = evaluateMetered(program, bindings, tracker);
     // As upstream: the budget is checked first, so a cancelled call that also overdraws the budget reads as the budget.

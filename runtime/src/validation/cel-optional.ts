@@ -1,0 +1,66 @@
+/**
+ * CEL optional values (cel-go's cel.OptionalTypes, which Kubernetes enables
+ * since 1.28): `optional.of(x)`, `optional.ofNonZeroValue(x)`,
+ * `optional.none()`, and on an optional `hasValue()`, `value()`,
+ * `orValue(x)` and `or(o)`. `oldSelf` is one in a rule with
+ * `optionalOldSelf: true`. The optional syntax (`x.?f`, `[?x]`, `{?k: v}`)
+ * does not parse in @bufbuild/cel 0.6, so it is not available; the
+ * functions are.
+ */
+import { CelScalar, isCelList, isCelMap, isCelUint, type CelFunc } from "@bufbuild/cel";
+import { OPTIONAL, OpaqueValue, opaqueFunc } from "./cel-values.js";
+
+const DYN = CelScalar.DYN;
+let nextIdentity = 0;
+
+export class CelOptional extends OpaqueValue {
+  readonly typeName = "optional_type";
+  /** Two optionals with values are equal only when they are the same one (cel-go compares the values). */
+  private readonly id: string;
+
+  private constructor(
+    readonly present: boolean,
+    private readonly held: unknown,
+  ) {
+    super();
+    this.id = present ? String(++nextIdentity) : "none";
+  }
+
+  static of(value: unknown): CelOptional {
+    return new CelOptional(true, value);
+  }
+
+  static readonly none = new CelOptional(false, undefined);
+
+  value(): unknown {
+    if (!this.present) throw new Error("optional.none() dereference");
+    return this.held;
+  }
+
+  orValue(other: unknown): unknown {
+    return this.present ? this.held : other;
+  }
+
+  protected identity(): string {
+    return this.id;
+  }
+}
+
+/** cel-go's IsZeroValue: the type's default (0, "", false, empty list or map, null). */
+function isZeroValue(v: unknown): boolean {
+  if (v === null || v === false || v === 0 || v === 0n || v === "") return true;
+  if (v instanceof Uint8Array) return v.length === 0;
+  if (isCelList(v) || isCelMap(v)) return v.size === 0;
+  if (isCelUint(v)) return v.value === 0n;
+  return false;
+}
+
+export const optionalFuncs: CelFunc[] = [
+  opaqueFunc("optional.of", undefined, [DYN], OPTIONAL, (x) => CelOptional.of(x)),
+  opaqueFunc("optional.ofNonZeroValue", undefined, [DYN], OPTIONAL, (x) => (isZeroValue(x) ? CelOptional.none : CelOptional.of(x))),
+  opaqueFunc("optional.none", undefined, [], OPTIONAL, () => CelOptional.none),
+  opaqueFunc("hasValue", OPTIONAL, [], CelScalar.BOOL, (o: CelOptional) => o.present),
+  opaqueFunc("value", OPTIONAL, [], DYN, (o: CelOptional) => o.value()),
+  opaqueFunc("orValue", OPTIONAL, [DYN], DYN, (o: CelOptional, x) => o.orValue(x)),
+  opaqueFunc("or", OPTIONAL, [OPTIONAL], OPTIONAL, (o: CelOptional, other: CelOptional) => (o.present ? o : other)),
+];
