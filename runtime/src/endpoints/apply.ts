@@ -2,7 +2,8 @@
  * PATCH with `application/apply-patch+yaml` (server-side apply, handlers/patch.go
  * applyPatcher): the body (YAML, or JSON which is YAML) is the applier's configuration;
  * ../fieldmanager merges it and tracks ownership. Applying to a missing object creates
- * it (201) on the main resource; /status needs the object to exist.
+ * it (201) on the main resource; /status needs the object to exist. /scale has its own
+ * field manager (./scale.ts).
  */
 import type { RequestContext } from "../api/request.js";
 import { errors, StatusError } from "../api/status.js";
@@ -21,7 +22,8 @@ export const APPLY_PATCH_TYPE = "application/apply-patch+yaml";
 
 type Obj = Record<string, unknown>;
 
-function decodeConfig(data: Buffer): { config: Obj; duplicates: string[]; decoded: Decoded } {
+/** The applier's configuration: a YAML (or JSON) object, with kube's 400s for anything else. */
+export function decodeApplyConfig(data: Buffer): { config: Obj; duplicates: string[]; decoded: Decoded } {
   let decoded;
   try {
     decoded = decodeBody(data, "application/yaml");
@@ -47,7 +49,7 @@ export async function handleApply(
   wq: WriteQuery,
   target: Parameters<typeof writeObject>[4],
 ): Promise<void> {
-  const { config, duplicates, decoded } = decodeConfig(data);
+  const { config, duplicates, decoded } = decodeApplyConfig(data);
   const meta = config.metadata;
   if (meta !== undefined && (meta === null || typeof meta !== "object" || Array.isArray(meta))) {
     throw errors.badRequest("error decoding YAML: metadata must be an object");

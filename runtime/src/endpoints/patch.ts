@@ -1,9 +1,8 @@
 /**
  * PATCH (handlers/patch.go) of the main resource, /status and /scale: JSON patch,
  * merge patch and strategic merge patch (schema-driven); server-side apply
- * (apply-patch+yaml) is handed to ./apply.ts.
+ * (apply-patch+yaml) is handed to ./apply.ts, and every write of /scale to ./scale.ts.
  */
-import { deepCopyJSON } from "../apimachinery/deepcopy.js";
 import { writeAdmission } from "./admission.js";
 import type { RequestContext } from "../api/request.js";
 import type { StructuralSchema } from "../api/resource.js";
@@ -11,7 +10,6 @@ import { errors, type Status, StatusError } from "../api/status.js";
 import { applyJSONPatch, decodeJSONPatch, JSONPatchApplyError, JSONPatchDecodeError } from "../apimachinery/jsonpatch.js";
 import { applyMergePatch } from "../apimachinery/mergepatch.js";
 import { applyStrategicMergePatch, StrategicMergePatchError } from "../apimachinery/strategicpatch.js";
-import { applyScale, scaleReplicas, toScale } from "../registry/scale.js";
 import { APPLY_PATCH_TYPE, handleApply } from "./apply.js";
 import type { KubeObject } from "../apimachinery/object.js";
 import { contentTypeOf, MAX_JSON_DEPTH, readBody } from "./body.js";
@@ -19,8 +17,9 @@ import { scanJSON } from "@skai-gen/client/jsonscan";
 import { applyFieldValidation, checkTypeMeta, expectedFor, numberOutOfRange, rejectInexactIntegers } from "./decode.js";
 import type { Env } from "./env.js";
 import { parseWriteQuery } from "./options.js";
-import { writeObject, writeValue } from "./output.js";
+import { writeObject } from "./output.js";
 import { outputFor } from "./read.js";
+import { applyToScale, updateScale } from "./scale.js";
 import { checkName } from "./write.js";
 
 const PATCH_TYPES = [
@@ -109,13 +108,14 @@ function applyPatch(type: PatchType, doc: unknown, patch: unknown, env: Env, sca
 
 export async function handlePatch(ctx: RequestContext, env: Env, subresource: "" | "status" | "scale"): Promise<void> {
   const type = contentTypeOf(ctx.req) as PatchType;
-  if (!PATCH_TYPES.includes(type) || (type === APPLY_PATCH_TYPE && subresource === "scale")) {
-    throw errors.unsupportedMediaType([...PATCH_TYPES]);
-  }
+  if (!PATCH_TYPES.includes(type)) throw errors.unsupportedMediaType([...PATCH_TYPES]);
   const target = outputFor(ctx, false, env.scope);
   const data = await readBody(ctx.req, ctx.res, env.opts.maxBodyBytes);
   const wq = parseWriteQuery(ctx.query, "PatchOptions", type === APPLY_PATCH_TYPE);
-  if (type === APPLY_PATCH_TYPE) return handleApply(ctx, env, subresource as "" | "status", data, wq, target);
+  if (type === APPLY_PATCH_TYPE) {
+    if (subresource === "scale") return applyToScale(ctx, env, target, data, wq);
+    return handleApply(ctx, env, subresource, data, wq, target);
+  }
   let patch: unknown;
   const text = data.toString("utf8");
   // duplicate fields in a merge-style patch are strict-decoding errors too
@@ -143,6 +143,9 @@ export async function handlePatch(ctx: RequestContext, env: Env, subresource: ""
   } else if (patch === null || typeof patch !== "object" || Array.isArray(patch)) {
     if (type === "application/strategic-merge-patch+json") throw errors.badRequest("Invalid JSON Patch");
   }
+  // handlers/patch.go: the patch applies to the Scale, which records its manager
+  if (subresource === "scale") return updateScale(ctx, env, target, wq, (old) => applyPatch(type, old, patch, env, true) as Record<string, unknown>);
+
   const { name, namespace } = ctx.info;
   const wopts = {
     dryRun: wq.dryRun,
@@ -150,29 +153,6 @@ export async function handlePatch(ctx: RequestContext, env: Env, subresource: ""
     userAgent: ctx.req.headers["user-agent"],
     admission: writeAdmission(ctx, env, "UPDATE"),
   };
-  const scaleDef = env.scope.def.subresources.scale;
-
-  if (subresource === "scale") {
-    if (!scaleDef) throw errors.notFound(env.scope.gr, name);
-    const updated = await env.store.update(
-      namespace,
-      name,
-      "",
-      (current) => {
-        const scale = applyPatch(type, toScale(scaleDef, current), patch, env, true) as Record<string, unknown>;
-        const replicas = scaleReplicas(scale, name);
-        const rv = (scale.metadata as Record<string, unknown> | undefined)?.resourceVersion;
-        const next = deepCopyJSON(current);
-        if (typeof rv === "string" && rv) next.metadata.resourceVersion = rv;
-        applyScale(scaleDef, next, replicas);
-        return next;
-      },
-      wopts,
-    );
-    writeValue(ctx, 200, toScale(scaleDef, updated), target);
-    return;
-  }
-
   let reported = false;
   const produce = (current: KubeObject): KubeObject => {
     const currentRV = current.metadata.resourceVersion;

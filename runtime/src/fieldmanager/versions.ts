@@ -32,6 +32,12 @@ export class ServedVersions {
     }
   }
 
+  /** The definition of `kind` served as `apiVersion`. */
+  definition(kind: string, apiVersion: string): ResourceDefinition | undefined {
+    const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+    return this.kinds.get(`${group}/${kind}`)?.get(apiVersion);
+  }
+
   /** How to see an object of `from` in `to`; undefined when either version is not served. */
   view(kind: string, from: string, to: string): VersionView | undefined {
     const group = from.includes("/") ? from.split("/")[0] : "";
