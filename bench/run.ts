@@ -9,10 +9,13 @@ import { benchAuth } from "./auth.js";
 import { benchClient } from "./client.js";
 import { benchConnect } from "./connect.js";
 import { benchEtcd } from "./etcd.js";
+import { benchWatchers } from "./watch.js";
 
 const sections: Record<string, (report: (line: string) => void) => Promise<void>> = {
   generator: benchGenerator,
   server: benchServer,
+  // the WATCH rows of `server` alone, for iterating on the fan-out
+  watch: (report) => benchWatchers(report),
   auth: benchAuth,
   client: benchClient,
   connect: benchConnect,

@@ -8,14 +8,17 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { readFileSync } from "node:fs";
 import { adminAgent, adminCredentials, notebook, request } from "../test/support/admin-http.js";
-import { encodeCounterNodeOptions, fmt, startBareServer, startWatchers } from "./support/procs.js";
+import { cpuProfileNodeOptions } from "./support/cpu-profile.js";
+import { cpuSeconds, encodeCounterNodeOptions, fmt, startBareServer, startWatchers } from "./support/procs.js";
 import { startGeneratedServer, type GeneratedServer } from "../test/support/generated-server.js";
 
 const GROUP = "/apis/skai.io/v1alpha1";
 
 /** 500 watchers on one kind (own process) while 200 writes/s flow from this process; then the same against a bare node https server. */
 export async function benchWatchers(report: (line: string) => void, watchers = 500, rate = 200, seconds = 5): Promise<void> {
-  const server = await withNodeOptions(encodeCounterNodeOptions(), () => startGeneratedServer());
+  // BENCH_WATCH_CPU_PROF=<dir>: the server writes a CPU profile of its serving thread there.
+  const prof = process.env.BENCH_WATCH_CPU_PROF ? cpuProfileNodeOptions(path.resolve(process.env.BENCH_WATCH_CPU_PROF)) : "";
+  const server = await withNodeOptions([encodeCounterNodeOptions(), prof].join(" "), () => startGeneratedServer());
   try {
     const creds = adminCredentials(server.dir);
     const agent = adminAgent(server.dir, { maxSockets: 64 });
@@ -24,6 +27,7 @@ export async function benchWatchers(report: (line: string) => void, watchers = 5
     const rv = warm.json().metadata.resourceVersion;
     const w = await startWatchers({ host: "127.0.0.1", port: server.port, ...creds, path: `${collection}?watch=1&resourceVersion=${rv}`, watchers });
     const before = await encodes(server);
+    const cpu0 = cpuSeconds(server.child.pid!);
     const writes = await driveWrites(`${server.url}${collection}`, agent, rate, rate * seconds);
     const total = rate * seconds;
     // Let the last events go out: until the server has written every (watcher, event) pair, or nothing moved for 2 s.
@@ -36,6 +40,7 @@ export async function benchWatchers(report: (line: string) => void, watchers = 5
       else (still = 0), (last = after?.calls ?? 0);
     }
     await new Promise((r) => setTimeout(r, 500)); // socket to watcher
+    const serverCpu = cpuSeconds(server.child.pid!) - cpu0;
     const result = await w.finish(writes.acks);
     agent.destroy();
     report(
@@ -44,6 +49,7 @@ export async function benchWatchers(report: (line: string) => void, watchers = 5
     report(
       `  delivered ${fmt(result.received)} of ${fmt(result.expected)} (watcher, event) pairs; ${fmt(result.beforeAck)} arrived before the 201; watchers' process used ${fmt(result.clientCpu * 100)}% of a core`,
     );
+    const perPair = (cpu: number, r: { received: number }) => (cpu * 1e6) / Math.max(r.received, 1);
     if (before && after) {
       const made = after.made - before.made;
       const calls = after.calls - before.calls;
@@ -54,6 +60,12 @@ export async function benchWatchers(report: (line: string) => void, watchers = 5
     const bare = await bareFanOut(server, watchers, rate, total, collection);
     report(
       `  baseline: bare node https writing the same event lines to ${watchers} streams at ${fmt(total / bare.seconds)} writes/s: p50 ${fmt(bare.result.p50ms, 1)} ms, p99 ${fmt(bare.result.p99ms, 1)} ms (delivered ${fmt(bare.result.received)} of ${fmt(bare.result.expected)}); generated p99 = ${fmt(result.p99ms / Math.max(bare.result.p99ms, 0.001), 1)}x bare`,
+    );
+    // CPU time reads true on a busy machine, where waiting for a core inflates every latency.
+    const ours = perPair(serverCpu, result);
+    const base = perPair(bare.cpu, bare.result);
+    report(
+      `  server CPU per delivered (watcher, event) pair, creates included: generated ${fmt(ours, 1)} µs vs bare ${fmt(base, 1)} µs = ${fmt(ours / Math.max(base, 0.001), 2)}x bare`,
     );
   } finally {
     await server.stop({ cleanup: true });
@@ -96,9 +108,11 @@ async function bareFanOut(server: GeneratedServer, watchers: number, rate: numbe
   const agent = adminAgent(server.dir, { maxSockets: 64 });
   try {
     const w = await startWatchers({ host: "127.0.0.1", port: bare.port, ...creds, path: `${collection}?watch=1`, watchers });
+    const cpu0 = cpuSeconds(bare.pid);
     const writes = await driveWrites(`https://127.0.0.1:${bare.port}${collection}`, agent, rate, total);
     await new Promise((r) => setTimeout(r, 500)); // socket to watcher
-    return { result: await w.finish(writes.acks), seconds: writes.seconds };
+    const cpu = cpuSeconds(bare.pid) - cpu0;
+    return { result: await w.finish(writes.acks), seconds: writes.seconds, cpu };
   } finally {
     agent.destroy();
     await bare.stop();

@@ -1,6 +1,7 @@
 /**
  * WATCH (handlers/watch.go): newline-delimited WatchEvents in a 200 chunked stream,
- * headers flushed at once and every event written as it comes. Errors after the start
+ * headers flushed at once and events written as they come (watch-stream.ts: the events
+ * of a turn in one write). Errors after the start
  * (e.g. a compacted resourceVersion) are an ERROR event carrying a Status. Each event is
  * encoded once per encoding through the cache, however many watchers share it.
  */
@@ -10,6 +11,7 @@ import { errors } from "../api/status.js";
 import type { KubeObject } from "../apimachinery/object.js";
 import type { WatchEvent } from "../apimachinery/watch.js";
 import { EncodeCache } from "./encode-cache.js";
+import { WatchStream } from "./watch-stream.js";
 import type { Env } from "./env.js";
 import type { ListQuery } from "./options.js";
 import { outputFor } from "./read.js";
@@ -95,11 +97,10 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
     });
   };
 
-  const writeError = (err: unknown) => {
-    if (res.writableEnded || res.destroyed) return;
+  const errorFrame = (err: unknown): string | Buffer => {
     const status = toStatus(err);
     noteFailure(res, status, err);
-    res.write(target.codec ? target.codec.encodeWatchEvent("ERROR", status as unknown as Record<string, unknown>) : `{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
+    return target.codec ? target.codec.encodeWatchEvent("ERROR", status as unknown as Record<string, unknown>) : `{"type":"ERROR","object":${JSON.stringify(status)}}\n`;
   };
 
   if (timeoutSeconds < 0) {
@@ -108,26 +109,25 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
     return;
   }
 
-  const stop = () => w.stop();
+  // The watcher pushes into the stream, which writes to the socket in batches; a slow
+  // client stalls only its own watcher, whose bounded buffer then ends it (the client re-watches).
+  const stream = new WatchStream(res, encode, errorFrame);
+  const stop = () => {
+    w.stop();
+    stream.end();
+  };
   const timer = setTimeout(stop, Math.max(0, deadline - Date.now()));
   timer.unref();
   ctx.signal.addEventListener("abort", stop, { once: true });
   res.once("close", stop);
   try {
-    for await (const ev of w) {
-      if (res.destroyed) break;
-      // respect the socket's backpressure: a slow client stalls only its own watcher,
-      // whose bounded storage queue then ends it (the client re-watches)
-      if (!res.write(encode(ev))) await drained(res);
-    }
-  } catch (err) {
-    writeError(err);
+    stream.start(w);
+    await stream.done;
   } finally {
     clearTimeout(timer);
     ctx.signal.removeEventListener("abort", stop);
     res.off("close", stop);
     w.stop();
-    if (!res.writableEnded && !res.destroyed) res.end();
   }
 }
 
@@ -139,18 +139,6 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
 function watchTimeoutSeconds(written: string): number {
   const ns = BigInt.asIntN(64, BigInt(written) * 1_000_000_000n);
   return Number(ns) / 1e9;
-}
-
-function drained(res: RequestContext["res"]): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.on("drain", done);
-    res.on("close", done);
-  });
 }
 
 /** Bookmarks carry only metadata.resourceVersion (and the initial-events-end annotation). */

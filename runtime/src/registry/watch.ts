@@ -20,8 +20,10 @@ export function interpretingWatcher(watcher: Watcher, interpret: (err: unknown) 
   const fail = (err: unknown): never => {
     throw interpret(err);
   };
+  const pushTo = watcher.pushTo?.bind(watcher);
   return {
     stop: () => watcher.stop(),
+    ...(pushTo && { pushTo: (sink) => pushTo({ push: (ev) => sink.push(ev), end: (err) => sink.end(err === undefined ? undefined : interpret(err)) }) }),
     [Symbol.asyncIterator]: (): AsyncIterator<WatchEvent> => {
       const events = watcher[Symbol.asyncIterator]();
       return {

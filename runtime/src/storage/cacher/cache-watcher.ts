@@ -1,12 +1,15 @@
 /**
  * A watch served from a WatchCache. It owns no queue: it reads the cache's shared
  * window through a revision cursor, so fan-out costs a write one counter bump per
- * watcher. A watcher that lets more than `bufferSize` of its events pile up is
- * ended (after those it had "buffered", so it never skips one) and the client
- * re-watches from the last revision it saw, as with kube's cacher: a watcher that
- * does not read cannot stall the others.
+ * watcher. Pushed (pushTo, the watch handler), an event goes to the sink in the
+ * cache's dispatch itself; iterated, the reader is woken. A watcher that lets more
+ * than `bufferSize` of its events pile up (its sink stopped taking them: the client
+ * does not read) is ended (after those it had "buffered", so it never skips one) and
+ * the client re-watches from the last revision it saw, as with kube's cacher: a
+ * watcher that does not read cannot stall the others.
  */
 import { watchExpired } from "../errors.js";
+import type { WatchSink } from "../../apimachinery/watch.js";
 import type { KubeObject, Predicate, WatchEvent, Watcher } from "../interface.js";
 import { INITIAL_EVENTS_END_ANNOTATION } from "../watch-hub.js";
 import { nextBookmarkTime } from "./bookmark-schedule.js";
@@ -23,6 +26,8 @@ export interface CacheWatchParams {
   /** The client allows bookmarks: kube's cacher schedule (bookmark-schedule.ts) and delivery rule. */
   clientBookmarks?: { frequencyMs: number; deadline?: number };
   bufferSize: number;
+  /** Called when the watcher is ended for falling `bufferSize` events behind (kube's terminated_watchers_total). */
+  onTerminated?: () => void;
 }
 
 const DONE: IteratorResult<WatchEvent> = { value: undefined, done: true };
@@ -51,7 +56,11 @@ export class CacheWatcher implements Watcher, CacheListener {
   private clientBookmarkTimer: NodeJS.Timeout | undefined;
   private readonly wake = new WakeSignal();
   private timer: NodeJS.Timeout | undefined;
-  private readonly wakeFn = () => this.wake.notify();
+  /** Push delivery: where events go, whether it asked for a pause, and whether it was told the end. */
+  private sink: WatchSink | undefined;
+  private paused = false;
+  private pumping = false;
+  private sinkEnded = false;
 
   constructor(
     private readonly cache: WatchCache,
@@ -82,12 +91,12 @@ export class CacheWatcher implements Watcher, CacheListener {
     if (this.p.bookmarkIntervalMs && this.p.bookmarkIntervalMs > 0) {
       this.timer = setInterval(() => {
         this.bookmarkDue = true;
-        this.wake.notify();
+        this.signal();
       }, this.p.bookmarkIntervalMs);
       this.timer.unref();
     }
     this.scheduleClientBookmark();
-    this.wake.notify();
+    this.signal();
   }
 
   /** Arms the timer of the next client bookmark; each one re-arms it, as kube requeues the watcher after dispatching. */
@@ -100,7 +109,7 @@ export class CacheWatcher implements Watcher, CacheListener {
     this.clientBookmarkTimer = setTimeout(() => {
       this.clientBookmarkTimer = undefined;
       this.clientBookmarkDue = true;
-      this.wake.notify();
+      this.signal();
       this.scheduleClientBookmark();
     }, Math.min(at - now, 2 ** 31 - 1));
     this.clientBookmarkTimer.unref();
@@ -110,7 +119,7 @@ export class CacheWatcher implements Watcher, CacheListener {
   fail(err: unknown): void {
     if (this.state === "stopped") return;
     this.error = err;
-    this.wake.notify();
+    this.signal();
   }
 
   notify(ev: CacheEvent): void {
@@ -118,12 +127,58 @@ export class CacheWatcher implements Watcher, CacheListener {
     if (this.queued >= this.p.bufferSize) {
       // Too slow: keep what it had, stop counting, let it drain and end.
       this.limit = this.lastQueued;
+      this.p.onTerminated?.();
       this.end();
       return;
     }
     this.queued++;
     this.lastQueued = ev.revision;
-    if (this.wake.waiting) this.cache.wake(this.wakeFn);
+    if (this.sink ? !this.paused : this.wake.waiting) this.signal();
+  }
+
+  /**
+   * Delivers to `sink` from now on: in the cache's dispatch, as long as the sink takes
+   * events; after it asked for a pause, from the window again once it calls `resume`.
+   */
+  pushTo(sink: WatchSink): () => void {
+    this.sink = sink;
+    this.pump();
+    return () => {
+      this.paused = false;
+      this.pump();
+    };
+  }
+
+  /** Something to deliver may be there: push it, or wake the reader. */
+  private signal(): void {
+    if (this.sink) this.pump();
+    else this.wake.notify();
+  }
+
+  private pump(): void {
+    const sink = this.sink!;
+    // A push that stops this watcher re-enters here: the running loop sees the new state.
+    if (this.pumping || this.sinkEnded) return;
+    this.pumping = true;
+    try {
+      while (!this.paused) {
+        let next: WatchEvent | "idle" | "done";
+        try {
+          next = this.step();
+        } catch (err) {
+          this.sinkEnded = true;
+          return sink.end(err);
+        }
+        if (next === "idle") return;
+        if (next === "done") {
+          this.sinkEnded = true;
+          return sink.end();
+        }
+        if (!sink.push(next)) this.paused = true;
+      }
+    } finally {
+      this.pumping = false;
+    }
   }
 
   terminate(): void {
@@ -136,14 +191,14 @@ export class CacheWatcher implements Watcher, CacheListener {
     this.state = "stopped";
     this.detach();
     this.initial = [];
-    this.wake.notify();
+    this.signal();
   }
 
   private end(): void {
     if (this.state === "stopped" || this.state === "ending") return;
     this.state = "ending";
     this.detach();
-    this.wake.notify();
+    this.signal();
   }
 
   private detach(): void {
@@ -173,45 +228,52 @@ export class CacheWatcher implements Watcher, CacheListener {
 
   private async next(): Promise<IteratorResult<WatchEvent>> {
     for (;;) {
-      if (this.state === "stopped") return DONE;
+      const next = this.step();
+      if (next === "done") return DONE;
+      if (next !== "idle") return { value: next, done: false };
+      await this.wake.wait();
+    }
+  }
+
+  /** What to deliver now: an event, "idle" (nothing yet), or "done"; throws the failure. */
+  private step(): WatchEvent | "idle" | "done" {
+    for (;;) {
+      if (this.state === "stopped") return "done";
       if (this.error !== undefined) {
         const err = this.error;
         this.stop();
         throw err;
       }
-      if (this.state === "pending") {
-        await this.wake.wait();
-        continue;
-      }
+      if (this.state === "pending") return "idle";
       if (this.initialPos < this.initial.length) {
         const ev = this.initial[this.initialPos++]!;
         if (this.initialPos === this.initial.length) {
           this.initial = [];
           this.initialPos = 0;
         }
-        return { value: ev, done: false };
+        return ev;
       }
       const ev = this.fromWindow();
       if (ev === "gone") continue;
-      if (ev) return { value: ev, done: false };
+      if (ev) return ev;
       if (this.state === "ending") {
         this.stop();
-        return DONE;
+        return "done";
       }
       if (this.bookmarkDue) {
         this.bookmarkDue = false;
         // Nothing undelivered up to the cache's revision: a truthful bookmark.
         this.cursor = Math.max(this.cursor, this.cache.rev);
-        return { value: bookmark(this.cursor), done: false };
+        return bookmark(this.cursor);
       }
       if (this.clientBookmarkDue) {
         this.clientBookmarkDue = false;
         // As above, at the cache's latest revision (kube's lastProcessedResourceVersion).
         this.cursor = Math.max(this.cursor, this.cache.rev);
-        if (this.cursor > this.startRevision) return { value: bookmark(this.cursor), done: false };
+        if (this.cursor > this.startRevision) return bookmark(this.cursor);
         continue;
       }
-      await this.wake.wait();
+      return "idle";
     }
   }
 

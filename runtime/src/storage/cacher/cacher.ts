@@ -19,7 +19,8 @@ import {
   type Watcher,
 } from "../interface.js";
 import { CacheWatcher } from "./cache-watcher.js";
-import { asDir, kindPrefix } from "./keys.js";
+import { deliver } from "../../apimachinery/watch.js";
+import { asDir, kindOf, kindPrefix } from "./keys.js";
 import { WatchCache } from "./watch-cache.js";
 
 export interface CacherOptions {
@@ -35,11 +36,13 @@ export interface CacherOptions {
   progressIntervalMs?: number;
   /** Called with backend watch errors (the cache retries). */
   onError?: (err: unknown) => void;
+  /** Called when a watcher is ended for falling behind (kube's apiserver_terminated_watchers_total). */
+  onWatcherTerminated?: (kind: { group: string; resource: string }) => void;
 }
 
 export class Cacher implements Storage {
   private readonly caches = new Map<string, WatchCache>();
-  private readonly opts: Required<Omit<CacherOptions, "onError">> & Pick<CacherOptions, "onError">;
+  private readonly opts: Required<Omit<CacherOptions, "onError" | "onWatcherTerminated">> & Pick<CacherOptions, "onError" | "onWatcherTerminated">;
   private closed = false;
 
   constructor(
@@ -53,6 +56,7 @@ export class Cacher implements Storage {
       consistentReadTimeoutMs: opts.consistentReadTimeoutMs ?? 3_000,
       progressIntervalMs: opts.progressIntervalMs ?? 25,
       onError: opts.onError,
+      onWatcherTerminated: opts.onWatcherTerminated,
     };
     const self = this;
     this.hub = {
@@ -158,6 +162,14 @@ export class Cacher implements Storage {
         stopped = true;
         inner?.stop();
       },
+      pushTo(sink) {
+        let resume = () => {};
+        picked.then(
+          (w) => (resume = deliver(w, sink)),
+          (err) => sink.end(err),
+        );
+        return () => resume();
+      },
       async *[Symbol.asyncIterator]() {
         const w = await picked;
         if (!stopped) yield* w;
@@ -178,6 +190,7 @@ export class Cacher implements Storage {
       bookmarkIntervalMs: opts.bookmarkIntervalMs,
       clientBookmarks: opts.clientBookmarks,
       bufferSize: this.opts.watchBufferSize,
+      onTerminated: this.opts.onWatcherTerminated && (() => this.opts.onWatcherTerminated!(kindOf(cache.kind))),
     });
     if (opts.revision === 0 || opts.sendInitialEvents) {
       // The state at a revision not older than asked (sendInitialEvents), or any (0), then changes.

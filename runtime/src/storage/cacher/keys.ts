@@ -13,6 +13,12 @@ export function kindPrefix(key: string): string | undefined {
   return KIND.exec(key)?.[0];
 }
 
+/** The group and resource a kind prefix (`/<group>/<resource>/`) names. */
+export function kindOf(prefix: string): { group: string; resource: string } {
+  const [, group = "", resource = ""] = prefix.split("/");
+  return { group, resource };
+}
+
 /** A recursive prefix always means a directory. */
 export function asDir(prefix: string): string {
   return prefix.endsWith("/") ? prefix : prefix + "/";

@@ -36,13 +36,6 @@ export interface WatchCacheOptions {
   progressIntervalMs: number;
 }
 
-/**
- * Watchers woken per event-loop turn. A woken watcher writes its events to its socket
- * at once (TLS-encrypting a 1 MB event takes about a millisecond), so waking 1,000 in one
- * turn would stall every other request for a second; in batches, requests interleave.
- */
-const WAKE_BATCH = 2;
-
 interface Waiter {
   revision: number;
   cb: (ok: boolean) => void;
@@ -65,8 +58,6 @@ export class WatchCache {
   private waiters: Waiter[] = [];
   private feed: Watcher | undefined;
   private stopped = false;
-  private readonly toWake = new Set<() => void>();
-  private wakeScheduled = false;
 
   constructor(
     readonly kind: string,
@@ -103,25 +94,6 @@ export class WatchCache {
         }
       });
     });
-  }
-
-  /** Calls `fn` soon, at most WAKE_BATCH per event-loop turn (fair: first come, first woken). */
-  wake(fn: () => void): void {
-    this.toWake.add(fn);
-    if (this.wakeScheduled) return;
-    this.wakeScheduled = true;
-    setImmediate(() => this.drainWakes());
-  }
-
-  private drainWakes(): void {
-    let n = 0;
-    for (const fn of this.toWake) {
-      this.toWake.delete(fn);
-      fn();
-      if (++n >= WAKE_BATCH) break;
-    }
-    if (this.toWake.size > 0) setImmediate(() => this.drainWakes());
-    else this.wakeScheduled = false;
   }
 
   /** Index of the first window event after `revision` (the window is sorted by revision). */
@@ -257,6 +229,8 @@ export class WatchCache {
       this.shrink();
     }
     this.rev = ev.revision;
+    // Pushed watchers hand the event to their sinks here, one append each (kube's dispatchEvent);
+    // the sockets are written later, once per watcher per turn, by the watch handler.
     for (const w of this.watchers) w.notify(ce);
     this.fire();
   }
