@@ -17,7 +17,7 @@ import { CelTypeError, checkExpression, type Expr } from "../../generator/src/ch
 import { estimateCost } from "../../generator/src/check/cel-cost-estimate.js";
 import { schemaDeclType } from "../../generator/src/check/cel-decl.js";
 import { costMessage } from "../../generator/src/check/cel-rules.js";
-import { typeName } from "../../generator/src/check/cel-types.js";
+import { T, typeName } from "../../generator/src/check/cel-types.js";
 import type { Diagnostic } from "../../generator/src/model/diagnostic.js";
 import { checkModel } from "../../generator/src/check/index.js";
 import { buildStructuralSchema } from "../../generator/src/model/structural-schema.js";
@@ -105,8 +105,37 @@ describe("CEL type checking, as cel-go in kube-apiserver", () => {
     assert.equal(check("self.name.lowerAscii() == 'x' && strings.quote(self.name).size() > 2"), "bool");
     assert.equal(check("self.rooms.map(r, r.n).sum() > 3 && self.tags.isSorted() && self.name.find('[0-9]+') != ''"), "bool");
     assert.equal(check("self.name.split(',').all(x, x.trim() != '')"), "bool");
-    // Libraries the server does not have are not silently accepted.
-    assert.equal(check("quantity(self.name).isLessThan(quantity('1'))"), "error: undeclared reference to 'quantity' (in container '')");
+    // Libraries a 1.32 server does not have (semver came in 1.33) are not silently accepted.
+    assert.equal(check("isSemver(self.name)"), "error: undeclared reference to 'isSemver' (in container '')");
+  });
+
+  it("types Kubernetes' libraries, the sets extension and optionals as cel-go does (apiserver pkg/cel/library)", () => {
+    assert.equal(check("quantity(self.name).isLessThan(quantity('1')) && isQuantity(self.name)"), "bool");
+    assert.equal(check("quantity(self.name).add(1).sub(quantity('1'))"), "kubernetes.Quantity");
+    assert.equal(check("url(self.name).getQuery()"), "map(string, list(string))");
+    assert.equal(check("ip(self.name)"), "net.IP");
+    assert.equal(check("cidr('10.0.0.0/8').containsIP(self.name) && cidr('10.0.0.0/8').containsIP(ip(self.name)) && ip.isCanonical(self.name)"), "bool");
+    assert.equal(check("cidr(self.name).ip().family()"), "int");
+    assert.equal(check("format.dns1123Label().validate(self.name)"), "optional_type(list(string))");
+    assert.equal(check("format.named(self.name)"), "optional_type(kubernetes.NamedFormat)");
+    assert.equal(check("sets.contains(self.tags, ['a']) && sets.intersects(self.rooms.map(r, r.n), [1])"), "bool");
+    assert.equal(check("optional.of(self.floors).orValue(0)"), "int");
+    assert.equal(check("optional.none().hasValue()"), "bool");
+    // As upstream: sign is declared a global function, and isIP takes a string (ip_test.go).
+    assert.equal(check("quantity(self.name).sign() > 0"), "error: found no matching overload for 'sign' applied to 'kubernetes.Quantity.()'");
+    assert.equal(check("sign(quantity(self.name)) > 0"), "bool");
+    assert.equal(check("isIP(cidr('192.168.0.0/24'))"), "error: found no matching overload for 'isIP' applied to '(net.CIDR)'");
+    assert.equal(check("sets.contains(self.tags, [1])"), "error: found no matching overload for 'sets.contains' applied to '(list(string), list(int))'");
+    assert.equal(check("url(self.name).host"), "error: undefined field 'host'");
+  });
+
+  it("types oldSelf as an optional in an optionalOldSelf rule", () => {
+    const decl = schemaDeclType(building, false, "selfType")!;
+    const variables = new Map([["self", decl.type], ["oldSelf", T.optional(decl.type)]]);
+    const typed = (rule: string) => typeName(checkExpression(parse(rule).expr as unknown as Expr, variables).type);
+    assert.equal(typed("!oldSelf.hasValue() || self.floors >= oldSelf.value().floors"), "bool");
+    assert.equal(typed("oldSelf.orValue(self).name == self.name"), "bool");
+    assert.throws(() => typed("oldSelf.floors <= self.floors"), /does not support field selection/);
   });
 
   it("shows kind, apiVersion, metadata.name and generateName at a resource root, nothing else of metadata", () => {
@@ -194,7 +223,36 @@ function maxCost(s: StructuralSchema): number {
   return estimateCost(expr, checkExpression(expr, new Map([["self", decl.type]])), decl);
 }
 
+/** The estimated cost (its maximum) of library calls, from apiserver's pkg/cel/library/cost_test.go. */
+const libraryCases: [string, number][] = [
+  ['quantity("12Mi")', 1],
+  ['quantity("200M") == quantity("0.2G") && quantity("0.2G") == quantity("200M")', 6],
+  ['quantity("50k").add(20).sub(quantity("100k")).asInteger() > 0', 6],
+  ["url('https:://kubernetes.io/').getEscapedPath()", 4],
+  ["url('https:://kubernetes.io/') == url('https:://kubernetes.io/')", 9],
+  ["url('https:://kubernetes.io/') == url('http://x.b')", 5],
+  ["ip('192.168.0.1')", 2],
+  ["ip('2001:db8:3333:4444:5555:6666:7777:8888').isGlobalUnicast()", 5],
+  ["ip('192.168.0.1') == ip('192.168.0.1')", 5],
+  ["ip.isCanonical('192.168.0.1')", 3],
+  ["ip.isCanonical('2001:db8:3333:4444:5555:6666:7777:8888')", 8],
+  ["cidr('192.168.0.0/16').prefixLength()", 3],
+  ["cidr('192.168.0.0/16').containsCIDR(cidr('192.0.0.0/30'))", 11],
+  ["cidr('192.168.0.0/16').containsCIDR('192.0.0.0/30')", 11],
+  ["cidr('192.168.0.0/16').containsIP(ip('192.0.0.1'))", 7],
+  ['format.named("dns1123subdomain")', 1],
+  ['format.named("dns1123Subdomain").value().validate("my-name")', 34],
+  ['format.named("dns1123Label").value() == format.named("dns1123Label").value()', 11],
+  ["sets.contains([], [])", 21],
+  ["sets.contains([1], [1, 1])", 23],
+  ["sets.equivalent([1, 2], [1])", 25],
+];
+
 describe("CEL cost estimation, as kube-apiserver's at CRD installation", () => {
+  it("charges Kubernetes' library calls and the sets extension as library/cost.go and cel-go's ext/sets.go estimate them", () => {
+    for (const [rule, want] of libraryCases) assert.equal(maxCost(withRule({ type: "object" }, rule)), want, rule);
+  });
+
   for (const [name, gen, unbounded, max, bounded] of kubeCases) {
     it(name, () => {
       const cost = maxCost(gen());

@@ -61,6 +61,7 @@ export class CelTypeError extends Error {
 }
 
 const A = T.param("A");
+const NAMED_FORMAT = "kubernetes.NamedFormat";
 const B = T.param("B");
 
 /** cel-go's declarations of the functions @bufbuild/cel evaluates without a CelFunc. */
@@ -107,11 +108,26 @@ const GENERIC: Record<string, { member: boolean; params: Type[]; result: Type }[
   max: [{ member: true, params: [T.list(A)], result: A }],
   indexOf: [{ member: true, params: [T.list(A), A], result: T.int }],
   lastIndexOf: [{ member: true, params: [T.list(A), A], result: T.int }],
+  // cel-go's optional library.
+  "optional.of": [{ member: false, params: [A], result: T.optional(A) }],
+  "optional.ofNonZeroValue": [{ member: false, params: [A], result: T.optional(A) }],
+  "optional.none": [{ member: false, params: [], result: T.optional(A) }],
+  hasValue: [{ member: true, params: [T.optional(A)], result: T.bool }],
+  value: [{ member: true, params: [T.optional(A)], result: A }],
+  orValue: [{ member: true, params: [T.optional(A), A], result: A }],
+  or: [{ member: true, params: [T.optional(A), T.optional(A)], result: T.optional(A) }],
+  // cel-go's sets extension.
+  "sets.contains": [{ member: false, params: [T.list(A), T.list(A)], result: T.bool }],
+  "sets.equivalent": [{ member: false, params: [T.list(A), T.list(A)], result: T.bool }],
+  "sets.intersects": [{ member: false, params: [T.list(A), T.list(A)], result: T.bool }],
+  // Kubernetes' format library.
+  "format.named": [{ member: false, params: [T.string], result: T.optional(T.opaque(NAMED_FORMAT)) }],
+  validate: [{ member: true, params: [T.opaque(NAMED_FORMAT), T.string], result: T.optional(T.list(T.string)) }],
 };
 
 function mentionsDyn(t: Type): boolean {
   if (t.kind === "dyn") return true;
-  if (t.kind === "list") return mentionsDyn(t.elem);
+  if (t.kind === "list" || t.kind === "optional") return mentionsDyn(t.elem);
   if (t.kind === "map") return mentionsDyn(t.key) || mentionsDyn(t.value);
   return false;
 }
@@ -155,6 +171,18 @@ function overloadId(fn: string, member: boolean, params: Type[]): string {
       return "strings_quote";
     case "format":
       return "string_format";
+    case "ip":
+      return member ? "cidr_ip" : "string_to_ip";
+    case "containsIP":
+      return kinds[1] === "string" ? "cidr_contains_ip_string" : "cidr_contains_ip_ip";
+    case "containsCIDR":
+      return kinds[1] === "string" ? "cidr_contains_cidr_string" : "cidr_contains_cidr";
+    case "sets.contains":
+      return "list_sets_contains_list";
+    case "sets.equivalent":
+      return "list_sets_equivalent_list";
+    case "sets.intersects":
+      return "list_sets_intersects_list";
   }
   const cmp = COMPARISONS[fn];
   if (cmp && (both("string") || both("bytes"))) return `${cmp}_${kinds[0]}`;

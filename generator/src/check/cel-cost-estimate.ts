@@ -25,6 +25,13 @@ const SELECT_AND_IDENT_COST = 1;
 const CONST_COST = 0;
 /** cel-go's accumulator variables (parser.AccumulatorName, HiddenAccumulatorName). */
 const ACCUMULATORS = new Set(["@result", "@__result__"]);
+/** What Kubernetes' estimator assumes an IP address's size is (library/cost.go containsIP). */
+const IP_SIZE: Range = { min: 4, max: 16 };
+/** apiserver/pkg/cel/limits.go MaxNameFormatRegexSize and MaxFormatSize. */
+const MAX_NAME_FORMAT_REGEX_SIZE = 128;
+const MAX_FORMAT_SIZE = 64;
+/** cel-go's ext/sets.go cost factors, by overload. */
+const SETS_COST_FACTORS: Record<string, number> = { list_sets_contains_list: 1, list_sets_intersects_list: 1, list_sets_equivalent_list: 2 };
 
 interface Range {
   min: number;
@@ -158,8 +165,8 @@ class Coster {
     }
     let fnCost: Range = { min: MAX_UINT64, max: 0 };
     let resultSize: Range | undefined;
-    // Kubernetes' estimator knows no namespaced function the server has.
-    const name = c.target && !overloads[0]!.member ? undefined : c.function;
+    // A namespaced function (`ip.isCanonical`) is known to the estimators by its full name, which is its overload's id here.
+    const name = c.target && !overloads[0]!.member ? overloads[0]!.id : c.function;
     for (const o of overloads) {
       const est = this.functionCost(e, name, o, target, args, argCosts);
       fnCost = union(fnCost, est.cost);
@@ -176,7 +183,13 @@ class Coster {
 
   private functionCost(e: Expr, fn: string | undefined, o: Overload, target: AstNode | undefined, args: AstNode[], argCosts: Range[]): { cost: Range; resultSize?: Range } {
     const argSum = () => argCosts.reduce(add, fixed(0));
-    const kube = fn === undefined ? undefined : this.kubernetesCallCost(fn, target, args);
+    const sets = SETS_COST_FACTORS[o.id];
+    if (sets !== undefined && args.length === 2) {
+      // cel-go's ext/sets.go estimateSetsCost, asked before Kubernetes' estimator.
+      const cost = add(byFactor(multiply(this.sizeEstimate(args[0]!), this.sizeEstimate(args[1]!)), sets), fixed(1));
+      return { cost: add(cost, argSum()) };
+    }
+    const kube = fn === undefined ? undefined : this.kubernetesCallCost(fn, o, target, args);
     if (kube) return { cost: add(kube.cost, argSum()), resultSize: kube.resultSize };
     switch (o.id) {
       case "string_format":
@@ -261,8 +274,41 @@ class Coster {
   }
 
   /** Kubernetes' CostEstimator.EstimateCallCost, for the library functions the server has. */
-  private kubernetesCallCost(fn: string, target: AstNode | undefined, args: AstNode[]): { cost: Range; resultSize?: Range } | undefined {
+  private kubernetesCallCost(fn: string, o: Overload, target: AstNode | undefined, args: AstNode[]): { cost: Range; resultSize?: Range } | undefined {
+    // cel-go always passes Kubernetes' estimator a target (empty for a global call): its `target != nil` tests hold for those too.
     switch (fn) {
+      case "quantity":
+      case "isQuantity":
+      case "cidr":
+      case "isIP":
+      case "isCIDR":
+        return args.length >= 1 ? { cost: byFactor(this.sizeEstimate(args[0]!), STRING_TRAVERSAL_COST_FACTOR) } : undefined;
+      case "ip":
+        if (args.length >= 1) return { cost: byFactor(this.sizeEstimate(args[0]!), STRING_TRAVERSAL_COST_FACTOR) };
+        return { cost: fixed(1) };
+      case "ip.isCanonical":
+        return args.length >= 1 ? { cost: byFactor(this.sizeEstimate(args[0]!), 2 * STRING_TRAVERSAL_COST_FACTOR) } : undefined;
+      case "url":
+        if (args.length === 1) {
+          const sz = this.sizeEstimate(args[0]!);
+          return { cost: byFactor(sz, STRING_TRAVERSAL_COST_FACTOR), resultSize: sz };
+        }
+        return undefined;
+      case "containsIP":
+      case "containsCIDR":
+        if (args.length >= 1) {
+          let cost = byFactor(add(IP_SIZE, IP_SIZE), STRING_TRAVERSAL_COST_FACTOR);
+          if (fn === "containsCIDR") cost = add(add(cost, byFactor(IP_SIZE, STRING_TRAVERSAL_COST_FACTOR)), fixed(1));
+          if (o.id.endsWith("_string")) cost = add(cost, byFactor(this.sizeEstimate(args[0]!), STRING_TRAVERSAL_COST_FACTOR));
+          return { cost };
+        }
+        return undefined;
+      case "validate":
+        return args.length >= 1
+          ? { cost: byFactor(byFactor(this.sizeEstimate(args[0]!), STRING_TRAVERSAL_COST_FACTOR), MAX_NAME_FORMAT_REGEX_SIZE * REGEX_STRING_LENGTH_COST_FACTOR) }
+          : undefined;
+      case "_==_":
+        return args.length === 2 ? this.opaqueEqualityCost(args[0]!, args[1]!) : undefined;
       case "isSorted":
       case "sum":
       case "max":
@@ -321,6 +367,26 @@ class Coster {
           return { cost: multiply(strCost, regexCost), resultSize: { min: 0, max: sz.max } };
         }
         return undefined;
+    }
+    return undefined;
+  }
+
+  /** Equality of two values of one of Kubernetes' types (quantity, IP, CIDR: 1; a format by its name; a URL by its text). */
+  private opaqueEqualityCost(lhs: AstNode, rhs: AstNode): { cost: Range } | undefined {
+    const [l, r] = [lhs.type, rhs.type];
+    if (l.kind !== "object" || r.kind !== "object" || l.name !== r.name) return undefined;
+    switch (l.name) {
+      case "kubernetes.Quantity":
+      case "net.IP":
+      case "net.CIDR":
+        return { cost: fixed(1) };
+      case "kubernetes.NamedFormat":
+        return { cost: byFactor({ min: 1, max: MAX_FORMAT_SIZE }, STRING_TRAVERSAL_COST_FACTOR) };
+      case "kubernetes.URL": {
+        // Upstream sizes both sides by the right-hand one.
+        const size = rhs.computedSize ?? fixed(1);
+        return { cost: byFactor({ min: 1, max: size.max }, STRING_TRAVERSAL_COST_FACTOR) };
+      }
     }
     return undefined;
   }

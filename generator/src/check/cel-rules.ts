@@ -22,7 +22,7 @@ import type { ApiModel, Constraints, KindModel, SourceLocation, TypeNode, Valida
 import { CelTypeError, checkExpression, type Expr } from "./cel-checker.js";
 import { estimateCost } from "./cel-cost-estimate.js";
 import { MAX_REQUEST_SIZE_BYTES, schemaDeclType } from "./cel-decl.js";
-import { typeName, type Type } from "./cel-types.js";
+import { T, typeName, type Type } from "./cel-types.js";
 import type { DiagnosticBag } from "../model/diagnostic.js";
 
 /** StaticEstimatedCostLimit: the largest estimated cost of one rule. */
@@ -144,10 +144,12 @@ class KindRules {
   private checkRules(s: StructuralSchema, origin: Origin, place: Place, rules: NonNullable<StructuralSchema["x-kubernetes-validations"]>): void {
     const decl = schemaDeclType(s, place.isRoot || !!s["x-kubernetes-embedded-resource"], SELF_TYPE);
     if (!decl) return;
-    const variables = new Map([
-      [SELF, decl.type],
-      [OLD_SELF, decl.type],
-    ]);
+    // With optionalOldSelf, oldSelf is optional(T): optional.none() on create.
+    const variablesOf = (rule: { optionalOldSelf?: boolean }) =>
+      new Map([
+        [SELF, decl.type],
+        [OLD_SELF, rule.optionalOldSelf ? T.optional(decl.type) : decl.type],
+      ]);
     const unclaimed = [...origin.rules];
     for (const rule of rules) {
       // Rules the reader made (unions) have no tag of their own: their cost is reported at the node.
@@ -162,7 +164,7 @@ class KindRules {
       }
       let checked;
       try {
-        checked = checkExpression(expr, variables);
+        checked = checkExpression(expr, variablesOf(rule));
       } catch (e) {
         // A checker without an answer (a construct it does not know) must not block generation: the server still judges the rule.
         if (!(e instanceof CelTypeError)) continue;
@@ -231,8 +233,8 @@ function positionOf(rule: string, id: bigint): number {
 }
 
 function typeHint(rule: string, self: Type): string {
-  if (/\b(quantity|url|ip|cidr|isQuantity|isURL|isIP|isCIDR|semver|format)\s*\(/.test(rule) || /\b(sets|math|lists)\./.test(rule)) {
-    return "the server runs CEL's standard library, the strings extension and Kubernetes' regex and list functions (find, findAll, isSorted, sum, min, max, indexOf, lastIndexOf)";
+  if (/\b(semver|isSemver|reverse)\s*\(/.test(rule) || /\b(math|lists|base64|encoders)\./.test(rule)) {
+    return "the server runs what a 1.32 kube-apiserver offers CRD rules: CEL's standard library, the strings (v2) and sets extensions, optionals, and Kubernetes' regex, lists, urls, quantity, ip, cidr and format libraries; semver and math came later";
   }
   const shown = self.kind === "object" ? `an object with ${self.fields.size ? `fields ${[...self.fields.keys()].join(", ")}` : "no fields rules can see"}` : typeName(self);
   return `here \`self\` is ${shown} (kube types integer as int, number as double, date-time as timestamp, int-or-string as dyn)`;

@@ -2,11 +2,15 @@
  * CEL types as cel-go's checker sees them, for type-checking rules at
  * generate time: primitives, timestamps and durations, lists, maps, the
  * object types of a schema (named by their path, as kube-apiserver names
- * them), type values (`int` as an expression), type parameters of generic
- * overloads, and `error` for a subexpression that already failed (it matches
+ * them), the opaque types of Kubernetes' libraries (objects without fields:
+ * `kubernetes.Quantity`, `net.IP`...), optionals, type values (`int` as an
+ * expression), type parameters of generic overloads, and `error` for a subexpression that already failed (it matches
  * anything, so one mistake is reported once).
  */
 import { CelScalar, type CelType } from "@bufbuild/cel";
+
+/** cel-go's name of the optional type. */
+const OPTIONAL_TYPE = "optional_type";
 
 const SIMPLE = ["int", "uint", "double", "bool", "string", "bytes", "null_type", "dyn", "error", "timestamp", "duration"] as const;
 type Simple = (typeof SIMPLE)[number];
@@ -15,6 +19,7 @@ export type Type =
   | { kind: Simple }
   | { kind: "list"; elem: Type }
   | { kind: "map"; key: Type; value: Type }
+  | { kind: "optional"; elem: Type }
   | { kind: "object"; name: string; fields: ReadonlyMap<string, Type> }
   | { kind: "type"; of: Type }
   | { kind: "param"; name: string };
@@ -35,6 +40,9 @@ export const T = {
   duration: simple.get("duration")!,
   list: (elem: Type): Type => ({ kind: "list", elem }),
   map: (key: Type, value: Type): Type => ({ kind: "map", key, value }),
+  optional: (elem: Type): Type => ({ kind: "optional", elem }),
+  /** A type of Kubernetes' libraries, which has no fields. */
+  opaque: (name: string): Type => ({ kind: "object", name, fields: new Map() }),
   type: (of: Type): Type => ({ kind: "type", of }),
   param: (name: string): Type => ({ kind: "param", name }),
 };
@@ -52,6 +60,8 @@ export function typeName(t: Type): string {
       return `list(${typeName(t.elem)})`;
     case "map":
       return `map(${typeName(t.key)}, ${typeName(t.value)})`;
+    case "optional":
+      return `${OPTIONAL_TYPE}(${typeName(t.elem)})`;
     case "object":
       return t.name;
     case "type":
@@ -67,6 +77,7 @@ export function sameType(a: Type, b: Type): boolean {
   if (a.kind !== b.kind) return false;
   switch (a.kind) {
     case "list":
+    case "optional":
       return sameType(a.elem, (b as typeof a).elem);
     case "map":
       return sameType(a.key, (b as typeof a).key) && sameType(a.value, (b as typeof a).value);
@@ -119,6 +130,7 @@ export function assignable(param: Type, arg: Type, subst: Substitution): boolean
   if (param.kind !== arg.kind) return false;
   switch (param.kind) {
     case "list":
+    case "optional":
       return assignable(param.elem, (arg as typeof param).elem, subst);
     case "map":
       return assignable(param.key, (arg as typeof param).key, subst) && assignable(param.value, (arg as typeof param).value, subst);
@@ -138,6 +150,8 @@ export function substitute(t: Type, subst: Substitution): Type {
       return subst.get(t.name) ?? T.dyn;
     case "list":
       return T.list(substitute(t.elem, subst));
+    case "optional":
+      return T.optional(substitute(t.elem, subst));
     case "map":
       return T.map(substitute(t.key, subst), substitute(t.value, subst));
     case "type":
@@ -157,7 +171,8 @@ export function fromCelType(t: CelType): Type {
     case "object":
       if (t.name === "google.protobuf.Timestamp") return T.timestamp;
       if (t.name === "google.protobuf.Duration") return T.duration;
-      return { kind: "object", name: t.name, fields: new Map() };
+      if (t.name === OPTIONAL_TYPE) return T.optional(T.dyn);
+      return T.opaque(t.name);
     case "scalar":
       if (t === CelScalar.TYPE) return T.type(T.dyn);
       return simple.get(t.name) ?? T.dyn;

@@ -184,6 +184,7 @@ export function toValidation(r: ValidationRule): Validation {
   if (r.message) v.message = r.message;
   if (r.reason) v.reason = r.reason;
   if (r.fieldPath) v.fieldPath = r.fieldPath;
+  if (r.optionalOldSelf) v.optionalOldSelf = true;
   return v;
 }
 

@@ -138,6 +138,8 @@ export interface ValidationRule {
   reason?: "FieldValueInvalid" | "FieldValueForbidden" | "FieldValueRequired" | "FieldValueDuplicate";
   /** Path relative to the node the rule is on, e.g. `.max`, for the cause's field. */
   fieldPath?: string;
+  /** The rule reads `oldSelf` as an optional (`oldSelf.hasValue()`...), so it runs on create too. */
+  optionalOldSelf?: boolean;
   source: SourceLocation;
 }
 

@@ -4,7 +4,7 @@
  * whole schema and are checked with the model (check/cel-rules.ts).
  */
 import { parse } from "@bufbuild/cel";
-import { OLD_SELF, SELF } from "@skai-gen/runtime/validation/cel-environment";
+import { OLD_SELF, OPTIONAL_METHODS, SELF } from "@skai-gen/runtime/validation/cel-environment";
 import { closest } from "./suggest.js";
 
 export interface CelProblem {
@@ -22,7 +22,7 @@ export interface CelProblem {
 const KNOWN = new Set([
   SELF, OLD_SELF,
   "int", "uint", "double", "bool", "string", "bytes", "list", "map", "null_type", "type", "dyn",
-  "optional", "math", "strings", "sets", "lists",
+  "optional", "math", "strings", "sets", "lists", "ip", "format",
 ]);
 
 /** The first problem of a rule, or undefined when it parses and uses only known variables. */
@@ -68,4 +68,28 @@ function walk(node: unknown, bound: Set<string>, idents: { name: string; id: str
     if (Array.isArray(child)) child.forEach((c) => walk(c, bound, idents));
     else if (typeof child === "object") walk(child, bound, idents);
   }
+}
+
+/**
+ * Whether a rule reads `oldSelf` as an optional (`oldSelf.hasValue()`,
+ * `oldSelf.orValue(x)`...): such a rule is emitted with optionalOldSelf, as
+ * it only compiles in kube with that set; it then runs on create too.
+ */
+export function usesOptionalOldSelf(expr: string): boolean {
+  if (!/\boldSelf\b/.test(expr)) return false;
+  let found = false;
+  const visit = (node: unknown): void => {
+    if (found || node === null || typeof node !== "object") return;
+    const n = node as { exprKind?: { case?: string; value?: { function?: string; target?: { exprKind?: { case?: string; value?: { name?: string } } } } } };
+    const call = n.exprKind?.case === "callExpr" ? n.exprKind.value : undefined;
+    const target = call?.target?.exprKind;
+    if (call && OPTIONAL_METHODS.has(call.function ?? "") && target?.case === "identExpr" && target.value?.name === OLD_SELF) found = true;
+    for (const [k, child] of Object.entries(node)) if (k !== "$typeName") (Array.isArray(child) ? child : [child]).forEach(visit);
+  };
+  try {
+    visit(parse(expr).expr);
+  } catch {
+    return false;
+  }
+  return found;
 }

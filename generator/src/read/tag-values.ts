@@ -1,7 +1,7 @@
 /** Parsers for tag values; each reports a `bad-tag-value` diagnostic instead of throwing. */
 import type { DiagnosticBag } from "../model/diagnostic.js";
 import type { SourceLocation, ValidationRule } from "../model/types.js";
-import { celProblem } from "./cel.js";
+import { celProblem, usesOptionalOldSelf } from "./cel.js";
 import type { DocTag } from "./jsdoc.js";
 import { patternProblem } from "./patterns.js";
 
@@ -86,7 +86,7 @@ export function parseRuleTag(diags: DiagnosticBag, tag: DocTag): ValidationRule 
     diags.report(at, "invalid-cel", `@rule is not valid CEL: ${err.message}`, hint);
     return undefined;
   }
-  return { rule, ...(message !== undefined ? { message } : {}), source: tag.source };
+  return { rule, ...(message !== undefined ? { message } : {}), ...(usesOptionalOldSelf(rule) ? { optionalOldSelf: true } : {}), source: tag.source };
 }
 
 function splitRule(value: string): { rule: string; message?: string } {
