@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { createSqliteStorage, createStorage } from "../../runtime/src/storage/index.js";
+import { SqliteBackend } from "../../runtime/src/storage/sqlite.js";
 import { EventReader, PREFIX, flunder, key } from "./helpers.js";
 import { runStorageSuite } from "./suite.js";
 
@@ -63,7 +64,59 @@ describe("sqlite specifics", () => {
     await s.close();
   });
 
-  it("durability: every acknowledged create survives kill -9", async () => {
+  // etcd's txn semantics, which kube's GuaranteedUpdate relies on: each write is its own
+  // compare-and-swap with its own revision, whatever other writes share its commit.
+  it("group commit: writes queued together share a transaction, each with its own compare-and-swap and revision", async () => {
+    const b = new SqliteBackend(join(dir, "group", "db.sqlite"));
+    const x = await b.write({ key: "/k/x", value: "x1", expect: 0 });
+    assert.ok(x.ok);
+    const start = b.currentRevision();
+    const writes = [
+      b.write({ key: "/k/a", value: "a1", expect: 0 }),
+      b.write({ key: "/k/a", value: "a2", expect: 0 }), // a exists: the write before it in the same transaction made it
+      b.write({ key: "/k/x", value: "x2", expect: 0 }), // x exists
+      b.write({ key: "/k/b", value: "b1", expect: 0 }),
+      b.write({ key: "/k/x", value: "x2", expect: x.revision }),
+    ];
+    let acknowledged = 0;
+    for (const w of writes) void w.then(() => acknowledged++);
+    // Queued after the commit in the same loop turn: the transaction has committed and its WAL
+    // flush cannot have reported yet. Nothing is acknowledged, readable or published before it.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(acknowledged, 0);
+    assert.equal(b.currentRevision(), start);
+    assert.equal(b.get("/k/a").row, undefined);
+    assert.deepEqual(await Promise.all(writes), [
+      { ok: true, revision: start + 1 },
+      { ok: false, current: { key: "/k/a", revision: start + 1, value: "a1" }, revision: start + 1 },
+      { ok: false, current: { key: "/k/x", revision: x.revision, value: "x1" }, revision: start + 1 },
+      { ok: true, revision: start + 2 },
+      { ok: true, revision: start + 3 },
+    ]);
+    assert.equal(b.currentRevision(), start + 3);
+    assert.deepEqual(
+      b.changes({ key: "/k/", recursive: true }, start, start + 3, 10).map((e) => [e.revision, e.key, e.value]),
+      [
+        [start + 1, "/k/a", "a1"],
+        [start + 2, "/k/b", "b1"],
+        [start + 3, "/k/x", "x2"],
+      ],
+    );
+    await b.close();
+  });
+
+  it("close commits and flushes the writes still queued", async () => {
+    const path = join(dir, "close-queued", "db.sqlite");
+    const b = new SqliteBackend(path);
+    const queued = b.write({ key: "/k/q", value: "q1", expect: 0 });
+    await b.close();
+    assert.deepEqual(await queued, { ok: true, revision: 2 });
+    const again = new SqliteBackend(path);
+    assert.equal(again.get("/k/q").row?.value, "q1");
+    await again.close();
+  });
+
+  it("durability: every acknowledged create survives kill -9 during group commits", async () => {
     const path = join(dir, "durable", "db.sqlite");
     const child = spawn(
       process.execPath,
@@ -71,6 +124,9 @@ describe("sqlite specifics", () => {
       { stdio: ["ignore", "pipe", "inherit"] },
     );
     const acked: string[] = [];
+    /** How many acknowledged writes each commit (the store revision they were acknowledged at) carried. */
+    const commits = new Map<number, number>();
+    const revisions = new Set<number>();
     let buf = "";
     await new Promise<void>((resolve, reject) => {
       child.on("error", reject);
@@ -79,11 +135,20 @@ describe("sqlite specifics", () => {
         buf += chunk.toString();
         const lines = buf.split("\n");
         buf = lines.pop()!;
-        acked.push(...lines);
+        for (const line of lines) {
+          const [k, rv, storeRev] = line.split(" ");
+          acked.push(k!);
+          revisions.add(Number(rv));
+          assert.ok(Number(rv) <= Number(storeRev), `${k} acknowledged at store revision ${storeRev} before its revision ${rv}`);
+          commits.set(Number(storeRev), (commits.get(Number(storeRev)) ?? 0) + 1);
+        }
         if (acked.length >= 400 && !child.killed) child.kill("SIGKILL");
       });
     });
     assert.ok(acked.length >= 400);
+    // The writers kept 16 writes in flight, so the kill landed while commits carried several.
+    assert.ok(Math.max(...commits.values()) > 1, `no commit carried more than one write: ${[...commits.values()]}`);
+    assert.equal(revisions.size, acked.length, "every write has its own revision");
     const s = createSqliteStorage(path);
     const present = new Set((await s.list(PREFIX)).items.map((o) => `${PREFIX}default/${o.metadata.name}`));
     const missing = acked.filter((k) => !present.has(k));

@@ -3,12 +3,12 @@
  * the revision. Every write appends a row (a delete appends a tombstone carrying the
  * last value); the state at revision R is the latest row per key with id <= R.
  *
- * Durability: a write's promise resolves only after its transaction is on disk. Writes
- * issued in the same event-loop turn share one transaction, each still a compare-and-swap
- * on the key's latest row with its own revision; the WAL is flushed off the event loop
- * (wal-sync.ts), one flush covering every transaction committed while the previous one ran.
- * Until its flush ends a transaction is invisible outside the writer: reads, revisions and
- * watchers (fed by the in-process hub) see only what is on disk.
+ * Durability and group commit: a write's promise resolves only after its transaction is
+ * on disk. The WAL is flushed off the event loop (wal-sync.ts), and the writes that queue
+ * while a flush runs share the next transaction and its flush, each still a compare-and-swap
+ * on the key's latest row with its own revision. Until its flush ends a transaction is
+ * invisible outside the writer: reads, revisions and watchers (fed by the in-process hub)
+ * see only what is on disk.
  */
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
@@ -16,7 +16,7 @@ import { dirname, resolve } from "node:path";
 import { localHistory, readableRevision, type Backend, type LocalHistory, type ChangeSource, type KeyRange, type RawEvent, type Row, type WriteOp, type WriteResult } from "./backend.js";
 import { prefixEnd } from "./codec.js";
 import { KVStore, type StoreOptions } from "./kv-store.js";
-import { WalSync, type Settle } from "./wal-sync.js";
+import { WalSync } from "./wal-sync.js";
 import { WatchHub } from "./watch-hub.js";
 
 /** kine's bookkeeping row: its prev_revision holds the compacted revision. Real keys start with "/". */
@@ -53,10 +53,10 @@ export class SqliteBackend implements Backend, LocalHistory {
   private readonly db: Database.Database;
   /** The newest revision on disk: what reads, watchers and currentRevision see. */
   private rev: number;
-  /** The newest revision committed, on disk or not: what compare-and-swap sees. */
-  private written: number;
   /** Flushes the WAL; absent for an in-memory database, whose commits are final at once. */
   private readonly walSync: WalSync | undefined;
+  /** The flush of the last transaction, while it runs: writes queue for the next one. */
+  private flushing: Promise<void> | undefined;
   /** Set when a flush failed: what is on disk is unknown, so no write is acknowledged again. */
   private broken: Error | undefined;
   private compacted: number;
@@ -131,7 +131,6 @@ export class SqliteBackend implements Backend, LocalHistory {
       setCompacted: db.prepare(`UPDATE kv SET prev_revision = ? WHERE name = ?`),
     };
     this.rev = this.stmt.seq.get()?.seq ?? 0;
-    this.written = this.rev;
     this.compacted = this.stmt.compactedRev.get(COMPACT_KEY)?.prev_revision ?? 0;
     this.hub = new WatchHub(this.rev, watchBufferSize);
     this.applyBatch = db.transaction((ops: WriteOp[], events: RawEvent[]) => ops.map((op) => this.apply(op, events)));
@@ -194,16 +193,20 @@ export class SqliteBackend implements Backend, LocalHistory {
   write(op: WriteOp): Promise<WriteResult> {
     return new Promise((resolve, reject) => {
       this.pending.push({ op, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        // Let every request parsed in this loop turn join the batch: one transaction, one fsync.
-        setImmediate(() => this.flush());
-      }
+      this.scheduleCommit();
     });
   }
 
+  private scheduleCommit(): void {
+    // A running flush schedules the next transaction when it ends.
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    // Let every request parsed in this loop turn join the transaction.
+    setImmediate(() => this.commit());
+  }
+
   /** Commits the queued writes in one transaction; once it is on disk, publishes and resolves them. */
-  private flush(): void {
+  private commit(): void {
     this.scheduled = false;
     const batch = this.pending;
     this.pending = [];
@@ -224,9 +227,8 @@ export class SqliteBackend implements Backend, LocalHistory {
       for (const p of batch) p.reject(err);
       return;
     }
-    if (events.length > 0) this.written = events[events.length - 1]!.revision;
     // A failed compare-and-swap is answered after the flush too: the state it saw must be on disk.
-    const settle: Settle = (err) => {
+    const settle = (err: Error | undefined) => {
       if (err) {
         this.broken ??= new Error(`sqlite storage ${this.path}: the write-ahead log could not be flushed to disk`, { cause: err });
         for (const p of batch) p.reject(this.broken);
@@ -236,8 +238,16 @@ export class SqliteBackend implements Backend, LocalHistory {
       this.hub.publish(events);
       for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
     };
-    if (this.walSync) this.walSync.afterCommit(settle);
-    else settle(undefined);
+    const walSync = this.walSync;
+    if (!walSync) return settle(undefined);
+    this.flushing = new Promise((resolve) =>
+      walSync.flush((err) => {
+        this.flushing = undefined;
+        settle(err);
+        if (this.pending.length > 0) this.scheduleCommit();
+        resolve();
+      }),
+    );
   }
 
   /** One CAS inside the batch transaction. */
@@ -246,7 +256,7 @@ export class SqliteBackend implements Backend, LocalHistory {
     const live = cur && !cur.deleted ? cur : undefined;
     const liveRev = live?.id ?? 0;
     if (liveRev !== op.expect || (op.value === null && !live)) {
-      return { ok: false, current: live && { key: op.key, revision: liveRev, value: live.value }, revision: events.at(-1)?.revision ?? this.written };
+      return { ok: false, current: live && { key: op.key, revision: liveRev, value: live.value }, revision: events.at(-1)?.revision ?? this.rev };
     }
     let ev: RawEvent;
     if (op.value === null) {
@@ -272,19 +282,23 @@ export class SqliteBackend implements Backend, LocalHistory {
 
   async close(): Promise<void> {
     this.hub.stop();
-    // Commit what is queued so no acknowledged-to-be write is silently dropped.
-    this.flush();
-    await this.walSync?.close();
+    // Commit and flush what is queued so no acknowledged-to-be write is silently dropped.
+    for (;;) {
+      if (this.flushing) await this.flushing;
+      else if (this.pending.length > 0) this.commit();
+      else break;
+    }
+    this.walSync?.close();
     openBackends.delete(this.path);
     this.db.close();
   }
 
   /**
    * An online backup to `file` through this connection (SQLite's backup API; the EXCLUSIVE
-   * lock keeps every other process out). Every write acknowledged before the call is in it.
+   * lock keeps every other process out). Every write acknowledged before the call is in it:
+   * a write is acknowledged after its transaction committed.
    */
   async backup(file: string): Promise<void> {
-    this.flush();
     await this.db.backup(file);
   }
 }

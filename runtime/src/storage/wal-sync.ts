@@ -1,55 +1,35 @@
 /**
- * Makes SQLite commits durable off the event loop. SQLite commits with synchronous=NORMAL
- * (WAL: nothing is fsynced at commit; checkpoints sync the WAL and the database file, so the
- * file stays consistent), and this flushes the WAL with fdatasync on libuv's thread pool:
- * what SQLite's synchronous=FULL does inside every commit, without stalling the event loop
- * for the disk. One flush runs at a time and covers every commit made before it started, so
- * the commits made while the disk works share the next one (group commit across turns).
+ * Flushes SQLite's write-ahead log to disk off the event loop. The database commits with
+ * synchronous=NORMAL: in WAL mode a commit then syncs nothing, and checkpoints sync the WAL
+ * and the database file, so the file stays consistent but the last commits may be lost to
+ * a crash. An fdatasync of the WAL after a commit, as synchronous=FULL does inside every
+ * commit, makes it durable; here it runs on libuv's thread pool, so the event loop keeps
+ * serving requests while the disk works.
  */
-import { close, fdatasync, openSync } from "node:fs";
-
-export type Settle = (err: Error | undefined) => void;
+import { closeSync, fdatasync, openSync } from "node:fs";
 
 export class WalSync {
   private fd: number | undefined;
-  private flushing = false;
-  /** Commits made since the running flush started: the next flush covers them. */
-  private waiting: Settle[] = [];
-  private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly walPath: string) {}
 
-  /** Calls `settle` once everything committed so far is on disk (or with the error that prevented it). */
-  afterCommit(settle: Settle): void {
-    this.waiting.push(settle);
-    if (!this.flushing) this.flush();
-  }
-
-  /** Waits for the flushes under way, then closes the WAL's descriptor. */
-  async close(): Promise<void> {
-    if (this.flushing) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-    if (this.fd !== undefined) await new Promise((resolve) => close(this.fd!, resolve));
-    this.fd = undefined;
-  }
-
-  private flush(): void {
-    const covered = this.waiting;
-    this.waiting = [];
-    this.flushing = true;
-    const done = (err: Error | null) => {
-      for (const settle of covered) settle(err ?? undefined);
-      if (this.waiting.length > 0) return this.flush();
-      this.flushing = false;
-      for (const resolve of this.idleWaiters.splice(0)) resolve();
-    };
+  /** Calls `done` once every transaction committed before the call is on disk, or with why not. */
+  flush(done: (err: Error | undefined) => void): void {
     try {
-      // Opened at the first flush: SQLite creates the WAL with the first commit. It keeps the
-      // file (EXCLUSIVE locking) until the connection closes; fdatasync reaches its data
-      // through any descriptor of it.
+      // Opened at the first flush: SQLite creates the WAL with the first commit and keeps the
+      // file while the connection is open (EXCLUSIVE locking). fdatasync reaches the file's
+      // data through any descriptor of it.
       this.fd ??= openSync(this.walPath, "r");
     } catch (err) {
-      return done(err as Error);
+      queueMicrotask(() => done(err as Error));
+      return;
     }
-    fdatasync(this.fd, done);
+    fdatasync(this.fd, (err) => done(err ?? undefined));
+  }
+
+  /** Closes the WAL's descriptor; no flush may be running. */
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 }
