@@ -7,6 +7,9 @@
  * One etcd watch on the store's root (the feed) publishes into the hub, so watchers get the
  * hub's bounded queues, predicates and bookmarks; the hub's revision is the feed's. History
  * before it is replayed through a temporary etcd watch (history.ts).
+ *
+ * Reads, watches and compaction use the etcd3 client; writes, one Txn each, go through a lean
+ * channel of their own (unary-channel.ts, txn-proto.ts) that never resends a call.
  */
 import { Etcd3, type IKeyValue, type IOptions, type Watcher as EtcdWatcher } from "etcd3";
 import { FutureRevision, RevisionCompacted, type Backend, type ChangeSource, type KeyRange, type Row, type WriteOp, type WriteResult } from "../backend.js";
@@ -15,6 +18,8 @@ import { WatchHub } from "../watch-hub.js";
 import { isCompacted, isFutureRevision, unreachable } from "./errors.js";
 import { etcdHistory, toRawEvents } from "./history.js";
 import { KeyMapper } from "./keys.js";
+import { decodeCasTxnResponse, encodeCasTxn, type CasCurrent } from "./txn-proto.js";
+import { UnaryChannel } from "./unary-channel.js";
 
 export interface EtcdBackendOptions {
   /** Key prefix (`--etcd-prefix`), default kube-apiserver's `/registry`; a generated server passes its own (`/registry/<group>`). */
@@ -29,22 +34,7 @@ export interface EtcdBackendOptions {
 
 /** kube-apiserver's --etcd-prefix default: keys are `/registry/<group>/<resource>/...`. */
 export const DEFAULT_ETCD_PREFIX = "/registry";
-/**
- * A cockatiel-shaped policy (etcd3 only calls `execute`) for writes: retries only when
- * the request provably never left (no connection to that member), so it cannot have
- * committed; anything else is returned to the caller.
- */
-const NO_RETRY = {
-  async execute<T>(fn: (ctx: { signal: AbortSignal }) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn({ signal: new AbortController().signal });
-      } catch (err) {
-        if (attempt >= 3 || !/No connection established|ECONNREFUSED/.test(String((err as Error)?.message))) throw err;
-      }
-    }
-  },
-} as unknown as NonNullable<NonNullable<IOptions["faultHandling"]>["global"]>;
+const TXN = "/etcdserverpb.KV/Txn";
 const buf = (s: string) => Buffer.from(s);
 
 export class EtcdBackend implements Backend {
@@ -57,8 +47,9 @@ export class EtcdBackend implements Backend {
 
   private constructor(
     private readonly client: Etcd3,
-    private readonly writer: Etcd3,
+    private readonly writes: UnaryChannel,
     private readonly keys: KeyMapper,
+    private readonly timeoutMs: number,
     revision: number,
     watchBufferSize: number | undefined,
   ) {
@@ -76,26 +67,16 @@ export class EtcdBackend implements Backend {
       // Unary calls get a deadline so a cluster without quorum answers 504 instead of hanging.
       defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
     });
-    // Writes go through a client that never retries on its own: a txn whose answer was lost
-    // (member killed) may have committed, and a blind retry would turn a successful create
-    // into "already exists". The caller gets a retryable 504 instead, as with kube's etcd client.
-    const writer = new Etcd3({
-      hosts,
-      credentials: opts.credentials,
-      dialTimeout: Math.min(timeout, 3000),
-      defaultCallOptions: () => ({ deadline: Date.now() + timeout }),
-      faultHandling: { global: NO_RETRY },
-    });
+    const writes = new UnaryChannel(hosts, opts.credentials, Math.min(timeout, 3000));
     const keys = new KeyMapper(opts.prefix ?? DEFAULT_ETCD_PREFIX);
     let revision: number;
     try {
       revision = Number((await client.kv.range({ key: buf(keys.root), range_end: buf(prefixEnd(keys.root)), count_only: true })).header.revision);
     } catch (err) {
       client.close();
-      writer.close();
       throw new Error(`etcd ${hosts.join(",")}: ${(err as Error).message}`, { cause: err });
     }
-    const backend = new EtcdBackend(client, writer, keys, revision, opts.watchBufferSize);
+    const backend = new EtcdBackend(client, writes, keys, timeout, revision, opts.watchBufferSize);
     await backend.startFeed(revision);
     return backend;
   }
@@ -136,12 +117,12 @@ export class EtcdBackend implements Backend {
   async get(key: string, revision?: number): Promise<{ row: Row | undefined; revision: number }> {
     const res = await this.read(key, revision, () => this.client.kv.range({ key: buf(this.keys.toEtcd(key)), revision }));
     const kv = res.kvs[0];
-    return { row: kv && this.row(kv), revision: revision ?? Number(res.header.revision) };
+    return { row: kv && this.rowOf(kv), revision: revision ?? Number(res.header.revision) };
   }
 
   async range(prefix: string, revision: number | undefined, after: string | undefined, limit: number): Promise<{ rows: Row[]; revision: number }> {
     const res = await this.read(prefix, revision, () => this.client.kv.range({ ...this.span(prefix, after), limit, revision }));
-    return { rows: res.kvs.map((kv) => this.row(kv)), revision: revision ?? Number(res.header.revision) };
+    return { rows: res.kvs.map((kv) => this.rowOf(kv)), revision: revision ?? Number(res.header.revision) };
   }
 
   async count(prefix: string, revision: number | undefined, after: string | undefined): Promise<number> {
@@ -164,19 +145,16 @@ export class EtcdBackend implements Backend {
 
   /** A compare-and-swap on the key's mod_revision; a failed txn also reads the key, in the same round trip. */
   async write(op: WriteOp): Promise<WriteResult> {
-    const ek = buf(this.keys.toEtcd(op.key));
+    const txn = encodeCasTxn(buf(this.keys.toEtcd(op.key)), op.expect, op.value === null ? null : buf(op.value));
+    let answer: Buffer;
     try {
-      const res = await this.writer.kv.txn({
-        compare: [{ key: ek, target: "Mod", result: "Equal", mod_revision: String(op.expect) }],
-        success: [op.value === null ? { request_delete_range: { key: ek } } : { request_put: { key: ek, value: buf(op.value) } }],
-        failure: [{ request_range: { key: ek } }],
-      });
-      if (res.succeeded) return { ok: true, revision: Number(res.header.revision) };
-      const kv = res.responses[0]?.response_range.kvs[0];
-      return { ok: false, current: kv && this.row(kv), revision: Number(res.header.revision) };
+      answer = await this.writes.call(TXN, txn, this.timeoutMs);
     } catch (err) {
       throw unreachable(op.key, err);
     }
+    const res = decodeCasTxnResponse(answer);
+    if (res.succeeded) return { ok: true, revision: res.revision };
+    return { ok: false, current: res.current && this.row(res.current), revision: res.revision };
   }
 
   /**
@@ -212,7 +190,7 @@ export class EtcdBackend implements Backend {
     this.feed = undefined;
     await feed?.cancel().catch(() => undefined);
     this.client.close();
-    this.writer.close();
+    this.writes.close();
   }
 
   /** The etcd range of the keys under `prefix` after `after`. */
@@ -221,8 +199,12 @@ export class EtcdBackend implements Backend {
     return { key: buf(after === undefined ? edir : this.keys.toEtcd(after) + "\0"), range_end: buf(prefixEnd(edir)) };
   }
 
-  private row(kv: IKeyValue): Row {
-    return { key: this.keys.fromEtcd(kv.key.toString()), revision: Number(kv.mod_revision), value: kv.value.toString() };
+  private row(kv: CasCurrent): Row {
+    return { key: this.keys.fromEtcd(kv.key.toString()), revision: kv.modRevision, value: kv.value.toString() };
+  }
+
+  private rowOf(kv: IKeyValue): Row {
+    return this.row({ key: kv.key, modRevision: Number(kv.mod_revision), value: kv.value });
   }
 
   /** Runs a read at `revision`, turning etcd's compacted / future-revision answers into the backend contract's errors. */
