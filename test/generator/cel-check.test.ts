@@ -324,6 +324,17 @@ describe("skai-gen generate checks rules and patterns", () => {
     assert.deepEqual(validateCelRules(tower, schema, tower), []);
   });
 
+  it("accepts rules over Kubernetes' libraries, and emits optionalOldSelf for a rule that reads oldSelf as an optional", async () => {
+    assert.deepEqual(await diagnose("kube-libraries/definitions"), []);
+    const { model } = await readDefinitions(join(fixtures, "kube-libraries/definitions"), { projectRoot: root });
+    const spec = buildStructuralSchema(model, "net.example.com", "v1", "Endpoint").properties!.spec!.properties!;
+    const flagged = Object.entries(spec).filter(([, s]) => s["x-kubernetes-validations"]?.some((r) => r.optionalOldSelf));
+    assert.deepEqual(flagged.map(([name]) => name), ["replicas"]);
+    assert.deepEqual(spec.replicas!["x-kubernetes-validations"], [
+      { rule: "!oldSelf.hasValue() || self >= oldSelf.value()", message: "replicas may not decrease", optionalOldSelf: true },
+    ]);
+  });
+
   it("leaves SKAI's definitions and the example APIs without a diagnostic", async () => {
     for (const dir of ["definitions", "test/fixtures/apis/shop/definitions", "test/fixtures/apis/fleet/definitions", "test/fixtures/apis/minimal/definitions"]) {
       const { model, diagnostics } = await readDefinitions(join(root, dir), { projectRoot: root });

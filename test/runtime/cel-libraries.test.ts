@@ -215,3 +215,34 @@ describe("Kubernetes' CEL libraries in rules", () => {
     for (const [expr, want] of cases) assert.equal(cost(expr), want, expr);
   });
 });
+
+describe("optionalOldSelf (apiextensions validation.go: such rules run where there is no old value, oldSelf being optional.none())", () => {
+  const replicas: StructuralSchema = {
+    type: "object",
+    properties: {
+      replicas: {
+        type: "integer",
+        "x-kubernetes-validations": [{ rule: "!oldSelf.hasValue() || self >= oldSelf.value()", message: "replicas may not decrease", optionalOldSelf: true }],
+      },
+      floor: { type: "integer", "x-kubernetes-validations": [{ rule: "oldSelf.orValue(0) <= self", message: "floor may not decrease", optionalOldSelf: true }] },
+      plain: { type: "integer", "x-kubernetes-validations": [{ rule: "self >= oldSelf", message: "plain may not decrease" }] },
+      first: { type: "string", "x-kubernetes-validations": [{ rule: "oldSelf.hasValue()", message: "first must have been set on create", optionalOldSelf: true }] },
+    },
+  };
+  const messages = (value: unknown, old?: unknown) => validateCelRules(value, replicas, old).map((e) => `${e.field}: ${e.message}`);
+
+  it("on create: the rule runs with oldSelf none (a plain transition rule does not run)", () => {
+    assert.deepEqual(messages({ replicas: 3, floor: -1, plain: 1 }), ["floor: Invalid value: \"integer\": floor may not decrease"]);
+    assert.deepEqual(messages({ first: "x" }), ["first: Invalid value: \"string\": first must have been set on create"]);
+  });
+
+  it("on update: oldSelf holds the stored value where there is one, none where the field is new", () => {
+    assert.deepEqual(messages({ replicas: 5, plain: 2 }, { replicas: 3, plain: 1 }), []);
+    assert.deepEqual(messages({ replicas: 2, plain: 0 }, { replicas: 3, plain: 1 }), [
+      "replicas: Invalid value: \"integer\": replicas may not decrease",
+      "plain: Invalid value: \"integer\": plain may not decrease",
+    ]);
+    assert.deepEqual(messages({ replicas: 1, first: "x" }, {}), ["first: Invalid value: \"string\": first must have been set on create"]);
+    assert.deepEqual(messages({ first: "y" }, { first: "x" }), []);
+  });
+});

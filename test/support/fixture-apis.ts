@@ -28,10 +28,14 @@ export function scratchDir(prefix: string): string {
 
 /** Generates fixture `name` from its own configuration into `outDir`; throws on diagnostics. */
 export async function generateFixture(name: FixtureApi, outDir: string): Promise<GenerateResult> {
-  const root = fixtureRoot(name);
+  return generateApiAt(fixtureRoot(name), outDir);
+}
+
+/** Generates the API at `root` (definitions/ and skai-gen.config.json) into `outDir`; throws on diagnostics. */
+export async function generateApiAt(root: string, outDir: string): Promise<GenerateResult> {
   const config = loadConfig(root, path.join(root, "skai-gen.config.json"));
   const result = await generate({ definitionsDir: path.join(root, "definitions"), projectRoot: root, config });
-  if (result.diagnostics.length > 0) throw new Error(`${name}: ${result.diagnostics.map((d) => d.message).join("\n")}`);
+  if (result.diagnostics.length > 0) throw new Error(`${path.basename(root)}: ${result.diagnostics.map((d) => d.message).join("\n")}`);
   await writeTree(outDir, result.files);
   return result;
 }
