@@ -10,8 +10,9 @@ export type FieldsV1 = { [pe: string]: FieldsV1 };
 
 export function encodeFieldsV1(s: FieldSet): FieldsV1 {
   const out: FieldsV1 = {};
-  const pes = new Set([...s.members, ...s.children.keys()]);
-  for (const pe of [...pes].sort(comparePE)) {
+  const pes = [...s.members];
+  for (const pe of s.children.keys()) if (!s.members.has(pe)) pes.push(pe);
+  for (const pe of pes.sort(comparePE)) {
     const c = s.children.get(pe);
     const node: FieldsV1 = {};
     if (c && !c.empty()) {

@@ -83,12 +83,27 @@ function peString(pe: string): string {
 
 export const pathString = (path: readonly string[]): string => path.map(peString).join("");
 
-const RANK: Record<string, number> = { "f:": 0, "k:": 1, "v:": 2, "i:": 3 };
+/** The order of a path element's kind: `f:` 0, `k:` 1, `v:` 2, `i:` 3, anything else 4 (read without slicing: sorts call it per comparison). */
+function rank(pe: string): number {
+  if (pe.charCodeAt(1) !== 0x3a) return 4;
+  switch (pe.charCodeAt(0)) {
+    case 0x66:
+      return 0;
+    case 0x6b:
+      return 1;
+    case 0x76:
+      return 2;
+    case 0x69:
+      return 3;
+    default:
+      return 4;
+  }
+}
 
 /** PathElement.Less: field names, then keys, then values, then indexes. */
 export function comparePE(a: string, b: string): number {
-  const ra = RANK[a.slice(0, 2)] ?? 4;
-  const rb = RANK[b.slice(0, 2)] ?? 4;
+  const ra = rank(a);
+  const rb = rank(b);
   if (ra !== rb) return ra - rb;
   if (ra === 3) return Number(a.slice(2)) - Number(b.slice(2));
   return a < b ? -1 : a > b ? 1 : 0;

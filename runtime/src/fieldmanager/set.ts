@@ -48,10 +48,14 @@ export class FieldSet {
     const out = new FieldSet();
     for (const m of this.members) out.members.add(m);
     for (const m of o.members) out.members.add(m);
-    for (const pe of new Set([...this.children.keys(), ...o.children.keys()])) {
-      const a = this.children.get(pe);
+    for (const [pe, a] of this.children) {
       const b = o.children.get(pe);
-      const u = a && b ? a.union(b) : (a ?? b)!.clone();
+      const u = b ? a.union(b) : a.clone();
+      if (!u.empty()) out.children.set(pe, u);
+    }
+    for (const [pe, b] of o.children) {
+      if (this.children.has(pe)) continue;
+      const u = b.clone();
       if (!u.empty()) out.children.set(pe, u);
     }
     return out;

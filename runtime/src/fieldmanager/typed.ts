@@ -148,9 +148,8 @@ function walkCompare(l: unknown, r: unknown, s: Schema, path: ComparePath): void
   }
   const lm = (lv ?? {}) as Obj;
   const rm = (rv ?? {}) as Obj;
-  for (const k of new Set([...Object.keys(lm), ...Object.keys(rm)])) {
-    walkCompare(lm[k], rm[k], childSchema(s, k), childOf(path, fieldPE(k)));
-  }
+  for (const k of Object.keys(rm)) walkCompare(lm[k], rm[k], childSchema(s, k), childOf(path, fieldPE(k)));
+  for (const k of Object.keys(lm)) if (!Object.hasOwn(rm, k)) walkCompare(lm[k], undefined, childSchema(s, k), childOf(path, fieldPE(k)));
 }
 
 /**

@@ -106,8 +106,8 @@ export function recordUpdate(live: unknown, next: unknown, managers: Managers, m
   const key = managerKey(self);
   const c = transfer(live, next, managers, "", ctx, true);
   const prev = managers.get(key);
-  // the "current-operation" set of managedfieldsupdater.go: only this write's fields
-  const set = c.modified.union(c.added).recursiveDifference(ctx.ignored).difference(STRIP);
+  // the "current-operation" set of managedfieldsupdater.go: only this write's fields (c has no ignored ones)
+  const set = (c.modified.empty() ? c.added : c.modified.union(c.added)).difference(STRIP);
   if (set.empty()) return;
   managers.set(key, { ...self, time: ctx.now, set: prev ? prev.set.union(set) : set });
   capUpdateManagers(managers, ctx.apiVersion);
