@@ -6,7 +6,9 @@
 import type { FieldError, StructuralSchema } from "../api/resource.js";
 import { fieldError } from "./field-errors.js";
 import { childPath } from "./paths.js";
-import { walkWithSchema } from "./schema-walk.js";
+import { relevantWhere, walkWithSchema } from "./schema-walk.js";
+
+const hasEmbeddedResource = relevantWhere((s) => !!s["x-kubernetes-embedded-resource"]);
 
 export function validateEmbeddedResources(value: unknown, schema: StructuralSchema | undefined, path = ""): FieldError[] {
   const errs: FieldError[] = [];
@@ -15,6 +17,6 @@ export function validateEmbeddedResources(value: unknown, schema: StructuralSche
     const obj = node as Record<string, unknown>;
     if (typeof obj.apiVersion !== "string" || obj.apiVersion === "") errs.push(fieldError.required(childPath(at, "apiVersion"), "must not be empty"));
     if (typeof obj.kind !== "string" || obj.kind === "") errs.push(fieldError.required(childPath(at, "kind"), "must not be empty"));
-  });
+  }, hasEmbeddedResource);
   return errs;
 }

@@ -6,7 +6,9 @@
 import type { FieldError, StructuralSchema } from "../api/resource.js";
 import { fieldError } from "./field-errors.js";
 import { indexPath } from "./paths.js";
-import { walkWithSchema } from "./schema-walk.js";
+import { relevantWhere, walkWithSchema } from "./schema-walk.js";
+
+const hasListType = relevantWhere((s) => s["x-kubernetes-list-type"] === "set" || s["x-kubernetes-list-type"] === "map");
 
 export function validateListTypes(value: unknown, schema: StructuralSchema | undefined, path = ""): FieldError[] {
   const errs: FieldError[] = [];
@@ -32,7 +34,7 @@ export function validateListTypes(value: unknown, schema: StructuralSchema | und
         seen.add(key);
       });
     }
-  });
+  }, hasListType);
   return errs;
 }
 

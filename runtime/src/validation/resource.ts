@@ -15,6 +15,7 @@ import { validateEmbeddedResources } from "./embedded.js";
 import { fieldError } from "./field-errors.js";
 import { NIL_PATH } from "./paths.js";
 import { unchangedAt } from "./ratchet.js";
+import { relevantWhere } from "./schema-walk.js";
 import { validateListTypes } from "./list-types.js";
 import { schemaErrorsToFieldErrors, type CompiledValidator } from "./schema-errors.js";
 
@@ -40,13 +41,7 @@ const BLOCKING = new Set<FieldError["type"]>([
  * items, additionalProperties; not allOf/anyOf/oneOf/not). Without rules there is no
  * validator, so no "rules were not checked" line either.
  */
-function hasCelRules(s: StructuralSchema | undefined): boolean {
-  if (!s) return false;
-  if ((s["x-kubernetes-validations"]?.length ?? 0) > 0) return true;
-  if (hasCelRules(s.items)) return true;
-  if (typeof s.additionalProperties === "object" && hasCelRules(s.additionalProperties)) return true;
-  return Object.values(s.properties ?? {}).some(hasCelRules);
-}
+const hasCelRules = relevantWhere((s) => (s["x-kubernetes-validations"]?.length ?? 0) > 0);
 
 export function createSchemaValidation(schema: StructuralSchema, compiled: CompiledValidator): SchemaValidation {
   const withRules = hasCelRules(schema);

@@ -8,17 +8,43 @@ import { childPath, indexPath, keyPath } from "./paths.js";
 
 export type SchemaVisitor = (value: object, schema: StructuralSchema, path: string) => void;
 
-export function walkWithSchema(value: unknown, schema: StructuralSchema | undefined, path: string, visit: SchemaVisitor): void {
-  if (!schema || value === null || typeof value !== "object") return;
+/** Whether a schema node, or any node below it, is one a visitor acts on. */
+export type SchemaRelevance = (schema: StructuralSchema | undefined) => boolean;
+
+/**
+ * A SchemaRelevance for the nodes `acts` picks, remembered per schema node: schemas are
+ * built once per kind, so the walks of every request skip the subtrees nothing is checked in.
+ */
+export function relevantWhere(acts: (schema: StructuralSchema) => boolean): SchemaRelevance {
+  const memo = new WeakMap<StructuralSchema, boolean>();
+  const relevant: SchemaRelevance = (s) => {
+    if (!s) return false;
+    let r = memo.get(s);
+    if (r === undefined) {
+      r =
+        acts(s) ||
+        relevant(s.items) ||
+        (typeof s.additionalProperties === "object" && relevant(s.additionalProperties)) ||
+        Object.values(s.properties ?? {}).some(relevant);
+      memo.set(s, r);
+    }
+    return r;
+  };
+  return relevant;
+}
+
+/** Walks `value` with `schema`, visiting only where `relevant` says something below may be checked. */
+export function walkWithSchema(value: unknown, schema: StructuralSchema | undefined, path: string, visit: SchemaVisitor, relevant: SchemaRelevance): void {
+  if (!schema || value === null || typeof value !== "object" || !relevant(schema)) return;
   visit(value, schema, path);
   if (Array.isArray(value)) {
-    value.forEach((item, i) => walkWithSchema(item, schema.items, indexPath(path, i), visit));
+    value.forEach((item, i) => walkWithSchema(item, schema.items, indexPath(path, i), visit, relevant));
     return;
   }
   const additional = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
   for (const [k, v] of Object.entries(value)) {
     const prop = schema.properties?.[k];
-    if (prop) walkWithSchema(v, prop, childPath(path, k), visit);
-    else if (additional) walkWithSchema(v, additional, keyPath(path, k), visit);
+    if (prop) walkWithSchema(v, prop, childPath(path, k), visit, relevant);
+    else if (additional) walkWithSchema(v, additional, keyPath(path, k), visit, relevant);
   }
 }
