@@ -10,6 +10,7 @@
  * prints `PORT <n>` when listening.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { readFileSync } from "node:fs";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 
@@ -17,13 +18,15 @@ export interface BareServerConfig {
   cert: string;
   key: string;
   ca: string;
-  body: string;
+  /** The GET answer; or `bodyFile`, a file holding it (a body of megabytes does not fit in argv). */
+  body?: string;
+  bodyFile?: string;
   headers: Record<string, string>;
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, "/"))) {
   const cfg = JSON.parse(process.argv[2]!) as BareServerConfig;
-  const body = Buffer.from(cfg.body);
+  const body = cfg.bodyFile ? readFileSync(cfg.bodyFile) : Buffer.from(cfg.body ?? "");
   const headers = { ...cfg.headers, "Content-Length": String(body.length) };
   const streams = new Set<ServerResponse>();
   let revision = 1;
