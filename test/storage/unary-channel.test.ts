@@ -1,0 +1,121 @@
+/**
+ * The etcd write channel against a fake gRPC member (node:http2), for what a real etcd
+ * cannot be made to do on demand: lose an answer, refuse a connection, time out. A write is
+ * sent at most once, as kube's etcd client (clientv3 without retries for mutations, see
+ * k8s.io/apiserver storage/etcd3) does: an answer lost after the request left is an error,
+ * never a resend, since the first attempt may have committed.
+ * The Txn codec is exercised against real etcd by the shared suite (etcd.test.ts).
+ */
+import assert from "node:assert/strict";
+import http2 from "node:http2";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, it } from "node:test";
+import { UnaryChannel } from "../../runtime/src/storage/etcd/unary-channel.js";
+import { freePort } from "../support/ports.js";
+
+const TXN = "/etcdserverpb.KV/Txn";
+
+type Behaviour = "answer" | "drop-connection" | "silent" | "no-leader";
+
+/** A fake member: answers each call by `behaviour`, echoing the message back; counts the calls it received. */
+async function fakeMember(behaviour: Behaviour): Promise<{ url: string; calls: () => number; close(): Promise<void> }> {
+  let calls = 0;
+  const server = http2.createServer();
+  server.on("stream", (stream, headers) => {
+    const chunks: Buffer[] = [];
+    stream.on("data", (c: Buffer) => chunks.push(c));
+    stream.on("end", () => {
+      calls++;
+      assert.equal(headers[":path"], TXN);
+      assert.equal(headers["content-type"], "application/grpc");
+      if (behaviour === "drop-connection") return stream.session?.destroy();
+      if (behaviour === "silent") return;
+      if (behaviour === "no-leader") {
+        // Trailers-only, as grpc-go answers a call that failed before any message.
+        return stream.respond({ ":status": 200, "content-type": "application/grpc", "grpc-status": "14", "grpc-message": "etcdserver: no leader" }, { endStream: true });
+      }
+      stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+      stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+      stream.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    calls: () => calls,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe("etcd write channel", () => {
+  const cleanups: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  async function member(behaviour: Behaviour) {
+    const m = await fakeMember(behaviour);
+    cleanups.push(() => m.close());
+    return m;
+  }
+  function channel(hosts: string[], dialTimeoutMs = 2000) {
+    const ch = new UnaryChannel(hosts, undefined, dialTimeoutMs);
+    cleanups.push(() => ch.close());
+    return ch;
+  }
+
+  it("sends a call as one gRPC message and returns the answer's", async () => {
+    const m = await member("answer");
+    const ch = channel([m.url]);
+    const answers = await Promise.all(["a", "b", "c"].map((s) => ch.call(TXN, Buffer.from(s), 5000)));
+    assert.deepEqual(answers.map(String), ["a", "b", "c"]);
+    assert.equal(m.calls(), 3);
+  });
+
+  it("passes over a member it cannot connect to (nothing was sent there)", async () => {
+    const m = await member("answer");
+    const ch = channel([`http://127.0.0.1:${await freePort()}`, m.url]);
+    assert.equal(String(await ch.call(TXN, Buffer.from("x"), 5000)), "x");
+    assert.equal(m.calls(), 1);
+  });
+
+  it("fails, without resending, a call whose answer was lost; the next call connects again", async () => {
+    const dropping = await member("drop-connection");
+    const answering = await member("answer");
+    const ch = channel([dropping.url, answering.url]);
+    await assert.rejects(ch.call(TXN, Buffer.from("x"), 5000));
+    assert.equal(dropping.calls(), 1, "sent once");
+    assert.equal(answering.calls(), 0, "not resent to another member");
+    // The member is still up: the channel dials it again, and only it.
+    await assert.rejects(ch.call(TXN, Buffer.from("y"), 5000));
+    assert.equal(dropping.calls(), 2);
+    assert.equal(answering.calls(), 0);
+  });
+
+  it("fails a call unanswered by its deadline, sent once", async () => {
+    const m = await member("silent");
+    const ch = channel([m.url]);
+    await assert.rejects(ch.call(TXN, Buffer.from("x"), 200), /deadline exceeded/);
+    assert.equal(m.calls(), 1);
+  });
+
+  it("turns a gRPC error status into an error carrying etcd's message", async () => {
+    const m = await member("no-leader");
+    const ch = channel([m.url]);
+    await assert.rejects(ch.call(TXN, Buffer.from("x"), 5000), { message: "etcdserver: no leader" });
+  });
+
+  it("says which members it could not reach when none answers", async () => {
+    const port = await freePort();
+    const ch = channel([`http://127.0.0.1:${port}`]);
+    await assert.rejects(ch.call(TXN, Buffer.from("x"), 5000), new RegExp(`No connection established to etcd \\(http://127.0.0.1:${port}: .*ECONNREFUSED`));
+  });
+
+  it("refuses calls once closed", async () => {
+    const m = await member("answer");
+    const ch = channel([m.url]);
+    ch.close();
+    await assert.rejects(ch.call(TXN, Buffer.from("x"), 5000), /closed/);
+    assert.equal(m.calls(), 0);
+  });
+});
