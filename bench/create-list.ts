@@ -3,16 +3,17 @@
  * - CREATE with 16 concurrent clients (objects/s) vs raw better-sqlite3 inserts with
  *   the same durability (WAL, synchronous=FULL, one transaction each): group commit lets
  *   the server beat them while its CPU time per create stays below one fsync;
- * - LIST of 5,000 ~1 KB objects vs JSON.stringify of the same list.
+ * - LIST of 5,000 ~1 KB objects vs JSON.stringify of the same list, and vs a bare node https
+ *   server sending the same bytes.
  */
 import https from "node:https";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { benchRawSqliteInserts } from "./support/storage-helpers.js";
 import { adminCredentials, notebook, request } from "../test/support/admin-http.js";
-import { fmt, loadWithServerCpu } from "./support/procs.js";
+import { cpuSeconds, fmt, loadWithServerCpu, startBareServer } from "./support/procs.js";
 import type { GeneratedServer } from "../test/support/generated-server.js";
 
 const GROUP = "/apis/skai.io/v1alpha1";
@@ -51,30 +52,82 @@ export async function benchCreateAndList(server: GeneratedServer, report: (line:
     `  raw better-sqlite3 inserts, WAL + synchronous=FULL, one transaction each: ${fmt(raw.opsPerSecond)} rows/s (${fmt(1e6 / raw.opsPerSecond)} µs/row); server = ${fmt((create.rps / raw.opsPerSecond) * 100)}% of raw (target >= 100%)`,
   );
 
-  // LIST: the whole response body over HTTPS (not parsed) vs JSON.stringify of the same list.
+  await benchList(server, report);
+}
+
+/**
+ * LIST: the whole response body over HTTPS (read, not parsed) vs JSON.stringify of the same
+ * list, with a bare node https server sending the same bytes to the same client beside it
+ * (interleaved rounds), and the CPU time each server spent per list.
+ */
+async function benchList(server: GeneratedServer, report: (line: string) => void): Promise<void> {
+  const creds = adminCredentials(server.dir);
   const agent = new https.Agent({ keepAlive: true, ...creds });
   const url = `${server.url}${GROUP}/namespaces/list/notebooks`;
-  const listTimes: number[] = [];
-  let body = "";
-  for (let i = 0; i < 7; i++) {
-    const t0 = performance.now();
-    const r = await request(url, { agent });
-    listTimes.push(performance.now() - t0);
-    if (r.status !== 200) throw new Error(`list: ${r.status}`);
-    body = r.text;
+  const t0 = performance.now();
+  const first = await request(url, { agent });
+  const firstMs = performance.now() - t0;
+  if (first.status !== 200) throw new Error(`list: ${first.status}`);
+  const body = first.text;
+  const bodyDir = mkdtempSync(path.join(tmpdir(), "skai-bench-list-"));
+  const bodyFile = path.join(bodyDir, "list.json");
+  writeFileSync(bodyFile, body);
+  const certs = path.join(server.dir, "certs");
+  const bare = await startBareServer({
+    cert: readFileSync(path.join(certs, "apiserver.crt"), "utf8"),
+    key: readFileSync(path.join(certs, "apiserver.key"), "utf8"),
+    ca: creds.ca,
+    bodyFile,
+    headers: { "Content-Type": "application/json", "Cache-Control": "no-cache, private" },
+  });
+  const bareAgent = new https.Agent({ keepAlive: true, ...creds });
+  const bareUrl = `https://127.0.0.1:${bare.port}${GROUP}/namespaces/list/notebooks`;
+  // One list: its wall time at the client and the CPU time the serving process spent on it.
+  const timedList = async (target: string, targetAgent: https.Agent, pid: number) => {
+    const c0 = cpuSeconds(pid);
+    const t = performance.now();
+    const r = await request(target, { agent: targetAgent });
+    const ms = performance.now() - t;
+    if (r.status !== 200 || r.text.length !== body.length) throw new Error(`list from ${target}: ${r.status}, ${r.text.length} characters`);
+    return { ms, cpuMs: (cpuSeconds(pid) - c0) * 1000 };
+  };
+  // Seven lists as ever (the first, then six repeats), each repeat followed by one from the bare server.
+  const repeats = 6;
+  const listTimes = [firstMs];
+  const bareTimes: number[] = [];
+  let serverCpuMs = 0;
+  let bareCpuMs = 0;
+  try {
+    await request(bareUrl, { agent: bareAgent }); // its handshake, as the server's was in the first list
+    for (let i = 0; i < repeats; i++) {
+      const ours = await timedList(url, agent, server.child.pid!);
+      const theirs = await timedList(bareUrl, bareAgent, bare.pid);
+      listTimes.push(ours.ms);
+      bareTimes.push(theirs.ms);
+      serverCpuMs += ours.cpuMs;
+      bareCpuMs += theirs.cpuMs;
+    }
+  } finally {
+    agent.destroy();
+    bareAgent.destroy();
+    await bare.stop();
+    rmSync(bodyDir, { recursive: true, force: true });
   }
-  agent.destroy();
   const list = JSON.parse(body);
   const items = list.items.length;
   const stringifyTimes: number[] = [];
   for (let i = 0; i < 7; i++) {
-    const t0 = performance.now();
+    const t = performance.now();
     JSON.stringify(list);
-    stringifyTimes.push(performance.now() - t0);
+    stringifyTimes.push(performance.now() - t);
   }
   const l = median(listTimes);
+  const b = median(bareTimes);
   const s = median(stringifyTimes);
   report(
-    `LIST ${items} objects (${fmt(body.length / items)} B each, ${fmt(body.length / 1e6, 1)} MB): server ${fmt(l, 1)} ms (first ${fmt(listTimes[0]!, 1)} ms) vs JSON.stringify ${fmt(s, 1)} ms = ${fmt(l / s, 2)}x (target <= 3x; the server time includes TLS and the transfer)`,
+    `LIST ${items} objects (${fmt(body.length / items)} B each, ${fmt(body.length / 1e6, 1)} MB): server ${fmt(l, 1)} ms (first ${fmt(firstMs, 1)} ms) vs JSON.stringify ${fmt(s, 1)} ms = ${fmt(l / s, 2)}x (target <= 3x; the server time includes TLS and the transfer)`,
+  );
+  report(
+    `  bare node https sending the same bytes to the same client: ${fmt(b, 1)} ms = ${fmt(b / s, 2)}x JSON.stringify; server / bare = ${fmt(l / b, 2)}x; server CPU per repeated list ${fmt(serverCpuMs / repeats, 1)} ms vs bare ${fmt(bareCpuMs / repeats, 1)} ms`,
   );
 }
