@@ -282,9 +282,13 @@ const where = (d: Diagnostic) => `${d.file.replace("test/fixtures/cel/", "")}:${
 describe("skai-gen generate checks rules and patterns", () => {
   it("reports each mistake at the rule, inside the expression where it can, with cel-go's and kube's messages", async () => {
     const file = "mistakes/cel.example.com/v1/building.ts";
-    const got = (await diagnose("mistakes")).map((d) => [d.code, where(d), d.message]);
+    const diags = await diagnose("mistakes");
+    const got = diags.map((d) => [d.code, where(d), d.message]);
     assert.deepEqual(got, [
       ["bad-tag-value", `${file}:20:16`, "@pattern is not valid RE2, the syntax kube-apiserver matches patterns with: error parsing regexp: invalid or unsupported Perl syntax: `(?!`"],
+      // Syntax kube's CEL has and the parser here lacks: said so in the hint.
+      ["invalid-cel", `${file}:34:59`, "@rule is not valid CEL: found . but expecting end of input"],
+      ["invalid-cel", `${file}:36:64`, "@rule is not valid CEL: unknown variable k"],
       ["invalid-cel", `${file}:5:27`, "@rule does not compile: found no matching overload for '_<_' applied to '(int, string)'"],
       ["invalid-cel", `${file}:6:4`, "@rule does not compile: cel expression must evaluate to a bool, this one is int"],
       ["invalid-cel", `${file}:12:37`, "@rule does not compile: undefined field 'flors'"],
@@ -293,7 +297,11 @@ describe("skai-gen generate checks rules and patterns", () => {
       ["invalid-cel", `${file}:18:17`, "@rule does not compile: found no matching overload for 'startsWith' applied to 'int.(string)'"],
       // @immutable inside the items of an atomic list: kube refuses transition rules where it cannot match old and new.
       ["invalid-cel", `${file}:27:7`, "@rule uses oldSelf where old and new values cannot be matched: oldSelf cannot be used on the uncorrelatable portion of the schema within .spec.rooms"],
+      ["invalid-cel", `${file}:38:55`, "@rule does not compile: undeclared reference to 'isSemver' (in container '')"],
     ]);
+    assert.match(diags[1]!.hint, /^the optional syntax \(x\.\?field, m\[\?key\], \[\?x\], \{\?k: v\}\) is not supported here/);
+    assert.match(diags[2]!.hint, /^two-variable comprehensions .* are not supported here yet/);
+    assert.match(diags.find((d) => d.message.includes("isSemver"))!.hint, /^the server runs what a 1\.32 kube-apiserver offers CRD rules: .*; semver and math came later$/);
   });
 
   it("reports a rule kube would refuse for its cost, and the kind's total, with a hint that names the kind", async () => {

@@ -25,6 +25,16 @@ const KNOWN = new Set([
   "optional", "math", "strings", "sets", "lists", "ip", "format",
 ]);
 
+/** CEL's optional syntax (`x.?f`, `m[?k]`, `[?x]`, `{?k: v}`), which kube has and the CEL parser here does not. */
+const OPTIONAL_SYNTAX = /\.\?\s*[A-Za-z_]|[[{,]\s*\?/;
+const OPTIONAL_SYNTAX_HINT =
+  "the optional syntax (x.?field, m[?key], [?x], {?k: v}) is not supported here; write has(x.field) ? ... : ..., or use optional.of(), hasValue(), value(), orValue()";
+
+/** cel-go's two-variable comprehensions (ext.TwoVarComprehensions, kube 1.32), which @bufbuild/cel 0.6 does not expand. */
+const TWO_VARIABLE_COMPREHENSION = /\.(all|exists|existsOne|transformList|transformMap|transformMapEntry)\(\s*\w+\s*,\s*\w+\s*,/;
+const TWO_VARIABLE_HINT =
+  "two-variable comprehensions (all(k, v, ...), exists(i, v, ...), transformList, transformMap...) are not supported here yet; iterate over one variable, e.g. self.all(k, self[k] != k)";
+
 /** The first problem of a rule, or undefined when it parses and uses only known variables. */
 export function celProblem(expr: string): CelProblem | undefined {
   let parsed: ReturnType<typeof parse>;
@@ -35,7 +45,7 @@ export function celProblem(expr: string): CelProblem | undefined {
     const start = err.location?.start;
     // The parser prefixes `<input>:l:c: `; our diagnostic carries its own position.
     const message = String(err.message ?? e).replace(/^<input>:\d+:\d+:\s*/, "");
-    return { message, line: start?.line ?? 1, column: start?.column ?? 1 };
+    return { message, ...(OPTIONAL_SYNTAX.test(expr) ? { hint: OPTIONAL_SYNTAX_HINT } : {}), line: start?.line ?? 1, column: start?.column ?? 1 };
   }
   const bound = new Set<string>();
   const idents: { name: string; id: string }[] = [];
@@ -46,12 +56,16 @@ export function celProblem(expr: string): CelProblem | undefined {
   const before = expr.slice(0, offset).split("\n");
   return {
     message: `unknown variable ${unknown.name}`,
-    hint: closest(unknown.name, [SELF, OLD_SELF])
-      ? `did you mean ${closest(unknown.name, [SELF, OLD_SELF])}?`
-      : `a rule sees \`${SELF}\` (the value it is on) and, in transition rules, \`${OLD_SELF}\``,
+    hint: unknownVariableHint(expr, unknown.name),
     line: before.length,
     column: before[before.length - 1].length + 1,
   };
+}
+
+function unknownVariableHint(expr: string, name: string): string {
+  if (TWO_VARIABLE_COMPREHENSION.test(expr)) return TWO_VARIABLE_HINT;
+  const near = closest(name, [SELF, OLD_SELF]);
+  return near ? `did you mean ${near}?` : `a rule sees \`${SELF}\` (the value it is on) and, in transition rules, \`${OLD_SELF}\``;
 }
 
 /** Collects identifiers, and the variables that comprehension macros (all, exists, map...) bind. */
