@@ -3,45 +3,73 @@
  * (test/support/etcd.ts) on this machine:
  * - CREATE through the generated server on `etcd://` with 32 concurrent clients
  *   (objects/s) vs raw `etcd3` puts of the same size at the same concurrency.
+ * Beside it, where a create's cost goes: the etcd calls per create (etcd's own /metrics)
+ * and CPU per operation of the server, of etcd and of the raw-put client, since both
+ * sides share this machine's cores with etcd.
  * Figures and ratios only, never pass/fail. The machine may be shared: read ratios.
  */
 import { performance } from "node:perf_hooks";
 import { Etcd3 } from "etcd3";
 import { adminCredentials, notebook } from "../test/support/admin-http.js";
-import { fmt, runLoadProcess } from "./support/procs.js";
+import { cpuSeconds, fmt, loadWithServerCpu } from "./support/procs.js";
 import { startEtcd } from "../test/support/etcd.js";
 import { startGeneratedServer } from "../test/support/generated-server.js";
 
 const CONCURRENCY = 32;
 const N = 4000;
 
-/** `n` puts of `value` by `concurrency` workers through one etcd3 client; puts per second. */
-async function rawPuts(hosts: string[], value: string, n: number, concurrency: number): Promise<number> {
+/** `n` puts of `value` by `concurrency` workers through one etcd3 client; puts per second and this process's CPU per put. */
+async function rawPuts(hosts: string[], value: string, n: number, concurrency: number): Promise<{ rps: number; clientCpuUs: number }> {
   const client = new Etcd3({ hosts });
   try {
     await client.put("/bench/warmup").value(value);
     let next = 0;
+    const cpu = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
         for (let i = next++; i < n; i = next++) await client.put(`/bench/raw/${i}`).value(value);
       }),
     );
-    return n / ((performance.now() - t0) / 1000);
+    const rps = n / ((performance.now() - t0) / 1000);
+    const used = process.cpuUsage(cpu);
+    return { rps, clientCpuUs: (used.user + used.system) / n };
   } finally {
     client.close();
   }
 }
 
+/** etcd's count of finished unary calls per method (`grpc_server_handled_total`). */
+async function unaryCalls(clientUrl: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${clientUrl}/metrics`)).text();
+  const calls = new Map<string, number>();
+  for (const m of text.matchAll(/^grpc_server_handled_total\{[^}]*grpc_method="(\w+)"[^}]*grpc_type="unary"\} (\S+)$/gm)) {
+    calls.set(m[1]!, (calls.get(m[1]!) ?? 0) + Number(m[2]));
+  }
+  return calls;
+}
+
+/** "Txn 1.00, Range 0.01": calls per operation between two readings. */
+function callsPer(before: Map<string, number>, after: Map<string, number>, ops: number): string {
+  const per = [...after].map(([method, n]) => [method, (n - (before.get(method) ?? 0)) / ops] as const).filter(([, n]) => n >= 0.005);
+  return per.map(([method, n]) => `${method} ${fmt(n, 2)}`).join(", ") || "none";
+}
+
 export async function benchEtcd(report: (line: string) => void): Promise<void> {
   const started = performance.now();
   const etcd = await startEtcd(1);
+  const member = etcd.members[0]!;
+  const etcdCpu = () => cpuSeconds(member.pid!);
   try {
     const server = await startGeneratedServer({ storage: etcd.spec });
     let create;
+    let calls: string;
+    let etcdCpuPerCreate: number;
     const template = JSON.stringify(notebook("nb-{{i}}", "bench", { padTo: 620 }));
     try {
-      create = await runLoadProcess({
+      const calls0 = await unaryCalls(member.clientUrl);
+      const etcd0 = etcdCpu();
+      create = await loadWithServerCpu(server.child.pid!, {
         host: "127.0.0.1",
         port: server.port,
         ...adminCredentials(server.dir),
@@ -53,16 +81,24 @@ export async function benchEtcd(report: (line: string) => void): Promise<void> {
         path: "/apis/skai.io/v1alpha1/namespaces/bench/notebooks",
         body: template,
       });
+      etcdCpuPerCreate = ((etcdCpu() - etcd0) * 1e6) / N;
+      calls = callsPer(calls0, await unaryCalls(member.clientUrl), N);
     } finally {
       await server.stop({ cleanup: true });
     }
     if (create.statuses["201"] !== N) throw new Error(`creates: ${JSON.stringify(create.statuses)}`);
     // ~1 KB values, like the stored objects (the server adds uid, timestamps, managedFields).
+    const etcd1 = etcdCpu();
     const raw = await rawPuts(etcd.clientUrls, "x".repeat(1000), N, CONCURRENCY);
+    const etcdCpuPerPut = ((etcdCpu() - etcd1) * 1e6) / N;
     report(
       `CREATE on etcd, ${CONCURRENCY} concurrent clients, ${N} objects: ${fmt(create.rps)} objects/s (p50 ${fmt(create.p50us / 1000, 1)} ms, p99 ${fmt(create.p99us / 1000, 1)} ms)`,
     );
-    report(`  raw etcd3 puts, ~1 KB, ${CONCURRENCY} concurrent: ${fmt(raw)} puts/s; server = ${fmt((create.rps / raw) * 100)}% of raw (target >= 60%)`);
+    report(`  raw etcd3 puts, ~1 KB, ${CONCURRENCY} concurrent: ${fmt(raw.rps)} puts/s; server = ${fmt((create.rps / raw.rps) * 100)}% of raw (target >= 60%)`);
+    report(`  etcd calls per create: ${calls}`);
+    report(
+      `  CPU per create: server ${fmt(create.serverCpuUsPerRequest)} us, etcd ${fmt(etcdCpuPerCreate)} us; per raw put: client ${fmt(raw.clientCpuUs)} us, etcd ${fmt(etcdCpuPerPut)} us`,
+    );
   } finally {
     await etcd.stop();
   }

@@ -20,6 +20,8 @@ export interface EtcdMember {
   /** Starts it again with the same ports and data. */
   restart(): Promise<void>;
   readonly running: boolean;
+  /** The running process's id (for CPU figures in the bench); undefined while down. */
+  readonly pid: number | undefined;
 }
 
 export interface EtcdCluster {
@@ -126,6 +128,9 @@ export async function startEtcd(size = 1, opts: { tls?: EtcdTLS } = {}): Promise
       clientUrl,
       get running() {
         return child !== undefined;
+      },
+      get pid() {
+        return child?.pid;
       },
       async kill() {
         const c = child;
