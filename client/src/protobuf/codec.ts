@@ -37,7 +37,7 @@ export interface KindNames {
 export class KindCodec {
   private readonly encKind: Encoder;
   private readonly decKind: Decoder;
-  private readonly decList: Decoder;
+  private readonly decListMeta: Decoder;
   private readonly encStatus: Encoder;
   private readonly decStatus: Decoder;
   private readonly encListMeta: Encoder;
@@ -54,10 +54,10 @@ export class KindCodec {
     };
     this.encKind = code.encoders.get(get(pb.kind))!;
     this.decKind = code.decoders.get(get(pb.kind))!;
-    this.decList = code.decoders.get(get(pb.list))!;
     this.encStatus = code.encoders.get(get(STATUS))!;
     this.decStatus = code.decoders.get(get(STATUS))!;
     this.encListMeta = code.encoders.get(get(LIST_META))!;
+    this.decListMeta = code.decoders.get(get(LIST_META))!;
   }
 
   /** An object of the kind, enveloped. */
@@ -130,20 +130,35 @@ export class KindCodec {
     const { apiVersion, kind } = env.typeMeta;
     const r = new ProtoReader(buf, env.rawStart, env.rawEnd);
     if (found) found.inexactIntegers = r.inexactIntegers;
-    if (kind === this.names.listKind) {
-      const list = this.decList(r, env.rawEnd, { apiVersion, kind });
-      const items = (list.items ?? []) as JSONObject[];
-      // list items carry no TypeMeta on the wire; JSON lists of CRD-style kinds do
-      list.items = items.map((it) => ({ apiVersion: this.names.apiVersion, kind: this.names.kind, ...it }));
-      if (list.metadata === undefined) list.metadata = {};
-      return list;
-    }
+    if (kind === this.names.listKind) return this.decodeList(r, env.rawEnd, { apiVersion, kind });
     if (kind === "Status") return this.decStatus(r, env.rawEnd, { kind: "Status", apiVersion: apiVersion || "v1" });
     if (kind !== this.names.kind && kind !== "") {
       throw new Error(`protobuf: ${kind} cannot be handled as a ${this.names.kind}`);
     }
     const obj: JSONObject = { apiVersion: apiVersion || this.names.apiVersion, kind: kind || this.names.kind };
     return this.decKind(r, env.rawEnd, obj);
+  }
+
+  /**
+   * The list message (`{ListMeta metadata = 1; repeated <Kind> items = 2}`), each item decoded
+   * straight into an object that already holds the TypeMeta list items lack on the wire
+   * (JSON lists of CRD-style kinds carry it).
+   */
+  private decodeList(r: ProtoReader, end: number, typeMeta: TypeMeta): JSONObject {
+    const metadata: JSONObject = {};
+    const items: JSONObject[] = [];
+    const { apiVersion, kind } = this.names;
+    while (r.pos < end) {
+      const tag = r.uint32();
+      if (tag === 10) {
+        const n = r.length();
+        this.decListMeta(r, r.pos + n, metadata);
+      } else if (tag === 18) {
+        const n = r.length();
+        items.push(this.decKind(r, r.pos + n, { apiVersion, kind }));
+      } else r.skip(tag & 7);
+    }
+    return { ...typeMeta, metadata, items };
   }
 
   /** One watch frame (without its length prefix) to `{type, object}`. */

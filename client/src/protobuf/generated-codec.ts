@@ -7,7 +7,7 @@
  * and unknown fields.
  */
 import type { CompiledField, CompiledMessage } from "./descriptor.js";
-import { decodeField, readValue } from "./message.js";
+import { decodeField, readValue, zeroValue } from "./message.js";
 import type { ProtoReader } from "./reader.js";
 import { readIntOrString, readQuantity, readRawJSON, readTime, writeIntOrString, writeQuantity, writeRawJSON, writeTime } from "./wellknown.js";
 import type { ProtoWriter } from "./writer.js";
@@ -21,7 +21,36 @@ export interface GeneratedCodec {
   decoders: Map<CompiledMessage, Decoder>;
 }
 
-const HELPERS = { decodeField, readValue, readTime, readQuantity, readIntOrString, readRawJSON, writeTime, writeQuantity, writeIntOrString, writeRawJSON };
+const HELPERS = { decodeField, readValue, zeroValue, readTime, readQuantity, readIntOrString, readRawJSON, writeTime, writeQuantity, writeIntOrString, writeRawJSON };
+
+/**
+ * A constructor of plain objects (their prototype is Object.prototype) for one message. V8 sizes
+ * a constructor's objects by the `this.x =` assignments in its source, counted without running
+ * them: objects built by `new` hold every field in the object itself, where `{}` holds four and
+ * moves the rest to a separate array it regrows every three properties.
+ */
+function objectConstructor(m: CompiledMessage): new () => JSONObject {
+  let fields = 0;
+  for (const f of m.fields) fields += f.kind === "inline" ? f.message!.fields.length : 1;
+  const sizing = Array.from({ length: fields }, (_, k) => `this.f${k} = 0;`).join(" ");
+  const ctor = new Function(`function Message() { if (Message.never) { ${sizing} } }\nMessage.never = false;\nreturn Message;`)();
+  ctor.prototype = Object.prototype;
+  return ctor;
+}
+
+/** Code that, when the next key is `tag`, consumes it and is true. */
+function nextTagIs(tag: number): string {
+  const bytes: number[] = [];
+  for (let v = tag; ; v >>>= 7) {
+    if (v < 128) {
+      bytes.push(v);
+      break;
+    }
+    bytes.push((v & 127) | 128);
+  }
+  const same = bytes.map((b, k) => `r.buf[r.pos + ${k}] === ${b}`).join(" && ");
+  return `r.pos < end && ${same} && (r.pos += ${bytes.length}) > 0`;
+}
 
 export function generateCodec(messages: Iterable<CompiledMessage>): GeneratedCodec {
   const list = [...messages];
@@ -29,6 +58,8 @@ export function generateCodec(messages: Iterable<CompiledMessage>): GeneratedCod
   const E: Encoder[] = [];
   const D: Decoder[] = [];
   const M = list;
+  const S: unknown[] = [];
+  const C = list.map(objectConstructor);
   const prop = (name: string) => `o[${JSON.stringify(name)}]`;
 
   /** Code writing value `x` of field f (the key already written). */
@@ -74,7 +105,7 @@ export function generateCodec(messages: Iterable<CompiledMessage>): GeneratedCod
       case "double":
         return "v = r.double();";
       case "msg":
-        return `n = r.length(); v = D[${index.get(f.message!)}](r, r.pos + n, {});`;
+        return `n = r.length(); v = D[${index.get(f.message!)}](r, r.pos + n, new C[${index.get(f.message!)}]());`;
       case "time":
       case "microtime":
         return `n = r.length(); v = H.readTime(r, r.pos + n, ${f.kind === "microtime"});`;
@@ -112,16 +143,21 @@ export function generateCodec(messages: Iterable<CompiledMessage>): GeneratedCod
       if (f.kind === "inline") {
         dec.push(`case ${f.tag}: n = r.length(); D[${index.get(f.message!)}](r, r.pos + n, o); break;`);
       } else if (f.map) {
-        // maps take the generic path: entries are small and rare next to scalars
-        continue;
+        const entry = `let key = "", value; while (r.pos < entryEnd) { const t = r.uint32(); if (t === 10) key = r.string(); else if (t === ${f.valueTag}) { ${readV(f)} value = v; } else r.skip(t & 7); }`;
+        const store = `a = ${prop(f.name)}; if (a === undefined) a = ${prop(f.name)} = {}; a[key] = value === undefined ? H.zeroValue(M[${i}].byNo[${f.no}]) : value;`;
+        dec.push(`case ${f.tag}: { n = r.length(); const entryEnd = r.pos + n; ${entry} ${store} break; }`);
       } else if (f.repeated) {
-        dec.push(`case ${f.tag}: ${readV(f)} a = ${prop(f.name)}; if (a === undefined) a = ${prop(f.name)} = []; a.push(v === undefined ? null : v); break;`);
+        // Go writes a repeated field's entries together: gather the run on the shared stack S, then
+        // copy it into an array of exactly its length (push would grow a fresh array to 17 slots)
+        const p = prop(f.name);
+        const run = `do { ${readV(f)} S.push(v === undefined ? null : v); } while (${nextTagIs(f.tag)});`;
+        dec.push(`case ${f.tag}: { const base = S.length; ${run} a = S.slice(base); S.length = base; ${p} = ${p} === undefined ? a : ${p}.concat(a); break; }`);
       } else {
         dec.push(`case ${f.tag}: ${readV(f)} if (v !== undefined) ${prop(f.name)} = v; break;`);
       }
     }
     dec.push(`default: H.decodeField(r, M[${i}], tag, o);`, "}", "}", "r.pos = end;", "return o;");
-    D[i] = new Function("D", "H", "M", `return function decode_${i}(r, end, o) {\n${dec.join("\n")}\n};`)(D, HELPERS, M) as Decoder;
+    D[i] = new Function("D", "H", "M", "S", "C", `return function decode_${i}(r, end, o) {\n${dec.join("\n")}\n};`)(D, HELPERS, M, S, C) as Decoder;
   }
   return { encoders: new Map(list.map((m, i) => [m, E[i]])), decoders: new Map(list.map((m, i) => [m, D[i]])) };
 }

@@ -176,7 +176,7 @@ export function readValue(r: ProtoReader, f: CompiledField): unknown {
 }
 
 /** A map value or list item the wire left empty is the type's zero value, as Go reads it. */
-function zeroValue(f: CompiledField): unknown {
+export function zeroValue(f: CompiledField): unknown {
   switch (f.kind) {
     case "string":
     case "quantity":

@@ -1,9 +1,17 @@
 /**
  * A protobuf wire reader over one Buffer: varints in 32-bit halves (no BigInt on
- * the hot path), short ASCII strings built in JS (cheaper than a native call per
- * string), everything else through Buffer's UTF-8 decoder.
+ * the hot path), short ASCII strings shared through a cache, everything else
+ * through Buffer's UTF-8 decoder.
  */
 const TWO_32 = 4294967296;
+
+/** Buffer's native slicers, which @types/node does not declare: one call, no intermediate strings. */
+type SlicingBuffer = Buffer & { utf8Slice(start: number, end: number): string; latin1Slice(start: number, end: number): string };
+
+/** ASCII strings up to this length are shared through a direct-mapped cache (a process-wide one: decoding is synchronous). */
+const INTERNED_MAX_LENGTH = 40;
+const INTERNED_SLOTS = 4096;
+const interned: string[] = new Array<string>(INTERNED_SLOTS).fill("");
 
 export class ProtoReader {
   pos: number;
@@ -14,11 +22,10 @@ export class ProtoReader {
    */
   readonly inexactIntegers: string[] = [];
 
-  constructor(
-    readonly buf: Buffer,
-    start = 0,
-    end = buf.length,
-  ) {
+  readonly buf: SlicingBuffer;
+
+  constructor(buf: Buffer, start = 0, end = buf.length) {
+    this.buf = buf as SlicingBuffer;
     this.pos = start;
     this.end = end;
   }
@@ -99,9 +106,28 @@ export class ProtoReader {
   string(): string {
     const n = this.length();
     const start = this.pos;
-    this.pos = start + n;
-    // Buffer's own UTF-8 slice: one native call, no intermediate cons-strings
-    return (this.buf as Buffer & { utf8Slice(s: number, e: number): string }).utf8Slice(start, start + n);
+    const end = start + n;
+    this.pos = end;
+    if (n > INTERNED_MAX_LENGTH) return this.buf.utf8Slice(start, end);
+    // short strings repeat across a list (namespaces, label keys, images, reasons): one
+    // string per distinct value means less to allocate and less for the scavenger to copy
+    const buf = this.buf;
+    let hash = n;
+    for (let i = start; i < end; i++) {
+      const c = buf[i];
+      if (c >= 128) return buf.utf8Slice(start, end);
+      hash = (hash * 31 + c) | 0;
+    }
+    const slot = hash & (INTERNED_SLOTS - 1);
+    const cached = interned[slot];
+    if (cached.length === n) {
+      let i = 0;
+      while (i < n && cached.charCodeAt(i) === buf[start + i]) i++;
+      if (i === n) return cached;
+    }
+    const s = buf.latin1Slice(start, end);
+    interned[slot] = s;
+    return s;
   }
 
   bytes(): Buffer {

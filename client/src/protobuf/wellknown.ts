@@ -41,10 +41,19 @@ export function readTime(r: ProtoReader, end: number, micro: boolean): string | 
     else if (tag === 16) nanos = r.int32();
     else r.skip(tag & 7);
   }
-  const base = formatRFC3339Seconds(seconds);
-  if (!micro) return base + "Z";
-  return `${base}.${String(Math.floor(nanos / 1000)).padStart(6, "0")}Z`;
+  if (micro) return `${formatRFC3339Seconds(seconds)}.${String(Math.floor(nanos / 1000)).padStart(6, "0")}Z`;
+  // an object's times often repeat (creation, managedFields, conditions): format each second once
+  const slot = seconds & (TIME_SLOTS - 1);
+  if (timeSeconds[slot] === seconds) return timeStrings[slot];
+  const s = formatRFC3339Seconds(seconds) + "Z";
+  timeSeconds[slot] = seconds;
+  timeStrings[slot] = s;
+  return s;
 }
+
+const TIME_SLOTS = 1024;
+const timeSeconds: number[] = new Array<number>(TIME_SLOTS).fill(NaN);
+const timeStrings: string[] = new Array<string>(TIME_SLOTS).fill("");
 
 // Times dominate list decoding; civil-date arithmetic (H. Hinnant's algorithms)
 // beats a Date object and toISOString per value several times over.
