@@ -35,6 +35,32 @@ const P400 = "^[" + "a".repeat(395) + "]*$";
 const CALL_COST_EXCEEDED = "'operation cancelled: actual cost limit exceeded': no further validation rules will be run due to call cost exceeds limit for rule: ";
 
 describe("CEL runtime cost", () => {
+  it("charges what library/cost.go and cel-go's sets extension charge (apiserver library/cost_test.go)", () => {
+    const cases: [string, number][] = [
+      ['quantity("12Mi")', 1],
+      ['quantity("200M") == quantity("200M")', 3],
+      ['quantity("50k").add(20).sub(quantity("100k")).asInteger() > 0', 6],
+      ['quantity("50.703k").asApproximateFloat() > 0.0', 3],
+      ["url('https:://kubernetes.io/').getScheme()", 4],
+      ["url('https:://kubernetes.io/') == url('https:://kubernetes.io/')", 7],
+      ["ip('192.168.0.1')", 2],
+      ["ip('2001:db8:3333:4444:5555:6666:7777:8888').family()", 5],
+      ["ip('192.168.0.1') == ip('192.168.0.1')", 5],
+      ["ip.isCanonical('192.168.0.1')", 3],
+      ["ip.isCanonical('2001:db8:3333:4444:5555:6666:7777:8888')", 8],
+      ["cidr('192.168.0.0/16').masked()", 3],
+      ["cidr('192.168.0.0/16').containsCIDR(cidr('192.0.0.0/30'))", 7],
+      ["cidr('192.168.0.0/16').containsCIDR('192.0.0.0/30')", 7],
+      ["cidr('192.168.0.0/16').containsIP(ip('192.0.0.1'))", 4],
+      ['format.named("dns1123Subdomain").value().validate("my-name")', 17],
+      ['format.named("dns1123Label").value().validate("my-name")', 10],
+      ['format.named("dns1123Label").value() == format.named("dns1123Label").value()', 5],
+      // Constant list literals are folded (cel.OptOptimize), so only the call is charged: 1 + |a| * |b| (twice that for equivalent).
+      ["sets.contains([1], [1, 1])", 3],
+      ["sets.equivalent([1, 2], [1, 2])", 9],
+    ];
+    for (const [expr, want] of cases) assert.equal(costOf(expr), want, expr);
+  });
   it("charges what cel-go charges", () => {
     const s500 = "x".repeat(500);
     const cases: [string, Record<string, unknown>, number][] = [
