@@ -175,7 +175,8 @@ describe("Kubernetes' CEL libraries in rules", () => {
       ["optional.none().orValue(5) == 5 && optional.of(2).orValue(5) == 2", "true"],
       ["optional.none().or(optional.of(3)).value() == 3 && optional.of(1).or(optional.of(3)).value() == 1", "true"],
       ["!optional.ofNonZeroValue(0).hasValue() && !optional.ofNonZeroValue('').hasValue() && optional.ofNonZeroValue([1]).hasValue()", "true"],
-      ["optional.none() == optional.none()", "true"],
+      ["optional.none() == optional.none() && optional.of(1) == optional.of(1.0) && optional.of('a') != optional.of('b')", "true"],
+      ['optional.of(quantity("1k")) == optional.of(quantity("1000")) && optional.of(1) != optional.none()', "true"],
       ["optional.none().value() == 1", "optional.none() dereference"],
     ]);
   });

@@ -13,9 +13,21 @@ import { OPTIONAL, OpaqueValue, opaqueFunc } from "./cel-values.js";
 const DYN = CelScalar.DYN;
 let nextIdentity = 0;
 
+/**
+ * What an optional's equality compares: scalars and opaque values by value
+ * (numbers across int, uint and double, as CEL's ==), anything else only
+ * when it is the same optional (cel-go would compare lists and maps too).
+ */
+function identityOf(v: unknown): string {
+  if (typeof v === "bigint" || (typeof v === "number" && !Number.isNaN(v))) return `number:${Number(v)}`;
+  if (isCelUint(v)) return `number:${Number(v.value)}`;
+  if (typeof v === "string" || typeof v === "boolean" || v === null) return `${typeof v}:${String(v)}`;
+  if (v instanceof OpaqueValue) return v.name;
+  return `ref:${++nextIdentity}`;
+}
+
 export class CelOptional extends OpaqueValue {
   readonly typeName = "optional_type";
-  /** Two optionals with values are equal only when they are the same one (cel-go compares the values). */
   private readonly id: string;
 
   private constructor(
@@ -23,7 +35,7 @@ export class CelOptional extends OpaqueValue {
     private readonly held: unknown,
   ) {
     super();
-    this.id = present ? String(++nextIdentity) : "none";
+    this.id = present ? `of(${identityOf(held)})` : "none";
   }
 
   static of(value: unknown): CelOptional {
