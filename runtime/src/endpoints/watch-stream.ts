@@ -6,11 +6,13 @@
  * ONE socket write: a TLS write costs far more than appending an event, so a stream that
  * got several events since its last write pays for one.
  *
- * The flusher passes over the streams with something pending at most every
- * FLUSH_INTERVAL_MS while events keep coming (the first event after a quiet spell goes out
- * on the next turn), so under load each write carries more events instead of the writes
- * queueing up; a pass yields to other requests after PASS_BUDGET_MS (a 1 MB event written
- * to 1,000 watchers takes seconds of TLS work) and goes on in the next turn.
+ * A TLS write to a socket costs tens of microseconds whatever it carries (the record, the
+ * syscall, the stream machinery) and the frames one or two, so the flusher passes over the
+ * streams with something pending at most every FLUSH_INTERVAL_MS, and no sooner after a
+ * pass than that pass took, while events keep coming (the first event after a quiet spell
+ * goes out on the next turn): under load each write carries more events instead of the
+ * writes queueing up. A pass yields to other requests after PASS_BUDGET_MS (a 1 MB event
+ * written to 1,000 watchers takes seconds of TLS work) and goes on in the next turn.
  *
  * Backpressure: a push answers false once the socket wants a drain or too much waits to
  * be written; the watcher then keeps the events (the watch cache's window) and, past its
@@ -20,7 +22,10 @@ import { performance } from "node:perf_hooks";
 import type { ServerResponse } from "node:http";
 import { deliver, type WatchEvent, type WatchSink, type Watcher } from "../apimachinery/watch.js";
 
-/** Shortest time between two flush passes while streams have events pending. */
+/**
+ * Shortest time between two flush passes while streams have events pending; a pass also
+ * waits as long as the previous one took, so writing takes at most half the event loop.
+ */
 const FLUSH_INTERVAL_MS = 10;
 /** Longest a pass writes before it lets other work run. */
 const PASS_BUDGET_MS = 10;
@@ -98,12 +103,8 @@ export class WatchStream implements WatchSink {
     this.pending = [];
     this.pendingSize = 0;
     if (res.destroyed || res.writableEnded) return;
-    // Corked, the frames leave in one writev: one TLS record, no joined copy of them in JS.
-    res.cork();
-    let ok = true;
-    for (const frame of pending) ok = res.write(frame);
-    res.uncork();
-    if (ok || this.ended || this.congested) return;
+    const data = pending.length === 1 ? pending[0]! : typeof pending[0] === "string" ? pending.join("") : Buffer.concat(pending as Buffer[]);
+    if (res.write(data) || this.ended || this.congested) return;
     this.congested = true;
     res.once("drain", () => {
       this.congested = false;
@@ -116,7 +117,11 @@ export class WatchStream implements WatchSink {
 class Flusher {
   private queue: WatchStream[] = [];
   private scheduled = false;
-  private lastPass = -Infinity;
+  /** When the next pass may start. */
+  private nextPass = -Infinity;
+  /** Streams at the head of the queue the running pass has yet to write, and its time so far (it may span turns). */
+  private due = 0;
+  private work = 0;
 
   add(stream: WatchStream): void {
     this.queue.push(stream);
@@ -126,25 +131,31 @@ class Flusher {
   private schedule(now: boolean): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    const wait = now ? 0 : this.lastPass + FLUSH_INTERVAL_MS - performance.now();
+    const wait = now ? 0 : this.nextPass - performance.now();
     if (wait >= 1) setTimeout(() => this.pass(), wait);
     else setImmediate(() => this.pass());
   }
 
   private pass(): void {
     this.scheduled = false;
+    // A new pass writes the streams queued so far; those queued meanwhile (a resumed watcher
+    // pushing again) wait for the next one.
+    if (this.due === 0) this.due = this.queue.length;
     const start = performance.now();
-    this.lastPass = start;
-    // Streams queued during the pass (a resumed watcher pushing again) wait for the next one.
-    const n = this.queue.length;
     let i = 0;
-    while (i < n) {
+    while (i < this.due) {
       this.queue[i++]!.flush();
       if (performance.now() - start >= PASS_BUDGET_MS) break;
     }
     this.queue = this.queue.slice(i);
-    // Cut short by the budget: go on in the next turn; else the next pass after the interval.
-    if (this.queue.length > 0) this.schedule(i < n);
+    this.due -= i;
+    const end = performance.now();
+    this.work += end - start;
+    // Cut short by the budget: go on in the next turn.
+    if (this.due > 0) return this.schedule(true);
+    this.nextPass = end + Math.max(FLUSH_INTERVAL_MS, this.work);
+    this.work = 0;
+    if (this.queue.length > 0) this.schedule(false);
   }
 }
 

@@ -2,7 +2,8 @@
  * The request metrics kube-apiserver exports, in Prometheus text format:
  * apiserver_request_total, apiserver_request_duration_seconds and
  * apiserver_current_inflight_requests, with kube's names, labels, help texts
- * and buckets (k8s.io/apiserver/pkg/endpoints/metrics/metrics.go); and our own
+ * and buckets (k8s.io/apiserver/pkg/endpoints/metrics/metrics.go); the watch cache's
+ * apiserver_terminated_watchers_total (pkg/storage/cacher/metrics); and our own
  * apiserver_request_server_errors_total, the 5xx answers by code and reason.
  */
 import type { RequestInfo } from "../api/request.js";
@@ -40,6 +41,8 @@ const CONNECT_SUBRESOURCES = new Set(["exec", "attach", "portforward", "proxy"])
 export type RequestLabels = DurationLabels & { code: string };
 
 const SERVER_ERROR_LABELS = ["code", "reason"] as const;
+/** apiserver_terminated_watchers_total's labels (kube 1.34 and later; before, resource only). */
+const TERMINATED_WATCHER_LABELS = ["group", "resource"] as const;
 
 /** Health endpoints are instrumented as kube's healthz installer does: the path as subresource, no component. */
 export function healthLabels(root: string, code: number): RequestLabels {
@@ -96,6 +99,8 @@ export class RequestMetrics {
   private readonly durations = new Map<string, Histogram>();
   /** Server errors (5xx) by code and Status reason. */
   private readonly serverErrors = new Map<string, { labels: string; value: number }>();
+  /** Watchers the watch cache ended for falling behind, by group and resource. */
+  private readonly terminatedWatchers = new Map<string, { labels: string; value: number }>();
   inflightReadOnly = 0;
   inflightMutating = 0;
 
@@ -125,6 +130,14 @@ export class RequestMetrics {
     const entry = this.serverErrors.get(key);
     if (entry) entry.value++;
     else this.serverErrors.set(key, { labels: formatLabels(SERVER_ERROR_LABELS, { code: String(code), reason: reason || "Unknown" }), value: 1 });
+  }
+
+  /** Counts a watcher the watch cache ended because it did not keep up (its client re-watches). */
+  observeTerminatedWatcher(group: string, resource: string): void {
+    const key = `${group}\0${resource}`;
+    const entry = this.terminatedWatchers.get(key);
+    if (entry) entry.value++;
+    else this.terminatedWatchers.set(key, { labels: formatLabels(TERMINATED_WATCHER_LABELS, { group, resource }), value: 1 });
   }
 
   /** The exposition text (text/plain; version=0.0.4). */
@@ -162,6 +175,15 @@ export class RequestMetrics {
     );
     const serverErrors = [...this.serverErrors.values()].sort((a, b) => (a.labels < b.labels ? -1 : a.labels > b.labels ? 1 : 0));
     for (const e of serverErrors) lines.push(`apiserver_request_server_errors_total{${e.labels}} ${e.value}`);
+    // kube's counter vector prints nothing until a watcher was terminated
+    if (this.terminatedWatchers.size > 0) {
+      lines.push(
+        "# HELP apiserver_terminated_watchers_total [ALPHA] Counter of watchers closed due to unresponsiveness broken by resource type.",
+        "# TYPE apiserver_terminated_watchers_total counter",
+      );
+      const terminated = [...this.terminatedWatchers.values()].sort((a, b) => (a.labels < b.labels ? -1 : a.labels > b.labels ? 1 : 0));
+      for (const t of terminated) lines.push(`apiserver_terminated_watchers_total{${t.labels}} ${t.value}`);
+    }
     return lines.join("\n") + "\n";
   }
 }

@@ -129,7 +129,13 @@ export async function runServer(
     etcd: { prefix: flags.etcdPrefix, tls: { caFile: flags.etcdCAFile, certFile: flags.etcdCertFile, keyFile: flags.etcdKeyFile } },
   });
   // --watch-cache: watches and lists from memory, as kube-apiserver's cacher; writes go through.
-  const storage = flags.watchCache ? new Cacher(backend, { onError: (err) => out(`watch cache: ${(err as Error).message}`) }) : backend;
+  const storage = flags.watchCache
+    ? new Cacher(backend, {
+        onError: (err) => out(`watch cache: ${(err as Error).message}`),
+        // called once serving, when the metrics exist
+        onWatcherTerminated: ({ group, resource }) => apiServer.metrics.observeTerminatedWatcher(group, resource),
+      })
+    : backend;
   const apiServer = createApiServer({
     resources,
     openapi,
