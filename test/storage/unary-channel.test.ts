@@ -17,10 +17,12 @@ const TXN = "/etcdserverpb.KV/Txn";
 
 type Behaviour = "answer" | "drop-connection" | "silent" | "no-leader";
 
-/** A fake member: answers each call by `behaviour`, echoing the message back; counts the calls it received. */
-async function fakeMember(behaviour: Behaviour): Promise<{ url: string; calls: () => number; close(): Promise<void> }> {
+/** A fake member: answers each call by `behaviour`, echoing the message back; counts the calls and connections it received. */
+async function fakeMember(behaviour: Behaviour): Promise<{ url: string; calls: () => number; connections: () => number; close(): Promise<void> }> {
   let calls = 0;
+  let connections = 0;
   const server = http2.createServer();
+  server.on("session", () => connections++);
   server.on("stream", (stream, headers) => {
     const chunks: Buffer[] = [];
     stream.on("data", (c: Buffer) => chunks.push(c));
@@ -43,6 +45,7 @@ async function fakeMember(behaviour: Behaviour): Promise<{ url: string; calls: (
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     calls: () => calls,
+    connections: () => connections,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
@@ -92,11 +95,15 @@ describe("etcd write channel", () => {
     assert.equal(answering.calls(), 0);
   });
 
-  it("fails a call unanswered by its deadline, sent once", async () => {
+  it("fails a call unanswered by its deadline, sent once; new calls go through a new connection", async () => {
     const m = await member("silent");
     const ch = channel([m.url]);
     await assert.rejects(ch.call(TXN, Buffer.from("x"), 200), /deadline exceeded/);
     assert.equal(m.calls(), 1);
+    assert.equal(m.connections(), 1);
+    await assert.rejects(ch.call(TXN, Buffer.from("y"), 200), /deadline exceeded/);
+    assert.equal(m.calls(), 2);
+    assert.equal(m.connections(), 2);
   });
 
   it("turns a gRPC error status into an error carrying etcd's message", async () => {

@@ -46,7 +46,9 @@ export class UnaryChannel {
       session = await this.connected();
       stream = this.request(session, path, deadline);
     }
-    return answer(stream, frame(message), deadline);
+    // A member silent past a deadline may be unreachable without the connection noticing
+    // (no reset arrives through a partition): new calls dial again, which also finds the next member.
+    return answer(stream, frame(message), deadline, () => this.drop(session));
   }
 
   close(): void {
@@ -133,7 +135,7 @@ function frame(message: Buffer): Buffer {
 }
 
 /** Sends the request body and settles once the stream closes: the message on grpc-status 0, else an error. */
-function answer(stream: http2.ClientHttp2Stream, body: Buffer, deadline: number): Promise<Buffer> {
+function answer(stream: http2.ClientHttp2Stream, body: Buffer, deadline: number, onDeadline: () => void): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let status: string | undefined;
@@ -142,6 +144,7 @@ function answer(stream: http2.ClientHttp2Stream, body: Buffer, deadline: number)
     const timer = setTimeout(() => {
       failure = new Error("context deadline exceeded");
       stream.close(http2.constants.NGHTTP2_CANCEL);
+      onDeadline();
     }, Math.max(0, deadline - Date.now()));
     const readStatus = (headers: http2.IncomingHttpHeaders) => {
       if (headers["grpc-status"] === undefined) return;
