@@ -108,6 +108,7 @@ function evalRules(value: unknown, s: StructuralSchema, old: unknown, hasOld: bo
   const self = toCel(value, s);
   // Only rules (or messages) that mention oldSelf can read it: skip converting the stored value otherwise.
   const oldSelf = hasOld && rules.some((r) => isTransitionRule(r.rule) || isTransitionRule(r.messageExpression ?? "")) ? toCel(old, s) : undefined;
+  const plain = { self, oldSelf };
   for (const rule of rules) {
     const program = compileCel(rule.rule);
     if (program instanceof Error) {
@@ -117,7 +118,7 @@ function evalRules(value: unknown, s: StructuralSchema, old: unknown, hasOld: bo
     const transition = isTransitionRule(rule.rule);
     // A transition rule runs where there is an old value; with optionalOldSelf, everywhere (oldSelf is then optional.none()).
     if (transition && !hasOld && !rule.optionalOldSelf) continue;
-    const bindings = { self, oldSelf: rule.optionalOldSelf ? (hasOld ? CelOptional.of(oldSelf) : CelOptional.none) : oldSelf };
+    const bindings = rule.optionalOldSelf ? { self, oldSelf: hasOld ? CelOptional.of(oldSelf) : CelOptional.none } : plain;
     const tracker = new CostTracker(PER_CALL_LIMIT);
     const result = evaluateMetered(program, bindings, tracker);
     // As upstream: the budget is checked first, so a cancelled call that also overdraws the budget reads as the budget.
