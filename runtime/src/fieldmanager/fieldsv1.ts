@@ -9,7 +9,10 @@ import { FieldSet } from "./set.js";
 export type FieldsV1 = { [pe: string]: FieldsV1 };
 
 export function encodeFieldsV1(s: FieldSet): FieldsV1 {
-  const out: FieldsV1 = {};
+  return encodeInto(s, {});
+}
+
+function encodeInto(s: FieldSet, out: FieldsV1): FieldsV1 {
   const pes = [...s.members];
   for (const pe of s.children.keys()) if (!s.members.has(pe)) pes.push(pe);
   for (const pe of pes.sort(comparePE)) {
@@ -17,7 +20,7 @@ export function encodeFieldsV1(s: FieldSet): FieldsV1 {
     const node: FieldsV1 = {};
     if (c && !c.empty()) {
       if (s.members.has(pe)) node["."] = {};
-      Object.assign(node, encodeFieldsV1(c));
+      encodeInto(c, node);
     }
     out[pe] = node;
   }
