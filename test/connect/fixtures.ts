@@ -5,6 +5,8 @@
  * way kube-aggregator does (front-proxy certificate plus X-Remote-User).
  */
 import https from "node:https";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +18,8 @@ import { dialExec, type ExecConnection, type ExecStreamsWanted } from "@skai-gen
 import { runServer, type RunningServer } from "../../runtime/src/server/run.js";
 import { aggregatorRequest, FakeKubeApiServer, type SimpleResponse } from "../support/fake-kube-apiserver.js";
 import { TEST_SERVER_NAMES } from "../support/server-names.js";
+
+const run = promisify(execFile);
 
 function definition(partial: Partial<ResourceDefinition> & Pick<ResourceDefinition, "kind" | "plural" | "singular" | "subresources">): ResourceDefinition {
   return {
@@ -179,4 +183,40 @@ export async function until(cond: () => boolean, ms = 5000): Promise<void> {
     if (Date.now() > end) throw new Error("timed out waiting for condition");
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** A terminal for kubectl -it: a detached tmux session, `width` x `height`, running `command` with `env`. */
+export interface Terminal {
+  keys(text: string): Promise<void>;
+  resize(width: number, height: number): Promise<void>;
+  /** Waits until the screen matches `pattern`; returns the screen. */
+  waitFor(pattern: RegExp, ms?: number): Promise<string>;
+  kill(): Promise<void>;
+}
+
+export async function openTerminal(name: string, command: string, size: { width: number; height: number }, env: Record<string, string>): Promise<Terminal> {
+  const session = `${name}-${process.pid}`;
+  const tmux = (...args: string[]) => run("tmux", args, { encoding: "utf8" });
+  const screen = async () => (await tmux("capture-pane", "-p", "-t", session)).stdout;
+  const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  await tmux("new-session", "-d", "-s", session, "-x", String(size.width), "-y", String(size.height), "env", ...vars, "sh", "-c", command);
+  return {
+    keys: async (text) => void (await tmux("send-keys", "-t", session, text, "Enter")),
+    async resize(width, height) {
+      await tmux("resize-window", "-t", session, "-x", String(width), "-y", String(height));
+      // the client notices SIGWINCH on its own time
+      await new Promise((r) => setTimeout(r, 300));
+    },
+    async waitFor(pattern, ms = 15_000) {
+      const end = Date.now() + ms;
+      let text = "";
+      while (Date.now() < end) {
+        text = await screen();
+        if (pattern.test(text)) return text;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`timed out waiting for ${pattern}; screen:\n${text}`);
+    },
+    kill: async () => void (await tmux("kill-session", "-t", session).catch(() => {})),
+  };
 }

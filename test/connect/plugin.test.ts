@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { requires } from "../support/requirements.js";
-import { type Env, startEnv } from "./fixtures.js";
+import { type Env, openTerminal, startEnv } from "./fixtures.js";
 
 const run = promisify(execFile);
 const NB = "/apis/skai.io/v1alpha1/namespaces/ml/notebooks";
@@ -47,39 +47,25 @@ test("kubectl skai logs follows the kubeconfig (context namespace) and prints th
 });
 
 test("kubectl skai exec -it works on a tty in tmux", { skip: requires("tmux", "kubectl") }, async () => {
-  const session = `skai-exec-${process.pid}`;
-  const tmux = (...args: string[]) => run("tmux", args, { env: pathEnv, encoding: "utf8" });
-  const screen = async () => (await tmux("capture-pane", "-p", "-t", session)).stdout;
-  const waitFor = async (pattern: RegExp, ms = 15_000) => {
-    const end = Date.now() + ms;
-    let text = "";
-    while (Date.now() < end) {
-      text = await screen();
-      if (pattern.test(text)) return text;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`timed out waiting for ${pattern}; screen:\n${text}`);
-  };
   const cmd = `cd ${JSON.stringify(fileURLToPath(new URL("../..", import.meta.url)))} && kubectl skai exec -it notebook/nb1 -- bash; echo "EXIT=$?"; sleep 60`;
-  await tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", "env", `PATH=${pathEnv.PATH}`, `KUBECONFIG=${pathEnv.KUBECONFIG}`, "sh", "-c", cmd);
+  const term = await openTerminal("skai-exec", cmd, { width: 120, height: 40 }, { PATH: pathEnv.PATH!, KUBECONFIG: pathEnv.KUBECONFIG! });
   try {
-    await waitFor(/^\$ ?$/m, 60_000); // capture-pane trims trailing spaces; a loaded CI machine starts node slowly
-    await tmux("send-keys", "-t", session, "echo from-tmux", "Enter");
-    await waitFor(/^from-tmux$/m);
-    await tmux("send-keys", "-t", session, "size", "Enter");
-    await waitFor(/^40 120$/m);
-    await tmux("resize-window", "-t", session, "-x", "100", "-y", "30");
-    await new Promise((r) => setTimeout(r, 300));
-    await tmux("send-keys", "-t", session, "size", "Enter");
-    await waitFor(/^30 100$/m);
-    await tmux("send-keys", "-t", session, "exit 3", "Enter");
-    const end = await waitFor(/EXIT=3/);
+    await term.waitFor(/^\$ ?$/m, 60_000); // capture-pane trims trailing spaces; a loaded CI machine starts node slowly
+    await term.keys("echo from-tmux");
+    await term.waitFor(/^from-tmux$/m);
+    await term.keys("size");
+    await term.waitFor(/^40 120$/m);
+    await term.resize(100, 30);
+    await term.keys("size");
+    await term.waitFor(/^30 100$/m);
+    await term.keys("exit 3");
+    const end = await term.waitFor(/EXIT=3/);
     assert.match(end, /command terminated with exit code 3/);
     const rec = env.kube.pods.execRequests.at(-1)!;
     assert.deepEqual(rec.command, ["bash"]);
     assert.equal(rec.tty, true);
     assert.equal(rec.stdin, true);
   } finally {
-    await tmux("kill-session", "-t", session).catch(() => {});
+    await term.kill();
   }
 });

@@ -90,8 +90,8 @@ export function createConnectHook(config: ConnectConfig = {}): ConnectHook {
     }
     if (kind.requiresCreate) await ensureAuthorizedForVerb(ctx, "create");
     const object = await load();
-    const protocol = negotiate(ctx);
+    const upgrade = negotiate(ctx);
     const proc = await provider.exec!(context(object), opts);
-    return serveExec(ctx, protocol, proc);
+    return serveExec(ctx, upgrade, opts, proc);
   };
 }
