@@ -74,10 +74,18 @@ export function subjectAccessReviewSpec(user: UserInfo, info: RequestInfo, query
 }
 
 export interface SubjectAccessReviewAuthorizer {
-  /** The decision; throws when the review call itself fails (kube answers 500 then). */
-  decide(user: UserInfo, info: RequestInfo, query?: URLSearchParams): Promise<Decision>;
+  /**
+   * The decision, synchronous when no review is needed or its answer is cached (a request
+   * then waits for no microtask); rejects when the review call itself fails (kube answers 500 then).
+   */
+  decide(user: UserInfo, info: RequestInfo, query?: URLSearchParams): Decision | Promise<Decision>;
   /** Allows or throws the 403 (or 500) StatusError kube would send. */
   authorize(user: UserInfo, info: RequestInfo, query?: URLSearchParams): Promise<void>;
+}
+
+/** allowed and denied both set means denied; neither means no opinion, which is a 403 too. */
+function decision(status: SubjectAccessReviewStatus): Decision {
+  return { allowed: status.allowed === true && status.denied !== true, reason: status.reason ?? "" };
 }
 
 export function createSubjectAccessReviewAuthorizer(options: AuthorizerOptions): SubjectAccessReviewAuthorizer {
@@ -87,19 +95,22 @@ export function createSubjectAccessReviewAuthorizer(options: AuthorizerOptions):
   const paths = options.alwaysAllowPaths ?? DEFAULT_ALWAYS_ALLOW_PATHS;
   const groups = options.alwaysAllowGroups ?? [SYSTEM_MASTERS];
 
-  async function decide(user: UserInfo, info: RequestInfo, query?: URLSearchParams): Promise<Decision> {
+  function decide(user: UserInfo, info: RequestInfo, query?: URLSearchParams): Decision | Promise<Decision> {
     if (user.groups.some((g) => groups.includes(g))) return { allowed: true, reason: "" };
     if (!info.isResourceRequest && pathMatches(info.path, paths)) return { allowed: true, reason: "" };
     const conn = options.connection;
     if (!conn) return { allowed: false, reason: "" };
     const spec = subjectAccessReviewSpec(user, info, query);
-    const status = await cache.getOrLoad(
-      JSON.stringify(spec),
-      () => createSubjectAccessReview(conn, spec, { timeoutMs: options.timeoutMs ?? 10_000 }),
-      (s) => (s.allowed && !s.denied ? allowedTtl : deniedTtl),
-    );
-    // allowed and denied both set means denied; neither means no opinion, which is a 403 too.
-    return { allowed: status.allowed === true && status.denied !== true, reason: status.reason ?? "" };
+    const key = JSON.stringify(spec);
+    const cached = cache.get(key);
+    if (cached !== undefined) return decision(cached);
+    return cache
+      .getOrLoad(
+        key,
+        () => createSubjectAccessReview(conn, spec, { timeoutMs: options.timeoutMs ?? 10_000 }),
+        (s) => (s.allowed && !s.denied ? allowedTtl : deniedTtl),
+      )
+      .then(decision);
   }
 
   return {

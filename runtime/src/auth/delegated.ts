@@ -58,8 +58,8 @@ export interface DelegatedAuth {
   authenticate(req: IncomingMessage, info?: RequestInfo): Promise<UserInfo | null>;
   /** Resolves when allowed; throws the StatusError to send (403 Forbidden, or 500 when the review failed). */
   authorize(user: UserInfo, info: RequestInfo, query?: URLSearchParams): Promise<void>;
-  /** The authorization decision without the error, for callers that word their own. */
-  decide(user: UserInfo, info: RequestInfo, query?: URLSearchParams): Promise<Decision>;
+  /** The authorization decision without the error, for callers that word their own (synchronous when cached). */
+  decide(user: UserInfo, info: RequestInfo, query?: URLSearchParams): Decision | Promise<Decision>;
   /** Client CA + request-header CA PEMs, for the TLS server's acceptable-CA list (see AuthenticationConfigSource). */
   clientCABundle(): string;
   onClientCAChange(listener: () => void): void;

@@ -24,16 +24,30 @@ export interface RequestHeaderConfig {
   extraHeaderPrefixes: string[];
 }
 
-/** First non-empty value among the headers, in order (headerrequest.headerValue). */
-function firstValue(req: IncomingMessage, names: string[]): string {
-  for (const name of names) {
-    for (const value of req.headersDistinct[name.trim().toLowerCase()] ?? []) if (value) return value;
-  }
-  return "";
+/** A config's header names and extra prefixes, lowercased once: configs are replaced, never changed. */
+interface HeaderNames {
+  user: string[];
+  group: string[];
+  /** Every identity header name (user, UID, group), for stripping. */
+  identity: Set<string>;
+  extraPrefixes: string[];
 }
 
-function allValues(req: IncomingMessage, names: string[]): string[] {
-  return names.flatMap((name) => (req.headersDistinct[name.trim().toLowerCase()] ?? []).filter((v) => v !== ""));
+const headerNamesOf = new WeakMap<RequestHeaderConfig, HeaderNames>();
+
+function headerNames(cfg: RequestHeaderConfig): HeaderNames {
+  let names = headerNamesOf.get(cfg);
+  if (!names) {
+    const lower = (list: string[]) => list.map((h) => h.trim().toLowerCase());
+    names = {
+      user: lower(cfg.usernameHeaders),
+      group: lower(cfg.groupHeaders),
+      identity: new Set(lower([...cfg.usernameHeaders, ...cfg.uidHeaders, ...cfg.groupHeaders])),
+      extraPrefixes: lower(cfg.extraHeaderPrefixes).filter(Boolean),
+    };
+    headerNamesOf.set(cfg, names);
+  }
+  return names;
 }
 
 /** The aggregator %-escapes extra keys; the receiver lowercases and path-unescapes them (wire-spec §9.2). */
@@ -45,16 +59,36 @@ function unescapeExtraKey(encoded: string): string {
   }
 }
 
-function extras(req: IncomingMessage, prefixes: string[]): Record<string, string[]> | undefined {
-  const lowered = prefixes.map((p) => p.trim().toLowerCase()).filter(Boolean);
-  const out: Record<string, string[]> = {};
-  for (const [header, values] of Object.entries(req.headersDistinct)) {
-    const prefix = lowered.find((p) => header.startsWith(p));
-    if (!prefix || !values) continue;
-    const key = unescapeExtraKey(header.slice(prefix.length));
-    (out[key] ??= []).push(...values);
+/**
+ * The user the identity headers name, read in one pass over the raw header lines (each line
+ * one value, as Go's Header.Values): the first non-empty value of the first username header
+ * that has one (headerrequest.headerValue), then the non-empty group values header by header
+ * in the configured order (allHeaderValues), and the extra keys under every prefix a header
+ * starts with (newExtra). Null without a username.
+ */
+function userFromHeaders(req: IncomingMessage, names: HeaderNames): UserInfo | null {
+  const raw = req.rawHeaders;
+  let name = "";
+  let nameRank = names.user.length;
+  const groupsByHeader: string[][] = names.group.map(() => []);
+  let extra: Record<string, string[]> | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const header = raw[i]!.toLowerCase();
+    const value = raw[i + 1]!;
+    const rank = names.user.indexOf(header);
+    if (rank >= 0 && rank < nameRank && value !== "") {
+      name = value;
+      nameRank = rank;
+    }
+    if (value !== "") for (let g = 0; g < names.group.length; g++) if (names.group[g] === header) groupsByHeader[g]!.push(value);
+    for (const prefix of names.extraPrefixes) {
+      if (header.startsWith(prefix)) ((extra ??= {})[unescapeExtraKey(header.slice(prefix.length))] ??= []).push(value);
+    }
   }
-  return Object.keys(out).length ? out : undefined;
+  if (!name) return null;
+  const user: UserInfo = { name, groups: groupsByHeader.flat() };
+  if (extra) user.extra = extra;
+  return user;
 }
 
 export function createRequestHeaderAuthenticator(config: () => RequestHeaderConfig | undefined): Authenticator {
@@ -77,41 +111,36 @@ export function createRequestHeaderAuthenticator(config: () => RequestHeaderConf
         return "";
       });
       if (verdict) throw new AuthenticationError(verdict);
-
-      const name = firstValue(req, cfg.usernameHeaders);
-      if (!name) return null;
-      const user: UserInfo = { name, groups: allValues(req, cfg.groupHeaders) };
-      const extra = extras(req, cfg.extraHeaderPrefixes);
-      if (extra) user.extra = extra;
-      return user;
+      return userFromHeaders(req, headerNames(cfg));
     },
   };
 }
 
 /** Removes every identity header of the config so nothing downstream can read an unverified one. */
 export function stripRequestHeaders(req: IncomingMessage, cfg: RequestHeaderConfig | undefined): void {
-  const names = cfg ? [...cfg.usernameHeaders, ...cfg.uidHeaders, ...cfg.groupHeaders].map((h) => h.trim().toLowerCase()) : [];
-  const prefixes = cfg ? cfg.extraHeaderPrefixes.map((p) => p.trim().toLowerCase()).filter(Boolean) : [];
-  const drop = (header: string) => names.includes(header) || prefixes.some((p) => header.startsWith(p));
-  removeHeaders(req, drop);
+  if (!cfg) return;
+  const { identity, extraPrefixes } = headerNames(cfg);
+  removeHeaders(req, (header) => identity.has(header) || extraPrefixes.some((p) => header.startsWith(p)));
 }
 
 /** Deletes headers from both the parsed and the raw header lists (proxies forward rawHeaders). */
 export function removeHeaders(req: IncomingMessage, drop: (lowercaseName: string) => boolean): void {
+  let dropped: Set<string> | undefined;
+  for (const header in req.headers) if (drop(header)) (dropped ??= new Set()).add(header);
   // Most requests carry none of them: look before touching anything.
-  let found = false;
-  for (const header in req.headers) if (drop(header)) found = true;
-  if (!found) return;
+  if (!dropped) return;
   // Node builds headers and headersDistinct lazily from rawHeaders and its original
   // count: materialise both before rawHeaders shrinks.
   const parsed = req.headers;
   const distinct = req.headersDistinct;
-  for (const header of Object.keys(parsed)) if (drop(header)) delete parsed[header];
-  for (const header of Object.keys(distinct)) if (drop(header)) delete distinct[header];
+  for (const header of dropped) {
+    delete parsed[header];
+    delete distinct[header];
+  }
   const raw = req.rawHeaders;
   const kept: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
-    if (!drop(raw[i]!.toLowerCase())) kept.push(raw[i]!, raw[i + 1]!);
+    if (!dropped.has(raw[i]!.toLowerCase())) kept.push(raw[i]!, raw[i + 1]!);
   }
   if (kept.length !== raw.length) raw.splice(0, raw.length, ...kept);
 }

@@ -1,0 +1,97 @@
+// How the identity headers are read once the front-proxy certificate is verified, as kube's
+// k8s.io/apiserver/pkg/authentication/request/headerrequest/requestheader.go: headerValue (the first
+// non-empty value of the first username header that has one), allHeaderValues (non-empty values,
+// header by header in the configured order) and newExtra (every prefix a header starts with; the
+// key lowercased, then path-unescaped). Each request arrives over plain HTTP with the front-proxy
+// certificate handed to the socket.
+import assert from "node:assert/strict";
+import { X509Certificate } from "node:crypto";
+import http, { type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, test } from "node:test";
+import type { UserInfo } from "../../runtime/src/api/request.js";
+import { createRequestHeaderAuthenticator, stripRequestHeaders, type RequestHeaderConfig } from "../../runtime/src/auth/request-header.js";
+import { createCA, createClientCertificate } from "../../runtime/src/server/certs.js";
+
+const frontProxyCA = createCA("front-proxy-ca");
+const proxyCert = new X509Certificate(createClientCertificate(frontProxyCA, "front-proxy-client", []).certPem);
+const config: RequestHeaderConfig = {
+  caCerts: [new X509Certificate(frontProxyCA.certPem)],
+  allowedNames: ["front-proxy-client"],
+  usernameHeaders: ["X-Remote-User", "X-Other-User"],
+  uidHeaders: ["X-Remote-Uid"],
+  groupHeaders: ["X-Remote-Group", "X-Other-Group"],
+  extraHeaderPrefixes: ["X-Remote-Extra-", "X-Remote-"],
+};
+const authenticator = createRequestHeaderAuthenticator(() => config);
+
+interface Seen {
+  user: UserInfo | null;
+  /** The header lines left after stripping. */
+  rawHeaders: string[];
+  headers: Record<string, unknown>;
+}
+
+let server: http.Server;
+let port: number;
+before(async () => {
+  server = http.createServer((req: IncomingMessage, res) => {
+    Object.assign(req.socket, { getPeerCertificate: () => ({ raw: proxyCert.raw, fingerprint256: proxyCert.fingerprint256 }) });
+    const user = authenticator.authenticate(req) as UserInfo | null;
+    stripRequestHeaders(req, config);
+    const seen: Seen = { user, rawHeaders: req.rawHeaders, headers: { ...req.headers } };
+    res.end(JSON.stringify(seen));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.address() as AddressInfo).port;
+});
+after(() => server.close());
+
+/** Sends the headers in this order; an array is one line per value. */
+function send(headers: Record<string, string | string[]>): Promise<Seen> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ port, host: "127.0.0.1", path: "/", headers }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => resolve(JSON.parse(body) as Seen));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+test("the username is the first non-empty value of the first configured header that has one, wherever it is sent", async () => {
+  const seen = await send({ "X-Other-User": "bob", "X-Remote-User": ["", "alice", "carol"] });
+  assert.equal(seen.user?.name, "alice");
+});
+
+test("a later username header is used when the earlier ones are empty", async () => {
+  const seen = await send({ "X-Remote-User": "", "X-Other-User": "bob" });
+  assert.equal(seen.user?.name, "bob");
+});
+
+test("groups come header by header in the configured order, empty values dropped", async () => {
+  const seen = await send({ "X-Remote-User": "alice", "X-Other-Group": "o1", "X-Remote-Group": ["r1", "", "r2"] });
+  assert.deepEqual(seen.user?.groups, ["r1", "r2", "o1"]);
+});
+
+test("extra keys are lowercased then unescaped, under every prefix a header starts with", async () => {
+  const seen = await send({ "X-Remote-User": "alice", "X-Remote-Extra-Scopes.Example.com%2FTeam": ["a", "b"] });
+  // "X-Remote-Extra-" gives scopes.example.com/team; "X-Remote-" (also configured) gives extra-scopes... and,
+  // as in kube, takes the username header too.
+  assert.deepEqual(seen.user?.extra, {
+    user: ["alice"],
+    "scopes.example.com/team": ["a", "b"],
+    "extra-scopes.example.com/team": ["a", "b"],
+  });
+});
+
+test("no username header: no user; every identity header is stripped, others kept", async () => {
+  const seen = await send({ "X-Remote-Group": "r1", "X-Remote-Uid": "u-1", "X-Remote-Extra-Team": "a", "X-Kept": "yes" });
+  assert.equal(seen.user, null);
+  const names = seen.rawHeaders.filter((_, i) => i % 2 === 0).map((h) => h.toLowerCase());
+  assert.ok(names.includes("x-kept"));
+  assert.ok(!names.some((h) => h.startsWith("x-remote-")), JSON.stringify(seen.rawHeaders));
+  assert.ok(!Object.keys(seen.headers).some((h) => h.startsWith("x-remote-")), JSON.stringify(seen.headers));
+});
