@@ -11,10 +11,8 @@ const HEADER_BYTES = 8;
 /** The largest payload one frame can carry (24-bit length). */
 export const MAX_PAYLOAD = (1 << 24) - 1;
 
-export const ControlType = { SynStream: 1, SynReply: 2, RstStream: 3, Settings: 4, Ping: 6, GoAway: 7, Headers: 8, WindowUpdate: 9 } as const;
-
-/** RST_STREAM status codes used here. */
-export const RST_CANCEL = 5;
+/** The control frames acted on; SETTINGS (4) and WINDOW_UPDATE (9) are read and ignored. */
+export const ControlType = { SynStream: 1, SynReply: 2, RstStream: 3, Ping: 6, GoAway: 7, Headers: 8 } as const;
 
 export type Frame =
   | { control: true; type: number; flags: number; payload: Buffer }
@@ -68,8 +66,6 @@ export const STREAM_HEADERS_AT = 4;
 
 export const synReply = (streamId: number, headerBlock: Buffer, flags = 0): Buffer =>
   controlFrame(ControlType.SynReply, flags, Buffer.concat([u32(streamId), headerBlock]));
-
-export const rstStream = (streamId: number, status: number): Buffer => controlFrame(ControlType.RstStream, 0, u32(streamId, status));
 
 export const goAway = (lastGoodStreamId: number): Buffer => controlFrame(ControlType.GoAway, 0, u32(lastGoodStreamId, 0));
 
