@@ -108,7 +108,7 @@ export class UnaryChannel {
         reject(err);
       };
       const timer = setTimeout(() => fail(new Error(`no connection within ${this.dialTimeoutMs} ms`)), this.dialTimeoutMs);
-      session.once("error", fail);
+      session.on("error", fail);
       session.once("connect", () => {
         clearTimeout(timer);
         session.off("error", fail);
