@@ -55,6 +55,8 @@ test("acknowledged creates survive kill -9 and the watch resumes from the last a
   agent.destroy();
   assert.equal(server.child.signalCode, "SIGKILL", "the server was killed, not stopped");
   assert.ok(acked.size >= KILL_AFTER);
+  // Creates committed together (group commit) still get a resourceVersion each, as etcd's revisions are.
+  assert.equal(new Set(acked.values()).size, acked.size, "two 201s carried the same resourceVersion");
 
   // Restart on the same directory (same SQLite file and certificates).
   server = await startGeneratedServer({ dir });
