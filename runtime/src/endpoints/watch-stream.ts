@@ -38,7 +38,7 @@ const MAX_PENDING = 64 * 1024;
 type Frame = string | Buffer;
 
 export class WatchStream implements WatchSink {
-  private pending: Frame[] = [];
+  private pending: Buffer[] = [];
   private pendingSize = 0;
   /** In the flusher's queue. */
   private queued = false;
@@ -64,7 +64,7 @@ export class WatchStream implements WatchSink {
 
   push(ev: WatchEvent): boolean {
     if (this.ended) return false;
-    const frame = this.encode(ev);
+    const frame = bytesOf(this.encode(ev));
     this.pending.push(frame);
     this.pendingSize += frame.length;
     if (!this.queued) {
@@ -78,7 +78,7 @@ export class WatchStream implements WatchSink {
   /** Writes what is pending (and the failure, if any) and ends the response. */
   end(err?: unknown): void {
     if (this.ended) return;
-    if (err !== undefined) this.pending.push(this.errorFrame(err));
+    if (err !== undefined) this.pending.push(bytesOf(this.errorFrame(err)));
     this.ended = true;
     this.write();
     if (!this.res.writableEnded && !this.res.destroyed) this.res.end();
@@ -103,7 +103,7 @@ export class WatchStream implements WatchSink {
     this.pending = [];
     this.pendingSize = 0;
     if (res.destroyed || res.writableEnded) return;
-    const data = pending.length === 1 ? pending[0]! : typeof pending[0] === "string" ? pending.join("") : Buffer.concat(pending as Buffer[]);
+    const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
     if (res.write(data) || this.ended || this.congested) return;
     this.congested = true;
     res.once("drain", () => {
@@ -111,6 +111,11 @@ export class WatchStream implements WatchSink {
       if (!this.queued) this.flush();
     });
   }
+}
+
+/** Bytes are what a write copies cheaply: a joined string is a V8 heap object per stream per write, and the socket encodes it again. */
+function bytesOf(frame: Frame): Buffer {
+  return typeof frame === "string" ? Buffer.from(frame) : frame;
 }
 
 /** Writes the streams with pending events, a bounded amount of work per event-loop turn. */

@@ -65,6 +65,7 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
   res.flushHeaders();
 
   let tableHeaderSent = false;
+  const shared = sharedFrames(`${scope.root}|${encodingName(encoding, false)}`);
   const encode = (ev: WatchEvent): string | Buffer => {
     if (target.codec) return protobufWatchFrame(target.codec, ev);
     if (ev.type === "BOOKMARK") return bookmarkLine(env, ev.object, encoding);
@@ -72,8 +73,12 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
     if (encoding.kind === "table" && !tableHeaderSent) {
       header = tableHeaderSent = true;
     }
+    if (!header) {
+      const frame = shared.get(ev);
+      if (frame) return frame;
+    }
     const key = EncodeCache.keyOf(scope.root, ev.object, `ev-${ev.type}-${encodingName(encoding, header)}`);
-    return cache.get(key, () => {
+    const line = cache.get(key, () => {
       // A DELETED object is a previous state stamped with the deletion's revision (for a
       // selector it leaves, the same revision as the new state): never share its JSON
       // with the object stored at that revision.
@@ -95,6 +100,10 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
             );
       return `{"type":"${ev.type}","object":${objJSON}}\n`;
     });
+    if (header) return line;
+    const frame = Buffer.from(line);
+    shared.set(ev, frame);
+    return frame;
   };
 
   const errorFrame = (err: unknown): string | Buffer => {
@@ -129,6 +138,19 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
     res.off("close", stop);
     w.stop();
   }
+}
+
+/**
+ * Event frames (bytes) by encoding, kept while the event lives: the watch cache hands every
+ * watcher of a kind the same WatchEvent object, so a frame is built (through the EncodeCache)
+ * and converted to bytes once, and the other watchers find it by identity.
+ */
+const framesByEncoding = new Map<string, WeakMap<WatchEvent, Buffer>>();
+
+function sharedFrames(encoding: string): WeakMap<WatchEvent, Buffer> {
+  let frames = framesByEncoding.get(encoding);
+  if (!frames) framesByEncoding.set(encoding, (frames = new WeakMap()));
+  return frames;
 }
 
 /**

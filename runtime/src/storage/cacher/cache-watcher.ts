@@ -61,6 +61,11 @@ export class CacheWatcher implements Watcher, CacheListener {
   private paused = false;
   private pumping = false;
   private sinkEnded = false;
+  /**
+   * Pushed and idle: every event up to the cursor is delivered and nothing else is due, so
+   * the next matching event from the cache goes straight to the sink, without the window.
+   */
+  private caughtUp = false;
 
   constructor(
     private readonly cache: WatchCache,
@@ -124,6 +129,16 @@ export class CacheWatcher implements Watcher, CacheListener {
 
   notify(ev: CacheEvent): void {
     if (this.state !== "open" || ev.revision <= this.cursor || !this.matches(ev.key)) return;
+    if (this.caughtUp) {
+      // The window in between held nothing for this watcher: this is its next event.
+      this.cursor = ev.revision;
+      const out = transform(ev, this.p.predicate);
+      if (out && !this.sink!.push(out)) {
+        this.paused = true;
+        this.caughtUp = false;
+      }
+      return;
+    }
     if (this.queued >= this.p.bufferSize) {
       // Too slow: keep what it had, stop counting, let it drain and end.
       this.limit = this.lastQueued;
@@ -160,6 +175,7 @@ export class CacheWatcher implements Watcher, CacheListener {
     // A push that stops this watcher re-enters here: the running loop sees the new state.
     if (this.pumping || this.sinkEnded) return;
     this.pumping = true;
+    this.caughtUp = false;
     try {
       while (!this.paused) {
         let next: WatchEvent | "idle" | "done";
@@ -169,7 +185,10 @@ export class CacheWatcher implements Watcher, CacheListener {
           this.sinkEnded = true;
           return sink.end(err);
         }
-        if (next === "idle") return;
+        if (next === "idle") {
+          this.caughtUp = this.state === "open";
+          return;
+        }
         if (next === "done") {
           this.sinkEnded = true;
           return sink.end();
