@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -114,6 +114,16 @@ describe("sqlite specifics", () => {
     const again = new SqliteBackend(path);
     assert.equal(again.get("/k/q").row?.value, "q1");
     await again.close();
+  });
+
+  it("acknowledges writes to a database reached through a symbolic link (its WAL is beside the target)", async () => {
+    mkdirSync(join(dir, "linked", "real"), { recursive: true });
+    writeFileSync(join(dir, "linked", "real", "db.sqlite"), "");
+    symlinkSync(join(dir, "linked", "real", "db.sqlite"), join(dir, "linked", "db.sqlite"));
+    const s = createSqliteStorage(join(dir, "linked", "db.sqlite"));
+    const made = await s.create(key("default", "x"), flunder("x"));
+    assert.equal((await s.get(key("default", "x"))).metadata.resourceVersion, made.metadata.resourceVersion);
+    await s.close();
   });
 
   it("durability: every acknowledged create survives kill -9 during group commits", async () => {

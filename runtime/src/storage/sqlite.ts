@@ -11,7 +11,7 @@
  * see only what is on disk.
  */
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, realpathSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { localHistory, readableRevision, type Backend, type LocalHistory, type ChangeSource, type KeyRange, type RawEvent, type Row, type WriteOp, type WriteResult } from "./backend.js";
 import { prefixEnd } from "./codec.js";
@@ -88,7 +88,8 @@ export class SqliteBackend implements Backend, LocalHistory {
     // NORMAL: a commit leaves the WAL unsynced and walSync flushes it before any write is
     // acknowledged, which is FULL's guarantee without the event loop waiting for the disk.
     this.db.pragma("synchronous = NORMAL");
-    this.walSync = this.db.memory ? undefined : new WalSync(`${this.path}-wal`);
+    // SQLite names the WAL after the database file with symbolic links resolved.
+    this.walSync = this.db.memory ? undefined : new WalSync(`${realpathSync(this.path)}-wal`);
     if (path !== ":memory:" && path !== "") openBackends.set(this.path, this);
     this.db
       .prepare(
