@@ -2,7 +2,7 @@
  * Rules written with Kubernetes' CEL libraries, served by a generated API
  * (test/fixtures/cel/kube-libraries) and driven through its typed client:
  * what passes a CRD's rules passes, what a CRD refuses is refused with
- * kube-apiserver's 422 — the rule's message, or, when a library call fails
+ * kube-apiserver's 422 (a rule that selects with `.?` too) — the rule's message, or, when a library call fails
  * (quantity("lots")), resource.ParseQuantity's error followed by
  * `evaluating rule:` (k8s.io/apiextensions-apiserver
  * pkg/apiserver/schema/cel/validation.go). A rule with optionalOldSelf runs
@@ -61,9 +61,12 @@ describe("Kubernetes' CEL libraries in a generated server", { timeout: 180_000 }
 
   it("refuses with each rule's message where a library says no: 422, one cause per field", async () => {
     const spec = { url: "http://api.example.com", address: "127.0.0.1", subnet: "10.1.2.0/16", bandwidth: "10Gi", hostname: "Api", protocols: ["tcp", "quic"] };
+    const local = await refusal(endpoints().create({ metadata: { name: "local" }, spec: { url: "https://localhost", hostname: "localhost" } }));
+    assert.deepEqual(local.causes, [{ reason: "FieldValueInvalid", message: 'Invalid value: "object": hostname may not be localhost', field: "spec" }]);
     const r = await refusal(endpoints().create({ metadata: { name: "bad" }, spec }));
     assert.equal(r.code, 422);
     assert.deepEqual(r.causes, [
+      { reason: "FieldValueInvalid", message: 'Invalid value: "object": address must be inside the subnet', field: "spec" },
       { reason: "FieldValueInvalid", message: 'Invalid value: "string": url must be an https URL', field: "spec.url" },
       { reason: "FieldValueInvalid", message: 'Invalid value: "string": failed rule: ip(self).family() == 4 && !ip(self).isLoopback()', field: "spec.address" },
       { reason: "FieldValueInvalid", message: 'Invalid value: "string": subnet must be a masked CIDR', field: "spec.subnet" },

@@ -180,6 +180,25 @@ describe("Kubernetes' CEL libraries in rules", () => {
       ["optional.none().value() == 1", "optional.none() dereference"],
     ]);
   });
+
+  it("optional field selection x.?f: of the field when present, none when not, carried along a chain (cel-go's optional library)", () => {
+    const schema: StructuralSchema = {
+      type: "object",
+      properties: { spec: { type: "object", properties: { replicas: { type: "integer" }, name: { type: "string" } } } },
+    };
+    const holds = (rule: string, value: unknown) => validateCelRules(value, { ...schema, "x-kubernetes-validations": [{ rule }] }).map((e) => e.message);
+    const fail = (rule: string) => [`Invalid value: "object": failed rule: ${rule}`];
+    assert.deepEqual(holds("self.?spec.?replicas.orValue(1) == 3", { spec: { replicas: 3 } }), []);
+    assert.deepEqual(holds("self.?spec.?replicas.orValue(1) == 1", { spec: {} }), []);
+    assert.deepEqual(holds("self.?spec.?replicas.orValue(1) == 1", {}), []);
+    assert.deepEqual(holds("!self.?spec.name.hasValue()", {}), []);
+    assert.deepEqual(holds("self.?spec.name == optional.of('x')", { spec: { name: "x" } }), []);
+    assert.deepEqual(holds("self.?spec.?name.hasValue()", { spec: {} }), fail("self.?spec.?name.hasValue()"));
+    // A plain select after `.?` on a present value with the field missing is an error, as a plain select is.
+    assert.deepEqual(holds("self.?spec.name.hasValue()", { spec: {} }), ['Invalid value: "object": no such key: name evaluating rule: self.?spec.name.hasValue()']);
+    // `.?` inside a string literal is text.
+    assert.deepEqual(holds("'a.?b'.size() == 4 && \"x.?y\" != ''", {}), []);
+  });
 });
 
 describe("optionalOldSelf (apiextensions validation.go: such rules run where there is no old value, oldSelf being optional.none())", () => {

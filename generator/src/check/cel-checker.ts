@@ -11,7 +11,7 @@
  */
 import { celEnv, isCelError, run, type CelFunc } from "@bufbuild/cel";
 import { RE2JS } from "@bufbuild/re2";
-import { OLD_SELF, RULE_FUNCTIONS } from "@skai-gen/runtime/validation/cel-environment";
+import { OLD_SELF, OPT_FIELD, OPT_SELECT, RULE_FUNCTIONS } from "@skai-gen/runtime/validation/cel-environment";
 import { assignable, fromCelType, sameType, substitute, T, typeName, type Substitution, type Type } from "./cel-types.js";
 
 /** The parsed expression nodes (cel.expr.Expr), as far as the checker reads them. */
@@ -300,27 +300,20 @@ class Checker {
   private select(e: Expr, s: { operand: Expr; field: string; testOnly: boolean }): Type {
     const qualified = qualifiedName(e);
     if (qualified && TYPE_NAMES.has(qualified) && !this.isVariable(qualified.split(".")[0]!)) return T.type(TYPE_NAMES.get(qualified)!);
-    const operand = this.check(s.operand);
-    let field: Type;
-    switch (operand.kind) {
-      case "object": {
-        const f = operand.fields.get(s.field);
-        if (!f) throw new CelTypeError(`undefined field '${s.field}'`, e.id);
-        field = f;
-        break;
-      }
-      case "map":
-        field = operand.value;
-        break;
-      case "dyn":
-      case "error":
-      case "param":
-        field = T.dyn;
-        break;
-      default:
-        throw new CelTypeError(`type '${typeName(operand)}' does not support field selection`, e.id);
-    }
+    const field = fieldType(this.check(s.operand), s.field, e.id);
     return s.testOnly ? T.bool : field;
+  }
+
+  /** `x.?f` (@optSelect) and, after it in a chain, `.f` on the optional (@optField): optional(type of f), as cel-go types them. */
+  private optionalSelect(e: Expr, c: { function: string; args: Expr[] }): Type {
+    const operand = this.check(c.args[0]!);
+    const name = c.args[1]!.exprKind;
+    const field = name.case === "constExpr" ? String(name.value.constantKind.value) : "";
+    this.check(c.args[1]!);
+    const result = T.optional(fieldType(operand.kind === "optional" ? operand.elem : operand, field, e.id));
+    // cel-go's `_?._` call: cost estimation charges it as any call (1 and its operand), its result's size unknown.
+    this.resolved.set(e.id, [{ id: "select_optional_field", member: false, params: [operand, T.string], result }]);
+    return result;
   }
 
   private isVariable(name: string): boolean {
@@ -328,6 +321,7 @@ class Checker {
   }
 
   private call(e: Expr, c: { function: string; target?: Expr; args: Expr[] }): Type {
+    if (c.function === OPT_SELECT || c.function === OPT_FIELD) return this.optionalSelect(e, c);
     let name = c.function;
     let target = c.target;
     // `strings.quote(x)`: a namespaced function, unless `strings` is a variable.
@@ -446,6 +440,25 @@ function validateLiteralArgument(fn: string, arg: Expr | undefined): void {
     return;
   }
   if (!valid) throw new CelTypeError(`invalid ${fn} argument`, arg.id);
+}
+
+/** The type of field `name` of a value of type `operand`: an object's declared field, a map's value. */
+function fieldType(operand: Type, name: string, id: bigint): Type {
+  switch (operand.kind) {
+    case "object": {
+      const f = operand.fields.get(name);
+      if (!f) throw new CelTypeError(`undefined field '${name}'`, id);
+      return f;
+    }
+    case "map":
+      return operand.value;
+    case "dyn":
+    case "error":
+    case "param":
+      return T.dyn;
+    default:
+      throw new CelTypeError(`type '${typeName(operand)}' does not support field selection`, id);
+  }
 }
 
 function isEmptyList(e: Expr): boolean {

@@ -14,9 +14,8 @@
  * Syntax and unknown variables were reported by the reader (read/cel.ts);
  * rules that do not parse are skipped here.
  */
-import { parse } from "@bufbuild/cel";
 import type { StructuralSchema } from "@skai-gen/runtime";
-import { OLD_SELF, SELF } from "@skai-gen/runtime/validation/cel-environment";
+import { OLD_SELF, parseRule, SELF } from "@skai-gen/runtime/validation/cel-environment";
 import { buildStructuralSchema } from "../model/structural-schema.js";
 import type { ApiModel, Constraints, KindModel, SourceLocation, TypeNode, ValidationRule } from "../model/types.js";
 import { CelTypeError, checkExpression, type Expr } from "./cel-checker.js";
@@ -158,7 +157,7 @@ class KindRules {
       const tag = written?.source ?? origin.at;
       let expr: Expr;
       try {
-        expr = parse(rule.rule).expr as unknown as Expr;
+        expr = parseRule(rule.rule).expr as unknown as Expr;
       } catch {
         continue;
       }
@@ -228,7 +227,7 @@ function times(a: number, b: number | undefined): number | undefined {
 
 /** The offset of a node in the rule's text, from the parser's source positions. */
 function positionOf(rule: string, id: bigint): number {
-  const positions = (parse(rule).sourceInfo?.positions ?? {}) as Record<string, number>;
+  const positions = (parseRule(rule).sourceInfo?.positions ?? {}) as Record<string, number>;
   return positions[String(id)] ?? 0;
 }
 

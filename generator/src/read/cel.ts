@@ -3,8 +3,7 @@
  * and the variables a rule may use. Types, the result and the cost need the
  * whole schema and are checked with the model (check/cel-rules.ts).
  */
-import { parse } from "@bufbuild/cel";
-import { OLD_SELF, OPTIONAL_METHODS, SELF } from "@skai-gen/runtime/validation/cel-environment";
+import { OLD_SELF, OPTIONAL_METHODS, parseRule, SELF } from "@skai-gen/runtime/validation/cel-environment";
 import { closest } from "./suggest.js";
 
 export interface CelProblem {
@@ -25,10 +24,10 @@ const KNOWN = new Set([
   "optional", "math", "strings", "sets", "lists", "ip", "format",
 ]);
 
-/** CEL's optional syntax (`x.?f`, `m[?k]`, `[?x]`, `{?k: v}`), which kube has and the CEL parser here does not. */
-const OPTIONAL_SYNTAX = /\.\?\s*[A-Za-z_]|[[{,]\s*\?/;
+/** CEL's optional indexing and literals (`m[?k]`, `[?x]`, `{?k: v}`), which kube has and the CEL parser here does not. */
+const OPTIONAL_SYNTAX = /[[{,]\s*\?/;
 const OPTIONAL_SYNTAX_HINT =
-  "the optional syntax (x.?field, m[?key], [?x], {?k: v}) is not supported here; write has(x.field) ? ... : ..., or use optional.of(), hasValue(), value(), orValue()";
+  "optional indexing and literals (m[?key], [?x], {?k: v}) are not supported here; write has(), or x.?field, optional.of(), orValue()";
 
 /** cel-go's two-variable comprehensions (ext.TwoVarComprehensions, kube 1.32), which @bufbuild/cel 0.6 does not expand. */
 const TWO_VARIABLE_COMPREHENSION = /\.(all|exists|existsOne|transformList|transformMap|transformMapEntry)\(\s*\w+\s*,\s*\w+\s*,/;
@@ -37,9 +36,9 @@ const TWO_VARIABLE_HINT =
 
 /** The first problem of a rule, or undefined when it parses and uses only known variables. */
 export function celProblem(expr: string): CelProblem | undefined {
-  let parsed: ReturnType<typeof parse>;
+  let parsed: ReturnType<typeof parseRule>;
   try {
-    parsed = parse(expr);
+    parsed = parseRule(expr);
   } catch (e) {
     const err = e as { message?: string; location?: { start?: { line: number; column: number } } };
     const start = err.location?.start;
@@ -101,7 +100,7 @@ export function usesOptionalOldSelf(expr: string): boolean {
     for (const [k, child] of Object.entries(node)) if (k !== "$typeName") (Array.isArray(child) ? child : [child]).forEach(visit);
   };
   try {
-    visit(parse(expr).expr);
+    visit(parseRule(expr).expr);
   } catch {
     return false;
   }

@@ -20,6 +20,8 @@ import { quantityFuncs } from "./cel-quantity.js";
 import { setsFuncs } from "./cel-sets.js";
 import { urlFuncs } from "./cel-url.js";
 
+export { OPT_FIELD, OPT_SELECT, parseRule } from "./cel-syntax.js";
+
 /** Functions a rule may call, beyond the standard library. */
 export const RULE_FUNCTIONS: readonly CelFunc[] = [
   ...strings,

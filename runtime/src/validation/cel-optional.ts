@@ -3,11 +3,12 @@
  * since 1.28): `optional.of(x)`, `optional.ofNonZeroValue(x)`,
  * `optional.none()`, and on an optional `hasValue()`, `value()`,
  * `orValue(x)` and `or(o)`. `oldSelf` is one in a rule with
- * `optionalOldSelf: true`. The optional syntax (`x.?f`, `[?x]`, `{?k: v}`)
- * does not parse in @bufbuild/cel 0.6, so it is not available; the
- * functions are.
+ * `optionalOldSelf: true`. Optional field selection (`x.?f`) is rewritten
+ * to `@optSelect`/`@optField` calls (cel-syntax.ts); optional indexing and
+ * literals (`m[?k]`, `[?x]`, `{?k: v}`) do not parse in @bufbuild/cel 0.6.
  */
 import { CelScalar, isCelList, isCelMap, isCelUint, type CelFunc } from "@bufbuild/cel";
+import { OPT_FIELD, OPT_SELECT } from "./cel-syntax.js";
 import { OPTIONAL, OpaqueValue, opaqueFunc } from "./cel-values.js";
 
 const DYN = CelScalar.DYN;
@@ -67,7 +68,27 @@ function isZeroValue(v: unknown): boolean {
   return false;
 }
 
+/** `x.?f`: of(x.f) when x has f, else none; on an optional x, the same on its value (none stays none). */
+function optionalSelect(x: unknown, field: string): CelOptional {
+  if (x instanceof CelOptional) {
+    if (!x.present) return x;
+    x = x.value();
+  }
+  if (!isCelMap(x)) throw new Error(`no such overload: ${OPT_SELECT}`);
+  return x.has(field) ? CelOptional.of(x.get(field)) : CelOptional.none;
+}
+
+/** `x.?a.b`: b selected on the optional's value, as an optional (a missing b is an error, as a plain select's). */
+function optionalField(x: CelOptional, field: string): CelOptional {
+  if (!x.present) return x;
+  const v = x.value();
+  if (!isCelMap(v) || !v.has(field)) throw new Error(`no such key: ${field}`);
+  return CelOptional.of(v.get(field));
+}
+
 export const optionalFuncs: CelFunc[] = [
+  opaqueFunc(OPT_SELECT, undefined, [DYN, CelScalar.STRING], OPTIONAL, optionalSelect),
+  opaqueFunc(OPT_FIELD, undefined, [OPTIONAL, CelScalar.STRING], OPTIONAL, optionalField),
   opaqueFunc("optional.of", undefined, [DYN], OPTIONAL, (x) => CelOptional.of(x)),
   opaqueFunc("optional.ofNonZeroValue", undefined, [DYN], OPTIONAL, (x) => (isZeroValue(x) ? CelOptional.none : CelOptional.of(x))),
   opaqueFunc("optional.none", undefined, [], OPTIONAL, () => CelOptional.none),

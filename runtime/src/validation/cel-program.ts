@@ -5,10 +5,11 @@
  * per request) and metered (cel-metering.ts), and the conversion of JSON
  * values to CEL values typed by the schema.
  */
-import { celEnv, celList, celMap, isCelError, parse, type CelInput } from "@bufbuild/cel";
+import { celEnv, celList, celMap, isCelError, type CelInput } from "@bufbuild/cel";
 import type { StructuralSchema } from "../api/resource.js";
 import { accumulatorFuncs } from "./cel-accumulator.js";
 import { RULE_FUNCTIONS } from "./cel-environment.js";
+import { parseRule } from "./cel-syntax.js";
 import { meteredEnv, planMetered, type Program } from "./cel-metering.js";
 
 export type { Program } from "./cel-metering.js";
@@ -22,7 +23,7 @@ export function compileCel(expr: string): Program | Error {
   let p = programs.get(expr);
   if (!p) {
     try {
-      p = planMetered(env, metered, parse(expr).expr);
+      p = planMetered(env, metered, parseRule(expr).expr);
     } catch (e) {
       p = e instanceof Error ? e : new Error(String(e));
     }
