@@ -29,6 +29,8 @@ const fitsInt64 = (v: bigint) => v >= MIN_INT64 && v <= MAX_INT64;
 
 /** An amount: `unscaled * 10^scale`; `small` when Go would hold it as an int64Amount. */
 export class Quantity {
+  private absDigits: string | undefined;
+
   constructor(
     readonly unscaled: bigint,
     readonly scale: number,
@@ -48,8 +50,7 @@ export class Quantity {
     const [a, b] = [this.sign(), other.sign()];
     if (a !== b || a === 0) return Math.sign(a - b);
     // Same sign: when the magnitudes differ by orders, alignment is not needed.
-    const magnitude = (q: Quantity) => q.unscaled.toString().replace("-", "").length + q.scale;
-    const [ma, mb] = [magnitude(this), magnitude(other)];
+    const [ma, mb] = [this.digits().length + this.scale, other.digits().length + other.scale];
     if (ma !== mb) return ma > mb ? a : -a;
     const [x, y] = align(this, other);
     return x === y ? 0 : x > y ? 1 : -1;
@@ -85,10 +86,15 @@ export class Quantity {
 
   /** The amount in canonical decimal form (no trailing zeros in the mantissa): equal amounts give equal keys. */
   key(): string {
-    let [u, s] = [this.unscaled, this.scale];
-    if (u === 0n) return "0";
-    while (u % 10n === 0n) [u, s] = [u / 10n, s + 1];
-    return `${u}e${s}`;
+    if (this.unscaled === 0n) return "0";
+    const digits = this.digits();
+    const significant = digits.replace(/0+$/, "");
+    return `${this.sign() < 0 ? "-" : ""}${significant}e${this.scale + digits.length - significant.length}`;
+  }
+
+  /** The mantissa's decimal digits, without sign (computed once: a long mantissa is slow to print). */
+  private digits(): string {
+    return (this.absDigits ??= (this.unscaled < 0n ? -this.unscaled : this.unscaled).toString());
   }
 
   /** resource.ParseQuantity; throws with Go's error text. */
