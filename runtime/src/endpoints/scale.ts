@@ -52,7 +52,14 @@ function replicasPaths(env: Env): ReplicasPathOf {
  * the new replicas and any resourceVersion (a precondition) go to the object, the managers
  * back onto its managedFields. Answers with the Scale of the stored result.
  */
-async function writeScale(ctx: RequestContext, env: Env, target: OutputTarget, wq: WriteQuery, change: (old: Obj) => Obj, preconditions?: Preconditions) {
+async function writeScale(
+  ctx: RequestContext,
+  env: Env,
+  target: OutputTarget,
+  wq: WriteQuery,
+  change: (old: Obj) => Obj,
+  preconditions?: Preconditions,
+): Promise<void> {
   const def = scaleDef(env, ctx.info.name);
   const { name, namespace } = ctx.info;
   const updated = await env.store.update(
