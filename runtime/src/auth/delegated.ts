@@ -55,7 +55,7 @@ export interface DelegatedAuth {
    * Afterwards Authorization, the bearer WebSocket subprotocol and every
    * identity header are gone from the request.
    */
-  authenticate(req: IncomingMessage, info?: RequestInfo): Promise<UserInfo | null>;
+  authenticate(req: IncomingMessage, info?: RequestInfo): UserInfo | null | Promise<UserInfo | null>;
   /** Resolves when allowed; throws the StatusError to send (403 Forbidden, or 500 when the review failed). */
   authorize(user: UserInfo, info: RequestInfo, query?: URLSearchParams): Promise<void>;
   /** The authorization decision without the error, for callers that word their own (synchronous when cached). */
@@ -124,22 +124,43 @@ export async function createDelegatedAuth(options: DelegatedAuthOptions = {}): P
   });
   const anonymousPaths = options.anonymousPaths ?? DEFAULT_ANONYMOUS_PATHS;
 
-  async function authenticate(req: IncomingMessage, info?: RequestInfo): Promise<UserInfo | null> {
-    let user: UserInfo | null = null;
-    let failed = false;
-    for (const authenticator of authenticators) {
+  function authenticate(req: IncomingMessage, info?: RequestInfo): UserInfo | null | Promise<UserInfo | null> {
+    return authenticateFrom(req, info, 0, false);
+  }
+
+  /**
+   * Tries the authenticators from `first` on, as kube's union authenticator: a credential error
+   * is noted and the next one tries. Synchronous until one answers with a promise (only the
+   * token review does), so a front-proxy or client-certificate request waits for no microtask.
+   */
+  function authenticateFrom(req: IncomingMessage, info: RequestInfo | undefined, first: number, failed: boolean): UserInfo | null | Promise<UserInfo | null> {
+    for (let i = first; i < authenticators.length; i++) {
+      let result: UserInfo | null | Promise<UserInfo | null>;
       try {
-        const result = authenticator.authenticate(req);
-        // Only the token authenticator is asynchronous; awaiting the others would cost an event-loop turn each.
-        user = result instanceof Promise ? await result : result;
+        result = authenticators[i]!.authenticate(req);
       } catch (err) {
-        // kube's union authenticator collects errors and tries the next one.
-        failed = true;
-        if (!(err instanceof AuthenticationError)) onError(err);
+        failed = noteFailure(err);
         continue;
       }
-      if (user) break;
+      if (result instanceof Promise) {
+        return result.then(
+          (user) => (user ? finish(req, info, user, failed) : authenticateFrom(req, info, i + 1, failed)),
+          (err: unknown) => authenticateFrom(req, info, i + 1, noteFailure(err)),
+        );
+      }
+      if (result) return finish(req, info, result, failed);
     }
+    return finish(req, info, null, failed);
+  }
+
+  /** Logs what is not a credential error (a bug, an unreachable kube-apiserver); either way the credentials failed. */
+  function noteFailure(err: unknown): true {
+    if (!(err instanceof AuthenticationError)) onError(err);
+    return true;
+  }
+
+  /** Strips the credentials; the user gains system:authenticated, or none is anonymous on the anonymous paths. */
+  function finish(req: IncomingMessage, info: RequestInfo | undefined, user: UserInfo | null, failed: boolean): UserInfo | null {
     stripCredentials(req);
     if (user) {
       if (!user.groups.includes(SYSTEM_AUTHENTICATED)) user.groups = [...user.groups, SYSTEM_AUTHENTICATED];
