@@ -11,8 +11,9 @@
  * streams with something pending at most every FLUSH_INTERVAL_MS, and no sooner after a
  * pass than that pass took, while events keep coming (the first event after a quiet spell
  * goes out on the next turn): under load each write carries more events instead of the
- * writes queueing up. A pass yields to other requests after PASS_BUDGET_MS (a 1 MB event
- * written to 1,000 watchers takes seconds of TLS work) and goes on in the next turn.
+ * writes queueing up. A pass yields to other requests after PASS_BUDGET_MS or
+ * PASS_BUDGET_BYTES (a 1 MB event written to 1,000 watchers takes seconds of TLS work) and
+ * goes on in the next turn.
  *
  * Backpressure: a push answers false once the socket wants a drain or too much waits to
  * be written; the watcher then keeps the events (the watch cache's window) and, past its
@@ -29,6 +30,11 @@ import { deliver, type WatchEvent, type WatchSink, type Watcher } from "../apima
 const FLUSH_INTERVAL_MS = 10;
 /** Longest a pass writes before it lets other work run. */
 const PASS_BUDGET_MS = 10;
+/**
+ * Bytes a pass hands to sockets before it lets other work run: the http layer encrypts and
+ * sends them on the next tick (its cork), outside the pass's clock, at about a millisecond per MB.
+ */
+const PASS_BUDGET_BYTES = 2 * 1024 * 1024;
 /**
  * Unwritten characters (or bytes) past which a stream asks its watcher to wait for the next
  * write: enough for many events per write, small enough that a write's copies stay cheap.
@@ -85,31 +91,34 @@ export class WatchStream implements WatchSink {
     this.finished();
   }
 
-  /** The flusher's turn: one socket write of everything pending. */
-  flush(): void {
+  /** The flusher's turn: one socket write of everything pending. Returns the bytes written. */
+  flush(): number {
     this.queued = false;
-    if (this.congested) return; // the drain flushes
-    this.write();
+    if (this.congested) return 0; // the drain flushes
+    const written = this.write();
     if (!this.congested && this.refused && !this.ended) {
       this.refused = false;
       this.resume();
     }
+    return written;
   }
 
-  private write(): void {
+  private write(): number {
     const res = this.res;
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0) return 0;
     const pending = this.pending;
+    const size = this.pendingSize;
     this.pending = [];
     this.pendingSize = 0;
-    if (res.destroyed || res.writableEnded) return;
-    const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
-    if (res.write(data) || this.ended || this.congested) return;
+    if (res.destroyed || res.writableEnded) return 0;
+    const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, size);
+    if (res.write(data) || this.ended || this.congested) return size;
     this.congested = true;
     res.once("drain", () => {
       this.congested = false;
       if (!this.queued) this.flush();
     });
+    return size;
   }
 }
 
@@ -148,9 +157,10 @@ class Flusher {
     if (this.due === 0) this.due = this.queue.length;
     const start = performance.now();
     let i = 0;
+    let bytes = 0;
     while (i < this.due) {
-      this.queue[i++]!.flush();
-      if (performance.now() - start >= PASS_BUDGET_MS) break;
+      bytes += this.queue[i++]!.flush();
+      if (bytes >= PASS_BUDGET_BYTES || performance.now() - start >= PASS_BUDGET_MS) break;
     }
     this.queue = this.queue.slice(i);
     this.due -= i;

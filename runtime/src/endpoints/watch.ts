@@ -141,15 +141,37 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
 }
 
 /**
- * Event frames (bytes) by encoding, kept while the event lives: the watch cache hands every
- * watcher of a kind the same WatchEvent object, so a frame is built (through the EncodeCache)
- * and converted to bytes once, and the other watchers find it by identity.
+ * Event frames (bytes) of one encoding for the events being fanned out: the watch cache hands
+ * every watcher of a kind the same WatchEvent object, so a frame is built (through the
+ * EncodeCache) and converted to bytes once, and the other watchers find it by identity.
+ * Bounded, oldest first: a watcher that reads older events later builds them again through
+ * the EncodeCache.
  */
-const framesByEncoding = new Map<string, WeakMap<WatchEvent, Buffer>>();
+class RecentFrames {
+  private readonly frames = new Map<WatchEvent, Buffer>();
+  private size = 0;
 
-function sharedFrames(encoding: string): WeakMap<WatchEvent, Buffer> {
+  get(ev: WatchEvent): Buffer | undefined {
+    return this.frames.get(ev);
+  }
+
+  set(ev: WatchEvent, frame: Buffer): void {
+    this.frames.set(ev, frame);
+    this.size += frame.length;
+    for (const [old, oldFrame] of this.frames) {
+      if (this.size <= MAX_RECENT_FRAME_BYTES) break;
+      this.frames.delete(old);
+      this.size -= oldFrame.length;
+    }
+  }
+}
+
+const MAX_RECENT_FRAME_BYTES = 16 * 1024 * 1024;
+const framesByEncoding = new Map<string, RecentFrames>();
+
+function sharedFrames(encoding: string): RecentFrames {
   let frames = framesByEncoding.get(encoding);
-  if (!frames) framesByEncoding.set(encoding, (frames = new WeakMap()));
+  if (!frames) framesByEncoding.set(encoding, (frames = new RecentFrames()));
   return frames;
 }
 
