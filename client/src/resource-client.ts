@@ -218,6 +218,19 @@ export class ResourceClient<T extends KubeObject, TList extends KubeList<T> = Ku
     });
   }
 
+  /** Server-side apply of the Scale (client-go's ApplyScale): the manager owns `spec.replicas` as the object's own field. */
+  async applyScale(name: string, scale: { spec: { replicas: number } }, opts: PatchOptions & { fieldManager: string }): Promise<Scale> {
+    const body = { apiVersion: "autoscaling/v1", kind: "Scale", metadata: { name, ...(this.namespace ? { namespace: this.namespace } : {}) }, spec: scale.spec };
+    return this.transport.json<Scale>({
+      method: "PATCH",
+      path: this.itemPath(name) + "/scale" + writeQuery(opts, this.defaultFieldManager),
+      body: JSON.stringify(body),
+      contentType: PATCH_CONTENT_TYPES.apply,
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+    });
+  }
+
   /**
    * The log subresource as lines: `for await (const line of await nbs.log("nb1", { follow: true }))`.
    * Errors before streaming (404, 403) reject the promise; with `follow` the

@@ -111,6 +111,13 @@ describe("every verb for every kind", () => {
         assert.equal(k.scaled(await c.get(name)), 3);
         await c.patchScale(name, { spec: { replicas: 5 } });
         assert.equal(k.scaled(await c.get(name)), 5);
+        // server-side apply of the Scale (client-go's ApplyScale): replicas is owned by the
+        // updater above, so a second manager conflicts unless it forces
+        await assert.rejects(c.applyScale(name, { spec: { replicas: 6 } }, { fieldManager: "autoscaler" }), (e) => isConflict(e));
+        const applied = await c.applyScale(name, { spec: { replicas: 6 } }, { fieldManager: "autoscaler", force: true });
+        assert.equal(applied.spec?.replicas, 6);
+        const owner = (await c.get(name)).metadata.managedFields?.find((m) => m.manager === "autoscaler");
+        assert.deepEqual([owner?.operation, owner?.subresource, k.scaled(await c.get(name))], ["Apply", "scale", 6]);
       }
 
       await until(() => events.filter((e) => e.type === "MODIFIED").length >= 5, 10_000, "watch events");
