@@ -14,7 +14,8 @@ import https from "node:https";
 import type { IncomingMessage } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { KubeConfig } from "@kubernetes/client-node";
-import { ResourceClient, Transport, Watch, type KubeObject, type ResourceDescriptor, type WatchEvent } from "../../client/src/index.js";
+import { ResourceClient, Transport, Watch, type KubeObject, type WatchEvent } from "../../client/src/index.js";
+import { notebooksResource } from "../../generated/src/client/skai.io/v1alpha1.js";
 import { createApiServer, type ApiServer } from "../../runtime/src/server/index.js";
 import { Cacher } from "../../runtime/src/storage/cacher/index.js";
 import { createMemoryStorage } from "../../runtime/src/storage/index.js";
@@ -25,16 +26,6 @@ const COLLECTION = "/apis/skai.io/v1alpha1/namespaces/ns/notebooks";
 const BUFFER = 50;
 /** Objects this large fill socket buffers after a few hundred events. */
 const PAD = "x".repeat(16 * 1024);
-
-const descriptor: ResourceDescriptor = {
-  group: "skai.io",
-  version: "v1alpha1",
-  kind: "Notebook",
-  listKind: "NotebookList",
-  plural: "notebooks",
-  namespaced: true,
-  subresources: { status: true, scale: false, log: false, exec: false },
-};
 
 /** A watch read line by line as it arrives; `ended` once the server ends the response. */
 class RawWatch {
@@ -149,7 +140,7 @@ describe("a watcher that does not keep up", () => {
       currentContext: "c",
     });
     const transport = new Transport(kc, {});
-    const client = new ResourceClient<KubeObject>(transport, descriptor, "ns");
+    const client = new ResourceClient<KubeObject>(transport, notebooksResource, "ns");
     let watchesOpened = 0;
     const slowClient = new Watch<KubeObject>(
       {
