@@ -36,7 +36,7 @@ const PASS_BUDGET_MS = 10;
  */
 const PASS_BUDGET_BYTES = 2 * 1024 * 1024;
 /**
- * Unwritten characters (or bytes) past which a stream asks its watcher to wait for the next
+ * Unwritten bytes past which a stream asks its watcher to wait for the next
  * write: enough for many events per write, small enough that a write's copies stay cheap.
  */
 const MAX_PENDING = 64 * 1024;
