@@ -116,7 +116,8 @@ describe("every verb for every kind", () => {
         await assert.rejects(c.applyScale(name, { spec: { replicas: 6 } }, { fieldManager: "autoscaler" }), (e) => isConflict(e));
         const applied = await c.applyScale(name, { spec: { replicas: 6 } }, { fieldManager: "autoscaler", force: true });
         assert.equal(applied.spec?.replicas, 6);
-        const owner = (await c.get(name)).metadata.managedFields?.find((m) => m.manager === "autoscaler");
+        const { managedFields } = (await c.get(name)).metadata as { managedFields?: { manager: string; operation: string; subresource?: string }[] };
+        const owner = managedFields?.find((m) => m.manager === "autoscaler");
         assert.deepEqual([owner?.operation, owner?.subresource, k.scaled(await c.get(name))], ["Apply", "scale", 6]);
       }
 
