@@ -64,8 +64,8 @@ export class FutureRevision extends Error {
 export interface Backend {
   /**
    * Fans this backend's commits out to watchers, in revision order; its revision is that of
-   * the newest change published. Memory and SQLite publish once the commit is final (SQLite:
-   * on disk), before the write resolves; etcd publishes from its watch feed.
+   * the newest change published. Memory and SQLite publish synchronously inside the commit,
+   * before the write resolves; etcd publishes from its watch feed.
    */
   readonly hub: WatchHub;
   /** Revision of the latest committed write (1 for an empty store, like etcd). */

@@ -3,20 +3,17 @@
  * the revision. Every write appends a row (a delete appends a tombstone carrying the
  * last value); the state at revision R is the latest row per key with id <= R.
  *
- * Durability and group commit: a write's promise resolves only after its transaction is
- * on disk. The WAL is flushed off the event loop (wal-sync.ts), and the writes that queue
- * while a flush runs share the next transaction and its flush, each still a compare-and-swap
- * on the key's latest row with its own revision. Until its flush ends a transaction is
- * invisible outside the writer: reads, revisions and watchers (fed by the in-process hub)
- * see only what is on disk.
+ * Durability: WAL + synchronous=FULL, and a write's promise resolves only after its
+ * transaction committed. Throughput: writes issued in the same event-loop turn are
+ * grouped into one transaction (one fsync), each still a compare-and-swap on the
+ * key's latest row. Watchers are fed by the in-process hub right after commit.
  */
 import Database from "better-sqlite3";
-import { mkdirSync, realpathSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { localHistory, readableRevision, type Backend, type LocalHistory, type ChangeSource, type KeyRange, type RawEvent, type Row, type WriteOp, type WriteResult } from "./backend.js";
 import { prefixEnd } from "./codec.js";
 import { KVStore, type StoreOptions } from "./kv-store.js";
-import { WalSync } from "./wal-sync.js";
 import { WatchHub } from "./watch-hub.js";
 
 /** kine's bookkeeping row: its prev_revision holds the compacted revision. Real keys start with "/". */
@@ -51,14 +48,7 @@ interface LatestRow {
 
 export class SqliteBackend implements Backend, LocalHistory {
   private readonly db: Database.Database;
-  /** The newest revision on disk: what reads, watchers and currentRevision see. */
   private rev: number;
-  /** Flushes the WAL; absent for an in-memory database, whose commits are final at once. */
-  private readonly walSync: WalSync | undefined;
-  /** The flush of the last transaction, while it runs: writes queue for the next one. */
-  private flushing: Promise<void> | undefined;
-  /** Set when a flush failed: what is on disk is unknown, so no write is acknowledged again. */
-  private broken: Error | undefined;
   private compacted: number;
   private pending: Pending[] = [];
   private scheduled = false;
@@ -85,11 +75,8 @@ export class SqliteBackend implements Backend, LocalHistory {
       }
       throw err;
     }
-    // NORMAL: a commit leaves the WAL unsynced and walSync flushes it before any write is
-    // acknowledged, which is FULL's guarantee without the event loop waiting for the disk.
-    this.db.pragma("synchronous = NORMAL");
-    // SQLite names the WAL after the database file with symbolic links resolved.
-    this.walSync = this.db.memory ? undefined : new WalSync(`${realpathSync(this.path)}-wal`);
+    // FULL: the WAL is fsynced at every commit, so an acknowledged write survives a crash.
+    this.db.pragma("synchronous = FULL");
     if (path !== ":memory:" && path !== "") openBackends.set(this.path, this);
     this.db
       .prepare(
@@ -147,12 +134,12 @@ export class SqliteBackend implements Backend, LocalHistory {
 
   get(key: string, revision?: number): { row: Row | undefined; revision: number } {
     const at = readableRevision(revision, this.rev, this.compacted);
-    const r = this.stmt.at.get(key, at);
+    const r = revision === undefined ? this.stmt.latest.get(key) : this.stmt.at.get(key, revision);
     return { row: r && !r.deleted ? { key, revision: r.id, value: r.value } : undefined, revision: at };
   }
 
   revisionOf(key: string): number | undefined {
-    const r = this.stmt.at.get(key, this.rev);
+    const r = this.stmt.latest.get(key);
     return r && !r.deleted ? r.id : undefined;
   }
 
@@ -194,28 +181,20 @@ export class SqliteBackend implements Backend, LocalHistory {
   write(op: WriteOp): Promise<WriteResult> {
     return new Promise((resolve, reject) => {
       this.pending.push({ op, resolve, reject });
-      this.scheduleCommit();
+      if (!this.scheduled) {
+        this.scheduled = true;
+        // Let every request parsed in this loop turn join the batch: one transaction, one fsync.
+        setImmediate(() => this.flush());
+      }
     });
   }
 
-  private scheduleCommit(): void {
-    // A running flush schedules the next transaction when it ends.
-    if (this.scheduled || this.flushing) return;
-    this.scheduled = true;
-    // Let every request parsed in this loop turn join the transaction.
-    setImmediate(() => this.commit());
-  }
-
-  /** Commits the queued writes in one transaction; once it is on disk, publishes and resolves them. */
-  private commit(): void {
+  /** Commits the queued writes in one transaction, then publishes and resolves them. */
+  private flush(): void {
     this.scheduled = false;
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    if (this.broken) {
-      for (const p of batch) p.reject(this.broken);
-      return;
-    }
     const events: RawEvent[] = [];
     let results: WriteResult[];
     try {
@@ -228,27 +207,9 @@ export class SqliteBackend implements Backend, LocalHistory {
       for (const p of batch) p.reject(err);
       return;
     }
-    // A failed compare-and-swap is answered after the flush too: the state it saw must be on disk.
-    const settle = (err: Error | undefined) => {
-      if (err) {
-        this.broken ??= new Error(`sqlite storage ${this.path}: the write-ahead log could not be flushed to disk`, { cause: err });
-        for (const p of batch) p.reject(this.broken);
-        return;
-      }
-      if (events.length > 0) this.rev = events[events.length - 1]!.revision;
-      this.hub.publish(events);
-      for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
-    };
-    const walSync = this.walSync;
-    if (!walSync) return settle(undefined);
-    this.flushing = new Promise((resolve) =>
-      walSync.flush((err) => {
-        this.flushing = undefined;
-        settle(err);
-        if (this.pending.length > 0) this.scheduleCommit();
-        resolve();
-      }),
-    );
+    if (events.length > 0) this.rev = events[events.length - 1]!.revision;
+    this.hub.publish(events);
+    for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
   }
 
   /** One CAS inside the batch transaction. */
@@ -281,25 +242,20 @@ export class SqliteBackend implements Backend, LocalHistory {
     this.compacted = revision;
   }
 
-  async close(): Promise<void> {
+  close(): void {
     this.hub.stop();
-    // Commit and flush what is queued so no acknowledged-to-be write is silently dropped.
-    for (;;) {
-      if (this.flushing) await this.flushing;
-      else if (this.pending.length > 0) this.commit();
-      else break;
-    }
-    this.walSync?.close();
+    // Commit what is queued so no acknowledged-to-be write is silently dropped.
+    this.flush();
     openBackends.delete(this.path);
     this.db.close();
   }
 
   /**
    * An online backup to `file` through this connection (SQLite's backup API; the EXCLUSIVE
-   * lock keeps every other process out). Every write acknowledged before the call is in it:
-   * a write is acknowledged after its transaction committed.
+   * lock keeps every other process out). Every write acknowledged before the call is in it.
    */
   async backup(file: string): Promise<void> {
+    this.flush();
     await this.db.backup(file);
   }
 }
