@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { convertingStorage, losslessConversion, type ResourceConversion } from "../../runtime/src/conversion/index.js";
-import { createStorage, type KubeObject } from "../../runtime/src/storage/index.js";
+import { createStorage, type KubeObject, type WatchEvent } from "../../runtime/src/storage/index.js";
+import { Cacher } from "../../runtime/src/storage/cacher/index.js";
 
 type Obj = Record<string, any>;
 
@@ -59,6 +60,38 @@ describe("conversion: storage", () => {
       { type: "ADDED", apiVersion: "g.io/v2", image: "x" },
       { type: "MODIFIED", apiVersion: "g.io/v2", image: "y" },
     ]);
+    await inner.close();
+  });
+});
+
+describe("conversion: pushed watch delivery", () => {
+  it("passes the watch cache's push delivery through, converting each event", async () => {
+    const inner = new Cacher(createStorage("memory"));
+    const s = convertingStorage(inner, conversion);
+    const w = s.watch("/g.io/ks/", { revision: await inner.currentRevision(), recursive: true });
+    assert.ok(w.pushTo, "a converting view of a pushing watcher pushes too");
+    const events: WatchEvent[] = [];
+    let arrived: () => void = () => {};
+    const two = new Promise<void>((resolve) => (arrived = resolve));
+    w.pushTo({
+      push: (ev) => {
+        events.push(ev);
+        if (events.length === 2) arrived();
+        return true;
+      },
+      end: () => {},
+    });
+    await s.create("/g.io/ks/ns/a", { apiVersion: "g.io/v2", kind: "K", metadata: { name: "a", namespace: "ns" }, spec: { template: { image: "x" } } } as KubeObject);
+    await s.guaranteedUpdate("/g.io/ks/ns/a", (cur) => ({ ...cur, spec: { template: { image: "y" } } }));
+    await two;
+    w.stop();
+    assert.deepEqual(
+      events.map((ev) => [ev.type, ev.object.apiVersion, (ev.object.spec as Obj).template.image]),
+      [
+        ["ADDED", "g.io/v2", "x"],
+        ["MODIFIED", "g.io/v2", "y"],
+      ],
+    );
     await inner.close();
   });
 });

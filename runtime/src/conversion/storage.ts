@@ -12,6 +12,7 @@
  */
 import { errors } from "../api/status.js";
 import type { KubeObject, ListOptions, Predicate, Storage, UpdateFunc, WatchEvent, Watcher } from "../storage/interface.js";
+import type { WatchSink } from "../apimachinery/watch.js";
 import { losslessConversion } from "./lossless.js";
 import type { Obj, ResourceConversion } from "./types.js";
 
@@ -119,8 +120,20 @@ export function convertingStorage(inner: Storage, c: ResourceConversion, log: Co
     },
     watch(key, opts): Watcher {
       const w = inner.watch(key, { ...opts, predicate: pred(opts.predicate) });
+      const pushTo = w.pushTo?.bind(w);
       return {
         stop: () => w.stop(),
+        // Pushed as the watch cache pushes (no promise per event); an event left out takes no room.
+        ...(pushTo && {
+          pushTo: (sink: WatchSink) =>
+            pushTo({
+              push: (ev) => {
+                const served = event(ev);
+                return served ? sink.push(served) : true;
+              },
+              end: (err) => sink.end(err),
+            }),
+        }),
         async *[Symbol.asyncIterator]() {
           try {
             for await (const ev of w) {
