@@ -154,18 +154,24 @@ describe("a watcher that does not keep up", () => {
     );
     const clientEvents = slowClient[Symbol.asyncIterator]();
     const created: string[] = [];
+    // Each write waits until the fast watchers have it: they are never behind, however busy
+    // the machine (this process also reads them), so only the watchers that stopped reading fill up.
+    const createInStep = async (name: string) => {
+      created.push(rvOf(await create(name)));
+      for (const w of fast) await w.until(() => w.events.length >= created.length);
+    };
     try {
       // The client reads one event, then nobody iterates: its socket stops being read.
-      created.push(rvOf(await create("o-0")));
+      await createInStep("o-0");
       const first = await clientEvents.next();
       assert.equal(first.value?.object.metadata?.name, "o-0");
 
       // Writes go on until both slow watchers are ended (each after its socket buffers and BUFFER more events).
       while (terminated < 2) {
         assert.ok(created.length < 5000, "the slow watchers were never ended");
-        created.push(rvOf(await create(`o-${created.length}`)));
+        await createInStep(`o-${created.length}`);
       }
-      for (let i = 0; i < 5; i++) created.push(rvOf(await create(`o-${created.length}`)));
+      for (let i = 0; i < 5; i++) await createInStep(`o-${created.length}`);
       const all = created.map((_, i) => `o-${i}`);
 
       // Every fast watcher got every event, in order, and is still open.
