@@ -6,42 +6,50 @@
  * ONE socket write: a TLS write costs far more than appending an event, so a stream that
  * got several events since its last write pays for one.
  *
- * A TLS write to a socket costs tens of microseconds whatever it carries (the record, the
- * syscall, the stream machinery) and the frames one or two, so the flusher passes over the
- * streams with something pending at most every FLUSH_INTERVAL_MS, and no sooner after a
- * pass than that pass took, while events keep coming (the first event after a quiet spell
- * goes out on the next turn): under load each write carries more events instead of the
- * writes queueing up. A pass yields to other requests after PASS_BUDGET_MS or
- * PASS_BUDGET_BYTES (a 1 MB event written to 1,000 watchers takes seconds of TLS work) and
- * goes on in the next turn.
+ * The write is one HTTP/1.1 chunk built here (size line, frames, CRLF: the bytes the http
+ * layer would frame around them) and handed to the socket as one buffer, so it is copied
+ * once and encrypted as one TLS record. The streams of a fan-out have the same events
+ * pending, so a pass builds that chunk once and writes it to each of them.
  *
- * Backpressure: a push answers false once the socket wants a drain or too much waits to
- * be written; the watcher then keeps the events (the watch cache's window) and, past its
- * bounded buffer, is ended, so a client that does not read holds back no one else.
+ * A TLS write costs tens of microseconds whatever it carries (the record, the syscall, the
+ * stream machinery) and the frames one or two, so the flusher passes over the streams
+ * with something pending at most every FLUSH_INTERVAL_MS, and no sooner after a pass than
+ * twice what that pass took, while events keep coming (the first event after a quiet spell
+ * goes out on the next turn): under load each write carries more events and writing takes
+ * at most a third of the event loop, instead of the writes queueing up. A pass yields to
+ * other requests after PASS_BUDGET_MS (a 1 MB event written to 1,000 watchers takes
+ * seconds of TLS work) and goes on in the next turn.
+ *
+ * Backpressure: a push answers false once the socket holds too much unwritten or too much
+ * waits to be written; the watcher then keeps the events (the watch cache's window) and,
+ * past its bounded buffer, is ended, so a client that does not read holds back no one else.
  */
 import { performance } from "node:perf_hooks";
 import type { ServerResponse } from "node:http";
 import { deliver, type WatchEvent, type WatchSink, type Watcher } from "../apimachinery/watch.js";
 
-/**
- * Shortest time between two flush passes while streams have events pending; a pass also
- * waits as long as the previous one took, so writing takes at most half the event loop.
- */
+/** Shortest time between two flush passes while streams have events pending. */
 const FLUSH_INTERVAL_MS = 10;
+/** Idle time after a pass, as a multiple of the time it took: writing takes at most 1 / (1 + this) of the event loop. */
+const IDLE_PER_PASS_TIME = 2;
 /** Longest a pass writes before it lets other work run. */
 const PASS_BUDGET_MS = 10;
-/**
- * Bytes a pass hands to sockets before it lets other work run: the http layer encrypts and
- * sends them on the next tick (its cork), outside the pass's clock, at about a millisecond per MB.
- */
-const PASS_BUDGET_BYTES = 2 * 1024 * 1024;
 /**
  * Unwritten bytes past which a stream asks its watcher to wait for the next
  * write: enough for many events per write, small enough that a write's copies stay cheap.
  */
 const MAX_PENDING = 64 * 1024;
+/**
+ * Bytes a socket may hold unsent (the client reads slower than we write) before its stream
+ * waits for a drain. Well above the socket's 16 KB highWaterMark, whose `false` a write of a
+ * few events already gets: the kernel takes them on the next turn.
+ */
+const MAX_UNSENT = 256 * 1024;
 
 type Frame = string | Buffer;
+type Socket = NonNullable<ServerResponse["socket"]>;
+
+const CRLF = Buffer.from("\r\n");
 
 export class WatchStream implements WatchSink {
   private pending: Buffer[] = [];
@@ -50,6 +58,7 @@ export class WatchStream implements WatchSink {
   private queued = false;
   /** A push answered false: the watcher waits for `resume`. */
   private refused = false;
+  /** The socket holds more than MAX_UNSENT: writes wait for its drain. */
   private congested = false;
   private ended = false;
   private resume: () => void = () => {};
@@ -70,9 +79,7 @@ export class WatchStream implements WatchSink {
 
   push(ev: WatchEvent): boolean {
     if (this.ended) return false;
-    const frame = bytesOf(this.encode(ev));
-    this.pending.push(frame);
-    this.pendingSize += frame.length;
+    this.append(this.encode(ev));
     if (!this.queued) {
       this.queued = true;
       flusher.add(this);
@@ -84,11 +91,17 @@ export class WatchStream implements WatchSink {
   /** Writes what is pending (and the failure, if any) and ends the response. */
   end(err?: unknown): void {
     if (this.ended) return;
-    if (err !== undefined) this.pending.push(bytesOf(this.errorFrame(err)));
+    if (err !== undefined) this.append(this.errorFrame(err));
     this.ended = true;
     this.write();
     if (!this.res.writableEnded && !this.res.destroyed) this.res.end();
     this.finished();
+  }
+
+  private append(frame: Frame): void {
+    const bytes = bytesOf(frame);
+    this.pending.push(bytes);
+    this.pendingSize += bytes.length;
   }
 
   /** The flusher's turn: one socket write of everything pending. Returns the bytes written. */
@@ -111,14 +124,26 @@ export class WatchStream implements WatchSink {
     this.pending = [];
     this.pendingSize = 0;
     if (res.destroyed || res.writableEnded) return 0;
-    const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, size);
-    if (res.write(data) || this.ended || this.congested) return size;
+    // The socket is this response's once it is assigned (a pipelined response waits in
+    // the http layer until those before it finish: there, and for a body that is not
+    // chunked, such as HTTP/1.0's, the http layer writes).
+    const socket = res.socket;
+    if (!socket || !res.chunkedEncoding) {
+      if (!res.write(pending.length === 1 ? pending[0]! : Buffer.concat(pending, size)) && !this.ended) this.waitForDrain(res);
+      return size;
+    }
+    socket.write(chunks.of(pending, size));
+    if (socket.writableLength > MAX_UNSENT && !this.ended) this.waitForDrain(socket);
+    return size;
+  }
+
+  private waitForDrain(target: ServerResponse | Socket): void {
+    if (this.congested) return;
     this.congested = true;
-    res.once("drain", () => {
+    target.once("drain", () => {
       this.congested = false;
       if (!this.queued) this.flush();
     });
-    return size;
   }
 }
 
@@ -126,6 +151,41 @@ export class WatchStream implements WatchSink {
 function bytesOf(frame: Frame): Buffer {
   return typeof frame === "string" ? Buffer.from(frame) : frame;
 }
+
+/**
+ * HTTP/1.1 chunks of pending frames, the last one kept: streams fed by one fan-out have
+ * the same frames pending, so the streams of a pass share one buffer. The flusher clears
+ * it after each pass, so no write holds on to a stale chunk.
+ */
+class ChunkBuilder {
+  private frames: Buffer[] = [];
+  private chunk: Buffer | undefined;
+
+  of(frames: Buffer[], size: number): Buffer {
+    if (this.chunk && sameFrames(frames, this.frames)) return this.chunk;
+    const sizeLine = `${size.toString(16)}\r\n`;
+    const chunk = Buffer.allocUnsafe(sizeLine.length + size + CRLF.length);
+    let at = chunk.write(sizeLine, "latin1");
+    for (const frame of frames) at += frame.copy(chunk, at);
+    CRLF.copy(chunk, at);
+    this.frames = frames;
+    this.chunk = chunk;
+    return chunk;
+  }
+
+  clear(): void {
+    this.frames = [];
+    this.chunk = undefined;
+  }
+}
+
+function sameFrames(a: Buffer[], b: Buffer[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const chunks = new ChunkBuilder();
 
 /** Writes the streams with pending events, a bounded amount of work per event-loop turn. */
 class Flusher {
@@ -157,18 +217,18 @@ class Flusher {
     if (this.due === 0) this.due = this.queue.length;
     const start = performance.now();
     let i = 0;
-    let bytes = 0;
     while (i < this.due) {
-      bytes += this.queue[i++]!.flush();
-      if (bytes >= PASS_BUDGET_BYTES || performance.now() - start >= PASS_BUDGET_MS) break;
+      this.queue[i++]!.flush();
+      if (performance.now() - start >= PASS_BUDGET_MS) break;
     }
+    chunks.clear();
     this.queue = this.queue.slice(i);
     this.due -= i;
     const end = performance.now();
     this.work += end - start;
     // Cut short by the budget: go on in the next turn.
     if (this.due > 0) return this.schedule(true);
-    this.nextPass = end + Math.max(FLUSH_INTERVAL_MS, this.work);
+    this.nextPass = end + Math.max(FLUSH_INTERVAL_MS, IDLE_PER_PASS_TIME * this.work);
     this.work = 0;
     if (this.queue.length > 0) this.schedule(false);
   }
