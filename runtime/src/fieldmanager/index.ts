@@ -9,10 +9,11 @@ import type { StructuralSchema } from "../api/resource.js";
 import { errors } from "../api/status.js";
 import { conflictStatusError, ConflictsError } from "./conflict.js";
 import { allowedConflicts, buildLastApplied, hasLastApplied, KUBECTL_MANAGER, LAST_APPLIED } from "./last-applied.js";
-import { decodeManagedFields, encodeManagedFields, ManagedFieldsError, type ManagerSet } from "./managers.js";
+import { addedFieldsV1 } from "./created.js";
+import { decodeManagedFields, encodeManagedFields, ManagedFieldsError, managedFieldsEntry, type ManagerSet } from "./managers.js";
 import { objectSchema } from "./schema.js";
 import { FieldSet } from "./set.js";
-import { recordApply, recordUpdate, type Context } from "./updater.js";
+import { recordApply, recordUpdate, STRIP, type Context } from "./updater.js";
 import type { ServedVersions } from "./versions.js";
 
 export { FieldSet } from "./set.js";
@@ -37,10 +38,14 @@ export interface Scope {
   versions?: ServedVersions;
 }
 
+const RESET_BY_STATUS = FieldSet.of(["f:spec"]);
+const RESET_BY_MAIN = FieldSet.of(["f:status"]);
+const RESET_NONE = new FieldSet();
+
 /** GetResetFields of the custom-resource strategies. */
 function resetFields(scope: Scope): FieldSet {
-  if (scope.subresource === "status") return FieldSet.of(["f:spec"]);
-  return scope.hasStatus ? FieldSet.of(["f:status"]) : new FieldSet();
+  if (scope.subresource === "status") return RESET_BY_STATUS;
+  return scope.hasStatus ? RESET_BY_MAIN : RESET_NONE;
 }
 
 function context(scope: Scope, now: Date): Context {
@@ -105,8 +110,20 @@ function baseManagers(next: Obj, live: Obj | undefined, scope: Scope): Map<strin
  */
 export function recordWrite(next: Obj, live: Obj | undefined, manager: string, scope: Scope, now = new Date()): void {
   const managers = baseManagers(next, live, scope);
+  if (!live && managers.size === 0) return recordCreate(next, manager, scope, now);
   recordUpdate(withoutManagedFields(live ?? {}), withoutManagedFields(next), managers, manager, context(scope, now));
   setManagedFields(next, managers);
+}
+
+/** recordWrite of a create nobody else manages: its one Update entry owns every field it sets. */
+function recordCreate(next: Obj, manager: string, scope: Scope, now: Date): void {
+  const fields = addedFieldsV1(withoutManagedFields(next), objectSchema(scope.schema), STRIP, resetFields(scope));
+  const meta = metaOf(next);
+  if (fields) {
+    const self = { manager, operation: "Update" as const, apiVersion: scope.apiVersion, subresource: scope.subresource, time: rfc3339(now) };
+    meta.managedFields = [managedFieldsEntry(self, fields)];
+  } else delete meta.managedFields;
+  next.metadata = meta;
 }
 
 function gvkString(config: Obj): string {

@@ -80,14 +80,17 @@ export function encodeManagedFields(managers: Map<string, ManagerSet>): ManagedF
       cmp(p.apiVersion, q.apiVersion) ||
       cmp(p.subresource, q.subresource),
   );
-  return list.map((m) => {
-    const e: ManagedFieldsEntry = { manager: m.manager, operation: m.operation, apiVersion: m.apiVersion } as ManagedFieldsEntry;
-    if (m.time) e.time = m.time;
-    e.fieldsType = "FieldsV1";
-    e.fieldsV1 = encodeFieldsV1(m.set);
-    if (m.subresource) e.subresource = m.subresource;
-    return e;
-  });
+  return list.map((m) => managedFieldsEntry(m, encodeFieldsV1(m.set)));
+}
+
+/** The entry of manager `m` owning `fieldsV1`, its fields in kube's order. */
+export function managedFieldsEntry(m: Omit<ManagerSet, "set">, fieldsV1: FieldsV1): ManagedFieldsEntry {
+  const e: ManagedFieldsEntry = { manager: m.manager, operation: m.operation, apiVersion: m.apiVersion } as ManagedFieldsEntry;
+  if (m.time) e.time = m.time;
+  e.fieldsType = "FieldsV1";
+  e.fieldsV1 = fieldsV1;
+  if (m.subresource) e.subresource = m.subresource;
+  return e;
 }
 
 function cmp(a: string, b: string): number {

@@ -14,7 +14,7 @@ import { compare, merge, removeItems, toFieldSet, type Comparison } from "./type
 import type { VersionView } from "./versions.js";
 
 /** stripmeta.go: fields nobody owns (system-set, or the object's identity). */
-const STRIP = FieldSet.of(
+export const STRIP = FieldSet.of(
   ["f:apiVersion"],
   ["f:kind"],
   ["f:metadata"],
