@@ -7,10 +7,14 @@
  * and CPU per operation of the server, of etcd and of the raw-put client, since both
  * sides share this machine's cores with etcd.
  * Figures and ratios only, never pass/fail. The machine may be shared: read ratios.
+ * BENCH_ETCD_CPU_PROF=<dir>: the server writes a CPU profile of its serving thread there.
  */
+import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Etcd3 } from "etcd3";
 import { adminCredentials, notebook } from "../test/support/admin-http.js";
+import { cpuProfileNodeOptions } from "./support/cpu-profile.js";
+import { withNodeOptions } from "./support/node-options.js";
 import { cpuSeconds, fmt, loadWithServerCpu } from "./support/procs.js";
 import { startEtcd } from "../test/support/etcd.js";
 import { startGeneratedServer } from "../test/support/generated-server.js";
@@ -61,7 +65,8 @@ export async function benchEtcd(report: (line: string) => void): Promise<void> {
   const member = etcd.members[0]!;
   const etcdCpu = () => cpuSeconds(member.pid!);
   try {
-    const server = await startGeneratedServer({ storage: etcd.spec });
+    const prof = process.env.BENCH_ETCD_CPU_PROF;
+    const server = await withNodeOptions(prof ? cpuProfileNodeOptions(path.resolve(prof)) : "", () => startGeneratedServer({ storage: etcd.spec }));
     let create;
     let calls: string;
     let etcdCpuPerCreate: number;

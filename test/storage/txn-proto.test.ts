@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { decodeCasTxnResponse, encodeCasTxn } from "../../runtime/src/storage/etcd/txn-proto.js";
 
-const key = Buffer.from("/registry/x/a");
+const key = "/registry/x/a";
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ""), "hex");
 
 describe("etcd Txn protobuf", () => {
@@ -17,7 +17,15 @@ describe("etcd Txn protobuf", () => {
     const want = hex(`0a13 1002 1a0d2f72656769737472792f782f61 3000
       121a 1218 0a0d2f72656769737472792f782f61 12077b2261223a317d
       1a11 0a0f 0a0d2f72656769737472792f782f61`);
-    assert.deepEqual(encodeCasTxn(key, 0, Buffer.from('{"a":1}')), want);
+    assert.deepEqual(encodeCasTxn(key, 0, '{"a":1}'), want);
+  });
+
+  it("writes keys and values as UTF-8, short and long", () => {
+    const value = JSON.stringify({ note: "ü".repeat(60) });
+    const txn = encodeCasTxn("/registry/x/é", 0, value);
+    assert.ok(txn.includes(Buffer.from("/registry/x/é")));
+    // the value's length prefix (two varint bytes: 131 octets) and its UTF-8 octets
+    assert.ok(txn.includes(Buffer.concat([Buffer.from([0x12, 0x83, 0x01]), Buffer.from(value)])));
   });
 
   it("encodes a delete at a revision past 2^32", () => {
@@ -38,7 +46,7 @@ describe("etcd Txn protobuf", () => {
     );
     assert.equal(res.succeeded, false);
     assert.equal(res.revision, 2 ** 40 + 9);
-    assert.deepEqual(res.current, { key, modRevision: 2 ** 40 + 5, value: Buffer.from('{"b":2}') });
+    assert.deepEqual(res.current, { key: Buffer.from(key), modRevision: 2 ** 40 + 5, value: Buffer.from('{"b":2}') });
   });
 
   it("decodes a success: the write's revision, no current row", () => {

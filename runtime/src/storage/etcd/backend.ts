@@ -9,7 +9,7 @@
  * before it is replayed through a temporary etcd watch (history.ts).
  *
  * Reads, watches and compaction use the etcd3 client; writes, one Txn each, go through a lean
- * channel of their own (unary-channel.ts, txn-proto.ts) that never resends a call.
+ * channel of their own (grpc-channel.ts over h2-session.ts, txn-proto.ts) that never resends a call.
  */
 import { Etcd3, type IKeyValue, type IOptions, type Watcher as EtcdWatcher } from "etcd3";
 import { FutureRevision, RevisionCompacted, type Backend, type ChangeSource, type KeyRange, type Row, type WriteOp, type WriteResult } from "../backend.js";
@@ -19,7 +19,7 @@ import { isCompacted, isFutureRevision, unreachable } from "./errors.js";
 import { etcdHistory, toRawEvents } from "./history.js";
 import { KeyMapper } from "./keys.js";
 import { decodeCasTxnResponse, encodeCasTxn, type CasCurrent } from "./txn-proto.js";
-import { UnaryChannel } from "./unary-channel.js";
+import { GrpcChannel } from "./grpc-channel.js";
 
 export interface EtcdBackendOptions {
   /** Key prefix (`--etcd-prefix`), default kube-apiserver's `/registry`; a generated server passes its own (`/registry/<group>`). */
@@ -47,7 +47,7 @@ export class EtcdBackend implements Backend {
 
   private constructor(
     private readonly client: Etcd3,
-    private readonly writes: UnaryChannel,
+    private readonly writes: GrpcChannel,
     private readonly keys: KeyMapper,
     private readonly timeoutMs: number,
     revision: number,
@@ -67,7 +67,7 @@ export class EtcdBackend implements Backend {
       // Unary calls get a deadline so a cluster without quorum answers 504 instead of hanging.
       defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
     });
-    const writes = new UnaryChannel(hosts, opts.credentials, Math.min(timeout, 3000));
+    const writes = new GrpcChannel(hosts, opts.credentials, Math.min(timeout, 3000));
     const keys = new KeyMapper(opts.prefix ?? DEFAULT_ETCD_PREFIX);
     let revision: number;
     try {
@@ -145,7 +145,7 @@ export class EtcdBackend implements Backend {
 
   /** A compare-and-swap on the key's mod_revision; a failed txn also reads the key, in the same round trip. */
   async write(op: WriteOp): Promise<WriteResult> {
-    const txn = encodeCasTxn(buf(this.keys.toEtcd(op.key)), op.expect, op.value === null ? null : buf(op.value));
+    const txn = encodeCasTxn(this.keys.toEtcd(op.key), op.expect, op.value);
     let answer: Buffer;
     try {
       answer = await this.writes.call(TXN, txn, this.timeoutMs);

@@ -45,34 +45,34 @@ const scratch = new ProtoWriter(16 * 1024);
  * `compare: [mod_revision(key) == expect], success: [put(key, value)] (delete when value is
  * null), failure: [range(key)]`: one round trip that writes, or says what is there instead.
  */
-export function encodeCasTxn(key: Buffer, expect: number, value: Buffer | null): Buffer {
+export function encodeCasTxn(key: string, expect: number, value: string | null): Buffer {
   const w = scratch;
   w.reset();
   const open = (field: number) => {
     w.uvarint((field << 3) | LEN);
     return w.begin();
   };
-  const bytes = (field: number, b: Buffer) => {
+  const utf8 = (field: number, s: string) => {
     w.uvarint((field << 3) | LEN);
-    w.bytes(b);
+    w.string(s); // UTF-8, as Buffer.from would have made it
   };
   const compare = open(TXN_COMPARE);
   w.uvarint((COMPARE_TARGET << 3) | VARINT);
   w.uvarint(TARGET_MOD);
-  bytes(COMPARE_KEY, key);
+  utf8(COMPARE_KEY, key);
   // Written even when 0: it is a oneof member, whose presence is the point.
   w.uvarint((COMPARE_MOD_REVISION << 3) | VARINT);
   w.uvarint(expect);
   w.end(compare);
   const success = open(TXN_SUCCESS);
   const write = open(value === null ? OP_DELETE_RANGE : OP_PUT);
-  bytes(PUT_KEY, key);
-  if (value !== null) bytes(PUT_VALUE, value);
+  utf8(PUT_KEY, key);
+  if (value !== null) utf8(PUT_VALUE, value);
   w.end(write);
   w.end(success);
   const failure = open(TXN_FAILURE);
   const range = open(OP_RANGE);
-  bytes(PUT_KEY, key);
+  utf8(PUT_KEY, key);
   w.end(range);
   w.end(failure);
   return w.finish();

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, it } from "node:test";
-import { UnaryChannel } from "../../runtime/src/storage/etcd/unary-channel.js";
+import { GrpcChannel } from "../../runtime/src/storage/etcd/grpc-channel.js";
 import { freePort } from "../support/ports.js";
 
 const TXN = "/etcdserverpb.KV/Txn";
@@ -62,7 +62,7 @@ describe("etcd write channel", () => {
     return m;
   }
   function channel(hosts: string[], dialTimeoutMs = 2000) {
-    const ch = new UnaryChannel(hosts, undefined, dialTimeoutMs);
+    const ch = new GrpcChannel(hosts, undefined, dialTimeoutMs);
     cleanups.push(() => ch.close());
     return ch;
   }
