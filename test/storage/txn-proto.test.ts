@@ -46,7 +46,7 @@ describe("etcd Txn protobuf", () => {
     );
     assert.equal(res.succeeded, false);
     assert.equal(res.revision, 2 ** 40 + 9);
-    assert.deepEqual(res.current, { key: Buffer.from(key), modRevision: 2 ** 40 + 5, value: Buffer.from('{"b":2}') });
+    assert.deepEqual(res.current, { key: Buffer.from(key), createRevision: 7, modRevision: 2 ** 40 + 5, value: Buffer.from('{"b":2}') });
   });
 
   it("decodes a success: the write's revision, no current row", () => {

@@ -8,18 +8,22 @@
  * hub's bounded queues, predicates and bookmarks; the hub's revision is the feed's. History
  * before it is replayed through a temporary etcd watch (history.ts).
  *
- * Reads, watches and compaction use the etcd3 client; writes, one Txn each, go through a lean
- * channel of their own (grpc-channel.ts over h2-session.ts, txn-proto.ts) that never resends a call.
+ * Writes (one Txn each, never resent) and watches go through a lean gRPC channel of our own
+ * (grpc-channel.ts over h2-session.ts; txn-proto.ts, watch-stream.ts): on the path of every
+ * create, grpc-js and proto-loader cost more CPU than the rest of the call. Reads and
+ * compaction use the etcd3 client.
  */
-import { Etcd3, type IKeyValue, type IOptions, type Watcher as EtcdWatcher } from "etcd3";
+import { Etcd3, type IKeyValue, type IOptions } from "etcd3";
 import { FutureRevision, RevisionCompacted, type Backend, type ChangeSource, type KeyRange, type Row, type WriteOp, type WriteResult } from "../backend.js";
 import { prefixEnd } from "../codec.js";
 import { WatchHub } from "../watch-hub.js";
 import { isCompacted, isFutureRevision, unreachable } from "./errors.js";
 import { etcdHistory, toRawEvents } from "./history.js";
 import { KeyMapper } from "./keys.js";
-import { decodeCasTxnResponse, encodeCasTxn, type CasCurrent } from "./txn-proto.js";
+import type { EtcdKeyValue } from "./proto-fields.js";
+import { decodeCasTxnResponse, encodeCasTxn } from "./txn-proto.js";
 import { GrpcChannel } from "./grpc-channel.js";
+import { EtcdWatch } from "./watch-stream.js";
 
 export interface EtcdBackendOptions {
   /** Key prefix (`--etcd-prefix`), default kube-apiserver's `/registry`; a generated server passes its own (`/registry/<group>`). */
@@ -42,12 +46,12 @@ export class EtcdBackend implements Backend {
   private compacted = 0;
   /** The revision the current feed started after: a replay up to it may not end on an event of the root. */
   private feedFrom: number;
-  private feed: EtcdWatcher | undefined;
+  private feed: EtcdWatch | undefined;
   private closed = false;
 
   private constructor(
     private readonly client: Etcd3,
-    private readonly writes: GrpcChannel,
+    private readonly channel: GrpcChannel,
     private readonly keys: KeyMapper,
     private readonly timeoutMs: number,
     revision: number,
@@ -67,7 +71,7 @@ export class EtcdBackend implements Backend {
       // Unary calls get a deadline so a cluster without quorum answers 504 instead of hanging.
       defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
     });
-    const writes = new GrpcChannel(hosts, opts.credentials, Math.min(timeout, 3000));
+    const channel = new GrpcChannel(hosts, opts.credentials, Math.min(timeout, 3000));
     const keys = new KeyMapper(opts.prefix ?? DEFAULT_ETCD_PREFIX);
     let revision: number;
     try {
@@ -76,33 +80,40 @@ export class EtcdBackend implements Backend {
       client.close();
       throw new Error(`etcd ${hosts.join(",")}: ${(err as Error).message}`, { cause: err });
     }
-    const backend = new EtcdBackend(client, writes, keys, timeout, revision, opts.watchBufferSize);
+    const backend = new EtcdBackend(client, channel, keys, timeout, revision, opts.watchBufferSize);
     await backend.startFeed(revision);
     return backend;
   }
 
   /** One etcd watch on the whole root, from just after `revision`, publishing into the hub in order. */
   private async startFeed(revision: number): Promise<void> {
-    const w = await this.client.watch().prefix(this.keys.root).startRevision(String(revision + 1)).withPreviousKV().create();
-    this.feed = w;
+    const feed = new EtcdWatch(this.channel, this.keys.root, revision, {
+      onEvents: (events) => {
+        if (this.feed === feed) this.hub.publish(toRawEvents(events, this.keys));
+      },
+      onCanceled: (err) => {
+        if (this.feed === feed) this.restartFeed(err);
+      },
+    });
+    this.feed = feed;
     this.feedFrom = revision;
-    w.on("data", (res) => {
-      if (this.feed !== w) return;
-      this.hub.publish(toRawEvents(res, this.keys));
-    });
-    // The feed cannot resume (its position was compacted while disconnected): end every
-    // watcher so clients re-watch (and get 410 if they are too old), then restart from now.
-    w.on("error", (err) => {
-      if (this.closed || this.feed !== w) return;
-      if (isCompacted(err)) this.compacted = Math.max(this.compacted, this.hub.revision);
-      void this.etcdRevision()
-        .then((rev) => {
-          if (this.closed) return;
-          this.hub.restart(rev);
-          return this.startFeed(rev);
-        })
-        .catch(() => setTimeout(() => w.emit("error", err), 1000).unref());
-    });
+    await feed.start();
+  }
+
+  /**
+   * The feed cannot resume (its position was compacted while disconnected): ends every
+   * watcher so clients re-watch (and get 410 if they are too old), then restarts from now.
+   */
+  private restartFeed(err: Error): void {
+    if (this.closed) return;
+    if (isCompacted(err)) this.compacted = Math.max(this.compacted, this.hub.revision);
+    void this.etcdRevision()
+      .then((rev) => {
+        if (this.closed) return;
+        this.hub.restart(rev);
+        return this.startFeed(rev);
+      })
+      .catch(() => setTimeout(() => this.restartFeed(err), 1000).unref());
   }
 
   /** etcd's current revision (a linearizable read). */
@@ -132,7 +143,7 @@ export class EtcdBackend implements Backend {
 
   history(range: KeyRange, from: number, upto: number): ChangeSource {
     return etcdHistory({
-      client: this.client,
+      channel: this.channel,
       keys: this.keys,
       range,
       from,
@@ -148,7 +159,7 @@ export class EtcdBackend implements Backend {
     const txn = encodeCasTxn(this.keys.toEtcd(op.key), op.expect, op.value);
     let answer: Buffer;
     try {
-      answer = await this.writes.call(TXN, txn, this.timeoutMs);
+      answer = await this.channel.call(TXN, txn, this.timeoutMs);
     } catch (err) {
       throw unreachable(op.key, err);
     }
@@ -188,9 +199,9 @@ export class EtcdBackend implements Backend {
     this.hub.stop();
     const feed = this.feed;
     this.feed = undefined;
-    await feed?.cancel().catch(() => undefined);
+    feed?.cancel();
     this.client.close();
-    this.writes.close();
+    this.channel.close();
   }
 
   /** The etcd range of the keys under `prefix` after `after`. */
@@ -199,12 +210,12 @@ export class EtcdBackend implements Backend {
     return { key: buf(after === undefined ? edir : this.keys.toEtcd(after) + "\0"), range_end: buf(prefixEnd(edir)) };
   }
 
-  private row(kv: CasCurrent): Row {
+  private row(kv: EtcdKeyValue): Row {
     return { key: this.keys.fromEtcd(kv.key.toString()), revision: kv.modRevision, value: kv.value.toString() };
   }
 
   private rowOf(kv: IKeyValue): Row {
-    return this.row({ key: kv.key, modRevision: Number(kv.mod_revision), value: kv.value });
+    return this.row({ key: kv.key, createRevision: Number(kv.create_revision), modRevision: Number(kv.mod_revision), value: kv.value });
   }
 
   /** Runs a read at `revision`, turning etcd's compacted / future-revision answers into the backend contract's errors. */

@@ -11,8 +11,8 @@
  * it blindly could turn a successful create into "already exists". The caller answers a
  * retryable 504, as kube's etcd client does.
  */
-import { encodeHeaders } from "./hpack.js";
-import { H2Session, type H2Stream } from "./h2-session.js";
+import { encodeHeaders, type HeaderField } from "./hpack.js";
+import { H2Session, type H2Stream, type H2StreamEvents } from "./h2-session.js";
 
 export interface ChannelCredentials {
   rootCertificate: Buffer;
@@ -25,6 +25,66 @@ const FRAME_HEADER = 5;
 
 /** A call that never reached etcd: safe to send on a fresh connection. */
 class Unsent extends Error {}
+
+/** A bidirectional streaming call (etcd's Watch). */
+export interface GrpcStream {
+  send(message: Buffer): void;
+  /** Ends the call from this side; no event follows. */
+  cancel(): void;
+}
+
+export interface GrpcStreamEvents {
+  onMessage(message: Buffer): void;
+  /** The call ended: with etcd's status, or the connection lost. Called once. */
+  onEnd(err: Error): void;
+}
+
+/** The response side of one call: status from headers or trailers, messages from DATA. */
+class ResponseReader {
+  status: string | undefined;
+  statusMessage = "";
+  private httpStatus: string | undefined;
+  private pending: Buffer | undefined;
+
+  constructor(private readonly onMessage: (message: Buffer) => void) {}
+
+  headers(fields: readonly HeaderField[]): void {
+    for (const [name, value] of fields) {
+      if (name === ":status") this.httpStatus = value;
+      else if (name === "grpc-status") this.status = value;
+      else if (name === "grpc-message") this.statusMessage = percentDecoded(value);
+    }
+  }
+
+  /** Splits DATA into messages, which may span frames. */
+  data(chunk: Buffer): void {
+    let buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.pending = undefined;
+    while (buf.length >= FRAME_HEADER) {
+      if (buf[0] !== 0) throw new Error("etcd answer: compressed gRPC message");
+      const end = FRAME_HEADER + buf.readUInt32BE(1);
+      if (buf.length < end) break;
+      this.onMessage(buf.subarray(FRAME_HEADER, end));
+      buf = buf.subarray(end);
+    }
+    if (buf.length > 0) this.pending = buf;
+  }
+
+  /** Why the call ended, once it has: undefined for success. */
+  failure(): Error | undefined {
+    if (this.status === "0") return this.pending ? new Error("etcd answer: malformed gRPC message") : undefined;
+    if (this.status !== undefined) return new Error(this.statusMessage || `gRPC status ${this.status}`);
+    return new Error(`etcd answered without a gRPC status (HTTP ${this.httpStatus ?? "?"})`);
+  }
+}
+
+function framed(message: Buffer): Buffer {
+  const body = Buffer.allocUnsafe(FRAME_HEADER + message.length);
+  body[0] = 0;
+  body.writeUInt32BE(message.length, 1);
+  message.copy(body, FRAME_HEADER);
+  return body;
+}
 
 export class GrpcChannel {
   private session: H2Session | undefined;
@@ -44,16 +104,57 @@ export class GrpcChannel {
   /** Sends `message` to `path` (`/etcdserverpb.KV/Txn`) and resolves with the answer's message. */
   async call(path: string, message: Buffer, timeoutMs: number): Promise<Buffer> {
     const deadline = Date.now() + timeoutMs;
-    const body = Buffer.allocUnsafe(FRAME_HEADER + message.length);
-    body[0] = 0;
-    body.writeUInt32BE(message.length, 1);
-    message.copy(body, FRAME_HEADER);
+    const body = framed(message);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.unary(await this.connected(), path, body, deadline);
+      } catch (err) {
+        if (!(err instanceof Unsent) || attempt > 0 || Date.now() >= deadline) throw err;
+      }
+    }
+  }
+
+  /** Opens a streaming call to `path` (`/etcdserverpb.Watch/Watch`), without a deadline. */
+  async open(path: string, events: GrpcStreamEvents): Promise<GrpcStream> {
+    let ended = false;
+    const end = (err: Error) => {
+      if (ended) return;
+      ended = true;
+      events.onEnd(err);
+    };
+    const reader = new ResponseReader((message) => !ended && events.onMessage(message));
+    let stream: H2Stream | undefined;
+    const handlers: H2StreamEvents = {
+      onHeaders: (fields, last) => {
+        reader.headers(fields);
+        if (last) end(reader.failure() ?? new Error("etcd ended the stream"));
+      },
+      onData: (chunk, last) => {
+        try {
+          reader.data(chunk);
+        } catch (err) {
+          stream?.cancel();
+          return end(err as Error);
+        }
+        if (last) end(new Error("etcd ended the stream without a status"));
+      },
+      onReset: (err) => end(err),
+    };
     for (let attempt = 0; ; attempt++) {
       const session = await this.connected();
       try {
-        return await this.send(session, path, body, deadline);
+        stream = session.request(this.headerBlock(path), handlers, undefined, false);
+        const opened = stream;
+        return {
+          send: (message) => opened.write(framed(message), false),
+          cancel: () => {
+            ended = true;
+            opened.cancel();
+          },
+        };
       } catch (err) {
-        if (!(err instanceof Unsent) || attempt > 0 || Date.now() >= deadline) throw err;
+        this.drop(session);
+        if (attempt > 0) throw err;
       }
     }
   }
@@ -64,14 +165,16 @@ export class GrpcChannel {
     this.session = undefined;
   }
 
-  private send(session: H2Session, path: string, body: Buffer, deadline: number): Promise<Buffer> {
+  private unary(session: H2Session, path: string, body: Buffer, deadline: number): Promise<Buffer> {
     return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let status: string | undefined;
-      let statusMessage = "";
-      let httpStatus: string | undefined;
+      let answer: Buffer | undefined;
+      let extra = false;
+      const reader = new ResponseReader((message) => {
+        extra = answer !== undefined;
+        answer = message;
+      });
       let settled = false;
-      const settle = (err: Error | undefined, answer?: Buffer) => {
+      const settle = (err: Error | undefined) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -79,14 +182,9 @@ export class GrpcChannel {
         else resolve(answer!);
       };
       const finish = () => {
-        if (status === "0") {
-          const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-          const length = data.length >= FRAME_HEADER ? data.readUInt32BE(1) : -1;
-          if (data[0] === 0 && data.length === FRAME_HEADER + length) return settle(undefined, data.subarray(FRAME_HEADER));
-          return settle(new Error("etcd answer: malformed gRPC message"));
-        }
-        if (status !== undefined) return settle(new Error(statusMessage || `gRPC status ${status}`));
-        settle(new Error(`etcd answered without a gRPC status (HTTP ${httpStatus ?? "?"})`));
+        const err = reader.failure();
+        if (err) return settle(err);
+        settle(answer && !extra ? undefined : new Error("etcd answer: expected one gRPC message"));
       };
       let stream: H2Stream;
       try {
@@ -94,15 +192,16 @@ export class GrpcChannel {
           Buffer.concat([this.headerBlock(path), encodeHeaders([["grpc-timeout", `${Math.max(1, deadline - Date.now())}m`]])]),
           {
             onHeaders: (fields, end) => {
-              for (const [name, value] of fields) {
-                if (name === ":status") httpStatus = value;
-                else if (name === "grpc-status") status = value;
-                else if (name === "grpc-message") statusMessage = percentDecoded(value);
-              }
+              reader.headers(fields);
               if (end) finish();
             },
             onData: (chunk, end) => {
-              chunks.push(chunk);
+              try {
+                reader.data(chunk);
+              } catch (err) {
+                stream.cancel();
+                return settle(err as Error);
+              }
               if (end) finish();
             },
             onReset: (err, unprocessed) => settle(unprocessed ? new Unsent(err.message) : err),

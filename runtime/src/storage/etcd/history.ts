@@ -5,29 +5,30 @@
  * watched keys. The root (not only the watched key) is watched so `upto`, a root event,
  * is guaranteed to arrive and mark the end of the replay.
  */
-import type { Etcd3, IKeyValue, IWatchResponse, Watcher as EtcdWatcher } from "etcd3";
 import { RevisionCompacted, type ChangeSource, type KeyRange, type RawEvent } from "../backend.js";
 import { isCompacted, unreachable } from "./errors.js";
+import type { GrpcChannel } from "./grpc-channel.js";
 import type { KeyMapper } from "./keys.js";
+import type { EtcdWatchEvent } from "./watch-proto.js";
+import { EtcdWatch } from "./watch-stream.js";
 
-/** Converts an etcd watch response's events to the hub's RawEvents (storage keys). */
-export function toRawEvents(res: IWatchResponse, keys: KeyMapper): RawEvent[] {
-  return res.events.map((e) => {
-    const key = keys.fromEtcd(e.kv.key.toString());
-    const revision = Number(e.kv.mod_revision);
-    const prev: IKeyValue | undefined = e.prev_kv ?? undefined;
-    if (e.type === "Delete") {
-      return { revision, key, value: null, prevValue: prev ? prev.value.toString() : '{"metadata":{}}', prevRevision: prev ? Number(prev.mod_revision) : 0 };
+/** Converts etcd watch events to the hub's RawEvents (storage keys). */
+export function toRawEvents(events: EtcdWatchEvent[], keys: KeyMapper): RawEvent[] {
+  return events.map(({ deleted, kv, prev }) => {
+    const key = keys.fromEtcd(kv.key.toString());
+    const revision = kv.modRevision;
+    if (deleted) {
+      return { revision, key, value: null, prevValue: prev ? prev.value.toString() : '{"metadata":{}}', prevRevision: prev ? prev.modRevision : 0 };
     }
-    const created = e.kv.create_revision === e.kv.mod_revision || !prev;
+    const created = kv.createRevision === kv.modRevision || !prev;
     return created
-      ? { revision, key, value: e.kv.value.toString(), prevValue: null, prevRevision: 0 }
-      : { revision, key, value: e.kv.value.toString(), prevValue: prev.value.toString(), prevRevision: Number(prev.mod_revision) };
+      ? { revision, key, value: kv.value.toString(), prevValue: null, prevRevision: 0 }
+      : { revision, key, value: kv.value.toString(), prevValue: prev.value.toString(), prevRevision: prev.modRevision };
   });
 }
 
 interface HistoryParams {
-  client: Etcd3;
+  channel: GrpcChannel;
   keys: KeyMapper;
   /** Storage key (or prefix) the watcher wants. */
   range: KeyRange;
@@ -46,7 +47,7 @@ const BATCH = 500;
 
 export function etcdHistory(p: HistoryParams): ChangeSource {
   const { key, recursive } = p.range;
-  let watcher: EtcdWatcher | undefined;
+  let watcher: EtcdWatch | undefined;
   let buffered: RawEvent[] = [];
   let done = false;
   let failure: unknown;
@@ -55,7 +56,7 @@ export function etcdHistory(p: HistoryParams): ChangeSource {
   const finish = () => {
     done = true;
     if (idle) clearTimeout(idle);
-    void watcher?.cancel().catch(() => undefined);
+    watcher?.cancel();
     wake?.();
   };
   const armIdle = () => {
@@ -65,33 +66,31 @@ export function etcdHistory(p: HistoryParams): ChangeSource {
   };
   const matches = (k: string) => (recursive ? k.startsWith(key) : k === key);
   const start = async () => {
-    watcher = await p.client
-      .watch()
-      .prefix(p.keys.root)
-      .startRevision(String(p.from + 1))
-      .withPreviousKV()
-      .create();
-    armIdle();
-    watcher.on("data", (res) => {
-      if (done) return;
-      for (const ev of toRawEvents(res, p.keys)) {
-        if (ev.revision > p.upto) return finish();
-        if (matches(ev.key)) buffered.push(ev);
-        if (ev.revision === p.upto) return finish();
-      }
-      armIdle();
-      wake?.();
+    watcher = new EtcdWatch(p.channel, p.keys.root, p.from, {
+      onEvents: (events) => {
+        if (done) return;
+        for (const ev of toRawEvents(events, p.keys)) {
+          if (ev.revision > p.upto) return finish();
+          if (matches(ev.key)) buffered.push(ev);
+          if (ev.revision === p.upto) return finish();
+        }
+        armIdle();
+        wake?.();
+      },
+      onCanceled: (err) => fail(err),
     });
-    watcher.on("error", (err) => {
-      if (!isCompacted(err)) {
-        failure = unreachable(key, err);
-        return finish();
-      }
-      // Compacted by another replica: learn the revision so the 410 text names it.
-      void p.learnCompacted(p.from).then((c) => {
-        failure = new RevisionCompacted(c);
-        finish();
-      });
+    await watcher.start();
+    armIdle();
+  };
+  const fail = (err: Error) => {
+    if (!isCompacted(err)) {
+      failure = unreachable(key, err);
+      return finish();
+    }
+    // Compacted by another replica: learn the revision so the 410 text names it.
+    void p.learnCompacted(p.from).then((c) => {
+      failure = new RevisionCompacted(c);
+      finish();
     });
   };
   let started: Promise<void> | undefined;
@@ -102,10 +101,7 @@ export function etcdHistory(p: HistoryParams): ChangeSource {
       finish();
       throw new RevisionCompacted(p.compacted());
     }
-    if (!started) started = start().catch((err) => {
-      failure = unreachable(key, err);
-      finish();
-    });
+    if (!started) started = start().catch(fail);
     await started;
     while (buffered.length === 0 && !done) await new Promise<void>((r) => (wake = r));
     wake = undefined;

@@ -7,21 +7,14 @@
  * its wire type.
  */
 import { ProtoReader, ProtoWriter } from "@skai-gen/client/protobuf";
-
-
-/** The key as the failed compare read it, in the same transaction. */
-export interface CasCurrent {
-  key: Buffer;
-  modRevision: number;
-  value: Buffer;
-}
+import { decodeKeyValue, embedded, fields, type EtcdKeyValue } from "./proto-fields.js";
 
 export interface CasTxnResult {
   /** The header's revision: the write's own when it succeeded, the one read at otherwise. */
   revision: number;
   succeeded: boolean;
-  /** Only when the compare failed and the key exists. */
-  current: CasCurrent | undefined;
+  /** The key as the failed compare read it, in the same transaction; only when it exists. */
+  current: EtcdKeyValue | undefined;
 }
 
 // Field numbers of rpc.proto / kv.proto.
@@ -34,7 +27,6 @@ const RESPONSE_HEADER = 1, RESPONSE_SUCCEEDED = 2, RESPONSE_RESPONSES = 3;
 const HEADER_REVISION = 3;
 const RESPONSE_OP_RANGE = 1;
 const RANGE_KVS = 2;
-const KV_KEY = 1, KV_MOD_REVISION = 3, KV_VALUE = 5;
 
 const VARINT = 0, LEN = 2;
 
@@ -91,34 +83,4 @@ export function decodeCasTxnResponse(buf: Buffer): CasTxnResult {
     } else r.skip(wireType);
   });
   return result;
-}
-
-function decodeKeyValue(r: ProtoReader): CasCurrent {
-  const kv: CasCurrent = { key: EMPTY, modRevision: 0, value: EMPTY };
-  fields(r, (field, f, wireType) => {
-    if (field === KV_KEY) kv.key = f.bytes();
-    else if (field === KV_MOD_REVISION) kv.modRevision = f.int64();
-    else if (field === KV_VALUE) kv.value = f.bytes();
-    else f.skip(wireType);
-  });
-  return kv;
-}
-
-const EMPTY = Buffer.alloc(0);
-
-/** A reader over the embedded message that is the next field's value (its length checked against the end). */
-function embedded(r: ProtoReader): ProtoReader {
-  const n = r.length();
-  const inner = new ProtoReader(r.buf, r.pos, r.pos + n);
-  r.pos += n;
-  return inner;
-}
-
-/** Calls `each` with every field of a message; `each` must consume the value (read or skip). */
-function fields(r: ProtoReader, each: (field: number, r: ProtoReader, wireType: number) => unknown): void {
-  while (r.pos < r.end) {
-    const tag = r.uint32();
-    each(tag >>> 3, r, tag & 7);
-  }
-  if (r.pos > r.end) throw new Error("etcd answer: truncated message");
 }
