@@ -175,8 +175,13 @@ function zeroValue(f: CompiledField): unknown {
   }
 }
 
-/** Repeated values read so far, shared by every decoder (decoding is synchronous): a run lands in an array of exactly its length. */
+/**
+ * Repeated values read so far, shared by every decoder (decoding is synchronous), so that a run
+ * lands in an array of exactly its length (push would grow a fresh array to 17 slots). Its
+ * length never shrinks: V8 trims an array whose length drops, and would regrow it on the next run.
+ */
 const stack: unknown[] = [];
+let stackTop = 0;
 
 /** True, with the key consumed, when the next key is `tag` (one or two bytes; longer keys just end the run). */
 function nextKeyIs(r: ProtoReader, end: number, tag: number): boolean {
@@ -222,18 +227,24 @@ function fieldReader(f: CompiledField, plans: Map<CompiledMessage, MessagePlan>)
     };
   }
   if (f.repeated) {
-    // Go writes a repeated field's entries together: read the run, then copy it into an
-    // array of its length (push would grow a fresh array to 17 slots)
+    // Go writes a repeated field's entries together: read the run, then copy it into an array
     const tag = f.tag;
     const zero = zeroValue(f);
     return (r, end, obj) => {
-      const base = stack.length;
-      do {
-        const v = read(r);
-        stack.push(v === undefined ? zero : v);
-      } while (nextKeyIs(r, end, tag));
-      const run = stack.slice(base);
-      stack.length = base;
+      const first = read(r);
+      let run: unknown[];
+      if (!nextKeyIs(r, end, tag)) run = [first === undefined ? zero : first];
+      else {
+        const base = stackTop;
+        stack[stackTop++] = first === undefined ? zero : first;
+        do {
+          const v = read(r);
+          stack[stackTop++] = v === undefined ? zero : v;
+        } while (nextKeyIs(r, end, tag));
+        run = stack.slice(base, stackTop);
+        stack.fill(undefined, base, stackTop);
+        stackTop = base;
+      }
       const before = obj[name] as unknown[] | undefined;
       obj[name] = before === undefined ? run : before.concat(run);
     };

@@ -41,11 +41,11 @@ export function readTime(r: ProtoReader, end: number, micro: boolean): string | 
     else if (tag === 16) nanos = r.int32();
     else r.skip(tag & 7);
   }
-  if (micro) return `${formatRFC3339Seconds(seconds)}.${String(Math.floor(nanos / 1000)).padStart(6, "0")}Z`;
+  if (micro) return formatRFC3339(seconds, Math.floor(nanos / 1000));
   // an object's times often repeat (creation, managedFields, conditions): format each second once
   const slot = seconds & (TIME_SLOTS - 1);
   if (timeSeconds[slot] === seconds) return timeStrings[slot];
-  const s = formatRFC3339Seconds(seconds) + "Z";
+  const s = formatRFC3339(seconds);
   timeSeconds[slot] = seconds;
   timeStrings[slot] = s;
   return s;
@@ -57,10 +57,17 @@ const timeStrings: string[] = new Array<string>(TIME_SLOTS).fill("");
 
 // Times dominate list decoding; civil-date arithmetic (H. Hinnant's algorithms)
 // beats a Date object and toISOString per value several times over.
-const pad2 = (n: number) => (n < 10 ? "0" + n : "" + n);
 
-/** `YYYY-MM-DDTHH:MM:SS` (no zone) of Unix seconds, UTC. */
-function formatRFC3339Seconds(seconds: number): string {
+/** Bytes a time is formatted in, then read as one flat string (a template literal would keep a tree of its pieces). */
+const timeText = Buffer.alloc(32) as Buffer & { latin1Slice(start: number, end: number): string };
+
+function put2(at: number, n: number): void {
+  timeText[at] = 48 + Math.floor(n / 10);
+  timeText[at + 1] = 48 + (n % 10);
+}
+
+/** `YYYY-MM-DDTHH:MM:SSZ` of Unix seconds, UTC, or `YYYY-MM-DDTHH:MM:SS.ffffffZ` with `micros`. */
+function formatRFC3339(seconds: number, micros?: number): string {
   const days = Math.floor(seconds / 86400);
   let rem = seconds - days * 86400;
   const hh = Math.floor(rem / 3600);
@@ -76,8 +83,30 @@ function formatRFC3339Seconds(seconds: number): string {
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const m = mp < 10 ? mp + 3 : mp - 9;
   const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  if (y < 1000 || y > 9999) return new Date(seconds * 1000).toISOString().slice(0, 19);
-  return `${y}-${pad2(m)}-${pad2(d)}T${pad2(hh)}:${pad2(mm)}:${pad2(ss)}`;
+  if (y < 1000 || y > 9999 || (micros !== undefined && !(micros >= 0 && micros < 1e6))) {
+    const date = new Date(seconds * 1000).toISOString().slice(0, 19);
+    return micros === undefined ? `${date}Z` : `${date}.${String(micros).padStart(6, "0")}Z`;
+  }
+  put2(0, Math.floor(y / 100));
+  put2(2, y % 100);
+  timeText[4] = 45; // -
+  put2(5, m);
+  timeText[7] = 45;
+  put2(8, d);
+  timeText[10] = 84; // T
+  put2(11, hh);
+  timeText[13] = 58; // :
+  put2(14, mm);
+  timeText[16] = 58;
+  put2(17, ss);
+  let end = 19;
+  if (micros !== undefined) {
+    timeText[end++] = 46; // .
+    for (let i = end + 5; i >= end; i--, micros = Math.floor(micros / 10)) timeText[i] = 48 + (micros % 10);
+    end += 6;
+  }
+  timeText[end++] = 90; // Z
+  return timeText.latin1Slice(0, end);
 }
 
 function digits(s: string, a: number, b: number): number {
