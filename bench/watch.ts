@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { adminAgent, adminCredentials, notebook, request } from "../test/support/admin-http.js";
 import { cpuProfileNodeOptions } from "./support/cpu-profile.js";
 import { cpuSeconds, encodeCounterNodeOptions, fmt, startBareServer, startWatchers } from "./support/procs.js";
+import { WATCH_STREAM_COUNTS_TAG, watchStreamCounterNodeOptions, type WatchStreamCounts } from "./support/watch-stream-counters.js";
 import { startGeneratedServer, type GeneratedServer } from "../test/support/generated-server.js";
 
 const GROUP = "/apis/skai.io/v1alpha1";
@@ -18,7 +19,7 @@ const GROUP = "/apis/skai.io/v1alpha1";
 export async function benchWatchers(report: (line: string) => void, watchers = 500, rate = 200, seconds = 5): Promise<void> {
   // BENCH_WATCH_CPU_PROF=<dir>: the server writes a CPU profile of its serving thread there.
   const prof = process.env.BENCH_WATCH_CPU_PROF ? cpuProfileNodeOptions(path.resolve(process.env.BENCH_WATCH_CPU_PROF)) : "";
-  const server = await withNodeOptions([encodeCounterNodeOptions(), prof].join(" "), () => startGeneratedServer());
+  const server = await withNodeOptions([encodeCounterNodeOptions(), watchStreamCounterNodeOptions(), prof].join(" "), () => startGeneratedServer());
   try {
     const creds = adminCredentials(server.dir);
     const agent = adminAgent(server.dir, { maxSockets: 64 });
@@ -26,7 +27,7 @@ export async function benchWatchers(report: (line: string) => void, watchers = 5
     const warm = await request(`${server.url}${collection}`, { method: "POST", body: notebook("warm", "watch"), agent });
     const rv = warm.json().metadata.resourceVersion;
     const w = await startWatchers({ host: "127.0.0.1", port: server.port, ...creds, path: `${collection}?watch=1&resourceVersion=${rv}`, watchers });
-    const before = await encodes(server);
+    const before = await counters(server);
     const cpu0 = cpuSeconds(server.child.pid!);
     const writes = await driveWrites(`${server.url}${collection}`, agent, rate, rate * seconds);
     const total = rate * seconds;
@@ -37,7 +38,7 @@ export async function benchWatchers(report: (line: string) => void, watchers = 5
       quiet = now - c < 0.0125 ? quiet + 250 : 0;
       c = now;
     }
-    const after = await encodes(server);
+    const after = await counters(server);
     await new Promise((r) => setTimeout(r, 500)); // socket to watcher
     const serverCpu = cpuSeconds(server.child.pid!) - cpu0;
     const result = await w.finish(writes.acks);
@@ -49,11 +50,19 @@ export async function benchWatchers(report: (line: string) => void, watchers = 5
       `  delivered ${fmt(result.received)} of ${fmt(result.expected)} (watcher, event) pairs; ${fmt(result.beforeAck)} arrived before the 201; watchers' process used ${fmt(result.clientCpu * 100)}% of a core`,
     );
     const perPair = (cpu: number, r: { received: number }) => (cpu * 1e6) / Math.max(r.received, 1);
-    if (before && after) {
-      const made = after.made - before.made;
+    if (before.encodes && after.encodes) {
+      const made = after.encodes.made - before.encodes.made;
       report(`  encodings: ${fmt(made)} event encodings for ${fmt(result.received)} deliveries of ${fmt(total)} writes = ${fmt(made / total, 2)} per event (target 1, not ${watchers})`);
     } else {
       report("  encodings: the instrumentation counter did not answer (no metric exposes it)");
+    }
+    if (before.streams && after.streams) {
+      const writes = after.streams.writes - before.streams.writes;
+      const active = after.streams.active - before.streams.active;
+      const busy = active / Math.max(active + after.streams.idle - before.streams.idle, 1);
+      report(
+        `  socket writes: ${fmt(writes)}, ${fmt((after.streams.frames - before.streams.frames) / Math.max(writes, 1), 1)} events per write; serving thread busy ${fmt(busy * 100)}% from the first create until the last event went out`,
+      );
     }
     const bare = await bareFanOut(server, watchers, rate, total, collection);
     report(
@@ -117,15 +126,20 @@ async function bareFanOut(server: GeneratedServer, watchers: number, rate: numbe
   }
 }
 
-async function encodes(server: GeneratedServer): Promise<{ made: number; calls: number } | undefined> {
+/** The instrumentation's counts (encodings, watch stream writes), both answering one SIGUSR2; undefined where one did not answer. */
+async function counters(server: GeneratedServer): Promise<{ encodes?: { made: number; calls: number }; streams?: WatchStreamCounts }> {
   const seen = server.output().length;
   server.child.kill("SIGUSR2");
-  for (let i = 0; i < 100; i++) {
-    const m = /BENCH-ENCODES (\{.*\})/.exec(server.output().slice(seen));
-    if (m) return JSON.parse(m[1]!);
+  const read = <T>(tag: string): T | undefined => {
+    const m = new RegExp(`${tag} (\\{.*\\})`).exec(server.output().slice(seen));
+    return m ? (JSON.parse(m[1]!) as T) : undefined;
+  };
+  let out: { encodes?: { made: number; calls: number }; streams?: WatchStreamCounts } = {};
+  for (let i = 0; i < 100 && !(out.encodes && out.streams); i++) {
     await new Promise((r) => setTimeout(r, 20));
+    out = { encodes: read("BENCH-ENCODES"), streams: read(WATCH_STREAM_COUNTS_TAG) };
   }
-  return undefined;
+  return out;
 }
 
 async function withNodeOptions<T>(opts: string, fn: () => Promise<T>): Promise<T> {
