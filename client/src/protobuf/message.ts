@@ -236,14 +236,18 @@ function fieldReader(f: CompiledField, plans: Map<CompiledMessage, MessagePlan>)
       if (!nextKeyIs(r, end, tag)) run = [first === undefined ? zero : first];
       else {
         const base = stackTop;
-        stack[stackTop++] = first === undefined ? zero : first;
-        do {
-          const v = read(r);
-          stack[stackTop++] = v === undefined ? zero : v;
-        } while (nextKeyIs(r, end, tag));
-        run = stack.slice(base, stackTop);
-        stack.fill(undefined, base, stackTop);
-        stackTop = base;
+        try {
+          stack[stackTop++] = first === undefined ? zero : first;
+          do {
+            const v = read(r);
+            stack[stackTop++] = v === undefined ? zero : v;
+          } while (nextKeyIs(r, end, tag));
+          run = stack.slice(base, stackTop);
+        } finally {
+          // also after a truncated body threw: the stack holds nothing of a decoded object
+          stack.fill(undefined, base, stackTop);
+          stackTop = base;
+        }
       }
       const before = obj[name] as unknown[] | undefined;
       obj[name] = before === undefined ? run : before.concat(run);
