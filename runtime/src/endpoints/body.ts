@@ -10,6 +10,8 @@ import { type InexactNumber, isExactInteger, scanJSON } from "@skai-gen/client/j
 
 /** k8s.io/apiserver MaxRequestBodyBytes. */
 export const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
+/** Bodies from this size on are decoded, stored and answered in separate event-loop turns (see afterPendingIO). */
+export const LARGE_BODY_BYTES = 256 * 1024;
 /** sigs.k8s.io/json's (and kube's) nesting limit. */
 export const MAX_JSON_DEPTH = 10000;
 
@@ -42,14 +44,31 @@ function tooLarge(res: ServerResponse, limit: number) {
 export async function readBody(req: IncomingMessage, res: ServerResponse, limit = DEFAULT_MAX_BODY_BYTES): Promise<Buffer> {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(res, limit);
+  // A large declared body is copied into place as its chunks arrive, not joined in one stretch at the end.
+  let into = Number.isInteger(declared) && declared >= LARGE_BODY_BYTES ? Buffer.allocUnsafe(declared) : undefined;
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
+    if (into && total + chunk.length <= into.length) chunk.copy(into, total);
+    else {
+      if (into) chunks.push(into.subarray(0, total));
+      into = undefined;
+      chunks.push(chunk);
+    }
     total += chunk.length;
     if (total > limit) throw tooLarge(res, limit);
-    chunks.push(chunk);
   }
+  if (into) return into.subarray(0, total);
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+}
+
+/**
+ * Resolves once the event loop has polled for I/O: the work on a large object is cut into
+ * stretches, and the small requests that arrived meanwhile are answered between them.
+ * (One setImmediate from the poll phase runs before the next poll; two always pass one.)
+ */
+export function afterPendingIO(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 export interface Decoded {

@@ -9,7 +9,18 @@ import { pruneObjectMeta } from "../registry/meta.js";
 import { dropNulls } from "../registry/nulls.js";
 import type { KubeObject } from "../apimachinery/object.js";
 import { pruneUnknownFields } from "../validation/prune.js";
-import { BODY_MEDIA_TYPES, BodySyntaxError, contentTypeOf, decodeBody, readBody, summarizeData, YAMLSyntaxError, type Decoded } from "./body.js";
+import {
+  afterPendingIO,
+  BODY_MEDIA_TYPES,
+  BodySyntaxError,
+  contentTypeOf,
+  decodeBody,
+  LARGE_BODY_BYTES,
+  readBody,
+  summarizeData,
+  YAMLSyntaxError,
+  type Decoded,
+} from "./body.js";
 import { MAX_EXACT_INTEGER } from "@skai-gen/client/jsonscan";
 import { fieldError } from "../validation/field-errors.js";
 import type { Env } from "./env.js";
@@ -58,6 +69,7 @@ export async function readDecoded(
     throw e;
   }
   if (decoded.outOfRange !== undefined) throw numberOutOfRange(kind, kind === env.scope.def.kind ? env.scope.def.version : "v1", decoded.outOfRange);
+  if (data.length >= LARGE_BODY_BYTES) await afterPendingIO();
   return { data, decoded };
 }
 

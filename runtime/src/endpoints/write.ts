@@ -1,6 +1,7 @@
 /** POST (create) and PUT (update of the main resource or /status) (handlers/create.go, update.go). */
 import { deepCopyJSON } from "../apimachinery/deepcopy.js";
 import { writeAdmission } from "./admission.js";
+import { afterPendingIO, LARGE_BODY_BYTES } from "./body.js";
 import type { RequestContext } from "../api/request.js";
 import { errors } from "../api/status.js";
 import type { KubeObject } from "../apimachinery/object.js";
@@ -32,6 +33,7 @@ export async function handleCreate(ctx: RequestContext, env: Env): Promise<void>
     userAgent: ctx.req.headers["user-agent"],
     admission: writeAdmission(ctx, env, "CREATE"),
   });
+  if (data.length >= LARGE_BODY_BYTES) await afterPendingIO();
   writeObject(ctx, env, 201, created, target);
 }
 
@@ -67,5 +69,6 @@ export async function handleUpdate(ctx: RequestContext, env: Env, subresource: "
     // rest.DefaultUpdatedObjectInfo: a body uid becomes a storage precondition (409 when it differs)
     preconditions: uid ? { uid } : undefined,
   });
+  if (data.length >= LARGE_BODY_BYTES) await afterPendingIO();
   writeObject(ctx, env, 200, updated, target);
 }
