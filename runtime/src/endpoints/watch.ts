@@ -65,9 +65,15 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
   res.flushHeaders();
 
   let tableHeaderSent = false;
-  const shared = sharedFrames(`${scope.root}|${encodingName(encoding, false)}`);
+  const codec = target.codec;
+  const shared = sharedFrames(`${scope.root}|${codec ? `protobuf-${scope.apiVersion}` : encodingName(encoding, false)}`);
   const encode = (ev: WatchEvent): string | Buffer => {
-    if (target.codec) return protobufWatchFrame(target.codec, ev);
+    if (codec) {
+      if (ev.type === "BOOKMARK") return protobufWatchFrame(codec, ev);
+      let frame = shared.get(ev);
+      if (!frame) shared.set(ev, (frame = protobufWatchFrame(codec, ev)));
+      return frame;
+    }
     if (ev.type === "BOOKMARK") return bookmarkLine(env, ev.object, encoding);
     let header = false;
     if (encoding.kind === "table" && !tableHeaderSent) {
@@ -109,7 +115,7 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
   const errorFrame = (err: unknown): string | Buffer => {
     const status = toStatus(err);
     noteFailure(res, status, err);
-    return target.codec ? target.codec.encodeWatchEvent("ERROR", status as unknown as Record<string, unknown>) : `{"type":"ERROR","object":${JSON.stringify(status)}}\n`;
+    return codec ? codec.encodeWatchEvent("ERROR", status as unknown as Record<string, unknown>) : `{"type":"ERROR","object":${JSON.stringify(status)}}\n`;
   };
 
   if (timeoutSeconds < 0) {
@@ -142,10 +148,9 @@ export async function handleWatch(ctx: RequestContext, env: Env, lq: ListQuery):
 
 /**
  * Event frames (bytes) of one encoding for the events being fanned out: the watch cache hands
- * every watcher of a kind the same WatchEvent object, so a frame is built (through the
- * EncodeCache) and converted to bytes once, and the other watchers find it by identity.
- * Bounded, oldest first: a watcher that reads older events later builds them again through
- * the EncodeCache.
+ * every watcher of a kind the same WatchEvent object, so a frame is built (JSON through the
+ * EncodeCache, protobuf by the kind's codec) once, and the other watchers find it by identity.
+ * Bounded, oldest first: a watcher that reads older events later builds them again.
  */
 class RecentFrames {
   private readonly frames = new Map<WatchEvent, Buffer>();
