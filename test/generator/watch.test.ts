@@ -2,13 +2,14 @@
  * The file watcher behind `generate --watch` and `dev`, against the ways
  * editors save: by rename (vim's backupcopy, JetBrains' safe write), `sed -i`,
  * in place, new and deleted files and folders. Each save is reported exactly
- * once, saves without edits not at all; then `generate --watch` on a small API
- * regenerates once per save, and after a mistake (its diagnostic printed)
- * regenerates on the next good save.
+ * once, saves without edits not at all, a save made while a report is handled
+ * by one more report after it; then `generate --watch` on a small API
+ * regenerates once per save (a save made while its first generation runs too),
+ * and after a mistake (its diagnostic printed) regenerates on the next good save.
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, watch, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -25,6 +26,14 @@ function saveByRename(file: string, content: string): void {
 function sedInPlace(file: string, expression: string): void {
   const r = spawnSync("sed", ["-i", expression, file], { encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
+}
+
+/** A new folder holding shop.example.com/v1alpha1/widget.ts. */
+function widgetTree(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "skai-gen-watch-"));
+  mkdirSync(path.join(dir, "shop.example.com/v1alpha1"), { recursive: true });
+  writeFileSync(path.join(dir, "shop.example.com/v1alpha1/widget.ts"), "export interface Widget { a: string }\n");
+  return dir;
 }
 
 /** Polls until `cond` holds; the deadline is only a guard against hanging, nothing is timed. */
@@ -52,9 +61,7 @@ describe("watchTree", () => {
   }
 
   before(() => {
-    dir = mkdtempSync(path.join(tmpdir(), "skai-gen-watch-"));
-    mkdirSync(path.join(dir, "shop.example.com/v1alpha1"), { recursive: true });
-    writeFileSync(path.join(dir, "shop.example.com/v1alpha1/widget.ts"), "export interface Widget { a: string }\n");
+    dir = widgetTree();
     watcher = watchTree([dir], { include: isSourceFile, onChange: (changes) => void bursts.push(changes) });
   });
   after(() => {
@@ -125,11 +132,54 @@ describe("watchTree", () => {
   });
 });
 
+describe("watchTree while a report is handled", () => {
+  it("reports a save made meanwhile by one more call after it, never by an overlapping one", async () => {
+    const dir = widgetTree();
+    const folder = path.join(dir, "shop.example.com/v1alpha1");
+    const widget = path.join(folder, "widget.ts");
+    const calls: string[][] = [];
+    let handling = false;
+    let overlapped = false;
+    /** Saves and returns once the folder's event has been delivered (to a watch of our own on the same folder). */
+    async function saveWhileHandling(): Promise<void> {
+      const delivered = new Promise<void>((resolve) => {
+        const own = watch(folder, () => {
+          own.close();
+          setImmediate(resolve);
+        });
+      });
+      saveByRename(widget, "export interface Widget { a: string; during: true }\n");
+      await delivered;
+    }
+    const watcher = watchTree([dir], {
+      include: isSourceFile,
+      onChange: async (changes) => {
+        overlapped ||= handling;
+        handling = true;
+        calls.push(changes.map((c) => `${path.relative(dir, c.file)} ${c.kind}`));
+        if (calls.length === 1) await saveWhileHandling();
+        handling = false;
+      },
+    });
+    try {
+      saveByRename(widget, "export interface Widget { a: string; before: true }\n");
+      await until(() => calls.length >= 2 && !handling, "the report of the save made meanwhile");
+      assert.deepEqual(calls, [["shop.example.com/v1alpha1/widget.ts changed"], ["shop.example.com/v1alpha1/widget.ts changed"]]);
+      assert.equal(overlapped, false);
+    } finally {
+      watcher.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("skai-gen generate --watch", { timeout: 600_000 }, () => {
   // Inside the repository, so the definitions resolve skai-gen/definitions from node_modules.
   let work: string;
   let child: ChildProcess;
   let output = "";
+  /** Settles in the turn the child says it watches, so the first save can land at once, while its first generation runs. */
+  let watching: Promise<void>;
   const cli = path.join(repoRoot, "generator/bin/skai-gen.js");
   const regenerations = () => output.match(/^skai-gen: \d+ kinds?, \d+ files in generated/gm)?.length ?? 0;
   const greeting = () => path.join(work, "definitions/tiny.example.org/v1alpha1/greeting.ts");
@@ -150,7 +200,10 @@ describe("skai-gen generate --watch", { timeout: 600_000 }, () => {
     child = spawn(process.execPath, [cli, "generate", "--watch"], { cwd: work, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout!.on("data", (d) => (output += d));
     child.stderr!.on("data", (d) => (output += d));
-    await until(() => output.includes("watching"), "generate --watch to start", () => output);
+    watching = new Promise((resolve, reject) => {
+      child.stdout!.on("data", () => output.includes("skai-gen: watching") && resolve());
+      child.once("exit", (code) => reject(new Error(`generate --watch exited with ${code} before watching\n${output}`)));
+    });
   });
   after(async () => {
     if (child.exitCode === null) {
@@ -160,9 +213,16 @@ describe("skai-gen generate --watch", { timeout: 600_000 }, () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it("regenerates exactly once per save: three renames, sed -i, a new file, a deleted file", async () => {
+  it("regenerates exactly once per save, the first made while the first generation runs: three renames, sed -i, a new file, a deleted file", async () => {
     const source = readFileSync(greeting(), "utf8");
-    for (const n of [2, 3, 4]) {
+    // `watching` means the watch is armed; the first generation starts after it. Whether this save lands before or
+    // after that generation reads the file, exactly one regeneration follows the first one, and it has the save.
+    await watching;
+    saveByRename(greeting(), source.replace("@maximum 10", "@maximum 20"));
+    await until(() => regenerations() >= 2, "the regeneration after save by rename #1", () => output);
+    assert.equal(regenerations(), 2, `save by rename #1: regenerated more than once\n${output}`);
+    assert.match(readFileSync(path.join(work, "generated/openapi/v3/apis/tiny.example.org/v1alpha1.json"), "utf8"), /"maximum": 20/);
+    for (const n of [3, 4]) {
       await regeneratesOnce(() => saveByRename(greeting(), source.replace("@maximum 10", `@maximum ${n * 10}`)), `save by rename #${n - 1}`);
     }
     assert.match(readFileSync(path.join(work, "generated/openapi/v3/apis/tiny.example.org/v1alpha1.json"), "utf8"), /"maximum": 40/);

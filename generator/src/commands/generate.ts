@@ -27,11 +27,8 @@ export function generateCommand(opts: GenerateCommandOptions): Promise<number> {
       process.stderr.write(`skai-gen: no definitions folder at ${rel(opts.definitionsDir)} (pass --definitions <dir>)\n`);
       return 1;
     }
-    // In watch mode one project lives for the whole session: only changed files are parsed again.
-    const project = opts.watch ? createProject() : undefined;
-    const code = await runOnce(opts, false, project);
-    if (!project) return code;
-    await watchLoop(opts, project);
+    if (!opts.watch) return runOnce(opts, false);
+    await watchAndRegenerate(opts);
     return 0;
   });
 }
@@ -80,21 +77,44 @@ async function runOnce(opts: GenerateCommandOptions, quiet: boolean, project?: P
   return 0;
 }
 
-/** Regenerates on every change under the definitions folder until interrupted. */
-async function watchLoop(opts: GenerateCommandOptions, project: Project): Promise<void> {
-  process.stdout.write(`skai-gen: watching ${rel(opts.definitionsDir)} for changes (Ctrl-C to stop)\n`);
+/**
+ * Generates, then regenerates on every change under the definitions folder until interrupted.
+ * The watch is armed before the first run reads anything, so a save made while it runs (or
+ * right after `watching` is printed) is regenerated after it, never lost.
+ */
+async function watchAndRegenerate(opts: GenerateCommandOptions): Promise<void> {
+  // One project lives for the whole session: only changed files are parsed again.
+  const project = createProject();
+  let firstRun: Promise<number> = Promise.resolve(0);
+  let closed = false;
   const watcher = watchTree([opts.definitionsDir], {
     include: isSourceFile,
     skipDir: (dir) => path.basename(dir) === "node_modules",
+    // Reported after a debounce, so the first run has started by then: a change waits for it to end.
     onChange: async (changes) => {
+      await firstRun.catch(() => undefined);
+      if (closed) return;
       process.stdout.write(`skai-gen: ${describeChanges(changes, process.cwd())}\n`);
       await runOnce(opts, true, project);
     },
     onError: (err) => process.stderr.write(`skai-gen: ${(err as Error).message}\n`),
   });
+  const close = () => {
+    closed = true;
+    watcher.close();
+  };
+  process.stdout.write(`skai-gen: watching ${rel(opts.definitionsDir)} for changes (Ctrl-C to stop)\n`);
+  firstRun = runOnce(opts, false, project);
+  try {
+    await firstRun;
+  } catch (err) {
+    // The first run failed for a reason other than the definitions (an output folder it does not own): nothing to watch for.
+    close();
+    throw err;
+  }
   await new Promise<void>((resolve) => {
     const stop = () => {
-      watcher.close();
+      close();
       resolve();
     };
     process.once("SIGINT", stop);
