@@ -5,7 +5,8 @@
  *   (objects/s) vs raw `etcd3` puts of the same size at the same concurrency.
  * Beside it, where a create's cost goes: the etcd calls per create (etcd's own /metrics)
  * and CPU per operation of the server, of etcd and of the raw-put client, since both
- * sides share this machine's cores with etcd.
+ * sides share this machine's cores with etcd; and the same creates on `memory:` storage,
+ * whose server CPU is a create's cost without any storage I/O (the rest is etcd's share).
  * Figures and ratios only, never pass/fail. The machine may be shared: read ratios.
  * BENCH_ETCD_CPU_PROF=<dir>: the server writes a CPU profile of its serving thread there.
  */
@@ -59,6 +60,29 @@ function callsPer(before: Map<string, number>, after: Map<string, number>, ops: 
   return per.map(([method, n]) => `${method} ${fmt(n, 2)}`).join(", ") || "none";
 }
 
+/** `N` creates by `CONCURRENCY` clients against a fresh generated server on `storage`, with its CPU per create. */
+async function createLoad(storage: string, nodeOptions = ""): Promise<Awaited<ReturnType<typeof loadWithServerCpu>>> {
+  const server = await withNodeOptions(nodeOptions, () => startGeneratedServer({ storage }));
+  try {
+    const create = await loadWithServerCpu(server.child.pid!, {
+      host: "127.0.0.1",
+      port: server.port,
+      ...adminCredentials(server.dir),
+      connections: CONCURRENCY,
+      warmupMs: 0,
+      durationMs: 120_000,
+      maxRequests: N,
+      method: "POST",
+      path: "/apis/skai.io/v1alpha1/namespaces/bench/notebooks",
+      body: JSON.stringify(notebook("nb-{{i}}", "bench", { padTo: 620 })),
+    });
+    if (create.statuses["201"] !== N) throw new Error(`creates on ${storage}: ${JSON.stringify(create.statuses)}`);
+    return create;
+  } finally {
+    await server.stop({ cleanup: true });
+  }
+}
+
 export async function benchEtcd(report: (line: string) => void): Promise<void> {
   const started = performance.now();
   const etcd = await startEtcd(1);
@@ -66,36 +90,17 @@ export async function benchEtcd(report: (line: string) => void): Promise<void> {
   const etcdCpu = () => cpuSeconds(member.pid!);
   try {
     const prof = process.env.BENCH_ETCD_CPU_PROF;
-    const server = await withNodeOptions(prof ? cpuProfileNodeOptions(path.resolve(prof)) : "", () => startGeneratedServer({ storage: etcd.spec }));
-    let create;
-    let calls: string;
-    let etcdCpuPerCreate: number;
-    const template = JSON.stringify(notebook("nb-{{i}}", "bench", { padTo: 620 }));
-    try {
-      const calls0 = await unaryCalls(member.clientUrl);
-      const etcd0 = etcdCpu();
-      create = await loadWithServerCpu(server.child.pid!, {
-        host: "127.0.0.1",
-        port: server.port,
-        ...adminCredentials(server.dir),
-        connections: CONCURRENCY,
-        warmupMs: 0,
-        durationMs: 120_000,
-        maxRequests: N,
-        method: "POST",
-        path: "/apis/skai.io/v1alpha1/namespaces/bench/notebooks",
-        body: template,
-      });
-      etcdCpuPerCreate = ((etcdCpu() - etcd0) * 1e6) / N;
-      calls = callsPer(calls0, await unaryCalls(member.clientUrl), N);
-    } finally {
-      await server.stop({ cleanup: true });
-    }
-    if (create.statuses["201"] !== N) throw new Error(`creates: ${JSON.stringify(create.statuses)}`);
+    const calls0 = await unaryCalls(member.clientUrl);
+    const etcd0 = etcdCpu();
+    const create = await createLoad(etcd.spec, prof ? cpuProfileNodeOptions(path.resolve(prof)) : "");
+    const etcdCpuPerCreate = ((etcdCpu() - etcd0) * 1e6) / N;
+    const calls = callsPer(calls0, await unaryCalls(member.clientUrl), N);
     // ~1 KB values, like the stored objects (the server adds uid, timestamps, managedFields).
     const etcd1 = etcdCpu();
     const raw = await rawPuts(etcd.clientUrls, "x".repeat(1000), N, CONCURRENCY);
     const etcdCpuPerPut = ((etcdCpu() - etcd1) * 1e6) / N;
+    // The same creates with no storage I/O at all: what a create costs the server before etcd.
+    const memory = await createLoad("memory:");
     report(
       `CREATE on etcd, ${CONCURRENCY} concurrent clients, ${N} objects: ${fmt(create.rps)} objects/s (p50 ${fmt(create.p50us / 1000, 1)} ms, p99 ${fmt(create.p99us / 1000, 1)} ms)`,
     );
@@ -103,6 +108,9 @@ export async function benchEtcd(report: (line: string) => void): Promise<void> {
     report(`  etcd calls per create: ${calls}`);
     report(
       `  CPU per create: server ${fmt(create.serverCpuUsPerRequest)} us, etcd ${fmt(etcdCpuPerCreate)} us; per raw put: client ${fmt(raw.clientCpuUs)} us, etcd ${fmt(etcdCpuPerPut)} us`,
+    );
+    report(
+      `  the same creates on memory: storage: ${fmt(memory.rps)} objects/s, server CPU ${fmt(memory.serverCpuUsPerRequest)} us per create; etcd's share of the server's: ${fmt(create.serverCpuUsPerRequest - memory.serverCpuUsPerRequest)} us`,
     );
   } finally {
     await etcd.stop();

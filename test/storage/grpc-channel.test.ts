@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import http2 from "node:http2";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { afterEach, describe, it } from "node:test";
 import { GrpcChannel } from "../../runtime/src/storage/etcd/grpc-channel.js";
 import { freePort } from "../support/ports.js";
@@ -110,6 +110,69 @@ describe("etcd write channel", () => {
     const m = await member("no-leader");
     const ch = channel([m.url]);
     await assert.rejects(ch.call(TXN, Buffer.from("x"), 5000), { message: "etcdserver: no leader" });
+  });
+
+  it("carries a message larger than the flow-control windows both ways", async () => {
+    const m = await member("answer");
+    const ch = channel([m.url]);
+    const big = Buffer.alloc(1024 * 1024 + 7, "abcdefgh");
+    const [a, b] = await Promise.all([ch.call(TXN, big, 10_000), ch.call(TXN, Buffer.from("small"), 10_000)]);
+    assert.ok(a.equals(big));
+    assert.equal(String(b), "small");
+  });
+
+  it("sends a call again on a new connection when the member's GOAWAY says it never processed it", async () => {
+    const m = await member("answer");
+    // In front of the member: the first connection gets, once the call's headers arrived,
+    // GOAWAY with last-stream-id 0 (as a member shutting down answers); later ones pass through.
+    let connections = 0;
+    const front = net.createServer((socket) => {
+      if (connections++ > 0) {
+        const upstream = net.connect(Number(new URL(m.url).port), "127.0.0.1");
+        socket.pipe(upstream).pipe(socket);
+        return;
+      }
+      let seen = "";
+      socket.on("data", (chunk: Buffer) => {
+        seen += chunk.toString("latin1");
+        if (!seen.includes(TXN)) return;
+        const settings = Buffer.from("000000040000000000", "hex");
+        const goaway = Buffer.from("000008070000000000" + "00000000" + "00000000", "hex");
+        socket.end(Buffer.concat([settings, goaway]));
+      });
+    });
+    await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise((resolve) => front.close(resolve)));
+    const ch = channel([`http://127.0.0.1:${(front.address() as AddressInfo).port}`]);
+    assert.equal(String(await ch.call(TXN, Buffer.from("x"), 5000)), "x");
+    assert.equal(connections, 2);
+    assert.equal(m.calls(), 1, "the member itself got it once");
+  });
+
+  it("streams messages both ways, split across DATA frames, until the member's status ends the call", async () => {
+    const server = http2.createServer();
+    server.on("stream", (stream) => {
+      stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+      stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "1", "grpc-message": "canceled%20by%20test" }));
+      let received = Buffer.alloc(0);
+      stream.on("data", (chunk: Buffer) => {
+        received = Buffer.concat([received, chunk]);
+        // Echo in 3-byte pieces, so messages span frames; end after three 6-byte messages.
+        for (let i = 0; i < chunk.length; i += 3) stream.write(chunk.subarray(i, i + 3));
+        if (received.length >= 18) stream.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    const ch = channel([`http://127.0.0.1:${(server.address() as AddressInfo).port}`]);
+    const messages: string[] = [];
+    const ended = new Promise<Error>((resolve) => {
+      void ch.open("/etcdserverpb.Watch/Watch", { onMessage: (m) => messages.push(String(m)), onEnd: resolve }).then((stream) => {
+        for (const m of ["a", "b", "c"]) stream.send(Buffer.from(m));
+      });
+    });
+    assert.equal((await ended).message, "canceled by test");
+    assert.deepEqual(messages, ["a", "b", "c"]);
   });
 
   it("says which members it could not reach when none answers", async () => {

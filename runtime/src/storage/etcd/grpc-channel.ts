@@ -92,7 +92,7 @@ export class GrpcChannel {
   /** The member to dial first: the last one that answered. */
   private preferred = 0;
   private closed = false;
-  /** Request header blocks by path, for the connected member (all but grpc-timeout). */
+  /** Request header blocks by path and timeout, for the connected member (see headerBlock). */
   private readonly headerBlocks = new Map<string, Buffer>();
 
   constructor(
@@ -189,7 +189,7 @@ export class GrpcChannel {
       let stream: H2Stream;
       try {
         stream = session.request(
-          Buffer.concat([this.headerBlock(path), encodeHeaders([["grpc-timeout", `${Math.max(1, deadline - Date.now())}m`]])]),
+          this.headerBlock(path, deadline - Date.now()),
           {
             onHeaders: (fields, end) => {
               reader.headers(fields);
@@ -224,19 +224,27 @@ export class GrpcChannel {
     });
   }
 
-  private headerBlock(path: string): Buffer {
-    let block = this.headerBlocks.get(path);
+  /**
+   * The request's header block, cached by path and timeout: `grpc-timeout` (etcd gives up at
+   * the deadline too) is rounded up to 100 ms, so a handful of blocks serve every call.
+   */
+  private headerBlock(path: string, timeoutMs?: number): Buffer {
+    const timeout = timeoutMs === undefined ? undefined : `${Math.max(1, Math.ceil(timeoutMs / 100)) * 100}m`;
+    const cacheKey = timeout ? `${path} ${timeout}` : path;
+    let block = this.headerBlocks.get(cacheKey);
     if (!block) {
       const url = new URL(this.hosts[this.preferred]!);
-      block = encodeHeaders([
+      const fields: HeaderField[] = [
         [":method", "POST"],
         [":scheme", url.protocol.slice(0, -1)],
         [":path", path],
         [":authority", url.host],
         ["content-type", "application/grpc"],
         ["te", "trailers"],
-      ]);
-      this.headerBlocks.set(path, block);
+      ];
+      if (timeout) fields.push(["grpc-timeout", timeout]);
+      block = encodeHeaders(fields);
+      this.headerBlocks.set(cacheKey, block);
     }
     return block;
   }
