@@ -8,7 +8,7 @@
  *
  * The write is one HTTP/1.1 chunk built here (size line, frames, CRLF: the bytes the http
  * layer would frame around them) and handed to the socket as one buffer, so it is copied
- * once and encrypted as one TLS record. The streams of a fan-out have the same events
+ * once, and TLS encrypts it without first joining the pieces. The streams of a fan-out have the same events
  * pending, so a pass builds that chunk once and writes it to each of them.
  *
  * A TLS write costs tens of microseconds whatever it carries (the record, the syscall, the
@@ -104,37 +104,35 @@ export class WatchStream implements WatchSink {
     this.pendingSize += bytes.length;
   }
 
-  /** The flusher's turn: one socket write of everything pending. Returns the bytes written. */
-  flush(): number {
+  /** The flusher's turn: one socket write of everything pending. */
+  flush(): void {
     this.queued = false;
-    if (this.congested) return 0; // the drain flushes
-    const written = this.write();
+    if (this.congested) return; // the drain flushes
+    this.write();
     if (!this.congested && this.refused && !this.ended) {
       this.refused = false;
       this.resume();
     }
-    return written;
   }
 
-  private write(): number {
+  private write(): void {
     const res = this.res;
-    if (this.pending.length === 0) return 0;
+    if (this.pending.length === 0) return;
     const pending = this.pending;
     const size = this.pendingSize;
     this.pending = [];
     this.pendingSize = 0;
-    if (res.destroyed || res.writableEnded) return 0;
+    if (res.destroyed || res.writableEnded) return;
     // The socket is this response's once it is assigned (a pipelined response waits in
     // the http layer until those before it finish: there, and for a body that is not
     // chunked, such as HTTP/1.0's, the http layer writes).
     const socket = res.socket;
     if (!socket || !res.chunkedEncoding) {
       if (!res.write(pending.length === 1 ? pending[0]! : Buffer.concat(pending, size)) && !this.ended) this.waitForDrain(res);
-      return size;
+      return;
     }
     socket.write(chunks.of(pending, size));
     if (socket.writableLength > MAX_UNSENT && !this.ended) this.waitForDrain(socket);
-    return size;
   }
 
   private waitForDrain(target: ServerResponse | Socket): void {
