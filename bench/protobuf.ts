@@ -9,6 +9,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { PerformanceObserver, type PerformanceEntry } from "node:perf_hooks";
 import v8 from "node:v8";
 import { runInNewContext } from "node:vm";
 import { loadAll } from "js-yaml";
@@ -52,18 +53,26 @@ const gc = runInNewContext("gc") as () => void;
  * collector's helpers too). On a shared or virtualised machine the two part ways (waiting
  * for a core, the host faulting in fresh heap pages), so both are printed.
  */
-function time(runs: number, fn: () => void): { wall: number; cpu: number } {
+function time(runs: number, fn: () => void): { wall: number; cpu: number; windows: [number, number][] } {
   const wall: number[] = [];
   const cpu: number[] = [];
+  const windows: [number, number][] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
     const used = process.cpuUsage();
     fn();
     const { user, system } = process.cpuUsage(used);
-    wall.push(performance.now() - start);
+    const end = performance.now();
+    wall.push(end - start);
     cpu.push((user + system) / 1000);
+    windows.push([start, end]);
   }
-  return { wall: median(wall), cpu: median(cpu) };
+  return { wall: median(wall), cpu: median(cpu), windows };
+}
+
+/** Median over the runs of the time the main thread spent paused for garbage collection. */
+function gcPause(gcs: PerformanceEntry[], windows: [number, number][]): number {
+  return median(windows.map(([start, end]) => gcs.filter((e) => e.startTime >= start && e.startTime < end).reduce((sum, e) => sum + e.duration, 0)));
 }
 
 /** Bytes of heap a decoded value holds (measured after the timings: the collections it forces would disturb them). */
@@ -88,10 +97,17 @@ export async function benchProtobuf(report: (line: string) => void): Promise<voi
     JSON.parse(Buffer.from(JSON.stringify(list)).toString());
     codec.decode(codec.encodeList(list));
   }
+  const gcs: PerformanceEntry[] = [];
+  const observer = new PerformanceObserver((entries) => void gcs.push(...entries.getEntries()));
+  observer.observe({ entryTypes: ["gc"] });
   const jsonEncode = time(7, () => void (jsonBytes = Buffer.from(JSON.stringify(list), "utf8")));
   const jsonDecode = time(7, () => void JSON.parse(jsonBytes.toString("utf8")));
   const pbEncode = time(7, () => void (pbBytes = codec.encodeList(list)));
   const pbDecode = time(7, () => void codec.decode(pbBytes));
+
+  // the observer hears of collections a little later
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  observer.disconnect();
 
   const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
   const row = (what: string, json: number, pb: number, target = "") => `${what}: JSON ${fmt(json)}, protobuf ${fmt(pb)} (${(json / pb).toFixed(2)}x${target})`;
@@ -100,6 +116,10 @@ export async function benchProtobuf(report: (line: string) => void): Promise<voi
   report(row("decode", jsonDecode.wall, pbDecode.wall));
   report(row("encode+decode", jsonEncode.wall + jsonDecode.wall, pbEncode.wall + pbDecode.wall, " faster; target >= 2x"));
   report(row("  the same in process CPU time", jsonEncode.cpu + jsonDecode.cpu, pbEncode.cpu + pbDecode.cpu) + `, decode alone ${(jsonDecode.cpu / pbDecode.cpu).toFixed(2)}x`);
+  report(
+    `  of which paused for garbage collection: encode JSON ${fmt(gcPause(gcs, jsonEncode.windows))}, protobuf ${fmt(gcPause(gcs, pbEncode.windows))}; ` +
+      `decode JSON ${fmt(gcPause(gcs, jsonDecode.windows))}, protobuf ${fmt(gcPause(gcs, pbDecode.windows))}`,
+  );
   const [jsonHeld, pbHeld] = [heldBy(() => JSON.parse(jsonBytes.toString("utf8"))), heldBy(() => codec.decode(pbBytes))];
   report(`  the decoded list holds ${(pbHeld / 1e6).toFixed(1)} MB of heap (JSON.parse's ${(jsonHeld / 1e6).toFixed(1)} MB)`);
 }
