@@ -8,11 +8,13 @@ import type { ResourceScope } from "./scope.js";
 
 type Obj = Record<string, unknown>;
 
+const CONTROL_CHARACTERS = /[\x00-\x1f\x7f]/g;
+
 /** fieldManager or, as kube does, the User-Agent up to its first `/`. */
 export function managerName(fieldManager: string | undefined, userAgent: string | undefined): string {
   if (fieldManager) return fieldManager;
   const ua = (userAgent ?? "").split("/")[0];
-  return [...ua].filter((c) => c >= " " && c !== "\x7f").join("");
+  return ua.replace(CONTROL_CHARACTERS, "");
 }
 
 /** What the field manager needs to know of a write to the kind of `scope` (main resource, or "status"). */
