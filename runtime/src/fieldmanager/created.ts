@@ -6,7 +6,7 @@
  */
 import type { FieldsV1 } from "./fieldsv1.js";
 import { comparePE, fieldPE } from "./pathelement.js";
-import { childSchema, isAtomic, itemPE, kindOf, type Schema } from "./schema.js";
+import { childSchema, isAtomic, itemPE, kindOf, type NodeKind, type Schema } from "./schema.js";
 import type { FieldSet } from "./set.js";
 
 type Obj = Record<string, unknown>;
@@ -17,39 +17,48 @@ type Obj = Record<string, unknown>;
  * (recursiveDifference); undefined when nothing is left.
  */
 export function addedFieldsV1(v: unknown, s: Schema, strip: FieldSet | undefined, reset: FieldSet | undefined): FieldsV1 | undefined {
-  const kind = kindOf(s, v);
+  return v === null || v === undefined ? undefined : addedBelow(v, s, kindOf(s, v), false, strip, reset);
+}
+
+/** The FieldsV1 node of `v` (`".": {}` first when it is itself a `member`), or undefined when it holds nothing. */
+function addedBelow(v: unknown, s: Schema, kind: NodeKind, member: boolean, strip: FieldSet | undefined, reset: FieldSet | undefined): FieldsV1 | undefined {
   if (kind === "scalar" || isAtomic(s, kind)) return undefined;
-  const entries: [string, FieldsV1][] = [];
-  const add = (pe: string, child: unknown, cs: Schema) => {
-    if (reset?.members.has(pe)) return;
-    const member = isAddedMember(child, cs) && !strip?.members.has(pe);
-    const below = addedFieldsV1(child, cs, strip?.children.get(pe), reset?.children.get(pe));
-    if (below) entries.push([pe, member ? { ".": {}, ...below } : below]);
-    else if (member) entries.push([pe, {}]);
-  };
+  const entries: Entry[] = [];
   if (kind === "list") {
-    if (!Array.isArray(v)) return undefined;
+    const items = v as unknown[];
     const seen = new Set<string>();
-    for (let i = 0; i < v.length; i++) {
-      const pe = itemPE(s, v[i], i);
+    for (let i = 0; i < items.length; i++) {
+      const pe = itemPE(s, items[i], i);
       if (seen.has(pe)) continue; // the first of duplicate items counts, as compare's
       seen.add(pe);
-      add(pe, v[i], s?.items);
+      addEntry(entries, pe, items[i], s?.items, strip, reset);
     }
   } else {
-    if (v === null || typeof v !== "object" || Array.isArray(v)) return undefined;
-    for (const k of Object.keys(v)) add(fieldPE(k), (v as Obj)[k], childSchema(s, k));
+    const m = v as Obj;
+    for (const k of Object.keys(m)) addEntry(entries, fieldPE(k), m[k], childSchema(s, k), strip, reset);
   }
   if (entries.length === 0) return undefined;
-  entries.sort((a, b) => comparePE(a[0], b[0]));
-  const out: FieldsV1 = {};
-  for (const [pe, node] of entries) out[pe] = node;
+  entries.sort((a, b) => comparePE(a.pe, b.pe));
+  const out: FieldsV1 = member ? { ".": {} } : {};
+  for (const e of entries) out[e.pe] = e.node;
   return out;
 }
 
-/** compare's rule for a new value: scalars (null too) are added; a map or list only when present. */
-function isAddedMember(v: unknown, s: Schema): boolean {
+interface Entry {
+  pe: string;
+  node: FieldsV1;
+}
+
+/**
+ * The entry of child `pe` holding `v`: compare adds a scalar (null too) as a member, and a
+ * map or list only when present; a value of the wrong shape for its schema is a scalar.
+ */
+function addEntry(entries: Entry[], pe: string, v: unknown, s: Schema, strip: FieldSet | undefined, reset: FieldSet | undefined): void {
+  if (reset?.members.has(pe)) return;
   const kind = kindOf(s, v);
-  if (kind === "scalar") return v !== undefined;
-  return kind === "list" ? Array.isArray(v) : v !== null && typeof v === "object" && !Array.isArray(v);
+  const present = kind === "scalar" ? v !== undefined : v !== null && v !== undefined;
+  const member = present && !strip?.members.has(pe);
+  const below = present ? addedBelow(v, s, kind, member, strip?.children.get(pe), reset?.children.get(pe)) : undefined;
+  if (below) entries.push({ pe, node: below });
+  else if (member) entries.push({ pe, node: {} });
 }
