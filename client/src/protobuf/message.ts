@@ -43,8 +43,8 @@ interface MessagePlan {
  * properties in the object itself. V8 sizes a constructor's objects by the `this.x =`
  * assignments in its source, counted without running them, then shrinks the size to what
  * the first objects use; `{}` holds four and moves the rest to a separate array it regrows
- * every three properties. Each call makes a new function, so each message's objects get
- * their own size.
+ * every three properties. Room for 48 (past that, the separate array). Each call makes a
+ * new function, so each message's objects get their own size.
  */
 function plainObjectConstructor(): new () => JSONObject {
   const never = false;
