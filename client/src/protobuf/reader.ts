@@ -6,7 +6,7 @@
 const TWO_32 = 4294967296;
 
 /** Buffer's native slicers, which @types/node does not declare: one call, no intermediate strings. */
-type SlicingBuffer = Buffer & { utf8Slice(start: number, end: number): string; latin1Slice(start: number, end: number): string };
+export type SlicingBuffer = Buffer & { utf8Slice(start: number, end: number): string; latin1Slice(start: number, end: number): string };
 
 /** ASCII strings up to this length are shared through a direct-mapped cache (a process-wide one: decoding is synchronous). */
 const INTERNED_MAX_LENGTH = 40;

@@ -5,7 +5,7 @@
  * and raw JSON (runtime.RawExtension, metav1.FieldsV1: `{bytes raw}`).
  */
 import { scanJSON } from "../jsonscan.js";
-import type { ProtoReader } from "./reader.js";
+import type { ProtoReader, SlicingBuffer } from "./reader.js";
 import type { ProtoWriter } from "./writer.js";
 
 export function writeTime(w: ProtoWriter, value: string, micro: boolean): void {
@@ -59,7 +59,7 @@ const timeStrings: string[] = new Array<string>(TIME_SLOTS).fill("");
 // beats a Date object and toISOString per value several times over.
 
 /** Bytes a time is formatted in, then read as one flat string (a template literal would keep a tree of its pieces). */
-const timeText = Buffer.alloc(32) as Buffer & { latin1Slice(start: number, end: number): string };
+const timeText = Buffer.alloc(32) as SlicingBuffer;
 
 function put2(at: number, n: number): void {
   timeText[at] = 48 + Math.floor(n / 10);
