@@ -91,7 +91,7 @@ export class GrpcChannel {
   private connecting: Promise<H2Session> | undefined;
   /** The member to dial first: the last one that answered. */
   private preferred = 0;
-  private closed = false;
+  private shut = false;
   /** Request header blocks by path and timeout, for the connected member (see headerBlock). */
   private readonly headerBlocks = new Map<string, Buffer>();
 
@@ -159,8 +159,13 @@ export class GrpcChannel {
     }
   }
 
+  /** True once closed: calls fail, streams end. */
+  get closed(): boolean {
+    return this.shut;
+  }
+
   close(): void {
-    this.closed = true;
+    this.shut = true;
     this.session?.close();
     this.session = undefined;
   }
@@ -250,7 +255,7 @@ export class GrpcChannel {
   }
 
   private connected(): Promise<H2Session> {
-    if (this.closed) return Promise.reject(new Error("etcd client closed"));
+    if (this.shut) return Promise.reject(new Error("etcd client closed"));
     const s = this.session;
     if (s?.usable) return Promise.resolve(s);
     this.connecting ??= this.dial().finally(() => (this.connecting = undefined));
@@ -266,7 +271,7 @@ export class GrpcChannel {
       const index = (this.preferred + i) % this.hosts.length;
       try {
         const session = await H2Session.connect(this.hosts[index]!, { tls, timeoutMs: this.dialTimeoutMs });
-        if (this.closed) {
+        if (this.shut) {
           session.close();
           throw new Error("etcd client closed");
         }

@@ -47,13 +47,14 @@ export class EtcdWatch {
 
   private attach(): Promise<void> {
     return new Promise((resolve, reject) => {
+      let stream: GrpcStream | undefined;
       let created = false;
       let ended = false;
       const end = (err: Error) => {
         if (ended) return;
         ended = true;
-        this.stream?.cancel();
-        this.stream = undefined;
+        stream?.cancel();
+        if (this.stream === stream) this.stream = undefined;
         if (!created) reject(err);
         else if (!this.stopped) this.resumeLater();
       };
@@ -82,10 +83,10 @@ export class EtcdWatch {
         }
       };
       this.channel.open(WATCH, { onMessage: answer, onEnd: end }).then(
-        (stream) => {
-          if (this.stopped || ended) return stream.cancel();
-          this.stream = stream;
-          stream.send(encodeWatchCreate(this.prefix, prefixEnd(this.prefix), this.after + 1));
+        (opened) => {
+          if (this.stopped || ended) return opened.cancel();
+          stream = this.stream = opened;
+          opened.send(encodeWatchCreate(this.prefix, prefixEnd(this.prefix), this.after + 1));
         },
         (err: Error) => end(err),
       );
@@ -94,6 +95,7 @@ export class EtcdWatch {
 
   /** The stream was lost: watch again from after the last event, backing off while no member answers. */
   private resumeLater(): void {
+    if (this.channel.closed) return;
     this.retry = setTimeout(() => {
       this.retry = undefined;
       if (!this.stopped) this.attach().catch(() => !this.stopped && this.resumeLater());
