@@ -14,9 +14,9 @@
  * A TLS write costs tens of microseconds whatever it carries (the record, the syscall, the
  * stream machinery) and the frames one or two, so the flusher passes over the streams
  * with something pending at most every FLUSH_INTERVAL_MS, and no sooner after a pass than
- * twice what that pass took, while events keep coming (the first event after a quiet spell
- * goes out on the next turn): under load each write carries more events and writing takes
- * at most a third of the event loop, instead of the writes queueing up. A pass yields to
+ * that pass took, while events keep coming (the first event after a quiet spell goes out
+ * on the next turn): under load each write carries more events and writing takes at most
+ * half the event loop, instead of the writes queueing up. A pass yields to
  * other requests after PASS_BUDGET_MS (a 1 MB event written to 1,000 watchers takes
  * seconds of TLS work) and goes on in the next turn.
  *
@@ -30,8 +30,13 @@ import { deliver, type WatchEvent, type WatchSink, type Watcher } from "../apima
 
 /** Shortest time between two flush passes while streams have events pending. */
 const FLUSH_INTERVAL_MS = 10;
-/** Idle time after a pass, as a multiple of the time it took: writing takes at most 1 / (1 + this) of the event loop. */
-const IDLE_PER_PASS_TIME = 2;
+/**
+ * Idle time after a pass, as a multiple of the time it took: writing takes at most 1 / (1 + this)
+ * of the event loop. Not more: on a busy machine a pass takes longer on the clock than on the CPU,
+ * and a loop that idles while its streams lag gives its share of the cores away (2 was seconds
+ * slower than 1 there, for no less CPU per event).
+ */
+const IDLE_PER_PASS_TIME = 1;
 /** Longest a pass writes before it lets other work run. */
 const PASS_BUDGET_MS = 10;
 /**
