@@ -8,7 +8,9 @@
  * every event per object name. The parent then writes, on stdin, one JSON
  * line mapping name -> wall-clock time of the write's acknowledgement; this
  * process answers with one JSON line (WatchersResult): latencies from
- * acknowledgement to arrival over every (watcher, event) pair.
+ * acknowledgement to arrival over every (watcher, event) pair, once every
+ * watcher has every acknowledged event, or nothing arrived for SETTLE_MS (an
+ * event lost, or a watcher ended: `received` tells).
  */
 import type { ClientRequest } from "node:http";
 import https from "node:https";
@@ -41,6 +43,9 @@ export interface WatchersResult {
 
 const now = () => performance.timeOrigin + performance.now();
 
+/** How long the arrivals may pause before the answer counts what came (a server starved on a busy machine pauses for seconds). */
+const SETTLE_MS = 10_000;
+
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, "/"))) {
   const cfg = JSON.parse(process.argv[2]!) as WatchersConfig;
   const agent = new https.Agent({ keepAlive: false, maxSockets: Infinity, ca: cfg.ca, cert: cfg.cert, key: cfg.key });
@@ -48,6 +53,8 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
   const arrivals = new Map<string, number[]>();
   let other = 0;
   let open = 0;
+  let arrived = 0;
+  let lastArrival = now();
   const requests: ClientRequest[] = [];
   const cpu0 = process.cpuUsage();
   const t0 = now();
@@ -74,6 +81,8 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
             let list = arrivals.get(name);
             if (!list) arrivals.set(name, (list = []));
             list.push(t);
+            arrived++;
+            lastArrival = t;
           } else other++;
           from = nl + 1;
         }
@@ -89,10 +98,12 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
   }
   let input = "";
   process.stdin.setEncoding("utf8");
-  process.stdin.on("data", (d: string) => {
+  process.stdin.on("data", async (d: string) => {
     input += d;
     if (!input.includes("\n")) return;
     const acks = JSON.parse(input.slice(0, input.indexOf("\n"))) as Record<string, number>;
+    const expected = Object.keys(acks).length * cfg.watchers;
+    while (arrived < expected && now() - lastArrival < SETTLE_MS) await new Promise((r) => setTimeout(r, 50));
     const seconds = (now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const lat: number[] = [];
@@ -107,7 +118,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
     lat.sort((a, b) => a - b);
     const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN;
     const result: WatchersResult = {
-      expected: Object.keys(acks).length * cfg.watchers,
+      expected,
       received: lat.length,
       p50ms: q(0.5),
       p99ms: q(0.99),
