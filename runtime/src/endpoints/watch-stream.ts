@@ -8,17 +8,17 @@
  *
  * The write is one HTTP/1.1 chunk built here (size line, frames, CRLF: the bytes the http
  * layer would frame around them) and handed to the socket as one buffer, so it is copied
- * once, and TLS encrypts it without first joining the pieces. The streams of a fan-out have the same events
- * pending, so a pass builds that chunk once and writes it to each of them.
+ * once, and TLS encrypts it without first joining the pieces. The streams of a fan-out
+ * have the same events pending, so a pass builds that chunk once and writes it to each.
  *
  * A TLS write costs tens of microseconds whatever it carries (the record, the syscall, the
  * stream machinery) and the frames one or two, so the flusher passes over the streams
  * with something pending at most every FLUSH_INTERVAL_MS, and no sooner after a pass than
  * that pass took, while events keep coming (the first event after a quiet spell goes out
  * on the next turn): under load each write carries more events and writing takes at most
- * half the event loop, instead of the writes queueing up. A pass yields to
- * other requests after PASS_BUDGET_MS (a 1 MB event written to 1,000 watchers takes
- * seconds of TLS work) and goes on in the next turn.
+ * half the event loop, instead of the writes queueing up. A pass yields to other requests
+ * after PASS_BUDGET_MS (a 1 MB event written to 1,000 watchers takes seconds of TLS work)
+ * and goes on in the next turn.
  *
  * Backpressure: a push answers false once the socket holds too much unwritten or too much
  * waits to be written; the watcher then keeps the events (the watch cache's window) and,
@@ -40,8 +40,9 @@ const IDLE_PER_PASS_TIME = 1;
 /** Longest a pass writes before it lets other work run. */
 const PASS_BUDGET_MS = 10;
 /**
- * Unwritten bytes past which a stream asks its watcher to wait for the next
- * write: enough for many events per write, small enough that a write's copies stay cheap.
+ * Pending bytes past which a stream asks its watcher to wait for the next write (the rest
+ * waits in the watch cache's window): enough for many events per write, small enough that
+ * one write stays a small slice of a pass.
  */
 const MAX_PENDING = 64 * 1024;
 /**
