@@ -149,6 +149,33 @@ describe("etcd write channel", () => {
     assert.equal(m.calls(), 1, "the member itself got it once");
   });
 
+  it("holds calls beyond the member's SETTINGS_MAX_CONCURRENT_STREAMS until a stream ends", async () => {
+    const server = http2.createServer({ settings: { maxConcurrentStreams: 2 } });
+    let open = 0;
+    let most = 0;
+    server.on("stream", (stream) => {
+      most = Math.max(most, ++open);
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () =>
+        setTimeout(() => {
+          open--;
+          stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+          stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+          stream.end(Buffer.concat(chunks));
+        }, 20),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    const ch = channel([`http://127.0.0.1:${(server.address() as AddressInfo).port}`]);
+    // The first call lets the member's SETTINGS arrive; then six at once.
+    await ch.call(TXN, Buffer.from("first"), 5000);
+    const names = ["a", "b", "c", "d", "e", "f"];
+    assert.deepEqual((await Promise.all(names.map((n) => ch.call(TXN, Buffer.from(n), 5000)))).map(String), names);
+    assert.equal(most, 2);
+  });
+
   it("streams messages both ways, split across DATA frames, until the member's status ends the call", async () => {
     const server = http2.createServer();
     server.on("stream", (stream) => {

@@ -6,7 +6,8 @@
  * gRPC needs little of HTTP/2: requests of one header block and a body, answers of headers,
  * data and trailers. This speaks exactly that over one socket: frames parsed in place, header
  * blocks through hpack.ts, flow control both ways, PING answered, SETTINGS and GOAWAY obeyed.
- * It sends no priorities, accepts no pushes and never pings.
+ * It sends no priorities, accepts no pushes and never pings. Streams beyond the member's
+ * SETTINGS_MAX_CONCURRENT_STREAMS wait for one to end, as grpc-go's client queues them.
  *
  * Outgoing frames of one event-loop turn go out in one socket write (setImmediate): the writes
  * of every request that arrived in the same poll phase share one system call.
@@ -36,7 +37,7 @@ const PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 const FRAME_HEADER = 9;
 const DATA = 0x0, HEADERS = 0x1, RST_STREAM = 0x3, SETTINGS = 0x4, PUSH_PROMISE = 0x5, PING = 0x6, GOAWAY = 0x7, WINDOW_UPDATE = 0x8, CONTINUATION = 0x9;
 const END_STREAM = 0x1, ACK = 0x1, END_HEADERS = 0x4, PADDED = 0x8, PRIORITY = 0x20;
-const SETTINGS_ENABLE_PUSH = 0x2, SETTINGS_INITIAL_WINDOW_SIZE = 0x4, SETTINGS_MAX_FRAME_SIZE = 0x5;
+const SETTINGS_ENABLE_PUSH = 0x2, SETTINGS_MAX_CONCURRENT_STREAMS = 0x3, SETTINGS_INITIAL_WINDOW_SIZE = 0x4, SETTINGS_MAX_FRAME_SIZE = 0x5;
 const CANCEL = 0x8, REFUSED_STREAM = 0x7;
 const MAX_STREAM_ID = 2 ** 31 - 1;
 /** What this side lets the server send ahead, per stream and in all; credit is returned once half is used. */
@@ -44,8 +45,10 @@ const RECEIVE_WINDOW = 16 * 1024 * 1024;
 const DEFAULT_WINDOW = 65_535;
 
 export class H2Stream {
-  /** How much DATA the server lets this stream send now. */
-  sendWindow: number;
+  /** 0 until the stream is opened (it may wait for the member's concurrent-stream limit). */
+  id = 0;
+  /** How much DATA the server lets this stream send now (set when it opens). */
+  sendWindow = 0;
   /** Body not yet sent for want of flow-control credit. */
   readonly pending: Buffer[] = [];
   pendingEnd = false;
@@ -55,12 +58,10 @@ export class H2Stream {
 
   constructor(
     private readonly session: H2Session,
-    readonly id: number,
+    /** The request's header block, sent when the stream opens. */
+    readonly headers: Buffer,
     readonly events: H2StreamEvents,
-    sendWindow: number,
-  ) {
-    this.sendWindow = sendWindow;
-  }
+  ) {}
 
   /** Queues body bytes (sent as flow control allows); `end` half-closes the stream. */
   write(data: Buffer, end: boolean): void {
@@ -70,16 +71,19 @@ export class H2Stream {
     this.session.pump(this);
   }
 
-  /** Abandons the stream (RST_STREAM CANCEL); no event follows. */
+  /** Abandons the stream (RST_STREAM CANCEL once opened); no event follows. */
   cancel(): void {
     if (this.closed) return;
     this.session.forget(this);
-    this.session.frame(RST_STREAM, 0, this.id, u32(CANCEL));
+    if (this.id !== 0) this.session.frame(RST_STREAM, 0, this.id, u32(CANCEL));
   }
 }
 
 export class H2Session {
   private readonly streams = new Map<number, H2Stream>();
+  /** Streams waiting for the member's concurrent-stream limit, in order. */
+  private waiting: H2Stream[] = [];
+  private peerMaxStreams = Infinity;
   private readonly blocked = new Set<H2Stream>();
   private readonly decoder = new HpackDecoder();
   private nextId = 1;
@@ -152,13 +156,21 @@ export class H2Session {
    */
   request(headers: Buffer, events: H2StreamEvents, body: Buffer | undefined, end: boolean): H2Stream {
     if (!this.usable) throw new Error("etcd connection is going away");
-    const stream = new H2Stream(this, this.nextId, events, this.peerInitialWindow);
+    const stream = new H2Stream(this, headers, events);
+    if (this.streams.size < this.peerMaxStreams) this.open(stream);
+    else this.waiting.push(stream);
+    if (body || end) stream.write(body ?? Buffer.alloc(0), end);
+    return stream;
+  }
+
+  private open(stream: H2Stream): void {
+    stream.id = this.nextId;
+    stream.sendWindow = this.peerInitialWindow;
     this.nextId += 2;
     this.streams.set(stream.id, stream);
-    this.frame(HEADERS, END_HEADERS, stream.id, headers);
-    if (body || end) stream.write(body ?? Buffer.alloc(0), end);
+    this.frame(HEADERS, END_HEADERS, stream.id, stream.headers);
+    this.pump(stream);
     if (this.nextId > MAX_STREAM_ID) this.goAway();
-    return stream;
   }
 
   /** Takes no new streams; closes once those open have ended. */
@@ -174,7 +186,7 @@ export class H2Session {
 
   /** @internal Sends what flow control allows of `stream`'s pending body. */
   pump(stream: H2Stream): void {
-    while (!stream.closed && (stream.pending.length > 0 || stream.pendingEnd)) {
+    while (stream.id !== 0 && !stream.closed && (stream.pending.length > 0 || stream.pendingEnd)) {
       const next = stream.pending[0];
       if (!next) {
         stream.pendingEnd = false;
@@ -201,9 +213,18 @@ export class H2Session {
   /** @internal */
   forget(stream: H2Stream): void {
     stream.closed = true;
+    if (stream.id === 0) {
+      this.waiting = this.waiting.filter((s) => s !== stream);
+      return;
+    }
     this.streams.delete(stream.id);
     this.blocked.delete(stream);
     if (this.goingAway && this.streams.size === 0) this.destroy(new Error("etcd connection went away"));
+    this.openWaiting();
+  }
+
+  private openWaiting(): void {
+    while (!this.goingAway && this.waiting.length > 0 && this.streams.size < this.peerMaxStreams) this.open(this.waiting.shift()!);
   }
 
   /** @internal Queues a frame; the turn's frames are written together. */
@@ -279,6 +300,7 @@ export class H2Session {
         for (let i = 0; i + 6 <= payload.length; i += 6) this.setting(payload.readUInt16BE(i), payload.readUInt32BE(i + 2));
         this.frame(SETTINGS, ACK, 0, undefined);
         for (const s of [...this.blocked]) this.pump(s);
+        this.openWaiting();
         return;
       case PING:
         if (!(flags & ACK)) this.frame(PING, ACK, 0, Buffer.from(payload));
@@ -321,8 +343,9 @@ export class H2Session {
       for (const s of this.streams.values()) s.sendWindow += delta;
     } else if (id === SETTINGS_MAX_FRAME_SIZE) {
       this.peerMaxFrame = value;
+    } else if (id === SETTINGS_MAX_CONCURRENT_STREAMS) {
+      this.peerMaxStreams = value;
     }
-    // MAX_CONCURRENT_STREAMS is not tracked: etcd allows 2^32-1 (--max-concurrent-streams).
   }
 
   private data(flags: number, id: number, payload: Buffer): void {
@@ -358,9 +381,14 @@ export class H2Session {
     stream.events.onHeaders(fields, end);
   }
 
+  /** Takes no new streams; those still waiting to open were never sent. */
   private goAway(): void {
     if (this.goingAway) return;
     this.goingAway = true;
+    for (const stream of this.waiting.splice(0)) {
+      stream.closed = true;
+      stream.events.onReset(new Error("etcd connection is going away"), true);
+    }
     this.notifyUnusable();
   }
 
@@ -370,11 +398,16 @@ export class H2Session {
     this.out = [];
     this.socket.destroy();
     const open = [...this.streams.values()];
+    const waiting = this.waiting.splice(0);
     this.streams.clear();
     this.blocked.clear();
     for (const stream of open) {
       stream.closed = true;
       stream.events.onReset(err, false);
+    }
+    for (const stream of waiting) {
+      stream.closed = true;
+      stream.events.onReset(err, true);
     }
     this.notifyUnusable();
   }
