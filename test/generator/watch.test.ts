@@ -140,7 +140,12 @@ describe("watchTree while a report is handled", () => {
     const calls: string[][] = [];
     let handling = false;
     let overlapped = false;
-    /** Saves and returns once the folder's event has been delivered (to a watch of our own on the same folder). */
+    const debounceMs = 10;
+    /**
+     * Saves, and returns once the watcher's debounce after the save's event has run out while this call still runs.
+     * The event reaches a watch of our own on the folder in the same turn as the watcher's (one inotify watch), and
+     * a timer of the same length started after the watcher's fires after it: an order, not a measured time.
+     */
     async function saveWhileHandling(): Promise<void> {
       const delivered = new Promise<void>((resolve) => {
         const own = watch(folder, () => {
@@ -150,9 +155,11 @@ describe("watchTree while a report is handled", () => {
       });
       saveByRename(widget, "export interface Widget { a: string; during: true }\n");
       await delivered;
+      await new Promise((resolve) => setTimeout(resolve, debounceMs));
     }
     const watcher = watchTree([dir], {
       include: isSourceFile,
+      debounceMs,
       onChange: async (changes) => {
         overlapped ||= handling;
         handling = true;
