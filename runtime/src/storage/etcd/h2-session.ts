@@ -28,7 +28,7 @@ export interface H2StreamEvents {
 }
 
 export interface H2ConnectOptions {
-  /** TLS material; plain TCP without it. */
+  /** TLS material for an `https:` member (the system's CAs without it). */
   tls?: { ca: Buffer; cert?: Buffer; key?: Buffer };
   timeoutMs: number;
 }
@@ -120,7 +120,6 @@ export class H2Session {
     const host = hostname.replace(/^\[|\]$/g, "");
     return new Promise((resolve, reject) => {
       const secure = url.startsWith("https:");
-      if (secure && !opts.tls) return reject(new Error(`${url}: https needs TLS credentials`));
       const socket = secure
         ? tls.connect({ host, port: Number(port), ...opts.tls, ALPNProtocols: ["h2"], servername: net.isIP(host) ? undefined : host })
         : net.connect({ host, port: Number(port) });
