@@ -9,6 +9,7 @@ import { performance } from "node:perf_hooks";
 import { readFileSync } from "node:fs";
 import { adminAgent, adminCredentials, notebook, request } from "../test/support/admin-http.js";
 import { cpuProfileNodeOptions } from "./support/cpu-profile.js";
+import { withNodeOptions } from "./support/node-options.js";
 import { cpuSeconds, encodeCounterNodeOptions, fmt, startBareServer, startWatchers } from "./support/procs.js";
 import { WATCH_STREAM_COUNTS_TAG, watchStreamCounterNodeOptions, type WatchStreamCounts } from "./support/watch-stream-counters.js";
 import { startGeneratedServer, type GeneratedServer } from "../test/support/generated-server.js";
@@ -132,15 +133,4 @@ async function counters(server: GeneratedServer): Promise<{ encodes?: { made: nu
     out = { encodes: read("BENCH-ENCODES"), streams: read(WATCH_STREAM_COUNTS_TAG) };
   }
   return out;
-}
-
-async function withNodeOptions<T>(opts: string, fn: () => Promise<T>): Promise<T> {
-  const prev = process.env.NODE_OPTIONS;
-  process.env.NODE_OPTIONS = [prev, opts].filter(Boolean).join(" ");
-  try {
-    return await fn();
-  } finally {
-    if (prev === undefined) delete process.env.NODE_OPTIONS;
-    else process.env.NODE_OPTIONS = prev;
-  }
 }
