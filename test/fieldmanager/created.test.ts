@@ -5,6 +5,7 @@ import { addedFieldsV1 } from "../../runtime/src/fieldmanager/created.js";
 import { compare, encodeFieldsV1, FieldSet, recordWrite, type Scope } from "../../runtime/src/fieldmanager/index.js";
 import { objectSchema } from "../../runtime/src/fieldmanager/schema.js";
 import { STRIP } from "../../runtime/src/fieldmanager/updater.js";
+import { specSchema } from "./spec-schema.js";
 
 type Obj = Record<string, any>;
 const str: StructuralSchema = { type: "string" };
@@ -14,32 +15,7 @@ const schema: StructuralSchema = {
     apiVersion: str,
     kind: str,
     metadata: { type: "object" },
-    spec: {
-      type: "object",
-      properties: {
-        image: str,
-        size: { "x-kubernetes-int-or-string": true },
-        atomicList: { type: "array", items: str },
-        tags: { type: "array", items: str, "x-kubernetes-list-type": "set" },
-        env: {
-          type: "array",
-          "x-kubernetes-list-type": "map",
-          "x-kubernetes-list-map-keys": ["name"],
-          items: { type: "object", properties: { name: str, value: str } },
-        },
-        ports: {
-          type: "array",
-          "x-kubernetes-list-type": "map",
-          "x-kubernetes-list-map-keys": ["port", "protocol"],
-          items: { type: "object", properties: { port: { type: "integer" }, protocol: { type: "string", default: "TCP" } } },
-        },
-        selector: { type: "object", additionalProperties: str },
-        atomicMap: { type: "object", additionalProperties: str, "x-kubernetes-map-type": "atomic" },
-        atomicStruct: { type: "object", properties: { a: str, b: str }, "x-kubernetes-map-type": "atomic" },
-        resources: { type: "object", properties: { cpu: str, gpus: { type: "integer" } } },
-        free: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
-      },
-    },
+    spec: { ...specSchema, properties: { ...specSchema.properties, size: { "x-kubernetes-int-or-string": true } } },
     status: { type: "object", properties: { phase: str } },
   },
 };

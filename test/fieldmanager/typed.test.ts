@@ -2,38 +2,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { StructuralSchema } from "../../runtime/src/api/resource.js";
 import { compare, encodeFieldsV1, merge, removeItems, toFieldSet, FieldSet } from "../../runtime/src/fieldmanager/index.js";
+import { specSchema } from "./spec-schema.js";
 
-const str: StructuralSchema = { type: "string" };
-const schema: StructuralSchema = {
-  type: "object",
-  properties: {
-    spec: {
-      type: "object",
-      properties: {
-        image: str,
-        atomicList: { type: "array", items: str },
-        tags: { type: "array", items: str, "x-kubernetes-list-type": "set" },
-        env: {
-          type: "array",
-          "x-kubernetes-list-type": "map",
-          "x-kubernetes-list-map-keys": ["name"],
-          items: { type: "object", properties: { name: str, value: str } },
-        },
-        ports: {
-          type: "array",
-          "x-kubernetes-list-type": "map",
-          "x-kubernetes-list-map-keys": ["port", "protocol"],
-          items: { type: "object", properties: { port: { type: "integer" }, protocol: { type: "string", default: "TCP" } } },
-        },
-        selector: { type: "object", additionalProperties: str },
-        atomicMap: { type: "object", additionalProperties: str, "x-kubernetes-map-type": "atomic" },
-        atomicStruct: { type: "object", properties: { a: str, b: str }, "x-kubernetes-map-type": "atomic" },
-        resources: { type: "object", properties: { cpu: str, gpus: { type: "integer" } } },
-        free: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
-      },
-    },
-  },
-};
+const schema: StructuralSchema = { type: "object", properties: { spec: specSchema } };
 
 describe("toFieldSet", () => {
   it("owns scalars, atomics, list items and map entries but not the structs around them", () => {
