@@ -10,7 +10,8 @@ import http, { type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
 import type { UserInfo } from "../../runtime/src/api/request.js";
-import { createRequestHeaderAuthenticator, stripRequestHeaders, type RequestHeaderConfig } from "../../runtime/src/auth/request-header.js";
+import { removeHeaders } from "../../runtime/src/auth/remove-headers.js";
+import { createRequestHeaderAuthenticator, requestHeaderFilter, type RequestHeaderConfig } from "../../runtime/src/auth/request-header.js";
 import { createCA, createClientCertificate } from "../../runtime/src/server/certs.js";
 
 const frontProxyCA = createCA("front-proxy-ca");
@@ -30,6 +31,9 @@ interface Seen {
   /** The header lines left after stripping. */
   rawHeaders: string[];
   headers: Record<string, unknown>;
+  headersDistinct: Record<string, unknown>;
+  /** Whether the user handed out could be changed by the handler. */
+  userMutable: boolean;
 }
 
 let server: http.Server;
@@ -38,8 +42,16 @@ before(async () => {
   server = http.createServer((req: IncomingMessage, res) => {
     Object.assign(req.socket, { getPeerCertificate: () => ({ raw: proxyCert.raw, fingerprint256: proxyCert.fingerprint256 }) });
     const user = authenticator.authenticate(req) as UserInfo | null;
-    stripRequestHeaders(req, config);
-    const seen: Seen = { user, rawHeaders: req.rawHeaders, headers: { ...req.headers } };
+    // As the serving pipeline does: req.headers is read before the headers are removed, headersDistinct after.
+    void req.headers["audit-id"];
+    removeHeaders(req, requestHeaderFilter(config));
+    const seen: Seen = {
+      user,
+      rawHeaders: req.rawHeaders,
+      headers: { ...req.headers },
+      headersDistinct: { ...req.headersDistinct },
+      userMutable: user !== null && (!Object.isFrozen(user) || !Object.isFrozen(user.groups)),
+    };
     res.end(JSON.stringify(seen));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -48,9 +60,9 @@ before(async () => {
 after(() => server.close());
 
 /** Sends the headers in this order; an array is one line per value. */
-function send(headers: Record<string, string | string[]>): Promise<Seen> {
+function send(headers: Record<string, string | string[]>, agent?: http.Agent): Promise<Seen> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ port, host: "127.0.0.1", path: "/", headers }, (res) => {
+    const req = http.request({ port, host: "127.0.0.1", path: "/", headers, agent }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (c: string) => (body += c));
@@ -94,4 +106,33 @@ test("no username header: no user; every identity header is stripped, others kep
   assert.ok(names.includes("x-kept"));
   assert.ok(!names.some((h) => h.startsWith("x-remote-")), JSON.stringify(seen.rawHeaders));
   assert.ok(!Object.keys(seen.headers).some((h) => h.startsWith("x-remote-")), JSON.stringify(seen.headers));
+  assert.ok(!Object.keys(seen.headersDistinct).some((h) => h.startsWith("x-remote-")), JSON.stringify(seen.headersDistinct));
+  assert.deepEqual(seen.headersDistinct["x-kept"], ["yes"]);
+});
+
+test("each request is the user its own headers name, whoever came before on the connection; users cannot be changed", async () => {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const seen: Seen[] = [];
+    for (const headers of [
+      { "X-Remote-User": "alice", "X-Remote-Group": "g1" },
+      { "X-Remote-User": "bob", "X-Remote-Group": "g1" },
+      { "X-Remote-User": "alice", "X-Remote-Group": ["g1", "g2"] },
+      { "X-Remote-User": "alice", "X-Remote-Group": "g1" },
+    ]) {
+      seen.push(await send(headers, agent));
+    }
+    assert.deepEqual(
+      seen.map((s) => ({ name: s.user?.name, groups: s.user?.groups })),
+      [
+        { name: "alice", groups: ["g1"] },
+        { name: "bob", groups: ["g1"] },
+        { name: "alice", groups: ["g1", "g2"] },
+        { name: "alice", groups: ["g1"] },
+      ],
+    );
+    assert.ok(seen.every((s) => !s.userMutable));
+  } finally {
+    agent.destroy();
+  }
 });

@@ -143,6 +143,13 @@ test("answers are cached 10 s by the review spec, allowed and denied alike", asy
     allow = true;
     assert.equal((await req(`${NB}/y`)).status, 403, "the denied answer is cached");
     assert.equal(cached.kube.subjectAccessReviews.length, 2);
+    // The same attributes for another subject are another spec: bob (or alice in another group) is asked about.
+    cached.kube.authorize = (spec) => ({ allowed: spec.user === "alice" && !spec.groups?.includes("admins") });
+    const as = (user: string, groups: string[]) =>
+      aggregatorRequest({ port: cached.port, ca: cached.ca, path: `${NB}/x`, clientCert: cached.kube.frontProxyClient, user, groups });
+    assert.equal((await as("bob", [])).status, 403);
+    assert.equal((await as("alice", ["admins"])).status, 403);
+    assert.equal(cached.kube.subjectAccessReviews.length, 4);
   } finally {
     await cached.close();
   }

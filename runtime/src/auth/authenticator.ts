@@ -23,3 +23,31 @@ export const SYSTEM_AUTHENTICATED = "system:authenticated";
 export const SYSTEM_UNAUTHENTICATED = "system:unauthenticated";
 export const SYSTEM_ANONYMOUS = "system:anonymous";
 export const SYSTEM_MASTERS = "system:masters";
+
+/**
+ * A user to share between requests (authenticators remember users per connection or per
+ * credentials): frozen, groups and extra included, so no request can change another's user.
+ */
+export function frozenUser(user: UserInfo): UserInfo {
+  Object.freeze(user.groups);
+  if (user.extra) for (const values of Object.values(Object.freeze(user.extra))) Object.freeze(values);
+  return Object.freeze(user);
+}
+
+const withAuthenticated = new WeakMap<UserInfo, UserInfo>();
+
+/**
+ * The user with system:authenticated, as kube's AuthenticatedGroupAdder adds it for every
+ * authenticated user. A new object, never a change to `user`, remembered per user:
+ * authenticators hand out the same user object for the same credentials, and it is frozen
+ * because every request of that user shares it.
+ */
+export function withAuthenticatedGroup(user: UserInfo): UserInfo {
+  if (user.groups.includes(SYSTEM_AUTHENTICATED)) return user;
+  let added = withAuthenticated.get(user);
+  if (!added) {
+    added = frozenUser({ ...user, groups: [...user.groups, SYSTEM_AUTHENTICATED] });
+    withAuthenticated.set(user, added);
+  }
+  return added;
+}

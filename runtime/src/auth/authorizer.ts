@@ -3,7 +3,7 @@
  * (AS server/options/authorization.go): a union of `system:masters` (always
  * allowed), the always-allowed health paths, and a SubjectAccessReview to
  * kube-apiserver whose answers are cached 10 s allowed / 10 s denied, keyed by
- * the JSON of the review spec (wire-spec §9.4).
+ * the review spec (wire-spec §9.4).
  */
 import type { RequestInfo, UserInfo } from "../api/request.js";
 import { errors, StatusError } from "../api/status.js";
@@ -44,33 +44,56 @@ export function pathMatches(path: string, patterns: string[]): boolean {
   return patterns.some((p) => (p.endsWith("*") ? path.startsWith(p.slice(0, -1)) : path === p));
 }
 
-/** The review spec for a request, with only the attributes kube would send (empty ones omitted, as Go's omitempty). */
-export function subjectAccessReviewSpec(user: UserInfo, info: RequestInfo, query?: URLSearchParams): SubjectAccessReviewSpec {
-  const spec: SubjectAccessReviewSpec = {};
-  if (info.isResourceRequest) {
-    const ra: ResourceAttributes = {};
-    if (info.namespace) ra.namespace = info.namespace;
-    if (info.verb) ra.verb = info.verb;
-    if (info.apiGroup) ra.group = info.apiGroup;
-    if (info.apiVersion) ra.version = info.apiVersion;
-    if (info.resource) ra.resource = info.resource;
-    if (info.subresource) ra.subresource = info.subresource;
-    if (info.name) ra.name = info.name;
-    if (query && SELECTOR_VERBS.has(info.verb)) {
-      const fields = fieldSelectorRequirements(query.get("fieldSelector"));
-      if (fields.length) ra.fieldSelector = { requirements: fields };
-      const labels = labelSelectorRequirements(query.get("labelSelector"));
-      if (labels.length) ra.labelSelector = { requirements: labels };
-    }
-    spec.resourceAttributes = ra;
-  } else {
-    spec.nonResourceAttributes = { path: info.path, verb: info.verb };
+/** What a review asks about the request: the attributes kube would send (empty ones omitted, as Go's omitempty). */
+type ReviewAttributes = Pick<SubjectAccessReviewSpec, "resourceAttributes" | "nonResourceAttributes">;
+
+function reviewAttributes(info: RequestInfo, query?: URLSearchParams): ReviewAttributes {
+  if (!info.isResourceRequest) return { nonResourceAttributes: { path: info.path, verb: info.verb } };
+  const ra: ResourceAttributes = {};
+  if (info.namespace) ra.namespace = info.namespace;
+  if (info.verb) ra.verb = info.verb;
+  if (info.apiGroup) ra.group = info.apiGroup;
+  if (info.apiVersion) ra.version = info.apiVersion;
+  if (info.resource) ra.resource = info.resource;
+  if (info.subresource) ra.subresource = info.subresource;
+  if (info.name) ra.name = info.name;
+  if (query && SELECTOR_VERBS.has(info.verb)) {
+    const fields = fieldSelectorRequirements(query.get("fieldSelector"));
+    if (fields.length) ra.fieldSelector = { requirements: fields };
+    const labels = labelSelectorRequirements(query.get("labelSelector"));
+    if (labels.length) ra.labelSelector = { requirements: labels };
   }
-  spec.user = user.name;
-  if (user.groups.length) spec.groups = user.groups;
-  if (user.extra && Object.keys(user.extra).length) spec.extra = user.extra;
-  if (user.uid) spec.uid = user.uid;
-  return spec;
+  return { resourceAttributes: ra };
+}
+
+/** Who a review asks about. */
+function reviewSubject(user: UserInfo): Omit<SubjectAccessReviewSpec, keyof ReviewAttributes> {
+  const subject: Omit<SubjectAccessReviewSpec, keyof ReviewAttributes> = { user: user.name };
+  if (user.groups.length) subject.groups = user.groups;
+  if (user.extra && Object.keys(user.extra).length) subject.extra = user.extra;
+  if (user.uid) subject.uid = user.uid;
+  return subject;
+}
+
+/** The review spec for a request. */
+export function subjectAccessReviewSpec(user: UserInfo, info: RequestInfo, query?: URLSearchParams): SubjectAccessReviewSpec {
+  return { ...reviewAttributes(info, query), ...reviewSubject(user) };
+}
+
+const subjectKeys = new WeakMap<UserInfo, string>();
+
+/**
+ * The JSON of the review's subject. Authenticators hand out the same frozen user object for
+ * the same credentials, and a frozen user cannot change: its JSON is made once.
+ */
+function subjectKey(user: UserInfo): string {
+  if (!Object.isFrozen(user)) return JSON.stringify(reviewSubject(user));
+  let key = subjectKeys.get(user);
+  if (key === undefined) {
+    key = JSON.stringify(reviewSubject(user));
+    subjectKeys.set(user, key);
+  }
+  return key;
 }
 
 export interface SubjectAccessReviewAuthorizer {
@@ -83,13 +106,13 @@ export interface SubjectAccessReviewAuthorizer {
   authorize(user: UserInfo, info: RequestInfo, query?: URLSearchParams): Promise<void>;
 }
 
-/** allowed and denied both set means denied; neither means no opinion, which is a 403 too. */
+/** allowed and denied both set means denied; neither means no opinion, which is a 403 too. Frozen: the cache hands it to every request it answers. */
 function decision(status: SubjectAccessReviewStatus): Decision {
-  return { allowed: status.allowed === true && status.denied !== true, reason: status.reason ?? "" };
+  return Object.freeze({ allowed: status.allowed === true && status.denied !== true, reason: status.reason ?? "" });
 }
 
 export function createSubjectAccessReviewAuthorizer(options: AuthorizerOptions): SubjectAccessReviewAuthorizer {
-  const cache = new TtlCache<SubjectAccessReviewStatus>();
+  const cache = new TtlCache<Decision>();
   const allowedTtl = options.allowedTtlMs ?? 10_000;
   const deniedTtl = options.deniedTtlMs ?? 10_000;
   const paths = options.alwaysAllowPaths ?? DEFAULT_ALWAYS_ALLOW_PATHS;
@@ -100,17 +123,17 @@ export function createSubjectAccessReviewAuthorizer(options: AuthorizerOptions):
     if (!info.isResourceRequest && pathMatches(info.path, paths)) return { allowed: true, reason: "" };
     const conn = options.connection;
     if (!conn) return { allowed: false, reason: "" };
-    const spec = subjectAccessReviewSpec(user, info, query);
-    const key = JSON.stringify(spec);
+    // The spec's two halves as JSON, one after the other: two JSON texts split only one way, so
+    // the key names one spec; the subject's half is the user's, made once.
+    const attributes = reviewAttributes(info, query);
+    const key = JSON.stringify(attributes) + subjectKey(user);
     const cached = cache.get(key);
-    if (cached !== undefined) return decision(cached);
-    return cache
-      .getOrLoad(
-        key,
-        () => createSubjectAccessReview(conn, spec, { timeoutMs: options.timeoutMs ?? 10_000 }),
-        (s) => (s.allowed && !s.denied ? allowedTtl : deniedTtl),
-      )
-      .then(decision);
+    if (cached !== undefined) return cached;
+    return cache.getOrLoad(
+      key,
+      () => createSubjectAccessReview(conn, { ...attributes, ...reviewSubject(user) }, { timeoutMs: options.timeoutMs ?? 10_000 }).then(decision),
+      (d) => (d.allowed ? allowedTtl : deniedTtl),
+    );
   }
 
   return {

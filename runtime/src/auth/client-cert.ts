@@ -5,7 +5,7 @@
  */
 import type { X509Certificate } from "node:crypto";
 import type { UserInfo } from "../api/request.js";
-import { AuthenticationError, type Authenticator } from "./authenticator.js";
+import { AuthenticationError, type Authenticator, frozenUser } from "./authenticator.js";
 import { cachedPerConnection } from "./connection-cache.js";
 import { credentialId, peerCertificates, subjectValues, verifyClientChain } from "./x509-verify.js";
 
@@ -21,19 +21,21 @@ export function createClientCertAuthenticator(config: () => ClientCertConfig | u
       if (!cfg || cfg.caCerts.length === 0) return null;
       const peers = peerCertificates(req);
       if (peers.length === 0) return null;
-      const verdict = cachedPerConnection(req, "x509", cfg, () => {
+      // The user, or the error to throw again on every request: neither can change while the certificate cannot.
+      const outcome = cachedPerConnection(req, "x509", cfg, (): UserInfo | AuthenticationError => {
         const result = verifyClientChain(peers, cfg.caCerts);
-        return result.ok ? "" : `verifying certificate ${subjectValues(peers[0]!, "CN")[0] ?? ""} failed: ${result.reason}`;
+        if (!result.ok) return new AuthenticationError(`verifying certificate ${subjectValues(peers[0]!, "CN")[0] ?? ""} failed: ${result.reason}`);
+        const leaf = peers[0]!;
+        const name = subjectValues(leaf, "CN")[0] ?? "";
+        if (!name) return new AuthenticationError("common name of user is empty");
+        return frozenUser({
+          name,
+          groups: subjectValues(leaf, "O"),
+          extra: { "authentication.kubernetes.io/credential-id": [credentialId(leaf)] },
+        });
       });
-      if (verdict) throw new AuthenticationError(verdict);
-      const leaf = peers[0]!;
-      const name = subjectValues(leaf, "CN")[0] ?? "";
-      if (!name) throw new AuthenticationError("common name of user is empty");
-      return {
-        name,
-        groups: subjectValues(leaf, "O"),
-        extra: { "authentication.kubernetes.io/credential-id": [credentialId(leaf)] },
-      };
+      if (outcome instanceof AuthenticationError) throw outcome;
+      return outcome;
     },
   };
 }

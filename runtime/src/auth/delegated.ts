@@ -10,16 +10,11 @@ import type { IncomingMessage } from "node:http";
 import type { RequestInfo, UserInfo } from "../api/request.js";
 import { ClusterConnection } from "../cluster/connection.js";
 import { AuthenticationConfigSource, type AuthenticationFlags } from "./authentication-config.js";
-import {
-  AuthenticationError,
-  SYSTEM_ANONYMOUS,
-  SYSTEM_AUTHENTICATED,
-  SYSTEM_UNAUTHENTICATED,
-  type Authenticator,
-} from "./authenticator.js";
+import { AuthenticationError, SYSTEM_ANONYMOUS, SYSTEM_UNAUTHENTICATED, type Authenticator, withAuthenticatedGroup } from "./authenticator.js";
 import { createSubjectAccessReviewAuthorizer, DEFAULT_ALWAYS_ALLOW_PATHS, pathMatches, type Decision } from "./authorizer.js";
 import { createClientCertAuthenticator } from "./client-cert.js";
-import { createRequestHeaderAuthenticator, removeHeaders, stripRequestHeaders } from "./request-header.js";
+import { removeHeaders } from "./remove-headers.js";
+import { createRequestHeaderAuthenticator, requestHeaderFilter } from "./request-header.js";
 import { createTokenReviewAuthenticator } from "./token-review.js";
 
 export interface DelegatedAuthOptions {
@@ -162,18 +157,17 @@ export async function createDelegatedAuth(options: DelegatedAuthOptions = {}): P
   /** Strips the credentials; the user gains system:authenticated, or none is anonymous on the anonymous paths. */
   function finish(req: IncomingMessage, info: RequestInfo | undefined, user: UserInfo | null, failed: boolean): UserInfo | null {
     stripCredentials(req);
-    if (user) {
-      if (!user.groups.includes(SYSTEM_AUTHENTICATED)) user.groups = [...user.groups, SYSTEM_AUTHENTICATED];
-      return user;
-    }
+    if (user) return withAuthenticatedGroup(user);
     const path = info?.path ?? (req.url ?? "/").split("?")[0]!;
     if (!failed && pathMatches(path, anonymousPaths)) return { name: SYSTEM_ANONYMOUS, groups: [SYSTEM_UNAUTHENTICATED] };
     return null;
   }
 
+  /** Authorization and every identity header of the current request-header config go, in one pass over the header lines. */
   function stripCredentials(req: IncomingMessage): void {
-    stripRequestHeaders(req, config.requestHeader());
-    removeHeaders(req, (h) => h === "authorization");
+    const requestHeader = config.requestHeader();
+    const isIdentity = requestHeader ? requestHeaderFilter(requestHeader) : undefined;
+    removeHeaders(req, (h) => h === "authorization" || isIdentity?.(h) === true);
     const protocols = req.headers["sec-websocket-protocol"];
     if (protocols?.includes(WEBSOCKET_BEARER)) {
       const kept = protocols

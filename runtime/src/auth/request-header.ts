@@ -8,9 +8,10 @@
 import type { IncomingMessage } from "node:http";
 import type { X509Certificate } from "node:crypto";
 import type { UserInfo } from "../api/request.js";
-import { AuthenticationError, type Authenticator } from "./authenticator.js";
+import { AuthenticationError, type Authenticator, frozenUser } from "./authenticator.js";
 import { peerCertificates, subjectValues, verifyClientChain } from "./x509-verify.js";
 import { cachedPerConnection } from "./connection-cache.js";
+import { BoundedMap } from "./bounded-map.js";
 
 export interface RequestHeaderConfig {
   /** The request-header CA bundle; empty = request-header authentication off. */
@@ -24,14 +25,27 @@ export interface RequestHeaderConfig {
   extraHeaderPrefixes: string[];
 }
 
-/** A config's header names and extra prefixes, lowercased once: configs are replaced, never changed. */
+/** What a config's headers mean, worked out once: configs are replaced, never changed. */
 interface HeaderNames {
+  /** Lowercased header names and extra prefixes. */
   user: string[];
   group: string[];
-  /** Every identity header name (user, UID, group), for stripping. */
+  /** Every identity header name (user, UID, group). */
   identity: Set<string>;
   extraPrefixes: string[];
+  /** Picks the identity header lines by lowercased name, for stripping them. */
+  isIdentity: (lowercaseName: string) => boolean;
+  /**
+   * The user (or null) the identity header lines of a request name, by those lines
+   * (identityLines): the aggregator sends the same few users over and over, so a request
+   * reuses a frozen user object instead of building one (and the caches keyed by user
+   * object downstream hit).
+   */
+  users: BoundedMap<string, UserInfo | null>;
 }
+
+/** Distinct identities remembered per config; beyond it the oldest is forgotten. */
+const MAX_USERS = 4096;
 
 const headerNamesOf = new WeakMap<RequestHeaderConfig, HeaderNames>();
 
@@ -39,11 +53,15 @@ function headerNames(cfg: RequestHeaderConfig): HeaderNames {
   let names = headerNamesOf.get(cfg);
   if (!names) {
     const lower = (list: string[]) => list.map((h) => h.trim().toLowerCase());
+    const identity = new Set(lower([...cfg.usernameHeaders, ...cfg.uidHeaders, ...cfg.groupHeaders]));
+    const extraPrefixes = lower(cfg.extraHeaderPrefixes).filter(Boolean);
     names = {
       user: lower(cfg.usernameHeaders),
       group: lower(cfg.groupHeaders),
-      identity: new Set(lower([...cfg.usernameHeaders, ...cfg.uidHeaders, ...cfg.groupHeaders])),
-      extraPrefixes: lower(cfg.extraHeaderPrefixes).filter(Boolean),
+      identity,
+      extraPrefixes,
+      isIdentity: (header) => identity.has(header) || extraPrefixes.some((p) => header.startsWith(p)),
+      users: new BoundedMap(MAX_USERS),
     };
     headerNamesOf.set(cfg, names);
   }
@@ -60,14 +78,28 @@ function unescapeExtraKey(encoded: string): string {
 }
 
 /**
+ * The identity header lines of a request in order, as one string: each line's lowercased
+ * name (a token, never containing `:`), the value's length and the value, so no two
+ * different sequences of lines give the same string. The user is a function of exactly
+ * these lines. Empty when there are none.
+ */
+function identityLines(raw: string[], names: HeaderNames): string {
+  let lines = "";
+  for (let i = 0; i < raw.length; i += 2) {
+    const header = raw[i]!.toLowerCase();
+    if (names.isIdentity(header)) lines += `${header}:${raw[i + 1]!.length}:${raw[i + 1]}`;
+  }
+  return lines;
+}
+
+/**
  * The user the identity headers name, read in one pass over the raw header lines (each line
  * one value, as Go's Header.Values): the first non-empty value of the first username header
  * that has one (headerrequest.headerValue), then the non-empty group values header by header
  * in the configured order (allHeaderValues), and the extra keys under every prefix a header
  * starts with (newExtra). Null without a username.
  */
-function userFromHeaders(req: IncomingMessage, names: HeaderNames): UserInfo | null {
-  const raw = req.rawHeaders;
+function userFromHeaders(raw: string[], names: HeaderNames): UserInfo | null {
   let name = "";
   let nameRank = names.user.length;
   const groupsByHeader: string[][] = names.group.map(() => []);
@@ -99,48 +131,34 @@ export function createRequestHeaderAuthenticator(config: () => RequestHeaderConf
       if (!cfg || cfg.caCerts.length === 0) return null;
       const peers = peerCertificates(req);
       if (peers.length === 0) return null;
-      const verdict = cachedPerConnection(req, "requestheader", cfg, () => {
+      // One error per connection, thrown again on its later requests: making an Error (its stack) costs more than all the rest.
+      const refusal = cachedPerConnection(req, "requestheader", cfg, (): AuthenticationError | null => {
         const result = verifyClientChain(peers, cfg.caCerts);
-        if (!result.ok) return `verifying certificate ${subjectValues(peers[0]!, "CN")[0] ?? ""} failed: ${result.reason}`;
+        if (!result.ok) return new AuthenticationError(`verifying certificate ${subjectValues(peers[0]!, "CN")[0] ?? ""} failed: ${result.reason}`);
         if (cfg.allowedNames.length > 0) {
           const cn = subjectValues(result.leaf, "CN")[0] ?? "";
           if (!cfg.allowedNames.includes(cn)) {
-            return `x509: subject with cn=${cn} is not in the allowed list`;
+            return new AuthenticationError(`x509: subject with cn=${cn} is not in the allowed list`);
           }
         }
-        return "";
+        return null;
       });
-      if (verdict) throw new AuthenticationError(verdict);
-      return userFromHeaders(req, headerNames(cfg));
+      if (refusal) throw refusal;
+      const names = headerNames(cfg);
+      const lines = identityLines(req.rawHeaders, names);
+      if (!lines) return null;
+      let user = names.users.get(lines);
+      if (user === undefined) {
+        const named = userFromHeaders(req.rawHeaders, names);
+        user = named && frozenUser(named);
+        names.users.set(lines, user);
+      }
+      return user;
     },
   };
 }
 
-/** Removes every identity header of the config so nothing downstream can read an unverified one. */
-export function stripRequestHeaders(req: IncomingMessage, cfg: RequestHeaderConfig | undefined): void {
-  if (!cfg) return;
-  const { identity, extraPrefixes } = headerNames(cfg);
-  removeHeaders(req, (header) => identity.has(header) || extraPrefixes.some((p) => header.startsWith(p)));
-}
-
-/** Deletes headers from both the parsed and the raw header lists (proxies forward rawHeaders). */
-export function removeHeaders(req: IncomingMessage, drop: (lowercaseName: string) => boolean): void {
-  let dropped: Set<string> | undefined;
-  for (const header in req.headers) if (drop(header)) (dropped ??= new Set()).add(header);
-  // Most requests carry none of them: look before touching anything.
-  if (!dropped) return;
-  // Node builds headers and headersDistinct lazily from rawHeaders and its original
-  // count: materialise both before rawHeaders shrinks.
-  const parsed = req.headers;
-  const distinct = req.headersDistinct;
-  for (const header of dropped) {
-    delete parsed[header];
-    delete distinct[header];
-  }
-  const raw = req.rawHeaders;
-  const kept: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    if (!dropped.has(raw[i]!.toLowerCase())) kept.push(raw[i]!, raw[i + 1]!);
-  }
-  if (kept.length !== raw.length) raw.splice(0, raw.length, ...kept);
+/** Picks every identity header of the config by lowercased name, so they can be removed before anything downstream reads one. */
+export function requestHeaderFilter(cfg: RequestHeaderConfig): (lowercaseName: string) => boolean {
+  return headerNames(cfg).isIdentity;
 }

@@ -3,14 +3,18 @@
  * concurrent lookups of the same key (the token and SubjectAccessReview caches:
  * a burst of identical requests makes one review call).
  */
+import { BoundedMap } from "./bounded-map.js";
+
 export class TtlCache<V> {
-  private readonly entries = new Map<string, { value: V; expires: number }>();
+  private readonly entries: BoundedMap<string, { value: V; expires: number }>;
   private readonly pending = new Map<string, Promise<V>>();
 
   constructor(
-    private readonly maxEntries = 10_000,
+    maxEntries = 10_000,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.entries = new BoundedMap(maxEntries);
+  }
 
   get(key: string): V | undefined {
     const entry = this.entries.get(key);
@@ -24,11 +28,6 @@ export class TtlCache<V> {
 
   set(key: string, value: V, ttlMs: number): void {
     if (ttlMs <= 0) return;
-    if (this.entries.size >= this.maxEntries) {
-      // Maps iterate in insertion order: drop the oldest entry.
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
     this.entries.set(key, { value, expires: this.now() + ttlMs });
   }
 

@@ -7,12 +7,15 @@
 import type { IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { UserInfo } from "../api/request.js";
+import { SYSTEM_AUTHENTICATED } from "../auth/authenticator.js";
+
+export { withAuthenticatedGroup } from "../auth/authenticator.js";
 
 export type Authenticator = (req: IncomingMessage) => UserInfo | null | Promise<UserInfo | null>;
 
 const CLIENT_AUTH_OID = "1.3.6.1.5.5.7.3.2";
 const ANY_EKU_OID = "2.5.29.37.0";
-export const AUTHENTICATED_GROUP = "system:authenticated";
+export const AUTHENTICATED_GROUP = SYSTEM_AUTHENTICATED;
 
 /**
  * x509 client certificates (apiserver authentication/request/x509): the TLS
@@ -69,20 +72,4 @@ export function firstOf(...authenticators: Authenticator[]): Authenticator {
     }
     return null;
   };
-}
-
-const withGroup = new WeakMap<UserInfo, UserInfo>();
-
-/**
- * Adds system:authenticated, as kube's AuthenticatedGroupAdder does for every
- * authenticated user. Memoised per user object, since authenticators cache users per connection.
- */
-export function withAuthenticatedGroup(user: UserInfo): UserInfo {
-  if (user.groups.includes(AUTHENTICATED_GROUP)) return user;
-  let added = withGroup.get(user);
-  if (!added) {
-    added = { ...user, groups: [...user.groups, AUTHENTICATED_GROUP] };
-    withGroup.set(user, added);
-  }
-  return added;
 }

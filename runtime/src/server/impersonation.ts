@@ -11,7 +11,7 @@ import type { IncomingMessage } from "node:http";
 import type { RequestInfo, UserInfo } from "../api/request.js";
 import { errors } from "../api/status.js";
 import { isDNS1123Label, isDNS1123Subdomain } from "../apimachinery/validation.js";
-import { removeHeaders } from "../auth/request-header.js";
+import { removeHeaders } from "../auth/remove-headers.js";
 import { AUTHENTICATED_GROUP } from "./authentication.js";
 import { type Authorizer, forbidden, PRIVILEGED_GROUP } from "./authorization.js";
 
