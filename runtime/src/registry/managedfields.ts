@@ -8,13 +8,32 @@ import type { ResourceScope } from "./scope.js";
 
 type Obj = Record<string, unknown>;
 
-const CONTROL_CHARACTERS = /[\x00-\x1f\x7f]/g;
+/** Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
+const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+/** The common User-Agent prefix: printable ASCII that fits, taken as it is. */
+const PRINTABLE_ASCII_THAT_FITS = /^[\x20-\x7e]{0,128}$/;
+/** apimachinery's FieldManagerMaxLength, in UTF-8 bytes. */
+const FIELD_MANAGER_MAX_BYTES = 128;
 
-/** fieldManager or, as kube does, the User-Agent up to its first `/`. */
+/**
+ * fieldManager or, as kube's prefixFromUserAgent (handlers/create.go), the User-Agent up to
+ * its first `/`, unprintable characters dropped, cut before the character that would pass
+ * 128 bytes.
+ */
 export function managerName(fieldManager: string | undefined, userAgent: string | undefined): string {
   if (fieldManager) return fieldManager;
-  const ua = (userAgent ?? "").split("/")[0];
-  return ua.replace(CONTROL_CHARACTERS, "");
+  const prefix = (userAgent ?? "").split("/", 1)[0]!;
+  if (PRINTABLE_ASCII_THAT_FITS.test(prefix)) return prefix;
+  let name = "";
+  let bytes = 0;
+  for (const char of prefix) {
+    if (!PRINTABLE.test(char)) continue;
+    const size = Buffer.byteLength(char);
+    if (bytes + size > FIELD_MANAGER_MAX_BYTES) break;
+    name += char;
+    bytes += size;
+  }
+  return name;
 }
 
 /** What the field manager needs to know of a write to the kind of `scope` (main resource, or "status"). */
