@@ -202,6 +202,16 @@ describe("create/get/update/delete", () => {
     assert.equal(neg.status, 422);
   });
 
+  // apiextensions' ScaleREST.Get: a Scale of an object without spec replicas is an internal error.
+  it("GET scale of an object without spec replicas is kube's 500", async () => {
+    assert.equal((await call(h, "POST", ns(), widget("no-replicas", {}))).status, 201);
+    const g = await call(h, "GET", `${ns()}/no-replicas/scale`);
+    assert.equal(g.status, 500);
+    assert.equal(g.body.reason, "InternalError");
+    assert.equal(g.body.message, 'Internal error occurred: the spec replicas field ".spec.replicas" does not exist');
+    assert.equal((await call(h, "DELETE", `${ns()}/no-replicas`)).status, 200);
+  });
+
   it("dryRun=All writes nothing; bad dryRun is 422", async () => {
     const r = await call(h, "POST", `${ns()}?dryRun=All`, widget("dry"));
     assert.equal(r.status, 201);

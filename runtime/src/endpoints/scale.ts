@@ -11,7 +11,8 @@ import type { KubeObject } from "../apimachinery/object.js";
 import { applyConfig, recordWrite } from "../fieldmanager/index.js";
 import { SCALE_SCOPE, ScaleManagedFields, type ReplicasPathOf } from "../fieldmanager/scale.js";
 import { managerName } from "../registry/managedfields.js";
-import { applyScale, scaleReplicas, toScale } from "../registry/scale.js";
+import { applyScale, hasSpecReplicas, scaleReplicas, toScale } from "../registry/scale.js";
+import { goQuote } from "../validation/go-format.js";
 import { decodeApplyConfig } from "./apply.js";
 import { checkTypeMeta, readDecoded } from "./decode.js";
 import type { Env } from "./env.js";
@@ -34,6 +35,8 @@ export async function handleGetScale(ctx: RequestContext, env: Env): Promise<voi
   const def = scaleDef(env, ctx.info.name);
   const target = outputFor(ctx);
   const obj = await env.store.get(ctx.info.namespace, ctx.info.name);
+  // apiextensions' ScaleREST.Get: a Scale needs the replicas it scales.
+  if (!hasSpecReplicas(def, obj)) throw errors.internal(`the spec replicas field ${goQuote(def.specReplicasPath)} does not exist`);
   writeValue(ctx, 200, toScale(def, obj), { ...target, convert: undefined });
 }
 

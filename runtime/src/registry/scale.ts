@@ -40,6 +40,11 @@ export interface Scale {
   status: { replicas: number; selector?: string };
 }
 
+/** Whether `obj` holds a value at the kind's specReplicasPath (unstructured.NestedInt64's found). */
+export function hasSpecReplicas(def: ScaleDefinition, obj: KubeObject): boolean {
+  return getPath(obj, def.specReplicasPath) !== undefined;
+}
+
 export function toScale(def: ScaleDefinition, obj: KubeObject): Scale {
   const m = obj.metadata as Obj;
   const metadata: Obj = { name: m.name };
