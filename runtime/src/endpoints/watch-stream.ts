@@ -16,7 +16,8 @@
  * with something pending at most every FLUSH_INTERVAL_MS, and no sooner after a pass than
  * that pass took, while events keep coming (the first event after a quiet spell goes out
  * on the next turn): under load each write carries more events and writing takes at most
- * half the event loop, instead of the writes queueing up. A pass yields to other requests
+ * half the event loop, instead of the writes queueing up (streams that lag behind their
+ * watchers write full chunks already and do not wait). A pass yields to other requests
  * after PASS_BUDGET_MS (a 1 MB event written to 1,000 watchers takes seconds of TLS work)
  * and goes on in the next turn.
  *
@@ -37,8 +38,13 @@ const FLUSH_INTERVAL_MS = 10;
  * slower than 1 there, for no less CPU per event).
  */
 const IDLE_PER_PASS_TIME = 1;
-/** Longest a pass writes before it lets other work run. */
+/**
+ * Longest a pass writes before it lets other work run. A pass cut short goes on in the next
+ * turn for as long as the other work took in between, up to MAX_SLICE_MS: on a loaded loop
+ * (a turn of many requests takes far longer than the budget) writing keeps half of it.
+ */
 const PASS_BUDGET_MS = 10;
+const MAX_SLICE_MS = 50;
 /**
  * Pending bytes past which a stream asks its watcher to wait for the next write (the rest
  * waits in the watch cache's window): enough for many events per write, small enough that
@@ -110,15 +116,18 @@ export class WatchStream implements WatchSink {
     this.pendingSize += bytes.length;
   }
 
-  /** The flusher's turn: one socket write of everything pending. */
-  flush(): void {
+  /**
+   * The flusher's turn: one socket write of everything pending. True when the stream lags:
+   * its watcher had to wait (the write was full), so more is waiting in the watch cache.
+   */
+  flush(): boolean {
     this.queued = false;
-    if (this.congested) return; // the drain flushes
+    if (this.congested) return false; // the drain flushes
     this.write();
-    if (!this.congested && this.refused && !this.ended) {
-      this.refused = false;
-      this.resume();
-    }
+    if (this.congested || !this.refused || this.ended) return false;
+    this.refused = false;
+    this.resume();
+    return true;
   }
 
   private write(): void {
@@ -200,6 +209,10 @@ class Flusher {
   /** Streams at the head of the queue the running pass has yet to write, and its time so far (it may span turns). */
   private due = 0;
   private work = 0;
+  /** The running pass wrote a stream that lags. */
+  private lagging = false;
+  /** When the running pass last stopped for other work. */
+  private cutAt = 0;
 
   add(stream: WatchStream): void {
     this.queue.push(stream);
@@ -218,12 +231,13 @@ class Flusher {
     this.scheduled = false;
     // A new pass writes the streams queued so far; those queued meanwhile (a resumed watcher
     // pushing again) wait for the next one.
-    if (this.due === 0) this.due = this.queue.length;
     const start = performance.now();
+    const budget = this.due === 0 ? PASS_BUDGET_MS : Math.min(MAX_SLICE_MS, Math.max(PASS_BUDGET_MS, start - this.cutAt));
+    if (this.due === 0) this.due = this.queue.length;
     let i = 0;
     while (i < this.due) {
-      this.queue[i++]!.flush();
-      if (performance.now() - start >= PASS_BUDGET_MS) break;
+      if (this.queue[i++]!.flush()) this.lagging = true;
+      if (performance.now() - start >= budget) break;
     }
     chunks.clear();
     this.queue = this.queue.slice(i);
@@ -231,9 +245,15 @@ class Flusher {
     const end = performance.now();
     this.work += end - start;
     // Cut short by the budget: go on in the next turn.
-    if (this.due > 0) return this.schedule(true);
-    this.nextPass = end + Math.max(FLUSH_INTERVAL_MS, IDLE_PER_PASS_TIME * this.work);
+    if (this.due > 0) {
+      this.cutAt = end;
+      return this.schedule(true);
+    }
+    // Idling batches events into fewer writes; a lagging stream's write is already full, and
+    // idling would only hold back its catching up.
+    this.nextPass = end + (this.lagging ? FLUSH_INTERVAL_MS : Math.max(FLUSH_INTERVAL_MS, IDLE_PER_PASS_TIME * this.work));
     this.work = 0;
+    this.lagging = false;
     if (this.queue.length > 0) this.schedule(false);
   }
 }
