@@ -30,10 +30,8 @@ interface HeaderNames {
   /** Lowercased header names and extra prefixes. */
   user: string[];
   group: string[];
-  /** Every identity header name (user, UID, group). */
-  identity: Set<string>;
   extraPrefixes: string[];
-  /** Picks the identity header lines by lowercased name, for stripping them. */
+  /** Picks the identity header lines (user, UID, group, extra) by lowercased name. */
   isIdentity: (lowercaseName: string) => boolean;
   /**
    * The user (or null) the identity header lines of a request name, by those lines
@@ -58,7 +56,6 @@ function headerNames(cfg: RequestHeaderConfig): HeaderNames {
     names = {
       user: lower(cfg.usernameHeaders),
       group: lower(cfg.groupHeaders),
-      identity,
       extraPrefixes,
       isIdentity: (header) => identity.has(header) || extraPrefixes.some((p) => header.startsWith(p)),
       users: new BoundedMap(MAX_USERS),
