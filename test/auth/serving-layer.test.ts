@@ -1,5 +1,6 @@
 // Delegated auth plugged into the serving layer's pipeline (createApiServer's authenticator and
-// authorizer hooks), through the "aggregator", plus the cost of the front-proxy path with warm caches.
+// authorizer hooks), through the "aggregator". The front-proxy path's cost is a figure of
+// `npm run bench -- auth`, not an assertion here.
 import assert from "node:assert/strict";
 import https from "node:https";
 import { after, before, test } from "node:test";
@@ -83,40 +84,4 @@ test("the availability probe (system:masters, no Accept) gets 2xx discovery", as
   });
   assert.equal(res.status, 200);
   assert.equal(res.body.kind, "APIResourceList");
-});
-
-/** Sequential GETs on one keep-alive connection; returns the median latency in microseconds. */
-async function medianLatency(port: number, ca: string, cert: { certPem: string; keyPem: string }, headers: Record<string, string>, n: number): Promise<number> {
-  const agent = new https.Agent({ keepAlive: true, maxSockets: 1, ca, cert: cert.certPem, key: cert.keyPem });
-  const once = () =>
-    new Promise<number>((resolve, reject) => {
-      const start = process.hrtime.bigint();
-      https
-        .get({ host: "127.0.0.1", port, path: NB, headers, agent }, (res) => {
-          res.resume();
-          res.on("end", () => (res.statusCode === 200 ? resolve(Number(process.hrtime.bigint() - start) / 1000) : reject(new Error(`HTTP ${res.statusCode}`))));
-        })
-        .on("error", reject);
-    });
-  for (let i = 0; i < 50; i++) await once(); // warm connection, JIT and the authorization cache
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) samples.push(await once());
-  agent.destroy();
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(n / 2)]!;
-}
-
-test("front-proxy path with a warm authorization cache vs the standalone path (GET)", async () => {
-  const n = 400;
-  const aliceCert = createClientCertificate(standalone.certs.ca, "alice", ["skai-users"]);
-  const runs: Array<[number, number]> = [];
-  for (let round = 0; round < 3; round++) {
-    const direct = await medianLatency(standalone.port, standalone.certs.ca.certPem, aliceCert, {}, n);
-    const proxied = await medianLatency(delegated.port, delegated.certs.ca.certPem, kube.frontProxyClient, { "X-Remote-User": "alice", "X-Remote-Group": "skai-users" }, n);
-    runs.push([direct, proxied]);
-  }
-  const best = runs.map(([d, p]) => p / d).sort((a, b) => a - b)[0]!;
-  console.log(`GET median latency, standalone vs front-proxy (µs): ${runs.map(([d, p]) => `${d.toFixed(0)} / ${p.toFixed(0)}`).join(", ")}; best ratio ${best.toFixed(3)}`);
-  // The target is 1.15; the assertion leaves room for noisy shared machines.
-  assert.ok(best < 1.5, `front-proxy path costs ${((best - 1) * 100).toFixed(0)}% more`);
 });
