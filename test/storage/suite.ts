@@ -46,6 +46,14 @@ export function runStorageSuite(name: string, factory: StorageFactory): void {
         assert.deepEqual(got.spec, { x: 1 });
       });
 
+      it("returns the JSON a read returns, resourceVersion last in metadata (what a GET's cached bytes may be)", async () => {
+        const input = flunder("a", { x: 1 });
+        input.metadata = { resourceVersion: "", ...input.metadata };
+        const out = await s.create(key("default", "a"), input);
+        assert.equal(JSON.stringify(out), JSON.stringify(await s.get(key("default", "a"))));
+        assert.equal(Object.keys(out.metadata).at(-1), "resourceVersion");
+      });
+
       it("fails with KeyExists when the key exists", async () => {
         await s.create(key("default", "a"), flunder("a"));
         const rev = await s.currentRevision();
@@ -103,6 +111,20 @@ export function runStorageSuite(name: string, factory: StorageFactory): void {
         assert.equal(seen?.metadata.resourceVersion, a.metadata.resourceVersion);
         assert.ok(rv(b) > rv(a));
         assert.deepEqual(await s.get(key("default", "a")), b);
+      });
+
+      it("returns the JSON a read returns, also for an update that changes nothing", async () => {
+        await s.create(key("default", "a"), flunder("a", { v: 1 }));
+        // tryUpdate's result keeps the resourceVersion it was given first in metadata; a read has it last.
+        const rvFirst = (cur: KubeObject, spec: unknown) => {
+          const { resourceVersion, ...rest } = cur.metadata;
+          return { ...cur, metadata: { resourceVersion, ...rest }, spec };
+        };
+        const updated = await s.guaranteedUpdate(key("default", "a"), (cur) => rvFirst(cur, { v: 2 }));
+        assert.equal(JSON.stringify(updated), JSON.stringify(await s.get(key("default", "a"))));
+        const same = await s.guaranteedUpdate(key("default", "a"), (cur) => rvFirst(cur, cur.spec));
+        assert.equal(JSON.stringify(same), JSON.stringify(await s.get(key("default", "a"))));
+        assert.equal(same.metadata.resourceVersion, updated.metadata.resourceVersion);
       });
 
       it("fails with KeyNotFound, or creates with ignoreNotFound", async () => {

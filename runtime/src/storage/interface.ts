@@ -83,7 +83,10 @@ export interface WatchOptions {
 export type UpdateFunc = (current: KubeObject) => KubeObject | Promise<KubeObject>;
 
 export interface Storage {
-  /** Creates `key`; fails with StorageError `KeyExists` when it exists. Returns the stored object with resourceVersion set. */
+  /**
+   * Creates `key`; fails with StorageError `KeyExists` when it exists. Returns the stored object with
+   * resourceVersion set, which shares `obj`'s values (but metadata): the caller hands `obj` over.
+   */
   create(key: string, obj: KubeObject): Promise<KubeObject>;
   /**
    * The revision of the key's current value without decoding it, when the
@@ -101,6 +104,7 @@ export interface Storage {
    * otherwise. Preconditions are checked against the current object on each try
    * (StorageError `InvalidObj` with a Kubernetes message when they fail).
    * When `ignoreNotFound` the update function receives an object with empty metadata.
+   * The result shares the values of the object `tryUpdate` returned (but metadata).
    */
   guaranteedUpdate(
     key: string,

@@ -76,7 +76,7 @@ export class KVStore implements Storage {
     const value = encode(obj);
     const res = await this.backend.write({ key, value, expect: 0 });
     if (!res.ok) throw keyExists(key, res.current?.revision ?? res.revision);
-    return decode(value, res.revision);
+    return asStored(obj, res.revision);
   }
 
   async get(key: string, opts?: { revision?: number }): Promise<KubeObject> {
@@ -158,11 +158,12 @@ export class KVStore implements Storage {
       if (!row && !opts.ignoreNotFound) throw keyNotFound(key, revision);
       const current: KubeObject = row ? decode(row.value, row.revision) : { metadata: {} };
       checkPreconditions(key, opts.preconditions, current);
-      const value = encode(await tryUpdate(current));
+      const next = await tryUpdate(current);
+      const value = encode(next);
       // Like etcd3's store: an update that changes nothing writes nothing and keeps the revision.
-      if (row && value === row.value) return decode(row.value, row.revision);
+      if (row && value === row.value) return asStored(next, row.revision);
       const res = await this.backend.write({ key, value, expect: row?.revision ?? 0 });
-      if (res.ok) return decode(value, res.revision);
+      if (res.ok) return asStored(next, res.revision);
       // Someone wrote in between: call tryUpdate again on the fresh state the failed write returned.
       ({ current: row, revision } = res);
     }
@@ -333,4 +334,15 @@ export class KVStore implements Storage {
   private checkOpen(key: string): void {
     if (this.closed) throw new StorageError("Unreachable", key, "storage is closed");
   }
+}
+
+/**
+ * What a read of `obj` stored at `revision` returns, without parsing the JSON just encoded
+ * from it: the same JSON (so its serialised form may serve later reads), as decode puts
+ * resourceVersion last in metadata. Only metadata is copied: a writer hands `obj` over.
+ */
+function asStored(obj: KubeObject, revision: number): KubeObject {
+  const { resourceVersion: _stale, ...metadata } = obj.metadata;
+  metadata.resourceVersion = String(revision);
+  return { ...obj, metadata };
 }
