@@ -276,25 +276,42 @@ function bookmark(revision: number, initialEventsEnd = false): WatchEvent {
 /**
  * Turns a stored change into a watch event as etcd3/watcher.go `transform` does:
  * with a predicate, a MODIFIED that starts matching becomes ADDED and one that stops
- * matching becomes DELETED; DELETED objects carry the deletion's revision.
+ * matching becomes DELETED; DELETED objects carry the deletion's revision. Like its
+ * `prepareObjects`, the previous value is parsed up front only when a predicate must see it.
  */
 function changeToEvent(e: RawEvent, predicate?: Predicate): WatchEvent | null {
   if (e.value === null) {
     const object = decode(e.prevValue!, e.revision);
     if (predicate && !predicate(object)) return null;
-    return { type: "DELETED", object, revision: e.revision, prevObject: decode(e.prevValue!, e.prevRevision) };
+    return withLazyPrevious("DELETED", object, e);
   }
   const object = decode(e.value, e.revision);
   if (e.prevValue === null) {
     if (predicate && !predicate(object)) return null;
     return { type: "ADDED", object, revision: e.revision };
   }
+  if (!predicate) return withLazyPrevious("MODIFIED", object, e);
   const prevObject = decode(e.prevValue, e.prevRevision);
-  if (!predicate) return { type: "MODIFIED", object, revision: e.revision, prevObject };
   const nowMatches = predicate(object);
   const matched = predicate(prevObject);
   if (nowMatches && matched) return { type: "MODIFIED", object, revision: e.revision, prevObject };
   if (nowMatches) return { type: "ADDED", object, revision: e.revision, prevObject };
   if (matched) return { type: "DELETED", object: decode(e.prevValue, e.revision), revision: e.revision, prevObject };
   return null;
+}
+
+/**
+ * An event whose prevObject is parsed when first read: its readers (the watch cache, which
+ * keeps the previous state itself) seldom do, and a large object's parse blocks the loop.
+ */
+function withLazyPrevious(type: "MODIFIED" | "DELETED", object: KubeObject, e: RawEvent): WatchEvent {
+  let prevObject: KubeObject | undefined;
+  return {
+    type,
+    object,
+    revision: e.revision,
+    get prevObject() {
+      return (prevObject ??= decode(e.prevValue!, e.prevRevision));
+    },
+  };
 }
