@@ -100,6 +100,25 @@ describe("sqlite specifics", () => {
     await b.close();
   });
 
+  it("reports a write's previous value whether the writer passed the value it expected or not", async () => {
+    const b = new SqliteBackend(join(dir, "prev-value", "db.sqlite"));
+    const value = (v: number) => JSON.stringify(flunder("a", { v }));
+    const w = new EventReader(b.hub.watch({ key: "/k/", recursive: true, liveAfter: b.currentRevision() }));
+    const r1 = await b.write({ key: "/k/a", value: value(1), expect: 0 });
+    const r2 = await b.write({ key: "/k/a", value: value(2), expect: r1.revision });
+    const r3 = await b.write({ key: "/k/a", value: value(3), expect: r2.revision, expectedValue: value(2) });
+    const r4 = await b.write({ key: "/k/a", value: null, expect: r3.revision });
+    const [, unpassed, passed, deleted] = await w.take(4);
+    assert.deepEqual(unpassed!.prevObject!.spec, { v: 1 });
+    assert.deepEqual(passed!.prevObject!.spec, { v: 2 });
+    assert.equal(deleted!.type, "DELETED");
+    assert.deepEqual(deleted!.object.spec, { v: 3 });
+    const tombstone = b.changes({ key: "/k/a", recursive: false }, r3.revision, r4.revision, 10);
+    assert.deepEqual(tombstone.map((e) => [e.value, e.prevValue, e.prevRevision]), [[null, value(3), r3.revision]]);
+    w.stop();
+    await b.close();
+  });
+
   it("close commits and flushes the writes still queued", async () => {
     const path = join(dir, "close-queued", "db.sqlite");
     const b = new SqliteBackend(path);

@@ -28,6 +28,11 @@ export interface WriteOp {
   /** New JSON value, or null to delete. */
   value: string | null;
   expect: number;
+  /**
+   * The value the writer read at revision `expect`, if it holds it: a revision's value never
+   * changes, so a backend whose CAS matched may report it as the previous value unread.
+   */
+  expectedValue?: string;
 }
 
 export type WriteResult =

@@ -162,7 +162,7 @@ export class KVStore implements Storage {
       const value = encode(next);
       // Like etcd3's store: an update that changes nothing writes nothing and keeps the revision.
       if (row && value === row.value) return asStored(next, row.revision);
-      const res = await this.backend.write({ key, value, expect: row?.revision ?? 0 });
+      const res = await this.backend.write(row ? { key, value, expect: row.revision, expectedValue: row.value } : { key, value, expect: 0 });
       if (res.ok) return asStored(next, res.revision);
       // Someone wrote in between: call tryUpdate again on the fresh state the failed write returned.
       ({ current: row, revision } = res);
@@ -180,7 +180,7 @@ export class KVStore implements Storage {
       const current = decode(row.value, row.revision);
       checkPreconditions(key, opts.preconditions, current);
       if (opts.validateDeletion) await opts.validateDeletion(current);
-      const res = await this.backend.write({ key, value: null, expect: row.revision });
+      const res = await this.backend.write({ key, value: null, expect: row.revision, expectedValue: row.value });
       // The last state, stamped with the deletion's revision (as etcd3's conditionalDelete returns).
       if (res.ok) return decode(row.value, res.revision);
       ({ current: row, revision } = res);

@@ -87,6 +87,8 @@ export class SqliteBackend implements Backend, LocalHistory {
     const db = this.db;
     this.stmt = {
       latest: db.prepare<[string], LatestRow>(`SELECT id, deleted, value FROM kv WHERE name = ? ORDER BY id DESC LIMIT 1`),
+      latestRevision: db.prepare<[string], { id: number; deleted: number }>(`SELECT id, deleted FROM kv WHERE name = ? ORDER BY id DESC LIMIT 1`),
+      valueOf: db.prepare<[number], { value: string }>(`SELECT value FROM kv WHERE id = ?`),
       at: db.prepare<[string, number], LatestRow>(
         `SELECT id, deleted, value FROM kv WHERE name = ? AND id <= ? ORDER BY id DESC LIMIT 1`,
       ),
@@ -212,25 +214,30 @@ export class SqliteBackend implements Backend, LocalHistory {
     for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
   }
 
-  /** One CAS inside the batch transaction. */
+  /** One CAS inside the batch transaction; a live value (up to an object's whole size) is read only when the op does not hold it. */
   private apply(op: WriteOp, events: RawEvent[]): WriteResult {
-    const cur = this.stmt.latest.get(op.key);
-    const live = cur && !cur.deleted ? cur : undefined;
-    const liveRev = live?.id ?? 0;
-    if (liveRev !== op.expect || (op.value === null && !live)) {
-      return { ok: false, current: live && { key: op.key, revision: liveRev, value: live.value }, revision: events.at(-1)?.revision ?? this.rev };
+    const cur = this.stmt.latestRevision.get(op.key);
+    const liveRev = cur && !cur.deleted ? cur.id : 0;
+    if (liveRev !== op.expect || (op.value === null && liveRev === 0)) {
+      const current = liveRev ? { key: op.key, revision: liveRev, value: this.valueAt(liveRev) } : undefined;
+      return { ok: false, current, revision: events.at(-1)?.revision ?? this.rev };
     }
+    const prevValue = liveRev ? (op.expectedValue ?? this.valueAt(liveRev)) : null;
     let ev: RawEvent;
     if (op.value === null) {
       // kine-style tombstone: keeps the last value so DELETED events need no join.
-      const id = Number(this.stmt.insert.run(op.key, 0, 1, liveRev, live!.value).lastInsertRowid);
-      ev = { revision: id, key: op.key, value: null, prevValue: live!.value, prevRevision: liveRev };
+      const id = Number(this.stmt.insert.run(op.key, 0, 1, liveRev, prevValue).lastInsertRowid);
+      ev = { revision: id, key: op.key, value: null, prevValue, prevRevision: liveRev };
     } else {
-      const id = Number(this.stmt.insert.run(op.key, live ? 0 : 1, 0, cur?.id ?? 0, op.value).lastInsertRowid);
-      ev = { revision: id, key: op.key, value: op.value, prevValue: live?.value ?? null, prevRevision: liveRev };
+      const id = Number(this.stmt.insert.run(op.key, liveRev ? 0 : 1, 0, cur?.id ?? 0, op.value).lastInsertRowid);
+      ev = { revision: id, key: op.key, value: op.value, prevValue, prevRevision: liveRev };
     }
     events.push(ev);
     return { ok: true, revision: ev.revision };
+  }
+
+  private valueAt(revision: number): string {
+    return this.stmt.valueOf.get(revision)!.value;
   }
 
   compact(revision: number): void {
