@@ -6,7 +6,7 @@
  */
 import { compileTypes, type CompiledMessage, type KindProtobuf, type ProtoTypes } from "./descriptor.js";
 import { readEnvelope, readWatchFrame, writeEnvelope, type TypeMeta } from "./envelope.js";
-import { compileCodecs, type Decoder, type Encoder, type MessageCodecs } from "./message.js";
+import { generateCodec, type Decoder, type Encoder, type GeneratedCodec } from "./generated-codec.js";
 import { LIST_META, META_TYPES, STATUS } from "./meta.js";
 import { ProtoReader } from "./reader.js";
 import { ProtoWriter } from "./writer.js";
@@ -15,14 +15,14 @@ type JSONObject = Record<string, unknown>;
 
 /** One scratch writer per process: encoding is synchronous, so calls never interleave. */
 const scratch = new ProtoWriter();
-const compiled = new WeakMap<ProtoTypes, { messages: Map<string, CompiledMessage>; code: MessageCodecs }>();
+const compiled = new WeakMap<ProtoTypes, { messages: Map<string, CompiledMessage>; code: GeneratedCodec }>();
 
 /** Compiles a descriptor set once (all kinds of a group-version share one). */
-function compiledFor(types: ProtoTypes): { messages: Map<string, CompiledMessage>; code: MessageCodecs } {
+function compiledFor(types: ProtoTypes): { messages: Map<string, CompiledMessage>; code: GeneratedCodec } {
   let c = compiled.get(types);
   if (!c) {
     const messages = compileTypes({ ...META_TYPES, ...types });
-    c = { messages, code: compileCodecs(messages.values()) };
+    c = { messages, code: generateCodec(messages.values()) };
     compiled.set(types, c);
   }
   return c;
