@@ -104,18 +104,23 @@ export class CacheWatcher implements Watcher, CacheListener {
     this.signal();
   }
 
-  /** Arms the timer of the next client bookmark; each one re-arms it, as kube requeues the watcher after dispatching. */
-  private scheduleClientBookmark(): void {
+  /**
+   * Arms the timer of the next client bookmark; each one re-arms it, as kube requeues the watcher
+   * after dispatching. `sent` is when the bookmark just sent was due: a timer may fire a
+   * millisecond before Date.now() reaches that time, and the pre-timeout bookmark would be
+   * scheduled again.
+   */
+  private scheduleClientBookmark(sent = 0): void {
     const b = this.p.clientBookmarks;
     if (!b || !(b.frequencyMs > 0) || this.state !== "open") return;
-    const now = Date.now();
+    const now = Math.max(Date.now(), sent);
     const at = nextBookmarkTime(now, b.frequencyMs, b.deadline);
     if (at === undefined) return;
     this.clientBookmarkTimer = setTimeout(() => {
       this.clientBookmarkTimer = undefined;
       this.clientBookmarkDue = true;
       this.signal();
-      this.scheduleClientBookmark();
+      this.scheduleClientBookmark(at);
     }, Math.min(at - now, 2 ** 31 - 1));
     this.clientBookmarkTimer.unref();
   }
