@@ -297,15 +297,20 @@ export class KVStore implements Storage {
   startCompaction(opts: CompactionOptions): void {
     this.stopCompaction();
     let running = false;
-    this.compactTimer = setInterval(() => {
+    const timer = setInterval(() => {
       // One compaction at a time; a slow backend must not pile up ticks.
       if (running || this.closed) return;
       running = true;
-      void (async () => this.compactTo((await this.backend.currentRevision()) - opts.retainRevisions))()
+      void (async () => {
+        const target = (await this.backend.currentRevision()) - opts.retainRevisions;
+        // Stopped while the revision was read (it may count writes made since): compact nothing more.
+        if (this.compactTimer === timer) await this.compactTo(target);
+      })()
         .catch(() => undefined)
         .finally(() => (running = false));
     }, opts.compactionIntervalMs);
-    this.compactTimer.unref();
+    timer.unref();
+    this.compactTimer = timer;
   }
 
   stopCompaction(): void {
