@@ -7,6 +7,7 @@ import type { Agent } from "node:https";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { adminAgent, adminCredentials, notebook, request } from "../test/support/admin-http.js";
 import { cpuProfileNodeOptions } from "./support/cpu-profile.js";
 import { withNodeOptions } from "./support/node-options.js";
@@ -68,6 +69,12 @@ export async function benchWatchers(report: (line: string) => void, watchers = 5
     report(
       `  server CPU per delivered (watcher, event) pair, creates included: generated ${fmt(ours, 1)} µs vs bare ${fmt(base, 1)} µs = ${fmt(ours / Math.max(base, 0.001), 2)}x bare`,
     );
+    // What more cores give Node here: the same baseline on two threads accepting on one socket.
+    const threads = 2;
+    const wide = await bareFanOut(server, watchers, rate, total, collection, threads);
+    report(
+      `  the same baseline on ${threads} serving threads (one listening socket, events shared between threads): p50 ${fmt(wide.result.p50ms, 1)} ms, p99 ${fmt(wide.result.p99ms, 1)} ms (delivered ${fmt(wide.result.received)} of ${fmt(wide.result.expected)}), CPU per pair ${fmt(perPair(wide.cpu, wide.result), 1)} µs; on ${fmt(cpus().length)} cores`,
+    );
   } finally {
     await server.stop({ cleanup: true });
   }
@@ -95,8 +102,8 @@ async function driveWrites(url: string, agent: Agent, rate: number, total: numbe
   return { acks, seconds: (performance.now() - t0) / 1000, late };
 }
 
-/** The same watchers and writes against a bare node https server with the generated server's certificates. */
-async function bareFanOut(server: GeneratedServer, watchers: number, rate: number, total: number, collection: string) {
+/** The same watchers and writes against a bare node https server (on `threads` serving threads) with the generated server's certificates. */
+async function bareFanOut(server: GeneratedServer, watchers: number, rate: number, total: number, collection: string, threads = 1) {
   const creds = adminCredentials(server.dir);
   const certs = path.join(server.dir, "certs");
   const bare = await startBareServer({
@@ -105,6 +112,7 @@ async function bareFanOut(server: GeneratedServer, watchers: number, rate: numbe
     ca: creds.ca,
     body: "{}",
     headers: { "Content-Type": "application/json", "Cache-Control": "no-cache, private" },
+    threads,
   });
   const agent = adminAgent(server.dir, { maxSockets: 64 });
   try {

@@ -6,13 +6,13 @@
  * - holds a `?watch=1` GET open as a chunked stream;
  * - answers a POST with the object (a resourceVersion added) and then writes one
  *   `{"type":"ADDED","object":...}` line, encoded once, to every open stream.
+ * It serves on worker threads, as the generated server does: one by default, or
+ * `threads` of them accepting on one listening socket (what more cores give Node
+ * without a second process). The serving code is bare-serving-thread.mjs.
  * Run as its own process: `node --import tsx bench/support/bare-server.ts '<json>'`;
  * prints `PORT <n>` when listening.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { readFileSync } from "node:fs";
-import https from "node:https";
-import type { AddressInfo } from "node:net";
+import { Worker } from "node:worker_threads";
 
 export interface BareServerConfig {
   cert: string;
@@ -22,39 +22,36 @@ export interface BareServerConfig {
   body?: string;
   bodyFile?: string;
   headers: Record<string, string>;
+  /** Serving threads (default 1). */
+  threads?: number;
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, "/"))) {
   const cfg = JSON.parse(process.argv[2]!) as BareServerConfig;
-  const body = cfg.bodyFile ? readFileSync(cfg.bodyFile) : Buffer.from(cfg.body ?? "");
-  const headers = { ...cfg.headers, "Content-Length": String(body.length) };
-  const streams = new Set<ServerResponse>();
-  let revision = 1;
-  const acceptWrite = (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const obj = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-      obj.metadata = { ...obj.metadata, resourceVersion: String(++revision) };
-      const json = JSON.stringify(obj);
-      res.writeHead(201, { ...cfg.headers, "Content-Length": String(Buffer.byteLength(json)) });
-      res.end(json);
-      const line = Buffer.from(`{"type":"ADDED","object":${json}}\n`);
-      for (const stream of streams) stream.write(line);
+  const threads = Math.max(1, cfg.threads ?? 1);
+  const start = (index: number) => {
+    const worker = new Worker(new URL("./bare-serving-thread.mjs", import.meta.url), { workerData: { cfg: { ...cfg, threads }, index } });
+    worker.on("error", (err) => {
+      process.stderr.write(`bare server thread ${index}: ${err.stack ?? err}\n`);
+      process.exit(1);
     });
+    return worker;
   };
-  const openStream = (res: ServerResponse) => {
-    res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-cache, private" });
-    res.flushHeaders();
-    streams.add(res);
-    res.on("close", () => streams.delete(res));
-  };
-  const server = https.createServer({ cert: cfg.cert, key: cfg.key, ca: cfg.ca, requestCert: true, rejectUnauthorized: true, keepAliveTimeout: 90_000 }, (req, res) => {
-    if (req.method === "POST") return acceptWrite(req, res);
-    if (/[?&]watch=(1|true)(&|$)/.test(req.url ?? "")) return openStream(res);
-    res.writeHead(200, headers);
-    res.end(body);
+  const first = start(0);
+  first.once("message", ({ fd, port }: { fd: number; port: number }) => {
+    let listening = 1;
+    const ready = () => {
+      if (listening === threads) process.stdout.write(`PORT ${port}\n`);
+    };
+    for (let i = 1; i < threads; i++) {
+      const worker = start(i);
+      worker.once("message", () => {
+        listening++;
+        ready();
+      });
+      worker.postMessage({ fd });
+    }
+    ready();
   });
-  server.listen(0, "127.0.0.1", () => process.stdout.write(`PORT ${(server.address() as AddressInfo).port}\n`));
   process.on("SIGTERM", () => process.exit(0));
 }
