@@ -11,6 +11,7 @@ import { pathToFileURL } from "node:url";
 import { repoRoot } from "../../test/support/generated-server.js";
 import type { LoadConfig, LoadResult } from "./load.js";
 import type { BareServerConfig } from "./bare-server.js";
+import { counterPreloadNodeOptions } from "./counter-preload.js";
 import type { WatchersConfig, WatchersResult } from "./watchers.js";
 
 const support = path.join(repoRoot, "bench/support");
@@ -104,30 +105,22 @@ function waitForLine(child: ChildProcess, out: () => string, re: RegExp, ms: num
  * NODE_OPTIONS for a generated server child that counts how often a watch event is
  * encoded: it wraps EncodeCache.get of the runtime the server loads (runtime/dist) and
  * prints `BENCH-ENCODES {"made":n,"calls":m}` on SIGUSR2 (made = encodings actually
- * computed for `ev-*` keys, calls = lookups, one per event per watcher). The preload runs
- * on every thread; the server serves on a worker thread, which gets no signals, so the
- * main thread asks it for its counts over a BroadcastChannel.
+ * computed for `ev-*` keys, calls = lookups, one per event per watcher).
  */
 export function encodeCounterNodeOptions(): string {
   const target = pathToFileURL(path.join(repoRoot, "runtime/dist/endpoints/encode-cache.js")).href;
-  const code = `import { EncodeCache } from ${JSON.stringify(target)};
-import { isMainThread } from "node:worker_threads";
+  return counterPreloadNodeOptions({
+    tag: "BENCH-ENCODES",
+    setup: `import { EncodeCache } from ${JSON.stringify(target)};
 const c = { made: 0, calls: 0 };
 const get = EncodeCache.prototype.get;
 EncodeCache.prototype.get = function (key, make) {
   if (typeof key === "string" && key.startsWith("ev-")) { c.calls++; return get.call(this, key, () => { c.made++; return make(); }); }
   return get.call(this, key, make);
-};
-const print = (counts) => process.stdout.write("BENCH-ENCODES " + JSON.stringify(counts) + "\\n");
-const channel = new BroadcastChannel("bench-encodes");
-channel.unref();
-if (isMainThread) {
-  channel.onmessage = (e) => { if (e.data.counts) print(e.data.counts); };
-  process.on("SIGUSR2", () => (c.calls ? print(c) : channel.postMessage({ ask: true })));
-} else {
-  channel.onmessage = (e) => { if (e.data.ask) channel.postMessage({ counts: c }); };
-}`;
-  return `--import=data:text/javascript,${encodeURIComponent(code)}`;
+};`,
+    counts: "c",
+    counted: "c.calls > 0",
+  });
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
