@@ -78,9 +78,15 @@ describe("sqlite specifics", () => {
       b.write({ key: "/k/b", value: "b1", expect: 0 }),
       b.write({ key: "/k/x", value: "x2", expect: x.revision }),
     ];
+    let acknowledged = 0;
+    for (const w of writes) void w.then(() => acknowledged++);
     // Queued in one loop turn: nothing is committed, readable or published before the batch is.
     assert.equal(b.currentRevision(), start);
     assert.equal(b.get("/k/a").row, undefined);
+    // Several writers queueing: the transaction's flush waits on the event loop, so by the next
+    // callback of the turn that committed it every write is answered.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(acknowledged, writes.length);
     assert.deepEqual(await Promise.all(writes), [
       { ok: true, revision: start + 1 },
       { ok: false, current: { key: "/k/a", revision: start + 1, value: "a1" }, revision: start + 1 },
@@ -97,6 +103,43 @@ describe("sqlite specifics", () => {
         [start + 3, "/k/x", "x2"],
       ],
     );
+    await b.close();
+  });
+
+  it("a lone write is flushed off the event loop, invisible until on disk; writes queued meanwhile share the next transaction", async () => {
+    const b = new SqliteBackend(join(dir, "lone", "db.sqlite"));
+    const start = b.currentRevision();
+    const value = (v: number) => JSON.stringify(flunder("a", { v }));
+    const w = new EventReader(b.hub.watch({ key: "/k/", recursive: true, liveAfter: start }));
+    const acknowledged: string[] = [];
+    const first = b.write({ key: "/k/a", value: value(1), expect: 0 }).then((r) => (acknowledged.push("a"), r));
+    // The turn that committed it: its flush is on the thread pool, which reports in a later turn.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(acknowledged, []);
+    assert.equal(b.currentRevision(), start);
+    assert.equal(b.get("/k/a").row, undefined);
+    assert.equal(b.revisionOf("/k/a"), undefined);
+    assert.equal(b.hub.revision, start);
+    // Queued while the flush runs: committed together once it ends, each with its own revision.
+    const queued = [b.write({ key: "/k/b", value: value(2), expect: 0 }), b.write({ key: "/k/a", value: value(3), expect: start + 1 })].map((p, i) =>
+      p.then((r) => (acknowledged.push(`queued ${i}`), r)),
+    );
+    assert.deepEqual(await first, { ok: true, revision: start + 1 });
+    assert.deepEqual(await Promise.all(queued), [
+      { ok: true, revision: start + 2 },
+      { ok: true, revision: start + 3 },
+    ]);
+    assert.deepEqual(acknowledged, ["a", "queued 0", "queued 1"]);
+    assert.equal(b.get("/k/a").row?.value, value(3));
+    assert.deepEqual(
+      (await w.take(3)).map((e) => [e.type, e.revision]),
+      [
+        ["ADDED", start + 1],
+        ["ADDED", start + 2],
+        ["MODIFIED", start + 3],
+      ],
+    );
+    w.stop();
     await b.close();
   });
 

@@ -3,17 +3,25 @@
  * the revision. Every write appends a row (a delete appends a tombstone carrying the
  * last value); the state at revision R is the latest row per key with id <= R.
  *
- * Durability: WAL + synchronous=FULL, and a write's promise resolves only after its
- * transaction committed. Throughput: writes issued in the same event-loop turn are
- * grouped into one transaction (one fsync), each still a compare-and-swap on the
- * key's latest row. Watchers are fed by the in-process hub right after commit.
+ * Durability and group commit: a write's promise resolves only after its transaction is
+ * on disk (wal-sync.ts flushes the WAL after each commit: synchronous=FULL's guarantee).
+ * The writes queued in one event-loop turn, or while a flush runs, share one transaction
+ * and one flush, each still a compare-and-swap on the key's latest row with its own
+ * revision. Where the flush waits depends on the transaction: a lone write's flush runs
+ * on libuv's thread pool, so the event loop goes on serving (and fanning out watch events)
+ * while the disk works; a transaction of several writes, whose writers are queueing, waits
+ * on the event loop, so the requests that arrive meanwhile are all read in the next turn
+ * and share the next transaction. Until its flush ends a transaction is invisible outside
+ * the writer: reads, revisions and watchers (fed by the in-process hub) see only what is
+ * on disk.
  */
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, realpathSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { localHistory, readableRevision, type Backend, type LocalHistory, type ChangeSource, type KeyRange, type RawEvent, type Row, type WriteOp, type WriteResult } from "./backend.js";
 import { prefixEnd } from "./codec.js";
 import { KVStore, type StoreOptions } from "./kv-store.js";
+import { WalSync } from "./wal-sync.js";
 import { WatchHub } from "./watch-hub.js";
 
 /** kine's bookkeeping row: its prev_revision holds the compacted revision. Real keys start with "/". */
@@ -48,7 +56,14 @@ interface LatestRow {
 
 export class SqliteBackend implements Backend, LocalHistory {
   private readonly db: Database.Database;
+  /** The newest revision on disk: what reads, watchers and currentRevision see. */
   private rev: number;
+  /** Flushes the WAL; absent for an in-memory database, whose commits are final at once. */
+  private readonly walSync: WalSync | undefined;
+  /** The flush of the last transaction while it runs off the event loop: writes queue for the next one. */
+  private flushing: Promise<void> | undefined;
+  /** Set when a flush failed: what is on disk is unknown, so no write is acknowledged again. */
+  private broken: Error | undefined;
   private compacted: number;
   private pending: Pending[] = [];
   private scheduled = false;
@@ -75,8 +90,11 @@ export class SqliteBackend implements Backend, LocalHistory {
       }
       throw err;
     }
-    // FULL: the WAL is fsynced at every commit, so an acknowledged write survives a crash.
-    this.db.pragma("synchronous = FULL");
+    // NORMAL: a commit leaves the WAL unsynced and walSync flushes it before any write is
+    // acknowledged (FULL's guarantee), on or off the event loop as the transaction suits.
+    this.db.pragma("synchronous = NORMAL");
+    // SQLite names the WAL after the database file with symbolic links resolved.
+    this.walSync = this.db.memory ? undefined : new WalSync(`${realpathSync(this.path)}-wal`);
     if (path !== ":memory:" && path !== "") openBackends.set(this.path, this);
     this.db
       .prepare(
@@ -86,7 +104,6 @@ export class SqliteBackend implements Backend, LocalHistory {
       .run(COMPACT_KEY, COMPACT_KEY);
     const db = this.db;
     this.stmt = {
-      latest: db.prepare<[string], LatestRow>(`SELECT id, deleted, value FROM kv WHERE name = ? ORDER BY id DESC LIMIT 1`),
       latestRevision: db.prepare<[string], { id: number; deleted: number }>(`SELECT id, deleted FROM kv WHERE name = ? ORDER BY id DESC LIMIT 1`),
       valueOf: db.prepare<[number], { value: string }>(`SELECT value FROM kv WHERE id = ?`),
       at: db.prepare<[string, number], LatestRow>(
@@ -136,12 +153,13 @@ export class SqliteBackend implements Backend, LocalHistory {
 
   get(key: string, revision?: number): { row: Row | undefined; revision: number } {
     const at = readableRevision(revision, this.rev, this.compacted);
-    const r = revision === undefined ? this.stmt.latest.get(key) : this.stmt.at.get(key, revision);
+    // The latest row may belong to a transaction whose flush is still running: read at the flushed revision.
+    const r = this.stmt.at.get(key, revision ?? this.rev);
     return { row: r && !r.deleted ? { key, revision: r.id, value: r.value } : undefined, revision: at };
   }
 
   revisionOf(key: string): number | undefined {
-    const r = this.stmt.latest.get(key);
+    const r = this.stmt.at.get(key, this.rev);
     return r && !r.deleted ? r.id : undefined;
   }
 
@@ -183,20 +201,28 @@ export class SqliteBackend implements Backend, LocalHistory {
   write(op: WriteOp): Promise<WriteResult> {
     return new Promise((resolve, reject) => {
       this.pending.push({ op, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        // Let every request parsed in this loop turn join the batch: one transaction, one fsync.
-        setImmediate(() => this.flush());
-      }
+      this.scheduleCommit();
     });
   }
 
-  /** Commits the queued writes in one transaction, then publishes and resolves them. */
-  private flush(): void {
+  private scheduleCommit(): void {
+    // A flush running off the event loop schedules the next transaction when it ends.
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    // Let every request parsed in this loop turn join the transaction.
+    setImmediate(() => this.commit());
+  }
+
+  /** Commits the queued writes in one transaction; once it is on disk, publishes and resolves them. */
+  private commit(): void {
     this.scheduled = false;
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
+    if (this.broken) {
+      for (const p of batch) p.reject(this.broken);
+      return;
+    }
     const events: RawEvent[] = [];
     let results: WriteResult[];
     try {
@@ -209,9 +235,29 @@ export class SqliteBackend implements Backend, LocalHistory {
       for (const p of batch) p.reject(err);
       return;
     }
-    if (events.length > 0) this.rev = events[events.length - 1]!.revision;
-    this.hub.publish(events);
-    for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
+    // A failed compare-and-swap is answered after the flush too: the state it saw must be on disk.
+    const settle = (err: Error | undefined) => {
+      if (err) {
+        this.broken ??= new Error(`sqlite storage ${this.path}: the write-ahead log could not be flushed to disk`, { cause: err });
+        for (const p of batch) p.reject(this.broken);
+        return;
+      }
+      if (events.length > 0) this.rev = events[events.length - 1]!.revision;
+      this.hub.publish(events);
+      for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
+    };
+    const walSync = this.walSync;
+    if (!walSync) return settle(undefined);
+    // Several writers are queueing: waiting here batches the requests that arrive meanwhile.
+    if (batch.length > 1) return settle(walSync.flushNow());
+    this.flushing = new Promise((resolve) =>
+      walSync.flush((err) => {
+        this.flushing = undefined;
+        settle(err);
+        if (this.pending.length > 0) this.scheduleCommit();
+        resolve();
+      }),
+    );
   }
 
   /** One CAS inside the batch transaction; a live value (up to an object's whole size) is read only when the op does not hold it. */
@@ -249,20 +295,25 @@ export class SqliteBackend implements Backend, LocalHistory {
     this.compacted = revision;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.hub.stop();
-    // Commit what is queued so no acknowledged-to-be write is silently dropped.
-    this.flush();
+    // Commit and flush what is queued so no acknowledged-to-be write is silently dropped.
+    for (;;) {
+      if (this.flushing) await this.flushing;
+      else if (this.pending.length > 0) this.commit();
+      else break;
+    }
+    this.walSync?.close();
     openBackends.delete(this.path);
     this.db.close();
   }
 
   /**
    * An online backup to `file` through this connection (SQLite's backup API; the EXCLUSIVE
-   * lock keeps every other process out). Every write acknowledged before the call is in it.
+   * lock keeps every other process out). Every write acknowledged before the call is in it:
+   * a write is acknowledged after its transaction committed.
    */
   async backup(file: string): Promise<void> {
-    this.flush();
     await this.db.backup(file);
   }
 }
