@@ -10,6 +10,7 @@
  */
 import { celFunc, celMethod, CelScalar, listType, type CelFunc, type CelList } from "@bufbuild/cel";
 import { RE2JS } from "@bufbuild/re2";
+import { compileRegexDfa, type RegexTester } from "./regex-dfa.js";
 
 const STRING = CelScalar.STRING;
 const INT = CelScalar.INT;
@@ -36,9 +37,13 @@ function regex(pattern: string): RegExp {
   return r;
 }
 
-const re2Cache = new Map<string, RE2JS>();
+const re2Cache = new Map<string, RegexTester>();
 function matches(text: string, pattern: string): boolean {
-  return cached(re2Cache, pattern, (p) => RE2JS.compile(p)).test(text);
+  // RE2 refuses a bad pattern (a CEL error); the automaton answers as RE2 where it applies.
+  return cached(re2Cache, pattern, (p) => {
+    const compiled = RE2JS.compile(p);
+    return compileRegexDfa(p) ?? compiled;
+  }).test(text);
 }
 
 function items(list: CelList): unknown[] {
