@@ -97,6 +97,25 @@ describe("cacher specifics", () => {
     await c.close();
   });
 
+  it("answers the latest revision of a key from a cache that caught up, from the backend while it lags", async () => {
+    const { backend, calls, state } = instrument(createMemoryStorage());
+    const c = new Cacher(backend);
+    const a = await c.create(key("default", "a"), flunder("a"));
+    await c.list(PREFIX); // the kind's cache is up, at a's revision
+    const before = calls.revisionOf ?? 0;
+    assert.equal(await c.revisionOf(key("default", "a")), rv(a));
+    assert.equal(await c.revisionOf(key("default", "missing")), undefined);
+    assert.equal(calls.revisionOf ?? 0, before, "the caught-up cache answered");
+    let open!: () => void;
+    state.gate = new Promise((r) => (open = r));
+    const updated = await c.guaranteedUpdate(key("default", "a"), async (cur) => ({ ...cur, spec: { v: 2 } }));
+    assert.equal(await c.revisionOf(key("default", "a")), rv(updated), "the lagging cache asked the backend");
+    assert.equal(calls.revisionOf, before + 1);
+    state.gate = undefined;
+    open();
+    await c.close();
+  });
+
   it("serves a list at any revision (0) from the cache without touching the backend", async () => {
     const { backend, calls } = instrument(createMemoryStorage());
     const c = new Cacher(backend);

@@ -105,6 +105,10 @@ export class SqliteBackend implements Backend, LocalHistory {
     const db = this.db;
     this.stmt = {
       latestRevision: db.prepare<[string], { id: number; deleted: number }>(`SELECT id, deleted FROM kv WHERE name = ? ORDER BY id DESC LIMIT 1`),
+      // The revision alone: a GET answered from cached bytes need not read the value.
+      revisionAt: db.prepare<[string, number], { id: number; deleted: number }>(
+        `SELECT id, deleted FROM kv WHERE name = ? AND id <= ? ORDER BY id DESC LIMIT 1`,
+      ),
       valueOf: db.prepare<[number], { value: string }>(`SELECT value FROM kv WHERE id = ?`),
       at: db.prepare<[string, number], LatestRow>(
         `SELECT id, deleted, value FROM kv WHERE name = ? AND id <= ? ORDER BY id DESC LIMIT 1`,
@@ -159,7 +163,7 @@ export class SqliteBackend implements Backend, LocalHistory {
   }
 
   revisionOf(key: string): number | undefined {
-    const r = this.stmt.at.get(key, this.rev);
+    const r = this.stmt.revisionAt.get(key, this.rev);
     return r && !r.deleted ? r.id : undefined;
   }
 

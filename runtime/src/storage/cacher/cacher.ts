@@ -95,9 +95,24 @@ export class Cacher implements Storage {
 
   // ---- reads ----
 
-  /** The latest revision of a key is a backend question, like a plain get. */
+  /**
+   * The latest revision of a key is a backend question, like a plain get; the backend
+   * offers it only where it knows without I/O (SQLite, memory). Then its current revision
+   * is local too, and a cache that has applied every change up to it holds the same answer
+   * without a query.
+   */
   async revisionOf(key: string): Promise<number | undefined> {
-    return this.backend.revisionOf?.(key);
+    if (!this.backend.revisionOf) return undefined;
+    const cache = this.touch(key);
+    if (cache?.ready) {
+      const current = await this.backend.currentRevision();
+      // The cache only moves forward: fresh now, fresh when read below.
+      if (cache.rev >= current) {
+        const obj = cache.items.get(key);
+        return obj ? Number(obj.metadata.resourceVersion) : undefined;
+      }
+    }
+    return this.backend.revisionOf(key);
   }
 
   /** A plain get is a quorum read in kube (etcd); a get with a revision is served from the cache. */
