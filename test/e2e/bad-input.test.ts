@@ -157,6 +157,60 @@ describe("bad input gets a Status", { timeout: 60_000 }, () => {
     assert.equal(body.code, 413);
   });
 
+  it("a chunked body that grows past 3 MiB: 413 before the connection closes", async () => {
+    const creds = adminCredentials(server.dir);
+    const answer = await new Promise<string>((resolve, reject) => {
+      let got = "";
+      const socket = tls.connect({ host: "127.0.0.1", port: server.port, ...creds, servername: "localhost" }, () => {
+        socket.write(
+          "POST /apis/skai.io/v1alpha1/namespaces/ns/notebooks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+            "Transfer-Encoding: chunked\r\n\r\n",
+        );
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        const frame = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]);
+        // 4 MiB in all, written as the socket accepts it; the server may stop reading at 3 MiB.
+        let sent = 0;
+        const pump = () => {
+          while (sent < 64) {
+            sent++;
+            if (!socket.write(frame)) return void socket.once("drain", pump);
+          }
+          socket.write("0\r\n\r\n");
+        };
+        pump();
+      });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`no answer within 10 s; got ${JSON.stringify(got)}`));
+      }, 10_000);
+      socket.setEncoding("utf8");
+      socket.on("data", (d: string) => {
+        got += d;
+        const end = got.indexOf("\r\n\r\n");
+        const m = /content-length: (\d+)/i.exec(got);
+        if (end >= 0 && m && got.length >= end + 4 + Number(m[1])) {
+          clearTimeout(timer);
+          socket.destroy();
+          resolve(got);
+        }
+      });
+      // Writes after the server's close may fail; what matters is the answer read before.
+      socket.on("error", () => {
+        clearTimeout(timer);
+        resolve(got);
+      });
+      socket.on("end", () => {
+        clearTimeout(timer);
+        resolve(got);
+      });
+    });
+    assert.match(answer, /^HTTP\/1\.1 413 /);
+    assert.match(answer, /\r\nconnection: close\r\n/i);
+    const body = JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4));
+    assert.equal(body.reason, "RequestEntityTooLarge");
+    assert.equal(body.message, "Request entity too large: limit is 3145728");
+  });
+
   it("JSON nested deeper than the limit: 400, exceeded max depth", async () => {
     const depth = 20_000;
     const deep = `{"apiVersion":"skai.io/v1alpha1","kind":"Notebook","metadata":{"name":"deep"},"spec":{"image":"x","x":${"[".repeat(depth)}${"]".repeat(depth)}}}`;

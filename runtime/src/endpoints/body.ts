@@ -41,25 +41,54 @@ function tooLarge(res: ServerResponse, limit: number) {
   return errors.requestEntityTooLarge(`limit is ${limit}`);
 }
 
-export async function readBody(req: IncomingMessage, res: ServerResponse, limit = DEFAULT_MAX_BODY_BYTES): Promise<Buffer> {
+/**
+ * The request body, within `limit`. Read with the stream's events rather than its async
+ * iterator, which costs a generator and an end-of-stream watcher per request (about 6 µs
+ * of a create here). A body that passes the limit while arriving is refused (tooLarge).
+ */
+export function readBody(req: IncomingMessage, res: ServerResponse, limit = DEFAULT_MAX_BODY_BYTES): Promise<Buffer> {
   const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(res, limit);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(res, limit));
   // A large declared body is copied into place as its chunks arrive, not joined in one stretch at the end.
   let into = Number.isInteger(declared) && declared >= LARGE_BODY_BYTES ? Buffer.allocUnsafe(declared) : undefined;
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    if (into && total + chunk.length <= into.length) chunk.copy(into, total);
-    else {
-      if (into) chunks.push(into.subarray(0, total));
-      into = undefined;
-      chunks.push(chunk);
-    }
-    total += chunk.length;
-    if (total > limit) throw tooLarge(res, limit);
-  }
-  if (into) return into.subarray(0, total);
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+  return new Promise((resolve, reject) => {
+    const stop = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+      req.off("close", onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      if (into && total + chunk.length <= into.length) chunk.copy(into, total);
+      else {
+        if (into) chunks.push(into.subarray(0, total));
+        into = undefined;
+        chunks.push(chunk);
+      }
+      total += chunk.length;
+      if (total > limit) {
+        stop();
+        reject(tooLarge(res, limit));
+      }
+    };
+    const onEnd = () => {
+      stop();
+      if (into) resolve(into.subarray(0, total));
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    };
+    const onError = (err: Error) => {
+      stop();
+      reject(err);
+    };
+    // The client went away before the body ended (Node's own word for it).
+    const onClose = () => onError(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+    req.on("close", onClose);
+  });
 }
 
 /**
