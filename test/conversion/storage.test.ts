@@ -65,6 +65,29 @@ describe("conversion: storage", () => {
 });
 
 describe("conversion: pushed watch delivery", () => {
+  it("converts a watch event's previous state only when it is read", async () => {
+    const inner = createStorage("memory");
+    let conversions = 0;
+    const counting: ResourceConversion = { ...conversion, fromStorage: (o) => (conversions++, toV2(o)) };
+    const s = convertingStorage(inner, counting);
+    await s.create("/g.io/ks/ns/a", { apiVersion: "g.io/v2", kind: "K", metadata: { name: "a", namespace: "ns" }, spec: { template: { image: "x" } } } as KubeObject);
+    const w = s.watch("/g.io/ks/", { revision: await inner.currentRevision(), recursive: true });
+    await s.guaranteedUpdate("/g.io/ks/ns/a", (cur) => ({ ...cur, spec: { template: { image: "y" } } }));
+    const it = w[Symbol.asyncIterator]();
+    const { value: ev } = await it.next();
+    const before = conversions;
+    assert.equal(ev.type, "MODIFIED");
+    assert.equal((ev.object.spec as Obj).template.image, "y");
+    assert.equal(conversions, before, "the previous state is not converted until read");
+    assert.equal((ev.prevObject!.spec as Obj).template.image, "x");
+    assert.equal(ev.prevObject!.apiVersion, "g.io/v2");
+    const converted = conversions;
+    assert.ok(converted > before);
+    void ev.prevObject;
+    assert.equal(conversions, converted, "converted once");
+    w.stop();
+  });
+
   it("passes the watch cache's push delivery through, converting each event", async () => {
     const inner = new Cacher(createStorage("memory"));
     const s = convertingStorage(inner, conversion);

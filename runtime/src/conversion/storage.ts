@@ -86,8 +86,17 @@ export function convertingStorage(inner: Storage, c: ResourceConversion, log: Co
     if (ev.type === "BOOKMARK" || ev.type === "ERROR") return ev;
     const object = readOrSkip(ev.object, "watch");
     if (!object) return undefined;
-    const prevObject = ev.prevObject ? readOrSkip(ev.prevObject, "watch") : undefined;
-    return { ...ev, object, ...(prevObject ? { prevObject } : {}) };
+    // The previous state is converted when first read, as the storage parses it: most readers never do.
+    let prevObject: KubeObject | undefined | null = null;
+    return {
+      type: ev.type,
+      object,
+      revision: ev.revision,
+      get prevObject() {
+        if (prevObject === null) prevObject = ev.prevObject ? readOrSkip(ev.prevObject, "watch") : undefined;
+        return prevObject;
+      },
+    };
   };
   const listOpts = (o?: ListOptions): ListOptions | undefined => (o?.predicate ? { ...o, predicate: pred(o.predicate) } : o);
 
