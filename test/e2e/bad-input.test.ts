@@ -116,99 +116,68 @@ describe("bad input gets a Status", { timeout: 60_000 }, () => {
     assert.equal(s.message, "Request entity too large: limit is 3145728");
   });
 
-  it("Content-Length 4 MiB with only a few bytes sent: 413 at once, the body is not awaited", async () => {
-    const creds = adminCredentials(server.dir);
-    const answer = await new Promise<string>((resolve, reject) => {
-      const socket = tls.connect({ host: "127.0.0.1", port: server.port, ...creds, servername: "localhost" }, () => {
-        socket.write(
-          "POST /apis/skai.io/v1alpha1/namespaces/ns/notebooks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
-            `Content-Length: ${4 * 1024 * 1024}\r\n\r\n{"apiVersion":`,
-        );
-      });
+  /**
+   * One answer read off a raw TLS connection on which `send` writes a request. A deadline, not
+   * a timing assertion: without an answer the server is waiting for the rest of the body.
+   * Writes after the server closed may fail; what counts is the answer read before.
+   */
+  const rawAnswer = (send: (socket: tls.TLSSocket) => void) =>
+    new Promise<string>((resolve, reject) => {
+      const creds = adminCredentials(server.dir);
       let got = "";
-      // A deadline, not a timing assertion: without an answer the server is waiting for the body.
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error(`no answer within 10 s while the 4 MiB body was withheld; got ${JSON.stringify(got)}`));
-      }, 10_000);
-      socket.setEncoding("utf8");
-      socket.on("data", (d: string) => {
-        got += d;
-        const end = got.indexOf("\r\n\r\n");
-        const m = /content-length: (\d+)/i.exec(got);
-        if (end >= 0 && m && got.length >= end + 4 + Number(m[1])) {
-          clearTimeout(timer);
-          socket.destroy();
-          resolve(got);
-        }
-      });
-      socket.on("error", (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      socket.on("end", () => {
-        clearTimeout(timer);
-        resolve(got);
-      });
-    });
-    assert.match(answer, /^HTTP\/1\.1 413 /);
-    const body = JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4));
-    assert.equal(body.reason, "RequestEntityTooLarge");
-    assert.equal(body.code, 413);
-  });
-
-  it("a chunked body that grows past 3 MiB: 413 before the connection closes", async () => {
-    const creds = adminCredentials(server.dir);
-    const answer = await new Promise<string>((resolve, reject) => {
-      let got = "";
-      const socket = tls.connect({ host: "127.0.0.1", port: server.port, ...creds, servername: "localhost" }, () => {
-        socket.write(
-          "POST /apis/skai.io/v1alpha1/namespaces/ns/notebooks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
-            "Transfer-Encoding: chunked\r\n\r\n",
-        );
-        const chunk = Buffer.alloc(64 * 1024, 0x20);
-        const frame = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]);
-        // 4 MiB in all, written as the socket accepts it; the server may stop reading at 3 MiB.
-        let sent = 0;
-        const pump = () => {
-          while (sent < 64) {
-            sent++;
-            if (!socket.write(frame)) return void socket.once("drain", pump);
-          }
-          socket.write("0\r\n\r\n");
-        };
-        pump();
-      });
+      const socket = tls.connect({ host: "127.0.0.1", port: server.port, ...creds, servername: "localhost" }, () => send(socket));
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new Error(`no answer within 10 s; got ${JSON.stringify(got)}`));
       }, 10_000);
+      const done = () => {
+        clearTimeout(timer);
+        resolve(got);
+      };
       socket.setEncoding("utf8");
       socket.on("data", (d: string) => {
         got += d;
         const end = got.indexOf("\r\n\r\n");
         const m = /content-length: (\d+)/i.exec(got);
         if (end >= 0 && m && got.length >= end + 4 + Number(m[1])) {
-          clearTimeout(timer);
           socket.destroy();
-          resolve(got);
+          done();
         }
       });
-      // Writes after the server's close may fail; what matters is the answer read before.
-      socket.on("error", () => {
-        clearTimeout(timer);
-        resolve(got);
-      });
-      socket.on("end", () => {
-        clearTimeout(timer);
-        resolve(got);
-      });
+      socket.on("error", done);
+      socket.on("end", done);
     });
+  const POST_HEAD = "POST /apis/skai.io/v1alpha1/namespaces/ns/notebooks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
+  const tooLargeAnswer = (answer: string) => {
     assert.match(answer, /^HTTP\/1\.1 413 /);
     assert.match(answer, /\r\nconnection: close\r\n/i);
     const body = JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4));
     assert.equal(body.reason, "RequestEntityTooLarge");
+    assert.equal(body.code, 413);
     assert.equal(body.message, "Request entity too large: limit is 3145728");
+  };
+
+  it("Content-Length 4 MiB with only a few bytes sent: 413 at once, the body is not awaited", async () => {
+    tooLargeAnswer(await rawAnswer((socket) => socket.write(`${POST_HEAD}Content-Length: ${4 * 1024 * 1024}\r\n\r\n{"apiVersion":`)));
+  });
+
+  it("a chunked body that grows past 3 MiB: 413 before the connection closes", async () => {
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const frame = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]);
+    const answer = await rawAnswer((socket) => {
+      socket.write(`${POST_HEAD}Transfer-Encoding: chunked\r\n\r\n`);
+      // 4 MiB in all, written as the socket accepts it; the server may stop reading at 3 MiB.
+      let sent = 0;
+      const pump = () => {
+        while (sent < 64) {
+          sent++;
+          if (!socket.write(frame)) return void socket.once("drain", pump);
+        }
+        socket.write("0\r\n\r\n");
+      };
+      pump();
+    });
+    tooLargeAnswer(answer);
   });
 
   it("JSON nested deeper than the limit: 400, exceeded max depth", async () => {
