@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
 import type { UserInfo } from "../../runtime/src/api/request.js";
 import { removeHeaders } from "../../runtime/src/auth/remove-headers.js";
-import { createRequestHeaderAuthenticator, requestHeaderFilter, type RequestHeaderConfig } from "../../runtime/src/auth/request-header.js";
+import { createRequestHeaderAuthenticator, requestHeaderFilter, requestHeaderPrefilter, type RequestHeaderConfig } from "../../runtime/src/auth/request-header.js";
 import { createCA, createClientCertificate } from "../../runtime/src/server/certs.js";
 
 const frontProxyCA = createCA("front-proxy-ca");
@@ -44,7 +44,7 @@ before(async () => {
     const user = authenticator.authenticate(req) as UserInfo | null;
     // As the serving pipeline does: req.headers is read before the headers are removed, headersDistinct after.
     void req.headers["audit-id"];
-    removeHeaders(req, requestHeaderFilter(config));
+    removeHeaders(req, requestHeaderFilter(config), requestHeaderPrefilter(config));
     const seen: Seen = {
       user,
       rawHeaders: req.rawHeaders,

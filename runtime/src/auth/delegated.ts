@@ -13,8 +13,8 @@ import { AuthenticationConfigSource, type AuthenticationFlags } from "./authenti
 import { AuthenticationError, SYSTEM_ANONYMOUS, SYSTEM_UNAUTHENTICATED, type Authenticator, withAuthenticatedGroup } from "./authenticator.js";
 import { createSubjectAccessReviewAuthorizer, DEFAULT_ALWAYS_ALLOW_PATHS, pathMatches, type Decision } from "./authorizer.js";
 import { createClientCertAuthenticator } from "./client-cert.js";
-import { removeHeaders } from "./remove-headers.js";
-import { createRequestHeaderAuthenticator, requestHeaderFilter } from "./request-header.js";
+import { firstLetterFilter, removeHeaders } from "./remove-headers.js";
+import { createRequestHeaderAuthenticator, requestHeaderFilter, requestHeaderPrefilter } from "./request-header.js";
 import { createTokenReviewAuthenticator } from "./token-review.js";
 
 export interface DelegatedAuthOptions {
@@ -66,6 +66,7 @@ export interface DelegatedAuth {
 export const DEFAULT_ANONYMOUS_PATHS = ["/healthz", "/healthz/*", "/livez", "/livez/*", "/readyz", "/readyz/*"];
 
 const WEBSOCKET_BEARER = "base64url.bearer.authorization.k8s.io.";
+const mayBeAuthorization = firstLetterFilter(["authorization"]);
 
 /** Loads each distinct kubeconfig once; the per-purpose ones default to --kubeconfig. */
 async function connections(options: DelegatedAuthOptions) {
@@ -167,7 +168,12 @@ export async function createDelegatedAuth(options: DelegatedAuthOptions = {}): P
   function stripCredentials(req: IncomingMessage): void {
     const requestHeader = config.requestHeader();
     const isIdentity = requestHeader ? requestHeaderFilter(requestHeader) : undefined;
-    removeHeaders(req, (h) => h === "authorization" || isIdentity?.(h) === true);
+    const mayBeIdentity = requestHeader ? requestHeaderPrefilter(requestHeader) : undefined;
+    removeHeaders(
+      req,
+      (h) => h === "authorization" || isIdentity?.(h) === true,
+      (raw) => mayBeAuthorization(raw) || mayBeIdentity?.(raw) === true,
+    );
     const protocols = req.headers["sec-websocket-protocol"];
     if (protocols?.includes(WEBSOCKET_BEARER)) {
       const kept = protocols

@@ -5,13 +5,41 @@
  */
 import type { IncomingMessage } from "node:http";
 
-/** Deletes the lines `drop` picks (by lowercased name) from rawHeaders, headers and headersDistinct. */
-export function removeHeaders(req: IncomingMessage, drop: (lowercaseName: string) => boolean): void {
+/**
+ * A first look at a raw header name, before lowercasing it: false when its lowercased name
+ * cannot start like any of `lowercaseStarts` (names or prefixes). Every request's header names
+ * are new strings, so lowercasing one and hashing it for a lookup is most of what looking for a
+ * few headers costs; Host, Accept, User-Agent and the like are passed over on their first letter.
+ */
+export function firstLetterFilter(lowercaseStarts: readonly string[]): (rawName: string) => boolean {
+  const starts = new Uint8Array(128);
+  let any = false;
+  for (const start of lowercaseStarts) {
+    const c = start.charCodeAt(0);
+    if (Number.isNaN(c)) any = true; // "" starts every name
+    else if (c < 128) starts[c] = 1;
+    // a non-ASCII start: only a non-ASCII name can lowercase to it, and those are always looked at
+  }
+  if (any) return () => true;
+  return (rawName) => {
+    const c = rawName.charCodeAt(0);
+    // Header names are ASCII tokens (llhttp enforces it); anything else gets the full look.
+    if (!(c < 128)) return true;
+    return starts[c >= 65 && c <= 90 ? c + 32 : c] === 1;
+  };
+}
+
+/**
+ * Deletes the lines `drop` picks (by lowercased name) from rawHeaders, headers and headersDistinct.
+ * `mayDrop`, when given, sees the raw name first: a line it refuses is kept without lowercasing its name.
+ */
+export function removeHeaders(req: IncomingMessage, drop: (lowercaseName: string) => boolean, mayDrop?: (rawName: string) => boolean): void {
   const raw = req.rawHeaders;
   // Most requests carry none of them: look before touching anything.
   let dropped: string[] | undefined;
   let lines: number[] | undefined;
   for (let i = 0; i < raw.length; i += 2) {
+    if (mayDrop && !mayDrop(raw[i]!)) continue;
     const header = raw[i]!.toLowerCase();
     if (!drop(header)) continue;
     (dropped ??= []).push(header);

@@ -12,6 +12,7 @@ import { AuthenticationError, type Authenticator, frozenUser } from "./authentic
 import { peerCertificates, subjectValues, verifyClientChain } from "./x509-verify.js";
 import { cachedPerConnection } from "./connection-cache.js";
 import { BoundedMap } from "./bounded-map.js";
+import { firstLetterFilter } from "./remove-headers.js";
 
 export interface RequestHeaderConfig {
   /** The request-header CA bundle; empty = request-header authentication off. */
@@ -33,6 +34,8 @@ interface HeaderNames {
   extraPrefixes: string[];
   /** Picks the identity header lines (user, UID, group, extra) by lowercased name. */
   isIdentity: (lowercaseName: string) => boolean;
+  /** False for a raw name that cannot be an identity header (by its first letter), so it need not be lowercased. */
+  mayBeIdentity: (rawName: string) => boolean;
   /**
    * The user (or null) the identity header lines of a request name, by those lines
    * (identityLines): the aggregator sends the same few users over and over, so a request
@@ -58,6 +61,7 @@ function headerNames(cfg: RequestHeaderConfig): HeaderNames {
       group: lower(cfg.groupHeaders),
       extraPrefixes,
       isIdentity: (header) => identity.has(header) || extraPrefixes.some((p) => header.startsWith(p)),
+      mayBeIdentity: firstLetterFilter([...identity, ...extraPrefixes]),
       users: new BoundedMap(MAX_USERS),
     };
     headerNamesOf.set(cfg, names);
@@ -83,6 +87,7 @@ function unescapeExtraKey(encoded: string): string {
 function identityLines(raw: string[], names: HeaderNames): string {
   let lines = "";
   for (let i = 0; i < raw.length; i += 2) {
+    if (!names.mayBeIdentity(raw[i]!)) continue;
     const header = raw[i]!.toLowerCase();
     if (names.isIdentity(header)) lines += `${header}:${raw[i + 1]!.length}:${raw[i + 1]}`;
   }
@@ -158,4 +163,9 @@ export function createRequestHeaderAuthenticator(config: () => RequestHeaderConf
 /** Picks every identity header of the config by lowercased name, so they can be removed before anything downstream reads one. */
 export function requestHeaderFilter(cfg: RequestHeaderConfig): (lowercaseName: string) => boolean {
   return headerNames(cfg).isIdentity;
+}
+
+/** False for a raw header name that cannot be one of the config's identity headers (removeHeaders' `mayDrop`). */
+export function requestHeaderPrefilter(cfg: RequestHeaderConfig): (rawName: string) => boolean {
+  return headerNames(cfg).mayBeIdentity;
 }

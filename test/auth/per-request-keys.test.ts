@@ -1,0 +1,75 @@
+// The cheap per-request steps of delegated auth: the first-letter look at raw header names
+// (removeHeaders' mayDrop, the request-header authenticator) and the SubjectAccessReview
+// cache key, which must name one review spec only.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { RequestInfo, UserInfo } from "../../runtime/src/api/request.js";
+import { createSubjectAccessReviewAuthorizer } from "../../runtime/src/auth/authorizer.js";
+import { firstLetterFilter } from "../../runtime/src/auth/remove-headers.js";
+import type { ClusterConnection } from "../../runtime/src/cluster/connection.js";
+import type { SubjectAccessReviewSpec } from "../../runtime/src/cluster/reviews.js";
+
+test("firstLetterFilter: a raw name passes when its lowercased first letter starts a name or prefix", () => {
+  const may = firstLetterFilter(["x-remote-user", "authorization", "impersonate-"]);
+  for (const name of ["X-Remote-User", "x-remote-group", "Authorization", "AUTHORIZATION", "Impersonate-User", "x"]) assert.equal(may(name), true, name);
+  for (const name of ["Host", "User-Agent", "connection", "Content-Type", "-x", "0"]) assert.equal(may(name), false, name);
+  // Not ASCII: always looked at in full (toLowerCase maps some of them into ASCII).
+  assert.equal(may("\u212Aey"), true);
+});
+
+test("firstLetterFilter: an empty name or prefix passes everything; none passes nothing", () => {
+  assert.equal(firstLetterFilter(["x-", ""])("Host"), true);
+  assert.equal(firstLetterFilter([])("X-Remote-User"), false);
+});
+
+function info(fields: Partial<RequestInfo>): RequestInfo {
+  return {
+    isResourceRequest: true,
+    path: "/",
+    verb: "get",
+    apiPrefix: "apis",
+    apiGroup: "skai.io",
+    apiVersion: "v1alpha1",
+    namespace: "ns",
+    resource: "notebooks",
+    subresource: "",
+    name: "",
+    parts: [],
+    ...fields,
+  };
+}
+
+test("SubjectAccessReview cache: attributes that would run together are different reviews", async () => {
+  const reviews: SubjectAccessReviewSpec[] = [];
+  const connection = {
+    request: async (_method: string, _path: string, body: { spec: SubjectAccessReviewSpec }) => {
+      reviews.push(body.spec);
+      return { status: 201, body: { status: { allowed: true } } };
+    },
+  } as unknown as ClusterConnection;
+  const authorizer = createSubjectAccessReviewAuthorizer({ connection });
+  const alice: UserInfo = Object.freeze({ name: "alice", groups: Object.freeze(["g"]) as string[] });
+  const pairs: Array<[Partial<RequestInfo>, Partial<RequestInfo>]> = [
+    [{ subresource: "status", name: "" }, { subresource: "", name: "status" }],
+    [{ namespace: "a1:b", name: "" }, { namespace: "a", name: "1:b" }],
+    [{ namespace: "" }, { namespace: "0:" }],
+    [{ isResourceRequest: false, path: "/x", verb: "get" }, { isResourceRequest: false, path: "/xg", verb: "et" }],
+  ];
+  for (const [a, b] of pairs) {
+    const before = reviews.length;
+    await authorizer.decide(alice, info(a));
+    await authorizer.decide(alice, info(b));
+    assert.equal(reviews.length, before + 2, `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+    // and each is cached under its own key
+    assert.deepEqual(await authorizer.decide(alice, info(a)), { allowed: true, reason: "" });
+    assert.equal(reviews.length, before + 2);
+  }
+  const selectors = new URLSearchParams({ labelSelector: "app=x" });
+  const before = reviews.length;
+  await authorizer.decide(alice, info({ verb: "list" }), selectors);
+  await authorizer.decide(alice, info({ verb: "list" }));
+  await authorizer.decide(alice, info({ verb: "list" }), new URLSearchParams({ labelSelector: "app=y" }));
+  assert.equal(reviews.length, before + 3, "selectors are part of the key");
+  await authorizer.decide(alice, info({ verb: "list" }), selectors);
+  assert.equal(reviews.length, before + 3);
+});
