@@ -59,7 +59,9 @@ export async function startBareServer(cfg: BareServerConfig): Promise<ChildServe
 }
 
 export interface Watchers {
-  /** Sends the acknowledgement times and returns the latencies. */
+  /** Sends one round's acknowledgement times and returns its latencies; the streams stay open for another round. */
+  round(acks: Record<string, number>): Promise<WatchersResult>;
+  /** The last round's, then closes the streams. */
   finish(acks: Record<string, number>): Promise<WatchersResult>;
   kill(): void;
 }
@@ -69,24 +71,38 @@ export async function startWatchers(cfg: WatchersConfig): Promise<Watchers> {
   const child = tsChild("watchers.ts", cfg);
   const { out, exited } = collect(child);
   await waitForLine(child, out, /^READY$/m, 60_000);
+  let rounds = 0;
+  const round = async (acks: Record<string, number>) => {
+    child.stdin!.write(JSON.stringify(acks) + "\n");
+    const n = ++rounds;
+    // Complete lines only: the last piece after a newline may still be arriving.
+    const results = () => out().split("\n").slice(0, -1).filter((l) => l.startsWith("{"));
+    const line = await waitForOutput(child, out, () => results()[n - 1], `result ${n}`, 120_000);
+    return JSON.parse(line) as WatchersResult;
+  };
   return {
+    round,
     async finish(acks) {
-      child.stdin!.write(JSON.stringify(acks) + "\n");
-      const code = await exited;
-      const line = out().trim().split("\n").at(-1) ?? "";
-      if (code !== 0 || !line.startsWith("{")) throw new Error(`watchers failed (${code}):\n${out()}`);
-      return JSON.parse(line) as WatchersResult;
+      const result = await round(acks);
+      child.stdin!.end();
+      await exited;
+      return result;
     },
     kill: () => void child.kill("SIGKILL"),
   };
 }
 
 function waitForLine(child: ChildProcess, out: () => string, re: RegExp, ms: number): Promise<RegExpExecArray> {
+  return waitForOutput(child, out, () => re.exec(out()) ?? undefined, `${re}`, ms);
+}
+
+/** Resolves with what `found` returns once it returns something (checked as the child writes). */
+function waitForOutput<T>(child: ChildProcess, out: () => string, found: () => T | undefined, what: string, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${re} within ${ms} ms:\n${out()}`)), ms);
+    const timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms:\n${out()}`)), ms);
     const check = () => {
-      const m = re.exec(out());
-      if (m) {
+      const m = found();
+      if (m !== undefined) {
         clearTimeout(timer);
         child.stdout!.off("data", check);
         resolve(m);

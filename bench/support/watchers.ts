@@ -10,7 +10,8 @@
  * process answers with one JSON line (WatchersResult): latencies from
  * acknowledgement to arrival over every (watcher, event) pair, once every
  * watcher has every acknowledged event, or nothing arrived for SETTLE_MS (an
- * event lost, or a watcher ended: `received` tells).
+ * event lost, or a watcher ended: `received` tells). The parent may run more
+ * rounds on the same streams (new names, another line); closing stdin ends it.
  */
 import type { ClientRequest } from "node:http";
 import https from "node:https";
@@ -53,7 +54,6 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
   const arrivals = new Map<string, number[]>();
   let other = 0;
   let open = 0;
-  let arrived = 0;
   let lastArrival = now();
   const requests: ClientRequest[] = [];
   const cpu0 = process.cpuUsage();
@@ -81,7 +81,6 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
             let list = arrivals.get(name);
             if (!list) arrivals.set(name, (list = []));
             list.push(t);
-            arrived++;
             lastArrival = t;
           } else other++;
           from = nl + 1;
@@ -96,16 +95,33 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
     });
     requests.push(req);
   }
+  // One JSON line of acknowledgements per round, one result line back; stdin's end ends the process.
   let input = "";
+  let rounds = Promise.resolve();
+  let roundStart = t0;
+  let roundCpu = cpu0;
   process.stdin.setEncoding("utf8");
-  process.stdin.on("data", async (d: string) => {
+  process.stdin.on("data", (d: string) => {
     input += d;
-    if (!input.includes("\n")) return;
-    const acks = JSON.parse(input.slice(0, input.indexOf("\n"))) as Record<string, number>;
-    const expected = Object.keys(acks).length * cfg.watchers;
-    while (arrived < expected && now() - lastArrival < SETTLE_MS) await new Promise((r) => setTimeout(r, 50));
-    const seconds = (now() - t0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
+    for (let nl = input.indexOf("\n"); nl >= 0; nl = input.indexOf("\n")) {
+      const acks = JSON.parse(input.slice(0, nl)) as Record<string, number>;
+      input = input.slice(nl + 1);
+      rounds = rounds.then(() => answer(acks));
+    }
+  });
+  process.stdin.on("end", () => {
+    for (const r of requests) r.destroy();
+    process.exit(0);
+  });
+  const answer = async (acks: Record<string, number>) => {
+    const names = Object.keys(acks);
+    const expected = names.length * cfg.watchers;
+    const arrivedFor = () => names.reduce((n, name) => n + (arrivals.get(name)?.length ?? 0), 0);
+    while (arrivedFor() < expected && now() - lastArrival < SETTLE_MS) await new Promise((r) => setTimeout(r, 50));
+    const seconds = (now() - roundStart) / 1000;
+    const cpu = process.cpuUsage(roundCpu);
+    roundStart = now();
+    roundCpu = process.cpuUsage();
     const lat: number[] = [];
     let beforeAck = 0;
     for (const [name, ack] of Object.entries(acks)) {
@@ -128,7 +144,5 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
       clientCpu: (cpu.user + cpu.system) / 1e6 / seconds,
     };
     process.stdout.write(JSON.stringify(result) + "\n");
-    for (const r of requests) r.destroy();
-    process.exit(0);
-  });
+  };
 }
