@@ -7,6 +7,7 @@ import type { RequestInfo, UserInfo } from "../../runtime/src/api/request.js";
 import { createSubjectAccessReviewAuthorizer } from "../../runtime/src/auth/authorizer.js";
 import { firstLetterFilter } from "../../runtime/src/auth/remove-headers.js";
 import type { ClusterConnection } from "../../runtime/src/cluster/connection.js";
+import { parseRequestInfo } from "../../runtime/src/server/request-info.js";
 import type { SubjectAccessReviewSpec } from "../../runtime/src/cluster/reviews.js";
 
 test("firstLetterFilter: a raw name passes when its lowercased first letter starts a name or prefix", () => {
@@ -22,21 +23,9 @@ test("firstLetterFilter: an empty name or prefix passes everything; none passes 
   assert.equal(firstLetterFilter([])("X-Remote-User"), false);
 });
 
+/** A GET of the notebooks in namespace ns as the server parses it, with `fields` changed. */
 function info(fields: Partial<RequestInfo>): RequestInfo {
-  return {
-    isResourceRequest: true,
-    path: "/",
-    verb: "get",
-    apiPrefix: "apis",
-    apiGroup: "skai.io",
-    apiVersion: "v1alpha1",
-    namespace: "ns",
-    resource: "notebooks",
-    subresource: "",
-    name: "",
-    parts: [],
-    ...fields,
-  };
+  return { ...parseRequestInfo("GET", "/apis/skai.io/v1alpha1/namespaces/ns/notebooks", new URLSearchParams()), verb: "get", ...fields };
 }
 
 test("SubjectAccessReview cache: attributes that would run together are different reviews", async () => {
