@@ -53,7 +53,8 @@ async function watchLatency(): Promise<number> {
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));
   try {
-    await waitFor(() => output.includes("watching"), 30_000, () => output);
+    // `watching` comes first (the watch is armed before the first run); the summary line ends that run.
+    await waitFor(() => / files in /.test(output), 30_000, () => output);
     const typesFile = path.join(out, "src/skai.io/v1alpha1/types.ts");
     const before = readFileSync(typesFile, "utf8");
     const notebook = path.join(defs, "skai.io/v1alpha1/notebook.ts");
