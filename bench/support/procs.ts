@@ -141,21 +141,28 @@ EncodeCache.prototype.get = function (key, make) {
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
 export function cpuSeconds(pid: number): number {
+  const t = cpuTimes(pid);
+  return t.user + t.system;
+}
+
+/** A process's CPU seconds in user space and in the kernel (sends, wake-ups, TLS syscalls). */
+export function cpuTimes(pid: number): { user: number; system: number } {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 }; // utime, stime in clock ticks (USER_HZ = 100)
   } catch {
-    return NaN;
+    return { user: NaN, system: NaN };
   }
 }
 
-/** Runs the load generator against a server process and adds the server's CPU time per request. */
-export async function loadWithServerCpu(pid: number, cfg: LoadConfig): Promise<LoadResult & { serverCpuUsPerRequest: number }> {
-  const c0 = cpuSeconds(pid);
+/** Runs the load generator against a server process and adds the server's CPU time per request (and its user-space part). */
+export async function loadWithServerCpu(pid: number, cfg: LoadConfig): Promise<LoadResult & { serverCpuUsPerRequest: number; serverUserUsPerRequest: number }> {
+  const c0 = cpuTimes(pid);
   const r = await runLoadProcess(cfg);
-  const c1 = cpuSeconds(pid);
-  return { ...r, serverCpuUsPerRequest: ((c1 - c0) * 1e6) / r.totalRequests };
+  const c1 = cpuTimes(pid);
+  const per = (s: number) => (s * 1e6) / r.totalRequests;
+  return { ...r, serverCpuUsPerRequest: per(c1.user + c1.system - c0.user - c0.system), serverUserUsPerRequest: per(c1.user - c0.user) };
 }
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
