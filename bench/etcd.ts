@@ -60,24 +60,34 @@ function callsPer(before: Map<string, number>, after: Map<string, number>, ops: 
   return per.map(([method, n]) => `${method} ${fmt(n, 2)}`).join(", ") || "none";
 }
 
-/** `N` creates by `CONCURRENCY` clients against a fresh generated server on `storage`, with its CPU per create. */
-async function createLoad(storage: string, nodeOptions = ""): Promise<Awaited<ReturnType<typeof loadWithServerCpu>>> {
+/**
+ * `rounds` x `N` creates by `CONCURRENCY` clients against one fresh generated server on
+ * `storage`, with its CPU per create and `otherCpu`'s (etcd's): the first round also pays V8
+ * compiling the create path, the next ones are the steady state.
+ */
+async function createLoad(storage: string, rounds: number, nodeOptions = "", otherCpu?: () => number) {
   const server = await withNodeOptions(nodeOptions, () => startGeneratedServer({ storage }));
   try {
-    const create = await loadWithServerCpu(server.child.pid!, {
-      host: "127.0.0.1",
-      port: server.port,
-      ...adminCredentials(server.dir),
-      connections: CONCURRENCY,
-      warmupMs: 0,
-      durationMs: 120_000,
-      maxRequests: N,
-      method: "POST",
-      path: "/apis/skai.io/v1alpha1/namespaces/bench/notebooks",
-      body: JSON.stringify(notebook("nb-{{i}}", "bench", { padTo: 620 })),
-    });
-    if (create.statuses["201"] !== N) throw new Error(`creates on ${storage}: ${JSON.stringify(create.statuses)}`);
-    return create;
+    const results = [];
+    for (let round = 0; round < rounds; round++) {
+      const namespace = `bench-${round}`;
+      const other0 = otherCpu?.();
+      const create = await loadWithServerCpu(server.child.pid!, {
+        host: "127.0.0.1",
+        port: server.port,
+        ...adminCredentials(server.dir),
+        connections: CONCURRENCY,
+        warmupMs: 0,
+        durationMs: 120_000,
+        maxRequests: N,
+        method: "POST",
+        path: `/apis/skai.io/v1alpha1/namespaces/${namespace}/notebooks`,
+        body: JSON.stringify(notebook("nb-{{i}}", namespace, { padTo: 620 })),
+      });
+      if (create.statuses["201"] !== N) throw new Error(`creates on ${storage}: ${JSON.stringify(create.statuses)}`);
+      results.push({ ...create, otherCpuUsPerCreate: other0 === undefined ? NaN : ((otherCpu!() - other0) * 1e6) / N });
+    }
+    return results;
   } finally {
     await server.stop({ cleanup: true });
   }
@@ -91,26 +101,28 @@ export async function benchEtcd(report: (line: string) => void): Promise<void> {
   try {
     const prof = process.env.BENCH_ETCD_CPU_PROF;
     const calls0 = await unaryCalls(member.clientUrl);
-    const etcd0 = etcdCpu();
-    const create = await createLoad(etcd.spec, prof ? cpuProfileNodeOptions(path.resolve(prof)) : "");
-    const etcdCpuPerCreate = ((etcdCpu() - etcd0) * 1e6) / N;
-    const calls = callsPer(calls0, await unaryCalls(member.clientUrl), N);
+    const [create, warm] = await createLoad(etcd.spec, 2, prof ? cpuProfileNodeOptions(path.resolve(prof)) : "", etcdCpu);
+    const calls = callsPer(calls0, await unaryCalls(member.clientUrl), 2 * N);
     // ~1 KB values, like the stored objects (the server adds uid, timestamps, managedFields).
     const etcd1 = etcdCpu();
     const raw = await rawPuts(etcd.clientUrls, "x".repeat(1000), N, CONCURRENCY);
     const etcdCpuPerPut = ((etcdCpu() - etcd1) * 1e6) / N;
     // The same creates with no storage I/O at all: what a create costs the server before etcd.
-    const memory = await createLoad("memory:");
+    const [memory, memoryWarm] = await createLoad("memory:", 2);
     report(
       `CREATE on etcd, ${CONCURRENCY} concurrent clients, ${N} objects: ${fmt(create.rps)} objects/s (p50 ${fmt(create.p50us / 1000, 1)} ms, p99 ${fmt(create.p99us / 1000, 1)} ms)`,
     );
     report(`  raw etcd3 puts, ~1 KB, ${CONCURRENCY} concurrent: ${fmt(raw.rps)} puts/s; server = ${fmt((create.rps / raw.rps) * 100)}% of raw (target >= 60%)`);
+    report(
+      `  the same ${N} creates again, the server warm: ${fmt(warm!.rps)} objects/s (p50 ${fmt(warm!.p50us / 1000, 1)} ms) = ${fmt((warm!.rps / raw.rps) * 100)}% of raw`,
+    );
     report(`  etcd calls per create: ${calls}`);
     report(
-      `  CPU per create: server ${fmt(create.serverCpuUsPerRequest)} us, etcd ${fmt(etcdCpuPerCreate)} us; per raw put: client ${fmt(raw.clientCpuUs)} us, etcd ${fmt(etcdCpuPerPut)} us`,
+      `  CPU per create, cold / warm: server ${fmt(create.serverCpuUsPerRequest)} / ${fmt(warm!.serverCpuUsPerRequest)} us, etcd ${fmt(create.otherCpuUsPerCreate)} / ${fmt(warm!.otherCpuUsPerCreate)} us; per raw put: client ${fmt(raw.clientCpuUs)} us, etcd ${fmt(etcdCpuPerPut)} us`,
     );
     report(
-      `  the same creates on memory: storage: ${fmt(memory.rps)} objects/s, server CPU ${fmt(memory.serverCpuUsPerRequest)} us per create; etcd's share of the server's: ${fmt(create.serverCpuUsPerRequest - memory.serverCpuUsPerRequest)} us`,
+      `  the same creates on memory: storage, cold / warm: ${fmt(memory!.rps)} / ${fmt(memoryWarm!.rps)} objects/s, server CPU ${fmt(memory!.serverCpuUsPerRequest)} / ${fmt(memoryWarm!.serverCpuUsPerRequest)} us per create; ` +
+        `etcd's share of the server's: ${fmt(create.serverCpuUsPerRequest - memory!.serverCpuUsPerRequest)} / ${fmt(warm!.serverCpuUsPerRequest - memoryWarm!.serverCpuUsPerRequest)} us`,
     );
   } finally {
     await etcd.stop();
