@@ -16,7 +16,7 @@ import { performance } from "node:perf_hooks";
 import { Cacher } from "../runtime/src/storage/cacher/index.js";
 import { createSqliteStorage, type KubeObject, type Storage } from "../runtime/src/storage/index.js";
 import { adminAgent, adminCredentials, notebook, request } from "../test/support/admin-http.js";
-import { fmt, startWatchers } from "./support/procs.js";
+import { cpuSeconds, fmt, startWatchers } from "./support/procs.js";
 import { startGeneratedServer } from "../test/support/generated-server.js";
 
 const GROUP = "/apis/skai.io/v1alpha1";
@@ -115,6 +115,8 @@ async function benchBigObjectStall(report: (line: string) => void, extraArgs: st
     await new Promise((r) => setTimeout(r, 500));
     const baseline = lat.length ? Math.max(...lat) : 0;
     const from = lat.length;
+    const cpu0 = cpuSeconds(server.child.pid!);
+    const t0 = performance.now();
     const writer = adminAgent(server.dir, { keepAlive: true });
     for (let i = 0; i < updates; i++) {
       const obj = bigNotebook(i + 1);
@@ -127,11 +129,13 @@ async function benchBigObjectStall(report: (line: string) => void, extraArgs: st
     probing = false;
     await prober;
     writer.destroy();
+    const cpu = cpuSeconds(server.child.pid!) - cpu0;
+    const seconds = (performance.now() - t0) / 1000;
     const during = lat.slice(from);
     const sorted = [...during].sort((a, b) => a - b);
     report(
       `STALL (${label}) ${fmt(size / 1e6, 2)} MB object updated ${updates}x with ${fmt(watchers)} watchers: ${fmt(during.length)} small GETs meanwhile, ` +
-        `p50 ${fmt(sorted[Math.floor(sorted.length / 2)] ?? 0, 1)} ms, max ${fmt(sorted.at(-1) ?? 0, 1)} ms (before the updates max ${fmt(baseline, 1)} ms; target max < 100 ms)`,
+        `p50 ${fmt(sorted[Math.floor(sorted.length / 2)] ?? 0, 1)} ms, max ${fmt(sorted.at(-1) ?? 0, 1)} ms (before the updates max ${fmt(baseline, 1)} ms; target max < 100 ms); the server used ${fmt(cpu, 1)} s of CPU in those ${fmt(seconds, 1)} s`,
     );
   } finally {
     for (const w of ws) w.kill();
