@@ -181,6 +181,21 @@ describe("Kubernetes' CEL libraries in rules", () => {
     ]);
   });
 
+  it("optionals of lists, maps and bytes compare by what they hold, as cel-go's == does", () => {
+    table([
+      ["optional.of([1, 'a']) == optional.of([1.0, 'a']) && optional.of([[1], []]) == optional.of([[1u], []])", "true"],
+      ["optional.of([1, 2]) != optional.of([2, 1]) && optional.of([1]) != optional.of([1, 1])", "true"],
+      ["optional.of({'a': 1, 'b': [2]}) == optional.of({'b': [2.0], 'a': 1}) && optional.of({1: 'x'}) == optional.of({1u: 'x'})", "true"],
+      ["optional.of({'a': 1}) != optional.of({'a': 2}) && optional.of({'a': 1}) != optional.of({'a': 1, 'b': 1})", "true"],
+      // Items are told apart however their text reads: no joining of two strings looks like one.
+      ["optional.of(['a,string:b']) != optional.of(['a', 'b']) && optional.of({'a': 'b=c'}) != optional.of({'a=b': 'c'})", "true"],
+      ["optional.of(b'ab') == optional.of(b'ab') && optional.of(b'ab') != optional.of(b'ba')", "true"],
+      ['optional.of([quantity("1k")]) == optional.of([quantity("1000")])', "true"],
+      // int64 beyond 2^53 keeps its exact value; NaN equals nothing, inside a list too.
+      ["optional.of(9007199254740993) != optional.of(9007199254740992) && optional.of([0.0/0.0]) != optional.of([0.0/0.0])", "true"],
+    ]);
+  });
+
   it("optional field selection x.?f: of the field when present, none when not, carried along a chain (cel-go's optional library)", () => {
     const schema: StructuralSchema = {
       type: "object",

@@ -15,16 +15,40 @@ const DYN = CelScalar.DYN;
 let nextIdentity = 0;
 
 /**
- * What an optional's equality compares: scalars and opaque values by value
- * (numbers across int, uint and double, as CEL's ==), anything else only
- * when it is the same optional (cel-go would compare lists and maps too).
+ * What an optional's equality compares, as CEL's == does: numbers across int, uint and
+ * double (exactly: an int64 beyond 2^53 is not its nearest double), strings, bytes,
+ * booleans, null and opaque values by value, lists item by item, maps by their entries
+ * in any order. Undefined for what compares only to itself (NaN, a timestamp), and for a
+ * list or map holding one.
  */
-function identityOf(v: unknown): string {
-  if (typeof v === "bigint" || (typeof v === "number" && !Number.isNaN(v))) return `number:${Number(v)}`;
-  if (isCelUint(v)) return `number:${Number(v.value)}`;
-  if (typeof v === "string" || typeof v === "boolean" || v === null) return `${typeof v}:${String(v)}`;
-  if (v instanceof OpaqueValue) return v.name;
-  return `ref:${++nextIdentity}`;
+function identityOf(v: unknown): string | undefined {
+  if (typeof v === "bigint") return `n:${v}`;
+  if (typeof v === "number") return Number.isNaN(v) ? undefined : `n:${Number.isInteger(v) ? BigInt(v) : v}`;
+  if (isCelUint(v)) return `n:${v.value}`;
+  if (typeof v === "string") return `s:${JSON.stringify(v)}`;
+  if (typeof v === "boolean" || v === null) return String(v);
+  if (v instanceof Uint8Array) return `b:${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("hex")}`;
+  if (v instanceof OpaqueValue) return `o:${JSON.stringify(v.name)}`;
+  if (isCelList(v)) {
+    const items: string[] = [];
+    for (const item of v) {
+      const id = identityOf(item);
+      if (id === undefined) return undefined;
+      items.push(id);
+    }
+    return `[${items.join(",")}]`;
+  }
+  if (isCelMap(v)) {
+    const entries: string[] = [];
+    for (const [key, value] of v) {
+      const k = identityOf(key);
+      const x = identityOf(value);
+      if (k === undefined || x === undefined) return undefined;
+      entries.push(`${k}=${x}`);
+    }
+    return `{${entries.sort().join(",")}}`;
+  }
+  return undefined;
 }
 
 export class CelOptional extends OpaqueValue {
@@ -36,7 +60,7 @@ export class CelOptional extends OpaqueValue {
     private readonly held: unknown,
   ) {
     super();
-    this.id = present ? `of(${identityOf(held)})` : "none";
+    this.id = present ? `of(${identityOf(held) ?? `ref:${++nextIdentity}`})` : "none";
   }
 
   static of(value: unknown): CelOptional {
