@@ -1,13 +1,14 @@
 /** Building admission attributes from what a handler has. */
 import type { RequestInfo, UserInfo } from "../api/request.js";
-import type { AdmissionAttributes, AdmissionObject, Operation } from "./types.js";
+import type { AdmissionAttributes, AdmissionObject, GroupVersionKind, Operation } from "./types.js";
 
 export interface AttributesInput {
   operation: Operation;
   info: RequestInfo;
   user: UserInfo;
   query?: URLSearchParams;
-  kind: string;
+  /** The kind, in the request's group and version; or a whole GroupVersionKind (a subresource's own kind, e.g. autoscaling/v1 Scale). */
+  kind: string | GroupVersionKind;
   object?: AdmissionObject;
   oldObject?: AdmissionObject;
   options?: unknown;
@@ -23,7 +24,7 @@ export function admissionAttributes(input: AttributesInput): AdmissionAttributes
     name: info.name || input.object?.metadata?.name || "",
     namespace: info.namespace,
     resource: { group: info.apiGroup, version: info.apiVersion, resource: info.resource, subresource: info.subresource },
-    kind: { group: info.apiGroup, version: info.apiVersion, kind: input.kind },
+    kind: typeof input.kind === "string" ? { group: info.apiGroup, version: info.apiVersion, kind: input.kind } : input.kind,
     user: input.user,
     dryRun: input.query?.getAll("dryRun").includes("All") ?? false,
     options: input.options,

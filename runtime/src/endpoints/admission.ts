@@ -6,6 +6,8 @@
 import { admissionAttributes } from "../admission/attributes.js";
 import type { AdmissionObject, Operation } from "../admission/types.js";
 import type { RequestContext } from "../api/request.js";
+import type { ScaleDefinition } from "../api/resource.js";
+import { applyScale, scaleReplicas, toScale } from "../registry/scale.js";
 import type { WriteAdmission } from "../registry/store.js";
 import type { KubeObject } from "../apimachinery/object.js";
 import type { Env } from "./env.js";
@@ -25,6 +27,36 @@ export function writeAdmission(ctx: RequestContext, env: Env, operation: Operati
     });
   return {
     mutate: (obj, old) => chain.mutate(attrs(obj, old)),
+    validate: (obj, old) => chain.validate(attrs(obj, old)),
+  };
+}
+
+const SCALE_KIND = { group: "autoscaling", version: "v1", kind: "Scale" };
+
+/**
+ * Admission of a /scale write, as apiextensions' ScaleREST runs it: the plugins see the
+ * autoscaling/v1 Scales of the new and the stored object, and of what a mutating plugin
+ * changes, the replicas reach the object (scaleUpdatedObjectInfo takes nothing else).
+ */
+export function scaleAdmission(ctx: RequestContext, env: Env, def: ScaleDefinition): WriteAdmission | undefined {
+  const chain = env.admission;
+  if (!chain || chain.plugins.length === 0) return undefined;
+  const attrs = (obj: KubeObject, old?: KubeObject) =>
+    admissionAttributes({
+      operation: "UPDATE",
+      info: ctx.info,
+      user: ctx.user,
+      query: ctx.query,
+      kind: SCALE_KIND,
+      object: toScale(def, obj) as unknown as AdmissionObject,
+      oldObject: old && (toScale(def, old) as unknown as AdmissionObject),
+    });
+  return {
+    mutate: async (obj, old) => {
+      const a = attrs(obj, old);
+      await chain.mutate(a);
+      applyScale(def, obj, scaleReplicas(a.object!, ctx.info.name));
+    },
     validate: (obj, old) => chain.validate(attrs(obj, old)),
   };
 }

@@ -3,7 +3,7 @@
  * write (PUT, PATCH, server-side apply) through one path that runs the field manager on
  * the Scale and keeps the result on the object's managedFields.
  */
-import { writeAdmission } from "./admission.js";
+import { scaleAdmission } from "./admission.js";
 import type { RequestContext } from "../api/request.js";
 import { errors } from "../api/status.js";
 import { deepCopyJSON } from "../apimachinery/deepcopy.js";
@@ -87,7 +87,7 @@ async function writeScale(
       dryRun: wq.dryRun,
       fieldManager: wq.fieldManager,
       userAgent: ctx.req.headers["user-agent"],
-      admission: writeAdmission(ctx, env, "UPDATE"),
+      admission: scaleAdmission(ctx, env, def),
       // the Scale's field manager recorded the write; the object's must not record it again
       applied: true,
       preconditions,
