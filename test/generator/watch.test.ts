@@ -9,10 +9,11 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, watch, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, watch, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { fingerprint, mayDiffer } from "../../generator/src/watch/fingerprint.js";
 import { type FileChange, type TreeWatcher, isSourceFile, watchTree } from "../../generator/src/watch/index.js";
 import { repoRoot } from "../support/generated-server.js";
 
@@ -44,6 +45,31 @@ async function until(cond: () => boolean, what: string, context: () => string = 
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe("a file's fingerprint", () => {
+  it("is trusted by its inode, size and times only when read well after the file's last change", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "skai-gen-fingerprint-"));
+    try {
+      const file = path.join(dir, "a.ts");
+      writeFileSync(file, "export const a = 1;\n");
+      const stat = statSync(file);
+      const seen = fingerprint(file, stat)!;
+      assert.ok(seen.readAtMs >= Math.floor(stat.mtimeMs), "read after it was written");
+      // Read in the tick of its change: a same-size write in that tick would leave size and times
+      // as they are, so the same stat does not prove it unchanged (git's "racily clean").
+      assert.equal(mayDiffer({ ...seen, readAtMs: Math.max(stat.mtimeMs, stat.ctimeMs) }, stat), true);
+      // Read 5 s after its change: the same stat is the same file.
+      assert.equal(mayDiffer({ ...seen, readAtMs: Math.max(stat.mtimeMs, stat.ctimeMs) + 5000 }, stat), false);
+      // Any of inode, size or times differing is a possible change however late the read.
+      const late = { ...seen, readAtMs: seen.readAtMs + 60_000 };
+      assert.equal(mayDiffer({ ...late, size: late.size + 1 }, stat), true);
+      assert.equal(mayDiffer({ ...late, ino: late.ino + 1 }, stat), true);
+      assert.equal(mayDiffer({ ...late, mtimeMs: late.mtimeMs - 1 }, stat), true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe("watchTree", () => {
   let dir: string;
