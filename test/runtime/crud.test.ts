@@ -63,6 +63,20 @@ describe("create/get/update/delete", () => {
     ]);
   });
 
+  it("a generateName prefix is checked as apimachinery's maskTrailingDash leaves it", async () => {
+    // The last two characters become one 'a': 253 a's and a dash pass as 253 a's (the name is cut to 58 + 5).
+    const long = await call(h, "POST", ns(), { apiVersion: GV, kind: "Widget", metadata: { generateName: `${"a".repeat(253)}-` }, spec: {} });
+    assert.equal(long.status, 201, long.text);
+    assert.match(long.body.metadata.name, /^a{58}[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+    // A lone dash is not masked (it needs two characters): the prefix itself is invalid, and so is the name made from it.
+    const dash = await call(h, "POST", ns(), { apiVersion: GV, kind: "Widget", metadata: { generateName: "-" }, spec: {} });
+    assert.equal(dash.status, 422, dash.text);
+    assert.deepEqual(
+      dash.body.details.causes.map((c: { field: string }) => c.field),
+      ["metadata.generateName", "metadata.name"],
+    );
+  });
+
   it("rejects bad names, wrong apiVersion/kind, namespace mismatch", async () => {
     const dots = await call(h, "POST", ns(), widget(".."));
     assert.equal(dots.status, 422);

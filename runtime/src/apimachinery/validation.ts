@@ -15,8 +15,16 @@ export function isValidPathSegmentName(name: string): string[] {
   return errs;
 }
 
-/** NameIsDNSSubdomain as the generic registry uses it; a generateName prefix may end with '-'. */
+/**
+ * apimachinery's maskTrailingDash: a generateName prefix may end with '-', so the name
+ * validators check it with its end masked. Its quirk is kept: the last two characters
+ * become one 'a' (253 a's and a dash pass the length check), and a lone '-' stays.
+ */
+export function maskTrailingDash(name: string): string {
+  return name.length > 1 && name.endsWith("-") ? name.slice(0, -2) + "a" : name;
+}
+
+/** NameIsDNSSubdomain as the generic registry uses it, on a generateName prefix when `prefix`. */
 export function nameIsDNSSubdomain(name: string, prefix: boolean): string[] {
-  if (prefix) name = name.replace(/-$/, "a");
-  return isDNS1123Subdomain(name);
+  return isDNS1123Subdomain(prefix ? maskTrailingDash(name) : name);
 }

@@ -8,6 +8,7 @@
  */
 import { CelScalar, celList, type CelFunc } from "@bufbuild/cel";
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from "@skai-gen/client/validation";
+import { maskTrailingDash } from "../apimachinery/validation.js";
 import { CelOptional } from "./cel-optional.js";
 import { requestURIError } from "./cel-url.js";
 import { formats } from "./formats.js";
@@ -45,11 +46,6 @@ function isDNS1035Label(value: string): string[] {
     );
   }
   return errs;
-}
-
-/** apimachinery's maskTrailingDash, as the name validators use it for generateName prefixes (its quirk kept: two characters become one). */
-function maskTrailingDash(name: string): string {
-  return name.length > 1 && name.endsWith("-") ? name.slice(0, -2) + "a" : name;
 }
 
 const asPrefix = (validate: (s: string) => string[]) => (s: string) => validate(maskTrailingDash(s));
