@@ -62,3 +62,37 @@ test("SubjectAccessReview cache: attributes that would run together are differen
   await authorizer.decide(alice, info({ verb: "list" }), selectors);
   assert.equal(reviews.length, before + 3);
 });
+
+test("SubjectAccessReview cache: each user has decisions of its own, frozen or not", async () => {
+  const reviews: SubjectAccessReviewSpec[] = [];
+  const connection = {
+    request: async (_method: string, _path: string, body: { spec: SubjectAccessReviewSpec }) => {
+      reviews.push(body.spec);
+      return { status: 201, body: { status: { allowed: body.spec.user === "alice" } } };
+    },
+  } as unknown as ClusterConnection;
+  const authorizer = createSubjectAccessReviewAuthorizer({ connection });
+  const frozen = (name: string, groups: string[]): UserInfo => Object.freeze({ name, groups: Object.freeze(groups) as string[] });
+  const alice = frozen("alice", ["g"]);
+  const bob = frozen("bob", ["g"]);
+  const get = info({});
+  assert.equal((await authorizer.decide(alice, get)).allowed, true);
+  assert.equal((await authorizer.decide(bob, get)).allowed, false);
+  assert.deepEqual(
+    reviews.map((r) => r.user),
+    ["alice", "bob"],
+  );
+  // Cached per user: asking again sends nothing and answers each as before.
+  assert.equal((await authorizer.decide(alice, get)).allowed, true);
+  assert.equal((await authorizer.decide(bob, get)).allowed, false);
+  assert.equal(reviews.length, 2);
+  // A user object that can change is keyed by what it holds: equal copies share one review.
+  const carol = () => ({ name: "carol", groups: ["g"] });
+  await authorizer.decide(carol(), get);
+  await authorizer.decide(carol(), get);
+  assert.equal(reviews.length, 3);
+  // system:masters needs no review, frozen or not.
+  assert.equal((await authorizer.decide(frozen("root", ["system:masters"]), get)).allowed, true);
+  assert.equal((await authorizer.decide({ name: "root", groups: ["system:masters"] }, get)).allowed, true);
+  assert.equal(reviews.length, 3);
+});

@@ -100,16 +100,21 @@ function attributesKey(attributes: ReviewAttributes): string {
 }
 
 const subjectKeys = new WeakMap<UserInfo, string>();
+let subjectsKeyed = 0;
 
 /**
- * The JSON of the review's subject. Authenticators hand out the same frozen user object for
- * the same credentials, and a frozen user cannot change: its JSON is made once.
+ * The review's subject as the second half of a cache key. Authenticators hand out the same
+ * frozen user object for the same credentials, and a frozen user cannot change: it gets a
+ * short key of its own (`#<n>`), made once, so a cached decision hashes the attributes and a
+ * few characters instead of the subject's JSON. Any other user is keyed by that JSON, which
+ * starts with `{`: the two kinds never collide, and two objects of one user only cost a
+ * second review.
  */
 function subjectKey(user: UserInfo): string {
   if (!Object.isFrozen(user)) return JSON.stringify(reviewSubject(user));
   let key = subjectKeys.get(user);
   if (key === undefined) {
-    key = JSON.stringify(reviewSubject(user));
+    key = `#${++subjectsKeyed}`;
     subjectKeys.set(user, key);
   }
   return key;
@@ -130,6 +135,8 @@ function decision(status: SubjectAccessReviewStatus): Decision {
   return Object.freeze({ allowed: status.allowed === true && status.denied !== true, reason: status.reason ?? "" });
 }
 
+const ALLOWED: Decision = Object.freeze({ allowed: true, reason: "" });
+
 export function createSubjectAccessReviewAuthorizer(options: AuthorizerOptions): SubjectAccessReviewAuthorizer {
   const cache = new TtlCache<Decision>();
   const allowedTtl = options.allowedTtlMs ?? 10_000;
@@ -137,9 +144,20 @@ export function createSubjectAccessReviewAuthorizer(options: AuthorizerOptions):
   const paths = options.alwaysAllowPaths ?? DEFAULT_ALWAYS_ALLOW_PATHS;
   const groups = options.alwaysAllowGroups ?? [SYSTEM_MASTERS];
 
+  // Whether a frozen user is in an always-allowed group, worked out once per user object.
+  const inAllowedGroup = new WeakMap<UserInfo, boolean>();
+  const alwaysAllowed = (user: UserInfo): boolean => {
+    let allowed = inAllowedGroup.get(user);
+    if (allowed === undefined) {
+      allowed = user.groups.some((g) => groups.includes(g));
+      if (Object.isFrozen(user) && Object.isFrozen(user.groups)) inAllowedGroup.set(user, allowed);
+    }
+    return allowed;
+  };
+
   function decide(user: UserInfo, info: RequestInfo, query?: URLSearchParams): Decision | Promise<Decision> {
-    if (user.groups.some((g) => groups.includes(g))) return { allowed: true, reason: "" };
-    if (!info.isResourceRequest && pathMatches(info.path, paths)) return { allowed: true, reason: "" };
+    if (alwaysAllowed(user)) return ALLOWED;
+    if (!info.isResourceRequest && pathMatches(info.path, paths)) return ALLOWED;
     const conn = options.connection;
     if (!conn) return { allowed: false, reason: "" };
     // The spec's two halves one after the other: the attributes' key ends where it says it does,
