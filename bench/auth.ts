@@ -12,11 +12,71 @@ import https from "node:https";
 import path from "node:path";
 import { createClientCertificate } from "../runtime/src/server/certs.js";
 import { notebook, request } from "../test/support/admin-http.js";
-import { fmt, loadWithServerCpu } from "./support/procs.js";
+import { callgrindMissing, countInstructions } from "./support/instructions.js";
+import { fmt, loadWithServerCpu, runLoadProcess } from "./support/procs.js";
 import { FakeKubeApiServer } from "../test/support/fake-kube-apiserver.js";
 import { startGeneratedServer, type GeneratedServer } from "../test/support/generated-server.js";
 
 const OBJ = "/apis/skai.io/v1alpha1/namespaces/get/notebooks/one";
+
+/** Requests per counted round, and uncounted rounds before it (V8 compiles the path meanwhile). */
+const COUNTED = 3000;
+const WARMUP_ROUNDS = 10;
+
+/**
+ * The same GET as instructions per request, each server under callgrind (both at once: a count
+ * does not depend on what else runs). Standalone as alice with her certificate, front-proxy
+ * with the aggregator's certificate and alice in the headers, as in the timed rounds.
+ */
+async function instructionsLine(kube: FakeKubeApiServer): Promise<string> {
+  const missing = callgrindMissing();
+  if (missing) return `  instructions per request: not measured, ${missing}`;
+  const count = (delegated: boolean) =>
+    countInstructions(
+      (wrapper) =>
+        startGeneratedServer({
+          wrapper,
+          // Under callgrind a request takes some 50 times as long: with the default 10 s, cached
+          // answers would expire 50 times as often per request as in the timed rounds.
+          extraArgs: delegated ? [`--kubeconfig=${kube.kubeconfigPath()}`, "--authorization-webhook-cache-authorized-ttl=1h"] : [],
+        }),
+      async (server) => {
+        const certs = path.join(server.dir, "certs");
+        const ca = readFileSync(path.join(certs, "ca.crt"), "utf8");
+        let creds = credsOf.get(server);
+        if (!creds) {
+          // Standalone: alice's certificate from this server's own CA.
+          const alice = delegated ? undefined : createClientCertificate({ certPem: ca, keyPem: readFileSync(path.join(certs, "ca.key"), "utf8") }, "alice", ["skai-users"]);
+          creds = alice ? { ca, cert: alice.certPem, key: alice.keyPem } : { ca, cert: kube.frontProxyClient.certPem, key: kube.frontProxyClient.keyPem };
+          credsOf.set(server, creds);
+        }
+        const headers: Record<string, string> = delegated ? { "X-Remote-User": "alice", "X-Remote-Group": "skai-users" } : {};
+        if (!created.has(server)) {
+          const agent = new https.Agent({ keepAlive: true, ...creds });
+          const r = await request(`${server.url}/apis/skai.io/v1alpha1/namespaces/get/notebooks`, { method: "POST", body: notebook("one", "get"), agent, headers });
+          agent.destroy();
+          if (r.status !== 201) throw new Error(`create under callgrind: ${r.status} ${r.text}`);
+          created.add(server);
+        }
+        const r = await runLoadProcess({ host: "127.0.0.1", port: server.port, ...creds, connections: 4, warmupMs: 0, durationMs: 600_000, maxRequests: COUNTED, method: "GET", path: OBJ, headers });
+        if (Object.keys(r.statuses).some((c) => c !== "200")) throw new Error(`GET statuses under callgrind ${JSON.stringify(r.statuses)}`);
+        return r.totalRequests;
+      },
+      WARMUP_ROUNDS,
+    );
+  const created = new Set<GeneratedServer>();
+  const credsOf = new Map<GeneratedServer, { ca: string; cert: string; key: string }>();
+  try {
+    const [standalone, proxied] = await Promise.all([count(false), count(true)]);
+    return (
+      `  instructions per request (callgrind, ${fmt(standalone.requests)} GETs after ${fmt(WARMUP_ROUNDS * COUNTED)} uncounted; repeatable where time is not): ` +
+      `standalone ${fmt(standalone.perRequest)} vs front-proxy ${fmt(proxied.perRequest)} = ${fmt(proxied.perRequest / standalone.perRequest, 3)}x ` +
+      `(V8's collector and compiler apart: ${fmt(standalone.gcAndCompilerPerRequest)} and ${fmt(proxied.gcAndCompilerPerRequest)})`
+    );
+  } catch (err) {
+    return `  instructions per request: not measured: ${(err as Error).message.split("\n")[0]}`;
+  }
+}
 
 export async function benchAuth(report: (line: string) => void): Promise<void> {
   const kube = await new FakeKubeApiServer().start();
@@ -90,6 +150,7 @@ export async function benchAuth(report: (line: string) => void): Promise<void> {
     report(`  of which in user space (best round): standalone ${fmt(su)} µs vs front-proxy ${fmt(pu)} µs = ${fmt(pu / su, 3)}x`);
     for (const l of lines) report(l);
     report(`  SubjectAccessReviews sent during the runs: ${kube.subjectAccessReviews.length - sarsBefore} (the cache answers the rest)`);
+    report(await instructionsLine(kube));
   } finally {
     await standalone?.stop({ cleanup: true });
     await delegated?.stop({ cleanup: true });

@@ -42,6 +42,8 @@ export interface StartOptions {
   /** Fixed port (restart on the same address). */
   port?: number;
   extraArgs?: string[];
+  /** A command the server runs under, with its arguments (the bench's valgrind): `<wrapper...> node main.js ...`. */
+  wrapper?: string[];
 }
 
 export async function startGeneratedServer(opts: StartOptions = {}): Promise<GeneratedServer> {
@@ -59,7 +61,8 @@ export async function startGeneratedServer(opts: StartOptions = {}): Promise<Gen
     kubeconfig,
     ...(opts.extraArgs ?? []),
   ];
-  const child = spawn(process.execPath, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  const [command, ...prefix] = opts.wrapper?.length ? [...opts.wrapper, process.execPath] : [process.execPath];
+  const child = spawn(command!, [...prefix, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
