@@ -33,6 +33,7 @@ async function instructionsLine(kube: FakeKubeApiServer): Promise<string> {
   if (missing) return `  instructions per request: not measured, ${missing}`;
   const count = (delegated: boolean) =>
     countInstructions(
+      delegated ? "front-proxy" : "standalone",
       (wrapper) =>
         startGeneratedServer({
           wrapper,

@@ -7,7 +7,7 @@
  * falls in the counted window is chance, and one can double the total.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { GeneratedServer } from "../../test/support/generated-server.js";
@@ -33,15 +33,19 @@ export function callgrindMissing(): string | undefined {
 
 /**
  * Starts a server under callgrind with `start`, sends `warmup` rounds of `drive` uncounted,
- * then one counted round; `drive` returns how many requests it completed.
+ * then one counted round; `drive` returns how many requests it completed. `name` names the file.
  */
 export async function countInstructions(
+  name: string,
   start: (wrapper: string[]) => Promise<GeneratedServer>,
   drive: (server: GeneratedServer) => Promise<number>,
   warmup: number,
 ): Promise<InstructionCount> {
-  const dir = mkdtempSync(path.join(tmpdir(), "skai-bench-callgrind-"));
-  const out = path.join(dir, "callgrind.out");
+  // BENCH_CALLGRIND_DIR=<dir> keeps callgrind's files there, for callgrind_annotate.
+  const keep = process.env.BENCH_CALLGRIND_DIR;
+  const dir = keep ? path.resolve(keep) : mkdtempSync(path.join(tmpdir(), "skai-bench-callgrind-"));
+  mkdirSync(dir, { recursive: true });
+  const out = path.join(dir, `callgrind.out.${name}`);
   try {
     const server = await start(["valgrind", "--tool=callgrind", "--instr-atstart=no", `--callgrind-out-file=${out}`]);
     let requests: number;
@@ -58,7 +62,7 @@ export async function countInstructions(
     if (total === 0) throw new Error(`callgrind counted nothing (${out})`);
     return { perRequest: (total - gcAndCompiler) / requests, gcAndCompilerPerRequest: gcAndCompiler / requests, requests };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -3,7 +3,8 @@
  * forwarding rawHeaders) can read them: kube deletes the credential and
  * impersonation headers it has acted on.
  */
-import type { IncomingMessage } from "node:http";
+import { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 
 /**
  * A first look at a raw header name, before lowercasing it: false when its lowercased name
@@ -30,6 +31,37 @@ export function firstLetterFilter(lowercaseStarts: readonly string[]): (rawName:
 }
 
 /**
+ * Where an IncomingMessage keeps its lazily built header objects and the count of raw
+ * lines they are built from: node's own symbols, found by name on a probe message (null
+ * when this node keeps them otherwise). With them a removal edits only what was built
+ * already and tells the lazy getters how many lines are left; without them both objects
+ * must be built before rawHeaders shrinks.
+ */
+interface LazyHeaderSlots {
+  count: symbol;
+  headers: symbol;
+  distinct: symbol;
+}
+
+let slots: LazyHeaderSlots | null | undefined;
+
+function lazyHeaderSlots(): LazyHeaderSlots | null {
+  if (slots === undefined) {
+    const probe = new IncomingMessage(undefined as unknown as Socket);
+    // Both getters store what they build under their symbol.
+    void probe.headers;
+    void probe.headersDistinct;
+    const own = Object.getOwnPropertySymbols(probe);
+    const named = (name: string) => own.find((s) => s.description === name);
+    const [count, headers, distinct] = [named("kHeadersCount"), named("kHeaders"), named("kHeadersDistinct")];
+    slots = count && headers && distinct ? { count, headers, distinct } : null;
+  }
+  return slots;
+}
+
+type Slotted = IncomingMessage & Record<symbol, unknown>;
+
+/**
  * Deletes the lines `drop` picks (by lowercased name) from rawHeaders, headers and headersDistinct.
  * `mayDrop`, when given, sees the raw name first: a line it refuses is kept without lowercasing its name.
  */
@@ -46,19 +78,40 @@ export function removeHeaders(req: IncomingMessage, drop: (lowercaseName: string
     (lines ??= []).push(i);
   }
   if (!dropped || !lines) return;
+  const lazy = lazyHeaderSlots();
+  const slotted = req as Slotted;
+  if (lazy && slotted[lazy.count] === raw.length) {
+    // Only what was built already loses the lines; the rest is built later from what is left.
+    const parsed = slotted[lazy.headers] as Record<string, unknown> | null;
+    if (parsed) deleteKeys(parsed, dropped);
+    const distinct = slotted[lazy.distinct] as Record<string, unknown> | null;
+    if (distinct) for (const key of dropped) delete distinct[key];
+    compact(raw, lines);
+    slotted[lazy.count] = raw.length;
+    return;
+  }
   // Node builds headers and headersDistinct lazily from rawHeaders and its original
   // count: materialise both before rawHeaders shrinks.
   const parsed = req.headers;
   const distinct = req.headersDistinct;
-  // The object's own (interned) keys, deleted last added first: V8 then undoes each addition
-  // in place, so when the dropped headers came last (Go's client writes X-Remote-* last)
-  // req.headers keeps its fast shape instead of turning into a dictionary.
+  deleteKeys(parsed, dropped);
+  for (const key of dropped) delete distinct[key];
+  compact(raw, lines);
+}
+
+/**
+ * The object's own (interned) keys among `dropped`, deleted last added first: V8 then undoes
+ * each addition in place, so when the dropped headers came last (Go's client writes X-Remote-*
+ * last) the object keeps its fast shape instead of turning into a dictionary.
+ */
+function deleteKeys(parsed: Record<string, unknown>, dropped: string[]): void {
   const keys: string[] = [];
   for (const key in parsed) if (dropped.includes(key)) keys.push(key);
-  for (let i = keys.length - 1; i >= 0; i--) {
-    delete parsed[keys[i]!];
-    delete distinct[keys[i]!];
-  }
+  for (let i = keys.length - 1; i >= 0; i--) delete parsed[keys[i]!];
+}
+
+/** Removes the raw lines starting at `lines` (ascending indexes of names) in place. */
+function compact(raw: string[], lines: number[]): void {
   let kept = 0;
   for (let i = 0, next = 0; i < raw.length; i += 2) {
     if (i === lines[next]) {
