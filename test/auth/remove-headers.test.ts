@@ -35,7 +35,8 @@ after(() => server.close());
 
 /** A message with the request's lines whose header objects nobody has built yet. */
 function withFreshHeaders(req: IncomingMessage): IncomingMessage {
-  const fresh = new http.IncomingMessage(req.socket);
+  // What node's parser calls with a request's lines (not in @types/node).
+  const fresh = new http.IncomingMessage(req.socket) as IncomingMessage & { _addHeaderLines(lines: string[], count: number): void };
   fresh._addHeaderLines([...req.rawHeaders], req.rawHeaders.length);
   return fresh;
 }
