@@ -6,6 +6,7 @@ import http, { type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
 import { removeHeaders } from "../../runtime/src/auth/remove-headers.js";
+import { sendHeaderLines } from "../support/header-lines.js";
 
 type ReadBefore = "none" | "headers" | "distinct" | "both";
 
@@ -41,18 +42,7 @@ function withFreshHeaders(req: IncomingMessage): IncomingMessage {
   return fresh;
 }
 
-function send(headers: Record<string, string | string[]>): Promise<Seen> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ port, host: "127.0.0.1", path: "/", headers }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c));
-      res.on("end", () => resolve(JSON.parse(body) as Seen));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
+const send = (headers: Record<string, string | string[]>) => sendHeaderLines<Seen>(port, headers);
 
 for (const read of ["none", "headers", "distinct", "both"] as const) {
   test(`removed lines are gone from every view, the others intact (read before: ${read})`, async () => {

@@ -13,6 +13,7 @@ import type { UserInfo } from "../../runtime/src/api/request.js";
 import { removeHeaders } from "../../runtime/src/auth/remove-headers.js";
 import { createRequestHeaderAuthenticator, requestHeaderFilter, requestHeaderPrefilter, type RequestHeaderConfig } from "../../runtime/src/auth/request-header.js";
 import { createCA, createClientCertificate } from "../../runtime/src/server/certs.js";
+import { sendHeaderLines } from "../support/header-lines.js";
 
 const frontProxyCA = createCA("front-proxy-ca");
 const proxyCert = new X509Certificate(createClientCertificate(frontProxyCA, "front-proxy-client", []).certPem);
@@ -60,18 +61,7 @@ before(async () => {
 after(() => server.close());
 
 /** Sends the headers in this order; an array is one line per value. */
-function send(headers: Record<string, string | string[]>, agent?: http.Agent): Promise<Seen> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ port, host: "127.0.0.1", path: "/", headers, agent }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c));
-      res.on("end", () => resolve(JSON.parse(body) as Seen));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
+const send = (headers: Record<string, string | string[]>, agent?: http.Agent) => sendHeaderLines<Seen>(port, headers, agent);
 
 test("the username is the first non-empty value of the first configured header that has one, wherever it is sent", async () => {
   const seen = await send({ "X-Other-User": "bob", "X-Remote-User": ["", "alice", "carol"] });
