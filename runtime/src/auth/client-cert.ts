@@ -7,7 +7,7 @@ import type { X509Certificate } from "node:crypto";
 import type { UserInfo } from "../api/request.js";
 import { AuthenticationError, type Authenticator, frozenUser } from "./authenticator.js";
 import { cachedPerConnection } from "./connection-cache.js";
-import { credentialId, peerCertificates, subjectValues, verifyClientChain } from "./x509-verify.js";
+import { credentialId, peerCertificates, subjectValues, verifyClientChainCached } from "./x509-verify.js";
 
 export interface ClientCertConfig {
   caCerts: X509Certificate[];
@@ -23,7 +23,7 @@ export function createClientCertAuthenticator(config: () => ClientCertConfig | u
       if (peers.length === 0) return null;
       // The user, or the error to throw again on every request: neither can change while the certificate cannot.
       const outcome = cachedPerConnection(req, "x509", cfg, (): UserInfo | AuthenticationError => {
-        const result = verifyClientChain(peers, cfg.caCerts);
+        const result = verifyClientChainCached(peers, cfg.caCerts);
         if (!result.ok) return new AuthenticationError(`verifying certificate ${subjectValues(peers[0]!, "CN")[0] ?? ""} failed: ${result.reason}`);
         const leaf = peers[0]!;
         const name = subjectValues(leaf, "CN")[0] ?? "";

@@ -9,7 +9,7 @@ import type { IncomingMessage } from "node:http";
 import type { X509Certificate } from "node:crypto";
 import type { UserInfo } from "../api/request.js";
 import { AuthenticationError, type Authenticator, frozenUser } from "./authenticator.js";
-import { peerCertificates, subjectValues, verifyClientChain } from "./x509-verify.js";
+import { peerCertificates, subjectValues, verifyClientChainCached } from "./x509-verify.js";
 import { cachedPerConnection } from "./connection-cache.js";
 import { BoundedMap } from "./bounded-map.js";
 import { firstLetterFilter } from "./remove-headers.js";
@@ -135,7 +135,7 @@ export function createRequestHeaderAuthenticator(config: () => RequestHeaderConf
       if (peers.length === 0) return null;
       // One error per connection, thrown again on its later requests: making an Error (its stack) costs more than all the rest.
       const refusal = cachedPerConnection(req, "requestheader", cfg, (): AuthenticationError | null => {
-        const result = verifyClientChain(peers, cfg.caCerts);
+        const result = verifyClientChainCached(peers, cfg.caCerts);
         if (!result.ok) return new AuthenticationError(`verifying certificate ${subjectValues(peers[0]!, "CN")[0] ?? ""} failed: ${result.reason}`);
         if (cfg.allowedNames.length > 0) {
           const cn = subjectValues(result.leaf, "CN")[0] ?? "";

@@ -10,10 +10,13 @@
 import { X509Certificate, createHash } from "node:crypto";
 import type { TLSSocket, PeerCertificate, DetailedPeerCertificate } from "node:tls";
 import type { IncomingMessage } from "node:http";
+import { BoundedMap } from "./bounded-map.js";
 
 const OID_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
 const OID_ANY_EKU = "2.5.29.37.0";
 const MAX_CHAIN = 8;
+/** Distinct certificates, and chains per CA bundle, remembered across connections; beyond, the oldest is forgotten. */
+const MAX_REMEMBERED = 1024;
 
 /** The certificates of a PEM bundle; unparsable blocks are skipped, as Go's AppendCertsFromPEM does. */
 export function parseCABundle(pem: string | undefined): X509Certificate[] {
@@ -31,6 +34,13 @@ export function parseCABundle(pem: string | undefined): X509Certificate[] {
 }
 
 const peerChains = new WeakMap<object, X509Certificate[]>();
+
+/**
+ * Parsed certificates by SHA-256 fingerprint, shared by all connections: a front proxy presents
+ * the same certificate on every connection it opens, and OpenSSL 3 spends over a million
+ * instructions parsing one (mostly decoding its public key), more than hundreds of requests cost.
+ */
+const parsedCertificates = new BoundedMap<string, X509Certificate>(MAX_REMEMBERED);
 
 /**
  * Leaf first, then whatever intermediates the client sent (node links them
@@ -58,7 +68,12 @@ function readPeerChain(socket: TLSSocket): X509Certificate[] {
     const fp = current.fingerprint256;
     if (seen.has(fp)) break;
     seen.add(fp);
-    chain.push(new X509Certificate(current.raw));
+    let cert = parsedCertificates.get(fp);
+    if (!cert) {
+      cert = new X509Certificate(current.raw);
+      parsedCertificates.set(fp, cert);
+    }
+    chain.push(cert);
     current = current.issuerCertificate;
   }
   return chain;
@@ -112,6 +127,39 @@ export function verifyClientChain(presented: X509Certificate[], roots: X509Certi
   return build(leaf, 0, new Set([leaf.fingerprint256]))
     ? { ok: true, leaf }
     : { ok: false, reason: "x509: certificate signed by unknown authority" };
+}
+
+/** A chain that verified against a bundle, until the first of the certificates involved expires. */
+interface Verified {
+  result: VerifyResult;
+  until: number;
+}
+
+/** Per CA bundle (bundles are replaced, never changed), by the presented chain's fingerprints. */
+const verifiedChains = new WeakMap<X509Certificate[], BoundedMap<string, Verified>>();
+
+/**
+ * verifyClientChain, remembering chains that verify so that a client's next connection skips
+ * the signature checks (each also decodes the issuer's public key). Only successes are kept, and
+ * only while every certificate of the chain and the bundle is still valid: a failure may be
+ * the certificate not being valid yet, and an expired one must fail.
+ */
+export function verifyClientChainCached(presented: X509Certificate[], roots: X509Certificate[], now = Date.now()): VerifyResult {
+  let byChain = verifiedChains.get(roots);
+  if (!byChain) {
+    byChain = new BoundedMap(MAX_REMEMBERED);
+    verifiedChains.set(roots, byChain);
+  }
+  const key = presented.map((cert) => cert.fingerprint256).join(",");
+  const known = byChain.get(key);
+  if (known && now <= known.until) return known.result;
+  const result = verifyClientChain(presented, roots, now);
+  if (result.ok) {
+    let until = Infinity;
+    for (const cert of [...presented, ...roots]) until = Math.min(until, Date.parse(cert.validTo));
+    byChain.set(key, { result, until });
+  } else if (known) byChain.delete(key);
+  return result;
 }
 
 /** Subject attribute values in order, e.g. all `O` entries. */
