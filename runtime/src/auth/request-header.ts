@@ -11,7 +11,7 @@ import type { UserInfo } from "../api/request.js";
 import { AuthenticationError, type Authenticator, frozenUser } from "./authenticator.js";
 import { peerCertificates, subjectValues, verifyClientChainCached } from "./x509-verify.js";
 import { cachedPerConnection } from "./connection-cache.js";
-import { BoundedMap } from "./bounded-map.js";
+import { BoundedMap } from "../apimachinery/bounded-map.js";
 import { firstLetterFilter } from "./remove-headers.js";
 
 export interface RequestHeaderConfig {

@@ -3,7 +3,7 @@
  * concurrent lookups of the same key (the token and SubjectAccessReview caches:
  * a burst of identical requests makes one review call).
  */
-import { BoundedMap } from "./bounded-map.js";
+import { BoundedMap } from "../apimachinery/bounded-map.js";
 
 export class TtlCache<V> {
   private readonly entries: BoundedMap<string, { value: V; expires: number }>;

@@ -10,7 +10,7 @@
 import { X509Certificate, createHash } from "node:crypto";
 import type { TLSSocket, PeerCertificate, DetailedPeerCertificate } from "node:tls";
 import type { IncomingMessage } from "node:http";
-import { BoundedMap } from "./bounded-map.js";
+import { BoundedMap } from "../apimachinery/bounded-map.js";
 
 const OID_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
 const OID_ANY_EKU = "2.5.29.37.0";

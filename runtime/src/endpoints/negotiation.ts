@@ -5,6 +5,7 @@
  */
 import { errors } from "../api/status.js";
 import type { KindCodec } from "@skai-gen/client/protobuf";
+import { BoundedMap } from "../apimachinery/bounded-map.js";
 
 export type MediaType = "application/json" | "application/yaml" | "application/vnd.kubernetes.protobuf";
 export type Conversion = "Table" | "PartialObjectMetadata" | "PartialObjectMetadataList";
@@ -28,6 +29,20 @@ interface Clause {
   params: Map<string, string>;
   q: number;
   order: number;
+}
+
+/** Distinct Accept headers whose parse is remembered: clients send the same few on every request. */
+const MAX_REMEMBERED_ACCEPTS = 256;
+const parsedAccepts = new BoundedMap<string, readonly Clause[]>(MAX_REMEMBERED_ACCEPTS);
+
+/** The clauses of an Accept header, best first (shared: never modify them). */
+function acceptClauses(header: string): readonly Clause[] {
+  let clauses = parsedAccepts.get(header);
+  if (!clauses) {
+    clauses = parseAccept(header);
+    parsedAccepts.set(header, clauses);
+  }
+  return clauses;
 }
 
 function parseAccept(header: string): Clause[] {
@@ -71,7 +86,7 @@ export function isPrettyRequested(query: URLSearchParams, userAgent: string | un
 /** Picks the output for a request; throws 406 when no clause can be served. */
 export function negotiateOutput(accept: string | undefined, opts: { stream: boolean; pretty: boolean; protobuf?: boolean }): OutputTarget {
   if (!accept || accept.trim() === "") return { mediaType: "application/json", pretty: opts.pretty };
-  for (const c of parseAccept(accept)) {
+  for (const c of acceptClauses(accept)) {
     if (c.type === "application" && c.subtype === "vnd.kubernetes.protobuf") {
       // only for kinds with descriptors, and never as Table/PartialObjectMetadata (JSON-only, as for CRDs)
       if (opts.protobuf && !c.params.has("as")) return { mediaType: "application/vnd.kubernetes.protobuf", pretty: false };

@@ -2,7 +2,8 @@
  * ObjectMeta rules of the generic registry: system fields, generateName, and the
  * validation of k8s.io/apimachinery/pkg/api/validation/objectmeta.go (create and update).
  */
-import { randomInt, randomUUID } from "node:crypto";
+import { randomInt } from "node:crypto";
+import { randomUUID } from "../apimachinery/uuid.js";
 import type { FieldError } from "../api/resource.js";
 import { isDNS1123Label, isQualifiedName, isValidLabelValue, nameIsDNSSubdomain } from "../apimachinery/validation.js";
 import { fieldError } from "../validation/field-errors.js";

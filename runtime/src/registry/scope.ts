@@ -24,9 +24,13 @@ export function createScope(def: ResourceDefinition, versions: ServedVersions): 
   };
 }
 
-/** Storage key of one object (namespace ignored for cluster-scoped kinds). */
+/**
+ * Storage key of one object (namespace ignored for cluster-scoped kinds). Made by join, which
+ * copies into one flat string: the caches look keys up in Maps, and a `+` rope would be
+ * flattened and compared through V8's runtime on each lookup.
+ */
 export function objectKey(scope: ResourceScope, namespace: string, name: string): string {
-  return scope.def.namespaced ? `${scope.root}${namespace}/${name}` : `${scope.root}${name}`;
+  return scope.def.namespaced ? [scope.root, namespace, "/", name].join("") : [scope.root, name].join("");
 }
 
 /** Prefix listing a namespace, or every object when `namespace` is empty. */

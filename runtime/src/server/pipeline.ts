@@ -5,7 +5,6 @@
  * routing. One flat async function rather than nested wrappers, so a request
  * costs a few branches, not a stack of closures.
  */
-import { randomUUID } from "node:crypto";
 import { type IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
@@ -25,6 +24,7 @@ import { ignoreFurtherWrites, writeError, writePlainError, writeStatus } from ".
 import { route, type Routes } from "./routing.js";
 import { reportServerError } from "./server-errors.js";
 import type { VersionInfo } from "./version.js";
+import { randomUUID } from "../apimachinery/uuid.js";
 
 export interface PipelineConfig extends Routes {
   version: VersionInfo;

@@ -100,7 +100,17 @@ function splitPath(path: string): string[] {
   while (start < end && path.charCodeAt(start) === 47) start++;
   while (end > start && path.charCodeAt(end - 1) === 47) end--;
   if (start === end) return [];
-  return path.slice(start, end).split("/");
+  // by hand: String.prototype.split of a request's (never interned) path runs in V8's runtime
+  const parts: string[] = [];
+  for (let from = start; ; ) {
+    const slash = path.indexOf("/", from);
+    if (slash < 0 || slash >= end) {
+      parts.push(path.slice(from, end));
+      return parts;
+    }
+    parts.push(path.slice(from, slash));
+    from = slash + 1;
+  }
 }
 
 /**

@@ -25,19 +25,20 @@ export class ResourceRouter {
 
   constructor(defs: ResourceDefinition[]) {
     for (const def of defs) {
-      this.groupVersions.add(`${def.group}/${def.version}`);
+      this.groupVersions.add([def.group, def.version].join("/"));
       const subresources = new Map(subresourcesOf(def).map((s) => [s.name, s.methods]));
-      this.byResource.set(`${def.group}/${def.version}/${def.plural}`, { def, subresources });
+      this.byResource.set([def.group, def.version, def.plural].join("/"), { def, subresources });
     }
   }
 
   /** True when /apis/<group>/<version> is served here (else the path is not ours at all). */
   servesGroupVersion(group: string, version: string): boolean {
-    return this.groupVersions.has(`${group}/${version}`);
+    // joined keys are flat strings: a `+` rope is compared through V8's runtime
+    return this.groupVersions.has([group, version].join("/"));
   }
 
   match(info: RequestInfo, method: string, viaWatchPrefix: boolean): RouteMatch {
-    const routes = this.byResource.get(`${info.apiGroup}/${info.apiVersion}/${info.resource}`);
+    const routes = this.byResource.get([info.apiGroup, info.apiVersion, info.resource].join("/"));
     if (!routes) return { error: "NotFound" };
     const { def } = routes;
     const n = info.parts.length;

@@ -17,8 +17,8 @@ import { convertingStorage } from "../conversion/storage.js";
 import { createStores } from "../registry/stores.js";
 import "../conversion/types.js";
 
-const keyOf = (group: string, version: string, plural: string) =>
-  `${group}/${version}/${plural}`;
+/** join copies into one flat string, which a Map hashes and compares without V8's runtime (a `+` rope needs it). */
+const keyOf = (group: string, version: string, plural: string) => [group, version, plural].join("/");
 
 export function createVersionedResourceHandler(defs: ResourceDefinition[], storage: Storage, opts: ResourceHandlerOptions = {}): Handler {
   // Every store sees all served versions: field management compares managers in theirs.

@@ -302,7 +302,7 @@ export class Cacher implements Storage {
   /** The kind's cache, started on first use (undefined for keys outside a kind). */
   private touch(key: string): WatchCache | undefined {
     this.checkOpen(key);
-    const kind = kindPrefix(key.endsWith("/") ? key : key + "/");
+    const kind = kindPrefix(key);
     if (!kind) return undefined;
     let c = this.caches.get(kind);
     if (!c) {
