@@ -25,6 +25,7 @@ import { route, type Routes } from "./routing.js";
 import { reportServerError } from "./server-errors.js";
 import type { VersionInfo } from "./version.js";
 import { randomUUID } from "../apimachinery/uuid.js";
+import { Deadlines } from "./deadlines.js";
 
 export interface PipelineConfig extends Routes {
   version: VersionInfo;
@@ -55,9 +56,10 @@ export interface RequestListeners {
 
 export function createRequestListeners(cfg: PipelineConfig): RequestListeners {
   const versionBody = Buffer.from(JSON.stringify(cfg.version, null, 2));
+  const deadlines = new Deadlines<ServingContext>(onTimeout);
   return {
     request(req, res) {
-      void handle(cfg, versionBody, req, res);
+      void handle(cfg, deadlines, versionBody, req, res);
     },
     upgrade(req, socket, head) {
       keepUpgradeHead(req, head);
@@ -67,7 +69,7 @@ export function createRequestListeners(cfg: PipelineConfig): RequestListeners {
       // An answer that is not a protocol switch ends the connection: the HTTP parser has let go of it.
       res.on("finish", () => socket.end());
       socket.on("error", () => socket.destroy());
-      void handle(cfg, versionBody, req, res);
+      void handle(cfg, deadlines, versionBody, req, res);
     },
   };
 }
@@ -104,13 +106,13 @@ function hasDotSegment(path: string): boolean {
 
 const EMPTY_INFO: RequestInfo = nonResourceInfo("", "");
 
-async function handle(cfg: PipelineConfig, versionBody: Buffer, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(cfg: PipelineConfig, deadlines: Deadlines<ServingContext>, versionBody: Buffer, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = performance.now();
   const method = req.method ?? "GET";
   let info = EMPTY_INFO;
   let query: URLSearchParams | undefined;
   let release: Release | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  let timed = false;
   let ctx: ServingContext | undefined;
   try {
     const auditID = req.headers["audit-id"];
@@ -176,7 +178,10 @@ async function handle(cfg: PipelineConfig, versionBody: Buffer, req: IncomingMes
     // Connect subresources ask again with verb create (WebSocket exec arrives as a get).
     ctx.authorizer = cfg.authorize;
     if (longRunning) cfg.longRunning.add(ctx);
-    else timer = setTimeout(onTimeout, timeoutMs, ctx, res);
+    else {
+      deadlines.add(ctx, timeoutMs);
+      timed = true;
+    }
     await route(cfg, ctx, path, versionBody, method);
   } catch (err) {
     // Panic recovery: a StatusError is written as is, anything else as a 500 (a 5xx is logged once, below);
@@ -190,7 +195,7 @@ async function handle(cfg: PipelineConfig, versionBody: Buffer, req: IncomingMes
     if (res.headersSent) res.destroy();
     else writeError(res, err);
   } finally {
-    if (timer) clearTimeout(timer);
+    if (timed) deadlines.delete(ctx!);
     release?.();
     if (ctx) cfg.longRunning.delete(ctx);
     const seconds = (performance.now() - started) / 1000;
@@ -223,7 +228,8 @@ const TIMEOUT_STATUS: Status = {
   code: 504,
 };
 
-function onTimeout(ctx: ServingContext, res: ServerResponse): void {
+function onTimeout(ctx: ServingContext): void {
+  const res = ctx.res;
   ctx.abort(new Error("request timed out"));
   if (res.writableEnded) return;
   if (res.headersSent) {
