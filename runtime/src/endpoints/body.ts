@@ -19,7 +19,9 @@ export const BODY_MEDIA_TYPES = ["application/json", "application/yaml"];
 
 /** The media type of a request body without parameters; "" when absent. */
 export function contentTypeOf(req: IncomingMessage): string {
-  return (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+  const header = req.headers["content-type"] ?? "";
+  const semicolon = header.indexOf(";");
+  return (semicolon < 0 ? header : header.slice(0, semicolon)).trim().toLowerCase();
 }
 
 /** How long a refused body may keep arriving after the answer (net/http's rstAvoidanceDelay). */

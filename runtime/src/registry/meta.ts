@@ -82,7 +82,8 @@ function typeErrors(meta: Meta): FieldError[] {
     if (v === undefined || v === null) return;
     if (typeof v !== "object" || Array.isArray(v)) errs.push(fieldError.typeInvalid(`metadata.${k}`, v, "must be of type object"));
     else
-      for (const [kk, vv] of Object.entries(v)) {
+      for (const kk in v) {
+        const vv = (v as Record<string, unknown>)[kk];
         if (typeof vv !== "string") errs.push(fieldError.typeInvalid(`metadata.${k}.${kk}`, vv, "must be of type string"));
       }
   };
@@ -115,12 +116,16 @@ export function validateObjectMeta(meta: Meta, namespaced: boolean): FieldError[
   if (typeof meta.generation === "number" && meta.generation < 0) {
     errs.push(fieldError.invalid("metadata.generation", meta.generation, "must be greater than or equal to 0"));
   }
-  for (const [k, v] of Object.entries(meta.labels ?? {})) {
+  const labels = meta.labels ?? {};
+  for (const k in labels) {
+    const v = labels[k]!;
     for (const m of isQualifiedName(k)) errs.push(fieldError.invalid("metadata.labels", k, m));
     for (const m of isValidLabelValue(v)) errs.push(fieldError.invalid("metadata.labels", v, m));
   }
   let size = 0;
-  for (const [k, v] of Object.entries(meta.annotations ?? {})) {
+  const annotations = meta.annotations ?? {};
+  for (const k in annotations) {
+    const v = annotations[k]!;
     for (const m of isQualifiedName(k.toLowerCase())) errs.push(fieldError.invalid("metadata.annotations", k, m));
     size += k.length + v.length;
   }

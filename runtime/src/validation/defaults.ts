@@ -18,23 +18,53 @@ function isNonNullableNull(v: unknown, s: StructuralSchema | undefined): boolean
   return v === null && !!s && !s.nullable;
 }
 
+/** What defaulting needs of one object schema, worked out once: schemas are fixed for the server's life. */
+interface ObjectPlan {
+  /** Properties with a default, in the schema's order (missing ones are filled in this order). */
+  defaulted: [string, StructuralSchema][];
+  /** Every declared property, by name (a Map: a plain object would answer `constructor`). */
+  properties: Map<string, StructuralSchema>;
+  additional: StructuralSchema | undefined;
+}
+
+const plans = new WeakMap<StructuralSchema, ObjectPlan>();
+
+function planOf(schema: StructuralSchema): ObjectPlan {
+  let plan = plans.get(schema);
+  if (!plan) {
+    const properties = new Map(Object.entries(schema.properties ?? {}));
+    plan = {
+      defaulted: [...properties].filter(([, prop]) => prop.default !== undefined),
+      properties,
+      additional: typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined,
+    };
+    plans.set(schema, plan);
+  }
+  return plan;
+}
+
 export function applyDefaults(value: unknown, schema: StructuralSchema | undefined): void {
   if (!schema) return;
   if (isObject(value)) {
-    const props = schema.properties ?? {};
-    for (const [k, prop] of Object.entries(props)) {
-      const present = Object.prototype.hasOwnProperty.call(value, k);
-      if (present && !isNonNullableNull(value[k], prop)) continue;
-      if (prop.default !== undefined) value[k] = deepCopyJSON(prop.default);
-      // structuraldefaulting.PruneNonNullableNullsWithoutDefaults
-      else if (present) delete value[k];
+    const { defaulted, properties, additional } = planOf(schema);
+    for (const [k, prop] of defaulted) {
+      if (!Object.prototype.hasOwnProperty.call(value, k)) value[k] = deepCopyJSON(prop.default);
     }
-    const additional = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
-    for (const [k, v] of Object.entries(value)) {
-      const prop = props[k];
-      if (prop) applyDefaults(v, prop);
-      else if (additional) {
-        if (isNonNullableNull(v, additional) && additional.default !== undefined) value[k] = deepCopyJSON(additional.default);
+    // for-in, not Object.entries: no array of pairs per object (a request's objects are plain JSON)
+    for (const k in value) {
+      const prop = properties.get(k);
+      if (prop) {
+        if (isNonNullableNull(value[k], prop)) {
+          if (prop.default === undefined) {
+            // structuraldefaulting.PruneNonNullableNullsWithoutDefaults
+            delete value[k];
+            continue;
+          }
+          value[k] = deepCopyJSON(prop.default);
+        }
+        applyDefaults(value[k], prop);
+      } else if (additional) {
+        if (isNonNullableNull(value[k], additional) && additional.default !== undefined) value[k] = deepCopyJSON(additional.default);
         applyDefaults(value[k], additional);
       }
     }
