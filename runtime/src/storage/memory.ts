@@ -5,7 +5,7 @@
  */
 import { localHistory, readableRevision, type Backend, type LocalHistory, type ChangeSource, type KeyRange, type RawEvent, type Row, type WriteOp, type WriteResult } from "./backend.js";
 import { KVStore, type StoreOptions } from "./kv-store.js";
-import { lowerBound } from "./sorted-keys.js";
+import { SortedKeys } from "./sorted-keys.js";
 import { WatchHub } from "./watch-hub.js";
 
 interface Version {
@@ -20,7 +20,7 @@ class MemoryBackend implements Backend, LocalHistory {
   private compacted = 0;
   private readonly versions = new Map<string, Version[]>();
   /** Every key with at least one uncompacted version, sorted (for prefix scans and paging). */
-  private sorted: string[] = [];
+  private sorted = new SortedKeys();
   /** Every change after the compacted revision, in revision order (for watch replay). */
   private log: RawEvent[] = [];
   readonly hub: WatchHub;
@@ -49,24 +49,22 @@ class MemoryBackend implements Backend, LocalHistory {
   range(prefix: string, revision: number | undefined, after: string | undefined, limit: number): { rows: Row[]; revision: number } {
     const at = readableRevision(revision, this.rev, this.compacted);
     const rows: Row[] = [];
-    for (let i = this.startIndex(prefix, after); i < this.sorted.length && rows.length < limit; i++) {
-      const key = this.sorted[i]!;
-      if (!key.startsWith(prefix)) break;
+    if (limit <= 0) return { rows, revision: at };
+    this.sorted.scan(prefix, after, (key) => {
       const row = this.rowAt(key, at);
       if (row) rows.push(row);
-    }
+      return rows.length < limit;
+    });
     return { rows, revision: at };
   }
 
   count(prefix: string, revision: number | undefined, after: string | undefined): number {
     const at = readableRevision(revision, this.rev, this.compacted);
     let n = 0;
-    for (let i = this.startIndex(prefix, after); i < this.sorted.length; i++) {
-      const key = this.sorted[i]!;
-      if (!key.startsWith(prefix)) break;
+    this.sorted.scan(prefix, after, (key) => {
       const v = versionAt(this.versions.get(key)!, at);
       if (v && v.value !== null) n++;
-    }
+    });
     return n;
   }
 
@@ -116,7 +114,7 @@ class MemoryBackend implements Backend, LocalHistory {
     if (!chain) {
       chain = [];
       this.versions.set(op.key, chain);
-      this.sorted.splice(lowerBound(this.sorted, op.key), 0, op.key);
+      this.sorted.insert(op.key);
     }
     chain.push({ revision, value: op.value });
     this.log.push(ev);
@@ -144,13 +142,13 @@ class MemoryBackend implements Backend, LocalHistory {
         removed = true;
       }
     }
-    if (removed) this.sorted = this.sorted.filter((k) => this.versions.has(k));
+    if (removed) this.sorted.reset(this.sorted.toArray().filter((k) => this.versions.has(k)));
   }
 
   close(): void {
     this.hub.stop();
     this.versions.clear();
-    this.sorted = [];
+    this.sorted = new SortedKeys();
     this.log = [];
   }
 
@@ -159,14 +157,6 @@ class MemoryBackend implements Backend, LocalHistory {
     if (!chain) return undefined;
     const v = revision === undefined ? chain[chain.length - 1] : versionAt(chain, revision);
     return v && v.value !== null ? { key, revision: v.revision, value: v.value } : undefined;
-  }
-
-  /** Index of the first key >= prefix and > after. */
-  private startIndex(prefix: string, after: string | undefined): number {
-    if (after === undefined || after < prefix) return lowerBound(this.sorted, prefix);
-    let i = lowerBound(this.sorted, after);
-    if (this.sorted[i] === after) i++;
-    return i;
   }
 }
 

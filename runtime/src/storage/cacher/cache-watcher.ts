@@ -237,18 +237,19 @@ export class CacheWatcher implements Watcher, CacheListener {
     return this.p.recursive ? key.startsWith(this.p.key) : key === this.p.key;
   }
 
-  private *stateObjects(): Iterable<KubeObject> {
+  private stateObjects(): KubeObject[] {
     const c = this.cache;
     if (!this.p.recursive) {
       const obj = c.items.get(this.p.key);
-      if (obj) yield obj;
-      return;
+      return obj ? [obj] : [];
     }
-    const keys = c.keys.keys;
-    for (let i = c.keys.start(this.p.key); i < keys.length && keys[i]!.startsWith(this.p.key); i++) {
-      yield c.items.get(keys[i]!)!;
-    }
+    const objects: KubeObject[] = [];
+    c.keys.scan(this.p.key, undefined, (key) => {
+      objects.push(c.items.get(key)!);
+    });
+    return objects;
   }
+
 
   private async next(): Promise<IteratorResult<WatchEvent>> {
     for (;;) {

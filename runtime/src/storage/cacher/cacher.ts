@@ -327,27 +327,22 @@ function listFrom(cache: WatchCache, prefix: string, opts: ListOptions): ListRes
   }
   const dir = asDir(prefix);
   const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
-  const keys = cache.keys.keys;
   const items: KubeObject[] = [];
-  let i = cache.keys.start(dir);
   let last: string | undefined;
-  for (; i < keys.length; i++) {
-    const k = keys[i]!;
-    if (!k.startsWith(dir)) break;
+  let full = false;
+  cache.keys.scan(dir, undefined, (k) => {
     if (limit && items.length >= limit) {
-      const result: ListResult = { items, revision, continueKey: last };
-      if (!pred) result.remainingItemCount = countFrom(keys, i, dir);
-      return result;
+      full = true;
+      return false;
     }
     last = k;
     const obj = cache.items.get(k)!;
     if (!pred || pred(obj)) items.push(obj);
+  });
+  if (full) {
+    const result: ListResult = { items, revision, continueKey: last };
+    if (!pred) result.remainingItemCount = cache.keys.countUnder(dir, last);
+    return result;
   }
   return { items, revision };
-}
-
-function countFrom(keys: string[], i: number, dir: string): number {
-  let n = 0;
-  while (i + n < keys.length && keys[i + n]!.startsWith(dir)) n++;
-  return n;
 }

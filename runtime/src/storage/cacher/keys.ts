@@ -4,7 +4,6 @@
  * segments name the kind: the unit that gets one backend watch and one cache.
  */
 import type { KubeObject } from "../interface.js";
-import { lowerBound } from "../sorted-keys.js";
 
 /**
  * `/<group>/<resource>/` of a key or prefix (`/<group>/<resource>` names one too), or undefined
@@ -39,26 +38,4 @@ export function asDir(prefix: string): string {
 export function objectKey(kind: string, obj: KubeObject): string {
   const m = obj.metadata;
   return m.namespace ? `${kind}${m.namespace}/${m.name ?? ""}` : `${kind}${m.name ?? ""}`;
-}
-
-/** Keys kept sorted for paging and prefix scans; inserts and deletes are binary search + splice. */
-export class SortedKeys {
-  keys: string[] = [];
-
-  insert(key: string): void {
-    const i = lowerBound(this.keys, key);
-    if (this.keys[i] !== key) this.keys.splice(i, 0, key);
-  }
-
-  remove(key: string): void {
-    const i = lowerBound(this.keys, key);
-    if (this.keys[i] === key) this.keys.splice(i, 1);
-  }
-
-  /** Index of the first key under `dir` that is greater than `after`. */
-  start(dir: string, after?: string): number {
-    if (after === undefined || after < dir) return lowerBound(this.keys, dir);
-    const i = lowerBound(this.keys, after);
-    return this.keys[i] === after ? i + 1 : i;
-  }
 }

@@ -6,7 +6,8 @@
  * write costs one append whatever the number of watchers.
  */
 import { StorageError, type KubeObject, type Storage, type WatchEvent, type Watcher } from "../interface.js";
-import { SortedKeys, objectKey } from "./keys.js";
+import { objectKey } from "./keys.js";
+import { SortedKeys } from "../sorted-keys.js";
 
 /** A change as kept in the window: the event every watcher without a predicate shares. */
 export interface CacheEvent {
@@ -183,7 +184,6 @@ export class WatchCache {
     if (this.ready) for (const w of [...this.watchers]) w.terminate();
     this.watchers.clear();
     this.items.clear();
-    this.keys.keys = [];
     const keys: string[] = [];
     for (const obj of items) {
       const k = objectKey(this.kind, obj);
@@ -191,7 +191,7 @@ export class WatchCache {
       keys.push(k);
     }
     keys.sort();
-    this.keys.keys = keys;
+    this.keys.reset(keys);
     this.events = [];
     this.head = 0;
     this.windowStart = revision;
