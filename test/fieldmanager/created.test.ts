@@ -113,3 +113,39 @@ describe("a create's managed fields", () => {
     );
   });
 });
+
+describe("map keys named like Object.prototype members", () => {
+  // A free-form map of sets: each value's items are owned one by one (`v:` entries). A key such
+  // as `constructor` must find the map's value schema, not Object.prototype's member.
+  const setMap: StructuralSchema = {
+    type: "object",
+    properties: {
+      apiVersion: str,
+      kind: str,
+      metadata: { type: "object" },
+      spec: { type: "object", additionalProperties: { type: "array", "x-kubernetes-list-type": "set", items: str } },
+    },
+  };
+  const setScope: Scope = { ...scope, schema: setMap };
+
+  it("take the map's value schema when a create records its fields", () => {
+    const o = obj({});
+    // JSON.parse makes `__proto__` an own key, as a request body would.
+    o.spec = JSON.parse('{"constructor":["a"],"toString":["b"],"__proto__":["c"],"plain":["d"]}');
+    recordWrite(o, undefined, "m", setScope, T0);
+    assert.deepEqual(o.metadata.managedFields[0].fieldsV1["f:spec"], {
+      ".": {},
+      "f:__proto__": { ".": {}, 'v:"c"': {} },
+      "f:constructor": { ".": {}, 'v:"a"': {} },
+      "f:plain": { ".": {}, 'v:"d"': {} },
+      "f:toString": { ".": {}, 'v:"b"': {} },
+    });
+  });
+
+  it("take the map's value schema when an update compares fields", () => {
+    const before = JSON.parse('{"constructor":["a"],"plain":["d"]}');
+    const after = JSON.parse('{"constructor":["a","x"],"plain":["d","y"]}');
+    const changed = compare({ spec: before }, { spec: after }, objectSchema(setMap));
+    assert.deepEqual(encodeFieldsV1(changed.added), { "f:spec": { "f:constructor": { 'v:"x"': {} }, "f:plain": { 'v:"y"': {} } } });
+  });
+});
