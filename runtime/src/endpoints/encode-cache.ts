@@ -6,6 +6,7 @@
  * Bounded by total characters; the oldest entries go first.
  */
 import type { KubeObject } from "../apimachinery/object.js";
+import { knownJSON } from "../apimachinery/known-json.js";
 
 export class EncodeCache {
   private readonly map = new Map<string, string>();
@@ -51,8 +52,8 @@ export class EncodeCache {
     }
   }
 
-  /** The JSON of a stored object. */
+  /** The JSON of a stored object: from the bytes storage holds for it when it does (a write's result). */
   json(root: string, obj: KubeObject): string {
-    return this.get(EncodeCache.keyOf(root, obj, "json"), () => JSON.stringify(obj));
+    return this.get(EncodeCache.keyOf(root, obj, "json"), () => knownJSON(obj) ?? JSON.stringify(obj));
   }
 }

@@ -19,6 +19,8 @@ import {
   type Watcher,
 } from "./interface.js";
 import type { BacklogItem, BacklogSource, HubWatchParams, WatchHub } from "./watch-hub.js";
+import { withResourceVersion } from "./stored-json.js";
+import { rememberJSON } from "../apimachinery/known-json.js";
 
 export interface StoreOptions {
   /** How long a not-older-than read waits for a future revision before TooLargeResourceVersion (ms). */
@@ -76,7 +78,7 @@ export class KVStore implements Storage {
     const value = encode(obj);
     const res = await this.backend.write({ key, value, expect: 0 });
     if (!res.ok) throw keyExists(key, res.current?.revision ?? res.revision);
-    return asStored(obj, res.revision);
+    return asStored(obj, value, res.revision);
   }
 
   async get(key: string, opts?: { revision?: number }): Promise<KubeObject> {
@@ -161,9 +163,9 @@ export class KVStore implements Storage {
       const next = await tryUpdate(current);
       const value = encode(next);
       // Like etcd3's store: an update that changes nothing writes nothing and keeps the revision.
-      if (row && value === row.value) return asStored(next, row.revision);
+      if (row && value === row.value) return asStored(next, value, row.revision);
       const res = await this.backend.write(row ? { key, value, expect: row.revision, expectedValue: row.value } : { key, value, expect: 0 });
-      if (res.ok) return asStored(next, res.revision);
+      if (res.ok) return asStored(next, value, res.revision);
       // Someone wrote in between: call tryUpdate again on the fresh state the failed write returned.
       ({ current: row, revision } = res);
     }
@@ -342,12 +344,15 @@ export class KVStore implements Storage {
 }
 
 /**
- * What a read of `obj` stored at `revision` returns, without parsing the JSON just encoded
- * from it: the same JSON (so its serialised form may serve later reads), as decode puts
- * resourceVersion last in metadata. Only metadata is copied: a writer hands `obj` over.
+ * What a read of `obj` stored as `value` at `revision` returns, without parsing the JSON just
+ * encoded from it: the same JSON (so its serialised form may serve later reads), as decode puts
+ * resourceVersion last in metadata. Only metadata is copied: a writer hands `obj` over. Its
+ * JSON is `value` with the revision added, so the response need not serialise it again.
  */
-function asStored(obj: KubeObject, revision: number): KubeObject {
+function asStored(obj: KubeObject, value: string, revision: number): KubeObject {
   const { resourceVersion: _stale, ...metadata } = obj.metadata;
   metadata.resourceVersion = String(revision);
-  return { ...obj, metadata };
+  const stored = { ...obj, metadata };
+  rememberJSON(stored, () => withResourceVersion(value, revision));
+  return stored;
 }
