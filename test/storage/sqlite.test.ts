@@ -17,6 +17,25 @@ let n = 0;
 runStorageSuite("sqlite", (opts) => createSqliteStorage(join(dir, `suite-${n++}`, "db.sqlite"), opts));
 
 describe("sqlite specifics", () => {
+  it("watchers get the written object as the write returns it, not a parse of the stored value", async () => {
+    const s = createSqliteStorage(join(dir, "handover", "db.sqlite"), { compaction: false });
+    const w = new EventReader(s.watch(PREFIX, { revision: await s.currentRevision(), recursive: true }));
+    const created = await s.create(key("default", "x"), flunder("x"));
+    const added = await w.next();
+    assert.equal(added?.type, "ADDED");
+    assert.equal(added.object, created, "the same object, shared");
+    // ... and it is what a read of the stored value gives.
+    assert.deepEqual(await s.get(key("default", "x")), created);
+    const updated = await s.guaranteedUpdate(key("default", "x"), async (cur) => ({ ...cur, spec: { n: 2 } }));
+    const modified = await w.next();
+    assert.equal(modified?.type, "MODIFIED");
+    assert.equal(modified.object, updated);
+    assert.deepEqual(modified.prevObject, created);
+    assert.deepEqual(await s.get(key("default", "x")), updated);
+    w.watcher.stop();
+    await s.close();
+  });
+
   it("createStorage parses specs and creates parent directories", async () => {
     const s = createStorage(`sqlite:${join(dir, "a", "b", "c.db")}`);
     await s.create(key("default", "x"), flunder("x"));

@@ -9,6 +9,7 @@
  * microtask per batch, never one per row.
  */
 import type { RawEvent } from "./change.js";
+import type { KubeObject } from "./interface.js";
 import type { WatchHub } from "./watch-hub.js";
 
 export type { RawEvent } from "./change.js";
@@ -33,10 +34,17 @@ export interface WriteOp {
    * changes, so a backend whose CAS matched may report it as the previous value unread.
    */
   expectedValue?: string;
+  /**
+   * The object `value` encodes (its resourceVersion aside), handed over by the writer: a backend
+   * that publishes its commits in-process gives watchers and the writer this object, stamped with
+   * the revision, instead of parsing `value` again.
+   */
+  object?: KubeObject;
 }
 
 export type WriteResult =
-  | { ok: true; revision: number }
+  /** `object`: the written object as stored, when the backend made it from the op's. */
+  | { ok: true; revision: number; object?: KubeObject }
   /**
    * The CAS failed: the key's live row (undefined: absent) and the revision it was seen at,
    * so a retry needs no second read (etcd's failed txn returns them in the same round trip).

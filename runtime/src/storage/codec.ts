@@ -4,6 +4,8 @@
  * value never has to be rewritten once its revision is known.
  */
 import { StorageError, type KubeObject, type Preconditions } from "./interface.js";
+import { withResourceVersion } from "./stored-json.js";
+import { rememberJSON } from "../apimachinery/known-json.js";
 
 /** Serialises an object for storage, dropping resourceVersion (the revision is the row's). */
 export function encode(obj: KubeObject): string {
@@ -19,6 +21,20 @@ export function decode(value: string, revision: number): KubeObject {
   const obj = JSON.parse(value) as KubeObject;
   obj.metadata.resourceVersion = String(revision);
   return obj;
+}
+
+/**
+ * What a read of `obj` stored as `value` at `revision` returns, without parsing `value`: the
+ * same JSON (so its serialised form may serve later reads), as decode puts resourceVersion last
+ * in metadata. Only metadata is copied: a writer hands `obj` over. Its JSON is `value` with the
+ * revision added, so a response need not serialise it again.
+ */
+export function asStored(obj: KubeObject, value: string, revision: number): KubeObject {
+  const { resourceVersion: _stale, ...metadata } = obj.metadata;
+  metadata.resourceVersion = String(revision);
+  const stored = { ...obj, metadata };
+  rememberJSON(stored, () => withResourceVersion(value, revision));
+  return stored;
 }
 
 /** Preconditions.Check from k8s.io/apiserver pkg/storage/util.go, same texts. */

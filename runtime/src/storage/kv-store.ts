@@ -5,7 +5,7 @@
  * contract of backend.ts, as k8s.io/apiserver's etcd3 store is over etcd.
  */
 import { FutureRevision, RevisionCompacted, type Backend, type Row } from "./backend.js";
-import { checkPreconditions, decode, encode } from "./codec.js";
+import { asStored, checkPreconditions, decode, encode } from "./codec.js";
 import { keyExists, keyNotFound, listExpired, tooLargeResourceVersion, watchExpired } from "./errors.js";
 import {
   StorageError,
@@ -19,8 +19,6 @@ import {
   type Watcher,
 } from "./interface.js";
 import type { BacklogItem, BacklogSource, HubWatchParams, WatchHub } from "./watch-hub.js";
-import { withResourceVersion } from "./stored-json.js";
-import { rememberJSON } from "../apimachinery/known-json.js";
 
 export interface StoreOptions {
   /** How long a not-older-than read waits for a future revision before TooLargeResourceVersion (ms). */
@@ -76,9 +74,9 @@ export class KVStore implements Storage {
   async create(key: string, obj: KubeObject): Promise<KubeObject> {
     this.checkOpen(key);
     const value = encode(obj);
-    const res = await this.backend.write({ key, value, expect: 0 });
+    const res = await this.backend.write({ key, value, expect: 0, object: obj });
     if (!res.ok) throw keyExists(key, res.current?.revision ?? res.revision);
-    return asStored(obj, value, res.revision);
+    return res.object ?? asStored(obj, value, res.revision);
   }
 
   async get(key: string, opts?: { revision?: number }): Promise<KubeObject> {
@@ -164,8 +162,8 @@ export class KVStore implements Storage {
       const value = encode(next);
       // Like etcd3's store: an update that changes nothing writes nothing and keeps the revision.
       if (row && value === row.value) return asStored(next, value, row.revision);
-      const res = await this.backend.write(row ? { key, value, expect: row.revision, expectedValue: row.value } : { key, value, expect: 0 });
-      if (res.ok) return asStored(next, value, res.revision);
+      const res = await this.backend.write(row ? { key, value, expect: row.revision, expectedValue: row.value, object: next } : { key, value, expect: 0, object: next });
+      if (res.ok) return res.object ?? asStored(next, value, res.revision);
       // Someone wrote in between: call tryUpdate again on the fresh state the failed write returned.
       ({ current: row, revision } = res);
     }
@@ -341,18 +339,4 @@ export class KVStore implements Storage {
   private checkOpen(key: string): void {
     if (this.closed) throw new StorageError("Unreachable", key, "storage is closed");
   }
-}
-
-/**
- * What a read of `obj` stored as `value` at `revision` returns, without parsing the JSON just
- * encoded from it: the same JSON (so its serialised form may serve later reads), as decode puts
- * resourceVersion last in metadata. Only metadata is copied: a writer hands `obj` over. Its
- * JSON is `value` with the revision added, so the response need not serialise it again.
- */
-function asStored(obj: KubeObject, value: string, revision: number): KubeObject {
-  const { resourceVersion: _stale, ...metadata } = obj.metadata;
-  metadata.resourceVersion = String(revision);
-  const stored = { ...obj, metadata };
-  rememberJSON(stored, () => withResourceVersion(value, revision));
-  return stored;
 }

@@ -19,7 +19,7 @@ import Database from "better-sqlite3";
 import { mkdirSync, realpathSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { localHistory, readableRevision, type Backend, type LocalHistory, type ChangeSource, type KeyRange, type RawEvent, type Row, type WriteOp, type WriteResult } from "./backend.js";
-import { prefixEnd } from "./codec.js";
+import { asStored, prefixEnd } from "./codec.js";
 import { KVStore, type StoreOptions } from "./kv-store.js";
 import { WalSync } from "./wal-sync.js";
 import { WatchHub } from "./watch-hub.js";
@@ -281,6 +281,13 @@ export class SqliteBackend implements Backend, LocalHistory {
     } else {
       const id = Number(this.stmt.insert.run(op.key, liveRev ? 0 : 1, 0, cur?.id ?? 0, op.value).lastInsertRowid);
       ev = { revision: id, key: op.key, value: op.value, prevValue, prevRevision: liveRev };
+      if (op.object) {
+        // Watchers get the writer's object, stamped with the revision, instead of parsing the value.
+        const object = asStored(op.object, op.value, id);
+        ev.object = object;
+        events.push(ev);
+        return { ok: true, revision: id, object };
+      }
     }
     events.push(ev);
     return { ok: true, revision: ev.revision };

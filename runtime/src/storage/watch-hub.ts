@@ -285,7 +285,7 @@ function changeToEvent(e: RawEvent, predicate?: Predicate): WatchEvent | null {
     if (predicate && !predicate(object)) return null;
     return withLazyPrevious("DELETED", object, e);
   }
-  const object = decode(e.value, e.revision);
+  const object = e.object ?? decode(e.value, e.revision);
   if (e.prevValue === null) {
     if (predicate && !predicate(object)) return null;
     return { type: "ADDED", object, revision: e.revision };
