@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { withResourceVersion } from "../../runtime/src/storage/stored-json.js";
 import { createMemoryStorage } from "../../runtime/src/storage/index.js";
-import { knownJSON } from "../../runtime/src/apimachinery/known-json.js";
+import { RECENT, knownJSON, rememberJSON } from "../../runtime/src/apimachinery/known-json.js";
 
 type Obj = Record<string, any>;
 
@@ -62,4 +62,19 @@ test("a create and an update return objects whose JSON the storage layer already
   // What storage did not hand out, it knows nothing about.
   assert.equal(knownJSON({ ...updated }), undefined);
   await storage.close?.();
+});
+
+test("known JSON is handed out once, and goes after RECENT newer entries (the watch cache keeps the objects)", () => {
+  const first = { n: 0 };
+  rememberJSON(first, () => '{"n":0}');
+  assert.equal(knownJSON(first), '{"n":0}');
+  assert.equal(knownJSON(first), undefined, "the encode cache keeps it from then on");
+  const kept = { n: 1 };
+  rememberJSON(kept, () => '{"n":1}');
+  for (let i = 0; i < RECENT - 1; i++) rememberJSON({ i }, () => "{}");
+  assert.equal(knownJSON(kept), '{"n":1}', "still there after RECENT - 1 newer entries");
+  const gone = { n: 2 };
+  rememberJSON(gone, () => '{"n":2}');
+  for (let i = 0; i < RECENT; i++) rememberJSON({ i }, () => "{}");
+  assert.equal(knownJSON(gone), undefined);
 });
