@@ -12,7 +12,7 @@ import { createEtcdStorage, KeyMapper, parseEtcdSpec } from "../../runtime/src/s
 import { createCA, createClientCertificate, createServingCertificate } from "../../runtime/src/server/certs.js";
 import { startEtcd, type EtcdCluster } from "../support/etcd.js";
 import { requires } from "../support/requirements.js";
-import { flunder, key } from "./helpers.js";
+import { EventReader, PREFIX, flunder, key } from "./helpers.js";
 import { runStorageSuite } from "./suite.js";
 
 // Needs a real etcd (skipped with the reason when the machine has none; an error under CI=true).
@@ -30,6 +30,35 @@ describe("etcd storage", { skip: requires("etcd") }, () => {
   runStorageSuite("etcd", (opts) => createEtcdStorage(etcd.spec, { ...opts, prefix: `/registry/suite-${n++}.skai.io` }));
 
   describe("etcd specifics", () => {
+    it("watchers of a writer's own writes get its objects; others' writes are parsed", async () => {
+      const prefix = "/registry/handover.skai.io";
+      const s = await createEtcdStorage(etcd.spec, { prefix });
+      const other = await createEtcdStorage(etcd.spec, { prefix });
+      const w = new EventReader(s.watch(PREFIX, { revision: await s.currentRevision(), recursive: true }));
+      const mine = await s.create(key("default", "mine"), flunder("mine"));
+      const theirs = await other.create(key("default", "theirs"), flunder("theirs"));
+      const events = await w.take(2);
+      const byName = new Map(events.map((e) => [e.object.metadata.name, e.object]));
+      // Equal either way; shared when the event came while the write awaited its answer.
+      assert.deepEqual(byName.get("mine"), mine);
+      assert.deepEqual(byName.get("theirs"), theirs);
+      assert.notEqual(byName.get("theirs"), theirs, "another store's write is parsed from the value");
+      const shared = events.filter((e) => e.object === mine).length;
+      let carried = 0;
+      // Creates one after another: etcd sends a write's event before its answer, so (but for a
+      // race on the connection) each event carries the object the create returns.
+      for (let i = 0; i < 20; i++) {
+        const created = await s.create(key("default", `n${i}`), flunder(`n${i}`));
+        const ev = await w.next();
+        assert.deepEqual(ev?.object, created);
+        if (ev?.object === created) carried++;
+      }
+      assert.ok(shared + carried > 0, "no event carried the written object");
+      w.watcher.stop();
+      await s.close();
+      await other.close();
+    });
+
     it("lays keys out as <prefix>/<resource>/<namespace>/<name>", async () => {
       const s = await createEtcdStorage(etcd.spec, { prefix: "/registry/wardle.example.com" });
       await s.create(key("ns1", "a"), flunder("a", {}, "ns1"));

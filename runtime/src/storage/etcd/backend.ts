@@ -15,7 +15,9 @@
  */
 import { Etcd3, type IKeyValue, type IOptions } from "etcd3";
 import { FutureRevision, RevisionCompacted, type Backend, type ChangeSource, type KeyRange, type Row, type WriteOp, type WriteResult } from "../backend.js";
-import { prefixEnd } from "../codec.js";
+import { asStored, prefixEnd } from "../codec.js";
+import type { RawEvent } from "../change.js";
+import type { KubeObject } from "../interface.js";
 import { WatchHub } from "../watch-hub.js";
 import { isCompacted, isFutureRevision, unreachable } from "./errors.js";
 import { etcdHistory, toRawEvents } from "./history.js";
@@ -41,6 +43,14 @@ export const DEFAULT_ETCD_PREFIX = "/registry";
 const TXN = "/etcdserverpb.KV/Txn";
 const buf = (s: string) => Buffer.from(s);
 
+/** A write awaiting etcd's answer; `stored` once the feed delivered its event (at `revision`). */
+interface InFlightWrite {
+  value: string;
+  object: KubeObject;
+  stored?: KubeObject;
+  revision?: number;
+}
+
 export class EtcdBackend implements Backend {
   readonly hub: WatchHub;
   private compacted = 0;
@@ -48,6 +58,12 @@ export class EtcdBackend implements Backend {
   private feedFrom: number;
   private feed: EtcdWatch | undefined;
   private closed = false;
+  /**
+   * Writes awaiting etcd's answer, by key. etcd sends a write's watch event before its answer:
+   * the feed's event of one carries the writer's object, stamped with the event's revision,
+   * instead of a parse of the value (an event whose value matches no write is parsed).
+   */
+  private readonly inFlight = new Map<string, InFlightWrite[]>();
 
   private constructor(
     private readonly client: Etcd3,
@@ -89,7 +105,7 @@ export class EtcdBackend implements Backend {
   private async startFeed(revision: number): Promise<void> {
     const feed = new EtcdWatch(this.channel, this.keys.root, revision, {
       onEvents: (events) => {
-        if (this.feed === feed) this.hub.publish(toRawEvents(events, this.keys));
+        if (this.feed === feed) this.hub.publish(this.withWrittenObjects(toRawEvents(events, this.keys)));
       },
       onCanceled: (err) => {
         if (this.feed === feed) this.restartFeed(err);
@@ -157,15 +173,47 @@ export class EtcdBackend implements Backend {
   /** A compare-and-swap on the key's mod_revision; a failed txn also reads the key, in the same round trip. */
   async write(op: WriteOp): Promise<WriteResult> {
     const txn = encodeCasTxn(this.keys.toEtcd(op.key), op.expect, op.value);
+    const pending = op.object && op.value !== null ? this.track(op.key, { value: op.value, object: op.object }) : undefined;
     let answer: Buffer;
     try {
       answer = await this.channel.call(TXN, txn, this.timeoutMs);
     } catch (err) {
       throw unreachable(op.key, err);
+    } finally {
+      if (pending) this.untrack(op.key, pending);
     }
     const res = decodeCasTxnResponse(answer);
-    if (res.succeeded) return { ok: true, revision: res.revision };
-    return { ok: false, current: res.current && this.row(res.current), revision: res.revision };
+    if (!res.succeeded) return { ok: false, current: res.current && this.row(res.current), revision: res.revision };
+    if (!pending) return { ok: true, revision: res.revision };
+    const object = pending.revision === res.revision ? pending.stored! : asStored(pending.object, pending.value, res.revision);
+    return { ok: true, revision: res.revision, object };
+  }
+
+  private track(key: string, write: InFlightWrite): InFlightWrite {
+    const list = this.inFlight.get(key);
+    if (list) list.push(write);
+    else this.inFlight.set(key, [write]);
+    return write;
+  }
+
+  private untrack(key: string, write: InFlightWrite): void {
+    const list = this.inFlight.get(key)!;
+    if (list.length === 1) this.inFlight.delete(key);
+    else list.splice(list.indexOf(write), 1);
+  }
+
+  /** The feed's events, those of writes in flight carrying the writers' objects. */
+  private withWrittenObjects(events: RawEvent[]): RawEvent[] {
+    if (this.inFlight.size === 0) return events;
+    for (const ev of events) {
+      const list = ev.value === null ? undefined : this.inFlight.get(ev.key);
+      const write = list?.find((w) => w.stored === undefined && w.value === ev.value);
+      if (!write) continue;
+      write.stored = asStored(write.object, write.value, ev.revision);
+      write.revision = ev.revision;
+      ev.object = write.stored;
+    }
+    return events;
   }
 
   /**
