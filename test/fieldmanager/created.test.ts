@@ -118,13 +118,8 @@ describe("map keys named like Object.prototype members", () => {
   // A free-form map of sets: each value's items are owned one by one (`v:` entries). A key such
   // as `constructor` must find the map's value schema, not Object.prototype's member.
   const setMap: StructuralSchema = {
-    type: "object",
-    properties: {
-      apiVersion: str,
-      kind: str,
-      metadata: { type: "object" },
-      spec: { type: "object", additionalProperties: { type: "array", "x-kubernetes-list-type": "set", items: str } },
-    },
+    ...schema,
+    properties: { ...schema.properties, spec: { type: "object", additionalProperties: { type: "array", "x-kubernetes-list-type": "set", items: str } } },
   };
   const setScope: Scope = { ...scope, schema: setMap };
 
