@@ -56,6 +56,12 @@ const cases: Record<string, Obj> = {
       status: { phase: "Running" },
     },
   ),
+  // More members than an insertion sort takes, in reverse order: map keys, set values, list-map keys.
+  "many members in reverse order": obj({
+    selector: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${String(39 - i).padStart(2, "0")}`, "v"])),
+    tags: Array.from({ length: 20 }, (_, i) => `t${String(19 - i).padStart(2, "0")}`),
+    env: Array.from({ length: 20 }, (_, i) => ({ name: `E${String(19 - i).padStart(2, "0")}`, value: "x" })),
+  }),
   "nulls, empty maps and lists": obj({ image: null, resources: null, env: null, selector: {}, atomicList: [], tags: [], free: { a: null, b: {} } }),
   "values of the wrong shape are scalars": obj({ image: { x: 1 }, resources: "big", env: { a: 1 }, tags: "t", size: 3 }),
   "an empty spec": obj({}),

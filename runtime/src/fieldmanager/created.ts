@@ -11,6 +11,9 @@ import type { FieldSet } from "./set.js";
 
 type Obj = Record<string, unknown>;
 
+/** Most members sorted by insertion: its cost grows with the square of their number. */
+const INSERTION_SORT_MAX = 16;
+
 /**
  * What compare(undefined, `v`) adds below `v`'s own path, as FieldsV1 children, less the
  * members of `strip` (difference) and whatever lies at or below a member of `reset`
@@ -38,7 +41,7 @@ function addedBelow(v: unknown, s: Schema, kind: NodeKind, member: boolean, stri
     for (const k of Object.keys(m)) addEntry(entries, fieldPE(k), m[k], childSchema(s, k), strip, reset);
   }
   if (entries.length === 0) return undefined;
-  entries.sort((a, b) => comparePE(a.pe, b.pe));
+  sortEntries(entries);
   const out: FieldsV1 = member ? { ".": {} } : {};
   for (const e of entries) out[e.pe] = e.node;
   return out;
@@ -61,4 +64,24 @@ function addEntry(entries: Entry[], pe: string, v: unknown, s: Schema, strip: Fi
   const below = present ? addedBelow(v, s, kind, member, strip?.children.get(pe), reset?.children.get(pe)) : undefined;
   if (below) entries.push({ pe, node: below });
   else if (member) entries.push({ pe, node: {} });
+}
+
+/**
+ * Sorts by path element. Most objects have few members: an insertion sort costs a fraction of
+ * Array.prototype.sort's calls into a comparator there (a map of thousands of keys gets the latter).
+ */
+function sortEntries(entries: Entry[]): void {
+  if (entries.length > INSERTION_SORT_MAX) {
+    entries.sort((a, b) => comparePE(a.pe, b.pe));
+    return;
+  }
+  for (let i = 1; i < entries.length; i++) {
+    const e = entries[i]!;
+    let j = i - 1;
+    while (j >= 0 && comparePE(entries[j]!.pe, e.pe) > 0) {
+      entries[j + 1] = entries[j]!;
+      j--;
+    }
+    entries[j + 1] = e;
+  }
 }
