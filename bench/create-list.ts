@@ -3,7 +3,8 @@
  * - CREATE with 16 concurrent clients (objects/s) vs raw better-sqlite3 inserts with
  *   the same durability (WAL, synchronous=FULL, one transaction each): group commit lets
  *   the server beat them while its CPU time per create stays below one fsync; measured
- *   from a cold create path (as ever) and again once V8 has compiled it;
+ *   from a cold create path (as ever) and again once V8 has compiled it, and as instructions
+ *   per create under callgrind, which the machine's load does not move;
  * - LIST of 5,000 ~1 KB objects vs JSON.stringify of the same list, and vs a bare node https
  *   server sending the same bytes.
  */
@@ -14,8 +15,9 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { benchRawSqliteInserts } from "./support/storage-helpers.js";
 import { adminCredentials, notebook, request } from "../test/support/admin-http.js";
-import { cpuSeconds, fmt, loadWithServerCpu, startBareServer } from "./support/procs.js";
-import type { GeneratedServer } from "../test/support/generated-server.js";
+import { cpuSeconds, fmt, loadWithServerCpu, runLoadProcess, startBareServer } from "./support/procs.js";
+import { callgrindMissing, countInstructions } from "./support/instructions.js";
+import { startGeneratedServer, type GeneratedServer } from "../test/support/generated-server.js";
 
 const GROUP = "/apis/skai.io/v1alpha1";
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -62,7 +64,56 @@ export async function benchCreateAndList(server: GeneratedServer, report: (line:
     `  the same ${N} creates again, the server warm: ${fmt(warm.rps)} objects/s (p50 ${fmt(warm.p50us / 1000, 1)} ms, server CPU ${fmt(warm.serverCpuUsPerRequest)} µs/create) = ${fmt((warm.rps / raw.opsPerSecond) * 100)}% of raw`,
   );
 
+  report(await createInstructionsLine());
+
   await benchList(server, report);
+}
+
+/** Creates per uncounted round and uncounted rounds (V8 compiles the path meanwhile), then the counted round's. */
+const WARMUP_CREATES = 400;
+const WARMUP_ROUNDS = 12;
+const COUNTED_CREATES = 2000;
+
+/**
+ * The same creates (16 connections, ~1 KB objects, SQLite) as instructions per create, the
+ * server under callgrind. Each round's load process opens its 16 connections anew, so the
+ * count includes their TLS handshakes, spread over the counted round's creates.
+ */
+async function createInstructionsLine(): Promise<string> {
+  const missing = callgrindMissing();
+  if (missing) return `  instructions per create: not measured, ${missing}`;
+  let round = 0;
+  try {
+    const count = await countInstructions(
+      "create",
+      (wrapper) => startGeneratedServer({ wrapper }),
+      async (server) => {
+        const creates = round < WARMUP_ROUNDS ? WARMUP_CREATES : COUNTED_CREATES;
+        const namespace = `counted-${round++}`;
+        const r = await runLoadProcess({
+          host: "127.0.0.1",
+          port: server.port,
+          ...adminCredentials(server.dir),
+          connections: 16,
+          warmupMs: 0,
+          durationMs: 600_000,
+          maxRequests: creates,
+          method: "POST",
+          path: `${GROUP}/namespaces/${namespace}/notebooks`,
+          body: JSON.stringify(notebook("nb-{{i}}", namespace, { padTo: 620 })),
+        });
+        if (r.statuses["201"] !== creates) throw new Error(`creates under callgrind: ${JSON.stringify(r.statuses)}`);
+        return creates;
+      },
+      WARMUP_ROUNDS,
+    );
+    return (
+      `  instructions per create (callgrind, ${fmt(COUNTED_CREATES)} creates after ${fmt(WARMUP_CREATES * WARMUP_ROUNDS)} uncounted, 16 new connections' TLS handshakes included): ` +
+      `${fmt(count.perRequest)} (V8's collector and compiler apart: ${fmt(count.gcAndCompilerPerRequest)})`
+    );
+  } catch (err) {
+    return `  instructions per create: not measured: ${(err as Error).message.split("\n")[0]}`;
+  }
 }
 
 /**
