@@ -39,14 +39,24 @@ export function isExactInteger(literal: string): boolean {
   return n <= BigInt(MAX_EXACT_INTEGER) && n >= -BigInt(MAX_EXACT_INTEGER);
 }
 
+/**
+ * An object or array being scanned. Its path is only spelled out when something is reported
+ * (from `parent` and `at`), so a clean body costs no string building per container.
+ */
 interface Frame {
   obj: boolean;
-  path: string;
-  keys?: Set<string>;
+  parent: Frame | undefined;
+  /** The parent's key or index where this container sits (unused at the top). */
+  at: string | number;
+  /** Keys seen so far in an object: a list while short (cheaper than a Set), a Set past KEY_LIST_MAX. */
+  keys: string[] | Set<string> | undefined;
   key: string;
   expectKey: boolean;
   index: number;
 }
+
+/** Keys an object's duplicate check keeps in a list before it switches to a Set. */
+const KEY_LIST_MAX = 16;
 
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -59,16 +69,56 @@ function isNumberChar(c: number): boolean {
   return (c >= DIGIT_0 && c <= DIGIT_9) || c === 46 || c === 101 || c === 69 || c === 43 || c === MINUS;
 }
 
+/** The field path of the container `f` itself: `spec.items[0]` (walked up without recursion: nesting may be 10,000 deep). */
+function containerPath(f: Frame | undefined): string {
+  const chain: Frame[] = [];
+  for (let x = f; x?.parent; x = x.parent) chain.push(x);
+  let path = "";
+  for (let k = chain.length - 1; k >= 0; k--) {
+    const x = chain[k]!;
+    if (!x.parent!.obj) path = `${path}[${x.at as number}]`;
+    else path = path ? `${path}.${x.at as string}` : (x.at as string);
+  }
+  return path;
+}
+
+/** The path of the member `top` is at now: its current key or index. */
 function pathOf(top: Frame | undefined): string {
   if (!top) return "";
-  return top.obj ? (top.path ? `${top.path}.${top.key}` : top.key) : `${top.path}[${top.index}]`;
+  const path = containerPath(top);
+  return top.obj ? (path ? `${path}.${top.key}` : top.key) : `${path}[${top.index}]`;
+}
+
+/** Whether `key` was seen in the object `f` before; records it. */
+function seenBefore(f: Frame, key: string): boolean {
+  const keys = f.keys!;
+  if (Array.isArray(keys)) {
+    if (keys.includes(key)) return true;
+    keys.push(key);
+    if (keys.length > KEY_LIST_MAX) f.keys = new Set(keys);
+    return false;
+  }
+  if (keys.has(key)) return true;
+  keys.add(key);
+  return false;
+}
+
+/** Index of the quote that closes the string opening at `open` (jumping from quote to quote), or the text's length. */
+function stringEnd(text: string, open: number): number {
+  for (let q = text.indexOf('"', open + 1); q > 0; q = text.indexOf('"', q + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(q - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return q;
+  }
+  return text.length;
 }
 
 export function scanJSON(text: string, maxDepth = 10000): JSONScanResult {
   const duplicates: string[] = [];
   const inexactIntegers: InexactNumber[] = [];
   let outOfRange: string | undefined;
-  const stack: Frame[] = [];
+  let top: Frame | undefined;
+  let depth = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -85,35 +135,28 @@ export function scanJSON(text: string, maxDepth = 10000): JSONScanResult {
         const literal = text.slice(i, j);
         if (!Number.isFinite(Number(literal))) outOfRange ??= literal;
         else if (integer && !isExactInteger(literal) && inexactIntegers.length < MAX_REPORTED) {
-          inexactIntegers.push({ path: pathOf(stack[stack.length - 1]), literal });
+          inexactIntegers.push({ path: pathOf(top), literal });
         }
       } else if (!integer && !Number.isFinite(Number(text.slice(i, j)))) outOfRange ??= text.slice(i, j);
       i = j - 1;
       continue;
     }
     if (c === QUOTE) {
-      let j = i + 1;
-      let escaped = false;
-      for (; j < n; j++) {
-        const d = text.charCodeAt(j);
-        if (d === BACKSLASH) {
-          escaped = true;
-          j++;
-        } else if (d === QUOTE) break;
-      }
-      const top = stack[stack.length - 1];
-      if (top && top.obj && top.expectKey) {
+      const j = stringEnd(text, i);
+      if (top !== undefined && top.expectKey) {
         const raw = text.slice(i + 1, j);
         let key = raw;
-        if (escaped) {
+        if (raw.includes("\\")) {
           try {
             key = JSON.parse(`"${raw}"`) as string;
           } catch {
             /* invalid JSON: JSON.parse reports it */
           }
         }
-        if (top.keys!.has(key)) duplicates.push(top.path ? `${top.path}.${key}` : key);
-        top.keys!.add(key);
+        if (seenBefore(top, key)) {
+          const path = containerPath(top);
+          duplicates.push(path ? `${path}.${key}` : key);
+        }
         top.key = key;
         top.expectKey = false;
       }
@@ -124,19 +167,22 @@ export function scanJSON(text: string, maxDepth = 10000): JSONScanResult {
       case 123: // {
       case 91: {
         // [
-        const path = pathOf(stack[stack.length - 1]);
-        if (stack.length >= maxDepth) return { duplicates, tooDeep: true, tooDeepAt: c === 123 ? "{" : "[", inexactIntegers, outOfRange };
-        stack.push(c === 123 ? { obj: true, path, keys: new Set(), key: "", expectKey: true, index: 0 } : { obj: false, path, key: "", expectKey: false, index: 0 });
+        if (depth >= maxDepth) return { duplicates, tooDeep: true, tooDeepAt: c === 123 ? "{" : "[", inexactIntegers, outOfRange };
+        const at = top === undefined ? "" : top.obj ? top.key : top.index;
+        top = c === 123 ? { obj: true, parent: top, at, keys: [], key: "", expectKey: true, index: 0 } : { obj: false, parent: top, at, keys: undefined, key: "", expectKey: false, index: 0 };
+        depth++;
         break;
       }
       case 125: // }
       case 93: // ]
-        stack.pop();
+        if (top !== undefined) {
+          top = top.parent;
+          depth--;
+        }
         break;
       case 44: {
         // ,
-        const top = stack[stack.length - 1];
-        if (top) {
+        if (top !== undefined) {
           if (top.obj) top.expectKey = true;
           else top.index++;
         }

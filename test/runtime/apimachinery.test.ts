@@ -112,6 +112,14 @@ describe("misc", () => {
     assert.deepEqual(scanJSON('{"a":{"b":1,"b":2},"l":[{"x":1,"x":2}]}').duplicates, ["a.b", "l[0].x"]);
     assert.ok(scanJSON("[".repeat(20) + "]".repeat(20), 10).tooDeep);
   });
+  it("scanJSON spells paths through arrays, escaped keys and wide objects", () => {
+    const text = '{"a":[[{"k":1,"k":2}],[1,{"z":{"q":1,"q":2}}]],"a":1,"e\\u0041":[1,"\\"",{"w":123456789012345678901}],"eA":0}';
+    const scan = scanJSON(text);
+    assert.deepEqual(scan.duplicates, ["a[0][0].k", "a[1][1].z.q", "a", "eA"]);
+    assert.deepEqual(scan.inexactIntegers, [{ path: "eA[2].w", literal: "123456789012345678901" }]);
+    const wide = `{"m":{${Array.from({ length: 40 }, (_, i) => `"k${i % 30}":${i}`).join(",")}}}`;
+    assert.deepEqual(scanJSON(wide).duplicates, Array.from({ length: 10 }, (_, i) => `m.k${i}`));
+  });
   it("continue tokens round-trip", () => {
     const t = encodeContinue("/g/r/ns/name", "/g/r/ns/", 42);
     assert.deepEqual(decodeContinue(t, "/g/r/ns/"), { continueAfter: "/g/r/ns/name", revision: 42 });

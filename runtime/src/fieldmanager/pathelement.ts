@@ -17,7 +17,22 @@ export function canonicalJSON(v: unknown): string {
     .join(",")}}`;
 }
 
-export const fieldPE = (name: string): string => `f:${name}`;
+/** Field names seen so far and their path elements, up to FIELD_PE_CACHE_MAX: a schema's few hundred field names come back on every write. */
+const fieldPEs = new Map<string, string>();
+const FIELD_PE_CACHE_MAX = 4096;
+
+/**
+ * `f:<name>`. A new string each time would be hashed again wherever it becomes an object
+ * key (FieldsV1 nodes are objects keyed by path elements); the cached one is hashed once.
+ */
+export function fieldPE(name: string): string {
+  let pe = fieldPEs.get(name);
+  if (pe === undefined) {
+    pe = `f:${name}`;
+    if (fieldPEs.size < FIELD_PE_CACHE_MAX) fieldPEs.set(name, pe);
+  }
+  return pe;
+}
 export const valuePE = (v: unknown): string => `v:${canonicalJSON(v)}`;
 export const indexPE = (i: number): string => `i:${i}`;
 /** A list-map item's key: the key fields sorted by name (fieldpath.KeyByFields). */
