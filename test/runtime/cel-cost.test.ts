@@ -231,4 +231,18 @@ describe("CEL runtime cost", () => {
     // self (1), oldSelf (1), == on one-character strings (ceil(1 * 0.1))
     assert.equal(costOf("self == oldSelf", { self: "a", oldSelf: "a" }), 3);
   });
+  it("rules deep under rule-free properties, map values and list items are found, with their paths", () => {
+    const leaf: StructuralSchema = { type: "integer", ...rules({ rule: "self < 5", message: "small" }) };
+    const s: StructuralSchema = {
+      type: "object",
+      properties: {
+        plain: { type: "object", properties: { a: { type: "string" }, b: { type: "array", items: { type: "string" } } } },
+        byName: { type: "object", additionalProperties: { type: "object", properties: { list: { type: "array", items: { type: "object", properties: { n: leaf } } } } } },
+      },
+    };
+    const obj = { plain: { a: "x", b: ["y"] }, byName: { one: { list: [{ n: 1 }, { n: 9 }] }, two: { list: [] } } };
+    assert.deepEqual(messages(validateCelRules(obj, s)), ["byName[one].list[1].n: Invalid value: \"integer\": small"]);
+    // on update, a changed value under rule-free siblings is still judged
+    assert.deepEqual(messages(validateCelRules(obj, s, { ...obj, byName: { one: { list: [{ n: 1 }, { n: 2 }] } } })), ["byName[one].list[1].n: Invalid value: \"integer\": small"]);
+  });
 });

@@ -64,7 +64,7 @@ export function validateCelRules(value: unknown, schema: StructuralSchema, old?:
  * part-way, which properties it had validated is not fixed there either.
  */
 function walk(value: unknown, s: StructuralSchema, old: unknown, hasOld: boolean, unchanged: boolean, path: string, run: Run): void {
-  if (value === undefined || value === null) return;
+  if (value === undefined || value === null || !hasRules(s)) return;
   evalRules(value, s, old, hasOld, unchanged, path, run);
   if (run.budget < 0) return;
   const child = (v: unknown, cs: StructuralSchema, o: unknown, p: string) => {
@@ -83,9 +83,30 @@ function walk(value: unknown, s: StructuralSchema, old: unknown, hasOld: boolean
   const additional = typeof s.additionalProperties === "object" ? s.additionalProperties : undefined;
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     const prop = s.properties?.[k];
-    if (prop && !child(v, prop, oldObj?.[k], childPath(path, k))) return;
-    if (!prop && additional && !child(v, additional, oldObj?.[k], keyPath(path, k))) return;
+    if (prop) {
+      if (hasRules(prop) && !child(v, prop, oldObj?.[k], childPath(path, k))) return;
+    } else if (additional && hasRules(additional) && !child(v, additional, oldObj?.[k], keyPath(path, k))) return;
   }
+}
+
+const rulesBelow = new WeakMap<StructuralSchema, boolean>();
+
+/**
+ * Whether `s` or a schema under it (properties, items, additionalProperties) has rules: values
+ * whose schema has none are not walked (most of an object, on most kinds).
+ */
+function hasRules(s: StructuralSchema): boolean {
+  let found = rulesBelow.get(s);
+  if (found === undefined) {
+    rulesBelow.set(s, false); // a schema reachable from itself is not walked twice
+    found =
+      (s["x-kubernetes-validations"]?.length ?? 0) > 0 ||
+      (s.items !== undefined && hasRules(s.items)) ||
+      (typeof s.additionalProperties === "object" && hasRules(s.additionalProperties)) ||
+      Object.values(s.properties ?? {}).some(hasRules);
+    rulesBelow.set(s, found);
+  }
+  return found;
 }
 
 /** Old items of a `listType: map` list by their keys; other lists do not correlate. */
