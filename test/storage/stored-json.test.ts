@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { withResourceVersion } from "../../runtime/src/storage/stored-json.js";
+import { asStored, encode } from "../../runtime/src/storage/codec.js";
 import { createMemoryStorage } from "../../runtime/src/storage/index.js";
 import { RECENT, knownJSON, rememberJSON } from "../../runtime/src/apimachinery/known-json.js";
 
@@ -35,7 +36,29 @@ test("matches JSON.stringify of the object handed out, for tricky strings and la
     const { resourceVersion: _rv, ...meta } = obj.metadata;
     const stored = JSON.stringify({ ...obj, metadata: meta });
     assert.equal(withResourceVersion(stored, 1234), JSON.stringify(handedOut(obj, 1234)), stored);
+    // The codec writes the same bytes member by member, and knows where the metadata ends.
+    const value = encode(obj as any);
+    assert.equal(value, stored);
+    const out = asStored(obj as any, value, 1234);
+    assert.equal(knownJSON(out), JSON.stringify(handedOut(obj, 1234)), stored);
   }
+});
+
+test("the codec writes what JSON.stringify writes for members it leaves out or converts", () => {
+  const when = new Date("2026-01-02T03:04:05Z");
+  const objs: Obj[] = [
+    { gone: undefined, fn: () => 1, metadata: { name: "a", skip: undefined }, at: when, n: 1.5e300 },
+    { metadata: { name: "b" }, toJSON: () => ({ replaced: true }) },
+    { spec: {}, metadata: { resourceVersion: "9" } },
+  ];
+  for (const obj of objs) {
+    const { resourceVersion: _rv, ...meta } = obj.metadata;
+    assert.equal(encode(obj as any), JSON.stringify({ ...obj, metadata: meta }));
+  }
+  // An object whose bytes the codec did not write gets its metadata's end found by scanning.
+  const obj = { metadata: { name: "c" }, spec: { a: 1 } };
+  const out = asStored(obj as any, '{"metadata":{"name":"c"},"spec":{"a":1}}', 5);
+  assert.equal(knownJSON(out), '{"metadata":{"name":"c","resourceVersion":"5"},"spec":{"a":1}}');
 });
 
 test("answers nothing when the top level has no metadata object", () => {

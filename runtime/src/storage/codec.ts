@@ -4,7 +4,7 @@
  * value never has to be rewritten once its revision is known.
  */
 import { StorageError, type KubeObject, type Preconditions } from "./interface.js";
-import { withResourceVersion } from "./stored-json.js";
+import { withResourceVersion, withResourceVersionAt } from "./stored-json.js";
 import { rememberJSON } from "../apimachinery/known-json.js";
 
 /** Serialises an object for storage, dropping resourceVersion (the revision is the row's). */
@@ -12,8 +12,32 @@ export function encode(obj: KubeObject): string {
   if (obj === null || typeof obj !== "object" || obj.metadata === null || typeof obj.metadata !== "object") {
     throw new StorageError("InvalidObj", "", "object has no metadata");
   }
-  if (obj.metadata.resourceVersion === undefined) return JSON.stringify(obj);
-  return JSON.stringify({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } });
+  const metadata = obj.metadata.resourceVersion === undefined ? obj.metadata : { ...obj.metadata, resourceVersion: undefined };
+  const { json, metadataEnd } = stringifyMembers(obj, metadata);
+  if (metadataEnd >= 0) encodedMetadataEnd.set(obj, { value: json, metadataEnd });
+  return json;
+}
+
+/** Where the metadata of the value encode() wrote for an object ends, for asStored's resourceVersion. */
+const encodedMetadataEnd = new WeakMap<object, { value: string; metadataEnd: number }>();
+
+/**
+ * JSON.stringify(obj) with `metadata` for its metadata, one top-level member at a time, so the
+ * index of the metadata's closing brace is known without scanning the text for it.
+ */
+function stringifyMembers(obj: KubeObject, metadata: object): { json: string; metadataEnd: number } {
+  if (typeof (obj as { toJSON?: unknown }).toJSON === "function") return { json: JSON.stringify({ ...obj, metadata }), metadataEnd: -1 };
+  let json = "{";
+  let metadataEnd = -1;
+  for (const key of Object.keys(obj)) {
+    const isMetadata = key === "metadata";
+    const member = JSON.stringify(isMetadata ? metadata : (obj as Record<string, unknown>)[key]);
+    if (member === undefined) continue; // undefined and functions are left out, as JSON.stringify does
+    if (json.length > 1) json += ",";
+    json += JSON.stringify(key) + ":" + member;
+    if (isMetadata && member.charCodeAt(0) === 123 /* { */) metadataEnd = json.length - 1;
+  }
+  return { json: json + "}", metadataEnd };
 }
 
 /** Parses a stored value and sets its resourceVersion to `revision`. Always a fresh object. */
@@ -33,7 +57,9 @@ export function asStored(obj: KubeObject, value: string, revision: number): Kube
   const { resourceVersion: _stale, ...metadata } = obj.metadata;
   metadata.resourceVersion = String(revision);
   const stored = { ...obj, metadata };
-  rememberJSON(stored, () => withResourceVersion(value, revision));
+  const encoded = encodedMetadataEnd.get(obj);
+  const metadataEnd = encoded?.value === value ? encoded.metadataEnd : undefined;
+  rememberJSON(stored, () => (metadataEnd === undefined ? withResourceVersion(value, revision) : withResourceVersionAt(value, metadataEnd, revision)));
   return stored;
 }
 

@@ -14,10 +14,14 @@
  */
 export function withResourceVersion(stored: string, revision: number): string | undefined {
   const end = metadataEnd(stored);
-  if (end < 0) return undefined;
+  return end < 0 ? undefined : withResourceVersionAt(stored, end, revision);
+}
+
+/** The same, where the index of the metadata's closing brace is known (the codec wrote it). */
+export function withResourceVersionAt(stored: string, metadataEnd: number, revision: number): string {
   const member = `"resourceVersion":"${revision}"`;
-  const sep = stored.charCodeAt(end - 1) === 123 /* { */ ? "" : ",";
-  return stored.slice(0, end) + sep + member + stored.slice(end);
+  const sep = stored.charCodeAt(metadataEnd - 1) === 123 /* { */ ? "" : ",";
+  return stored.slice(0, metadataEnd) + sep + member + stored.slice(metadataEnd);
 }
 
 /**
