@@ -35,6 +35,8 @@ export interface WatchersResult {
   p50ms: number;
   p99ms: number;
   maxms: number;
+  /** p99 of the writes acknowledged in each second of the round: where a new process's warm-up ends. */
+  p99BySecondMs: number[];
   /** Events that arrived before their write's acknowledgement (negative latency). */
   beforeAck: number;
   /** Events per stream that were not for a written name (e.g. bookmarks). */
@@ -133,12 +135,17 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
     }
     lat.sort((a, b) => a - b);
     const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN;
+    const firstAck = Math.min(...Object.values(acks));
+    const bySecond: number[][] = [];
+    for (const [name, ack] of Object.entries(acks)) (bySecond[Math.floor((ack - firstAck) / 1000)] ??= []).push(...(arrivals.get(name) ?? []).map((t) => t - ack));
+    const p99Of = (xs: number[] = []) => xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.99))] ?? NaN;
     const result: WatchersResult = {
       expected,
       received: lat.length,
       p50ms: q(0.5),
       p99ms: q(0.99),
       maxms: lat.at(-1) ?? NaN,
+      p99BySecondMs: Array.from(bySecond, p99Of),
       beforeAck,
       other,
       clientCpu: (cpu.user + cpu.system) / 1e6 / seconds,
