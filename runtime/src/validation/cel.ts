@@ -27,6 +27,7 @@ import { compileCel, isTransitionRule, toCel } from "./cel-program.js";
 import { fieldError } from "./field-errors.js";
 import { goQuote } from "./go-format.js";
 import { childPath, indexPath, keyPath, NIL_PATH } from "./paths.js";
+import { relevantWhere } from "./schema-walk.js";
 import { deepEqual, listMapKey } from "./ratchet.js";
 
 export { compileCel, isTransitionRule, toCel } from "./cel-program.js";
@@ -89,25 +90,12 @@ function walk(value: unknown, s: StructuralSchema, old: unknown, hasOld: boolean
   }
 }
 
-const rulesBelow = new WeakMap<StructuralSchema, boolean>();
-
 /**
- * Whether `s` or a schema under it (properties, items, additionalProperties) has rules: values
- * whose schema has none are not walked (most of an object, on most kinds).
+ * Whether a schema or any schema under it (properties, items, additionalProperties; not
+ * allOf/anyOf/oneOf/not: cel.NewValidator's hasXValidations) has rules. Values whose schema
+ * has none are not walked (most of an object, on most kinds).
  */
-function hasRules(s: StructuralSchema): boolean {
-  let found = rulesBelow.get(s);
-  if (found === undefined) {
-    rulesBelow.set(s, false); // a schema reachable from itself is not walked twice
-    found =
-      (s["x-kubernetes-validations"]?.length ?? 0) > 0 ||
-      (s.items !== undefined && hasRules(s.items)) ||
-      (typeof s.additionalProperties === "object" && hasRules(s.additionalProperties)) ||
-      Object.values(s.properties ?? {}).some(hasRules);
-    rulesBelow.set(s, found);
-  }
-  return found;
-}
+export const hasRules = relevantWhere((s) => (s["x-kubernetes-validations"]?.length ?? 0) > 0);
 
 /** Old items of a `listType: map` list by their keys; other lists do not correlate. */
 function correlateListMap(old: unknown[], s: StructuralSchema): Map<string, unknown> | undefined {

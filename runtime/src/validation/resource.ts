@@ -9,13 +9,12 @@
  * Kubernetes does since 1.30. Generated `validation.ts` files build one per kind.
  */
 import type { FieldError, StructuralSchema } from "../api/resource.js";
-import { validateCelRules } from "./cel.js";
+import { hasRules, validateCelRules } from "./cel.js";
 import { applyDefaults } from "./defaults.js";
 import { validateEmbeddedResources } from "./embedded.js";
 import { fieldError } from "./field-errors.js";
 import { NIL_PATH } from "./paths.js";
 import { unchangedAt } from "./ratchet.js";
-import { relevantWhere } from "./schema-walk.js";
 import { validateListTypes } from "./list-types.js";
 import { schemaErrorsToFieldErrors, type CompiledValidator } from "./schema-errors.js";
 
@@ -36,15 +35,9 @@ const BLOCKING = new Set<FieldError["type"]>([
   "FieldValueTypeInvalid",
 ]);
 
-/**
- * cel.NewValidator's hasXValidations: whether the kind has CEL rules at all (properties,
- * items, additionalProperties; not allOf/anyOf/oneOf/not). Without rules there is no
- * validator, so no "rules were not checked" line either.
- */
-const hasCelRules = relevantWhere((s) => (s["x-kubernetes-validations"]?.length ?? 0) > 0);
-
 export function createSchemaValidation(schema: StructuralSchema, compiled: CompiledValidator): SchemaValidation {
-  const withRules = hasCelRules(schema);
+  // Without rules there is no CEL validator, so no "rules were not checked" line either.
+  const withRules = hasRules(schema);
   return {
     schema,
     applyDefaults(obj) {

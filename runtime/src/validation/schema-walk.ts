@@ -42,9 +42,12 @@ export function walkWithSchema(value: unknown, schema: StructuralSchema | undefi
     return;
   }
   const additional = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
-  for (const [k, v] of Object.entries(value)) {
+  const obj = value as Record<string, unknown>;
+  // Relevance first: no path is spelled for a member nothing below is checked in.
+  for (const k in obj) {
     const prop = schema.properties?.[k];
-    if (prop) walkWithSchema(v, prop, childPath(path, k), visit, relevant);
-    else if (additional) walkWithSchema(v, additional, keyPath(path, k), visit, relevant);
+    if (prop) {
+      if (relevant(prop)) walkWithSchema(obj[k], prop, childPath(path, k), visit, relevant);
+    } else if (additional && relevant(additional)) walkWithSchema(obj[k], additional, keyPath(path, k), visit, relevant);
   }
 }
