@@ -19,9 +19,11 @@ function walk(value: unknown, s: StructuralSchema | undefined): void {
   }
   if (!isObj(value)) return;
   const additional = typeof s.additionalProperties === "object" ? s.additionalProperties : undefined;
-  for (const [k, v] of Object.entries(value)) {
+  // for-in, not Object.entries: no array of pairs per object (deleting the member visited is allowed)
+  for (const k in value) {
     const prop = s.properties?.[k] ?? additional;
     if (!prop) continue;
+    const v = value[k];
     if (v === null) {
       if (!prop.nullable) delete value[k];
     } else walk(v, prop);
@@ -31,9 +33,10 @@ function walk(value: unknown, s: StructuralSchema | undefined): void {
 /** Removes non-nullable nulls in place (the root's metadata: every null). */
 export function dropNulls(obj: Obj, schema: StructuralSchema): void {
   const meta = obj.metadata;
-  if (isObj(meta)) for (const [k, v] of Object.entries(meta)) if (v === null) delete meta[k];
-  for (const [k, v] of Object.entries(obj)) {
+  if (isObj(meta)) for (const k in meta) if (meta[k] === null) delete meta[k];
+  for (const k in obj) {
     if (k === "metadata") continue;
+    const v = obj[k];
     const prop = schema.properties?.[k];
     if (v === null && prop && !prop.nullable) delete obj[k];
     else walk(v, prop);

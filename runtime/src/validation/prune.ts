@@ -13,27 +13,39 @@ import type { StructuralSchema } from "../api/resource.js";
 /** Paths of the fields `value` has that `schema` does not declare. */
 export function findUnknownFields(value: unknown, schema: StructuralSchema): string[] {
   const found: string[] = [];
-  walk(value, schema, "", true, false, found);
+  walk(value, schema, [], true, false, found);
   return found;
 }
 
 /** Removes unknown fields in place; returns their paths. */
 export function pruneUnknownFields(value: unknown, schema: StructuralSchema): string[] {
   const found: string[] = [];
-  walk(value, schema, "", true, true, found);
+  walk(value, schema, [], true, true, found);
   return found;
 }
 
 const RESOURCE_KEYS = new Set(["apiVersion", "kind", "metadata"]);
 
-function join(path: string, key: string): string {
-  return path ? `${path}.${key}` : key;
+/**
+ * The path to where the walk is, as keys and list indexes: spelled out (`a.b[0].c`) only for
+ * an unknown field, so a clean object costs no string per member.
+ */
+type Path = (string | number)[];
+
+function spell(path: Path, key: string): string {
+  let out = "";
+  for (const seg of path) out = typeof seg === "number" ? `${out}[${seg}]` : out ? `${out}.${seg}` : seg;
+  return out ? `${out}.${key}` : key;
 }
 
-function walk(value: unknown, s: StructuralSchema | undefined, path: string, isRoot: boolean, remove: boolean, found: string[]): void {
+function walk(value: unknown, s: StructuralSchema | undefined, path: Path, isRoot: boolean, remove: boolean, found: string[]): void {
   if (value === null || typeof value !== "object") return;
   if (Array.isArray(value)) {
-    value.forEach((item, i) => walk(item, s?.items, `${path}[${i}]`, false, remove, found));
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walk(value[i], s?.items, path, false, remove, found);
+      path.pop();
+    }
     return;
   }
   const obj = value as Record<string, unknown>;
@@ -45,16 +57,20 @@ function walk(value: unknown, s: StructuralSchema | undefined, path: string, isR
     if (prop) {
       // Root and embedded metadata is ObjectMeta: the server validates it, this file does not prune it.
       if (keepResourceKeys && key === "metadata") continue;
-      walk(obj[key], prop, join(path, key), false, remove, found);
+      path.push(key);
+      walk(obj[key], prop, path, false, remove, found);
+      path.pop();
     } else if (additional) {
-      walk(obj[key], additional, join(path, key), false, remove, found);
+      path.push(key);
+      walk(obj[key], additional, path, false, remove, found);
+      path.pop();
     } else if (keepResourceKeys && RESOURCE_KEYS.has(key)) {
       continue;
     } else if (preserve || s?.additionalProperties === true) {
       // Kept as given; nothing below it is declared, so nothing below it is unknown.
       continue;
     } else {
-      found.push(join(path, key));
+      found.push(spell(path, key));
       if (remove) delete obj[key];
     }
   }
