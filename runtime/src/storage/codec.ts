@@ -57,7 +57,9 @@ export function asStored(obj: KubeObject, value: string, revision: number): Kube
   const { resourceVersion: _stale, ...metadata } = obj.metadata;
   metadata.resourceVersion = String(revision);
   const stored = { ...obj, metadata };
+  // Taken once: the entry must not keep the value alive beside an object a cache may hold.
   const encoded = encodedMetadataEnd.get(obj);
+  encodedMetadataEnd.delete(obj);
   const metadataEnd = encoded?.value === value ? encoded.metadataEnd : undefined;
   rememberJSON(stored, () => (metadataEnd === undefined ? withResourceVersion(value, revision) : withResourceVersionAt(value, metadataEnd, revision)));
   return stored;
