@@ -108,7 +108,7 @@ async function createInstructionsLine(): Promise<string> {
       WARMUP_ROUNDS,
     );
     return (
-      `  instructions per create (callgrind, ${fmt(COUNTED_CREATES)} creates after ${fmt(WARMUP_CREATES * WARMUP_ROUNDS)} uncounted, 16 new connections' TLS handshakes included): ` +
+      `  instructions per create (callgrind, ${fmt(count.requests)} creates after ${fmt(count.warmupRequests)} uncounted, 16 new connections' TLS handshakes included): ` +
       `${fmt(count.perRequest)} (V8's collector and compiler apart: ${fmt(count.gcAndCompilerPerRequest)})`
     );
   } catch (err) {

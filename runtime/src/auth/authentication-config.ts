@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { ClusterConnection } from "../cluster/connection.js";
-import { Informer } from "../cluster/informer.js";
+import { INFORMER_RESYNC_MS, Informer } from "../cluster/informer.js";
 import type { ConfigMap } from "../cluster/reviews.js";
 import type { ClientCertConfig } from "./client-cert.js";
 import type { RequestHeaderConfig } from "./request-header.js";
@@ -88,7 +88,7 @@ export class AuthenticationConfigSource {
       connection: conn,
       path: `/api/v1/namespaces/${AUTHENTICATION_CONFIGMAP.namespace}/configmaps`,
       query: { fieldSelector: `metadata.name=${AUTHENTICATION_CONFIGMAP.name}` },
-      resyncMs: this.options.resyncMs ?? 60_000,
+      resyncMs: this.options.resyncMs ?? INFORMER_RESYNC_MS,
       onChange: (items) => {
         const next = items.get(AUTHENTICATION_CONFIGMAP.name)?.data ?? {};
         if (JSON.stringify(next) === JSON.stringify(this.data)) return;

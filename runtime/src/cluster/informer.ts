@@ -21,12 +21,16 @@ interface WatchEvent<T> {
   object: T;
 }
 
+/** How often an informer lists again though its watch goes on (kube's one minute). */
+export const INFORMER_RESYNC_MS = 60_000;
+
 export interface InformerOptions<T> {
   connection: ClusterConnection;
   /** Collection path, e.g. `/api/v1/namespaces`. */
   path: string;
   /** Extra query, e.g. `fieldSelector=metadata.name=x`. */
   query?: Record<string, string>;
+  /** Re-list period (default INFORMER_RESYNC_MS). */
   resyncMs?: number;
   /** Called after every change of the cache (list or event). */
   onChange?: (items: ReadonlyMap<string, T>) => void;
@@ -82,7 +86,7 @@ export class Informer<T extends ObjectWithMeta> {
 
   private async run(): Promise<void> {
     const signal = this.abort.signal;
-    const resyncMs = this.options.resyncMs ?? 60_000;
+    const resyncMs = this.options.resyncMs ?? INFORMER_RESYNC_MS;
     let backoffMs = 250;
     while (!signal.aborted) {
       try {
