@@ -40,6 +40,15 @@ export interface CacherOptions {
   onWatcherTerminated?: (kind: { group: string; resource: string }) => void;
 }
 
+/** What an option left out means; the manifests' README states the window and the buffer. */
+export const CACHER_DEFAULTS = {
+  windowSize: 10_000,
+  watchBufferSize: 1_000,
+  waitForRevisionMs: 3_000,
+  consistentReadTimeoutMs: 3_000,
+  progressIntervalMs: 25,
+} as const;
+
 export class Cacher implements Storage {
   private readonly caches = new Map<string, WatchCache>();
   private readonly opts: Required<Omit<CacherOptions, "onError" | "onWatcherTerminated">> & Pick<CacherOptions, "onError" | "onWatcherTerminated">;
@@ -50,11 +59,11 @@ export class Cacher implements Storage {
     opts: CacherOptions = {},
   ) {
     this.opts = {
-      windowSize: opts.windowSize ?? 10_000,
-      watchBufferSize: opts.watchBufferSize ?? 1_000,
-      waitForRevisionMs: opts.waitForRevisionMs ?? 3_000,
-      consistentReadTimeoutMs: opts.consistentReadTimeoutMs ?? 3_000,
-      progressIntervalMs: opts.progressIntervalMs ?? 25,
+      windowSize: opts.windowSize ?? CACHER_DEFAULTS.windowSize,
+      watchBufferSize: opts.watchBufferSize ?? CACHER_DEFAULTS.watchBufferSize,
+      waitForRevisionMs: opts.waitForRevisionMs ?? CACHER_DEFAULTS.waitForRevisionMs,
+      consistentReadTimeoutMs: opts.consistentReadTimeoutMs ?? CACHER_DEFAULTS.consistentReadTimeoutMs,
+      progressIntervalMs: opts.progressIntervalMs ?? CACHER_DEFAULTS.progressIntervalMs,
       onError: opts.onError,
       onWatcherTerminated: opts.onWatcherTerminated,
     };
