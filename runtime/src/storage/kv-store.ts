@@ -181,8 +181,9 @@ export class KVStore implements Storage {
       checkPreconditions(key, opts.preconditions, current);
       if (opts.validateDeletion) await opts.validateDeletion(current);
       const res = await this.backend.write({ key, value: null, expect: row.revision, expectedValue: row.value });
-      // The last state, stamped with the deletion's revision (as etcd3's conditionalDelete returns).
-      if (res.ok) return decode(row.value, res.revision);
+      // The last state, stamped with the deletion's revision (as etcd3's conditionalDelete returns):
+      // the object just read, not a second parse of its value.
+      if (res.ok) return asStored(current, row.value, res.revision);
       ({ current: row, revision } = res);
     }
   }
