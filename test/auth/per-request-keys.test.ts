@@ -1,11 +1,12 @@
 // The cheap per-request steps of delegated auth: the first-letter look at raw header names
 // (removeHeaders' mayDrop, the request-header authenticator) and the SubjectAccessReview
-// cache key, which must name one review spec only.
+// cache key, which must name one review spec only, found part by part (CompositeKeys).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { RequestInfo, UserInfo } from "../../runtime/src/api/request.js";
 import { createSubjectAccessReviewAuthorizer } from "../../runtime/src/auth/authorizer.js";
-import { firstLetterFilter } from "../../runtime/src/auth/remove-headers.js";
+import { CompositeKeys } from "../../runtime/src/apimachinery/composite-keys.js";
+import { firstLetterFilter, lowercaseName } from "../../runtime/src/auth/remove-headers.js";
 import type { ClusterConnection } from "../../runtime/src/cluster/connection.js";
 import { parseRequestInfo } from "../../runtime/src/server/request-info.js";
 import type { SubjectAccessReviewSpec } from "../../runtime/src/cluster/reviews.js";
@@ -21,6 +22,12 @@ test("firstLetterFilter: a raw name passes when its lowercased first letter star
 test("firstLetterFilter: an empty name or prefix passes everything; none passes nothing", () => {
   assert.equal(firstLetterFilter(["x-", ""])("Host"), true);
   assert.equal(firstLetterFilter([])("X-Remote-User"), false);
+});
+
+test("lowercaseName: the name as toLowerCase gives it, first seen or remembered", () => {
+  for (let round = 0; round < 2; round++) {
+    for (const name of ["X-Remote-User", "x-remote-user", "AUTHORIZATION", "\u212Aey", ""]) assert.equal(lowercaseName(name), name.toLowerCase(), name);
+  }
 });
 
 /** A GET of the notebooks in namespace ns as the server parses it, with `fields` changed. */
@@ -61,6 +68,30 @@ test("SubjectAccessReview cache: attributes that would run together are differen
   assert.equal(reviews.length, before + 3, "selectors are part of the key");
   await authorizer.decide(alice, info({ verb: "list" }), selectors);
   assert.equal(reviews.length, before + 3);
+  // A selector with no requirements is no selector to the review: the long way finds the same entry.
+  await authorizer.decide(alice, info({ verb: "list" }), new URLSearchParams({ labelSelector: "" }));
+  assert.equal(reviews.length, before + 3);
+});
+
+test("CompositeKeys: one key per sequence, the same string each time, different for different sequences", () => {
+  let made = 0;
+  const keys = new CompositeKeys((parts) => {
+    made++;
+    return parts.map((p) => `${p.length}:${p}`).join("");
+  }, 3);
+  const ab = keys.key(["a", "b"]);
+  assert.equal(ab, "1:a1:b");
+  assert.equal(keys.key(["a", "b"]), ab);
+  assert.equal(made, 1, "made once");
+  // A prefix of another sequence, the empty sequence and empty parts are sequences of their own.
+  assert.equal(keys.key(["a"]), "1:a");
+  assert.equal(keys.key([]), "");
+  assert.equal(made, 3);
+  // Past the bound everything is made again, equal to before.
+  assert.equal(keys.key(["a", ""]), "1:a0:");
+  assert.equal(made, 4);
+  assert.equal(keys.key(["a", "b"]), ab);
+  assert.equal(made, 5);
 });
 
 test("SubjectAccessReview cache: each user has decisions of its own, frozen or not", async () => {

@@ -18,6 +18,7 @@ import { SYSTEM_MASTERS } from "./authenticator.js";
 import { forbiddenError } from "./forbidden.js";
 import { fieldSelectorRequirements, labelSelectorRequirements } from "./selectors.js";
 import { TtlCache } from "./ttl-cache.js";
+import { CompositeKeys } from "../apimachinery/composite-keys.js";
 
 export interface Decision {
   allowed: boolean;
@@ -93,10 +94,36 @@ function field(value: string | undefined): string {
  */
 function attributesKey(attributes: ReviewAttributes): string {
   const n = attributes.nonResourceAttributes;
-  if (n) return `n${field(n.path)}${field(n.verb)}`;
+  if (n) return nonResourceKey(n.path, n.verb);
   const r = attributes.resourceAttributes!;
-  const key = `r${field(r.namespace)}${field(r.verb)}${field(r.group)}${field(r.version)}${field(r.resource)}${field(r.subresource)}${field(r.name)}`;
+  const key = resourceKey(r.namespace, r.verb, r.group, r.version, r.resource, r.subresource, r.name);
   return r.fieldSelector || r.labelSelector ? `${key}s${JSON.stringify([r.fieldSelector ?? null, r.labelSelector ?? null])}` : `${key}-`;
+}
+
+function nonResourceKey(path: string | undefined, verb: string | undefined): string {
+  return `n${field(path)}${field(verb)}`;
+}
+
+function resourceKey(...fields: (string | undefined)[]): string {
+  return `r${fields.map(field).join("")}`;
+}
+
+/**
+ * The cache key of a request's review, attributes then subject (as attributesKey + subjectKey),
+ * found part by part: made once per distinct request and user rather than built on every one.
+ * Selectors (list and watch only) take the long way.
+ */
+function decisionKeys(): (user: UserInfo, info: RequestInfo, query?: URLSearchParams) => string {
+  const resources = new CompositeKeys(([subject, ...fields]) => `${resourceKey(...fields)}-${subject}`);
+  const nonResources = new CompositeKeys(([subject, path, verb]) => nonResourceKey(path, verb) + subject);
+  return (user, info, query) => {
+    const subject = subjectKey(user);
+    if (!info.isResourceRequest) return nonResources.key([subject, info.path, info.verb]);
+    if (query && SELECTOR_VERBS.has(info.verb) && (query.has("fieldSelector") || query.has("labelSelector"))) {
+      return attributesKey(reviewAttributes(info, query)) + subject;
+    }
+    return resources.key([subject, info.namespace, info.verb, info.apiGroup, info.apiVersion, info.resource, info.subresource, info.name]);
+  };
 }
 
 const subjectKeys = new WeakMap<UserInfo, string>();
@@ -143,6 +170,7 @@ export function createSubjectAccessReviewAuthorizer(options: AuthorizerOptions):
   const deniedTtl = options.deniedTtlMs ?? 10_000;
   const paths = options.alwaysAllowPaths ?? DEFAULT_ALWAYS_ALLOW_PATHS;
   const groups = options.alwaysAllowGroups ?? [SYSTEM_MASTERS];
+  const decisionKey = decisionKeys();
 
   // Whether a frozen user is in an always-allowed group, worked out once per user object.
   const inAllowedGroup = new WeakMap<UserInfo, boolean>();
@@ -160,15 +188,12 @@ export function createSubjectAccessReviewAuthorizer(options: AuthorizerOptions):
     if (!info.isResourceRequest && pathMatches(info.path, paths)) return ALLOWED;
     const conn = options.connection;
     if (!conn) return { allowed: false, reason: "" };
-    // The spec's two halves one after the other: the attributes' key ends where it says it does,
-    // so the key names one spec; the subject's half (JSON) is the user's, made once.
-    const attributes = reviewAttributes(info, query);
-    const key = attributesKey(attributes) + subjectKey(user);
+    const key = decisionKey(user, info, query);
     const cached = cache.get(key);
     if (cached !== undefined) return cached;
     return cache.getOrLoad(
       key,
-      () => createSubjectAccessReview(conn, { ...attributes, ...reviewSubject(user) }, { timeoutMs: options.timeoutMs ?? 10_000 }).then(decision),
+      () => createSubjectAccessReview(conn, subjectAccessReviewSpec(user, info, query), { timeoutMs: options.timeoutMs ?? 10_000 }).then(decision),
       (d) => (d.allowed ? allowedTtl : deniedTtl),
     );
   }

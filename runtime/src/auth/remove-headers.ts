@@ -5,6 +5,7 @@
  */
 import { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
+import { BoundedMap } from "../apimachinery/bounded-map.js";
 
 /**
  * A first look at a raw header name, before lowercasing it: false when its lowercased name
@@ -28,6 +29,24 @@ export function firstLetterFilter(lowercaseStarts: readonly string[]): (rawName:
     if (!(c < 128)) return true;
     return starts[c >= 65 && c <= 90 ? c + 32 : c] === 1;
   };
+}
+
+/** Raw header names remembered with their lowercased form; beyond it the oldest is forgotten. */
+const MAX_NAMES = 1024;
+const lowercased = new BoundedMap<string, string>(MAX_NAMES);
+
+/**
+ * A raw header name lowercased, remembered: clients send the same few names in the same case,
+ * so a request's name costs one lookup (hashing the new string once) instead of a new lowercased
+ * string, and the same lowercased string comes back each time, its hash known to every later lookup.
+ */
+export function lowercaseName(rawName: string): string {
+  let lower = lowercased.get(rawName);
+  if (lower === undefined) {
+    lower = rawName.toLowerCase();
+    lowercased.set(rawName, lower);
+  }
+  return lower;
 }
 
 /**
@@ -72,7 +91,7 @@ export function removeHeaders(req: IncomingMessage, drop: (lowercaseName: string
   let lines: number[] | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     if (mayDrop && !mayDrop(raw[i]!)) continue;
-    const header = raw[i]!.toLowerCase();
+    const header = lowercaseName(raw[i]!);
     if (!drop(header)) continue;
     (dropped ??= []).push(header);
     (lines ??= []).push(i);

@@ -12,7 +12,8 @@ import { AuthenticationError, type Authenticator, frozenUser } from "./authentic
 import { peerCertificates, subjectValues, verifyClientChainCached } from "./x509-verify.js";
 import { cachedPerConnection } from "./connection-cache.js";
 import { BoundedMap } from "../apimachinery/bounded-map.js";
-import { firstLetterFilter } from "./remove-headers.js";
+import { firstLetterFilter, lowercaseName } from "./remove-headers.js";
+import { CompositeKeys } from "../apimachinery/composite-keys.js";
 
 export interface RequestHeaderConfig {
   /** The request-header CA bundle; empty = request-header authentication off. */
@@ -38,11 +39,13 @@ interface HeaderNames {
   mayBeIdentity: (rawName: string) => boolean;
   /**
    * The user (or null) the identity header lines of a request name, by those lines
-   * (identityLines): the aggregator sends the same few users over and over, so a request
+   * (identityLinesKey): the aggregator sends the same few users over and over, so a request
    * reuses a frozen user object instead of building one (and the caches keyed by user
    * object downstream hit).
    */
   users: BoundedMap<string, UserInfo | null>;
+  /** The key of a sequence of identity lines (lowercased name, value, name, value, ...). */
+  linesKeys: CompositeKeys;
 }
 
 /** Distinct identities remembered per config; beyond it the oldest is forgotten. */
@@ -63,6 +66,7 @@ function headerNames(cfg: RequestHeaderConfig): HeaderNames {
       isIdentity: (header) => identity.has(header) || extraPrefixes.some((p) => header.startsWith(p)),
       mayBeIdentity: firstLetterFilter([...identity, ...extraPrefixes]),
       users: new BoundedMap(MAX_USERS),
+      linesKeys: new CompositeKeys(joinLines, MAX_USERS),
     };
     headerNamesOf.set(cfg, names);
   }
@@ -79,19 +83,27 @@ function unescapeExtraKey(encoded: string): string {
 }
 
 /**
- * The identity header lines of a request in order, as one string: each line's lowercased
- * name (a token, never containing `:`), the value's length and the value, so no two
- * different sequences of lines give the same string. The user is a function of exactly
- * these lines. Empty when there are none.
+ * Each identity line's lowercased name (a token, never containing `:`), the value's length and
+ * the value, so no two different sequences of lines give the same string.
  */
-function identityLines(raw: string[], names: HeaderNames): string {
+function joinLines(parts: readonly string[]): string {
   let lines = "";
+  for (let i = 0; i < parts.length; i += 2) lines += `${parts[i]}:${parts[i + 1]!.length}:${parts[i + 1]}`;
+  return lines;
+}
+
+/**
+ * The identity header lines of a request in order as one key (joinLines): the user is a
+ * function of exactly these lines. Undefined when there are none.
+ */
+function identityLinesKey(raw: string[], names: HeaderNames): string | undefined {
+  let parts: string[] | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     if (!names.mayBeIdentity(raw[i]!)) continue;
-    const header = raw[i]!.toLowerCase();
-    if (names.isIdentity(header)) lines += `${header}:${raw[i + 1]!.length}:${raw[i + 1]}`;
+    const header = lowercaseName(raw[i]!);
+    if (names.isIdentity(header)) (parts ??= []).push(header, raw[i + 1]!);
   }
-  return lines;
+  return parts && names.linesKeys.key(parts);
 }
 
 /**
@@ -147,8 +159,8 @@ export function createRequestHeaderAuthenticator(config: () => RequestHeaderConf
       });
       if (refusal) throw refusal;
       const names = headerNames(cfg);
-      const lines = identityLines(req.rawHeaders, names);
-      if (!lines) return null;
+      const lines = identityLinesKey(req.rawHeaders, names);
+      if (lines === undefined) return null;
       let user = names.users.get(lines);
       if (user === undefined) {
         const named = userFromHeaders(req.rawHeaders, names);
