@@ -158,4 +158,11 @@ test("Audit-ID is echoed or generated", async () => {
   assert.equal(echoed.headers["audit-id"], "abc-123");
   const generated = await call(server, "/version");
   assert.match(generated.headers["audit-id"] as string, /^[0-9a-f-]{36}$/);
+  // As Go's Header.Get: the first line's value, whatever the name's case; an empty one is replaced.
+  const first = await call(server, "/version", { headers: { "AUDIT-id": ["first", "second"] } });
+  assert.equal(first.headers["audit-id"], "first");
+  const withComma = await call(server, "/version", { headers: { "Audit-ID": "a, b" } });
+  assert.equal(withComma.headers["audit-id"], "a, b");
+  const empty = await call(server, "/version", { headers: { "Audit-ID": ["", "second"] } });
+  assert.match(empty.headers["audit-id"] as string, /^[0-9a-f-]{36}$/);
 });

@@ -108,7 +108,7 @@ export interface Response {
 
 export interface RequestOptions {
   method?: string;
-  headers?: Record<string, string>;
+  headers?: Record<string, string | string[]>;
   /** Client certificate; default the admin's. null for none. */
   client?: { certPem: string; keyPem: string } | null;
   body?: string;

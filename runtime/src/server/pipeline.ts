@@ -100,6 +100,19 @@ function splitURL(target: string): { path: string; rawQuery: string } | undefine
   return { path, rawQuery };
 }
 
+/**
+ * The request's Audit-ID as Go's Header.Get reads it (WithAuditInit): the first line's value.
+ * Node joins repeated lines with ", ", so a value with a comma is looked up in the raw lines.
+ */
+function requestAuditID(req: IncomingMessage): string | undefined {
+  const joined = req.headers["audit-id"];
+  if (typeof joined !== "string") return undefined;
+  if (!joined.includes(",")) return joined;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === "audit-id") return raw[i + 1];
+  return joined;
+}
+
 function hasDotSegment(path: string): boolean {
   return path.includes("/./") || path.includes("/../") || path.endsWith("/.") || path.endsWith("/..");
 }
@@ -115,8 +128,7 @@ async function handle(cfg: PipelineConfig, deadlines: Deadlines<ServingContext>,
   let timed = false;
   let ctx: ServingContext | undefined;
   try {
-    const auditID = req.headers["audit-id"];
-    res.setHeader("Audit-ID", typeof auditID === "string" && auditID ? auditID : randomUUID());
+    res.setHeader("Audit-ID", requestAuditID(req) || randomUUID());
     res.setHeader("Cache-Control", "no-cache, private");
 
     const url = splitURL(req.url ?? "/");
