@@ -10,10 +10,11 @@ import { codecFor, PROTOBUF_MEDIA_TYPE } from "./protobuf.js";
 
 export function outputFor(ctx: RequestContext, stream = false, scope?: ResourceScope): OutputTarget {
   const h = ctx.req.headers;
-  // protobuf is offered only when the caller passes a scope whose kind has descriptors
-  const codec = scope ? codecFor(scope) : undefined;
-  const target = negotiateOutput(h.accept, { stream, pretty: isPrettyRequested(ctx.query, h["user-agent"]), protobuf: codec !== undefined });
-  return target.mediaType === PROTOBUF_MEDIA_TYPE ? { ...target, codec } : target;
+  // protobuf is offered only when the caller passes a scope whose kind has descriptors; the
+  // codec is built when protobuf is first asked for (a JSON-only client never pays for it)
+  const protobuf = Boolean(scope?.def.protobuf);
+  const target = negotiateOutput(h.accept, { stream, pretty: isPrettyRequested(ctx.query, h["user-agent"]), protobuf });
+  return target.mediaType === PROTOBUF_MEDIA_TYPE && scope ? { ...target, codec: codecFor(scope) } : target;
 }
 
 export async function handleGet(ctx: RequestContext, env: Env): Promise<void> {
