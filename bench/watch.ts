@@ -11,7 +11,7 @@ import { cpus } from "node:os";
 import { adminAgent, adminCredentials, notebook, request } from "../test/support/admin-http.js";
 import { cpuProfileNodeOptions } from "./support/cpu-profile.js";
 import { withNodeOptions } from "./support/node-options.js";
-import { cpuSeconds, encodeCounterNodeOptions, fmt, startBareServer, startWatchers } from "./support/procs.js";
+import { cpuSeconds, encodeCounterNodeOptions, fmt, minorFaults, pageFaultCostUs, startBareServer, startWatchers } from "./support/procs.js";
 import { WATCH_STREAM_COUNTS_TAG, watchStreamCounterNodeOptions, type WatchStreamCounts } from "./support/watch-stream-counters.js";
 import { startGeneratedServer, type GeneratedServer } from "../test/support/generated-server.js";
 
@@ -21,7 +21,8 @@ const GROUP = "/apis/skai.io/v1alpha1";
  * 500 watchers on one kind (own process) while 200 writes/s flow from this process; then the
  * same against a bare node https server. Each runs a second round of writes on the same
  * streams: the first also pays V8 compiling the paths (its p99 is mostly the first second's),
- * on both sides (the watchers' process is new too), the second is the steady state. A third
+ * and the page faults of memory touched the first time, on both sides (the watchers' process is
+ * new too); the second is the steady state. A third
  * server, warmed by one round to other streams, shows the first round with only the client new.
  */
 export async function benchWatchers(report: (line: string) => void, watchers = 500, rate = 200, seconds = 5): Promise<void> {
@@ -37,14 +38,17 @@ export async function benchWatchers(report: (line: string) => void, watchers = 5
     const w = await startWatchers({ host: "127.0.0.1", port: server.port, ...creds, path: `${collection}?watch=1&resourceVersion=${rv}`, watchers });
     const before = await counters(server);
     const cpu0 = cpuSeconds(server.child.pid!);
+    const faults0 = minorFaults(server.child.pid!);
     const writes = await driveWrites(`${server.url}${collection}`, agent, rate, rate * seconds, "w");
     const total = rate * seconds;
     // The watchers answer once every event arrived (or arrivals stopped): the server's work is done.
     const result = await w.round(writes.acks);
     const serverCpu = cpuSeconds(server.child.pid!) - cpu0;
+    const faults1 = minorFaults(server.child.pid!);
     const after = await counters(server);
     // The same again on the same streams: the first round also pays V8 compiling the create and fan-out paths.
     const again = await w.finish((await driveWrites(`${server.url}${collection}`, agent, rate, total, "again")).acks);
+    const faults2 = minorFaults(server.child.pid!);
     agent.destroy();
     report(
       `WATCH ${watchers} watchers, ${total} creates at ${fmt(total / writes.seconds)} writes/s (${writes.late} sent > 50 ms late): ack -> arrival p50 ${fmt(result.p50ms, 1)} ms, p99 ${fmt(result.p99ms, 1)} ms, max ${fmt(result.maxms, 1)} ms (target p99 < 50 ms)`,
@@ -53,7 +57,7 @@ export async function benchWatchers(report: (line: string) => void, watchers = 5
       `  delivered ${fmt(result.received)} of ${fmt(result.expected)} (watcher, event) pairs; ${fmt(result.beforeAck)} arrived before the 201; watchers' process used ${fmt(result.clientCpu * 100)}% of a core`,
     );
     report(
-      `  p99 of the writes acknowledged in each second of the round (V8 compiles the new process's create and fan-out paths in the first): ${result.p99BySecondMs.map((ms) => fmt(ms)).join(", ")} ms`,
+      `  p99 of the writes acknowledged in each second of the round (in the first, V8 compiles the new process's create and fan-out paths and the process touches its memory the first time): ${result.p99BySecondMs.map((ms) => fmt(ms)).join(", ")} ms`,
     );
     const perPair = (cpu: number, r: { received: number }) => (cpu * 1e6) / Math.max(r.received, 1);
     if (before.encodes && after.encodes) {
@@ -76,6 +80,10 @@ export async function benchWatchers(report: (line: string) => void, watchers = 5
     );
     report(
       `  the same ${total} creates again, the server warm: p50 ${fmt(again.p50ms, 1)} ms, p99 ${fmt(again.p99ms, 1)} ms, max ${fmt(again.maxms, 1)} ms (delivered ${fmt(again.received)} of ${fmt(again.expected)}); bare's second round: p50 ${fmt(bare.again.p50ms, 1)} ms, p99 ${fmt(bare.again.p99ms, 1)} ms`,
+    );
+    const faultUs = pageFaultCostUs();
+    report(
+      `  server minor page faults (memory touched the first time): generated ${fmt(faults1 - faults0)} in the first round, ${fmt(faults2 - faults1)} in the second; bare ${fmt(bare.faults.first)} and ${fmt(bare.faults.second)}; one costs ${fmt(faultUs, 1)} µs on this machine, so the first round's are ${fmt(((faults1 - faults0) * faultUs) / 1000)} ms of the serving process's CPU`,
     );
     // How much of the first round is the server's own warm-up: a new watchers' process against a warmed server.
     const warmed = await warmedServerRound(watchers, rate, total);
@@ -161,12 +169,15 @@ async function bareFanOut(server: GeneratedServer, watchers: number, rate: numbe
   try {
     const w = await startWatchers({ host: "127.0.0.1", port: bare.port, ...creds, path: `${collection}?watch=1`, watchers });
     const cpu0 = cpuSeconds(bare.pid);
+    const faults0 = minorFaults(bare.pid);
     const url = `https://127.0.0.1:${bare.port}${collection}`;
     const writes = await driveWrites(url, agent, rate, total, "w");
     const result = await w.round(writes.acks);
     const cpu = cpuSeconds(bare.pid) - cpu0;
+    const faults1 = minorFaults(bare.pid);
     const again = await w.finish((await driveWrites(url, agent, rate, total, "again")).acks);
-    return { result, again, seconds: writes.seconds, cpu };
+    const faults = { first: faults1 - faults0, second: minorFaults(bare.pid) - faults1 };
+    return { result, again, seconds: writes.seconds, cpu, faults };
   } finally {
     agent.destroy();
     await bare.stop();

@@ -46,14 +46,26 @@ export interface WatchersResult {
 
 const now = () => performance.timeOrigin + performance.now();
 
+const NEWLINE = 0x0a;
+const NAME = Buffer.from('"name":"');
+const QUOTE = 0x22;
+
+/** One name's arrival times, one per watcher. */
+interface Arrivals {
+  times: Float64Array;
+  count: number;
+}
+
+const arrivalsOf = (seen: Arrivals | undefined): Float64Array => seen?.times.subarray(0, seen.count) ?? new Float64Array(0);
+
 /** How long the arrivals may pause before the answer counts what came (a server starved on a busy machine pauses for seconds). */
 const SETTLE_MS = 10_000;
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, "/"))) {
   const cfg = JSON.parse(process.argv[2]!) as WatchersConfig;
   const agent = new https.Agent({ keepAlive: false, maxSockets: Infinity, ca: cfg.ca, cert: cfg.cert, key: cfg.key });
-  /** name -> arrival times (one per watcher that saw it). */
-  const arrivals = new Map<string, number[]>();
+  /** name -> arrival times (one per watcher that saw it), in arrays made once per name: the client's own garbage would pause its reading. */
+  const arrivals = new Map<string, Arrivals>();
   let other = 0;
   let open = 0;
   let lastArrival = now();
@@ -67,28 +79,27 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
         process.exit(1);
       }
       if (++open === cfg.watchers) process.stdout.write("READY\n");
-      let rest = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
+      let rest: Buffer | undefined;
+      res.on("data", (chunk: Buffer) => {
         const t = now();
-        let text = rest + chunk;
-        let nl: number;
+        const bytes = rest ? Buffer.concat([rest, chunk]) : chunk;
         let from = 0;
-        while ((nl = text.indexOf("\n", from)) >= 0) {
+        for (let nl = bytes.indexOf(NEWLINE, from); nl >= 0; nl = bytes.indexOf(NEWLINE, from)) {
           // The object's metadata.name is the first "name" of the event line.
-          const at = text.indexOf('"name":"', from);
+          const at = bytes.indexOf(NAME, from);
           if (at >= 0 && at < nl) {
-            const end = text.indexOf('"', at + 8);
-            const name = text.slice(at + 8, end);
-            let list = arrivals.get(name);
-            if (!list) arrivals.set(name, (list = []));
-            list.push(t);
+            const start = at + NAME.length;
+            const name = bytes.toString("latin1", start, bytes.indexOf(QUOTE, start));
+            let seen = arrivals.get(name);
+            if (!seen) arrivals.set(name, (seen = { times: new Float64Array(cfg.watchers), count: 0 }));
+            // More arrivals than watchers (a duplicate) still count: `received` tells.
+            if (seen.count === seen.times.length) seen.times = Float64Array.from({ length: 2 * seen.count }, (_, k) => seen!.times[k] ?? 0);
+            seen.times[seen.count++] = t;
             lastArrival = t;
           } else other++;
           from = nl + 1;
         }
-        rest = text.slice(from);
-        text = "";
+        rest = from < bytes.length ? bytes.subarray(from) : undefined;
       });
     });
     req.on("error", (e) => {
@@ -118,7 +129,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
   const answer = async (acks: Record<string, number>) => {
     const names = Object.keys(acks);
     const expected = names.length * cfg.watchers;
-    const arrivedFor = () => names.reduce((n, name) => n + (arrivals.get(name)?.length ?? 0), 0);
+    const arrivedFor = () => names.reduce((n, name) => n + (arrivals.get(name)?.count ?? 0), 0);
     while (arrivedFor() < expected && now() - lastArrival < SETTLE_MS) await new Promise((r) => setTimeout(r, 50));
     const seconds = (now() - roundStart) / 1000;
     const cpu = process.cpuUsage(roundCpu);
@@ -127,7 +138,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
     const lat: number[] = [];
     let beforeAck = 0;
     for (const [name, ack] of Object.entries(acks)) {
-      for (const t of arrivals.get(name) ?? []) {
+      for (const t of arrivalsOf(arrivals.get(name))) {
         const d = t - ack;
         if (d < 0) beforeAck++;
         lat.push(d);
@@ -137,7 +148,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
     const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN;
     const firstAck = Math.min(...Object.values(acks));
     const bySecond: number[][] = [];
-    for (const [name, ack] of Object.entries(acks)) (bySecond[Math.floor((ack - firstAck) / 1000)] ??= []).push(...(arrivals.get(name) ?? []).map((t) => t - ack));
+    for (const [name, ack] of Object.entries(acks)) (bySecond[Math.floor((ack - firstAck) / 1000)] ??= []).push(...Array.from(arrivalsOf(arrivals.get(name)), (t) => t - ack));
     const p99Of = (xs: number[] = []) => xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.99))] ?? NaN;
     const result: WatchersResult = {
       expected,
