@@ -54,7 +54,7 @@ export async function benchWatchers(report: (line: string) => void, watchers = 5
       `WATCH ${watchers} watchers, ${total} creates at ${fmt(total / writes.seconds)} writes/s (${writes.late} sent > 50 ms late): ack -> arrival p50 ${fmt(result.p50ms, 1)} ms, p99 ${fmt(result.p99ms, 1)} ms, max ${fmt(result.maxms, 1)} ms (target p99 < 50 ms)`,
     );
     report(
-      `  delivered ${fmt(result.received)} of ${fmt(result.expected)} (watcher, event) pairs; ${fmt(result.beforeAck)} arrived before the 201; watchers' process used ${fmt(result.clientCpu * 100)}% of a core`,
+      `  delivered ${fmt(result.received)} of ${fmt(result.expected)} (watcher, event) pairs; ${fmt(result.beforeAck)} arrived before the 201; watchers' process used ${fmt(result.clientCpu * 100)}% of a core and took ${fmt(result.clientFaults)} page faults (its streams' setup included; its malloc uses 2 MB pages, see procs.ts)`,
     );
     report(
       `  p99 of the writes acknowledged in each second of the round (in the first, V8 compiles the new process's create and fan-out paths and the process touches its memory the first time): ${result.p99BySecondMs.map((ms) => fmt(ms)).join(", ")} ms`,

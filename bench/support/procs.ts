@@ -17,9 +17,21 @@ import type { WatchersConfig, WatchersResult } from "./watchers.js";
 
 const support = path.join(repoRoot, "bench/support");
 
-function tsChild(file: string, arg: unknown): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", path.join(support, file), JSON.stringify(arg)], { cwd: repoRoot, stdio: ["pipe", "pipe", "pipe"] });
+function tsChild(file: string, arg: unknown, env: NodeJS.ProcessEnv = process.env): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", path.join(support, file), JSON.stringify(arg)], { cwd: repoRoot, stdio: ["pipe", "pipe", "pipe"], env });
 }
+
+/**
+ * The watchers' process asks glibc's malloc for transparent huge pages: its 500 new TLS
+ * connections touch tens of MB the first time in the first second, and where a page fault is
+ * dear (10 us each under this machine's hypervisor; pageFaultCostUs) 55,000 of them blocked
+ * its event loop for hundreds of ms, which read as the server's latency. With 2 MB pages it
+ * takes 24,000. The servers measured run as they are.
+ */
+const WATCHERS_ENV: NodeJS.ProcessEnv = {
+  ...process.env,
+  GLIBC_TUNABLES: [process.env.GLIBC_TUNABLES, "glibc.malloc.hugetlb=1"].filter(Boolean).join(":"),
+};
 
 function collect(child: ChildProcess): { out: () => string; exited: Promise<number | null> } {
   let out = "";
@@ -69,7 +81,7 @@ export interface Watchers {
 
 /** Opens the watchers in their own process; resolves once every stream is open. */
 export async function startWatchers(cfg: WatchersConfig): Promise<Watchers> {
-  const child = tsChild("watchers.ts", cfg);
+  const child = tsChild("watchers.ts", cfg, WATCHERS_ENV);
   const { out, exited } = collect(child);
   await waitForLine(child, out, /^READY$/m, 60_000);
   let rounds = 0;

@@ -42,6 +42,8 @@ export interface WatchersResult {
   /** Events per stream that were not for a written name (e.g. bookmarks). */
   other: number;
   clientCpu: number;
+  /** Minor page faults the watchers' process took in the round (memory touched the first time). */
+  clientFaults: number;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -71,6 +73,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
   let lastArrival = now();
   const requests: ClientRequest[] = [];
   const cpu0 = process.cpuUsage();
+  let roundFaults = process.resourceUsage().minorPageFault;
   const t0 = now();
   for (let i = 0; i < cfg.watchers; i++) {
     const req = https.get({ host: cfg.host, port: cfg.port, path: cfg.path, agent, servername: "localhost", headers: { Accept: "application/json" } }, (res) => {
@@ -135,6 +138,9 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
     const cpu = process.cpuUsage(roundCpu);
     roundStart = now();
     roundCpu = process.cpuUsage();
+    const faults = process.resourceUsage().minorPageFault;
+    const clientFaults = faults - roundFaults;
+    roundFaults = faults;
     const lat: number[] = [];
     let beforeAck = 0;
     for (const [name, ack] of Object.entries(acks)) {
@@ -160,6 +166,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
       beforeAck,
       other,
       clientCpu: (cpu.user + cpu.system) / 1e6 / seconds,
+      clientFaults,
     };
     process.stdout.write(JSON.stringify(result) + "\n");
   };
