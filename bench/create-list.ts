@@ -15,7 +15,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { benchRawSqliteInserts } from "./support/storage-helpers.js";
 import { adminCredentials, notebook, request } from "../test/support/admin-http.js";
-import { cpuSeconds, fmt, loadWithServerCpu, runLoadProcess, startBareServer } from "./support/procs.js";
+import { cpuSeconds, fmt, loadWithServerCpu, minorFaults, runLoadProcess, startBareServer } from "./support/procs.js";
 import { callgrindMissing, countInstructions } from "./support/instructions.js";
 import { startGeneratedServer, type GeneratedServer } from "../test/support/generated-server.js";
 
@@ -28,6 +28,7 @@ export async function benchCreateAndList(server: GeneratedServer, report: (line:
   const creates = async (namespace: string) => {
     // ~1 KB stored objects: the server adds uid, timestamps, managedFields (~400 B).
     const template = JSON.stringify(notebook("nb-{{i}}", namespace, { padTo: 620 }));
+    const faults0 = minorFaults(server.child.pid!);
     const r = await loadWithServerCpu(server.child.pid!, {
       host: "127.0.0.1",
       port: server.port,
@@ -41,7 +42,7 @@ export async function benchCreateAndList(server: GeneratedServer, report: (line:
       body: template,
     });
     if (r.statuses["201"] !== N) throw new Error(`creates: ${JSON.stringify(r.statuses)}`);
-    return r;
+    return { ...r, faultsPerCreate: (minorFaults(server.child.pid!) - faults0) / N };
   };
   const create = await creates("list");
   // The same again once the create path is compiled (the first run pays V8's warm-up; the GET row warms up too).
@@ -55,13 +56,13 @@ export async function benchCreateAndList(server: GeneratedServer, report: (line:
     rmSync(rawDir, { recursive: true, force: true });
   }
   report(
-    `CREATE on SQLite, 16 concurrent clients, ${N} objects: ${fmt(create.rps)} objects/s (p50 ${fmt(create.p50us / 1000, 1)} ms, p99 ${fmt(create.p99us / 1000, 1)} ms, server CPU ${fmt(create.serverCpuUsPerRequest)} µs/create)`,
+    `CREATE on SQLite, 16 concurrent clients, ${N} objects: ${fmt(create.rps)} objects/s (p50 ${fmt(create.p50us / 1000, 1)} ms, p99 ${fmt(create.p99us / 1000, 1)} ms, server CPU ${fmt(create.serverCpuUsPerRequest)} µs/create, ${fmt(create.faultsPerCreate, 1)} page faults per create)`,
   );
   report(
     `  raw better-sqlite3 inserts, WAL + synchronous=FULL, one transaction each: ${fmt(raw.opsPerSecond)} rows/s (${fmt(1e6 / raw.opsPerSecond)} µs/row, ${fmt(raw.cpuUsPerOp)} µs of it CPU, the rest waiting for the disk); server = ${fmt((create.rps / raw.opsPerSecond) * 100)}% of raw (target >= 100%: group commit wins when the server's CPU per create is below raw's time per row)`,
   );
   report(
-    `  the same ${N} creates again, the server warm: ${fmt(warm.rps)} objects/s (p50 ${fmt(warm.p50us / 1000, 1)} ms, server CPU ${fmt(warm.serverCpuUsPerRequest)} µs/create) = ${fmt((warm.rps / raw.opsPerSecond) * 100)}% of raw`,
+    `  the same ${N} creates again, the server warm: ${fmt(warm.rps)} objects/s (p50 ${fmt(warm.p50us / 1000, 1)} ms, server CPU ${fmt(warm.serverCpuUsPerRequest)} µs/create, ${fmt(warm.faultsPerCreate, 1)} page faults per create) = ${fmt((warm.rps / raw.opsPerSecond) * 100)}% of raw`,
   );
 
   report(await createInstructionsLine());
