@@ -24,9 +24,9 @@ function tsChild(file: string, arg: unknown, env: NodeJS.ProcessEnv = process.en
 /**
  * The watchers' process asks glibc's malloc for transparent huge pages: its 500 new TLS
  * connections touch tens of MB the first time in the first second, and where a page fault is
- * dear (10 us each under this machine's hypervisor; pageFaultCostUs) 55,000 of them blocked
+ * dear (10 us each under this machine's hypervisor; pageFaultCostUs) 32,000 of them blocked
  * its event loop for hundreds of ms, which read as the server's latency. With 2 MB pages it
- * takes 24,000. The servers measured run as they are.
+ * takes 5,000. The servers measured run as they are.
  */
 const WATCHERS_ENV: NodeJS.ProcessEnv = {
   ...process.env,
