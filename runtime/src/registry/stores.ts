@@ -6,6 +6,7 @@
  */
 import type { ResourceDefinition } from "../api/resource.js";
 import { ServedVersions } from "../fieldmanager/index.js";
+import { compileRules } from "../validation/cel.js";
 import type { Storage } from "../storage/interface.js";
 import { createScope } from "./scope.js";
 import { GenericStore, type StoreOptions } from "./store.js";
@@ -22,6 +23,8 @@ export function createStores(
 ): GenericStore[] {
   const { served = defs, ...storeOptions } = opts;
   const versions = new ServedVersions(served);
+  // CEL rules compile as the kinds start serving, as kube's validators do, not in their first requests.
+  for (const def of defs) compileRules(def.schema);
   return defs.map(
     (def) =>
       new GenericStore(createScope(def, versions), storage, storeOptions),

@@ -60,6 +60,29 @@ export function validateCelRules(value: unknown, schema: StructuralSchema, old?:
 }
 
 /**
+ * Plans every rule and messageExpression of `schema` and below, as kube builds a kind's CEL
+ * validator when it starts serving the kind: the parser and planner then run at start, not in
+ * the first request that reaches each rule. Returns the expressions that do not compile, by
+ * schema path (requests report them as before; the generator rejects them earlier).
+ */
+export function compileRules(schema: StructuralSchema, path = "", seen = new WeakSet<StructuralSchema>()): string[] {
+  if (seen.has(schema) || !hasRules(schema)) return [];
+  seen.add(schema);
+  const failed: string[] = [];
+  for (const rule of schema["x-kubernetes-validations"] ?? []) {
+    for (const expr of [rule.rule, rule.messageExpression]) {
+      const program = expr === undefined ? undefined : compileCel(expr);
+      if (program instanceof Error) failed.push(`${path || "<root>"}: ${expr}: ${program.message}`);
+    }
+  }
+  const additional = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
+  for (const [k, prop] of Object.entries(schema.properties ?? {})) failed.push(...compileRules(prop, childPath(path, k), seen));
+  if (schema.items) failed.push(...compileRules(schema.items, `${path}[*]`, seen));
+  if (additional) failed.push(...compileRules(additional, `${path}[*]`, seen));
+  return failed;
+}
+
+/**
  * `unchanged`: the value, or its nearest correlated ancestor, equals the stored one (errors are ratcheted).
  * Properties are visited in the object's order; kube ranges over a Go map, so when the budget runs out
  * part-way, which properties it had validated is not fixed there either.
