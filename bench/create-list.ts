@@ -48,10 +48,14 @@ export async function benchCreateAndList(server: GeneratedServer, report: (line:
   // The same again once the create path is compiled (the first run pays V8's warm-up; the GET row warms up too).
   const warm = await creates("warm");
 
+  // The raw rows are as long as the objects the server stored.
+  const stored = await request(`${server.url}${GROUP}/namespaces/list/notebooks/nb-0`, { agent: new https.Agent(creds) });
+  if (stored.status !== 200) throw new Error(`get nb-0: ${stored.status}`);
+  const storedBytes = Buffer.byteLength(stored.text);
   const rawDir = mkdtempSync(path.join(tmpdir(), "skai-bench-raw-"));
   let raw;
   try {
-    raw = benchRawSqliteInserts(path.join(rawDir, "raw.db"), 2000);
+    raw = benchRawSqliteInserts(path.join(rawDir, "raw.db"), 2000, storedBytes);
   } finally {
     rmSync(rawDir, { recursive: true, force: true });
   }
@@ -59,7 +63,7 @@ export async function benchCreateAndList(server: GeneratedServer, report: (line:
     `CREATE on SQLite, 16 concurrent clients, ${N} objects: ${fmt(create.rps)} objects/s (p50 ${fmt(create.p50us / 1000, 1)} ms, p99 ${fmt(create.p99us / 1000, 1)} ms, server CPU ${fmt(create.serverCpuUsPerRequest)} µs/create, ${fmt(create.faultsPerCreate, 1)} page faults per create)`,
   );
   report(
-    `  raw better-sqlite3 inserts, WAL + synchronous=FULL, one transaction each: ${fmt(raw.opsPerSecond)} rows/s (${fmt(1e6 / raw.opsPerSecond)} µs/row, ${fmt(raw.cpuUsPerOp)} µs of it CPU, the rest waiting for the disk); server = ${fmt((create.rps / raw.opsPerSecond) * 100)}% of raw (target >= 100%: group commit wins when the server's CPU per create is below raw's time per row)`,
+    `  raw better-sqlite3 inserts of ${fmt(storedBytes)} B values (a stored object's size), WAL + synchronous=FULL, one transaction each: ${fmt(raw.opsPerSecond)} rows/s (${fmt(1e6 / raw.opsPerSecond)} µs/row, ${fmt(raw.cpuUsPerOp)} µs of it CPU, the rest waiting for the disk); server = ${fmt((create.rps / raw.opsPerSecond) * 100)}% of raw (target >= 100%: group commit wins when the server's CPU per create is below raw's time per row)`,
   );
   report(
     `  the same ${N} creates again, the server warm: ${fmt(warm.rps)} objects/s (p50 ${fmt(warm.p50us / 1000, 1)} ms, server CPU ${fmt(warm.serverCpuUsPerRequest)} µs/create, ${fmt(warm.faultsPerCreate, 1)} page faults per create) = ${fmt((warm.rps / raw.opsPerSecond) * 100)}% of raw`,

@@ -14,8 +14,11 @@ interface BenchResult {
   cpuUsPerOp: number;
 }
 
-/** Raw inserts into a kine-shaped table, one durable transaction each (the ceiling without grouping). */
-export function benchRawSqliteInserts(path: string, total = 2000): BenchResult {
+/**
+ * Raw inserts into a kine-shaped table, one durable transaction each (the ceiling without
+ * grouping), of values `valueBytes` long: the size of the objects the server stores.
+ */
+export function benchRawSqliteInserts(path: string, total: number, valueBytes: number): BenchResult {
   mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
@@ -28,12 +31,14 @@ export function benchRawSqliteInserts(path: string, total = 2000): BenchResult {
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < total; i++) {
     const name = `obj-${i}`;
-    const value = JSON.stringify({
+    const object = {
       apiVersion: "bench.example.com/v1",
       kind: "Thing",
       metadata: { name, namespace: "default", uid: `uid-${i}`, labels: { app: "bench" } },
-      spec: { replicas: i % 7, image: "registry.example.com/app:1.0" },
-    });
+      spec: { replicas: i % 7, image: "registry.example.com/app:1.0", note: "" },
+    };
+    object.spec.note = "x".repeat(Math.max(0, valueBytes - JSON.stringify(object).length));
+    const value = JSON.stringify(object);
     insert.run(`/bench.example.com/things/default/${name}`, value); // autocommit: one fsync each
   }
   const r = result(total, t0, cpu0);
