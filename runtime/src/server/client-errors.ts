@@ -28,12 +28,31 @@ function response(head: string, contentType: string, body: string): string {
   return `HTTP/1.1 ${head}\r\nContent-Type: ${contentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }
 
+/** How long a refused request may keep arriving after the answer (net/http's rstAvoidanceDelay, as body.ts's 413). */
+const CLOSE_LINGER_MS = 500;
+
+/** Sockets already answered: the parser reports its error again for every chunk that still arrives. */
+const answered = new WeakSet<Duplex>();
+
+/**
+ * Answers and closes as Go's closeWriteAndWait does: half-close after the answer and let the
+ * rest of the client's request drain for a moment, so the client reads the answer instead of
+ * a reset (closing with its bytes unread would make the kernel reset the connection).
+ */
+function answerAndClose(socket: Duplex, answer: string): void {
+  answered.add(socket);
+  socket.end(answer);
+  socket.resume();
+  setTimeout(() => socket.destroy(), CLOSE_LINGER_MS).unref();
+}
+
 function peer(socket: Duplex): string {
   const s = socket as Duplex & { remoteAddress?: string; remotePort?: number };
   return s.remoteAddress ? `${s.remoteAddress}:${s.remotePort}` : "unknown peer";
 }
 
 export function answerClientError(err: Error & { code?: string }, socket: Duplex, log: (message: string) => void): void {
+  if (answered.has(socket)) return;
   // A connection already gone, or a read that timed out (Go's isCommonNetReadError): closed without a reply.
   if (!socket.writable || err.code === "ECONNRESET" || err.code === "ERR_HTTP_REQUEST_TIMEOUT") {
     socket.destroy();
@@ -41,9 +60,9 @@ export function answerClientError(err: Error & { code?: string }, socket: Duplex
   }
   if (err.code === "HPE_HEADER_OVERFLOW") {
     log(`request from ${peer(socket)} refused: its request line and headers exceed ${MAX_HEADER_BYTES} bytes (431)`);
-    socket.end(response("431 Request Header Fields Too Large", "application/json", HEADERS_TOO_LARGE));
+    answerAndClose(socket, response("431 Request Header Fields Too Large", "application/json", HEADERS_TOO_LARGE));
     return;
   }
   // Anything else the parser refuses: Go's "400 Bad Request".
-  socket.end(response("400 Bad Request", "text/plain; charset=utf-8", "400 Bad Request"));
+  answerAndClose(socket, response("400 Bad Request", "text/plain; charset=utf-8", "400 Bad Request"));
 }
