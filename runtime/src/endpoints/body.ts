@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import YAML from "yaml";
 import { errors } from "../api/status.js";
+import { lingeringClose } from "./lingering-close.js";
 import { type InexactNumber, isExactInteger, scanJSON } from "@skai-gen/client/jsonscan";
 
 /** k8s.io/apiserver MaxRequestBodyBytes. */
@@ -24,22 +25,12 @@ export function contentTypeOf(req: IncomingMessage): string {
   return (semicolon < 0 ? header : header.slice(0, semicolon)).trim().toLowerCase();
 }
 
-/** How long a refused body may keep arriving after the answer (net/http's rstAvoidanceDelay). */
-const CLOSE_LINGER_MS = 500;
-
 function tooLarge(res: ServerResponse, limit: number) {
   // The rest of the body is never read: the connection cannot be reused.
   res.setHeader("Connection", "close");
-  // Close as Go's closeWriteAndWait does: half-close after the answer and let the client's
-  // remaining bytes drain for a moment, so it reads the 413 instead of a reset (EPIPE).
+  // Once the 413 is written, the client's remaining bytes drain for a moment, so it reads the answer instead of a reset (EPIPE).
   const socket = res.socket as (NonNullable<ServerResponse["socket"]> & { destroySoon?: () => void }) | null;
-  if (socket) {
-    socket.destroySoon = () => {
-      socket.end();
-      socket.resume();
-      setTimeout(() => socket.destroy(), CLOSE_LINGER_MS).unref();
-    };
-  }
+  if (socket) socket.destroySoon = () => lingeringClose(socket);
   return errors.requestEntityTooLarge(`limit is ${limit}`);
 }
 

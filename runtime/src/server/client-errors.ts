@@ -5,6 +5,7 @@
  * The limits and timeouts themselves are kube's secure serving's (pkg/server/secure_serving.go).
  */
 import type { Duplex } from "node:stream";
+import { lingeringClose } from "../endpoints/lingering-close.js";
 import { statusJSON } from "./responses.js";
 
 /** secure_serving.go MaxHeaderBytes; Go reads 4 KiB beyond it (bufio slack) before refusing. */
@@ -28,22 +29,13 @@ function response(head: string, contentType: string, body: string): string {
   return `HTTP/1.1 ${head}\r\nContent-Type: ${contentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }
 
-/** How long a refused request may keep arriving after the answer (net/http's rstAvoidanceDelay, as body.ts's 413). */
-const CLOSE_LINGER_MS = 500;
-
 /** Sockets already answered: the parser reports its error again for every chunk that still arrives. */
 const answered = new WeakSet<Duplex>();
 
-/**
- * Answers and closes as Go's closeWriteAndWait does: half-close after the answer and let the
- * rest of the client's request drain for a moment, so the client reads the answer instead of
- * a reset (closing with its bytes unread would make the kernel reset the connection).
- */
+/** Answers once, then closes without resetting a client that is still sending its request. */
 function answerAndClose(socket: Duplex, answer: string): void {
   answered.add(socket);
-  socket.end(answer);
-  socket.resume();
-  setTimeout(() => socket.destroy(), CLOSE_LINGER_MS).unref();
+  lingeringClose(socket, answer);
 }
 
 function peer(socket: Duplex): string {
